@@ -1,0 +1,36 @@
+import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {perHost} from '../../src/core/host-results.js'
+import {Q} from '../../src/gateways/queries.js'
+
+/**
+ * Every replicated table accepts writes.
+ * Why: a read-only replica rejects inserts (TABLE_IS_READ_ONLY); the collectors retry forever and
+ * ingestion stops (catalogue #4). Causes: Keeper session lost, Keeper metadata missing.
+ * Fails if: system.replicas.is_readonly or is_session_expired is set for any table.
+ */
+export default defineCheck({
+  id: 'clickhouse/replicas-readonly',
+  title: 'All ClickHouse replicas are writable',
+  severity: 'critical',
+  requires: ['clickhouse'],
+  runbook: 'replica-readonly',
+  async run({clickhouse, signal}) {
+    const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.replicaStatus, undefined, signal), 'system.replicas')
+    const findings: Finding[] = [...unreadable]
+    for (const {host, rows} of answered) {
+      const bad = rows.filter((r) => Number(r.is_readonly) === 1 || Number(r.is_session_expired) === 1)
+      for (const r of bad) {
+        findings.push(
+          fail(`${host.name}/${r.database}.${r.table}`, Number(r.is_session_expired) === 1 ? 'Keeper session expired; the replica is read-only' : 'replica is read-only', {
+            readonly: Number(r.is_readonly) === 1,
+            sessionExpired: Number(r.is_session_expired) === 1,
+            keeperException: r.zookeeper_exception || null,
+            replicaPath: r.replica_path,
+          }),
+        )
+      }
+      if (bad.length === 0) findings.push(pass(host.name, `${rows.length} replicated tables writable`, {tables: rows.length}))
+    }
+    return findings
+  },
+})

@@ -1,0 +1,51 @@
+import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {perHost} from '../../src/core/host-results.js'
+import {Q} from '../../src/gateways/queries.js'
+
+/**
+ * Replicas keep up: delay and queue stay small and no queue entry fails over and over.
+ * Why: a lagging replica serves stale or missing data through the distributed tables and may be
+ * one fetch away from a full disk (catalogue #24).
+ * Fails if: absolute_delay > replicaDelaySeconds, queue_size > replicationQueueSize, or a
+ * replication_queue entry has num_tries ≥ replicationQueueTries with an exception.
+ */
+export default defineCheck({
+  id: 'clickhouse/replication-lag',
+  title: 'Replication keeps up on every replica',
+  severity: 'warning',
+  requires: ['clickhouse'],
+  runbook: 'replication-queue-stuck',
+  async run({clickhouse, thresholds, signal}) {
+    const [status, queue] = await Promise.all([
+      clickhouse.queryEach(Q.replicaStatus, undefined, signal),
+      clickhouse.queryEach(Q.failingQueueEntries, {minTries: thresholds.replicationQueueTries}, signal),
+    ])
+    const {answered, unreadable} = perHost(status, 'system.replicas')
+    const failing = new Map(queue.map((r) => [r.host.name, r.rows ?? []]))
+    const findings: Finding[] = [...unreadable]
+    for (const {host, rows} of answered) {
+      const lagging = rows.filter((r) => Number(r.absolute_delay) > thresholds.replicaDelaySeconds || Number(r.queue_size) > thresholds.replicationQueueSize)
+      const stuck = failing.get(host.name) ?? []
+      const maxDelay = Math.max(0, ...rows.map((r) => Number(r.absolute_delay)))
+      const maxQueue = Math.max(0, ...rows.map((r) => Number(r.queue_size)))
+      const evidence = {maxDelaySeconds: maxDelay, maxQueueSize: maxQueue, delayThreshold: thresholds.replicaDelaySeconds, queueThreshold: thresholds.replicationQueueSize}
+      for (const r of lagging) {
+        findings.push(fail(`${host.name}/${r.database}.${r.table}`, `replica lags ${Number(r.absolute_delay)}s with ${Number(r.queue_size)} queued entries`, {
+          delaySeconds: Number(r.absolute_delay),
+          queueSize: Number(r.queue_size),
+          insertsInQueue: Number(r.inserts_in_queue),
+        }))
+      }
+      for (const e of stuck) {
+        findings.push(fail(`${host.name}/${e.database}.${e.table}`, `${e.type} retried ${Number(e.num_tries)} times`, {
+          type: e.type,
+          tries: Number(e.num_tries),
+          since: e.create_time,
+          lastException: e.last_exception.split('\n')[0]!.slice(0, 300),
+        }))
+      }
+      if (lagging.length === 0 && stuck.length === 0) findings.push(pass(host.name, `max delay ${maxDelay}s, max queue ${maxQueue}`, evidence))
+    }
+    return findings
+  },
+})

@@ -1,0 +1,27 @@
+import type {Check} from '../src/core/check.js'
+import clickhouseReachable from './clickhouse/reachable.js'
+import clickhouseClusterTopology from './clickhouse/cluster-topology.js'
+import clickhouseReplicasReadonly from './clickhouse/replicas-readonly.js'
+import clickhouseReplicasActive from './clickhouse/replicas-active.js'
+import clickhouseReplicationLag from './clickhouse/replication-lag.js'
+import keeperReachable from './keeper/reachable.js'
+import signozDatabases from './signoz/databases.js'
+import signozTablesReplicated from './signoz/tables-replicated.js'
+import signozDistributedTables from './signoz/distributed-tables.js'
+import signozMigrations from './signoz/migrations.js'
+import signozIngestionFresh from './signoz/ingestion-fresh.js'
+
+/** Every check, in report order. Explicit: a contract test proves each file is listed and ids match paths. */
+export const ALL_CHECKS: readonly Check[] = [
+  clickhouseReachable,
+  clickhouseClusterTopology,
+  clickhouseReplicasReadonly,
+  clickhouseReplicasActive,
+  clickhouseReplicationLag,
+  keeperReachable,
+  signozDatabases,
+  signozTablesReplicated,
+  signozDistributedTables,
+  signozMigrations,
+  signozIngestionFresh,
+]

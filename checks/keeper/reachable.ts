@@ -1,0 +1,44 @@
+import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {perHost} from '../../src/core/host-results.js'
+import {Q} from '../../src/gateways/queries.js'
+
+/**
+ * Every ClickHouse host can talk to ZooKeeper/Keeper.
+ * Why: without Keeper replicated tables go read-only and ON CLUSTER DDL (every SigNoz migration)
+ * hangs (catalogue #3, #28).
+ * Fails if: reading system.zookeeper fails on a host, or (24.x+) its Keeper session is expired.
+ */
+export default defineCheck({
+  id: 'keeper/reachable',
+  title: 'ClickHouse can reach ZooKeeper/Keeper from every host',
+  severity: 'critical',
+  requires: ['clickhouse'],
+  runbook: 'keeper-down',
+  async run({clickhouse, signal}) {
+    const [root, connection] = await Promise.all([
+      clickhouse.queryEach(Q.keeperRoot, undefined, signal),
+      clickhouse.queryEach(Q.keeperConnection, undefined, signal),
+    ])
+    const sessions = new Map(connection.map((r) => [r.host.name, r.rows?.[0]]))
+    const findings: Finding[] = []
+    for (const r of root) {
+      if (r.error && r.error.kind !== 'unsupported') {
+        const hostDown = r.error.kind === 'timeout' || r.error.kind === 'unreachable'
+        findings.push(fail(r.host.name, hostDown ? `could not ask the host: ${r.error.message}` : `cannot reach Keeper: ${r.error.message}`, {error: r.error.kind, code: r.error.code ?? null}))
+        continue
+      }
+      const session = sessions.get(r.host.name)
+      if (session && Number(session.is_expired) === 1) {
+        findings.push(fail(r.host.name, `Keeper session to ${session.host}:${session.port} is expired`, {keeper: `${session.host}:${session.port}`}))
+        continue
+      }
+      findings.push(pass(r.host.name, session ? `connected to ${session.host}:${session.port}` : 'Keeper answers', {
+        keeper: session ? `${session.host}:${session.port}` : null,
+        rootChildren: Number(r.rows?.[0]?.children ?? 0),
+      }))
+    }
+    // perHost only to raise SkipCheck/throw consistently when no host answered at all.
+    if (findings.length === 0) perHost(root, 'system.zookeeper')
+    return findings
+  },
+})

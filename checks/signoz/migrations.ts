@@ -1,0 +1,61 @@
+import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {perHost} from '../../src/core/host-results.js'
+import {Q} from '../../src/gateways/queries.js'
+import {LEGACY_MIGRATIONS_TABLE, MIGRATIONS_TABLE, SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
+
+/**
+ * Every SigNoz schema migration has finished, and no legacy migration table is dirty.
+ * Why: a failed or stuck migration keeps the collectors in Init (they gate on `migrate sync check`)
+ * and blocks upgrades (catalogue #1, #2, #10).
+ * Fails if: the latest status of a migration in schema_migrations_v2 is failed, or in-progress for
+ * longer than migrationStuckSeconds; or schema_migrations (golang-migrate) has dirty = 1.
+ */
+export default defineCheck({
+  id: 'signoz/migrations',
+  title: 'Every SigNoz schema migration has finished',
+  severity: 'critical',
+  requires: ['clickhouse'],
+  runbook: 'migration-failed',
+  async run({clickhouse, thresholds, signal}) {
+    // Rows are spread over shards (the distributed table shards by rand()), so read every host's local table.
+    const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
+    const findings: Finding[] = [...unreadable]
+    const tables = new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
+    const now = Math.floor(Date.now() / 1000)
+    for (const database of SIGNOZ_DATABASES) {
+      if (tables.has(`${database}.${MIGRATIONS_TABLE}`)) {
+        const latest = new Map<number, {status: string; error: string; updated: number}>()
+        for (const r of await clickhouse.queryEach(Q.migrationStatus, {database}, signal)) {
+          for (const row of r.rows ?? []) {
+            const prev = latest.get(Number(row.migration_id))
+            const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
+            if (!prev || row.updated > prev.updated || (row.updated === prev.updated && rank(row.status) > rank(prev.status))) {
+              latest.set(Number(row.migration_id), {status: row.status, error: row.error, updated: Number(row.updated)})
+            }
+          }
+        }
+        const failed = [...latest].filter(([, m]) => m.status === 'failed')
+        const stuck = [...latest].filter(([, m]) => m.status === 'in-progress' && now - m.updated > thresholds.migrationStuckSeconds)
+        for (const [id, m] of failed) {
+          findings.push(fail(`${database} migration ${id}`, 'migration failed', {database, migration: id, error: m.error.split('\n')[0]!.slice(0, 300), at: new Date(m.updated * 1000).toISOString()}))
+        }
+        for (const [id, m] of stuck) {
+          findings.push(fail(`${database} migration ${id}`, `in progress for ${Math.round((now - m.updated) / 60)} minutes`, {database, migration: id, since: new Date(m.updated * 1000).toISOString()}))
+        }
+        if (failed.length === 0 && stuck.length === 0) {
+          findings.push(pass(database, latest.size ? `${latest.size} migrations finished` : 'no migrations recorded yet', {migrations: latest.size, latest: Math.max(0, ...latest.keys())}))
+        }
+      }
+      if (tables.has(`${database}.${LEGACY_MIGRATIONS_TABLE}`)) {
+        const legacy = (await clickhouse.queryEach(Q.legacyMigrations, {database}, signal)).flatMap((r) => r.rows ?? [])
+        const dirty = legacy.find((r) => Number(r.dirty) === 1)
+        findings.push(
+          dirty
+            ? fail(`${database}.${LEGACY_MIGRATIONS_TABLE}`, `dirty at version ${dirty.version}`, {version: Number(dirty.version)})
+            : pass(`${database}.${LEGACY_MIGRATIONS_TABLE}`, 'legacy migrations clean', {version: Number(legacy[0]?.version ?? 0)}),
+        )
+      }
+    }
+    return findings
+  },
+})

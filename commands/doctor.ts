@@ -1,0 +1,41 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand, outputFlags} from '../src/cli/base.js'
+
+export default class Doctor extends BaseCommand {
+  static override summary = 'Read-only health check of a SigNoz HA deployment, with evidence and a runbook per finding.'
+  static override description = `Checks ClickHouse hosts (replication, Keeper, schema, migrations, ingestion) and reports every finding with its evidence.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2 usage error; 3 the run could not complete (nothing reachable, a check errored).`
+  static override examples = [
+    'SIGNOZ_HA_CLICKHOUSE_PASSWORD=… <%= config.bin %> doctor --clickhouse-url http://ch-0-0:8123 --clickhouse-url http://ch-0-1:8123 --clickhouse-user admin',
+    'eval "$(<%= config.bin %> lab env)" && <%= config.bin %> doctor',
+    '<%= config.bin %> doctor --only clickhouse --skip clickhouse/replication-lag -o json',
+  ]
+
+  static override flags = {
+    ...outputFlags,
+    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list).', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
+    'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
+    cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses.', env: 'SIGNOZ_HA_CLUSTER', default: 'cluster'}),
+    shards: Flags.integer({summary: 'Expected number of shards (default: what system.clusters says).', env: 'SIGNOZ_HA_SHARDS', min: 1}),
+    replicas: Flags.integer({summary: 'Expected replicas per shard (default: what system.clusters says).', env: 'SIGNOZ_HA_REPLICAS', min: 1}),
+    only: Flags.string({summary: 'Run only these checks (id or prefix, repeatable).', multiple: true}),
+    skip: Flags.string({summary: 'Skip these checks (id or prefix, repeatable).', multiple: true}),
+    'fail-on': Flags.string({summary: 'Lowest severity that makes the exit code 1.', options: ['critical', 'warning', 'info', 'none'], default: 'warning', env: 'SIGNOZ_HA_FAIL_ON'}),
+    timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
+    'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: '5s'}),
+    'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped.', default: '5m'}),
+    concurrency: Flags.integer({summary: 'Checks run at once.', default: 8, min: 1}),
+    verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
+    stats: Flags.boolean({summary: 'Print the number of queries and the wall time to stderr.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Doctor)
+    const {doctorCommand} = await import('../src/cli/doctor-command.js')
+    const result = await doctorCommand(flags, {format: this.format(flags), chalk: this.chalkFor(flags), version: this.config.version})
+    this.print(result.output)
+    if (flags.stats) process.stderr.write(`${result.stats}\n`)
+    if (result.exitCode !== 0) this.exit(result.exitCode)
+  }
+}

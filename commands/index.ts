@@ -1,0 +1,25 @@
+import type {Command} from '@oclif/core'
+import Doctor from './doctor.js'
+import ChecksList from './checks/list.js'
+import RunbookList from './runbook/list.js'
+import RunbookShow from './runbook/show.js'
+import LabUp from './lab/up.js'
+import LabStatus from './lab/status.js'
+import LabDown from './lab/down.js'
+import LabBreak from './lab/break.js'
+import LabHeal from './lab/heal.js'
+import LabEnv from './lab/env.js'
+
+/** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
+export const COMMANDS: Record<string, Command.Class> = {
+  doctor: Doctor,
+  'checks:list': ChecksList,
+  'runbook:list': RunbookList,
+  'runbook:show': RunbookShow,
+  'lab:up': LabUp,
+  'lab:status': LabStatus,
+  'lab:down': LabDown,
+  'lab:break': LabBreak,
+  'lab:heal': LabHeal,
+  'lab:env': LabEnv,
+}

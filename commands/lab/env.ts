@@ -1,0 +1,25 @@
+import {BaseCommand} from '../../src/cli/base.js'
+import {labDirFlag} from '../../src/cli/lab-flags.js'
+
+export default class LabEnv extends BaseCommand {
+  static override summary = "Print shell exports that point doctor at the lab's ClickHouse (eval \"$(signoz-ha lab env)\")."
+  static override flags = {...labDirFlag}
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(LabEnv)
+    const {readState, resolveLabDir, hostUrl} = await import('../../src/lab/state.js')
+    const state = readState(resolveLabDir(flags.dir))
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+    // The lab is local and disposable; its own credentials are the one password this tool prints.
+    this.print(
+      [
+        `export SIGNOZ_HA_CLICKHOUSE_URL=${q(state.clickhouse.map(hostUrl).join(','))}`,
+        `export SIGNOZ_HA_CLICKHOUSE_USER=${q(state.user)}`,
+        `export SIGNOZ_HA_CLICKHOUSE_PASSWORD=${q(state.password)}`,
+        `export SIGNOZ_HA_CLUSTER=${q(state.cluster)}`,
+        `export SIGNOZ_HA_SHARDS=${state.shards}`,
+        `export SIGNOZ_HA_REPLICAS=${state.replicasPerShard}`,
+      ].join('\n'),
+    )
+  }
+}

@@ -1,0 +1,54 @@
+import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
+import type {Thresholds} from './thresholds.js'
+
+export type Severity = 'critical' | 'warning' | 'info'
+export type Status = 'pass' | 'fail' | 'skip' | 'error'
+/** What a check needs to run; the runner skips it with one shared reason when a part is missing. */
+export type Requirement = 'clickhouse' | 'kube' | 'helm'
+
+export type EvidenceValue = string | number | boolean | null | EvidenceValue[] | {[key: string]: EvidenceValue}
+export type Evidence = Readonly<Record<string, EvidenceValue>>
+
+/** One observation about one subject. Passing findings are kept so reports prove coverage. */
+export interface Finding {
+  subject: string
+  ok: boolean
+  message: string
+  evidence?: Evidence
+}
+
+/** What the operator expects the deployment to look like (from flags, the CHI or the chart values). */
+export interface Expectations {
+  cluster: string
+  shards?: number
+  replicasPerShard?: number
+}
+
+export interface CheckContext {
+  clickhouse: ClickHouseFleet
+  expect: Expectations
+  thresholds: Thresholds
+  signal: AbortSignal
+}
+
+export interface Check {
+  /** Equals the file path under checks/ without extension. */
+  id: string
+  /** The healthy condition, stated positively. */
+  title: string
+  severity: Severity
+  requires: readonly Requirement[]
+  /** Id of a procedure in runbooks/. */
+  runbook: string
+  run(ctx: CheckContext): Promise<Finding[]>
+}
+
+export const defineCheck = (check: Check): Check => Object.freeze(check)
+
+export const pass = (subject: string, message: string, evidence?: Evidence): Finding => ({subject, ok: true, message, evidence})
+export const fail = (subject: string, message: string, evidence?: Evidence): Finding => ({subject, ok: false, message, evidence})
+
+export const SEVERITY_RANK: Record<Severity, number> = {critical: 3, warning: 2, info: 1}
+
+/** Thrown by a check that has nothing it can look at (e.g. the server lacks the table); the runner marks it skipped. */
+export class SkipCheck extends Error {}

@@ -1,0 +1,62 @@
+import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
+import {observedTopology} from '../signoz/topology.js'
+import type {Check, Expectations, Requirement} from './check.js'
+import {buildReport, type Report} from './report.js'
+import {runChecks, type CheckResult} from './runner.js'
+import type {Thresholds} from './thresholds.js'
+
+export interface DoctorOptions {
+  checks: readonly Check[]
+  expect: Expectations
+  thresholds: Thresholds
+  concurrency: number
+  checkTimeoutMs: number
+  signal: AbortSignal
+  version: string
+  onResult?: (result: CheckResult) => void
+}
+
+/** Why ClickHouse checks cannot run, or undefined when at least one host answered. */
+function clickhouseUnavailable(fleet: ClickHouseFleet): string | undefined {
+  if (fleet.hosts.length === 0) return 'no ClickHouse host to check (give --clickhouse-url, or --kubeconfig once Kubernetes discovery is available)'
+  if (fleet.reachable().length > 0) return undefined
+  const kinds = new Set(fleet.hosts.map((h) => h.error?.kind))
+  if (kinds.size === 1 && kinds.has('auth')) return `ClickHouse rejected the credentials on every host (${fleet.hosts[0]!.error!.message})`
+  return `no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ')})`
+}
+
+/** One doctor run over an opened fleet: preflight, checks, report. */
+export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions): Promise<Report> {
+  const errors: string[] = []
+  const available = new Map<Requirement, true | string>()
+  const chUnavailable = clickhouseUnavailable(fleet)
+  if (chUnavailable) {
+    available.set('clickhouse', chUnavailable)
+    if (fleet.hosts.length > 0) errors.push(chUnavailable)
+  } else {
+    available.set('clickhouse', true)
+  }
+  available.set('kube', 'needs Kubernetes access (--kubeconfig)')
+  available.set('helm', 'needs Kubernetes access to read the Helm release')
+
+  const ctx = {clickhouse: fleet, expect: options.expect, thresholds: options.thresholds, signal: options.signal}
+  const [results, topology] = await Promise.all([
+    runChecks(options.checks, ctx, {available, concurrency: options.concurrency, checkTimeoutMs: options.checkTimeoutMs, onResult: options.onResult}),
+    chUnavailable ? undefined : observedTopology(fleet, options.expect.cluster, options.signal).catch(() => undefined),
+  ])
+  const first = fleet.reachable()[0]
+  return buildReport(
+    results,
+    {
+      clickhouse: {
+        version: first?.version ?? null,
+        cluster: options.expect.cluster,
+        shards: options.expect.shards ?? topology?.shards ?? null,
+        replicasPerShard: options.expect.replicasPerShard ?? topology?.replicasPerShard ?? null,
+        hosts: fleet.hosts.length,
+      },
+    },
+    errors,
+    options.version,
+  )
+}

@@ -1,0 +1,24 @@
+/**
+ * Numbers that decide when a healthy value becomes a finding. Defaults come from the
+ * failure catalogue (failure-scenarios.md); a config file or flag may override them.
+ */
+export interface Thresholds {
+  /** system.replicas.absolute_delay above this is lag (catalogue #24 uses 300 s). */
+  replicaDelaySeconds: number
+  /** system.replicas.queue_size above this is a stuck queue. */
+  replicationQueueSize: number
+  /** A replication_queue entry retried this often is failing repeatedly. */
+  replicationQueueTries: number
+  /** No new rows in this window means ingestion stopped. */
+  freshnessWindowSeconds: number
+  /** An in-progress migration older than this is stuck. */
+  migrationStuckSeconds: number
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  replicaDelaySeconds: 300,
+  replicationQueueSize: 1000,
+  replicationQueueTries: 5,
+  freshnessWindowSeconds: 300,
+  migrationStuckSeconds: 1800,
+})

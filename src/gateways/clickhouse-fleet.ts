@@ -1,0 +1,121 @@
+import {ClickHouseConnection, type ClickHouseEndpoint} from './clickhouse.js'
+import {GatewayError, type GatewayErrorKind} from './errors.js'
+import {Q, hasTable, type Capabilities, type NamedQuery} from './queries.js'
+
+/** One ClickHouse host as doctor sees it after the probe. */
+export interface HostProbe {
+  /** The host's replica macro (its pod/Service name in Kubernetes), else host:port. */
+  name: string
+  target: string
+  reachable: boolean
+  error?: {kind: GatewayErrorKind; message: string}
+  version?: string
+  macros: Record<string, string>
+  capabilities?: Capabilities
+  latencyMs: number
+}
+
+export type HostResult<Row> = {host: HostProbe; rows: Row[]; error?: undefined} | {host: HostProbe; rows?: undefined; error: GatewayError}
+
+/** The ClickHouse hosts of one run; checks query through it and never see a client. */
+export interface ClickHouseFleet {
+  readonly hosts: readonly HostProbe[]
+  reachable(): HostProbe[]
+  /** Runs a named query on every reachable host concurrently; cached for the run by name and params. */
+  queryEach<Row, P>(query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]>
+  /** Number of statements sent, for --stats. */
+  queryCount(): number
+}
+
+export interface FleetOptions {
+  requestTimeoutMs: number
+}
+
+/** Real fleet over HTTP connections, one per host. */
+export class HttpClickHouseFleet implements ClickHouseFleet {
+  hosts: HostProbe[] = []
+  private readonly connections = new Map<string, ClickHouseConnection>()
+  private readonly cache = new Map<string, Promise<HostResult<unknown>[]>>()
+
+  private constructor(private readonly options: FleetOptions) {}
+
+  /** Connects to every endpoint at once and probes version, macros and system-table columns. */
+  static async open(endpoints: readonly ClickHouseEndpoint[], options: FleetOptions, signal?: AbortSignal): Promise<HttpClickHouseFleet> {
+    const fleet = new HttpClickHouseFleet(options)
+    fleet.hosts = await Promise.all(endpoints.map((e) => fleet.probe(e, signal)))
+    return fleet
+  }
+
+  reachable(): HostProbe[] {
+    return this.hosts.filter((h) => h.reachable)
+  }
+
+  queryCount(): number {
+    let n = 0
+    for (const c of this.connections.values()) n += c.queries
+    return n
+  }
+
+  queryEach<Row, P>(query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
+    const key = `${query.name}:${JSON.stringify(params, (_, v: unknown) => (typeof v === 'function' ? String(v) : v))}`
+    let pending = this.cache.get(key) as Promise<HostResult<Row>[]> | undefined
+    if (!pending) {
+      pending = Promise.all(this.reachable().map((host) => this.queryHost(host, query, params, signal)))
+      this.cache.set(key, pending as Promise<HostResult<unknown>[]>)
+    }
+    return pending
+  }
+
+  private async queryHost<Row, P>(host: HostProbe, query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>> {
+    const caps = host.capabilities!
+    const missing = query.needs.filter((t) => !hasTable(caps, t))
+    if (missing.length > 0) {
+      return {host, error: new GatewayError('unsupported', `ClickHouse ${caps.version} has no ${missing.join(', ')}`, host.target)}
+    }
+    try {
+      return {host, rows: await this.connections.get(host.target)!.query<Row>(query.sql(params, caps), signal)}
+    } catch (error) {
+      return {host, error: error instanceof GatewayError ? error : new GatewayError('server', String(error), host.target)}
+    }
+  }
+
+  private async probe(endpoint: ClickHouseEndpoint, signal?: AbortSignal): Promise<HostProbe> {
+    const conn = new ClickHouseConnection(endpoint, {requestTimeoutMs: this.options.requestTimeoutMs})
+    this.connections.set(conn.target, conn)
+    const started = performance.now()
+    const base = {name: conn.target, target: conn.target, macros: {}}
+    try {
+      const [version] = await conn.query<{version: string}>(Q.version.sql(undefined, EMPTY_CAPS), signal)
+      const [columns, macros] = await Promise.all([
+        conn.query<{table: string; name: string}>(Q.systemColumns.sql(undefined, EMPTY_CAPS), signal),
+        conn.query<{macro: string; substitution: string}>(Q.macros.sql(undefined, EMPTY_CAPS), signal).catch(() => []),
+      ])
+      const byTable = new Map<string, Set<string>>()
+      for (const c of columns) {
+        const key = `system.${c.table}`
+        if (!byTable.has(key)) byTable.set(key, new Set())
+        byTable.get(key)!.add(c.name)
+      }
+      const [major = 0, minor = 0] = (version?.version ?? '0.0').split('.').map(Number)
+      const macroMap = Object.fromEntries(macros.map((m) => [m.macro, m.substitution]))
+      return {
+        ...base,
+        name: macroMap.replica ?? conn.target,
+        reachable: true,
+        version: version?.version,
+        macros: macroMap,
+        capabilities: {version: version?.version ?? '0.0', major, minor, columns: byTable},
+        latencyMs: Math.round(performance.now() - started),
+      }
+    } catch (error) {
+      const e = error instanceof GatewayError ? error : new GatewayError('server', String(error), conn.target)
+      return {...base, reachable: false, error: {kind: e.kind, message: e.message}, latencyMs: Math.round(performance.now() - started)}
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => c.close()))
+  }
+}
+
+const EMPTY_CAPS: Capabilities = {version: '0.0', major: 0, minor: 0, columns: new Map()}

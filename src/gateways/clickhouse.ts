@@ -1,0 +1,125 @@
+import {ClickHouseLogLevel, createClient, type ClickHouseClient} from '@clickhouse/client'
+import {GatewayError} from './errors.js'
+
+export interface ClickHouseEndpoint {
+  url: string
+  user: string
+  password: string
+}
+
+export interface ConnectionOptions {
+  /** Bound on one request, connect included; a hung (SIGSTOPped) host costs at most this. */
+  requestTimeoutMs: number
+}
+
+/**
+ * One ClickHouse host over HTTP. The only module that imports @clickhouse/client.
+ * Every failure becomes a GatewayError with a kind; callers never see the client's errors.
+ */
+export class ClickHouseConnection {
+  private readonly client: ClickHouseClient
+  readonly target: string
+  queries = 0
+
+  constructor(
+    readonly endpoint: ClickHouseEndpoint,
+    options: ConnectionOptions,
+  ) {
+    this.target = safeTarget(endpoint.url)
+    this.client = createClient({
+      url: endpoint.url,
+      username: endpoint.user,
+      password: endpoint.password,
+      request_timeout: options.requestTimeoutMs,
+      // Old servers (18.x) reject settings they do not know; send none by default.
+      clickhouse_settings: {},
+      compression: {request: false, response: false},
+      keep_alive: {enabled: true},
+      application: 'signoz-ha',
+      // Errors reach the caller as GatewayErrors; the client must not print on its own.
+      log: {level: ClickHouseLogLevel.OFF},
+    })
+  }
+
+  async query<Row>(sql: string, signal?: AbortSignal): Promise<Row[]> {
+    this.queries++
+    try {
+      const result = await this.client.query({
+        query: sql,
+        format: 'JSONEachRow',
+        abort_signal: signal,
+        // Numbers as JSON numbers on every version (64-bit ints are quoted by default).
+        clickhouse_settings: {output_format_json_quote_64bit_integers: 0},
+      })
+      return await result.json<Row>()
+    } catch (error) {
+      throw this.translate(error)
+    }
+  }
+
+  /** DDL, inserts with VALUES, SYSTEM statements: anything without a result set. */
+  async command(sql: string, options: {signal?: AbortSignal; settings?: Record<string, string | number>} = {}): Promise<void> {
+    this.queries++
+    try {
+      await this.client.command({query: sql, abort_signal: options.signal, clickhouse_settings: options.settings})
+    } catch (error) {
+      throw this.translate(error)
+    }
+  }
+
+  async insert(table: string, rows: readonly Record<string, unknown>[], options: {signal?: AbortSignal; settings?: Record<string, string | number>} = {}): Promise<void> {
+    this.queries++
+    try {
+      await this.client.insert({
+        table,
+        values: rows as Record<string, unknown>[],
+        format: 'JSONEachRow',
+        abort_signal: options.signal,
+        clickhouse_settings: options.settings,
+      })
+    } catch (error) {
+      throw this.translate(error)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => undefined)
+  }
+
+  private translate(error: unknown): GatewayError {
+    const e = error as {code?: string | number; type?: string; message?: string; name?: string}
+    const message = (e?.message ?? String(error)).split('\n')[0]!.trim()
+    const numeric = typeof e?.code === 'string' && /^\d+$/.test(e.code) ? Number(e.code) : undefined
+    if (numeric !== undefined) {
+      if (numeric === 516 || numeric === 192 || numeric === 193 || /authentication failed|password is incorrect|unknown user/i.test(message)) {
+        return new GatewayError('auth', `authentication failed for user ${this.endpoint.user}`, this.target, numeric)
+      }
+      if (numeric === 497 || numeric === 164) return new GatewayError('forbidden', message, this.target, numeric)
+      if (numeric === 60 || numeric === 81) return new GatewayError('not-found', message, this.target, numeric)
+      return new GatewayError('server', message, this.target, numeric)
+    }
+    if (e?.name === 'AbortError' || /abort/i.test(message)) return new GatewayError('timeout', 'request aborted', this.target)
+    if (/timeout/i.test(message)) return new GatewayError('timeout', 'no answer within the host timeout', this.target)
+    if (/ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|ENETUNREACH/i.test(`${e?.code} ${message}`)) {
+      return new GatewayError('unreachable', `cannot connect (${e?.code ?? message})`, this.target)
+    }
+    if (/authentication|password/i.test(message)) return new GatewayError('auth', `authentication failed for user ${this.endpoint.user}`, this.target)
+    return new GatewayError('server', message, this.target)
+  }
+}
+
+/** host:port of a URL, never its credentials. */
+export function safeTarget(url: string): string {
+  try {
+    const u = new URL(url)
+    return u.host
+  } catch {
+    return '(invalid url)'
+  }
+}
+
+/** A ClickHouse string literal. 18.x has no query parameters, so values are quoted, never concatenated raw. */
+export const quote = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+
+/** A ClickHouse identifier (database, table, cluster) in backquotes. */
+export const ident = (name: string): string => `\`${name.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``

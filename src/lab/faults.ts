@@ -1,0 +1,214 @@
+import {UsageError} from '../core/errors.js'
+import {errorMessage} from '../core/errors.js'
+import {withZookeeper} from '../gateways/zookeeper.js'
+import {hostByPod, hostPing, startHost, waitHost} from './hosts.js'
+import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
+import {BROKEN_MIGRATION, FIXED_MIGRATION, Migrator} from './migrator.js'
+import {processState, signal, terminate, waitFor} from './processes.js'
+import {hostUrl, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
+import {adminConnection, startIngestion, stopIngestion} from './world.js'
+import {ClickHouseConnection} from '../gateways/clickhouse.js'
+
+/**
+ * A fault the lab can inject for real and undo. Each one reproduces a scenario of
+ * failure-scenarios.md with the real processes, never by faking a check's input.
+ */
+export interface Fault {
+  id: string
+  summary: string
+  /** What --target names, when the fault takes one. */
+  target?: {description: string; default(state: LabState): string}
+  inject(state: LabState, target: string | undefined): Promise<Record<string, unknown>>
+  heal(state: LabState, fault: ActiveFault): Promise<void>
+}
+
+function targetHost(state: LabState, target: string | undefined): LabHost {
+  const name = target ?? state.clickhouse[state.clickhouse.length - 1]!.pod
+  const host =
+    hostByPod(state, name) ??
+    state.clickhouse.find((h) => `${h.shard}-${h.replica}` === name || h.pod.replace(/-0$/, '') === name)
+  if (!host) throw new UsageError(`no ClickHouse host "${name}" in this lab`, `hosts: ${state.clickhouse.map((h) => h.pod).join(', ')}`)
+  return host
+}
+
+async function waitNoReadonly(state: LabState, timeoutMs = 60_000): Promise<void> {
+  const conns = state.clickhouse.map((h) => new ClickHouseConnection({url: hostUrl(h), user: state.user, password: state.password}, {requestTimeoutMs: 3000}))
+  try {
+    await waitFor('replicas to leave read-only mode', async () => {
+      const counts = await Promise.all(conns.map((c) => c.query<{n: string}>('SELECT count() AS n FROM system.replicas WHERE is_readonly')))
+      return counts.every((rows) => Number(rows[0]?.n ?? 0) === 0)
+    }, timeoutMs, 500)
+  } finally {
+    await Promise.all(conns.map((c) => c.close()))
+  }
+}
+
+const READONLY_DEFAULT_TABLE = 'signoz_logs.logs_v2'
+
+export const FAULTS: readonly Fault[] = [
+  {
+    id: 'kill-replica',
+    summary: 'SIGKILL one ClickHouse host (catalogue #35: a replica or a whole shard down)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = targetHost(state, target)
+      if (host.pid) signal(host.pid, 'SIGKILL')
+      await waitFor(`${host.pod} to exit`, async () => processState(host.pid) === 'dead', 5000, 50)
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = targetHost(state, fault.undo.pod as string)
+      if (!(await hostPing(host))) {
+        if (host.pid) await terminate(host.pid)
+        startHost(state, host)
+        writeState(state)
+        await waitHost(host)
+      }
+    },
+  },
+  {
+    id: 'hang-replica',
+    summary: 'SIGSTOP one ClickHouse host: it accepts connections and never answers',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = targetHost(state, target)
+      if (!host.pid || !signal(host.pid, 'SIGSTOP')) throw new Error(`${host.pod} is not running`)
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = targetHost(state, fault.undo.pod as string)
+      if (host.pid) signal(host.pid, 'SIGCONT')
+      await waitHost(host, 30_000)
+    },
+  },
+  {
+    id: 'stop-keeper',
+    summary: 'stop ZooKeeper/Keeper: replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
+    async inject(state) {
+      await stopKeeper(state)
+      return {}
+    },
+    async heal(state) {
+      if (processState(state.keeper.pid) !== 'running') {
+        startKeeper(state)
+        writeState(state)
+      }
+      await waitKeeper(state)
+      await waitNoReadonly(state)
+    },
+  },
+  {
+    id: 'stop-ingestion',
+    summary: 'stop the simulated collectors: no new rows arrive (catalogue #8)',
+    async inject(state) {
+      await stopIngestion(state)
+      return {}
+    },
+    async heal(state) {
+      await startIngestion(state)
+    },
+  },
+  {
+    id: 'fail-migration',
+    summary: 'run a schema migration that fails on every host and is recorded as failed (catalogue #1, #9)',
+    async inject(state) {
+      const conn = adminConnection(state)
+      try {
+        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+        const outcome = await migrator.run(BROKEN_MIGRATION, {force: true})
+        if (outcome.status !== 'failed') throw new Error('the broken migration unexpectedly succeeded')
+        return {database: BROKEN_MIGRATION.database, migration: BROKEN_MIGRATION.id, error: outcome.error ?? ''}
+      } finally {
+        await conn.close()
+      }
+    },
+    async heal(state) {
+      const conn = adminConnection(state)
+      try {
+        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+        // A previous heal may already have added the column; the migration is then done.
+        const outcome = await migrator.run(FIXED_MIGRATION, {force: true, alreadyApplied: /already exists|DUPLICATE_COLUMN|Code: 15\b/})
+        if (outcome.status === 'failed') throw new Error(`the corrected migration failed: ${outcome.error}`)
+      } finally {
+        await conn.close()
+      }
+    },
+  },
+  {
+    id: 'readonly-table',
+    summary: "remove a table's metadata znode and re-attach it: the replica is read-only (catalogue #4)",
+    target: {description: 'POD[:DATABASE.TABLE]', default: (s) => `${s.clickhouse[0]!.pod}:${READONLY_DEFAULT_TABLE}`},
+    async inject(state, target) {
+      const [podPart, tablePart] = (target ?? `${state.clickhouse[0]!.pod}:${READONLY_DEFAULT_TABLE}`).split(':')
+      const host = targetHost(state, podPart)
+      const table = tablePart ?? READONLY_DEFAULT_TABLE
+      if (!state.replication) throw new UsageError('readonly-table needs a lab with replication (not --no-replication)')
+      const metadataPath = `/clickhouse/tables/${host.shard}/${table}/metadata`
+      const saved = await withZookeeper(`127.0.0.1:${state.keeper.port}`, async (zk) => {
+        const data = await zk.getData(metadataPath)
+        if (data === undefined) throw new Error(`${metadataPath} not found in ZooKeeper`)
+        await zk.remove(metadataPath)
+        return data
+      })
+      await reattach(state, host, table)
+      return {pod: host.pod, table, metadataPath, metadata: saved.toString('base64')}
+    },
+    async heal(state, fault) {
+      const {pod, table, metadataPath, metadata} = fault.undo as {pod: string; table: string; metadataPath: string; metadata: string}
+      await withZookeeper(`127.0.0.1:${state.keeper.port}`, async (zk) => {
+        if (!(await zk.exists(metadataPath))) await zk.create(metadataPath, Buffer.from(metadata, 'base64'))
+      })
+      await reattach(state, targetHost(state, pod), table)
+      await waitNoReadonly(state)
+    },
+  },
+]
+
+/** DETACH + ATTACH makes the table re-read its Keeper metadata, as a server restart would. */
+async function reattach(state: LabState, host: LabHost, table: string): Promise<void> {
+  const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 30_000})
+  try {
+    await conn.command(`DETACH TABLE ${table}`)
+    await conn.command(`ATTACH TABLE ${table}`)
+  } finally {
+    await conn.close()
+  }
+}
+
+export function findFault(id: string): Fault {
+  const fault = FAULTS.find((f) => f.id === id)
+  if (!fault) throw new UsageError(`unknown fault "${id}"`, `faults: ${FAULTS.map((f) => f.id).join(', ')}`)
+  return fault
+}
+
+/** Injects a fault and records it, so `lab heal` can undo it later. */
+export async function breakLab(state: LabState, id: string, target?: string): Promise<ActiveFault> {
+  const fault = findFault(id)
+  if (state.faults.some((f) => f.id === id && (f.target ?? '') === (target ?? ''))) {
+    throw new UsageError(`fault ${id} is already active`, `undo it with: signoz-ha lab heal ${id}`)
+  }
+  const undo = await fault.inject(state, target)
+  const active: ActiveFault = {id, target, since: new Date().toISOString(), undo}
+  state.faults.push(active)
+  writeState(state)
+  return active
+}
+
+/** Undoes one fault (or all, newest first); each healed fault leaves the state file at once. */
+export async function healLab(state: LabState, id?: string): Promise<string[]> {
+  if (id) findFault(id)
+  const healed: string[] = []
+  for (const active of [...state.faults].reverse()) {
+    if (id && active.id !== id) continue
+    try {
+      await findFault(active.id).heal(state, active)
+    } catch (error) {
+      throw new Error(`healing ${active.id} failed: ${errorMessage(error)}`)
+    }
+    state.faults = state.faults.filter((f) => f !== active)
+    writeState(state)
+    healed.push(active.id)
+  }
+  if (id && healed.length === 0) throw new UsageError(`fault ${id} is not active`)
+  return healed
+}

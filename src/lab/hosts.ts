@@ -1,0 +1,41 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {serverConfig, usersConfig} from './clickhouse-config.js'
+import {GiveUp, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {hostUrl, type LabHost, type LabState} from './state.js'
+
+/** Writes a host's config and starts clickhouse-server for it, detached. */
+export function startHost(state: LabState, host: LabHost): void {
+  for (const sub of ['data', 'log']) mkdirSync(join(host.dir, sub), {recursive: true})
+  const config = join(host.dir, 'config.xml')
+  writeFileSync(config, serverConfig(state, host))
+  writeFileSync(join(host.dir, 'users.xml'), usersConfig(state), {mode: 0o600})
+  host.pid = spawnDetached(state.engine.binary, [...state.engine.args, `--config-file=${config}`], {
+    cwd: host.dir,
+    log: join(host.dir, 'log', 'stdout.log'),
+  })
+}
+
+/** The server's own liveness endpoint; a stopped or dead process never answers. */
+export async function hostPing(host: LabHost, timeoutMs = 1000): Promise<boolean> {
+  if (processState(host.pid) !== 'running') return false
+  try {
+    const response = await fetch(`${hostUrl(host)}/ping`, {signal: AbortSignal.timeout(timeoutMs)})
+    return response.ok && (await response.text()).trim() === 'Ok.'
+  } catch {
+    return false
+  }
+}
+
+export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void> {
+  await waitFor(`ClickHouse ${host.pod} on port ${host.httpPort}`, async () => {
+    if (processState(host.pid) === 'dead') throw new GiveUp(`ClickHouse ${host.pod} exited; see ${host.dir}/log`)
+    return hostPing(host)
+  }, timeoutMs, 150)
+}
+
+export async function stopHost(host: LabHost): Promise<void> {
+  if (host.pid) await terminate(host.pid)
+}
+
+export const hostByPod = (state: LabState, pod: string): LabHost | undefined => state.clickhouse.find((h) => h.pod === pod)

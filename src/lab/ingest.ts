@@ -1,0 +1,113 @@
+import {randomBytes} from 'node:crypto'
+import {writeFileSync, renameSync} from 'node:fs'
+import {join} from 'node:path'
+import {ClickHouseConnection} from '../gateways/clickhouse.js'
+import {errorMessage} from '../core/errors.js'
+import {hostUrl, readState, type LabState} from './state.js'
+
+/** What the ingester last did, for `lab status` and for tests waiting on fresh rows. */
+export interface IngestionHeartbeat {
+  pid: number
+  batches: number
+  rows: number
+  lastSuccessAt?: string
+  lastError?: string
+  lastErrorAt?: string
+  lastTarget?: string
+}
+
+export const heartbeatPath = (dir: string): string => join(dir, 'ingestion.json')
+
+const ROWS_PER_SIGNAL = 5
+const hex = (bytes: number) => randomBytes(bytes).toString('hex')
+const dateTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ')
+
+/** One batch per signal, shaped like the collector's exporters write them. */
+export function syntheticBatch(now: Date): Record<string, Record<string, unknown>[]> {
+  const seconds = Math.floor(now.getTime() / 1000)
+  const bucket = seconds - (seconds % 1800)
+  const traces = Array.from({length: ROWS_PER_SIGNAL}, (_, i) => ({
+    ts_bucket_start: bucket,
+    resource_fingerprint: `svc-${i % 3}`,
+    timestamp: dateTime(now),
+    trace_id: hex(16),
+    span_id: hex(8),
+    name: ['GET /api/orders', 'SELECT orders', 'publish order.created'][i % 3],
+    service_name: ['frontend', 'orders', 'billing'][i % 3],
+    kind: 2,
+    duration_nano: 1_000_000 + i * 250_000,
+    has_error: i === 0 ? 1 : 0,
+    status_code: i === 0 ? 2 : 0,
+  }))
+  const logs = Array.from({length: ROWS_PER_SIGNAL}, (_, i) => ({
+    ts_bucket_start: bucket,
+    resource_fingerprint: `svc-${i % 3}`,
+    timestamp: `${now.getTime()}000000`,
+    observed_timestamp: `${now.getTime()}000000`,
+    id: hex(12),
+    trace_id: hex(16),
+    severity_text: i === 0 ? 'ERROR' : 'INFO',
+    severity_number: i === 0 ? 17 : 9,
+    body: i === 0 ? 'payment declined for order' : 'order processed',
+  }))
+  const metrics = Array.from({length: ROWS_PER_SIGNAL}, (_, i) => ({
+    env: 'lab',
+    temporality: 'Cumulative',
+    metric_name: ['http_server_duration_count', 'process_cpu_seconds', 'queue_depth'][i % 3],
+    fingerprint: 1000 + i,
+    unix_milli: now.getTime(),
+    value: Math.round(Math.random() * 1000) / 10,
+  }))
+  return {
+    'signoz_traces.distributed_signoz_index_v3': traces,
+    'signoz_logs.distributed_logs_v2': logs,
+    'signoz_metrics.distributed_samples_v4': metrics,
+  }
+}
+
+/**
+ * The lab's collectors: every second one batch per signal through the distributed tables,
+ * sent to the ready hosts in turn as the CHI Service would.
+ */
+export async function runIngestion(dir: string, stop: AbortSignal): Promise<void> {
+  const state: LabState = readState(dir)
+  const connections = state.clickhouse.map(
+    (h) => new ClickHouseConnection({url: hostUrl(h), user: state.user, password: state.password}, {requestTimeoutMs: 2000}),
+  )
+  const beat: IngestionHeartbeat = {pid: process.pid, batches: 0, rows: 0}
+  const save = () => {
+    const tmp = `${heartbeatPath(dir)}.tmp`
+    writeFileSync(tmp, JSON.stringify(beat))
+    renameSync(tmp, heartbeatPath(dir))
+  }
+  let next = 0
+  while (!stop.aborted) {
+    const started = Date.now()
+    const batch = syntheticBatch(new Date())
+    let delivered = false
+    for (let attempt = 0; attempt < connections.length && !delivered && !stop.aborted; attempt++) {
+      const conn = connections[next++ % connections.length]!
+      try {
+        for (const [table, rows] of Object.entries(batch)) await conn.insert(table, rows)
+        delivered = true
+        beat.batches++
+        beat.rows += Object.values(batch).reduce((n, rows) => n + rows.length, 0)
+        beat.lastSuccessAt = new Date().toISOString()
+        beat.lastTarget = conn.target
+      } catch (error) {
+        beat.lastError = `${conn.target}: ${errorMessage(error)}`
+        beat.lastErrorAt = new Date().toISOString()
+      }
+    }
+    save()
+    const wait = Math.max(0, 1000 - (Date.now() - started))
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, wait)
+      stop.addEventListener('abort', () => {
+        clearTimeout(timer)
+        resolve(undefined)
+      }, {once: true})
+    })
+  }
+  await Promise.all(connections.map((c) => c.close()))
+}

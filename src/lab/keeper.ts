@@ -1,0 +1,52 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fourLetterWord} from '../gateways/four-letter-words.js'
+import {keeperConfig, zookeeperConfig} from './clickhouse-config.js'
+import {ZOOKEEPER_JAR} from './engine.js'
+import {processState, spawnDetached, terminate, waitFor} from './processes.js'
+import type {LabState} from './state.js'
+
+/** Writes the coordination service's config and starts it detached; records the pid in state. */
+export function startKeeper(state: LabState): void {
+  const k = state.keeper
+  mkdirSync(join(k.dir, 'data'), {recursive: true})
+  const log = join(k.dir, `${k.kind}.log`)
+  if (k.kind === 'zookeeper') {
+    const cfg = join(k.dir, 'zoo.cfg')
+    writeFileSync(cfg, zookeeperConfig(join(k.dir, 'data'), k.port))
+    k.pid = spawnDetached(
+      'java',
+      [
+        '-Xms32m',
+        '-Xmx256m',
+        '-XX:+UseSerialGC',
+        `-Dzookeeper.log.dir=${k.dir}`,
+        // A marker on the command line so a recycled pid is never mistaken for ours.
+        `-Dsignoz.ha.lab=${state.dir}`,
+        '-cp',
+        ZOOKEEPER_JAR,
+        'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+        cfg,
+      ],
+      {cwd: k.dir, log},
+    )
+  } else {
+    const cfg = join(k.dir, 'keeper.xml')
+    const raftPort = (k as {raftPort?: number}).raftPort ?? k.port + 1
+    writeFileSync(cfg, keeperConfig(k.dir, k.port, raftPort))
+    k.pid = spawnDetached(state.engine.binary, ['keeper', `--config-file=${cfg}`], {cwd: k.dir, log})
+  }
+}
+
+export async function keeperHealthy(state: LabState): Promise<boolean> {
+  if (processState(state.keeper.pid) !== 'running') return false
+  return (await fourLetterWord('127.0.0.1', state.keeper.port, 'ruok', 1000)) === 'imok'
+}
+
+export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`${state.keeper.kind} on port ${state.keeper.port}`, () => keeperHealthy(state), timeoutMs, 200)
+}
+
+export async function stopKeeper(state: LabState): Promise<void> {
+  if (state.keeper.pid) await terminate(state.keeper.pid)
+}

@@ -1,0 +1,253 @@
+import {ident, quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
+import {errorMessage} from '../core/errors.js'
+import {DISTRIBUTED_PREFIX, LATEST_MIGRATION_STATUS, MIGRATIONS_TABLE, SIGNOZ_DATABASES, type SignozDatabase} from '../signoz/schema.js'
+
+/**
+ * The lab's schema migrator. It behaves like SigNoz's `migrate bootstrap` + `sync up`:
+ * every DDL is ON CLUSTER, engines are Replicated* only when replication is on (so
+ * replication off on a replicated layout reproduces failure #14), and each migration's
+ * outcome is recorded in schema_migrations_v2 through the distributed table.
+ */
+export interface MigratorOptions {
+  cluster: string
+  replication: boolean
+  /** The server is modern enough for TTL and DateTime64 (19.6+ / 20.1+); 18.16 is not. */
+  modern: boolean
+}
+
+interface TableSpec {
+  name: string
+  columns: string
+  engine: 'MergeTree' | 'ReplacingMergeTree'
+  partitionBy?: string
+  orderBy: string
+  ttl?: string
+  shardingKey: string
+}
+
+export interface Migration {
+  database: SignozDatabase
+  id: number
+  statements(o: MigratorOptions): string[]
+}
+
+const ts = (o: MigratorOptions) => (o.modern ? 'DateTime64(9)' : 'DateTime')
+
+function engine(spec: TableSpec, db: string, o: MigratorOptions): string {
+  if (!o.replication) return `${spec.engine}()`
+  return `Replicated${spec.engine}('/clickhouse/tables/{shard}/${db}.${spec.name}', '{replica}')`
+}
+
+/** CREATE TABLE for a local table and its distributed_ twin, both ON CLUSTER. */
+export function tableStatements(db: string, spec: TableSpec, o: MigratorOptions): string[] {
+  const on = `ON CLUSTER ${ident(o.cluster)}`
+  const local = [
+    `CREATE TABLE IF NOT EXISTS ${db}.${spec.name} ${on} (${spec.columns})`,
+    `ENGINE = ${engine(spec, db, o)}`,
+    spec.partitionBy ? `PARTITION BY ${spec.partitionBy}` : '',
+    `ORDER BY ${spec.orderBy}`,
+    spec.ttl && o.modern ? `TTL ${spec.ttl}` : '',
+    'SETTINGS index_granularity = 8192',
+  ]
+    .filter(Boolean)
+    .join(' ')
+  const distributed = `CREATE TABLE IF NOT EXISTS ${db}.${DISTRIBUTED_PREFIX}${spec.name} ${on} AS ${db}.${spec.name} ENGINE = Distributed(${quote(o.cluster)}, ${quote(db)}, ${quote(spec.name)}, ${spec.shardingKey})`
+  return [local, distributed]
+}
+
+const dayOfSeconds = (expr: string) => `toDate(toDateTime(${expr}))`
+
+/** One representative table per database, shaped like SigNoz's (signoz-facts.md §3). */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    database: 'signoz_traces',
+    id: 1,
+    statements: (o) =>
+      tableStatements('signoz_traces', {
+        name: 'signoz_index_v3',
+        columns: `ts_bucket_start UInt64, resource_fingerprint String, timestamp ${ts(o)}, trace_id String, span_id String, name String, service_name String, kind Int8, duration_nano UInt64, has_error UInt8, status_code Int16`,
+        engine: 'MergeTree',
+        partitionBy: 'toDate(timestamp)',
+        orderBy: '(ts_bucket_start, resource_fingerprint, has_error, name, timestamp)',
+        ttl: 'toDateTime(timestamp) + toIntervalSecond(1296000)',
+        shardingKey: 'cityHash64(trace_id)',
+      }, o),
+  },
+  {
+    database: 'signoz_logs',
+    id: 1,
+    statements: (o) =>
+      tableStatements('signoz_logs', {
+        name: 'logs_v2',
+        columns: 'ts_bucket_start UInt64, resource_fingerprint String, timestamp UInt64, observed_timestamp UInt64, id String, trace_id String, severity_text String, severity_number UInt8, body String, _retention_days UInt16 DEFAULT 15',
+        engine: 'MergeTree',
+        partitionBy: dayOfSeconds('intDiv(timestamp, 1000000000)'),
+        orderBy: '(ts_bucket_start, resource_fingerprint, severity_text, timestamp, id)',
+        ttl: 'toDateTime(intDiv(timestamp, 1000000000)) + toIntervalSecond(1296000)',
+        shardingKey: 'cityHash64(id)',
+      }, o),
+  },
+  {
+    database: 'signoz_metrics',
+    id: 1,
+    statements: (o) => [
+      ...tableStatements('signoz_metrics', {
+        name: 'samples_v4',
+        columns: "env String DEFAULT 'default', temporality String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64",
+        engine: 'MergeTree',
+        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+        orderBy: '(env, temporality, metric_name, fingerprint, unix_milli)',
+        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+        shardingKey: 'cityHash64(env, temporality, metric_name, fingerprint)',
+      }, o),
+      ...tableStatements('signoz_metrics', {
+        name: 'time_series_v4',
+        columns: "env String DEFAULT 'default', temporality String, metric_name String, description String, unit String, type String, is_monotonic UInt8, fingerprint UInt64, unix_milli Int64, labels String",
+        engine: 'ReplacingMergeTree',
+        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+        orderBy: '(env, temporality, metric_name, fingerprint, unix_milli)',
+        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+        shardingKey: 'cityHash64(env, temporality, metric_name, fingerprint)',
+      }, o),
+    ],
+  },
+  {
+    database: 'signoz_metadata',
+    id: 1000,
+    statements: (o) =>
+      tableStatements('signoz_metadata', {
+        name: 'attributes_metadata',
+        columns: 'unix_milli Int64, data_source String, resource_attributes String, attributes String',
+        engine: 'ReplacingMergeTree',
+        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+        orderBy: '(data_source, unix_milli)',
+        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+        shardingKey: 'rand()',
+      }, o),
+  },
+  {
+    database: 'signoz_analytics',
+    id: 1,
+    statements: (o) =>
+      tableStatements('signoz_analytics', {
+        name: 'rule_state_history_v0',
+        columns: 'rule_id String, rule_name String, overall_state String, state String, unix_milli Int64, fingerprint UInt64, value Float64, labels String',
+        engine: 'MergeTree',
+        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+        orderBy: '(rule_id, unix_milli)',
+        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+        shardingKey: 'rand()',
+      }, o),
+  },
+  {
+    database: 'signoz_meter',
+    id: 1,
+    statements: (o) =>
+      tableStatements('signoz_meter', {
+        name: 'samples',
+        columns: 'temporality String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64',
+        engine: 'MergeTree',
+        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+        orderBy: '(temporality, metric_name, fingerprint, unix_milli)',
+        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(31536000)',
+        shardingKey: 'cityHash64(temporality, metric_name, fingerprint)',
+      }, o),
+  },
+]
+
+/** The migration `lab break fail-migration` runs: valid SQL that fails on every host for real. */
+export const BROKEN_MIGRATION: Migration = {
+  database: 'signoz_traces',
+  id: 1015,
+  statements: (o) => [
+    `ALTER TABLE signoz_traces.signoz_index_v3 ON CLUSTER ${ident(o.cluster)} ADD COLUMN lab_span_cost UInt64 DEFAULT signozLabUnknownFunction(duration_nano)`,
+  ],
+}
+
+/** The corrected form of the same migration, which `lab heal fail-migration` applies. */
+export const FIXED_MIGRATION: Migration = {
+  database: 'signoz_traces',
+  id: 1015,
+  statements: (o) => [`ALTER TABLE signoz_traces.signoz_index_v3 ON CLUSTER ${ident(o.cluster)} ADD COLUMN lab_span_cost UInt64 DEFAULT 0`],
+}
+
+function bookkeeping(db: string, o: MigratorOptions): string[] {
+  const on = `ON CLUSTER ${ident(o.cluster)}`
+  const engineSql = o.replication
+    ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}.${MIGRATIONS_TABLE}', '{replica}')`
+    : 'ReplacingMergeTree()'
+  return [
+    `CREATE TABLE IF NOT EXISTS ${db}.${MIGRATIONS_TABLE} ${on} (migration_id UInt64, status String, error String, created_at ${ts(o)}, updated_at ${ts(o)}) ENGINE = ${engineSql} ORDER BY migration_id`,
+    `CREATE TABLE IF NOT EXISTS ${db}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} ${on} AS ${db}.${MIGRATIONS_TABLE} ENGINE = Distributed(${quote(o.cluster)}, ${quote(db)}, ${quote(MIGRATIONS_TABLE)}, rand())`,
+  ]
+}
+
+export interface MigrationOutcome {
+  database: string
+  id: number
+  status: 'finished' | 'failed' | 'skipped'
+  error?: string
+}
+
+export class Migrator {
+  constructor(
+    private readonly conn: ClickHouseConnection,
+    private readonly options: MigratorOptions,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** Databases and bookkeeping tables, like `migrate bootstrap`. */
+  async bootstrap(): Promise<void> {
+    for (const db of SIGNOZ_DATABASES) {
+      this.log(`bootstrap: database ${db}`)
+      await this.conn.command(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${ident(this.options.cluster)}`)
+      for (const sql of bookkeeping(db, this.options)) await this.conn.command(sql)
+    }
+  }
+
+  /** Runs every migration not yet finished, recording each outcome; stops at the first failure like `sync up`. */
+  async up(migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationOutcome[]> {
+    const outcomes: MigrationOutcome[] = []
+    for (const m of migrations) {
+      const outcome = await this.run(m)
+      outcomes.push(outcome)
+      if (outcome.status === 'failed') break
+    }
+    return outcomes
+  }
+
+  /** force: run even if recorded finished; alreadyApplied: errors meaning the change is already in place. */
+  async run(m: Migration, options: {force?: boolean; alreadyApplied?: RegExp} = {}): Promise<MigrationOutcome> {
+    if (!options.force && (await this.isFinished(m))) return {database: m.database, id: m.id, status: 'skipped'}
+    this.log(`migrate: ${m.database} ${m.id}`)
+    await this.record(m, 'in-progress', '')
+    try {
+      for (const sql of m.statements(this.options)) await this.conn.command(sql)
+    } catch (error) {
+      const message = errorMessage(error)
+      if (!options.alreadyApplied?.test(message)) {
+        await this.record(m, 'failed', message)
+        return {database: m.database, id: m.id, status: 'failed', error: message}
+      }
+    }
+    await this.record(m, 'finished', '')
+    return {database: m.database, id: m.id, status: 'finished'}
+  }
+
+  private async isFinished(m: Migration): Promise<boolean> {
+    const rows = await this.conn.query<{status: string}>(
+      `SELECT ${LATEST_MIGRATION_STATUS} AS status FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id} GROUP BY migration_id`,
+    )
+    return rows[0]?.status === 'finished'
+  }
+
+  private async record(m: Migration, status: string, error: string): Promise<void> {
+    const now = new Date()
+    const stamp = (this.options.modern ? now.toISOString().replace('T', ' ').replace('Z', '') : now.toISOString().slice(0, 19).replace('T', ' '))
+    await this.conn.insert(
+      `${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE}`,
+      [{migration_id: m.id, status, error: error.slice(0, 2000), created_at: stamp, updated_at: stamp}],
+      {settings: {insert_distributed_sync: 1}},
+    )
+  }
+}

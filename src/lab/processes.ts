@@ -1,0 +1,92 @@
+import {spawn} from 'node:child_process'
+import {closeSync, openSync, readFileSync} from 'node:fs'
+import {setTimeout as sleep} from 'node:timers/promises'
+
+export type ProcessState = 'running' | 'stopped' | 'dead'
+
+/**
+ * Starts a process that outlives the CLI: its own session, output appended to a log
+ * file, no handle kept. Returns its pid.
+ */
+export function spawnDetached(command: string, args: readonly string[], options: {cwd: string; log: string; env?: NodeJS.ProcessEnv}): number {
+  const out = openSync(options.log, 'a')
+  try {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: options.env ?? process.env,
+    })
+    if (child.pid === undefined) throw new Error(`could not start ${command}`)
+    child.unref()
+    return child.pid
+  } finally {
+    closeSync(out)
+  }
+}
+
+/** What the kernel says of a pid: a zombie or a missing pid is dead, SIGSTOP shows as stopped. */
+export function processState(pid: number | undefined): ProcessState {
+  if (!pid || pid <= 0) return 'dead'
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return 'dead'
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+  if (state === 'Z' || state === 'X' || state === 'x') return 'dead'
+  if (state === 'T' || state === 't') return 'stopped'
+  return 'running'
+}
+
+/** True when the pid is alive and its command line mentions marker, so a reused pid is never ours. */
+export function ownsProcess(pid: number | undefined, marker: string): boolean {
+  if (processState(pid) === 'dead') return false
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)
+  } catch {
+    return false
+  }
+}
+
+export function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Stops a process for good: resumes it if stopped, asks it to end, then forces it after a grace period. */
+export async function terminate(pid: number, graceMs = 5000): Promise<void> {
+  if (processState(pid) === 'dead') return
+  signal(pid, 'SIGCONT')
+  signal(pid, 'SIGTERM')
+  const deadline = Date.now() + graceMs
+  while (Date.now() < deadline) {
+    if (processState(pid) === 'dead') return
+    await sleep(50)
+  }
+  signal(pid, 'SIGKILL')
+  const hardDeadline = Date.now() + 5000
+  while (Date.now() < hardDeadline && processState(pid) !== 'dead') await sleep(25)
+}
+
+/** Thrown by a waitFor probe to stop waiting at once (the process died). */
+export class GiveUp extends Error {}
+
+/** Polls probe until it answers true or the deadline passes; a GiveUp from the probe ends the wait. */
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const ok = await probe().catch((error: unknown) => {
+      if (error instanceof GiveUp) throw error
+      return false
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`)
+    await sleep(intervalMs)
+  }
+}

@@ -1,0 +1,81 @@
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {join, resolve} from 'node:path'
+import {UsageError} from '../core/errors.js'
+
+export const DEFAULT_LAB_DIR = '.signoz-ha-lab'
+
+export interface LabHost {
+  shard: number
+  replica: number
+  pod: string
+  dir: string
+  pid?: number
+  httpPort: number
+  tcpPort: number
+  interserverPort: number
+}
+
+export interface LabKeeper {
+  kind: 'zookeeper' | 'keeper'
+  dir: string
+  pid?: number
+  port: number
+}
+
+export interface ActiveFault {
+  id: string
+  target?: string
+  since: string
+  /** What heal needs to undo it (a stopped pid, a saved znode tree, …). */
+  undo: Record<string, unknown>
+}
+
+export interface LabState {
+  version: 1
+  dir: string
+  namespace: string
+  release: string
+  chi: string
+  cluster: string
+  shards: number
+  replicasPerShard: number
+  replication: boolean
+  user: string
+  password: string
+  /** Password of the built-in `default` user; the lab never leaves it open. */
+  defaultPassword: string
+  engine: {kind: 'legacy' | 'modern'; binary: string; args: string[]}
+  keeper: LabKeeper
+  clickhouse: LabHost[]
+  ingestion: {pid?: number; enabled: boolean; log: string}
+  faults: ActiveFault[]
+  createdAt: string
+}
+
+export const resolveLabDir = (dir?: string): string => resolve(dir ?? process.env.SIGNOZ_HA_LAB_DIR ?? DEFAULT_LAB_DIR)
+
+const statePath = (dir: string): string => join(dir, 'state.json')
+
+export function labExists(dir: string): boolean {
+  return existsSync(statePath(dir))
+}
+
+export function readState(dir: string): LabState {
+  const path = statePath(dir)
+  if (!existsSync(path)) throw new UsageError(`no lab in ${dir}`, 'start one with: signoz-ha lab up')
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LabState
+  } catch {
+    throw new UsageError(`the lab state file ${path} is unreadable`, 'remove the directory and run signoz-ha lab up again')
+  }
+}
+
+/** Written atomically: a crash mid-write never leaves a half state file. */
+export function writeState(state: LabState): void {
+  mkdirSync(state.dir, {recursive: true})
+  const tmp = `${statePath(state.dir)}.${process.pid}.tmp`
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, {mode: 0o600})
+  renameSync(tmp, statePath(state.dir))
+}
+
+export const hostUrl = (host: LabHost): string => `http://127.0.0.1:${host.httpPort}`

@@ -1,0 +1,246 @@
+import {randomBytes} from 'node:crypto'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {join} from 'node:path'
+import {UsageError} from '../core/errors.js'
+import {ClickHouseConnection} from '../gateways/clickhouse.js'
+import {clickhouseFullname, hostPodName} from '../signoz/naming.js'
+import {detectEngine, hasZookeeper} from './engine.js'
+import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
+import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
+import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
+import {Migrator} from './migrator.js'
+import {labAgentScript} from './package-root.js'
+import {freePorts} from './ports.js'
+import {ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {hostUrl, labExists, readState, writeState, type LabState} from './state.js'
+
+export interface UpOptions {
+  dir: string
+  shards: number
+  replicas: number
+  cluster: string
+  replication: boolean
+  log?: (line: string) => void
+}
+
+const secret = () => randomBytes(18).toString('base64url')
+
+export const adminConnection = (state: LabState, hostIndex = 0, requestTimeoutMs = 120_000): ClickHouseConnection =>
+  new ClickHouseConnection({url: hostUrl(state.clickhouse[hostIndex]!), user: state.user, password: state.password}, {requestTimeoutMs})
+
+/**
+ * Brings the lab up and returns once every part is healthy: Keeper, every ClickHouse host,
+ * the SigNoz schema, and ingestion. A lab already in dir is resumed (dead parts restarted).
+ * On failure everything started is stopped again, so nothing is left running.
+ */
+export async function labUp(options: UpOptions): Promise<LabState> {
+  const log = options.log ?? (() => undefined)
+  if (options.shards < 1 || options.replicas < 1 || options.shards * options.replicas > 64) {
+    throw new UsageError('--shards and --replicas must be at least 1, and at most 64 hosts in all')
+  }
+  if (!/^[a-zA-Z0-9_-]{1,63}$/.test(options.cluster)) throw new UsageError(`invalid cluster name "${options.cluster}"`)
+  if (labExists(options.dir)) return resumeLab(readState(options.dir), options, log)
+
+  const engine = detectEngine()
+  if (!engine) throw new UsageError('no ClickHouse server found', 'install it: apt-get install -y clickhouse-server')
+  const keeperKind = engine.keeper ? 'keeper' : 'zookeeper'
+  if (keeperKind === 'zookeeper' && !hasZookeeper()) throw new UsageError('no ZooKeeper found', 'install it: apt-get install -y zookeeper')
+
+  const hostCount = options.shards * options.replicas
+  const ports = await freePorts(2 + hostCount * 3)
+  const chi = clickhouseFullname('signoz')
+  const state: LabState = {
+    version: 1,
+    dir: options.dir,
+    namespace: 'platform',
+    release: 'signoz',
+    chi,
+    cluster: options.cluster,
+    shards: options.shards,
+    replicasPerShard: options.replicas,
+    replication: options.replication,
+    user: 'admin',
+    password: secret(),
+    defaultPassword: secret(),
+    engine: {kind: engine.kind, binary: engine.binary, args: engine.args},
+    keeper: {kind: keeperKind, dir: join(options.dir, keeperKind), port: ports[0]!, ...(keeperKind === 'keeper' ? {raftPort: ports[1]} : {})},
+    clickhouse: [],
+    ingestion: {enabled: true, log: join(options.dir, 'ingestion.log')},
+    faults: [],
+    createdAt: new Date().toISOString(),
+  }
+  for (let s = 0; s < options.shards; s++) {
+    for (let r = 0; r < options.replicas; r++) {
+      const i = 2 + (s * options.replicas + r) * 3
+      const pod = hostPodName(chi, options.cluster, s, r)
+      state.clickhouse.push({shard: s, replica: r, pod, dir: join(options.dir, 'clickhouse', pod), httpPort: ports[i]!, tcpPort: ports[i + 1]!, interserverPort: ports[i + 2]!})
+    }
+  }
+  writeState(state)
+  try {
+    log(`starting ${keeperKind}`)
+    startKeeper(state)
+    writeState(state)
+    await waitKeeper(state)
+    log(`starting ${hostCount} ClickHouse hosts (${options.shards} shards × ${options.replicas} replicas)`)
+    for (const host of state.clickhouse) startHost(state, host)
+    writeState(state)
+    await Promise.all(state.clickhouse.map((h) => waitHost(h)))
+    log('creating the SigNoz schema ON CLUSTER')
+    await migrate(state, log)
+    log('starting ingestion')
+    await startIngestion(state)
+    return state
+  } catch (error) {
+    await stopAll(state)
+    throw error
+  }
+}
+
+async function migrate(state: LabState, log: (line: string) => void): Promise<void> {
+  const conn = adminConnection(state)
+  try {
+    const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'}, log)
+    await migrator.bootstrap()
+    const outcomes = await migrator.up()
+    const failed = outcomes.find((o) => o.status === 'failed')
+    if (failed) throw new Error(`lab migration ${failed.database} ${failed.id} failed: ${failed.error}`)
+  } finally {
+    await conn.close()
+  }
+}
+
+async function resumeLab(state: LabState, options: UpOptions, log: (line: string) => void): Promise<LabState> {
+  if (state.shards !== options.shards || state.replicasPerShard !== options.replicas || state.cluster !== options.cluster) {
+    throw new UsageError(
+      `a ${state.shards}×${state.replicasPerShard} lab (cluster ${state.cluster}) already exists in ${state.dir}`,
+      'run signoz-ha lab down first, or use another --dir',
+    )
+  }
+  if (!(await keeperHealthy(state))) {
+    log(`restarting ${state.keeper.kind}`)
+    if (processState(state.keeper.pid) !== 'dead') await stopKeeper(state)
+    startKeeper(state)
+    writeState(state)
+    await waitKeeper(state)
+  }
+  for (const host of state.clickhouse) {
+    if (processState(host.pid) === 'stopped') continue // a hang fault the user injected stays until healed
+    if (!(await hostPing(host))) {
+      log(`restarting ${host.pod}`)
+      if (host.pid) await stopHost(host)
+      startHost(state, host)
+    }
+  }
+  writeState(state)
+  await Promise.all(state.clickhouse.filter((h) => processState(h.pid) !== 'stopped').map((h) => waitHost(h)))
+  if (state.ingestion.enabled && processState(state.ingestion.pid) !== 'running') await startIngestion(state)
+  return state
+}
+
+/** Starts the ingestion agent and waits for its first delivered batch. */
+export async function startIngestion(state: LabState): Promise<void> {
+  const agent = labAgentScript()
+  if (!existsSync(agent)) throw new Error(`${agent} is missing; run npm run build`)
+  rmSync(heartbeatPath(state.dir), {force: true})
+  state.ingestion.pid = spawnDetached(process.execPath, [agent, '--dir', state.dir], {cwd: state.dir, log: state.ingestion.log})
+  state.ingestion.enabled = true
+  writeState(state)
+  await waitFor('the first ingested batch', async () => {
+    if (processState(state.ingestion.pid) === 'dead') throw new Error(`the ingestion agent exited; see ${state.ingestion.log}`)
+    return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
+  }, 30_000, 200)
+}
+
+export async function stopIngestion(state: LabState): Promise<void> {
+  if (state.ingestion.pid && ownsProcess(state.ingestion.pid, state.dir)) await terminate(state.ingestion.pid)
+  state.ingestion.enabled = false
+  writeState(state)
+}
+
+export function readHeartbeat(dir: string): IngestionHeartbeat | undefined {
+  try {
+    return JSON.parse(readFileSync(heartbeatPath(dir), 'utf8')) as IngestionHeartbeat
+  } catch {
+    return undefined
+  }
+}
+
+/** Ends every process the lab started, only those whose command line names this lab. */
+async function stopAll(state: LabState): Promise<void> {
+  const pids = [state.ingestion.pid, state.keeper.pid, ...state.clickhouse.map((h) => h.pid)].filter(
+    (pid): pid is number => pid !== undefined && ownsProcess(pid, state.dir),
+  )
+  await Promise.all(pids.map((pid) => terminate(pid)))
+}
+
+/** Stops the lab; the directory is removed unless keep is set. Safe to run twice. */
+export async function labDown(dir: string, keep = false): Promise<{stopped: boolean}> {
+  if (!labExists(dir)) return {stopped: false}
+  const state = readState(dir)
+  await stopAll(state)
+  if (!keep) rmSync(dir, {recursive: true, force: true})
+  return {stopped: true}
+}
+
+export interface LabStatus {
+  dir: string
+  kubeconfig?: string
+  namespace: string
+  release: string
+  cluster: string
+  shards: number
+  replicasPerShard: number
+  replication: boolean
+  user: string
+  password: string
+  keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
+  clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string}[]
+  ingestion: {pid: number | null; enabled: boolean; healthy: boolean; rows: number; lastSuccessAt: string | null; lastError: string | null}
+  faults: {id: string; target?: string; since: string}[]
+  healthy: boolean
+}
+
+/** What is really running, probed now; a pid killed or stopped by hand shows unhealthy. */
+export async function labStatus(dir: string): Promise<LabStatus> {
+  const state = readState(dir)
+  const [keeperOk, hostsOk] = await Promise.all([keeperHealthy(state), Promise.all(state.clickhouse.map((h) => hostPing(h)))])
+  const beat = readHeartbeat(dir)
+  const ingestionRunning = processState(state.ingestion.pid) === 'running' && ownsProcess(state.ingestion.pid, state.dir)
+  const recent = beat?.lastSuccessAt ? Date.now() - Date.parse(beat.lastSuccessAt) < 10_000 : false
+  const status: LabStatus = {
+    dir: state.dir,
+    namespace: state.namespace,
+    release: state.release,
+    cluster: state.cluster,
+    shards: state.shards,
+    replicasPerShard: state.replicasPerShard,
+    replication: state.replication,
+    user: state.user,
+    password: state.password,
+    keeper: {kind: state.keeper.kind, pid: state.keeper.pid ?? null, port: state.keeper.port, healthy: keeperOk, state: processState(state.keeper.pid)},
+    clickhouse: state.clickhouse.map((h, i) => ({
+      shard: h.shard,
+      replica: h.replica,
+      pod: h.pod,
+      pid: h.pid ?? null,
+      url: hostUrl(h),
+      httpPort: h.httpPort,
+      tcpPort: h.tcpPort,
+      healthy: hostsOk[i]!,
+      state: processState(h.pid),
+    })),
+    ingestion: {
+      pid: state.ingestion.pid ?? null,
+      enabled: state.ingestion.enabled,
+      healthy: ingestionRunning && recent,
+      rows: beat?.rows ?? 0,
+      lastSuccessAt: beat?.lastSuccessAt ?? null,
+      lastError: beat?.lastError ?? null,
+    },
+    faults: state.faults.map(({id, target, since}) => ({id, target, since})),
+    healthy: false,
+  }
+  status.healthy = keeperOk && hostsOk.every(Boolean) && (!state.ingestion.enabled || status.ingestion.healthy)
+  return status
+}

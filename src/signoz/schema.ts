@@ -1,0 +1,63 @@
+/**
+ * What SigNoz keeps in ClickHouse (signoz-facts.md §3): databases, the tables each signal
+ * is written to, and the migration bookkeeping.
+ */
+
+export const SIGNOZ_DATABASES = [
+  'signoz_traces',
+  'signoz_metrics',
+  'signoz_logs',
+  'signoz_metadata',
+  'signoz_analytics',
+  'signoz_meter',
+] as const
+export type SignozDatabase = (typeof SIGNOZ_DATABASES)[number]
+
+export const DISTRIBUTED_PREFIX = 'distributed_'
+export const MIGRATIONS_TABLE = 'schema_migrations_v2'
+export const LEGACY_MIGRATIONS_TABLE = 'schema_migrations'
+
+export type Signal = 'traces' | 'logs' | 'metrics'
+
+/** Where each signal lands and how to read its row time as unix seconds. */
+export interface SignalTable {
+  signal: Signal
+  database: SignozDatabase
+  table: string
+  /** SQL expression giving the row's time in unix seconds. */
+  secondsExpr: string
+  /** SQL predicate selecting rows newer than the given unix-seconds expression (prunes partitions). */
+  since(secondsSql: string): string
+}
+
+export const SIGNAL_TABLES: readonly SignalTable[] = [
+  {
+    signal: 'traces',
+    database: 'signoz_traces',
+    table: 'signoz_index_v3',
+    secondsExpr: 'toUnixTimestamp(timestamp)',
+    since: (s) => `timestamp >= toDateTime(${s})`,
+  },
+  {
+    signal: 'logs',
+    database: 'signoz_logs',
+    table: 'logs_v2',
+    secondsExpr: 'intDiv(timestamp, 1000000000)',
+    since: (s) => `timestamp >= toUInt64(${s}) * 1000000000`,
+  },
+  {
+    signal: 'metrics',
+    database: 'signoz_metrics',
+    table: 'samples_v4',
+    secondsExpr: 'intDiv(unix_milli, 1000)',
+    since: (s) => `unix_milli >= toInt64(${s}) * 1000`,
+  },
+]
+
+export const MIGRATION_STATUSES = ['in-progress', 'finished', 'failed'] as const
+
+/**
+ * The latest status of a migration from its bookkeeping rows. Rows of one run can share a
+ * second on servers without DateTime64, so an outcome beats an in-progress row at the same time.
+ */
+export const LATEST_MIGRATION_STATUS = "argMax(status, tuple(updated_at, status != 'in-progress'))"
