@@ -29,8 +29,8 @@ export default defineCheck({
           for (const row of r.rows ?? []) {
             const prev = latest.get(Number(row.migration_id))
             const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
-            if (!prev || row.updated > prev.updated || (row.updated === prev.updated && rank(row.status) > rank(prev.status))) {
-              latest.set(Number(row.migration_id), {status: row.status, error: row.error, updated: Number(row.updated)})
+            if (!prev || row.updated > prev.updated || (row.updated === prev.updated && rank(row.latest_status) > rank(prev.status))) {
+              latest.set(Number(row.migration_id), {status: row.latest_status, error: row.latest_error, updated: Number(row.updated)})
             }
           }
         }

@@ -1,3 +1,4 @@
+import {LATEST_MIGRATION_STATUS} from '../signoz/schema.js'
 import {quote} from './clickhouse.js'
 
 /**
@@ -161,11 +162,12 @@ export const Q = {
       `SELECT database, name, engine, ${hasColumn(caps, 'system.tables', 'engine_full') ? 'engine_full' : "'' AS engine_full"} FROM system.tables WHERE database IN (${list(databases)}) ORDER BY database, name`,
   }),
 
-  migrationStatus: defineQuery<{migration_id: number; status: string; error: string; updated: number}, {database: string}>({
+  migrationStatus: defineQuery<{migration_id: number; latest_status: string; latest_error: string; updated: number}, {database: string}>({
     name: 'migration-status',
     needs: [],
     sql: ({database}) =>
-      `SELECT migration_id, argMax(status, tuple(updated_at, status != 'in-progress')) AS status, argMax(error, tuple(updated_at, status != 'in-progress')) AS error, toUInt32(toUnixTimestamp(max(updated_at))) AS updated FROM ${database}.schema_migrations_v2 GROUP BY migration_id ORDER BY migration_id`,
+      // Aliases must not shadow the columns: newer analyzers resolve them inside the other aggregates.
+      `SELECT migration_id, ${LATEST_MIGRATION_STATUS} AS latest_status, argMax(error, tuple(updated_at, status != 'in-progress')) AS latest_error, toUInt32(toUnixTimestamp(max(updated_at))) AS updated FROM ${database}.schema_migrations_v2 GROUP BY migration_id ORDER BY migration_id`,
   }),
 
   legacyMigrations: defineQuery<{version: number; dirty: number}, {database: string}>({

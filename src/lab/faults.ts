@@ -1,6 +1,6 @@
 import {UsageError} from '../core/errors.js'
 import {errorMessage} from '../core/errors.js'
-import {withZookeeper} from '../gateways/zookeeper.js'
+import {freePorts} from './ports.js'
 import {hostByPod, hostPing, startHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, Migrator} from './migrator.js'
@@ -31,19 +31,40 @@ function targetHost(state: LabState, target: string | undefined): LabHost {
   return host
 }
 
-async function waitNoReadonly(state: LabState, timeoutMs = 60_000): Promise<void> {
-  const conns = state.clickhouse.map((h) => new ClickHouseConnection({url: hostUrl(h), user: state.user, password: state.password}, {requestTimeoutMs: 3000}))
+/** True when the host answers and none of its replicated tables is read-only or has an expired session. */
+async function hostWritable(state: LabState, host: LabHost): Promise<boolean> {
+  if (!(await hostPing(host))) return false
+  const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 3000})
   try {
-    await waitFor('replicas to leave read-only mode', async () => {
-      const counts = await Promise.all(conns.map((c) => c.query<{n: string}>('SELECT count() AS n FROM system.replicas WHERE is_readonly')))
-      return counts.every((rows) => Number(rows[0]?.n ?? 0) === 0)
-    }, timeoutMs, 500)
+    const rows = await conn.query<{n: number}>('SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired')
+    return Number(rows[0]?.n ?? 1) === 0
+  } catch {
+    return false
   } finally {
-    await Promise.all(conns.map((c) => c.close()))
+    await conn.close()
   }
 }
 
-const READONLY_DEFAULT_TABLE = 'signoz_logs.logs_v2'
+/**
+ * Waits for every host's replicas to be writable again; a host that does not recover by
+ * itself within graceMs is restarted, as an operator would (18.x keeps some sessions expired
+ * after a long stall).
+ */
+async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse, graceMs = 20_000): Promise<void> {
+  await Promise.all(
+    hosts.map(async (host) => {
+      try {
+        await waitFor(`${host.pod} to become writable`, () => hostWritable(state, host), graceMs, 500)
+      } catch {
+        if (host.pid) await terminate(host.pid)
+        startHost(state, host)
+        writeState(state)
+        await waitHost(host)
+        await waitFor(`${host.pod} to become writable after a restart`, () => hostWritable(state, host), 60_000, 500)
+      }
+    }),
+  )
+}
 
 export const FAULTS: readonly Fault[] = [
   {
@@ -78,7 +99,7 @@ export const FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       const host = targetHost(state, fault.undo.pod as string)
       if (host.pid) signal(host.pid, 'SIGCONT')
-      await waitHost(host, 30_000)
+      await recoverHosts(state, [host])
     },
   },
   {
@@ -94,7 +115,7 @@ export const FAULTS: readonly Fault[] = [
         writeState(state)
       }
       await waitKeeper(state)
-      await waitNoReadonly(state)
+      await recoverHosts(state)
     },
   },
   {
@@ -136,43 +157,32 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'readonly-table',
-    summary: "remove a table's metadata znode and re-attach it: the replica is read-only (catalogue #4)",
-    target: {description: 'POD[:DATABASE.TABLE]', default: (s) => `${s.clickhouse[0]!.pod}:${READONLY_DEFAULT_TABLE}`},
+    summary: "restart a host with a Keeper address that no longer answers: its replicated tables stay read-only (catalogue #4, #22)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
-      const [podPart, tablePart] = (target ?? `${state.clickhouse[0]!.pod}:${READONLY_DEFAULT_TABLE}`).split(':')
-      const host = targetHost(state, podPart)
-      const table = tablePart ?? READONLY_DEFAULT_TABLE
+      const host = targetHost(state, target ?? state.clickhouse[0]!.pod)
       if (!state.replication) throw new UsageError('readonly-table needs a lab with replication (not --no-replication)')
-      const metadataPath = `/clickhouse/tables/${host.shard}/${table}/metadata`
-      const saved = await withZookeeper(`127.0.0.1:${state.keeper.port}`, async (zk) => {
-        const data = await zk.getData(metadataPath)
-        if (data === undefined) throw new Error(`${metadataPath} not found in ZooKeeper`)
-        await zk.remove(metadataPath)
-        return data
-      })
-      await reattach(state, host, table)
-      return {pod: host.pod, table, metadataPath, metadata: saved.toString('base64')}
+      // A port that was free a moment ago: nothing answers there, like a Keeper pod's old IP.
+      const [stalePort] = await freePorts(1)
+      await restartHost(state, host, {keeperPort: stalePort})
+      await waitFor(`${host.pod} tables to be read-only`, async () => !(await hostWritable(state, host)), 30_000, 300)
+      return {pod: host.pod, staleKeeperPort: stalePort!}
     },
     async heal(state, fault) {
-      const {pod, table, metadataPath, metadata} = fault.undo as {pod: string; table: string; metadataPath: string; metadata: string}
-      await withZookeeper(`127.0.0.1:${state.keeper.port}`, async (zk) => {
-        if (!(await zk.exists(metadataPath))) await zk.create(metadataPath, Buffer.from(metadata, 'base64'))
-      })
-      await reattach(state, targetHost(state, pod), table)
-      await waitNoReadonly(state)
+      const host = targetHost(state, fault.undo.pod as string)
+      await restartHost(state, host, {})
+      await recoverHosts(state, [host])
     },
   },
 ]
 
-/** DETACH + ATTACH makes the table re-read its Keeper metadata, as a server restart would. */
-async function reattach(state: LabState, host: LabHost, table: string): Promise<void> {
-  const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 30_000})
-  try {
-    await conn.command(`DETACH TABLE ${table}`)
-    await conn.command(`ATTACH TABLE ${table}`)
-  } finally {
-    await conn.close()
-  }
+/** Restarts one host, optionally with its Keeper address overridden (a stale address). */
+async function restartHost(state: LabState, host: LabHost, override: {keeperPort?: number}): Promise<void> {
+  if (host.pid) await terminate(host.pid)
+  host.keeperPortOverride = override.keeperPort
+  startHost(state, host)
+  writeState(state)
+  await waitHost(host)
 }
 
 export function findFault(id: string): Fault {

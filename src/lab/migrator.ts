@@ -182,6 +182,14 @@ function bookkeeping(db: string, o: MigratorOptions): string[] {
   ]
 }
 
+/** Every statement bootstrap + up would send, in order (used to build the schema in other engines). */
+export function schemaStatements(o: MigratorOptions): string[] {
+  return [
+    ...SIGNOZ_DATABASES.flatMap((db) => [`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${ident(o.cluster)}`, ...bookkeeping(db, o)]),
+    ...MIGRATIONS.flatMap((m) => m.statements(o)),
+  ]
+}
+
 export interface MigrationOutcome {
   database: string
   id: number
@@ -235,10 +243,10 @@ export class Migrator {
   }
 
   private async isFinished(m: Migration): Promise<boolean> {
-    const rows = await this.conn.query<{status: string}>(
-      `SELECT ${LATEST_MIGRATION_STATUS} AS status FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id} GROUP BY migration_id`,
+    const rows = await this.conn.query<{latest: string}>(
+      `SELECT ${LATEST_MIGRATION_STATUS} AS latest FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id} GROUP BY migration_id`,
     )
-    return rows[0]?.status === 'finished'
+    return rows[0]?.latest === 'finished'
   }
 
   private async record(m: Migration, status: string, error: string): Promise<void> {

@@ -1,0 +1,90 @@
+import {readdirSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {describe, expect, test} from 'vitest'
+import {ALL_CHECKS} from '../../checks/index.js'
+import {COMMANDS} from '../../commands/index.js'
+import {ALL_RUNBOOKS} from '../../runbooks/index.js'
+import {ROOT} from '../helpers/cli.js'
+
+/** Source files under a top-level folder, relative to it, without index.ts and tests. */
+const filesUnder = (top: string, sub = ''): string[] =>
+  readdirSync(join(ROOT, top, sub), {withFileTypes: true}).flatMap((e) =>
+    e.isDirectory()
+      ? filesUnder(top, join(sub, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !(sub === '' && e.name === 'index.ts')
+        ? [relative('', join(sub, e.name))]
+        : [],
+  )
+
+const CONTRACT_IDS = [
+  'clickhouse/reachable',
+  'clickhouse/cluster-topology',
+  'clickhouse/replicas-readonly',
+  'clickhouse/replicas-active',
+  'clickhouse/replication-lag',
+  'keeper/reachable',
+  'signoz/databases',
+  'signoz/tables-replicated',
+  'signoz/distributed-tables',
+  'signoz/migrations',
+  'signoz/ingestion-fresh',
+]
+
+describe('check registry', () => {
+  test('every check file is registered and its id is its path', () => {
+    const files = filesUnder('checks').map((f) => f.replace(/\.ts$/, '')).sort()
+    expect(ALL_CHECKS.map((c) => c.id).sort()).toEqual(files)
+  })
+  test('ids are unique', () => {
+    expect(new Set(ALL_CHECKS.map((c) => c.id)).size).toBe(ALL_CHECKS.length)
+  })
+  test('the contract ids of this stage exist', () => {
+    for (const id of CONTRACT_IDS) expect(ALL_CHECKS.map((c) => c.id)).toContain(id)
+  })
+  test('every check points at a runbook that exists', () => {
+    const runbooks = new Set(ALL_RUNBOOKS.map((r) => r.id))
+    for (const c of ALL_CHECKS) expect(runbooks.has(c.runbook), `${c.id} → ${c.runbook}`).toBe(true)
+  })
+  test('titles state the healthy condition and severities are known', () => {
+    for (const c of ALL_CHECKS) {
+      expect(['critical', 'warning', 'info']).toContain(c.severity)
+      expect(c.title).not.toMatch(/\b(fail|error|broken)\b/i)
+    }
+  })
+})
+
+describe('runbook registry', () => {
+  test('every runbook file is registered under its file name', () => {
+    const files = filesUnder('runbooks').map((f) => f.replace(/\.ts$/, '')).sort()
+    expect(ALL_RUNBOOKS.map((r) => r.id).sort()).toEqual(files)
+  })
+  test('runbooks name checks that exist', () => {
+    const ids = new Set(ALL_CHECKS.map((c) => c.id))
+    for (const r of ALL_RUNBOOKS) for (const c of r.checks) expect(ids.has(c), `${r.id} → ${c}`).toBe(true)
+  })
+})
+
+describe('command registry', () => {
+  test('every command file is registered under its path', () => {
+    const files = filesUnder('commands').map((f) => f.replace(/\.ts$/, '').replace(/\//g, ':')).sort()
+    expect(Object.keys(COMMANDS).sort()).toEqual(files)
+  })
+  test('the lab commands of the contract exist', () => {
+    for (const id of ['lab:up', 'lab:status', 'lab:break', 'lab:heal', 'lab:down', 'doctor', 'checks:list']) expect(COMMANDS[id]).toBeDefined()
+  })
+})
+
+describe('gateway boundary', () => {
+  test('only src/gateways imports the ClickHouse or Kubernetes client', async () => {
+    const {readFileSync} = await import('node:fs')
+    const offenders: string[] = []
+    for (const dir of ['src', 'commands', 'checks', 'runbooks']) {
+      for (const file of filesUnder(dir)) {
+        const path = join(dir, file)
+        if (path.startsWith('src/gateways/')) continue
+        if (/from '(@clickhouse\/client|@kubernetes\/client-node)'/.test(readFileSync(join(ROOT, path), 'utf8'))) offenders.push(path)
+      }
+    }
+    expect(offenders).toEqual([])
+  })
+})

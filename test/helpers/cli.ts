@@ -1,0 +1,42 @@
+import {spawn} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+/** Runs the built CLI as a user would (bin/run.js under this Node), never in-process. */
+export function runCli(args: readonly string[], options: {env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number} = {}): Promise<CliResult> {
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env}
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 170_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code: code ?? -1, stdout, stderr, ms: performance.now() - started})
+    })
+  })
+}
+
+/** Environment that points doctor at a lab's ClickHouse hosts (what `lab env` prints). */
+export function labEnv(status: {clickhouse: {url: string}[]; user: string; password: string; cluster: string}): NodeJS.ProcessEnv {
+  return {
+    SIGNOZ_HA_CLICKHOUSE_URL: status.clickhouse.map((h) => h.url).join(','),
+    SIGNOZ_HA_CLICKHOUSE_USER: status.user,
+    SIGNOZ_HA_CLICKHOUSE_PASSWORD: status.password,
+    SIGNOZ_HA_CLUSTER: status.cluster,
+  }
+}

@@ -1,0 +1,54 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {expect} from 'vitest'
+import type {Report} from '../../src/core/report.js'
+import type {LabStatus} from '../../src/lab/world.js'
+import {labEnv, runCli, type CliResult} from './cli.js'
+
+/** A real lab in a fresh temporary directory, driven through the CLI. */
+export class TestLab {
+  status!: LabStatus
+  readonly dir = mkdtempSync(join(tmpdir(), 'signoz-ha-test-'))
+
+  async up(args: string[] = []): Promise<LabStatus> {
+    const r = await runCli(['lab', 'up', '--dir', this.dir, '--json', ...args], {timeoutMs: 240_000})
+    if (r.code !== 0) throw new Error(`lab up failed (${r.code}): ${r.stderr}`)
+    this.status = JSON.parse(r.stdout) as LabStatus
+    return this.status
+  }
+
+  async down(): Promise<void> {
+    await runCli(['lab', 'down', '--dir', this.dir])
+  }
+
+  cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return runCli(args, {env: {...labEnv(this.status), ...env}})
+  }
+
+  async break(fault: string, target?: string): Promise<void> {
+    const r = await runCli(['lab', 'break', fault, '--dir', this.dir, ...(target ? ['--target', target] : [])])
+    expect(r.stderr, `lab break ${fault}`).toBe('')
+    expect(r.code).toBe(0)
+  }
+
+  async heal(fault?: string): Promise<void> {
+    const r = await runCli(['lab', 'heal', ...(fault ? [fault] : []), '--dir', this.dir], {timeoutMs: 240_000})
+    expect(r.stderr, `lab heal ${fault ?? ''}`).toBe('')
+    expect(r.code).toBe(0)
+  }
+
+  async doctor(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{report: Report; code: number; ms: number; stderr: string}> {
+    const r = await this.cli(['doctor', '-o', 'json', ...args], env)
+    return {report: JSON.parse(r.stdout) as Report, code: r.code, ms: r.ms, stderr: r.stderr}
+  }
+}
+
+export const resultOf = (report: Report, id: string) => {
+  const r = report.results.find((x) => x.id === id)
+  if (!r) throw new Error(`no result for ${id}`)
+  return r
+}
+
+/** The ids of checks that did not pass. */
+export const notPassing = (report: Report) => report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}`)
