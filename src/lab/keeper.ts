@@ -40,7 +40,10 @@ export function startKeeper(state: LabState): void {
 
 export async function keeperHealthy(state: LabState): Promise<boolean> {
   if (processState(state.keeper.pid) !== 'running') return false
-  return (await fourLetterWord('127.0.0.1', state.keeper.port, 'ruok', 1000)) === 'imok'
+  // ruok answers as soon as the port listens; srvr shows a mode only once sessions are served.
+  // A ClickHouse started before that keeps no Keeper session and 18.16 then crashes on ON CLUSTER DDL.
+  const srvr = await fourLetterWord('127.0.0.1', state.keeper.port, 'srvr', 1000)
+  return /Mode: (standalone|leader|follower)/.test(srvr ?? '')
 }
 
 export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<void> {

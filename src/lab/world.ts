@@ -87,13 +87,32 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     writeState(state)
     await Promise.all(state.clickhouse.map((h) => waitHost(h)))
     log('creating the SigNoz schema ON CLUSTER')
-    await migrate(state, log)
+    await migrateWithRetry(state, log)
     log('starting ingestion')
     await startIngestion(state)
     return state
   } catch (error) {
     await stopAll(state)
     throw error
+  }
+}
+
+/**
+ * The migration, retried after restarting any host that died under it: Debian's 18.16 can
+ * crash on the first ON CLUSTER statement while its DDL worker is still starting.
+ */
+async function migrateWithRetry(state: LabState, log: (line: string) => void, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(state, log)
+    } catch (error) {
+      const dead = state.clickhouse.filter((h) => processState(h.pid) === 'dead')
+      if (attempt >= attempts || dead.length === 0) throw error
+      log(`restarting ${dead.map((h) => h.pod).join(', ')} after it exited during the migration`)
+      for (const h of dead) startHost(state, h)
+      writeState(state)
+      await Promise.all(dead.map((h) => waitHost(h)))
+    }
   }
 }
 

@@ -1,0 +1,208 @@
+import {execFileSync} from 'node:child_process'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {ALL_CHECKS} from '../../checks/index.js'
+import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
+import {Q, type NamedQuery} from '../../src/gateways/queries.js'
+import {SAMPLE_PARAMS} from '../contract/queries-chdb.test.js'
+import {runCli} from '../helpers/cli.js'
+import {TestLab, notPassing, resultOf} from '../helpers/lab.js'
+
+/**
+ * The foundation end to end: a real 2×2 ClickHouse cluster with ZooKeeper, the SigNoz schema
+ * and live ingestion; doctor clean on it; each fault makes its check fail for real and heal
+ * brings it back.
+ */
+const lab = new TestLab()
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+})
+
+afterAll(async () => {
+  await lab.down()
+  // The lab leaves no process behind.
+  const left = execFileSync('bash', ['-c', `pgrep -af '${lab.dir}' || true`]).toString().trim()
+  expect(left).toBe('')
+})
+
+describe('lab up / status', () => {
+  test('the status document has the contract shape and every part is healthy', async () => {
+    const s = lab.status
+    expect(s).toMatchObject({namespace: 'platform', release: 'signoz', cluster: 'cluster', shards: 2, replicasPerShard: 2, user: 'admin', faults: []})
+    expect(s.keeper).toMatchObject({kind: 'zookeeper', healthy: true})
+    expect(s.clickhouse.map((h) => h.pod)).toEqual([
+      'chi-signoz-clickhouse-cluster-0-0-0',
+      'chi-signoz-clickhouse-cluster-0-1-0',
+      'chi-signoz-clickhouse-cluster-1-0-0',
+      'chi-signoz-clickhouse-cluster-1-1-0',
+    ])
+    expect(s.clickhouse.every((h) => h.healthy && h.pid && h.url.startsWith('http://127.0.0.1:'))).toBe(true)
+    expect(s.password.length).toBeGreaterThan(16)
+  })
+
+  test('lab up on a running lab is a no-op that reports it healthy', async () => {
+    const r = await runCli(['lab', 'up', '--dir', lab.dir, '--json'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).clickhouse.map((h: {pid: number}) => h.pid)).toEqual(lab.status.clickhouse.map((h) => h.pid))
+  })
+})
+
+describe('doctor on the healthy lab', () => {
+  test('every check passes, exit 0, JSON per contract', async () => {
+    const {report, code} = await lab.doctor()
+    expect(notPassing(report)).toEqual([])
+    expect(code).toBe(0)
+    expect(report).toMatchObject({schemaVersion: 1, tool: {name: 'signoz-ha'}, status: 'ok', errors: []})
+    expect(report.target.clickhouse).toMatchObject({cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4})
+    expect(report.target.clickhouse.version).toMatch(/^\d+\.\d+/)
+    expect(report.results.map((r) => r.id)).toEqual(ALL_CHECKS.map((c) => c.id))
+    for (const r of report.results) expect(r.findings.length, r.id).toBeGreaterThan(0)
+  })
+
+  test('text output is one line per check with a summary, and --only/--skip select', async () => {
+    const r = await lab.cli(['doctor', '--only', 'signoz', '--skip', 'signoz/migrations'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/healthy: 0 critical, 0 warning, 0 info, 4 passed/)
+    expect(r.stdout).not.toContain('signoz/migrations')
+    expect(r.stdout).not.toContain('clickhouse/')
+  })
+
+  test('checks list --json names every check with its runbook', async () => {
+    const r = await runCli(['checks', 'list', '--json'])
+    const doc = JSON.parse(r.stdout) as {checks: {id: string; runbook: string}[]}
+    expect(doc.checks.map((c) => c.id)).toEqual(ALL_CHECKS.map((c) => c.id))
+  })
+
+  test('every named query runs on the lab server (18.16) or is declared unsupported there', async () => {
+    const fleet = await HttpClickHouseFleet.open(
+      lab.status.clickhouse.map((h) => ({url: h.url, user: lab.status.user, password: lab.status.password})),
+      {requestTimeoutMs: 5000},
+    )
+    try {
+      for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
+        const results = await fleet.queryEach(query, SAMPLE_PARAMS[query.name])
+        for (const r of results) {
+          if (r.error) expect(r.error.kind, `${query.name} on ${r.host.name}: ${r.error.message}`).toBe('unsupported')
+        }
+      }
+    } finally {
+      await fleet.close()
+    }
+  })
+})
+
+describe('faults make their check fail for real, heal brings doctor back to clean', () => {
+  const cases: {fault: string; target?: string; failing: string[]; args?: string[]; settle?: number}[] = [
+    {fault: 'kill-replica', failing: ['clickhouse/reachable']},
+    {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], settle: 8000},
+    {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
+    {fault: 'fail-migration', failing: ['signoz/migrations']},
+    {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '4s'], settle: 5000},
+  ]
+  for (const c of cases) {
+    test(c.fault, async () => {
+      await lab.break(c.fault, c.target)
+      if (c.settle) await new Promise((r) => setTimeout(r, c.settle))
+      const broken = await lab.doctor(c.args)
+      for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
+      expect(broken.code).toBe(1)
+      await lab.heal(c.fault)
+      const healed = await lab.doctor(c.args)
+      expect(notPassing(healed.report), `after healing ${c.fault}`).toEqual([])
+    })
+  }
+
+  test('fail-migration records the real server error', async () => {
+    await lab.break('fail-migration')
+    const {report} = await lab.doctor(['--only', 'signoz/migrations'])
+    const finding = resultOf(report, 'signoz/migrations').findings.find((f) => !f.ok)
+    expect(finding?.subject).toBe('signoz_traces migration 1015')
+    expect(JSON.stringify(finding?.evidence)).toMatch(/signozLabUnknownFunction|Unknown function/i)
+    await lab.heal('fail-migration')
+  })
+
+  test('a hung replica is named within the host timeout plus 1 s', async () => {
+    await lab.break('hang-replica')
+    try {
+      const {report, ms} = await lab.doctor(['--host-timeout', '2s'])
+      const reachable = resultOf(report, 'clickhouse/reachable')
+      expect(reachable.status).toBe('fail')
+      const hung = reachable.findings.find((f) => !f.ok)!
+      expect(hung.message).toMatch(/host timeout/)
+      expect(hung.evidence?.target).toBe(`127.0.0.1:${lab.status.clickhouse[3]!.httpPort}`)
+      // Process start-up included: the bound is on the whole command.
+      expect(ms).toBeLessThan(2000 + 1000 + 1500)
+    } finally {
+      await lab.heal('hang-replica')
+    }
+  })
+
+  test('a pid killed by hand shows unhealthy in lab status, and lab up restarts it', async () => {
+    const victim = lab.status.clickhouse[1]!
+    process.kill(victim.pid!, 'SIGKILL')
+    await new Promise((r) => setTimeout(r, 300))
+    const status = JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout)
+    expect(status.healthy).toBe(false)
+    expect(status.clickhouse[1]).toMatchObject({healthy: false, state: 'dead'})
+    const up = await runCli(['lab', 'up', '--dir', lab.dir, '--json'])
+    expect(up.code).toBe(0)
+    lab.status = JSON.parse(up.stdout)
+    expect(lab.status.healthy).toBe(true)
+  })
+})
+
+describe('bad input: one clear line, the contract exit code, never a stack', () => {
+  const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/)
+
+  test('malformed URL → exit 2', async () => {
+    const r = await runCli(['doctor', '--clickhouse-url', 'http://[::1'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^signoz-ha: invalid ClickHouse URL/)
+    noStack(r.stderr)
+  })
+
+  test('a password in the URL is refused and not echoed', async () => {
+    const r = await runCli(['doctor', '--clickhouse-url', 'http://admin:topsecret@127.0.0.1:1'])
+    expect(r.code).toBe(2)
+    expect(r.stderr + r.stdout).not.toContain('topsecret')
+  })
+
+  test('wrong password on every host → exit 3, says authentication, never prints the password', async () => {
+    const r = await lab.cli(['doctor'], {SIGNOZ_HA_CLICKHOUSE_PASSWORD: 'wrong-password-123'})
+    expect(r.code).toBe(3)
+    expect(r.stdout).toMatch(/rejected the credentials on every host/)
+    expect(r.stdout + r.stderr).not.toContain('wrong-password-123')
+    expect(r.stdout + r.stderr).not.toContain(lab.status.password)
+    noStack(r.stderr)
+  })
+
+  test('nothing listening → exit 3 within the timeout', async () => {
+    const r = await runCli(['doctor', '--clickhouse-url', 'http://127.0.0.1:9', '-o', 'json'])
+    expect(r.code).toBe(3)
+    const report = JSON.parse(r.stdout)
+    expect(report.status).toBe('error')
+    expect(report.errors[0]).toMatch(/no ClickHouse host answered/)
+    expect(resultOf(report, 'clickhouse/reachable').findings[0].message).toMatch(/cannot connect/)
+  })
+
+  test('one host down among answering ones → findings, exit 1', async () => {
+    const r = await lab.cli(['doctor', '-o', 'json'], {SIGNOZ_HA_CLICKHOUSE_URL: `${lab.status.clickhouse[0]!.url},http://127.0.0.1:9`})
+    expect(r.code).toBe(1)
+    expect(resultOf(JSON.parse(r.stdout), 'clickhouse/reachable').status).toBe('fail')
+  })
+
+  test('unknown check id, bad duration, unknown flag → exit 2', async () => {
+    for (const args of [['--only', 'nope/nothing'], ['--timeout', 'soon'], ['--frobnicate']]) {
+      const r = await lab.cli(['doctor', ...args])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2)
+      noStack(r.stderr)
+    }
+  })
+
+  test('lab commands on a missing lab → exit 2', async () => {
+    const r = await runCli(['lab', 'status', '--dir', '/tmp/signoz-ha-no-such-lab'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/no lab in/)
+  })
+})
