@@ -7,7 +7,8 @@ import {Q} from '../../src/gateways/queries.js'
  * Why: a lagging replica serves stale or missing data through the distributed tables and may be
  * one fetch away from a full disk (catalogue #24).
  * Fails if: absolute_delay > replicaDelaySeconds, queue_size > replicationQueueSize, or a
- * replication_queue entry has num_tries ≥ replicationQueueTries with an exception.
+ * replication_queue entry has num_tries ≥ replicationQueueTries with an exception and is older
+ * than replicationQueueStuckSeconds.
  */
 export default defineCheck({
   id: 'clickhouse/replication-lag',
@@ -18,7 +19,7 @@ export default defineCheck({
   async run({clickhouse, thresholds, signal}) {
     const [status, queue] = await Promise.all([
       clickhouse.queryEach(Q.replicaStatus, undefined, signal),
-      clickhouse.queryEach(Q.failingQueueEntries, {minTries: thresholds.replicationQueueTries}, signal),
+      clickhouse.queryEach(Q.failingQueueEntries, {minTries: thresholds.replicationQueueTries, minAgeSeconds: thresholds.replicationQueueStuckSeconds}, signal),
     ])
     const {answered, unreadable} = perHost(status, 'system.replicas')
     const failing = new Map(queue.map((r) => [r.host.name, r.rows ?? []]))
@@ -40,7 +41,7 @@ export default defineCheck({
         findings.push(fail(`${host.name}/${e.database}.${e.table}`, `${e.type} retried ${Number(e.num_tries)} times`, {
           type: e.type,
           tries: Number(e.num_tries),
-          since: e.create_time,
+          since: e.queued_at,
           lastException: e.last_exception.split('\n')[0]!.slice(0, 300),
         }))
       }

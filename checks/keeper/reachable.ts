@@ -6,7 +6,8 @@ import {Q} from '../../src/gateways/queries.js'
  * Every ClickHouse host can talk to ZooKeeper/Keeper.
  * Why: without Keeper replicated tables go read-only and ON CLUSTER DDL (every SigNoz migration)
  * hangs (catalogue #3, #28).
- * Fails if: reading system.zookeeper fails on a host, or (24.x+) its Keeper session is expired.
+ * Fails if: a host has no Keeper configured, reading system.zookeeper fails on it, or (24.x+) its
+ * Keeper session is expired.
  */
 export default defineCheck({
   id: 'keeper/reachable',
@@ -22,7 +23,12 @@ export default defineCheck({
     const sessions = new Map(connection.map((r) => [r.host.name, r.rows?.[0]]))
     const findings: Finding[] = []
     for (const r of root) {
-      if (r.error && r.error.kind !== 'unsupported') {
+      if (r.error?.kind === 'unsupported') {
+        // ClickHouse attaches system.zookeeper only when Keeper is configured.
+        findings.push(fail(r.host.name, 'no ZooKeeper/Keeper is configured on this host: replicated tables are read-only', {error: 'not-configured'}))
+        continue
+      }
+      if (r.error) {
         const hostDown = r.error.kind === 'timeout' || r.error.kind === 'unreachable'
         findings.push(fail(r.host.name, hostDown ? `could not ask the host: ${r.error.message}` : `cannot reach Keeper: ${r.error.message}`, {error: r.error.kind, code: r.error.code ?? null}))
         continue

@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events'
 import type {ChalkInstance} from 'chalk'
 import {ALL_CHECKS} from '../../checks/index.js'
 import type {Severity} from '../core/check.js'
@@ -40,6 +41,8 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: OutputForma
     process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? '',
   )
   const signal = AbortSignal.timeout(timeoutMs)
+  // Every concurrent query listens on this one signal.
+  setMaxListeners(0, signal)
   const fleet = await openClickHouseFleet(endpoints, hostTimeoutMs, signal)
   try {
     const report = await runDoctor(fleet, {

@@ -7,8 +7,10 @@ export interface Thresholds {
   replicaDelaySeconds: number
   /** system.replicas.queue_size above this is a stuck queue. */
   replicationQueueSize: number
-  /** A replication_queue entry retried this often is failing repeatedly. */
+  /** A replication_queue entry retried this often... */
   replicationQueueTries: number
+  /** ...and queued this long is failing repeatedly (short outages retry and clear by themselves). */
+  replicationQueueStuckSeconds: number
   /** No new rows in this window means ingestion stopped. */
   freshnessWindowSeconds: number
   /** An in-progress migration older than this is stuck. */
@@ -18,7 +20,8 @@ export interface Thresholds {
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   replicaDelaySeconds: 300,
   replicationQueueSize: 1000,
-  replicationQueueTries: 5,
+  replicationQueueTries: 10,
+  replicationQueueStuckSeconds: 600,
   freshnessWindowSeconds: 300,
   migrationStuckSeconds: 1800,
 })

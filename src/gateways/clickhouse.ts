@@ -89,7 +89,9 @@ export class ClickHouseConnection {
   private translate(error: unknown): GatewayError {
     const e = error as {code?: string | number; type?: string; message?: string; name?: string}
     const message = (e?.message ?? String(error)).split('\n')[0]!.trim()
-    const numeric = typeof e?.code === 'string' && /^\d+$/.test(e.code) ? Number(e.code) : undefined
+    // Old servers answer "Code: 60, e.displayText() = …", which the client does not parse into a code.
+    const fromMessage = /^Code: (\d+)[,.]/.exec(message)?.[1]
+    const numeric = typeof e?.code === 'string' && /^\d+$/.test(e.code) ? Number(e.code) : fromMessage ? Number(fromMessage) : undefined
     if (numeric !== undefined) {
       if (numeric === 516 || numeric === 192 || numeric === 193 || /authentication failed|password is incorrect|unknown user/i.test(message)) {
         return new GatewayError('auth', `authentication failed for user ${this.endpoint.user}`, this.target, numeric)

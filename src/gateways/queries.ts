@@ -126,12 +126,12 @@ export const Q = {
     type: string
     num_tries: number
     last_exception: string
-    create_time: string
-  }, {minTries: number}>({
+    queued_at: string
+  }, {minTries: number; minAgeSeconds: number}>({
     name: 'replication-queue-failing',
     needs: ['system.replication_queue'],
-    sql: ({minTries}) =>
-      `SELECT database, table, type, num_tries, last_exception, toString(create_time) AS create_time FROM system.replication_queue WHERE num_tries >= ${Math.floor(minTries)} AND last_exception != '' ORDER BY num_tries DESC LIMIT 20`,
+    sql: ({minTries, minAgeSeconds}) =>
+      `SELECT database, table, type, num_tries, last_exception, toString(create_time) AS queued_at FROM system.replication_queue WHERE num_tries >= ${Math.floor(minTries)} AND last_exception != '' AND create_time < now() - ${Math.floor(minAgeSeconds)} ORDER BY num_tries DESC LIMIT 20`,
   }),
 
   keeperRoot: defineQuery<{children: number}>({

@@ -64,11 +64,11 @@ ${clusterXml(state.cluster, byShard, state.replicasPerShard > 1, state)}
 ${clusterXml('all-replicated', [all], true, state)}
 ${clusterXml('all-sharded', all.map((h) => [h]), false, state)}
   </remote_servers>
-  <zookeeper>
-    <node><host>127.0.0.1</host><port>${host.keeperPortOverride ?? state.keeper.port}</port></node>
+${host.withoutKeeper ? '' : `  <zookeeper>
+    <node><host>127.0.0.1</host><port>${state.keeper.port}</port></node>
     <session_timeout_ms>6000</session_timeout_ms>
     <operation_timeout_ms>3000</operation_timeout_ms>
-  </zookeeper>
+  </zookeeper>`}
   <macros>
 ${macros}
   </macros>

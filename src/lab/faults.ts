@@ -1,6 +1,5 @@
 import {UsageError} from '../core/errors.js'
 import {errorMessage} from '../core/errors.js'
-import {freePorts} from './ports.js'
 import {hostByPod, hostPing, startHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, Migrator} from './migrator.js'
@@ -31,12 +30,15 @@ function targetHost(state: LabState, target: string | undefined): LabHost {
   return host
 }
 
-/** True when the host answers and none of its replicated tables is read-only or has an expired session. */
+/**
+ * True when the host answers and none of its replicated tables is read-only, has an expired
+ * session or lags (18.x reports an absurd delay for a moment after a restart).
+ */
 async function hostWritable(state: LabState, host: LabHost): Promise<boolean> {
   if (!(await hostPing(host))) return false
   const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 3000})
   try {
-    const rows = await conn.query<{n: number}>('SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired')
+    const rows = await conn.query<{n: number}>('SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired OR absolute_delay > 60')
     return Number(rows[0]?.n ?? 1) === 0
   } catch {
     return false
@@ -85,6 +87,7 @@ export const FAULTS: readonly Fault[] = [
         writeState(state)
         await waitHost(host)
       }
+      await recoverHosts(state, [host])
     },
   },
   {
@@ -157,16 +160,16 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'readonly-table',
-    summary: "restart a host with a Keeper address that no longer answers: its replicated tables stay read-only (catalogue #4, #22)",
+    summary: 'restart a host that lost its Keeper configuration: every replicated table on it is read-only (catalogue #4, #37)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = targetHost(state, target ?? state.clickhouse[0]!.pod)
       if (!state.replication) throw new UsageError('readonly-table needs a lab with replication (not --no-replication)')
-      // A port that was free a moment ago: nothing answers there, like a Keeper pod's old IP.
-      const [stalePort] = await freePorts(1)
-      await restartHost(state, host, {keeperPort: stalePort})
-      await waitFor(`${host.pod} tables to be read-only`, async () => !(await hostWritable(state, host)), 30_000, 300)
-      return {pod: host.pod, staleKeeperPort: stalePort!}
+      // Without a Keeper section the server attaches every replicated table read-only at once
+      // ("No ZooKeeper: table will be in readonly mode"), as after a bad config rollout.
+      await restartHost(state, host, {withoutKeeper: true})
+      await waitFor(`${host.pod} tables to be read-only`, async () => (await hostPing(host)) && !(await hostWritable(state, host)), 30_000, 300)
+      return {pod: host.pod}
     },
     async heal(state, fault) {
       const host = targetHost(state, fault.undo.pod as string)
@@ -176,10 +179,10 @@ export const FAULTS: readonly Fault[] = [
   },
 ]
 
-/** Restarts one host, optionally with its Keeper address overridden (a stale address). */
-async function restartHost(state: LabState, host: LabHost, override: {keeperPort?: number}): Promise<void> {
+/** Restarts one host, optionally without its Keeper configuration. */
+async function restartHost(state: LabState, host: LabHost, override: {withoutKeeper?: boolean}): Promise<void> {
   if (host.pid) await terminate(host.pid)
-  host.keeperPortOverride = override.keeperPort
+  host.withoutKeeper = override.withoutKeeper
   startHost(state, host)
   writeState(state)
   await waitHost(host)

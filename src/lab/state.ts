@@ -13,8 +13,8 @@ export interface LabHost {
   httpPort: number
   tcpPort: number
   interserverPort: number
-  /** Set by the readonly-table fault: the host is configured with a Keeper port nobody answers on. */
-  keeperPortOverride?: number
+  /** Set by the readonly-table fault: the host runs without a Keeper section. */
+  withoutKeeper?: boolean
 }
 
 export interface LabKeeper {

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {ClickHouseConnection} from '../gateways/clickhouse.js'
 import {clickhouseFullname, hostPodName} from '../signoz/naming.js'
+import {SIGNAL_TABLES} from '../signoz/schema.js'
 import {detectEngine, hasZookeeper} from './engine.js'
 import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
@@ -90,6 +91,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     await migrateWithRetry(state, log)
     log('starting ingestion')
     await startIngestion(state)
+    await waitRowsOnEveryShard(state)
     return state
   } catch (error) {
     await stopAll(state)
@@ -169,6 +171,26 @@ export async function startIngestion(state: LabState): Promise<void> {
     if (processState(state.ingestion.pid) === 'dead') throw new Error(`the ingestion agent exited; see ${state.ingestion.log}`)
     return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
   }, 30_000, 200)
+}
+
+/** Every shard holds rows of every signal: until then a fresh lab would look stale to doctor. */
+async function waitRowsOnEveryShard(state: LabState): Promise<void> {
+  const firstOfShard = state.clickhouse.filter((h) => h.replica === 0)
+  await Promise.all(
+    firstOfShard.map(async (h) => {
+      const conn = adminConnection(state, state.clickhouse.indexOf(h), 3000)
+      try {
+        await waitFor(`rows of every signal on shard ${h.shard}`, async () => {
+          const rows = await conn.query<{n: number}>(
+            SIGNAL_TABLES.map((t) => `SELECT count() AS n FROM ${t.database}.${t.table}`).join(' UNION ALL '),
+          )
+          return rows.length === SIGNAL_TABLES.length && rows.every((r) => Number(r.n) > 0)
+        }, 60_000, 250)
+      } finally {
+        await conn.close()
+      }
+    }),
+  )
 }
 
 export async function stopIngestion(state: LabState): Promise<void> {

@@ -2,30 +2,12 @@ import {Session} from 'chdb'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {Q, type Capabilities, type NamedQuery} from '../../src/gateways/queries.js'
 import {schemaStatements} from '../../src/lab/migrator.js'
-import {SIGNAL_TABLES} from '../../src/signoz/schema.js'
+import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
 
 /**
  * Every named query doctor sends, run for real on a modern ClickHouse (chdb, 26.x in-process)
  * over the SigNoz schema. The same queries run against the lab's 18.16 in test/lab.
  */
-
-/** Parameters to run each query with; a query missing here fails the coverage test. */
-export const SAMPLE_PARAMS: Record<string, unknown> = {
-  'server-version': undefined,
-  'system-columns': undefined,
-  macros: undefined,
-  'cluster-hosts': {cluster: 'cluster'},
-  'cluster-names': undefined,
-  'replica-status': undefined,
-  'replication-queue-failing': {minTries: 5},
-  'keeper-root': undefined,
-  'keeper-connection': undefined,
-  databases: {names: ['signoz_traces', 'signoz_logs']},
-  'signoz-tables': {databases: ['signoz_traces', 'signoz_logs']},
-  'migration-status': {database: 'signoz_traces'},
-  'legacy-migration-version': {database: 'signoz_traces'},
-  'ingestion-freshness': {...SIGNAL_TABLES[0], windowSeconds: 300},
-}
 
 /** Tables chdb cannot have (no Keeper in-process): those queries are parsed, not executed. */
 const NO_KEEPER_TABLES = ['system.zookeeper', 'system.zookeeper_connection']

@@ -1,4 +1,4 @@
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'vitest'
@@ -52,3 +52,20 @@ export const resultOf = (report: Report, id: string) => {
 
 /** The ids of checks that did not pass. */
 export const notPassing = (report: Report) => report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}`)
+
+/** Live processes whose command line mentions text (zombies excluded), other than this one. */
+export function processesMentioning(text: string): string[] {
+  const found: string[] = []
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    if (Number(pid) === process.pid) continue
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
+      if (cmd.includes(text)) found.push(`${pid} ${cmd}`)
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found
+}

@@ -1,11 +1,10 @@
-import {execFileSync} from 'node:child_process'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {ALL_CHECKS} from '../../checks/index.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
-import {SAMPLE_PARAMS} from '../contract/queries-chdb.test.js'
+import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
-import {TestLab, notPassing, resultOf} from '../helpers/lab.js'
+import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
 /**
  * The foundation end to end: a real 2×2 ClickHouse cluster with ZooKeeper, the SigNoz schema
@@ -20,9 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await lab.down()
-  // The lab leaves no process behind.
-  const left = execFileSync('bash', ['-c', `pgrep -af '${lab.dir}' || true`]).toString().trim()
-  expect(left).toBe('')
+  expect(processesMentioning(lab.dir)).toEqual([])
 })
 
 describe('lab up / status', () => {
@@ -82,7 +79,9 @@ describe('doctor on the healthy lab', () => {
       for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
         const results = await fleet.queryEach(query, SAMPLE_PARAMS[query.name])
         for (const r of results) {
-          if (r.error) expect(r.error.kind, `${query.name} on ${r.host.name}: ${r.error.message}`).toBe('unsupported')
+          // The lab has no legacy golang-migrate table; that query may only miss its table.
+          const allowed = query.name === 'legacy-migration-version' ? ['unsupported', 'not-found'] : ['unsupported']
+          if (r.error) expect(allowed, `${query.name} on ${r.host.name}: ${r.error.message}`).toContain(r.error.kind)
         }
       }
     } finally {
@@ -102,11 +101,14 @@ describe('faults make their check fail for real, heal brings doctor back to clea
   for (const c of cases) {
     test(c.fault, async () => {
       await lab.break(c.fault, c.target)
-      if (c.settle) await new Promise((r) => setTimeout(r, c.settle))
-      const broken = await lab.doctor(c.args)
-      for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
-      expect(broken.code).toBe(1)
-      await lab.heal(c.fault)
+      try {
+        if (c.settle) await new Promise((r) => setTimeout(r, c.settle))
+        const broken = await lab.doctor(c.args)
+        for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
+        expect(broken.code).toBe(1)
+      } finally {
+        await lab.heal(c.fault)
+      }
       const healed = await lab.doctor(c.args)
       expect(notPassing(healed.report), `after healing ${c.fault}`).toEqual([])
     })

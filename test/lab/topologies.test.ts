@@ -1,5 +1,5 @@
 import {afterAll, describe, expect, test} from 'vitest'
-import {TestLab, notPassing, resultOf} from '../helpers/lab.js'
+import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
 /**
  * Two labs at once in different directories (ports chosen independently), one of them with
@@ -10,6 +10,7 @@ const single = new TestLab()
 
 afterAll(async () => {
   await Promise.all([unreplicated.down(), single.down()])
+  expect([...processesMentioning(unreplicated.dir), ...processesMentioning(single.dir)]).toEqual([])
 })
 
 describe('two labs side by side', () => {
