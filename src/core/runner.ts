@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events'
 import {errorMessage} from './errors.js'
 import {SkipCheck, type Check, type CheckContext, type Finding, type Requirement, type Severity, type Status} from './check.js'
 
@@ -29,6 +30,8 @@ export async function runOne(check: Check, ctx: CheckContext, options: Pick<RunO
   const started = performance.now()
   const timeout = AbortSignal.timeout(options.checkTimeoutMs)
   const signal = AbortSignal.any([ctx.signal, timeout])
+  // Every query of the check, on every host, listens on this signal.
+  setMaxListeners(0, signal)
   try {
     const findings = await Promise.race([
       check.run({...ctx, signal}),

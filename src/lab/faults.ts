@@ -134,7 +134,7 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     id: 'fail-migration',
-    summary: 'run a schema migration that fails on every host and is recorded as failed (catalogue #1, #9)',
+    summary: 'run a schema migration that fails on every host (UNKNOWN_FUNCTION) and is recorded as failed (catalogue #1, #9)',
     async inject(state) {
       const conn = adminConnection(state)
       try {
@@ -150,8 +150,7 @@ export const FAULTS: readonly Fault[] = [
       const conn = adminConnection(state)
       try {
         const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
-        // A previous heal may already have added the column; the migration is then done.
-        const outcome = await migrator.run(FIXED_MIGRATION, {force: true, alreadyApplied: /already exists|DUPLICATE_COLUMN|Code: 15\b/})
+        const outcome = await migrator.run(FIXED_MIGRATION, {force: true})
         if (outcome.status === 'failed') throw new Error(`the corrected migration failed: ${outcome.error}`)
       } finally {
         await conn.close()

@@ -155,21 +155,35 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ]
 
-/** The migration `lab break fail-migration` runs: valid SQL that fails on every host for real. */
+/**
+ * The migration `lab break fail-migration` runs: an ON CLUSTER CREATE whose ORDER BY calls a
+ * function no server has, so it fails on every host for real (UNKNOWN_FUNCTION), the way a
+ * migration written for a newer ClickHouse fails on an older one (catalogue #9). CREATE, not
+ * ALTER: a replicated ALTER needs a leader replica, which a lab still recovering from another
+ * fault may not have yet.
+ */
 export const BROKEN_MIGRATION: Migration = {
   database: 'signoz_traces',
   id: 1015,
-  statements: (o) => [
-    `ALTER TABLE signoz_traces.signoz_index_v3 ON CLUSTER ${ident(o.cluster)} ADD COLUMN lab_span_cost UInt64 DEFAULT signozLabUnknownFunction(duration_nano)`,
-  ],
+  // No IF NOT EXISTS and a table name no run ever creates: the statement reaches the server's
+  // analysis (and fails there) every time the fault is injected, healed or not.
+  statements: (o) => [spanCostsTable(o, 'signozLabUnknownFunction(trace_id)', 'span_costs_staging')],
 }
 
 /** The corrected form of the same migration, which `lab heal fail-migration` applies. */
 export const FIXED_MIGRATION: Migration = {
   database: 'signoz_traces',
   id: 1015,
-  statements: (o) => [`ALTER TABLE signoz_traces.signoz_index_v3 ON CLUSTER ${ident(o.cluster)} ADD COLUMN lab_span_cost UInt64 DEFAULT 0`],
+  statements: (o) => [spanCostsTable(o, '(trace_id, timestamp)'), spanCostsDistributed(o)],
 }
+
+function spanCostsTable(o: MigratorOptions, orderBy: string, name = 'span_costs'): string {
+  const engineSql = engine({name, columns: '', engine: 'MergeTree', orderBy, shardingKey: ''}, 'signoz_traces', o)
+  return `CREATE TABLE ${name === 'span_costs' ? 'IF NOT EXISTS ' : ''}signoz_traces.${name} ON CLUSTER ${ident(o.cluster)} (timestamp ${ts(o)}, trace_id String, cost UInt64) ENGINE = ${engineSql} ORDER BY ${orderBy}`
+}
+
+const spanCostsDistributed = (o: MigratorOptions) =>
+  `CREATE TABLE IF NOT EXISTS signoz_traces.${DISTRIBUTED_PREFIX}span_costs ON CLUSTER ${ident(o.cluster)} AS signoz_traces.span_costs ENGINE = Distributed(${quote(o.cluster)}, 'signoz_traces', 'span_costs', cityHash64(trace_id))`
 
 function bookkeeping(db: string, o: MigratorOptions): string[] {
   const on = `ON CLUSTER ${ident(o.cluster)}`
@@ -224,8 +238,8 @@ export class Migrator {
     return outcomes
   }
 
-  /** force: run even if recorded finished; alreadyApplied: errors meaning the change is already in place. */
-  async run(m: Migration, options: {force?: boolean; alreadyApplied?: RegExp} = {}): Promise<MigrationOutcome> {
+  /** force: run even if recorded finished. */
+  async run(m: Migration, options: {force?: boolean} = {}): Promise<MigrationOutcome> {
     if (!options.force && (await this.isFinished(m))) return {database: m.database, id: m.id, status: 'skipped'}
     this.log(`migrate: ${m.database} ${m.id}`)
     await this.record(m, 'in-progress', '')
@@ -233,10 +247,8 @@ export class Migrator {
       for (const sql of m.statements(this.options)) await this.conn.command(sql)
     } catch (error) {
       const message = errorMessage(error)
-      if (!options.alreadyApplied?.test(message)) {
-        await this.record(m, 'failed', message)
-        return {database: m.database, id: m.id, status: 'failed', error: message}
-      }
+      await this.record(m, 'failed', message)
+      return {database: m.database, id: m.id, status: 'failed', error: message}
     }
     await this.record(m, 'finished', '')
     return {database: m.database, id: m.id, status: 'finished'}
