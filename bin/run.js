@@ -1,3 +1,16 @@
 #!/usr/bin/env node
 // Published entry: the bundled build (npm run build writes dist/).
-import('../dist/cli.js').then((cli) => cli.main(process.argv.slice(2), import.meta.url))
+import {readFileSync} from 'node:fs'
+import {enableCompileCache} from 'node:module'
+
+const argv = process.argv.slice(2)
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
+  // Answered before the command framework loads: the same user agent oclif prints, at a third of the cost.
+  const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  process.stdout.write(`signoz-ha/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
+} else {
+  // V8's code cache on disk makes every run after the first start faster (Node >= 22.1).
+  enableCompileCache?.()
+  // No top-level await: oclif may end the process itself (help, exit codes).
+  import('../dist/cli.js').then((cli) => cli.main(argv, import.meta.url))
+}
