@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Published entry: the bundled build (npm run build writes dist/).
 import {readFileSync} from 'node:fs'
-import {enableCompileCache} from 'node:module'
+import * as nodeModule from 'node:module'
 
 const argv = process.argv.slice(2)
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
@@ -10,7 +10,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === 'version')) {
   process.stdout.write(`signoz-ha/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
   // V8's code cache on disk makes every run after the first start faster (Node >= 22.1).
-  enableCompileCache?.()
+  nodeModule.enableCompileCache?.()
   // No top-level await: oclif may end the process itself (help, exit codes).
   import('../dist/cli.js').then((cli) => cli.main(argv, import.meta.url))
 }

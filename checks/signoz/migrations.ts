@@ -17,37 +17,45 @@ export default defineCheck({
   requires: ['clickhouse'],
   runbook: 'migration-failed',
   async run({clickhouse, thresholds, signal}) {
-    // Rows are spread over shards (the distributed table shards by rand()), so read every host's local table.
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
     const findings: Finding[] = [...unreadable]
     const tables = new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
     const now = Math.floor(Date.now() / 1000)
-    for (const database of SIGNOZ_DATABASES) {
-      if (tables.has(`${database}.${MIGRATIONS_TABLE}`)) {
-        const latest = new Map<number, {status: string; error: string; updated: number}>()
-        for (const r of await clickhouse.queryEach(Q.migrationStatus, {database}, signal)) {
-          for (const row of r.rows ?? []) {
-            const prev = latest.get(Number(row.migration_id))
-            const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
-            if (!prev || row.updated > prev.updated || (row.updated === prev.updated && rank(row.latest_status) > rank(prev.status))) {
-              latest.set(Number(row.migration_id), {status: row.latest_status, error: row.latest_error, updated: Number(row.updated)})
-            }
+    // Rows are spread over shards (the distributed table shards by rand()) and replicated within
+    // one, so one replica per shard holds them all.
+    const withTable = SIGNOZ_DATABASES.filter((db) => tables.has(`${db}.${MIGRATIONS_TABLE}`))
+    const latest = new Map<string, {status: string; error: string; updated: number}>()
+    const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
+    if (withTable.length > 0) {
+      const perShard = perHost(await clickhouse.queryPerShard(Q.migrationStatus, {databases: withTable}, signal), 'schema_migrations_v2')
+      findings.push(...perShard.unreadable)
+      for (const {rows} of perShard.answered) {
+        for (const row of rows) {
+          const key = `${row.database} ${row.migration_id}`
+          const prev = latest.get(key)
+          if (!prev || row.updated > prev.updated || (row.updated === prev.updated && rank(row.latest_status) > rank(prev.status))) {
+            latest.set(key, {status: row.latest_status, error: row.latest_error, updated: Number(row.updated)})
           }
         }
-        const failed = [...latest].filter(([, m]) => m.status === 'failed')
-        const stuck = [...latest].filter(([, m]) => m.status === 'in-progress' && now - m.updated > thresholds.migrationStuckSeconds)
-        for (const [id, m] of failed) {
-          findings.push(fail(`${database} migration ${id}`, 'migration failed', {database, migration: id, error: m.error.split('\n')[0]!.slice(0, 300), at: new Date(m.updated * 1000).toISOString()}))
-        }
-        for (const [id, m] of stuck) {
-          findings.push(fail(`${database} migration ${id}`, `in progress for ${Math.round((now - m.updated) / 60)} minutes`, {database, migration: id, since: new Date(m.updated * 1000).toISOString()}))
-        }
-        if (failed.length === 0 && stuck.length === 0) {
-          findings.push(pass(database, latest.size ? `${latest.size} migrations finished` : 'no migrations recorded yet', {migrations: latest.size, latest: Math.max(0, ...latest.keys())}))
-        }
       }
+    }
+    for (const database of withTable) {
+      const mine = [...latest].filter(([key]) => key.startsWith(`${database} `)).map(([key, m]) => [Number(key.split(' ')[1]), m] as const)
+      const failed = mine.filter(([, m]) => m.status === 'failed')
+      const stuck = mine.filter(([, m]) => m.status === 'in-progress' && now - m.updated > thresholds.migrationStuckSeconds)
+      for (const [id, m] of failed) {
+        findings.push(fail(`${database} migration ${id}`, 'migration failed', {database, migration: id, error: m.error.split('\n')[0]!.slice(0, 300), at: new Date(m.updated * 1000).toISOString()}))
+      }
+      for (const [id, m] of stuck) {
+        findings.push(fail(`${database} migration ${id}`, `in progress for ${Math.round((now - m.updated) / 60)} minutes`, {database, migration: id, since: new Date(m.updated * 1000).toISOString()}))
+      }
+      if (failed.length === 0 && stuck.length === 0) {
+        findings.push(pass(database, mine.length ? `${mine.length} migrations finished` : 'no migrations recorded yet', {migrations: mine.length, latest: Math.max(0, ...mine.map(([id]) => id))}))
+      }
+    }
+    for (const database of SIGNOZ_DATABASES) {
       if (tables.has(`${database}.${LEGACY_MIGRATIONS_TABLE}`)) {
-        const legacy = (await clickhouse.queryEach(Q.legacyMigrations, {database}, signal)).flatMap((r) => r.rows ?? [])
+        const legacy = (await clickhouse.queryPerShard(Q.legacyMigrations, {database}, signal)).flatMap((r) => r.rows ?? [])
         const dirty = legacy.find((r) => Number(r.dirty) === 1)
         findings.push(
           dirty

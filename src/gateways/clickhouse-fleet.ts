@@ -23,6 +23,10 @@ export interface ClickHouseFleet {
   reachable(): HostProbe[]
   /** Runs a named query on every reachable host concurrently; cached for the run by name and params. */
   queryEach<Row, P>(query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]>
+  /** The same on one reachable host per shard (by its shard macro): for data replicated within a shard. */
+  queryPerShard<Row, P>(query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]>
+  /** The same on the given hosts only (a follow-up query where a first one found something). */
+  queryHosts<Row, P>(hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]>
   /** Number of statements sent, for --stats. */
   queryCount(): number
 }
@@ -57,10 +61,24 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
   }
 
   queryEach<Row, P>(query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
-    const key = `${query.name}:${JSON.stringify(params, (_, v: unknown) => (typeof v === 'function' ? String(v) : v))}`
+    return this.cached('each', this.reachable(), query, params, signal)
+  }
+
+  queryPerShard<Row, P>(query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
+    const first = new Map<string, HostProbe>()
+    for (const h of this.reachable()) if (!first.has(h.macros.shard ?? h.name)) first.set(h.macros.shard ?? h.name, h)
+    return this.cached('shard', [...first.values()], query, params, signal)
+  }
+
+  queryHosts<Row, P>(hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
+    return this.cached(`hosts:${hosts.map((h) => h.target).join(',')}`, hosts.filter((h) => h.reachable), query, params, signal)
+  }
+
+  private cached<Row, P>(mode: string, hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
+    const key = `${mode}:${query.name}:${JSON.stringify(params, (_, v: unknown) => (typeof v === 'function' ? String(v) : v))}`
     let pending = this.cache.get(key) as Promise<HostResult<Row>[]> | undefined
     if (!pending) {
-      pending = Promise.all(this.reachable().map((host) => this.queryHost(host, query, params, signal)))
+      pending = Promise.all(hosts.map((host) => this.queryHost(host, query, params, signal)))
       this.cache.set(key, pending as Promise<HostResult<unknown>[]>)
     }
     return pending
@@ -85,26 +103,23 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     const started = performance.now()
     const base = {name: conn.target, target: conn.target, macros: {}}
     try {
-      const [version] = await conn.query<{version: string}>(Q.version.sql(undefined, EMPTY_CAPS), signal)
-      const [columns, macros] = await Promise.all([
-        conn.query<{table: string; name: string}>(Q.systemColumns.sql(undefined, EMPTY_CAPS), signal),
-        conn.query<{macro: string; substitution: string}>(Q.macros.sql(undefined, EMPTY_CAPS), signal).catch(() => []),
-      ])
+      const rows = await conn.query<{kind: string; a: string; b: string}>(Q.probe.sql(undefined, EMPTY_CAPS), signal)
+      const version = rows.find((r) => r.kind === 'version')?.a
       const byTable = new Map<string, Set<string>>()
-      for (const c of columns) {
-        const key = `system.${c.table}`
+      for (const c of rows.filter((r) => r.kind === 'column')) {
+        const key = `system.${c.a}`
         if (!byTable.has(key)) byTable.set(key, new Set())
-        byTable.get(key)!.add(c.name)
+        byTable.get(key)!.add(c.b)
       }
-      const [major = 0, minor = 0] = (version?.version ?? '0.0').split('.').map(Number)
-      const macroMap = Object.fromEntries(macros.map((m) => [m.macro, m.substitution]))
+      const [major = 0, minor = 0] = (version ?? '0.0').split('.').map(Number)
+      const macroMap = Object.fromEntries(rows.filter((r) => r.kind === 'macro').map((m) => [m.a, m.b]))
       return {
         ...base,
         name: macroMap.replica ?? conn.target,
         reachable: true,
-        version: version?.version,
+        version,
         macros: macroMap,
-        capabilities: {version: version?.version ?? '0.0', major, minor, columns: byTable},
+        capabilities: {version: version ?? '0.0', major, minor, columns: byTable},
         latencyMs: Math.round(performance.now() - started),
       }
     } catch (error) {

@@ -56,22 +56,20 @@ export const PROBED_TABLES = [
 const list = (values: readonly string[]) => values.map(quote).join(', ')
 
 export const Q = {
-  version: defineQuery<{version: string; hostname: string; uptime: number}>({
-    name: 'server-version',
+  /**
+   * Everything the probe needs in one round trip: version, macros, and the columns of the
+   * system tables queries adapt to. Rows are (kind, a, b); system.macros exists on every
+   * version this tool supports.
+   */
+  probe: defineQuery<{kind: 'version' | 'macro' | 'column'; a: string; b: string}>({
+    name: 'probe',
     needs: [],
-    sql: () => 'SELECT version() AS version, hostName() AS hostname, uptime() AS uptime',
-  }),
-
-  systemColumns: defineQuery<{table: string; name: string}>({
-    name: 'system-columns',
-    needs: [],
-    sql: () => `SELECT table, name FROM system.columns WHERE database = 'system' AND table IN (${list(PROBED_TABLES)})`,
-  }),
-
-  macros: defineQuery<{macro: string; substitution: string}>({
-    name: 'macros',
-    needs: ['system.macros'],
-    sql: () => 'SELECT macro, substitution FROM system.macros',
+    sql: () =>
+      [
+        "SELECT 'version' AS kind, version() AS a, hostName() AS b",
+        "SELECT 'macro' AS kind, macro AS a, substitution AS b FROM system.macros",
+        `SELECT 'column' AS kind, table AS a, name AS b FROM system.columns WHERE database = 'system' AND table IN (${list(PROBED_TABLES)})`,
+      ].join(' UNION ALL '),
   }),
 
   clusterHosts: defineQuery<{
@@ -98,6 +96,8 @@ export const Q = {
     sql: () => 'SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster',
   }),
 
+  // Only columns a replica knows locally: asking for active_replicas, total_replicas or
+  // zookeeper_exception costs Keeper round trips per table (the slow part of system.replicas).
   replicaStatus: defineQuery<{
     database: string
     table: string
@@ -106,18 +106,32 @@ export const Q = {
     queue_size: number
     inserts_in_queue: number
     absolute_delay: number
-    active_replicas: number
-    total_replicas: number
-    zookeeper_exception: string
     replica_name: string
     replica_path: string
   }>({
     name: 'replica-status',
     needs: ['system.replicas'],
-    sql: (_, caps) => {
-      const opt = (col: string, fallback: string) => (hasColumn(caps, 'system.replicas', col) ? col : `${fallback} AS ${col}`)
-      return `SELECT database, table, is_readonly, ${opt('is_session_expired', '0')}, queue_size, inserts_in_queue, absolute_delay, active_replicas, total_replicas, ${opt('zookeeper_exception', "''")}, replica_name, replica_path FROM system.replicas ORDER BY database, table`
-    },
+    sql: (_, caps) =>
+      `SELECT database, table, is_readonly, ${
+        hasColumn(caps, 'system.replicas', 'is_session_expired') ? 'is_session_expired' : '0 AS is_session_expired'
+      }, queue_size, inserts_in_queue, absolute_delay, replica_name, replica_path FROM system.replicas ORDER BY database, table`,
+  }),
+
+  /** The Keeper view of each table's replicas; the same from any replica of a shard. */
+  replicaCounts: defineQuery<{database: string; table: string; active_replicas: number; total_replicas: number}>({
+    name: 'replica-counts',
+    needs: ['system.replicas'],
+    sql: () => 'SELECT database, table, active_replicas, total_replicas FROM system.replicas ORDER BY database, table',
+  }),
+
+  /** Keeper errors of the tables that are read-only (asked only where there are some). */
+  replicaKeeperErrors: defineQuery<{database: string; table: string; zookeeper_exception: string}>({
+    name: 'replica-keeper-errors',
+    needs: ['system.replicas'],
+    sql: (_, caps) =>
+      `SELECT database, table, ${hasColumn(caps, 'system.replicas', 'zookeeper_exception') ? 'zookeeper_exception' : "'' AS zookeeper_exception"} FROM system.replicas WHERE is_readonly${
+        hasColumn(caps, 'system.replicas', 'is_session_expired') ? ' OR is_session_expired' : ''
+      }`,
   }),
 
   failingQueueEntries: defineQuery<{
@@ -162,12 +176,18 @@ export const Q = {
       `SELECT database, name, engine, ${hasColumn(caps, 'system.tables', 'engine_full') ? 'engine_full' : "'' AS engine_full"} FROM system.tables WHERE database IN (${list(databases)}) ORDER BY database, name`,
   }),
 
-  migrationStatus: defineQuery<{migration_id: number; latest_status: string; latest_error: string; updated: number}, {database: string}>({
+  migrationStatus: defineQuery<{database: string; migration_id: number; latest_status: string; latest_error: string; updated: number}, {databases: readonly string[]}>({
     name: 'migration-status',
     needs: [],
-    sql: ({database}) =>
-      // Aliases must not shadow the columns: newer analyzers resolve them inside the other aggregates.
-      `SELECT migration_id, ${LATEST_MIGRATION_STATUS} AS latest_status, argMax(error, tuple(updated_at, status != 'in-progress')) AS latest_error, toUInt32(toUnixTimestamp(max(updated_at))) AS updated FROM ${database}.schema_migrations_v2 GROUP BY migration_id ORDER BY migration_id`,
+    // One statement for every database that has the table; aliases must not shadow the columns
+    // (newer analyzers resolve an alias inside the other aggregates).
+    sql: ({databases}) =>
+      databases
+        .map(
+          (db) =>
+            `SELECT ${quote(db)} AS database, migration_id, ${LATEST_MIGRATION_STATUS} AS latest_status, argMax(error, tuple(updated_at, status != 'in-progress')) AS latest_error, toUInt32(toUnixTimestamp(max(updated_at))) AS updated FROM ${db}.schema_migrations_v2 GROUP BY migration_id`,
+        )
+        .join(' UNION ALL '),
   }),
 
   legacyMigrations: defineQuery<{version: number; dirty: number}, {database: string}>({
@@ -176,12 +196,18 @@ export const Q = {
     sql: ({database}) => `SELECT version, dirty FROM ${database}.schema_migrations ORDER BY sequence DESC LIMIT 1`,
   }),
 
-  freshness: defineQuery<{rows: number; age: number | null}, {database: string; table: string; secondsExpr: string; since: (s: string) => string; windowSeconds: number}>({
+  freshness: defineQuery<{signal: string; rows: number; age: number | null; total: number}, {tables: readonly {signal: string; database: string; table: string; secondsExpr: string; since: (s: string) => string}[]; windowSeconds: number}>({
     name: 'ingestion-freshness',
     needs: [],
-    sql: ({database, table, secondsExpr, since, windowSeconds}) => {
+    sql: ({tables, windowSeconds}) => {
       const start = `(toUInt32(toUnixTimestamp(now())) - ${Math.floor(windowSeconds)})`
-      return `SELECT count() AS rows, if(count() = 0, NULL, toInt64(toUnixTimestamp(now())) - toInt64(max(${secondsExpr}))) AS age FROM ${database}.${table} WHERE ${since(start)}`
+      // total: a bare count() is answered from part metadata, no scan.
+      return tables
+        .map(
+          (t) =>
+            `SELECT ${quote(t.signal)} AS signal, count() AS rows, if(count() = 0, NULL, toInt64(toUnixTimestamp(now())) - toInt64(max(${t.secondsExpr}))) AS age, (SELECT count() FROM ${t.database}.${t.table}) AS total FROM ${t.database}.${t.table} WHERE ${t.since(start)}`,
+        )
+        .join(' UNION ALL ')
     },
   }),
 }

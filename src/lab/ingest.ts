@@ -54,7 +54,8 @@ export function syntheticBatch(now: Date): Record<string, Record<string, unknown
     env: 'lab',
     temporality: 'Cumulative',
     metric_name: ['http_server_duration_count', 'process_cpu_seconds', 'queue_depth'][i % 3],
-    fingerprint: 1000 + i,
+    // Many series, so the sharding key spreads metrics over every shard.
+    fingerprint: 1000 + Math.floor(Math.random() * 500),
     unix_milli: now.getTime(),
     value: Math.round(Math.random() * 1000) / 10,
   }))

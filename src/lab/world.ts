@@ -94,7 +94,8 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     await waitRowsOnEveryShard(state)
     return state
   } catch (error) {
-    await stopAll(state)
+    // SIGNOZ_HA_LAB_KEEP_FAILED=1 leaves a failed lab running for a post-mortem (lab down ends it).
+    if (!process.env.SIGNOZ_HA_LAB_KEEP_FAILED) await stopAll(state)
     throw error
   }
 }

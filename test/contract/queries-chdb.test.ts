@@ -25,13 +25,13 @@ beforeAll(() => {
   }
   run('CREATE TABLE signoz_traces.schema_migrations (version Int64, dirty UInt8, sequence UInt64) ENGINE = MergeTree ORDER BY sequence')
   run("INSERT INTO signoz_traces.schema_migrations_v2 VALUES (1, 'in-progress', '', now64(9), now64(9)), (1, 'finished', '', now64(9), now64(9))")
-  const version = JSON.parse(run(Q.version.sql(undefined, {} as Capabilities)).trim()) as {version: string}
-  const columns = run(Q.systemColumns.sql(undefined, {} as Capabilities))
+  const rows = run(Q.probe.sql(undefined, {} as Capabilities))
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as {table: string; name: string})
+    .map((l) => JSON.parse(l) as {kind: string; a: string; b: string})
+  const version = {version: rows.find((r) => r.kind === 'version')!.a}
   const byTable = new Map<string, Set<string>>()
-  for (const c of columns) byTable.set(`system.${c.table}`, (byTable.get(`system.${c.table}`) ?? new Set()).add(c.name))
+  for (const c of rows.filter((r) => r.kind === 'column')) byTable.set(`system.${c.a}`, (byTable.get(`system.${c.a}`) ?? new Set()).add(c.b))
   const [major, minor] = version.version.split('.').map(Number)
   caps = {version: version.version, major: major!, minor: minor!, columns: byTable}
 })
@@ -59,7 +59,7 @@ describe('named queries on modern ClickHouse (chdb)', () => {
   }
 
   test('the latest migration status prefers the outcome over in-progress at the same time', () => {
-    const row = JSON.parse(run(Q.migrationStatus.sql({database: 'signoz_traces'}, caps)).trim()) as {latest_status: string}
+    const row = JSON.parse(run(Q.migrationStatus.sql({databases: ['signoz_traces']}, caps)).trim()) as {latest_status: string}
     expect(row.latest_status).toBe('finished')
   })
 })
