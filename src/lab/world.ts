@@ -225,17 +225,9 @@ export async function labDown(dir: string, keep = false): Promise<{stopped: bool
   return {stopped: true}
 }
 
-export interface LabStatus {
-  dir: string
+/** The `lab status` document (CONTRACT.md): what the state file says, probed live. */
+export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release' | 'cluster' | 'shards' | 'replicasPerShard' | 'replication' | 'user' | 'password'> {
   kubeconfig?: string
-  namespace: string
-  release: string
-  cluster: string
-  shards: number
-  replicasPerShard: number
-  replication: boolean
-  user: string
-  password: string
   keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
   clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string}[]
   ingestion: {pid: number | null; enabled: boolean; healthy: boolean; rows: number; lastSuccessAt: string | null; lastError: string | null}

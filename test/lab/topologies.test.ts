@@ -48,4 +48,11 @@ describe('two labs side by side', () => {
     expect(topology.findings[0]!.message).toMatch(/cluster "signoz" is not defined/)
     expect(JSON.stringify(topology.findings[0]!.evidence)).toContain('all-replicated')
   })
+
+  test('lab down cleans up even with faults active (a SIGSTOPped host, Keeper stopped)', async () => {
+    await single.break('hang-replica')
+    await single.break('stop-keeper')
+    await single.down()
+    expect(processesMentioning(single.dir)).toEqual([])
+  })
 })
