@@ -25,6 +25,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
     'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: '5s'}),
     'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped.', default: '5m'}),
+    'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging.', default: '5m'}),
     concurrency: Flags.integer({summary: 'Checks run at once.', default: 8, min: 1}),
     verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
     stats: Flags.boolean({summary: 'Print the number of queries and the wall time to stderr.'}),

@@ -24,6 +24,7 @@ export interface DoctorFlags {
   timeout: string
   'host-timeout': string
   'freshness-window': string
+  'max-replica-delay': string
   concurrency: number
   verbose: boolean
 }
@@ -48,7 +49,11 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: OutputForma
     const report = await runDoctor(fleet, {
       checks,
       expect: {cluster: flags.cluster, shards: flags.shards, replicasPerShard: flags.replicas},
-      thresholds: {...DEFAULT_THRESHOLDS, freshnessWindowSeconds: Math.round(parseDuration(flags['freshness-window'], '--freshness-window') / 1000)},
+      thresholds: {
+        ...DEFAULT_THRESHOLDS,
+        freshnessWindowSeconds: Math.round(parseDuration(flags['freshness-window'], '--freshness-window') / 1000),
+        replicaDelaySeconds: Math.round(parseDuration(flags['max-replica-delay'], '--max-replica-delay') / 1000),
+      },
       concurrency: flags.concurrency,
       // A check may wait on one hung host at most, plus its own work.
       checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000),

@@ -2,11 +2,11 @@ import {UsageError} from '../core/errors.js'
 import {errorMessage} from '../core/errors.js'
 import {hostByPod, hostPing, startHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
-import {BROKEN_MIGRATION, FIXED_MIGRATION, Migrator} from './migrator.js'
+import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrator.js'
 import {processState, signal, terminate, waitFor} from './processes.js'
 import {hostUrl, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
 import {adminConnection, startIngestion, stopIngestion} from './world.js'
-import {ClickHouseConnection} from '../gateways/clickhouse.js'
+import {ClickHouseConnection, quote} from '../gateways/clickhouse.js'
 
 /**
  * A fault the lab can inject for real and undo. Each one reproduces a scenario of
@@ -34,11 +34,13 @@ function targetHost(state: LabState, target: string | undefined): LabHost {
  * True when the host answers and none of its replicated tables is read-only, has an expired
  * session or lags (18.x reports an absurd delay for a moment after a restart).
  */
-async function hostWritable(state: LabState, host: LabHost): Promise<boolean> {
+async function hostWritable(state: LabState, host: LabHost, maxDelaySeconds = 60): Promise<boolean> {
   if (!(await hostPing(host))) return false
   const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 3000})
   try {
-    const rows = await conn.query<{n: number}>('SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired OR absolute_delay > 60')
+    const rows = await conn.query<{n: number}>(
+      `SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired OR absolute_delay > ${Math.floor(maxDelaySeconds)}`,
+    )
     return Number(rows[0]?.n ?? 1) === 0
   } catch {
     return false
@@ -52,11 +54,11 @@ async function hostWritable(state: LabState, host: LabHost): Promise<boolean> {
  * itself within graceMs is restarted, as an operator would (18.x keeps some sessions expired
  * after a long stall).
  */
-async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse, graceMs = 20_000): Promise<void> {
+async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse, graceMs = 20_000, maxDelaySeconds = 60): Promise<void> {
   await Promise.all(
     hosts.map(async (host) => {
       try {
-        await waitFor(`${host.pod} to become writable`, () => hostWritable(state, host), graceMs, 500)
+        await waitFor(`${host.pod} to become writable`, () => hostWritable(state, host, maxDelaySeconds), graceMs, 500)
       } catch {
         if (host.pid) await terminate(host.pid)
         startHost(state, host)
@@ -158,6 +160,61 @@ export const FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'lag-replica',
+    summary: 'stop part fetches on one replica (SYSTEM STOP FETCHES): its queue grows and it falls behind (catalogue #24)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = targetHost(state, target)
+      if (state.replicasPerShard < 2 || !state.replication) throw new UsageError('lag-replica needs a lab with replication and at least 2 replicas per shard')
+      await onHost(state, host, (conn) => conn.command('SYSTEM STOP FETCHES'))
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = targetHost(state, fault.undo.pod as string)
+      await onHost(state, host, (conn) => conn.command('SYSTEM START FETCHES'))
+      // Healed means caught up, not only fetching again.
+      await recoverHosts(state, [host], 30_000, 1)
+    },
+  },
+  {
+    id: 'missing-database',
+    summary: 'drop a SigNoz database on one host only, like a host added without schema (catalogue #16)',
+    target: {description: 'POD[:DATABASE]', default: (s) => `${s.clickhouse[s.clickhouse.length - 1]!.pod}:signoz_meter`},
+    async inject(state, target) {
+      const [podPart, database = 'signoz_meter'] = (target ?? '').split(':')
+      const host = targetHost(state, podPart || undefined)
+      if (!/^signoz_[a-z]+$/.test(database)) throw new UsageError(`"${database}" is not a SigNoz database`)
+      await onHost(state, host, (conn) => conn.command(`DROP DATABASE IF EXISTS ${database}`))
+      return {pod: host.pod, database}
+    },
+    async heal(state, fault) {
+      // The migrator's statements are idempotent and ON CLUSTER: they recreate what one host lacks,
+      // and its replicated tables fetch their data back from their peers.
+      const conn = adminConnection(state)
+      try {
+        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+        await migrator.bootstrap()
+        for (const m of MIGRATIONS) await migrator.apply(m)
+      } finally {
+        await conn.close()
+      }
+      await recoverHosts(state, [targetHost(state, fault.undo.pod as string)], 30_000, 1)
+    },
+  },
+  {
+    id: 'distributed-wrong-cluster',
+    summary: "re-create one host's distributed_logs_v2 on another cluster, as after a cluster rename (catalogue #19)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = targetHost(state, target ?? state.clickhouse[0]!.pod)
+      await onHost(state, host, (conn) => recreateDistributedLogs(conn, 'all-sharded'))
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      await onHost(state, targetHost(state, fault.undo.pod as string), (conn) => recreateDistributedLogs(conn, state.cluster))
+    },
+  },
+  {
     id: 'readonly-table',
     summary: 'restart a host that lost its Keeper configuration: every replicated table on it is read-only (catalogue #4, #37)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
@@ -177,6 +234,24 @@ export const FAULTS: readonly Fault[] = [
     },
   },
 ]
+
+/** Runs fn with an admin connection to one host. */
+async function onHost(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<void>): Promise<void> {
+  const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 30_000})
+  try {
+    await fn(conn)
+  } finally {
+    await conn.close()
+  }
+}
+
+/** Local DDL on one host: its distributed_logs_v2 now routes to the named cluster. */
+async function recreateDistributedLogs(conn: ClickHouseConnection, cluster: string): Promise<void> {
+  await conn.command('DROP TABLE IF EXISTS signoz_logs.distributed_logs_v2')
+  await conn.command(
+    `CREATE TABLE signoz_logs.distributed_logs_v2 AS signoz_logs.logs_v2 ENGINE = Distributed(${quote(cluster)}, 'signoz_logs', 'logs_v2', cityHash64(id))`,
+  )
+}
 
 /** Restarts one host, optionally without its Keeper configuration. */
 async function restartHost(state: LabState, host: LabHost, override: {withoutKeeper?: boolean}): Promise<void> {

@@ -254,6 +254,11 @@ export class Migrator {
     return {database: m.database, id: m.id, status: 'finished'}
   }
 
+  /** Runs a migration's statements without bookkeeping (they are idempotent): repairs a host that lost them. */
+  async apply(m: Migration): Promise<void> {
+    for (const sql of m.statements(this.options)) await this.conn.command(sql)
+  }
+
   private async isFinished(m: Migration): Promise<boolean> {
     const rows = await this.conn.query<{latest: string}>(
       `SELECT ${LATEST_MIGRATION_STATUS} AS latest FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id} GROUP BY migration_id`,

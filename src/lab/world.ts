@@ -91,7 +91,6 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     await migrateWithRetry(state, log)
     log('starting ingestion')
     await startIngestion(state)
-    await waitRowsOnEveryShard(state)
     return state
   } catch (error) {
     // SIGNOZ_HA_LAB_KEEP_FAILED=1 leaves a failed lab running for a post-mortem (lab down ends it).
@@ -172,18 +171,20 @@ export async function startIngestion(state: LabState): Promise<void> {
     if (processState(state.ingestion.pid) === 'dead') throw new Error(`the ingestion agent exited; see ${state.ingestion.log}`)
     return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
   }, 30_000, 200)
+  await waitFreshRowsOnEveryShard(state)
 }
 
-/** Every shard holds rows of every signal: until then a fresh lab would look stale to doctor. */
-async function waitRowsOnEveryShard(state: LabState): Promise<void> {
-  const firstOfShard = state.clickhouse.filter((h) => h.replica === 0)
+/** Every shard has received rows of every signal in the last few seconds: until then doctor would see it stale. */
+async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 10): Promise<void> {
+  const firstOfShard = [...new Map(state.clickhouse.filter((h) => processState(h.pid) === 'running').reverse().map((h) => [h.shard, h])).values()]
+  const since = `(toUInt32(toUnixTimestamp(now())) - ${withinSeconds})`
   await Promise.all(
     firstOfShard.map(async (h) => {
       const conn = adminConnection(state, state.clickhouse.indexOf(h), 3000)
       try {
-        await waitFor(`rows of every signal on shard ${h.shard}`, async () => {
+        await waitFor(`fresh rows of every signal on shard ${h.shard}`, async () => {
           const rows = await conn.query<{n: number}>(
-            SIGNAL_TABLES.map((t) => `SELECT count() AS n FROM ${t.database}.${t.table}`).join(' UNION ALL '),
+            SIGNAL_TABLES.map((t) => `SELECT count() AS n FROM ${t.database}.${t.table} WHERE ${t.since(since)}`).join(' UNION ALL '),
           )
           return rows.length === SIGNAL_TABLES.length && rows.every((r) => Number(r.n) > 0)
         }, 60_000, 250)

@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {ALL_CHECKS} from '../../checks/index.js'
+import {FAULTS} from '../../src/lab/faults.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
 import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
@@ -92,12 +93,20 @@ describe('doctor on the healthy lab', () => {
 
 describe('faults make their check fail for real, heal brings doctor back to clean', () => {
   const cases: {fault: string; target?: string; failing: string[]; args?: string[]; settle?: number}[] = [
-    {fault: 'kill-replica', failing: ['clickhouse/reachable']},
+    // After the Keeper session timeout (6 s in the lab) the dead replica is no longer active.
+    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], settle: 8000},
+    {fault: 'lag-replica', failing: ['clickhouse/replication-lag'], args: ['--max-replica-delay', '2s'], settle: 6000},
+    {fault: 'missing-database', failing: ['signoz/databases']},
+    {fault: 'distributed-wrong-cluster', failing: ['signoz/distributed-tables']},
     {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], settle: 8000},
     {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
     {fault: 'fail-migration', failing: ['signoz/migrations']},
     {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '4s'], settle: 5000},
   ]
+  test('every lab fault is exercised by this suite', () => {
+    expect([...cases.map((c) => c.fault), 'hang-replica'].sort()).toEqual(FAULTS.map((f) => f.id).sort())
+  })
+
   for (const c of cases) {
     test(c.fault, async () => {
       await lab.break(c.fault, c.target)
