@@ -21,15 +21,15 @@ export default defineCheck({
     const findings: Finding[] = [...unreadable]
     const tables = new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
     const now = Math.floor(Date.now() / 1000)
-    // Rows are spread over shards (the distributed table shards by rand()) and replicated within
-    // one, so one replica per shard holds them all.
+    // Rows are spread over shards (the distributed table shards by rand()). Every replica is read,
+    // not one per shard: the newest outcome may not have replicated yet to the one asked.
     const withTable = SIGNOZ_DATABASES.filter((db) => tables.has(`${db}.${MIGRATIONS_TABLE}`))
     const latest = new Map<string, {status: string; error: string; updated: number}>()
     const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
     if (withTable.length > 0) {
-      const perShard = perHost(await clickhouse.queryPerShard(Q.migrationStatus, {databases: withTable}, signal), 'schema_migrations_v2')
-      findings.push(...perShard.unreadable)
-      for (const {rows} of perShard.answered) {
+      const everyHost = perHost(await clickhouse.queryEach(Q.migrationStatus, {databases: withTable}, signal), 'schema_migrations_v2')
+      findings.push(...everyHost.unreadable)
+      for (const {rows} of everyHost.answered) {
         for (const row of rows) {
           const key = `${row.database} ${row.migration_id}`
           const prev = latest.get(key)
@@ -55,7 +55,7 @@ export default defineCheck({
     }
     for (const database of SIGNOZ_DATABASES) {
       if (tables.has(`${database}.${LEGACY_MIGRATIONS_TABLE}`)) {
-        const legacy = (await clickhouse.queryPerShard(Q.legacyMigrations, {database}, signal)).flatMap((r) => r.rows ?? [])
+        const legacy = (await clickhouse.queryEach(Q.legacyMigrations, {database}, signal)).flatMap((r) => r.rows ?? [])
         const dirty = legacy.find((r) => Number(r.dirty) === 1)
         findings.push(
           dirty

@@ -1,0 +1,284 @@
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import type {ResourceKind} from './resources.js'
+import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
+import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
+import {ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized} from './status.js'
+import {ObjectStore, type KubeObject, type WatchEvent} from './store.js'
+
+export interface Principal {
+  user: string
+  /** Read-only principals get 403 on every write. */
+  readOnly: boolean
+}
+
+export interface SimulatorOptions {
+  store: ObjectStore
+  /** Bearer token → who it is. */
+  tokens: ReadonlyMap<string, Principal>
+  /** Extra handlers for pod subresources (log, portforward) the lab provides. */
+  podSubresource?: (name: 'log' | 'portforward' | 'exec', pod: KubeObject, req: IncomingMessage, res: ServerResponse) => boolean
+}
+
+const WRITE_VERBS: Record<string, string> = {POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete'}
+
+interface Route {
+  kind: ResourceKind
+  namespace?: string
+  name?: string
+  subresource?: string
+}
+
+/**
+ * The lab's Kubernetes API server: the REST API that @kubernetes/client-node, kubectl and Helm
+ * speak (discovery, CRUD, selectors, patches, watch, Status errors), over the ObjectStore.
+ */
+export class KubeApiSimulator {
+  private server?: Server
+  requests = 0
+
+  constructor(private readonly options: SimulatorOptions) {}
+
+  async listen(port = 0): Promise<number> {
+    this.server = createServer((req, res) => void this.handle(req, res))
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
+    return (this.server.address() as AddressInfo).port
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections()
+    await new Promise((resolve) => this.server?.close(resolve))
+  }
+
+  get httpServer(): Server | undefined {
+    return this.server
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requests++
+    try {
+      const url = new URL(req.url ?? '/', 'http://simulator')
+      const principal = this.authenticate(req)
+      const path = url.pathname.replace(/\/+$/, '') || '/'
+      if (req.method === 'GET' && this.discovery(path, res)) return
+      const route = this.route(path)
+      if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
+      const verb = WRITE_VERBS[req.method ?? 'GET']
+      if (verb && principal.readOnly) throw forbidden(principal.user, verb, route.kind.plural, route.kind.group, route.namespace)
+      await this.resource(route, req, res, url)
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`)
+      if (!res.headersSent) send(res, apiError.code, apiError.toStatus())
+      else res.end()
+    }
+  }
+
+  private authenticate(req: IncomingMessage): Principal {
+    const header = req.headers.authorization ?? ''
+    const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]
+    const principal = token ? this.options.tokens.get(token) : undefined
+    if (!principal) throw unauthorized()
+    return principal
+  }
+
+  /** /version, /api, /apis and each group/version's resource list. */
+  private discovery(path: string, res: ServerResponse): boolean {
+    const kinds = this.options.store.allKinds()
+    if (path === '/version') {
+      send(res, 200, {major: '1', minor: '31', gitVersion: 'v1.31.0-signoz-ha-lab', gitCommit: 'lab', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64'})
+      return true
+    }
+    if (path === '/api') {
+      send(res, 200, {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1'}]})
+      return true
+    }
+    if (path === '/apis') {
+      const groups = new Map<string, Set<string>>()
+      for (const k of kinds) if (k.group) groups.set(k.group, (groups.get(k.group) ?? new Set()).add(k.version))
+      send(res, 200, {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [...groups].map(([name, versions]) => {
+          const list = [...versions].map((version) => ({groupVersion: `${name}/${version}`, version}))
+          return {name, versions: list, preferredVersion: list[0]}
+        }),
+      })
+      return true
+    }
+    const gv = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(path)
+    if (gv) {
+      const group = gv[2] ?? ''
+      const version = gv[1] ?? gv[3]!
+      const served = kinds.filter((k) => k.group === group && k.version === version)
+      if (served.length === 0) return false
+      send(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: group ? `${group}/${version}` : version,
+        resources: served.flatMap((k) => [
+          {
+            name: k.plural,
+            singularName: k.kind.toLowerCase(),
+            namespaced: k.namespaced,
+            kind: k.kind,
+            verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+            ...(k.shortNames?.length ? {shortNames: k.shortNames} : {}),
+          },
+          ...(k.subresources ?? []).map((sub) => ({
+            name: `${k.plural}/${sub}`,
+            singularName: '',
+            namespaced: k.namespaced,
+            kind: sub === 'status' ? k.kind : sub === 'scale' ? 'Scale' : sub === 'log' ? 'Pod' : 'PodPortForwardOptions',
+            verbs: sub === 'status' || sub === 'scale' ? ['get', 'patch', 'update'] : sub === 'log' ? ['get'] : ['create', 'get'],
+          })),
+        ]),
+      })
+      return true
+    }
+    if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+      res.writeHead(200, {'content-type': 'text/plain'}).end('ok')
+      return true
+    }
+    return false
+  }
+
+  /** Maps a resource URL to its kind, namespace, name and subresource. */
+  private route(path: string): Route | undefined {
+    const m = /^\/api\/(v1)\/(.*)$|^\/apis\/([^/]+)\/([^/]+)\/(.*)$/.exec(path)
+    if (!m) return undefined
+    const group = m[3] ?? ''
+    const version = m[1] ?? m[4]!
+    const parts = (m[2] ?? m[5]!).split('/').filter(Boolean).map(decodeURIComponent)
+    const store = this.options.store
+    // /namespaces/<ns>/<plural>[/<name>[/<sub>]]
+    if (parts[0] === 'namespaces' && parts.length >= 3) {
+      const kind = store.kindByPath(group, version, parts[2]!)
+      if (kind?.namespaced) return {kind, namespace: parts[1], name: parts[3], subresource: parts[4]}
+    }
+    const kind = store.kindByPath(group, version, parts[0] ?? '')
+    if (!kind) return undefined
+    if (kind.namespaced) return parts.length === 1 ? {kind} : undefined
+    return {kind, name: parts[1], subresource: parts[2]}
+  }
+
+  private async resource(route: Route, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const {kind, namespace, name, subresource} = route
+    const store = this.options.store
+    const method = req.method ?? 'GET'
+    if (namespace && kind.kind !== 'Namespace' && !store.tryGet(store.kindByPath('', 'v1', 'namespaces')!, undefined, namespace) && method === 'POST') {
+      throw notFound('namespaces', '', namespace)
+    }
+    if (subresource && !['status', 'log', 'portforward', 'exec', 'scale'].includes(subresource)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
+    if (subresource === 'log' || subresource === 'portforward' || subresource === 'exec') {
+      const pod = store.get(kind, namespace, name!)
+      if (this.options.podSubresource?.(subresource, pod, req, res)) return
+      throw new ApiError(404, 'NotFound', `${subresource} is not available for pod "${name}"`)
+    }
+    if (!name) {
+      if (method === 'GET') return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? this.watch(kind, namespace, url, res) : this.list(kind, namespace, url, res)
+      if (method === 'POST') return send(res, 201, store.create(kind, namespace, await readJson(req)))
+      if (method === 'DELETE') {
+        const deleted = this.select(kind, namespace, url).map((o) => store.delete(kind, o.metadata.namespace, o.metadata.name!))
+        return send(res, 200, {kind: `${kind.kind}List`, apiVersion: deleted[0]?.apiVersion ?? 'v1', metadata: {resourceVersion: store.currentRevision()}, items: deleted})
+      }
+      throw methodNotAllowed()
+    }
+    const sub = subresource === 'status' ? 'status' : undefined
+    switch (method) {
+      case 'GET':
+        return send(res, 200, store.get(kind, namespace, name))
+      case 'PUT':
+        return send(res, 200, store.replace(kind, namespace, name, await readJson(req), sub))
+      case 'PATCH': {
+        const current = store.get(kind, namespace, name)
+        const body = await readJson<unknown>(req)
+        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
+        const patched =
+          type === 'application/json-patch+json'
+            ? jsonPatch(current as never, body as never)
+            : type === 'application/strategic-merge-patch+json'
+              ? strategicMergePatch(current as never, body as never)
+              : type === 'application/merge-patch+json'
+                ? mergePatch(current as never, body as never)
+                : (() => {
+                    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`)
+                  })()
+        const next = patched as KubeObject
+        // A patch never races: it applies to the version it read.
+        next.metadata = {...next.metadata, resourceVersion: current.metadata.resourceVersion}
+        return send(res, 200, store.replace(kind, namespace, name, next, sub))
+      }
+      case 'DELETE':
+        return send(res, 200, store.delete(kind, namespace, name))
+      default:
+        throw methodNotAllowed()
+    }
+  }
+
+  private select(kind: ResourceKind, namespace: string | undefined, url: URL): KubeObject[] {
+    const labels = parseLabelSelector(url.searchParams.get('labelSelector'))
+    const fields = parseFieldSelector(url.searchParams.get('fieldSelector'))
+    return this.options.store.list(kind, namespace).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o))
+  }
+
+  private list(kind: ResourceKind, namespace: string | undefined, url: URL, res: ServerResponse): void {
+    const items = this.select(kind, namespace, url)
+    const limit = Number(url.searchParams.get('limit') ?? 0)
+    const start = Number(url.searchParams.get('continue') || 0)
+    const page = limit > 0 ? items.slice(start, start + limit) : items
+    const more = limit > 0 && start + limit < items.length
+    send(res, 200, {
+      kind: `${kind.kind}List`,
+      apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
+      metadata: {resourceVersion: this.options.store.currentRevision(), ...(more ? {continue: String(start + limit), remainingItemCount: items.length - start - limit} : {})},
+      items: page,
+    })
+  }
+
+  /** A watch stream: one JSON event per line; without resourceVersion, existing objects first as ADDED. */
+  private watch(kind: ResourceKind, namespace: string | undefined, url: URL, res: ServerResponse): void {
+    const labels = parseLabelSelector(url.searchParams.get('labelSelector'))
+    const fields = parseFieldSelector(url.searchParams.get('fieldSelector'))
+    const since = Number(url.searchParams.get('resourceVersion') || 0)
+    const timeout = Number(url.searchParams.get('timeoutSeconds') || 0)
+    res.writeHead(200, {'content-type': 'application/json', 'transfer-encoding': 'chunked'})
+    // Headers go out at once: clients wait for them before they start reading events.
+    res.flushHeaders()
+    const write = (event: Pick<WatchEvent, 'type' | 'object'>) => res.write(`${JSON.stringify({type: event.type, object: event.object})}\n`)
+    const matches = (o: KubeObject) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o)
+    if (!since) for (const o of this.select(kind, namespace, url)) write({type: 'ADDED', object: o})
+    const listener = (event: WatchEvent) => {
+      if (event.kind.plural !== kind.plural || event.kind.group !== kind.group || !matches(event.object)) return
+      if (Number(event.object.metadata.resourceVersion) <= since) return
+      write(event)
+    }
+    this.options.store.events.on('change', listener)
+    const end = () => {
+      this.options.store.events.off('change', listener)
+      res.end()
+    }
+    res.on('close', () => this.options.store.events.off('change', listener))
+    if (timeout > 0) setTimeout(end, timeout * 1000).unref()
+  }
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(code, {'content-type': 'application/json', 'content-length': Buffer.byteLength(text)})
+  res.end(text)
+}
+
+async function readJson<T = KubeObject>(req: IncomingMessage): Promise<T> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (!text) throw badRequest('the request body is empty')
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
+  if (type.includes('protobuf')) throw new ApiError(415, 'UnsupportedMediaType', 'protobuf bodies are not supported yet')
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw badRequest(`the request body is not JSON: ${text.slice(0, 40)}`)
+  }
+}
+
