@@ -24,6 +24,15 @@ export interface LabKeeper {
   port: number
 }
 
+/** The lab's Kubernetes API simulator: a detached process serving the SigNoz world's objects. */
+export interface LabKubeApi {
+  port: number
+  pid?: number
+  /** Bearer tokens: full access, and read-only (403 on writes) for RBAC drills. */
+  adminToken: string
+  readOnlyToken: string
+}
+
 export interface ActiveFault {
   id: string
   target?: string
@@ -50,6 +59,7 @@ export interface LabState {
   keeper: LabKeeper
   clickhouse: LabHost[]
   ingestion: {pid?: number; enabled: boolean; log: string}
+  kubeApi?: LabKubeApi
   faults: ActiveFault[]
   createdAt: string
 }
@@ -81,3 +91,6 @@ export function writeState(state: LabState): void {
 }
 
 export const hostUrl = (host: LabHost): string => `http://127.0.0.1:${host.httpPort}`
+
+export const kubeconfigPath = (dir: string): string => join(dir, 'kubeconfig')
+export const kubeStatePath = (dir: string): string => join(dir, 'kube-api.json')

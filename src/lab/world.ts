@@ -12,8 +12,9 @@ import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {Migrator} from './migrator.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
-import {ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
-import {hostUrl, labExists, readState, writeState, type LabState} from './state.js'
+import {GiveUp, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {writeKubeconfig} from './kube/kubeconfig.js'
+import {hostUrl, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
 
 export interface UpOptions {
   dir: string
@@ -48,7 +49,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
   if (keeperKind === 'zookeeper' && !hasZookeeper()) throw new UsageError('no ZooKeeper found', 'install it: apt-get install -y zookeeper')
 
   const hostCount = options.shards * options.replicas
-  const ports = await freePorts(2 + hostCount * 3)
+  const ports = await freePorts(3 + hostCount * 3)
   const chi = clickhouseFullname('signoz')
   const state: LabState = {
     version: 1,
@@ -67,6 +68,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     keeper: {kind: keeperKind, dir: join(options.dir, keeperKind), port: ports[0]!, ...(keeperKind === 'keeper' ? {raftPort: ports[1]} : {})},
     clickhouse: [],
     ingestion: {enabled: true, log: join(options.dir, 'ingestion.log')},
+    kubeApi: {port: ports[2 + hostCount * 3]!, adminToken: secret(), readOnlyToken: secret()},
     faults: [],
     createdAt: new Date().toISOString(),
   }
@@ -79,6 +81,8 @@ export async function labUp(options: UpOptions): Promise<LabState> {
   }
   writeState(state)
   try {
+    log('starting the Kubernetes API simulator')
+    await startKubeApi(state)
     log(`starting ${keeperKind}`)
     startKeeper(state)
     writeState(state)
@@ -138,6 +142,11 @@ async function resumeLab(state: LabState, options: UpOptions, log: (line: string
       'run signoz-ha lab down first, or use another --dir',
     )
   }
+  if (state.kubeApi && !(await kubeApiHealthy(state))) {
+    log('restarting the Kubernetes API simulator')
+    if (state.kubeApi.pid && ownsProcess(state.kubeApi.pid, state.dir)) await terminate(state.kubeApi.pid)
+    await startKubeApi(state)
+  }
   if (!(await keeperHealthy(state))) {
     log(`restarting ${state.keeper.kind}`)
     if (processState(state.keeper.pid) !== 'dead') await stopKeeper(state)
@@ -157,6 +166,29 @@ async function resumeLab(state: LabState, options: UpOptions, log: (line: string
   await Promise.all(state.clickhouse.filter((h) => processState(h.pid) !== 'stopped').map((h) => waitHost(h)))
   if (state.ingestion.enabled && processState(state.ingestion.pid) !== 'running') await startIngestion(state)
   return state
+}
+
+/** Starts the API simulator (seeded on first start), writes the kubeconfig, waits until it answers. */
+async function startKubeApi(state: LabState): Promise<void> {
+  const api = state.kubeApi!
+  const agent = labAgentScript()
+  api.pid = spawnDetached(process.execPath, [agent, '--dir', state.dir, '--role', 'kube-api'], {cwd: state.dir, log: join(state.dir, 'kube-api.log')})
+  writeState(state)
+  writeKubeconfig(kubeconfigPath(state.dir), api, state.namespace)
+  await waitFor('the Kubernetes API simulator', async () => {
+    if (processState(api.pid) === 'dead') throw new GiveUp(`the Kubernetes API simulator exited; see ${join(state.dir, 'kube-api.log')}`)
+    return kubeApiHealthy(state)
+  }, 30_000, 100)
+}
+
+export async function kubeApiHealthy(state: LabState): Promise<boolean> {
+  if (!state.kubeApi || processState(state.kubeApi.pid) !== 'running') return false
+  try {
+    const response = await fetch(`http://127.0.0.1:${state.kubeApi.port}/healthz`, {signal: AbortSignal.timeout(1000)})
+    return response.ok
+  } catch {
+    return false
+  }
 }
 
 /** Starts the ingestion agent and waits for its first delivered batch. */
@@ -211,7 +243,7 @@ export function readHeartbeat(dir: string): IngestionHeartbeat | undefined {
 
 /** Ends every process the lab started, only those whose command line names this lab. */
 async function stopAll(state: LabState): Promise<void> {
-  const pids = [state.ingestion.pid, state.keeper.pid, ...state.clickhouse.map((h) => h.pid)].filter(
+  const pids = [state.ingestion.pid, state.kubeApi?.pid, state.keeper.pid, ...state.clickhouse.map((h) => h.pid)].filter(
     (pid): pid is number => pid !== undefined && ownsProcess(pid, state.dir),
   )
   await Promise.all(pids.map((pid) => terminate(pid)))
@@ -229,6 +261,7 @@ export async function labDown(dir: string, keep = false): Promise<{stopped: bool
 /** The `lab status` document (CONTRACT.md): what the state file says, probed live. */
 export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release' | 'cluster' | 'shards' | 'replicasPerShard' | 'replication' | 'user' | 'password'> {
   kubeconfig?: string
+  kubeApi?: {url: string; pid: number | null; healthy: boolean; state: string}
   keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
   clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string}[]
   ingestion: {pid: number | null; enabled: boolean; healthy: boolean; rows: number; lastSuccessAt: string | null; lastError: string | null}
@@ -239,12 +272,13 @@ export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release
 /** What is really running, probed now; a pid killed or stopped by hand shows unhealthy. */
 export async function labStatus(dir: string): Promise<LabStatus> {
   const state = readState(dir)
-  const [keeperOk, hostsOk] = await Promise.all([keeperHealthy(state), Promise.all(state.clickhouse.map((h) => hostPing(h)))])
+  const [keeperOk, hostsOk, kubeOk] = await Promise.all([keeperHealthy(state), Promise.all(state.clickhouse.map((h) => hostPing(h))), kubeApiHealthy(state)])
   const beat = readHeartbeat(dir)
   const ingestionRunning = processState(state.ingestion.pid) === 'running' && ownsProcess(state.ingestion.pid, state.dir)
   const recent = beat?.lastSuccessAt ? Date.now() - Date.parse(beat.lastSuccessAt) < 10_000 : false
   const status: LabStatus = {
     dir: state.dir,
+    ...(state.kubeApi ? {kubeconfig: kubeconfigPath(state.dir)} : {}),
     namespace: state.namespace,
     release: state.release,
     cluster: state.cluster,
@@ -253,6 +287,9 @@ export async function labStatus(dir: string): Promise<LabStatus> {
     replication: state.replication,
     user: state.user,
     password: state.password,
+    ...(state.kubeApi
+      ? {kubeApi: {url: `http://127.0.0.1:${state.kubeApi.port}`, pid: state.kubeApi.pid ?? null, healthy: kubeOk, state: processState(state.kubeApi.pid)}}
+      : {}),
     keeper: {kind: state.keeper.kind, pid: state.keeper.pid ?? null, port: state.keeper.port, healthy: keeperOk, state: processState(state.keeper.pid)},
     clickhouse: state.clickhouse.map((h, i) => ({
       shard: h.shard,
@@ -276,6 +313,6 @@ export async function labStatus(dir: string): Promise<LabStatus> {
     faults: state.faults.map(({id, target, since}) => ({id, target, since})),
     healthy: false,
   }
-  status.healthy = keeperOk && hostsOk.every(Boolean) && (!state.ingestion.enabled || status.ingestion.healthy)
+  status.healthy = keeperOk && hostsOk.every(Boolean) && (!state.ingestion.enabled || status.ingestion.healthy) && (!state.kubeApi || kubeOk)
   return status
 }

@@ -1,4 +1,5 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {ALL_CHECKS} from '../../checks/index.js'
 import {FAULTS} from '../../src/lab/faults.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
@@ -42,6 +43,41 @@ describe('lab up / status', () => {
     const r = await runCli(['lab', 'up', '--dir', lab.dir, '--json'])
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout).clickhouse.map((h: {pid: number}) => h.pid)).toEqual(lab.status.clickhouse.map((h) => h.pid))
+  })
+})
+
+describe('the lab Kubernetes API (the simulator, reached with the real client)', () => {
+  const client = (context?: string) => {
+    const kc = new KubeConfig()
+    kc.loadFromFile(lab.status.kubeconfig!)
+    if (context) kc.setCurrentContext(context)
+    return kc.makeApiClient(CoreV1Api)
+  }
+
+  test('status names the kubeconfig and a healthy API; nodes and the namespace are seeded', async () => {
+    expect(lab.status.kubeconfig).toBe(`${lab.dir}/kubeconfig`)
+    expect(lab.status.kubeApi).toMatchObject({healthy: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)})
+    const nodes = await client().listNode()
+    expect(nodes.items.map((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual(['zone-a', 'zone-b', 'zone-c'])
+    expect((await client().listNamespace()).items.map((n) => n.metadata?.name)).toContain('platform')
+  })
+
+  test('the read-only context reads and is refused writes (403)', async () => {
+    const reader = client('signoz-ha-lab-readonly')
+    expect((await reader.listNamespacedConfigMap({namespace: 'platform'})).items).toBeDefined()
+    await expect(reader.createNamespacedConfigMap({namespace: 'platform', body: {metadata: {name: 'nope'}}})).rejects.toMatchObject({code: 403})
+  })
+
+  test('the API process killed by hand shows unhealthy; lab up restarts it with its objects', async () => {
+    await client().createNamespacedConfigMap({namespace: 'platform', body: {metadata: {name: 'survives-restarts'}, data: {k: 'v'}}})
+    await new Promise((r) => setTimeout(r, 200)) // the store writes its file a moment after a change
+    process.kill(lab.status.kubeApi!.pid!, 'SIGKILL')
+    const status = JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout)
+    expect(status.kubeApi).toMatchObject({healthy: false, state: 'dead'})
+    const up = await runCli(['lab', 'up', '--dir', lab.dir, '--json'])
+    expect(up.code).toBe(0)
+    lab.status = JSON.parse(up.stdout)
+    expect((await client().readNamespacedConfigMap({name: 'survives-restarts', namespace: 'platform'})).data).toEqual({k: 'v'})
   })
 })
 

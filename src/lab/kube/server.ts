@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   podSubresource?: (name: 'log' | 'portforward' | 'exec', pod: KubeObject, req: IncomingMessage, res: ServerResponse) => boolean
 }
 
+const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez'])
+
 const WRITE_VERBS: Record<string, string> = {POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete'}
 
 interface Route {
@@ -58,8 +60,10 @@ export class KubeApiSimulator {
     this.requests++
     try {
       const url = new URL(req.url ?? '/', 'http://simulator')
-      const principal = this.authenticate(req)
       const path = url.pathname.replace(/\/+$/, '') || '/'
+      // Like a real cluster, health and version are public; everything else needs a token.
+      if (req.method === 'GET' && PUBLIC_PATHS.has(path) && this.discovery(path, res)) return
+      const principal = this.authenticate(req)
       if (req.method === 'GET' && this.discovery(path, res)) return
       const route = this.route(path)
       if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
