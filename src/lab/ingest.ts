@@ -18,7 +18,8 @@ export interface IngestionHeartbeat {
 
 export const heartbeatPath = (dir: string): string => join(dir, 'ingestion.json')
 
-const ROWS_PER_SIGNAL = 5
+// Enough rows that every shard gets each signal every second, whatever the sharding key.
+const ROWS_PER_SIGNAL = 20
 const hex = (bytes: number) => randomBytes(bytes).toString('hex')
 const dateTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ')
 

@@ -94,3 +94,4 @@ export const hostUrl = (host: LabHost): string => `http://127.0.0.1:${host.httpP
 
 export const kubeconfigPath = (dir: string): string => join(dir, 'kubeconfig')
 export const kubeStatePath = (dir: string): string => join(dir, 'kube-api.json')
+export const kubeCertPaths = (dir: string) => ({cert: join(dir, 'kube-api.crt'), key: join(dir, 'kube-api.key')})

@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto'
-import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {get as httpsGet} from 'node:https'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {ClickHouseConnection} from '../gateways/clickhouse.js'
@@ -13,8 +14,9 @@ import {Migrator} from './migrator.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
 import {GiveUp, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {servingCertificate} from './kube/certificate.js'
 import {writeKubeconfig} from './kube/kubeconfig.js'
-import {hostUrl, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
+import {hostUrl, kubeCertPaths, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
 
 export interface UpOptions {
   dir: string
@@ -171,10 +173,16 @@ async function resumeLab(state: LabState, options: UpOptions, log: (line: string
 /** Starts the API simulator (seeded on first start), writes the kubeconfig, waits until it answers. */
 async function startKubeApi(state: LabState): Promise<void> {
   const api = state.kubeApi!
+  const paths = kubeCertPaths(state.dir)
+  if (!existsSync(paths.cert)) {
+    const {cert, key} = await servingCertificate()
+    writeFileSync(paths.cert, cert)
+    writeFileSync(paths.key, key, {mode: 0o600})
+  }
   const agent = labAgentScript()
   api.pid = spawnDetached(process.execPath, [agent, '--dir', state.dir, '--role', 'kube-api'], {cwd: state.dir, log: join(state.dir, 'kube-api.log')})
   writeState(state)
-  writeKubeconfig(kubeconfigPath(state.dir), api, state.namespace)
+  writeKubeconfig(kubeconfigPath(state.dir), api, state.namespace, readFileSync(paths.cert, 'utf8'))
   await waitFor('the Kubernetes API simulator', async () => {
     if (processState(api.pid) === 'dead') throw new GiveUp(`the Kubernetes API simulator exited; see ${join(state.dir, 'kube-api.log')}`)
     return kubeApiHealthy(state)
@@ -184,8 +192,15 @@ async function startKubeApi(state: LabState): Promise<void> {
 export async function kubeApiHealthy(state: LabState): Promise<boolean> {
   if (!state.kubeApi || processState(state.kubeApi.pid) !== 'running') return false
   try {
-    const response = await fetch(`http://127.0.0.1:${state.kubeApi.port}/healthz`, {signal: AbortSignal.timeout(1000)})
-    return response.ok
+    return await new Promise<boolean>((resolve) => {
+      // The lab's own self-signed certificate; the request never leaves loopback.
+      const req = httpsGet({host: '127.0.0.1', port: state.kubeApi!.port, path: '/healthz', rejectUnauthorized: false, timeout: 1000}, (res) => {
+        res.resume()
+        resolve(res.statusCode === 200)
+      })
+      req.on('timeout', () => req.destroy())
+      req.on('error', () => resolve(false))
+    })
   } catch {
     return false
   }
@@ -207,7 +222,7 @@ export async function startIngestion(state: LabState): Promise<void> {
 }
 
 /** Every shard has received rows of every signal in the last few seconds: until then doctor would see it stale. */
-async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 10): Promise<void> {
+async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 5): Promise<void> {
   const firstOfShard = [...new Map(state.clickhouse.filter((h) => processState(h.pid) === 'running').reverse().map((h) => [h.shard, h])).values()]
   const since = `(toUInt32(toUnixTimestamp(now())) - ${withinSeconds})`
   await Promise.all(
@@ -288,7 +303,7 @@ export async function labStatus(dir: string): Promise<LabStatus> {
     user: state.user,
     password: state.password,
     ...(state.kubeApi
-      ? {kubeApi: {url: `http://127.0.0.1:${state.kubeApi.port}`, pid: state.kubeApi.pid ?? null, healthy: kubeOk, state: processState(state.kubeApi.pid)}}
+      ? {kubeApi: {url: `https://127.0.0.1:${state.kubeApi.port}`, pid: state.kubeApi.pid ?? null, healthy: kubeOk, state: processState(state.kubeApi.pid)}}
       : {}),
     keeper: {kind: state.keeper.kind, pid: state.keeper.pid ?? null, port: state.keeper.port, healthy: keeperOk, state: processState(state.keeper.pid)},
     clickhouse: state.clickhouse.map((h, i) => ({

@@ -56,7 +56,7 @@ describe('the lab Kubernetes API (the simulator, reached with the real client)',
 
   test('status names the kubeconfig and a healthy API; nodes and the namespace are seeded', async () => {
     expect(lab.status.kubeconfig).toBe(`${lab.dir}/kubeconfig`)
-    expect(lab.status.kubeApi).toMatchObject({healthy: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/)})
+    expect(lab.status.kubeApi).toMatchObject({healthy: true, url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/)})
     const nodes = await client().listNode()
     expect(nodes.items.map((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual(['zone-a', 'zone-b', 'zone-c'])
     expect((await client().listNamespace()).items.map((n) => n.metadata?.name)).toContain('platform')

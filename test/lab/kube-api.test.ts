@@ -1,4 +1,5 @@
 import {mkdtempSync} from 'node:fs'
+import {request as httpsRequest} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {
@@ -14,6 +15,7 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {servingCertificate} from '../../src/lab/kube/certificate.js'
 import {KubeApiSimulator} from '../../src/lab/kube/server.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'
 
@@ -26,8 +28,10 @@ const ADMIN = 'admin-token-for-tests'
 const READER = 'reader-token-for-tests'
 const file = join(mkdtempSync(join(tmpdir(), 'signoz-ha-kube-')), 'state.json')
 const store = new ObjectStore(file)
+const tls = await servingCertificate()
 const sim = new KubeApiSimulator({
   store,
+  tls,
   tokens: new Map([
     [ADMIN, {user: 'lab-admin', readOnly: false}],
     [READER, {user: 'lab-reader', readOnly: true}],
@@ -38,7 +42,7 @@ let server = ''
 const config = (token: string) => {
   const kc = new KubeConfig()
   kc.loadFromOptions({
-    clusters: [{name: 'lab', server, skipTLSVerify: true}],
+    clusters: [{name: 'lab', server, caData: Buffer.from(tls.cert).toString('base64')}],
     users: [{name: 'u', token}],
     contexts: [{name: 'lab', cluster: 'lab', user: 'u', namespace: 'platform'}],
     currentContext: 'lab',
@@ -58,6 +62,18 @@ const statusOf = async (p: Promise<unknown>) => {
   }
 }
 
+/** A plain HTTPS request, for what the client library does not expose (no token, raw discovery). */
+const rawGet = (path: string, token?: string): Promise<{status: number; body: unknown}> =>
+  new Promise((resolve, reject) => {
+    const req = httpsRequest(`${server}${path}`, {ca: tls.cert, headers: token ? {authorization: `Bearer ${token}`} : {}}, (res) => {
+      let text = ''
+      res.on('data', (d) => (text += d))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, body: JSON.parse(text)}))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+
 const pod = (name: string, labels: Record<string, string> = {}, extra: Partial<V1Pod> = {}): V1Pod => ({
   metadata: {name, labels},
   spec: {containers: [{name: 'main', image: 'clickhouse/clickhouse-server:25.12.5', env: [{name: 'A', value: '1'}]}]},
@@ -66,7 +82,7 @@ const pod = (name: string, labels: Record<string, string> = {}, extra: Partial<V
 
 beforeAll(async () => {
   const port = await sim.listen()
-  server = `http://127.0.0.1:${port}`
+  server = `https://127.0.0.1:${port}`
   core = config(ADMIN).makeApiClient(CoreV1Api)
   apps = config(ADMIN).makeApiClient(AppsV1Api)
   await core.createNamespace({body: {metadata: {name: 'platform'}}})
@@ -78,9 +94,9 @@ afterAll(async () => {
 
 describe('authentication and RBAC', () => {
   test('no token → 401 Status', async () => {
-    const r = await fetch(`${server}/api/v1/namespaces`)
+    const r = await rawGet('/api/v1/namespaces')
     expect(r.status).toBe(401)
-    expect(await r.json()).toMatchObject({kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401})
+    expect(r.body).toMatchObject({kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401})
   })
   test('the read-only token reads but gets 403 on writes', async () => {
     const reader = config(READER).makeApiClient(CoreV1Api)
@@ -99,7 +115,7 @@ describe('discovery', () => {
     expect(coreResources.resources.map((r) => r.name)).toContain('pods/portforward')
     const appsResources = await apps.getAPIResources()
     expect(appsResources.resources.map((r) => r.name)).toEqual(expect.arrayContaining(['deployments', 'statefulsets', 'replicasets', 'daemonsets']))
-    const groups = (await (await fetch(`${server}/apis`, {headers: {authorization: `Bearer ${ADMIN}`}})).json()) as {groups: {name: string}[]}
+    const groups = (await rawGet('/apis', ADMIN)).body as {groups: {name: string}[]}
     expect(groups.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'batch', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'networking.k8s.io']))
   })
 })

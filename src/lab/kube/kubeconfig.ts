@@ -6,13 +6,12 @@ export const LAB_CONTEXT = 'signoz-ha-lab'
 export const LAB_READONLY_CONTEXT = 'signoz-ha-lab-readonly'
 
 /** A kubeconfig for the lab: the admin context (current) and a read-only one for RBAC drills. */
-export function writeKubeconfig(path: string, api: LabKubeApi, namespace: string): void {
-  const server = `http://127.0.0.1:${api.port}`
+export function writeKubeconfig(path: string, api: LabKubeApi, namespace: string, caCert: string): void {
+  const server = `https://127.0.0.1:${api.port}`
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    // Plain HTTP on loopback: client-node accepts an http:// server only with TLS verification off.
-    clusters: [{name: LAB_CONTEXT, cluster: {server, 'insecure-skip-tls-verify': true}}],
+    clusters: [{name: LAB_CONTEXT, cluster: {server, 'certificate-authority-data': Buffer.from(caCert).toString('base64')}}],
     users: [
       {name: 'lab-admin', user: {token: api.adminToken}},
       {name: 'lab-reader', user: {token: api.readOnlyToken}},

