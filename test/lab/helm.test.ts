@@ -1,4 +1,4 @@
-import {mkdtempSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -94,6 +94,31 @@ describe('real helm against the simulator', () => {
   test('the read-only context can list releases', async () => {
     const releases = await listReleases({...target, context: 'signoz-ha-lab-readonly'})
     expect(releases.map((r) => r.name)).toEqual(['signoz'])
+  })
+
+  test('helm install and upgrade write protobuf release records the simulator decodes', async () => {
+    const chart = join(dir, 'demo-chart')
+    mkdirSync(join(chart, 'templates'), {recursive: true})
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: "1.0"\n')
+    writeFileSync(join(chart, 'values.yaml'), 'greeting: hello\n')
+    writeFileSync(join(chart, 'templates', 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata:\n  greeting: {{ .Values.greeting | quote }}\n')
+    // The lab serves no OpenAPI schemas yet, so client-side schema validation is off.
+    const install = await runHelm(target, ['install', 'demo', chart, '--disable-openapi-validation'])
+    expect(install.stderr).toBe('')
+    expect(install.code).toBe(0)
+    const upgrade = await runHelm(target, ['upgrade', 'demo', chart, '--disable-openapi-validation', '--set', 'greeting=bonjour'])
+    expect(upgrade.code).toBe(0)
+    const kc = new KubeConfig()
+    kc.loadFromFile(kubeconfig)
+    const core = kc.makeApiClient(CoreV1Api)
+    expect((await core.readNamespacedConfigMap({name: 'demo-config', namespace: 'platform'})).data).toEqual({greeting: 'bonjour'})
+    const history = JSON.parse((await runHelm(target, ['history', 'demo', '-o', 'json'])).stdout) as {revision: number; status: string}[]
+    expect(history.map((h) => [h.revision, h.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'deployed'],
+    ])
+    const records = await core.listNamespacedSecret({namespace: 'platform', labelSelector: 'owner=helm,name=demo'})
+    expect(records.items.map((s) => `${s.metadata?.name}:${s.metadata?.labels?.status}`).sort()).toEqual(['sh.helm.release.v1.demo.v1:superseded', 'sh.helm.release.v1.demo.v2:deployed'])
   })
 
   test('a missing release is a clear helm error', async () => {

@@ -3,6 +3,7 @@ import {createServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import type {ResourceKind} from './resources.js'
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
+import {PROTOBUF_CONTENT_TYPE, decodeProtobufObject} from './protobuf.js'
 import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
 import {ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized} from './status.js'
 import {ObjectStore, type KubeObject, type WatchEvent} from './store.js'
@@ -183,7 +184,7 @@ export class KubeApiSimulator {
     }
     if (!name) {
       if (method === 'GET') return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? this.watch(kind, namespace, url, res) : this.list(kind, namespace, url, res)
-      if (method === 'POST') return send(res, 201, store.create(kind, namespace, await readJson(req)))
+      if (method === 'POST') return send(res, 201, store.create(kind, namespace, await readJson(req, kind.kind)))
       if (method === 'DELETE') {
         const deleted = this.select(kind, namespace, url).map((o) => store.delete(kind, o.metadata.namespace, o.metadata.name!))
         return send(res, 200, {kind: `${kind.kind}List`, apiVersion: deleted[0]?.apiVersion ?? 'v1', metadata: {resourceVersion: store.currentRevision()}, items: deleted})
@@ -195,7 +196,7 @@ export class KubeApiSimulator {
       case 'GET':
         return send(res, 200, store.get(kind, namespace, name))
       case 'PUT':
-        return send(res, 200, store.replace(kind, namespace, name, await readJson(req), sub))
+        return send(res, 200, store.replace(kind, namespace, name, await readJson(req, kind.kind), sub))
       case 'PATCH': {
         const current = store.get(kind, namespace, name)
         const body = await readJson<unknown>(req)
@@ -275,17 +276,17 @@ function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(text)
 }
 
-async function readJson<T = KubeObject>(req: IncomingMessage): Promise<T> {
+async function readJson<T = KubeObject>(req: IncomingMessage, kind = ''): Promise<T> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8')
-  if (!text) throw badRequest('the request body is empty')
+  const body = Buffer.concat(chunks)
+  if (body.length === 0) throw badRequest('the request body is empty')
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
-  if (type.includes('protobuf')) throw new ApiError(415, 'UnsupportedMediaType', 'protobuf bodies are not supported yet')
+  if (type === PROTOBUF_CONTENT_TYPE) return decodeProtobufObject(body, kind) as T
+  const text = body.toString('utf8')
   try {
     return JSON.parse(text) as T
   } catch {
     throw badRequest(`the request body is not JSON: ${text.slice(0, 40)}`)
   }
 }
-
