@@ -1,4 +1,6 @@
 import {mkdtempSync} from 'node:fs'
+import {createServer as createHttpServer} from 'node:http'
+import {createServer as createNetServer, type AddressInfo} from 'node:net'
 import {request as httpsRequest} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -7,6 +9,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  PortForward,
   PatchStrategy,
   VersionApi,
   Watch,
@@ -16,6 +19,7 @@ import {
 } from '@kubernetes/client-node'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {servingCertificate} from '../../src/lab/kube/certificate.js'
+import {FORWARD_ANNOTATION} from '../../src/lab/kube/portforward.js'
 import {KubeApiSimulator} from '../../src/lab/kube/server.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'
 
@@ -234,6 +238,53 @@ describe('watch', () => {
     await new Promise((r) => setTimeout(r, 200))
     controller.abort()
     expect(seen).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1'])
+  })
+})
+
+describe('pods/portforward over WebSocket (client-node PortForward)', () => {
+  /** A local listener whose every connection is forwarded to the pod, as `kubectl port-forward` does. */
+  const forwardLocally = async (token: string, podName: string, port: number) => {
+    const forward = new PortForward(config(token))
+    const errors: string[] = []
+    const local = createNetServer((socket) => {
+      forward.portForward('platform', podName, [port], socket, null, socket).catch((e: Error) => {
+        errors.push(e.message)
+        socket.destroy()
+      })
+    })
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve))
+    return {local, port: (local.address() as AddressInfo).port, errors}
+  }
+
+  test('HTTP through the forwarded port reaches the process behind the pod', async () => {
+    const backend = createHttpServer((req, res) => res.end(`Ok. ${req.url}`))
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve))
+    const backendPort = (backend.address() as AddressInfo).port
+    await core.createNamespacedPod({
+      namespace: 'platform',
+      body: pod('chi-lab-0-0-0', {}, {metadata: {name: 'chi-lab-0-0-0', annotations: {[FORWARD_ANNOTATION]: JSON.stringify({'8123': backendPort})}}}),
+    })
+    const {local, port} = await forwardLocally(ADMIN, 'chi-lab-0-0-0', 8123)
+    try {
+      for (const path of ['/ping', '/ping?again=1']) {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, {headers: {connection: 'close'}})
+        expect(await response.text()).toBe(`Ok. ${path}`)
+      }
+    } finally {
+      local.close()
+      backend.close()
+    }
+  })
+
+  test('the read-only token may not port-forward', async () => {
+    const {local, port, errors} = await forwardLocally(READER, 'chi-lab-0-0-0', 8123)
+    try {
+      await fetch(`http://127.0.0.1:${port}/ping`).catch(() => undefined)
+      await new Promise((r) => setTimeout(r, 100))
+      expect(errors.join(' ')).toMatch(/403/)
+    } finally {
+      local.close()
+    }
   })
 })
 

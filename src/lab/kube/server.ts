@@ -3,6 +3,7 @@ import {createServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import type {ResourceKind} from './resources.js'
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
+import {servePortForward} from './portforward.js'
 import {PROTOBUF_CONTENT_TYPE, decodeProtobufObject} from './protobuf.js'
 import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
 import {ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized} from './status.js'
@@ -47,6 +48,13 @@ export class KubeApiSimulator {
 
   async listen(port = 0): Promise<number> {
     this.server = createServer({cert: this.options.tls.cert, key: this.options.tls.key}, (req, res) => void this.handle(req, res))
+    servePortForward(this.server, this.options.store, (req) => {
+      try {
+        return this.authenticate(req)
+      } catch {
+        return undefined
+      }
+    })
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     return (this.server.address() as AddressInfo).port
   }
