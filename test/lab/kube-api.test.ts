@@ -1,4 +1,4 @@
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {createServer as createHttpServer} from 'node:http'
 import {createServer as createNetServer, type AddressInfo} from 'node:net'
 import {request as httpsRequest} from 'node:https'
@@ -20,7 +20,7 @@ import {
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {servingCertificate} from '../../src/lab/kube/certificate.js'
 import {FORWARD_ANNOTATION} from '../../src/lab/kube/portforward.js'
-import {KubeApiSimulator} from '../../src/lab/kube/server.js'
+import {KubeApiSimulator, LOG_ANNOTATION} from '../../src/lab/kube/server.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'
 
 /**
@@ -285,6 +285,20 @@ describe('pods/portforward over WebSocket (client-node PortForward)', () => {
     } finally {
       local.close()
     }
+  })
+})
+
+describe('pods/log', () => {
+  test('serves the process log behind the pod, with tailLines', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'signoz-ha-log-')), 'server.log')
+    writeFileSync(log, 'starting\nloading tables\nready\n')
+    await core.createNamespacedPod({namespace: 'platform', body: pod('logged', {}, {metadata: {name: 'logged', annotations: {[LOG_ANNOTATION]: log}}})})
+    expect(await core.readNamespacedPodLog({name: 'logged', namespace: 'platform'})).toBe('starting\nloading tables\nready\n')
+    expect(await core.readNamespacedPodLog({name: 'logged', namespace: 'platform', tailLines: 2})).toBe('loading tables\nready\n')
+  })
+  test('a pod without a process log is a 400 like a waiting container', async () => {
+    await core.createNamespacedPod({namespace: 'platform', body: pod('silent')})
+    expect((await statusOf(core.readNamespacedPodLog({name: 'silent', namespace: 'platform'}))).code).toBe(400)
   })
 })
 

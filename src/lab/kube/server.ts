@@ -1,3 +1,4 @@
+import {existsSync, readFileSync} from 'node:fs'
 import type {IncomingMessage, Server, ServerResponse} from 'node:http'
 import {createServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
@@ -15,14 +16,15 @@ export interface Principal {
   readOnly: boolean
 }
 
+/** Annotation the lab's controllers put on a pod: the log file of the real process behind it. */
+export const LOG_ANNOTATION = 'lab.signoz-ha.io/log-file'
+
 export interface SimulatorOptions {
   store: ObjectStore
   /** Served over HTTPS only, like a real API server (client-go sends tokens only over TLS). */
   tls: {cert: string; key: string}
   /** Bearer token → who it is. */
   tokens: ReadonlyMap<string, Principal>
-  /** Extra handlers for pod subresources (log, portforward) the lab provides. */
-  podSubresource?: (name: 'log' | 'portforward' | 'exec', pod: KubeObject, req: IncomingMessage, res: ServerResponse) => boolean
 }
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez'])
@@ -185,10 +187,9 @@ export class KubeApiSimulator {
       throw notFound('namespaces', '', namespace)
     }
     if (subresource && !['status', 'log', 'portforward', 'exec', 'scale'].includes(subresource)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
-    if (subresource === 'log' || subresource === 'portforward' || subresource === 'exec') {
-      const pod = store.get(kind, namespace, name!)
-      if (this.options.podSubresource?.(subresource, pod, req, res)) return
-      throw new ApiError(404, 'NotFound', `${subresource} is not available for pod "${name}"`)
+    if (subresource === 'log') return this.podLog(store.get(kind, namespace, name!), url, res)
+    if (subresource === 'portforward' || subresource === 'exec') {
+      throw new ApiError(400, 'BadRequest', `${subresource} needs a WebSocket upgrade`)
     }
     if (!name) {
       if (method === 'GET') return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? this.watch(kind, namespace, url, res) : this.list(kind, namespace, url, res)
@@ -229,6 +230,20 @@ export class KubeApiSimulator {
       default:
         throw methodNotAllowed()
     }
+  }
+
+  /** pods/log: the real process log behind the pod (tailLines, limitBytes), as text/plain. */
+  private podLog(pod: KubeObject, url: URL, res: ServerResponse): void {
+    const file = pod.metadata.annotations?.[LOG_ANNOTATION]
+    if (!file || !existsSync(file)) {
+      throw new ApiError(400, 'BadRequest', `container "${url.searchParams.get('container') ?? 'main'}" in pod "${pod.metadata.name}" is waiting to start: no log yet`)
+    }
+    let text = readFileSync(file, 'utf8')
+    const tail = Number(url.searchParams.get('tailLines') ?? 0)
+    if (tail > 0) text = text.split('\n').slice(-(tail + 1)).join('\n')
+    const limit = Number(url.searchParams.get('limitBytes') ?? 0)
+    if (limit > 0) text = text.slice(-limit)
+    res.writeHead(200, {'content-type': 'text/plain'}).end(text)
   }
 
   private select(kind: ResourceKind, namespace: string | undefined, url: URL): KubeObject[] {
