@@ -259,6 +259,18 @@ export class Migrator {
     for (const sql of m.statements(this.options)) await this.conn.command(sql)
   }
 
+  /**
+   * Servers without DateTime64 keep outcome times in whole seconds: wait for a second newer than
+   * the migration's last row, so "the latest outcome" is never a tie (failed then finished).
+   */
+  private async nextSecond(m: Migration): Promise<void> {
+    const rows = await this.conn.query<{last: number}>(
+      `SELECT toUInt32(max(updated_at)) AS last FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id}`,
+    )
+    const wait = (Number(rows[0]?.last ?? 0) + 1) * 1000 - Date.now()
+    if (wait > 0 && wait <= 2000) await new Promise((resolve) => setTimeout(resolve, wait))
+  }
+
   private async isFinished(m: Migration): Promise<boolean> {
     const rows = await this.conn.query<{latest: string}>(
       `SELECT ${LATEST_MIGRATION_STATUS} AS latest FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id} GROUP BY migration_id`,
@@ -267,6 +279,7 @@ export class Migrator {
   }
 
   private async record(m: Migration, status: string, error: string): Promise<void> {
+    if (!this.options.modern) await this.nextSecond(m)
     const now = new Date()
     const stamp = (this.options.modern ? now.toISOString().replace('T', ' ').replace('Z', '') : now.toISOString().slice(0, 19).replace('T', ' '))
     await this.conn.insert(
