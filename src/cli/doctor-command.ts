@@ -4,6 +4,7 @@ import {ALL_CHECKS} from '../../checks/index.js'
 import type {Severity} from '../core/check.js'
 import {runDoctor} from '../core/doctor.js'
 import {parseDuration} from '../core/duration.js'
+import {UsageError} from '../core/errors.js'
 import {exitCodeFor} from '../core/report.js'
 import {selectChecks} from '../core/select.js'
 import {DEFAULT_THRESHOLDS} from '../core/thresholds.js'
@@ -41,6 +42,9 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: OutputForma
     flags['clickhouse-user'] ?? 'default',
     process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? '',
   )
+  if (endpoints.length === 0) {
+    throw new UsageError('no ClickHouse host to check', 'give --clickhouse-url once per host (or SIGNOZ_HA_CLICKHOUSE_URL); for the lab: eval "$(signoz-ha lab env)"')
+  }
   const signal = AbortSignal.timeout(timeoutMs)
   // Every concurrent query listens on this one signal.
   setMaxListeners(0, signal)

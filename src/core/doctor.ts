@@ -18,7 +18,7 @@ export interface DoctorOptions {
 
 /** Why ClickHouse checks cannot run, or undefined when at least one host answered. */
 function clickhouseUnavailable(fleet: ClickHouseFleet): string | undefined {
-  if (fleet.hosts.length === 0) return 'no ClickHouse host to check (give --clickhouse-url, or --kubeconfig once Kubernetes discovery is available)'
+  if (fleet.hosts.length === 0) return 'no ClickHouse host to check'
   if (fleet.reachable().length > 0) return undefined
   const kinds = new Set(fleet.hosts.map((h) => h.error?.kind))
   if (kinds.size === 1 && kinds.has('auth')) return `ClickHouse rejected the credentials on every host (${fleet.hosts[0]!.error!.message})`

@@ -27,7 +27,7 @@ export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs =
     target.namespace,
   ]
   return new Promise((resolve, reject) => {
-    execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: {...process.env, HELM_CACHE_HOME: process.env.HELM_CACHE_HOME}}, (error, stdout, stderr) => {
+    execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(new GatewayError('unreachable', `helm not found at ${target.binary}`, 'helm'))
         return

@@ -247,6 +247,13 @@ describe('bad input: one clear line, the contract exit code, never a stack', () 
     }
   })
 
+  test('no ClickHouse host given → exit 2 with the way to give one', async () => {
+    const r = await runCli(['doctor'], {env: {SIGNOZ_HA_CLICKHOUSE_URL: undefined}})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/no ClickHouse host to check/)
+    expect(r.stderr).toMatch(/--clickhouse-url/)
+  })
+
   test('lab commands on a missing lab → exit 2', async () => {
     const r = await runCli(['lab', 'status', '--dir', '/tmp/signoz-ha-no-such-lab'])
     expect(r.code).toBe(2)
