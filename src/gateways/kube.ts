@@ -1,0 +1,140 @@
+import {existsSync} from 'node:fs'
+import {AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PolicyV1Api} from '@kubernetes/client-node'
+import {UsageError} from '../core/errors.js'
+import {GatewayError} from './errors.js'
+
+export interface KubeTarget {
+  kubeconfig?: string
+  context?: string
+}
+
+/** A Kubernetes object as doctor reads it: plain JSON, no client classes. */
+export type KubeItem = {
+  metadata?: {name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string; [k: string]: unknown}
+  spec?: Record<string, unknown>
+  status?: Record<string, unknown>
+  [k: string]: unknown
+}
+
+/** The kinds topology discovery reads, one LIST each per run. */
+export const SNAPSHOT_KINDS = [
+  'pods',
+  'services',
+  'endpoints',
+  'persistentvolumeclaims',
+  'events',
+  'secrets',
+  'nodes',
+  'statefulsets',
+  'deployments',
+  'jobs',
+  'poddisruptionbudgets',
+  'clickhouseinstallations',
+] as const
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
+
+/**
+ * The Kubernetes API as doctor needs it. The only module that imports @kubernetes/client-node;
+ * every failure is a GatewayError (unreachable, auth, forbidden, not-found, timeout).
+ */
+export class KubeGateway {
+  requests = 0
+  readonly context: string
+  readonly namespace: string | undefined
+
+  private constructor(private readonly config: KubeConfig) {
+    this.context = config.getCurrentContext()
+    this.namespace = config.getContextObject(this.context)?.namespace
+  }
+
+  /** Loads the kubeconfig (flag, KUBECONFIG, ~/.kube/config, or in-cluster); bad input is a usage error. */
+  static open(target: KubeTarget): KubeGateway {
+    const config = new KubeConfig()
+    if (target.kubeconfig && !existsSync(target.kubeconfig)) throw new UsageError(`kubeconfig ${target.kubeconfig} does not exist`)
+    try {
+      if (target.kubeconfig) config.loadFromFile(target.kubeconfig)
+      else config.loadFromDefault()
+    } catch (error) {
+      throw new UsageError(`cannot read the kubeconfig: ${(error as Error).message.split('\n')[0]}`)
+    }
+    if (target.context) {
+      if (!config.getContexts().some((c) => c.name === target.context)) {
+        throw new UsageError(`no context "${target.context}" in the kubeconfig`, `contexts: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`)
+      }
+      config.setCurrentContext(target.context)
+    }
+    if (!config.getCurrentCluster()) throw new UsageError('the kubeconfig has no current context with a cluster', 'pass --context or set current-context')
+    return new KubeGateway(config)
+  }
+
+  get server(): string {
+    return this.config.getCurrentCluster()?.server ?? ''
+  }
+
+  /** One LIST of a kind, in a namespace (or cluster-wide for nodes). */
+  async list(kind: SnapshotKind, namespace: string, labelSelector?: string): Promise<KubeItem[]> {
+    this.requests++
+    const core = () => this.config.makeApiClient(CoreV1Api)
+    const apps = () => this.config.makeApiClient(AppsV1Api)
+    const params = {namespace, labelSelector}
+    try {
+      const result = await (() => {
+        switch (kind) {
+          case 'pods':
+            return core().listNamespacedPod(params)
+          case 'services':
+            return core().listNamespacedService(params)
+          case 'endpoints':
+            return core().listNamespacedEndpoints(params)
+          case 'persistentvolumeclaims':
+            return core().listNamespacedPersistentVolumeClaim(params)
+          case 'events':
+            return core().listNamespacedEvent(params)
+          case 'secrets':
+            return core().listNamespacedSecret(params)
+          case 'nodes':
+            return core().listNode({labelSelector})
+          case 'statefulsets':
+            return apps().listNamespacedStatefulSet(params)
+          case 'deployments':
+            return apps().listNamespacedDeployment(params)
+          case 'jobs':
+            return this.config.makeApiClient(BatchV1Api).listNamespacedJob(params)
+          case 'poddisruptionbudgets':
+            return this.config.makeApiClient(PolicyV1Api).listNamespacedPodDisruptionBudget(params)
+          case 'clickhouseinstallations':
+            return this.config
+              .makeApiClient(CustomObjectsApi)
+              .listNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', plural: 'clickhouseinstallations', namespace, labelSelector})
+        }
+      })()
+      // Plain JSON from here on: checks never see client classes (Dates become ISO strings).
+      return (JSON.parse(JSON.stringify((result as {items?: unknown[]}).items ?? [])) as KubeItem[])
+    } catch (error) {
+      throw translate(error, `${kind} in ${namespace}`, this.server)
+    }
+  }
+}
+
+function translate(error: unknown, what: string, server: string): GatewayError {
+  const e = error as {code?: number | string; message?: string; body?: unknown}
+  if (typeof e.code === 'number') {
+    const reason = (() => {
+      try {
+        return (typeof e.body === 'string' ? (JSON.parse(e.body) as {message?: string}) : (e.body as {message?: string}))?.message
+      } catch {
+        return undefined
+      }
+    })()
+    if (e.code === 401) return new GatewayError('auth', `the API server rejected the credentials listing ${what}`, server, 401)
+    if (e.code === 403) return new GatewayError('forbidden', reason ?? `forbidden to list ${what}`, server, 403)
+    if (e.code === 404) return new GatewayError('not-found', `${what}: the API does not serve this kind`, server, 404)
+    return new GatewayError('server', reason ?? `HTTP ${e.code} listing ${what}`, server, e.code)
+  }
+  const message = e.message ?? String(error)
+  if (/ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ECONNRESET|socket hang up|fetch failed/i.test(`${e.code} ${message}`)) {
+    return new GatewayError('unreachable', `cannot reach the API server ${server} (${e.code ?? message.split('\n')[0]})`, server)
+  }
+  if (/timeout|aborted/i.test(message)) return new GatewayError('timeout', `the API server ${server} did not answer in time`, server)
+  return new GatewayError('server', message.split('\n')[0]!, server)
+}
