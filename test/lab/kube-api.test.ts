@@ -20,6 +20,7 @@ import {
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {servingCertificate} from '../../src/lab/kube/certificate.js'
 import {FORWARD_ANNOTATION} from '../../src/lab/kube/portforward.js'
+import {labPrincipals} from '../../src/lab/kube/serve.js'
 import {KubeApiSimulator, LOG_ANNOTATION} from '../../src/lab/kube/server.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'
 
@@ -36,10 +37,7 @@ const tls = await servingCertificate()
 const sim = new KubeApiSimulator({
   store,
   tls,
-  tokens: new Map([
-    [ADMIN, {user: 'lab-admin', readOnly: false}],
-    [READER, {user: 'lab-reader', readOnly: true}],
-  ]),
+  tokens: labPrincipals({adminToken: ADMIN, readOnlyToken: READER}),
 })
 let server = ''
 

@@ -1,37 +1,18 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {UsageError} from '../../src/core/errors.js'
 import {KubeGateway, SNAPSHOT_KINDS} from '../../src/gateways/kube.js'
-import {servingCertificate} from '../../src/lab/kube/certificate.js'
 import {writeKubeconfig} from '../../src/lab/kube/kubeconfig.js'
-import {KubeApiSimulator} from '../../src/lab/kube/server.js'
-import {ObjectStore} from '../../src/lab/kube/store.js'
-import {seedCluster} from '../../src/lab/kube/world-seed.js'
 import {takeSnapshot} from '../../src/signoz/kube-snapshot.js'
+import {startSimulator} from '../helpers/simulator.js'
 
 /** The product's Kubernetes gateway against the lab simulator: kubeconfig handling, errors, one LIST per kind. */
-const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-kubegw-'))
-const store = new ObjectStore()
-const tls = await servingCertificate()
-const api = {port: 0, adminToken: 'gw-admin', readOnlyToken: 'gw-reader'}
-const sim = new KubeApiSimulator({
-  store,
-  tls,
-  tokens: new Map([
-    [api.adminToken, {user: 'lab-admin', readOnly: false}],
-    [api.readOnlyToken, {user: 'lab-reader', readOnly: true}],
-  ]),
-})
-const kubeconfig = join(dir, 'kubeconfig')
+const {dir, store, tls, api, sim, kubeconfig} = await startSimulator('kubegw')
 
-beforeAll(async () => {
-  seedCluster(store, 'platform')
+beforeAll(() => {
   const pods = store.kindByPath('', 'v1', 'pods')!
   store.create(pods, 'platform', {metadata: {name: 'chi-signoz-clickhouse-cluster-0-0-0', labels: {'clickhouse.altinity.com/chi': 'signoz-clickhouse'}}})
-  api.port = await sim.listen()
-  writeKubeconfig(kubeconfig, api, 'platform', tls.cert)
 })
 
 afterAll(async () => {

@@ -1,8 +1,15 @@
 import {readFileSync} from 'node:fs'
-import {kubeCertPaths, kubeStatePath, readState} from '../state.js'
-import {KubeApiSimulator} from './server.js'
+import {kubeCertPaths, kubeStatePath, readState, type LabKubeApi} from '../state.js'
+import {KubeApiSimulator, type Principal} from './server.js'
 import {ObjectStore} from './store.js'
 import {seedCluster} from './world-seed.js'
+
+/** The lab's two principals: the admin context's token, and the read-only one (403 on writes). */
+export const labPrincipals = (api: Pick<LabKubeApi, 'adminToken' | 'readOnlyToken'>): Map<string, Principal> =>
+  new Map([
+    [api.adminToken, {user: 'lab-admin', readOnly: false}],
+    [api.readOnlyToken, {user: 'lab-reader', readOnly: true}],
+  ])
 
 /** Runs the lab's API simulator until stop fires; the world persists in the lab directory. */
 export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void> {
@@ -12,14 +19,7 @@ export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void
   const store = new ObjectStore(kubeStatePath(dir))
   seedCluster(store, state.namespace)
   const {cert, key} = kubeCertPaths(dir)
-  const simulator = new KubeApiSimulator({
-    store,
-    tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')},
-    tokens: new Map([
-      [api.adminToken, {user: 'lab-admin', readOnly: false}],
-      [api.readOnlyToken, {user: 'lab-reader', readOnly: true}],
-    ]),
-  })
+  const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api)})
   await simulator.listen(api.port)
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), {once: true}))
   await simulator.close()
