@@ -13,5 +13,3 @@ export function parseDuration(text: string, what = 'duration'): number {
   return Math.round(parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNITS[unit!]!, 0))
 }
 
-export const formatDuration = (ms: number): string =>
-  ms < 1000 ? `${Math.round(ms)}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`

@@ -15,7 +15,6 @@ export interface Capabilities {
 
 export const hasTable = (caps: Capabilities, table: string): boolean => caps.columns.has(table)
 export const hasColumn = (caps: Capabilities, table: string, column: string): boolean => caps.columns.get(table)?.has(column) ?? false
-export const atLeast = (caps: Capabilities, major: number, minor = 0): boolean => caps.major > major || (caps.major === major && caps.minor >= minor)
 
 /**
  * Every SQL statement doctor sends is a NamedQuery: one place to read them all, and a test
@@ -211,5 +210,3 @@ export const Q = {
     },
   }),
 }
-
-export type QueryName = (typeof Q)[keyof typeof Q]['name']

@@ -4,9 +4,10 @@ import {hostByPod, hostPing, startHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrator.js'
 import {processState, signal, terminate, waitFor} from './processes.js'
-import {hostUrl, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
-import {adminConnection, startIngestion, stopIngestion} from './world.js'
-import {ClickHouseConnection, quote} from '../gateways/clickhouse.js'
+import {writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
+import {startIngestion, stopIngestion} from './world.js'
+import {labConnection} from './connections.js'
+import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 
 /**
  * A fault the lab can inject for real and undo. Each one reproduces a scenario of
@@ -36,7 +37,7 @@ function targetHost(state: LabState, target: string | undefined): LabHost {
  */
 async function hostWritable(state: LabState, host: LabHost, maxDelaySeconds = 60): Promise<boolean> {
   if (!(await hostPing(host))) return false
-  const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 3000})
+  const conn = labConnection(state, host, 3000)
   try {
     const rows = await conn.query<{n: number}>(
       `SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired OR absolute_delay > ${Math.floor(maxDelaySeconds)}`,
@@ -138,7 +139,7 @@ export const FAULTS: readonly Fault[] = [
     id: 'fail-migration',
     summary: 'run a schema migration that fails on every host (UNKNOWN_FUNCTION) and is recorded as failed (catalogue #1, #9)',
     async inject(state) {
-      const conn = adminConnection(state)
+      const conn = labConnection(state)
       try {
         const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
         const outcome = await migrator.run(BROKEN_MIGRATION, {force: true})
@@ -149,7 +150,7 @@ export const FAULTS: readonly Fault[] = [
       }
     },
     async heal(state) {
-      const conn = adminConnection(state)
+      const conn = labConnection(state)
       try {
         const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
         const outcome = await migrator.run(FIXED_MIGRATION, {force: true})
@@ -190,7 +191,7 @@ export const FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       // The migrator's statements are idempotent and ON CLUSTER: they recreate what one host lacks,
       // and its replicated tables fetch their data back from their peers.
-      const conn = adminConnection(state)
+      const conn = labConnection(state)
       try {
         const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
         await migrator.bootstrap()
@@ -237,7 +238,7 @@ export const FAULTS: readonly Fault[] = [
 
 /** Runs fn with an admin connection to one host. */
 async function onHost(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<void>): Promise<void> {
-  const conn = new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs: 30_000})
+  const conn = labConnection(state, host, 30_000)
   try {
     await fn(conn)
   } finally {

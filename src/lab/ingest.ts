@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto'
 import {writeFileSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
-import {ClickHouseConnection} from '../gateways/clickhouse.js'
 import {errorMessage} from '../core/errors.js'
-import {hostUrl, readState, type LabState} from './state.js'
+import {labConnection} from './connections.js'
+import {readState, type LabState} from './state.js'
 
 /** What the ingester last did, for `lab status` and for tests waiting on fresh rows. */
 export interface IngestionHeartbeat {
@@ -73,9 +73,7 @@ export function syntheticBatch(now: Date): Record<string, Record<string, unknown
  */
 export async function runIngestion(dir: string, stop: AbortSignal): Promise<void> {
   const state: LabState = readState(dir)
-  const connections = state.clickhouse.map(
-    (h) => new ClickHouseConnection({url: hostUrl(h), user: state.user, password: state.password}, {requestTimeoutMs: 2000}),
-  )
+  const connections = state.clickhouse.map((h) => labConnection(state, h, 2000))
   const beat: IngestionHeartbeat = {pid: process.pid, batches: 0, rows: 0}
   const save = () => {
     const tmp = `${heartbeatPath(dir)}.tmp`

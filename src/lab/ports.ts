@@ -24,17 +24,3 @@ export async function freePorts(count: number): Promise<number[]> {
   }
 }
 
-/** True when something accepts connections on 127.0.0.1:port. */
-export async function isListening(port: number, timeoutMs = 500): Promise<boolean> {
-  const {connect} = await import('node:net')
-  return new Promise((resolve) => {
-    const socket = connect({host: '127.0.0.1', port})
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(timeoutMs, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}

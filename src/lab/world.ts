@@ -3,9 +3,9 @@ import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {get as httpsGet} from 'node:https'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
-import {ClickHouseConnection} from '../gateways/clickhouse.js'
 import {clickhouseFullname, hostPodName} from '../signoz/naming.js'
 import {SIGNAL_TABLES} from '../signoz/schema.js'
+import {labConnection} from './connections.js'
 import {detectEngine, hasZookeeper} from './engine.js'
 import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
@@ -28,9 +28,6 @@ export interface UpOptions {
 }
 
 const secret = () => randomBytes(18).toString('base64url')
-
-export const adminConnection = (state: LabState, hostIndex = 0, requestTimeoutMs = 120_000): ClickHouseConnection =>
-  new ClickHouseConnection({url: hostUrl(state.clickhouse[hostIndex]!), user: state.user, password: state.password}, {requestTimeoutMs})
 
 /**
  * Brings the lab up and returns once every part is healthy: Keeper, every ClickHouse host,
@@ -125,7 +122,7 @@ async function migrateWithRetry(state: LabState, log: (line: string) => void, at
 }
 
 async function migrate(state: LabState, log: (line: string) => void): Promise<void> {
-  const conn = adminConnection(state)
+  const conn = labConnection(state)
   try {
     const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'}, log)
     await migrator.bootstrap()
@@ -227,7 +224,7 @@ async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 5): Pr
   const since = `(toUInt32(toUnixTimestamp(now())) - ${withinSeconds})`
   await Promise.all(
     firstOfShard.map(async (h) => {
-      const conn = adminConnection(state, state.clickhouse.indexOf(h), 3000)
+      const conn = labConnection(state, h, 3000)
       try {
         await waitFor(`fresh rows of every signal on shard ${h.shard}`, async () => {
           const rows = await conn.query<{n: number}>(

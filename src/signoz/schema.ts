@@ -54,8 +54,6 @@ export const SIGNAL_TABLES: readonly SignalTable[] = [
   },
 ]
 
-export const MIGRATION_STATUSES = ['in-progress', 'finished', 'failed'] as const
-
 /**
  * The latest status of a migration from its bookkeeping rows. Rows of one run can share a
  * second on servers without DateTime64, so an outcome beats an in-progress row at the same time.

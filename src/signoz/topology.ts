@@ -17,6 +17,3 @@ export async function observedTopology(fleet: ClickHouseFleet, cluster: string, 
   for (const row of rows) replicasByShard.set(Number(row.shard_num), Math.max(replicasByShard.get(Number(row.shard_num)) ?? 0, Number(row.replica_num)))
   return {shards: replicasByShard.size, replicasPerShard: Math.max(...replicasByShard.values()), replicasByShard}
 }
-
-/** The shard a host serves, from its `shard` macro (0-based, as pod names count). */
-export const hostShard = (macros: Record<string, string>): string | undefined => macros.shard

@@ -60,16 +60,8 @@ export const BUILTIN_KINDS: readonly ResourceKind[] = [
   grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['crd', 'crds'], ['status']),
 ]
 
-/** The Altinity operator's custom resources, served once their CRDs exist (the lab installs them). */
-export const CLICKHOUSE_CRD_KINDS: readonly ResourceKind[] = [
-  grouped('clickhouse.altinity.com', 'v1', 'ClickHouseInstallation', 'clickhouseinstallations', true, ['chi'], ['status']),
-  grouped('clickhouse-keeper.altinity.com', 'v1', 'ClickHouseKeeperInstallation', 'clickhousekeeperinstallations', true, ['chk'], ['status']),
-]
 
 export const apiVersionOf = (k: ResourceKind): string => (k.group ? `${k.group}/${k.version}` : k.version)
-
-/** The URL prefix of a kind's group/version: /api/v1 or /apis/<group>/<version>. */
-export const groupVersionPath = (k: Pick<ResourceKind, 'group' | 'version'>): string => (k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`)
 
 /** A CRD's served kinds, from its spec (every served version). */
 export function kindsOfCrd(crd: {spec?: {group?: string; names?: {kind?: string; plural?: string; shortNames?: string[]}; scope?: string; versions?: {name: string; served?: boolean; subresources?: Record<string, unknown>}[]}}): ResourceKind[] {
