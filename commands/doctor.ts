@@ -1,22 +1,26 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../src/cli/base.js'
+import {kubeFlags} from '../src/cli/kube-flags.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Read-only health check of a SigNoz HA deployment, with evidence and a runbook per finding.'
-  static override description = `Checks ClickHouse hosts (replication, Keeper, schema, migrations, ingestion) and reports every finding with its evidence.
+  static override description = `Checks the Kubernetes objects, the Helm release and every ClickHouse host (reached through the cluster by port-forward, or by --clickhouse-url) and reports every finding with its evidence.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2 usage error; 3 the run could not complete (nothing reachable, a check errored).`
   static override examples = [
     'SIGNOZ_HA_CLICKHOUSE_PASSWORD=… <%= config.bin %> doctor --clickhouse-url http://ch-0-0:8123 --clickhouse-url http://ch-0-1:8123 --clickhouse-user admin',
+    '<%= config.bin %> doctor --kubeconfig .signoz-ha-lab/kubeconfig',
+    '<%= config.bin %> doctor --context prod -n platform --release signoz',
     'eval "$(<%= config.bin %> lab env)" && <%= config.bin %> doctor',
     '<%= config.bin %> doctor --only clickhouse --skip clickhouse/replication-lag -o json',
   ]
 
   static override flags = {
     ...outputFlags,
-    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list).', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
+    ...kubeFlags,
+    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
-    cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses.', env: 'SIGNOZ_HA_CLUSTER', default: 'cluster'}),
+    cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses (default: from the CHI, else "cluster").', env: 'SIGNOZ_HA_CLUSTER'}),
     shards: Flags.integer({summary: 'Expected number of shards (default: what system.clusters says).', env: 'SIGNOZ_HA_SHARDS', min: 1}),
     replicas: Flags.integer({summary: 'Expected replicas per shard (default: what system.clusters says).', env: 'SIGNOZ_HA_REPLICAS', min: 1}),
     only: Flags.string({summary: 'Run only these checks (id or prefix, repeatable).', multiple: true}),
@@ -28,7 +32,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging.', default: '5m'}),
     concurrency: Flags.integer({summary: 'Checks run at once.', default: 8, min: 1}),
     verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
-    stats: Flags.boolean({summary: 'Print the number of queries and the wall time to stderr.'}),
+    stats: Flags.boolean({summary: 'Print the wall time, ClickHouse queries and Kubernetes API requests to stderr.'}),
   }
 
   async run(): Promise<void> {

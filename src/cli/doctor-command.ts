@@ -12,11 +12,17 @@ import {clickhouseEndpoints, openClickHouseFleet} from '../gateways/factory.js'
 import {renderJson} from '../render/json.js'
 import {renderText} from '../render/text.js'
 import type {OutputFormat} from './base.js'
+import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeTarget} from './kube-target.js'
+import {KubeGateway} from '../gateways/kube.js'
 
 export interface DoctorFlags {
+  kubeconfig?: string
+  context?: string
+  namespace?: string
+  release?: string
   'clickhouse-url'?: string[]
   'clickhouse-user'?: string
-  cluster: string
+  cluster?: string
   shards?: number
   replicas?: number
   only?: string[]
@@ -36,42 +42,63 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: OutputForma
   const timeoutMs = parseDuration(flags.timeout, '--timeout')
   const hostTimeoutMs = Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs)
   const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: flags.skip})
-  const endpoints = clickhouseEndpoints(
-    // From the environment oclif hands over one string, not a list.
-    ([] as string[]).concat(flags['clickhouse-url'] ?? []),
-    flags['clickhouse-user'] ?? 'default',
-    process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? '',
-  )
-  if (endpoints.length === 0) {
-    throw new UsageError('no ClickHouse host to check', 'give --clickhouse-url once per host (or SIGNOZ_HA_CLICKHOUSE_URL); for the lab: eval "$(signoz-ha lab env)"')
+  // From the environment oclif hands over one string, not a list.
+  const urls = ([] as string[]).concat(flags['clickhouse-url'] ?? [])
+  const useKube = Boolean(flags.kubeconfig || flags.context || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
+  if (urls.length === 0 && !useKube) {
+    throw new UsageError('no ClickHouse host to check', 'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"')
   }
+  const kube: KubeTarget | undefined = useKube ? await openKubeTarget(flags) : undefined
   const signal = AbortSignal.timeout(timeoutMs)
   // Every concurrent query listens on this one signal.
   setMaxListeners(0, signal)
-  const fleet = await openClickHouseFleet(endpoints, hostTimeoutMs, signal)
   try {
-    const report = await runDoctor(fleet, {
-      checks,
-      expect: {cluster: flags.cluster, shards: flags.shards, replicasPerShard: flags.replicas},
-      thresholds: {
-        ...DEFAULT_THRESHOLDS,
-        freshnessWindowSeconds: Math.round(parseDuration(flags['freshness-window'], '--freshness-window') / 1000),
-        replicaDelaySeconds: Math.round(parseDuration(flags['max-replica-delay'], '--max-replica-delay') / 1000),
-      },
-      concurrency: flags.concurrency,
-      // A check may wait on one hung host at most, plus its own work.
-      checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000),
-      signal,
-      version: io.version,
-    })
-    const durationMs = Math.round(performance.now() - started)
-    report.stats = {durationMs, queries: fleet.queryCount(), apiRequests: 0}
-    return {
-      output: io.format === 'json' ? renderJson(report) : renderText(report, {chalk: io.chalk, verbose: flags.verbose}),
-      exitCode: exitCodeFor(report, flags['fail-on'] as Severity | 'none'),
-      stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, 0 API requests`,
+    const fleet = await openFleet(kube, urls, flags, hostTimeoutMs, signal)
+    try {
+      const active = kube?.context.deployment.active
+      const report = await runDoctor(fleet, {
+        checks,
+        expect: {
+          cluster: flags.cluster ?? active?.cluster ?? 'cluster',
+          shards: flags.shards ?? active?.shards,
+          replicasPerShard: flags.replicas ?? active?.replicasPerShard,
+        },
+        thresholds: {
+          ...DEFAULT_THRESHOLDS,
+          freshnessWindowSeconds: Math.round(parseDuration(flags['freshness-window'], '--freshness-window') / 1000),
+          replicaDelaySeconds: Math.round(parseDuration(flags['max-replica-delay'], '--max-replica-delay') / 1000),
+        },
+        concurrency: flags.concurrency,
+        // A check may wait on one hung host at most, plus its own work.
+        checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000),
+        signal,
+        version: io.version,
+        kube: kube ? {context: kube.context, contextName: kube.contextName, unavailable: kube.unavailable} : undefined,
+      })
+      const durationMs = Math.round(performance.now() - started)
+      const apiRequests = kube?.gateway.requests ?? 0
+      report.stats = {durationMs, queries: fleet.queryCount(), apiRequests}
+      return {
+        output: io.format === 'json' ? renderJson(report) : renderText(report, {chalk: io.chalk, verbose: flags.verbose}),
+        exitCode: exitCodeFor(report, flags['fail-on'] as Severity | 'none'),
+        stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests`,
+      }
+    } finally {
+      await fleet.close()
     }
   } finally {
-    await fleet.close()
+    await kube?.gateway.close()
   }
+}
+
+/**
+ * The ClickHouse hosts of the run: the URLs given, else every host of the serving installation
+ * through a port-forward. Credentials: flag and env first, else what the release's collectors use.
+ */
+async function openFleet(kube: KubeTarget | undefined, urls: string[], flags: DoctorFlags, hostTimeoutMs: number, signal: AbortSignal) {
+  const fromRelease = kube && !kube.unavailable ? await releaseCredentials(kube) : {}
+  const user = flags['clickhouse-user'] ?? fromRelease.user ?? 'default'
+  const password = process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? fromRelease.password ?? ''
+  const endpoints = urls.length > 0 ? clickhouseEndpoints(urls, user, password) : kube && !kube.unavailable ? await forwardedEndpoints(kube, user, password) : []
+  return openClickHouseFleet(endpoints, hostTimeoutMs, signal)
 }

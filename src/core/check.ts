@@ -1,4 +1,5 @@
 import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
+import type {SignozDeployment} from '../signoz/deployment.js'
 import type {Thresholds} from './thresholds.js'
 
 export type Severity = 'critical' | 'warning' | 'info'
@@ -24,8 +25,17 @@ export interface Expectations {
   replicasPerShard?: number
 }
 
+/** What checks that need Kubernetes get: the deployment read from one snapshot, and logs on demand. */
+export interface KubeContext {
+  deployment: SignozDeployment
+  /** The last lines of a pod's log (one API request; only where a finding needs the reason). */
+  podLog(namespace: string, pod: string, tailLines: number): Promise<string>
+}
+
 export interface CheckContext {
   clickhouse: ClickHouseFleet
+  /** Present when the Kubernetes API was read (requires: kube / helm). */
+  kube?: KubeContext
   expect: Expectations
   thresholds: Thresholds
   signal: AbortSignal

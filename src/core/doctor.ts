@@ -1,6 +1,6 @@
 import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
 import {observedTopology} from '../signoz/topology.js'
-import type {Check, Expectations, Requirement} from './check.js'
+import type {Check, Expectations, KubeContext, Requirement} from './check.js'
 import {buildReport, type Report} from './report.js'
 import {runChecks, type CheckResult} from './runner.js'
 import type {Thresholds} from './thresholds.js'
@@ -14,6 +14,8 @@ export interface DoctorOptions {
   signal: AbortSignal
   version: string
   onResult?: (result: CheckResult) => void
+  /** The Kubernetes side, when doctor reached an API server. */
+  kube?: {context: KubeContext; contextName: string; unavailable?: string}
 }
 
 /** Why ClickHouse checks cannot run, or undefined when at least one host answered. */
@@ -25,21 +27,33 @@ function clickhouseUnavailable(fleet: ClickHouseFleet): string | undefined {
   return `no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ')})`
 }
 
+function helmUnavailable(deployment: {releases: readonly {name: string}[]; namespace: string}): string {
+  if (deployment.releases.length > 1) return `${deployment.releases.length} SigNoz releases in ${deployment.namespace} (${deployment.releases.map((r) => r.name).join(', ')}): pick one with --release`
+  return `no SigNoz Helm release in namespace ${deployment.namespace}`
+}
+
 /** One doctor run over an opened fleet: preflight, checks, report. */
 export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions): Promise<Report> {
   const errors: string[] = []
   const available = new Map<Requirement, true | string>()
+  const kube = options.kube
+  const deployment = kube?.context.deployment
+  available.set('kube', kube ? (kube.unavailable ?? true) : 'needs Kubernetes access (--kubeconfig)')
+  available.set(
+    'helm',
+    !kube ? 'needs Kubernetes access to read the Helm release' : kube.unavailable ? kube.unavailable : deployment?.release ? true : helmUnavailable(deployment!),
+  )
   const chUnavailable = clickhouseUnavailable(fleet)
   if (chUnavailable) {
     available.set('clickhouse', chUnavailable)
-    if (fleet.hosts.length > 0) errors.push(chUnavailable)
+    // Without the Kubernetes side, no ClickHouse means nothing could run.
+    if (fleet.hosts.length > 0 && available.get('kube') !== true) errors.push(chUnavailable)
   } else {
     available.set('clickhouse', true)
   }
-  available.set('kube', 'needs Kubernetes access (--kubeconfig)')
-  available.set('helm', 'needs Kubernetes access to read the Helm release')
+  if (kube?.unavailable && fleet.hosts.length === 0) errors.push(kube.unavailable)
 
-  const ctx = {clickhouse: fleet, expect: options.expect, thresholds: options.thresholds, signal: options.signal}
+  const ctx = {clickhouse: fleet, kube: kube && !kube.unavailable ? kube.context : undefined, expect: options.expect, thresholds: options.thresholds, signal: options.signal}
   const [results, topology] = await Promise.all([
     runChecks(options.checks, ctx, {available, concurrency: options.concurrency, checkTimeoutMs: options.checkTimeoutMs, onResult: options.onResult}),
     chUnavailable ? undefined : observedTopology(fleet, options.expect.cluster, options.signal).catch(() => undefined),
@@ -48,6 +62,7 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
   return buildReport(
     results,
     {
+      ...(kube ? {context: kube.contextName, namespace: deployment?.namespace, ...(deployment?.release ? {release: deployment.release.name} : {})} : {}),
       clickhouse: {
         version: first?.version ?? null,
         cluster: options.expect.cluster,

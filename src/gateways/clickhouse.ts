@@ -3,6 +3,8 @@ import {GatewayError} from './errors.js'
 
 export interface ClickHouseEndpoint {
   url: string
+  /** How reports name the host when the URL is not meaningful (a port-forward names its pod). */
+  name?: string
   user: string
   password: string
 }
@@ -25,7 +27,7 @@ export class ClickHouseConnection {
     readonly endpoint: ClickHouseEndpoint,
     options: ConnectionOptions,
   ) {
-    this.target = safeTarget(endpoint.url)
+    this.target = endpoint.name ?? safeTarget(endpoint.url)
     this.client = createClient({
       url: endpoint.url,
       username: endpoint.user,

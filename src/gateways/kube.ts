@@ -1,5 +1,8 @@
 import {existsSync} from 'node:fs'
-import {AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PolicyV1Api} from '@kubernetes/client-node'
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+import {createServer, type AddressInfo, type Server} from 'node:net'
+import {AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PolicyV1Api, PortForward} from '@kubernetes/client-node'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
@@ -38,13 +41,23 @@ export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
  * every failure is a GatewayError (unreachable, auth, forbidden, not-found, timeout).
  */
 export class KubeGateway {
+  /** API requests made, port-forward streams included (for --stats). */
   requests = 0
+  private readonly forwards: Server[] = []
   readonly context: string
   readonly namespace: string | undefined
 
   private constructor(private readonly config: KubeConfig) {
     this.context = config.getCurrentContext()
     this.namespace = config.getContextObject(this.context)?.namespace
+  }
+
+  /** Whether a kubeconfig is there to use: the flag, KUBECONFIG, ~/.kube/config, or in-cluster. */
+  static configured(kubeconfig?: string): boolean {
+    if (kubeconfig) return true
+    if (process.env.KUBECONFIG) return true
+    if (process.env.KUBERNETES_SERVICE_HOST) return true
+    return existsSync(join(homedir(), '.kube', 'config'))
   }
 
   /** Loads the kubeconfig (flag, KUBECONFIG, ~/.kube/config, or in-cluster); bad input is a usage error. */
@@ -114,6 +127,77 @@ export class KubeGateway {
       throw translate(error, `${kind} in ${namespace}`, this.server)
     }
   }
+
+  /** One LIST of a kind across every namespace (finding which namespace holds a release). */
+  async listAllNamespaces(kind: 'secrets', labelSelector?: string): Promise<KubeItem[]> {
+    this.requests++
+    try {
+      const result = await this.config.makeApiClient(CoreV1Api).listSecretForAllNamespaces({labelSelector})
+      return JSON.parse(JSON.stringify(result.items ?? [])) as KubeItem[]
+    } catch (error) {
+      throw translate(error, `${kind} in all namespaces`, this.server)
+    }
+  }
+
+  async readSecret(namespace: string, name: string): Promise<KubeItem> {
+    this.requests++
+    try {
+      return JSON.parse(JSON.stringify(await this.config.makeApiClient(CoreV1Api).readNamespacedSecret({namespace, name}))) as KubeItem
+    } catch (error) {
+      throw translate(error, `secret ${name} in ${namespace}`, this.server)
+    }
+  }
+
+  /** The last lines of a pod's log (a failed Job's reason). */
+  async podLog(namespace: string, name: string, tailLines = 20, container?: string): Promise<string> {
+    this.requests++
+    try {
+      return String(await this.config.makeApiClient(CoreV1Api).readNamespacedPodLog({namespace, name, tailLines, container}))
+    } catch (error) {
+      throw translate(error, `the log of pod ${name}`, this.server)
+    }
+  }
+
+  /** Stops every local port-forward listener. */
+  async close(): Promise<void> {
+    await Promise.all(this.forwards.map((server) => new Promise((resolve) => server.close(resolve))))
+  }
+
+  /**
+   * A local port on 127.0.0.1 forwarded to a pod's port, as `kubectl port-forward` does: each
+   * TCP connection is one port-forward stream through the API server. Closed by close().
+   */
+  async forward(namespace: string, pod: string, port: number): Promise<Forwarded> {
+    const forwarder = new PortForward(this.config)
+    const errors: string[] = []
+    const server = createServer((socket) => {
+      this.requests++
+      socket.on('error', () => undefined)
+      forwarder.portForward(namespace, pod, [port], socket, null, socket).then(
+        (ws) => {
+          const s = ws as unknown as {on?: (event: string, listener: (...args: unknown[]) => void) => void}
+          s.on?.('error', (e: unknown) => errors.push(String((e as Error)?.message ?? e)))
+        },
+        (error: unknown) => {
+          errors.push(translate(error, `port-forward to ${pod}`, this.server).message)
+          socket.destroy()
+        },
+      )
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', resolve)
+    })
+    server.unref()
+    this.forwards.push(server)
+    return {port: (server.address() as AddressInfo).port, errors}
+  }
+}
+
+export interface Forwarded {
+  port: number
+  /** Failures of the forwarded streams (pod not running, forbidden), newest last. */
+  errors: string[]
 }
 
 function translate(error: unknown, what: string, server: string): GatewayError {

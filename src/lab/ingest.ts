@@ -3,7 +3,8 @@ import {writeFileSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
 import {errorMessage} from '../core/errors.js'
 import {labConnection} from './connections.js'
-import {readState, type LabState} from './state.js'
+import {LabKubeClient} from './kube/admin-client.js'
+import {readState, type LabHost, type LabState} from './state.js'
 
 /** What the ingester last did, for `lab status` and for tests waiting on fresh rows. */
 export interface IngestionHeartbeat {
@@ -67,26 +68,57 @@ export function syntheticBatch(now: Date): Record<string, Record<string, unknown
   }
 }
 
+type EnvVar = {name: string; value?: string}
+type Deployment = {spec?: {template?: {spec?: {containers?: {env?: EnvVar[]}[]}}}; status?: {readyReplicas?: number}}
+type Endpoints = {subsets?: {addresses?: {targetRef?: {name?: string}}[]}[]}
+
+/**
+ * Where the collectors' inserts land, looked up as the cluster would route them: the collector
+ * Deployment's CLICKHOUSE_HOST names a Service, whose ready endpoints are lab hosts. No ready
+ * collector pod, or a Service with no ready endpoints, means no host: ingestion stops for real.
+ */
+async function collectorTargets(state: LabState, kube: LabKubeClient): Promise<{hosts: LabHost[]; why?: string}> {
+  const ns = state.namespace
+  const deploy = await kube.get<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${state.release}-otel-collector`)
+  if (!deploy) return {hosts: [], why: `deployment ${state.release}-otel-collector not found`}
+  if (!deploy.status?.readyReplicas) return {hosts: [], why: 'no collector pod is ready'}
+  const host = deploy.spec?.template?.spec?.containers?.[0]?.env?.find((e) => e.name === 'CLICKHOUSE_HOST')?.value
+  if (!host) return {hosts: [], why: 'the collector has no CLICKHOUSE_HOST'}
+  const [service, serviceNs = ns] = host.split('.')
+  const endpoints = await kube.get<Endpoints>(`/api/v1/namespaces/${serviceNs}/endpoints/${service}`)
+  if (!endpoints) return {hosts: [], why: `dial tcp: lookup ${host}: no such host`}
+  const hosts = (endpoints.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => state.clickhouse.find((h) => h.pod === a.targetRef?.name)).filter((h): h is LabHost => Boolean(h))
+  return hosts.length ? {hosts} : {hosts: [], why: `dial tcp ${host}:9000: connect: connection refused (service ${host} has no ready endpoints)`}
+}
+
 /**
  * The lab's collectors: every second one batch per signal through the distributed tables,
- * sent to the ready hosts in turn as the CHI Service would.
+ * sent to the hosts their Service routes to, in turn. The route is looked up each second; when
+ * the API cannot be read the last route is kept, as running collectors would.
  */
 export async function runIngestion(dir: string, stop: AbortSignal): Promise<void> {
   const state: LabState = readState(dir)
-  const connections = state.clickhouse.map((h) => labConnection(state, h, 2000))
+  const kube = state.kubeApi ? new LabKubeClient(state) : undefined
+  const connections = new Map(state.clickhouse.map((h) => [h.pod, labConnection(state, h, 2000)]))
   const beat: IngestionHeartbeat = {pid: process.pid, batches: 0, rows: 0}
   const save = () => {
     const tmp = `${heartbeatPath(dir)}.tmp`
     writeFileSync(tmp, JSON.stringify(beat))
     renameSync(tmp, heartbeatPath(dir))
   }
+  let route: {hosts: LabHost[]; why?: string} = {hosts: state.clickhouse}
   let next = 0
   while (!stop.aborted) {
     const started = Date.now()
+    if (kube) route = await collectorTargets(state, kube).catch(() => route)
     const batch = syntheticBatch(new Date())
     let delivered = false
-    for (let attempt = 0; attempt < connections.length && !delivered && !stop.aborted; attempt++) {
-      const conn = connections[next++ % connections.length]!
+    if (route.hosts.length === 0) {
+      beat.lastError = route.why ?? 'no ClickHouse host to send to'
+      beat.lastErrorAt = new Date().toISOString()
+    }
+    for (let attempt = 0; attempt < route.hosts.length && !delivered && !stop.aborted; attempt++) {
+      const conn = connections.get(route.hosts[next++ % route.hosts.length]!.pod)!
       try {
         for (const [table, rows] of Object.entries(batch)) await conn.insert(table, rows)
         delivered = true
@@ -109,5 +141,5 @@ export async function runIngestion(dir: string, stop: AbortSignal): Promise<void
       }, {once: true})
     })
   }
-  await Promise.all(connections.map((c) => c.close()))
+  await Promise.all([...connections.values()].map((c) => c.close()))
 }

@@ -11,6 +11,7 @@ import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
 import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {Migrator} from './migrator.js'
+import {installRelease, waitReleaseSettled} from './release.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
 import {GiveUp, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
@@ -92,6 +93,8 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     await Promise.all(state.clickhouse.map((h) => waitHost(h)))
     log('creating the SigNoz schema ON CLUSTER')
     await migrateWithRetry(state, log)
+    log(`installing the SigNoz release "${state.release}" in ${state.namespace} with Helm`)
+    await installRelease(state)
     log('starting ingestion')
     await startIngestion(state)
     return state
@@ -163,6 +166,7 @@ async function resumeLab(state: LabState, options: UpOptions, log: (line: string
   }
   writeState(state)
   await Promise.all(state.clickhouse.filter((h) => processState(h.pid) !== 'stopped').map((h) => waitHost(h)))
+  if (state.kubeApi && state.faults.length === 0) await waitReleaseSettled(state)
   if (state.ingestion.enabled && processState(state.ingestion.pid) !== 'running') await startIngestion(state)
   return state
 }

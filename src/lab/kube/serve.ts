@@ -2,7 +2,9 @@ import {readFileSync} from 'node:fs'
 import {kubeCertPaths, kubeStatePath, readState, type LabKubeApi} from '../state.js'
 import {KubeApiSimulator, type Principal} from './server.js'
 import {ObjectStore} from './store.js'
-import {seedCluster} from './world-seed.js'
+import {ControllerManager} from './controllers/manager.js'
+import {RealLabWorld} from './lab-world.js'
+import {labNodeCount, seedCluster, seedOperatorCrds} from './world-seed.js'
 
 /** The lab's two principals: the admin context's token, and the read-only one (403 on writes). */
 export const labPrincipals = (api: Pick<LabKubeApi, 'adminToken' | 'readOnlyToken'>): Map<string, Principal> =>
@@ -17,11 +19,15 @@ export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void
   const api = state.kubeApi
   if (!api) throw new Error('this lab has no Kubernetes API configured')
   const store = new ObjectStore(kubeStatePath(dir))
-  seedCluster(store, state.namespace)
+  seedCluster(store, state.namespace, labNodeCount(state.clickhouse.length))
+  seedOperatorCrds(store)
   const {cert, key} = kubeCertPaths(dir)
   const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api)})
   await simulator.listen(api.port)
+  const controllers = new ControllerManager(store, new RealLabWorld(dir, store), {onError: (error) => console.error(`controllers: ${error instanceof Error ? error.stack : String(error)}`)})
+  controllers.start()
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), {once: true}))
+  controllers.stop()
   await simulator.close()
   store.save()
 }

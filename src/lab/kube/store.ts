@@ -77,6 +77,14 @@ export class ObjectStore {
     return out.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`))
   }
 
+  /** The live objects of a kind without copying, for the in-process controllers; never mutate them. */
+  scan(k: ResourceKind, namespace?: string): readonly KubeObject[] {
+    const prefix = `${k.group}/${k.plural}/${k.namespaced && namespace ? `${namespace}/` : ''}`
+    const out: KubeObject[] = []
+    for (const [key, obj] of this.objects) if (key.startsWith(prefix)) out.push(obj)
+    return out
+  }
+
   get(k: ResourceKind, namespace: string | undefined, name: string): KubeObject {
     const obj = this.objects.get(this.key(k, namespace, name))
     if (!obj) throw notFound(k.plural, k.group, name)

@@ -1,19 +1,31 @@
 import type {ObjectStore} from './store.js'
 
-export const LAB_NODE_COUNT = 3
+/** At least three nodes (three zones); more when the lab has more ClickHouse hosts, one node each. */
+export const labNodeCount = (hosts: number): number => Math.max(3, hosts)
 const ZONES = ['zone-a', 'zone-b', 'zone-c']
 
 /**
  * What a fresh lab cluster holds before the SigNoz release is installed: the usual namespaces
- * and simulated nodes spread over three zones, each with room for a few ClickHouse pods.
+ * and simulated nodes spread over three zones, one per ClickHouse host so that one-host-per-node
+ * anti-affinity fits exactly (and a second installation does not).
  */
-export function seedCluster(store: ObjectStore, namespace: string): void {
+export function seedCluster(store: ObjectStore, namespace: string, nodeCount = labNodeCount(0)): void {
+  const classes = store.kindByPath('storage.k8s.io', 'v1', 'storageclasses')!
+  if (!store.tryGet(classes, undefined, 'standard')) {
+    store.create(classes, undefined, {
+      metadata: {name: 'standard', annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}},
+      provisioner: 'lab.signoz-ha.io/hostpath',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+      allowVolumeExpansion: true,
+    })
+  }
   const ns = store.kindByPath('', 'v1', 'namespaces')!
   for (const name of ['default', 'kube-system', namespace]) {
     if (!store.tryGet(ns, undefined, name)) store.create(ns, undefined, {metadata: {name, labels: {'kubernetes.io/metadata.name': name}}, status: {phase: 'Active'}})
   }
   const nodes = store.kindByPath('', 'v1', 'nodes')!
-  for (let i = 0; i < LAB_NODE_COUNT; i++) {
+  for (let i = 0; i < nodeCount; i++) {
     const name = `lab-node-${i}`
     if (store.tryGet(nodes, undefined, name)) continue
     store.create(nodes, undefined, {
@@ -34,4 +46,28 @@ export function seedCluster(store: ObjectStore, namespace: string): void {
       },
     })
   }
+}
+
+/**
+ * The Altinity operator's CRDs, installed once per cluster as the chart's crds/ directory does
+ * (Helm never upgrades them): ClickHouseInstallation and ClickHouseKeeperInstallation.
+ */
+export function seedOperatorCrds(store: ObjectStore): void {
+  const crds = store.kindByPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!
+  const define = (kind: string, plural: string, shortNames: string[]) => {
+    const name = `${plural}.clickhouse.altinity.com`
+    if (store.tryGet(crds, undefined, name)) return
+    store.create(crds, undefined, {
+      metadata: {name, labels: {'clickhouse.altinity.com/chop': '0.21.2'}},
+      spec: {
+        group: 'clickhouse.altinity.com',
+        scope: 'Namespaced',
+        names: {kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List`, shortNames},
+        versions: [{name: 'v1', served: true, storage: true, subresources: {status: {}}, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
+      },
+      status: {conditions: [{type: 'Established', status: 'True', reason: 'InitialNamesAccepted'}, {type: 'NamesAccepted', status: 'True', reason: 'NoConflicts'}], acceptedNames: {kind, plural}},
+    })
+  }
+  define('ClickHouseInstallation', 'clickhouseinstallations', ['chi'])
+  define('ClickHouseKeeperInstallation', 'clickhousekeeperinstallations', ['chk'])
 }

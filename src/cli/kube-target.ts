@@ -1,0 +1,94 @@
+import {UsageError} from '../core/errors.js'
+import type {KubeContext} from '../core/check.js'
+import type {ClickHouseEndpoint} from '../gateways/clickhouse.js'
+import {isGatewayError} from '../gateways/errors.js'
+import {KubeGateway} from '../gateways/kube.js'
+import {readDeployment, isSignozRelease, type EnvSource, type SignozDeployment} from '../signoz/deployment.js'
+import {latestReleases, valueAt} from '../signoz/helm-release.js'
+import {takeSnapshot, type KubeSnapshot} from '../signoz/kube-snapshot.js'
+
+export interface KubeFlags {
+  kubeconfig?: string
+  context?: string
+  namespace?: string
+  release?: string
+}
+
+export interface KubeTarget {
+  gateway: KubeGateway
+  contextName: string
+  context: KubeContext
+  /** Why nothing could be read from the API (it was unreachable or refused us). */
+  unavailable?: string
+}
+
+/** Every kind failed for the same connection-level reason: the API as a whole is out of reach. */
+function apiUnavailable(snapshot: KubeSnapshot): string | undefined {
+  const errors = Object.values(snapshot.errors)
+  if (Object.keys(snapshot.items).length > 0 || errors.length === 0) return undefined
+  const first = errors[0]!
+  return ['unreachable', 'auth', 'timeout'].includes(first.kind) ? first.message : `the Kubernetes API refused every list (${first.message})`
+}
+
+/**
+ * Opens the Kubernetes side of a run: kubeconfig and context, the namespace holding the SigNoz
+ * release (the flag, else the context's, else the one namespace that has one), one snapshot.
+ */
+export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
+  const gateway = KubeGateway.open({kubeconfig: flags.kubeconfig, context: flags.context})
+  let namespace = flags.namespace ?? gateway.namespace ?? 'default'
+  let snapshot = await takeSnapshot(gateway, namespace)
+  const unavailable = apiUnavailable(snapshot)
+  if (!unavailable && !flags.namespace && !latestReleases(snapshot.items.secrets ?? []).some(isSignozRelease)) {
+    // Not in the context's namespace: the one namespace that holds a SigNoz release, if exactly one does.
+    const everywhere = await gateway.listAllNamespaces('secrets', 'owner=helm').catch((error: unknown) => {
+      if (isGatewayError(error)) return []
+      throw error
+    })
+    const namespaces = [...new Set(latestReleases(everywhere).filter(isSignozRelease).map((r) => r.namespace))]
+    if (namespaces.length > 1) throw new UsageError(`SigNoz releases are in several namespaces: ${namespaces.sort().join(', ')}`, 'pick one with -n NAMESPACE')
+    if (namespaces.length === 1 && namespaces[0] !== namespace) {
+      namespace = namespaces[0]!
+      snapshot = await takeSnapshot(gateway, namespace)
+    }
+  }
+  const deployment = readDeployment(snapshot, flags.release)
+  if (flags.release && !deployment.release && !unavailable) {
+    throw new UsageError(`no SigNoz release "${flags.release}" in namespace ${namespace}`, deployment.releases.length ? `releases: ${deployment.releases.map((r) => r.name).join(', ')}` : undefined)
+  }
+  return {
+    gateway,
+    contextName: gateway.context,
+    unavailable,
+    context: {deployment, podLog: (ns, pod, tail) => gateway.podLog(ns, pod, tail)},
+  }
+}
+
+/** The ClickHouse credentials the release's own components use (collector env, its Secret, or the values). */
+export async function releaseCredentials(target: KubeTarget): Promise<{user?: string; password?: string}> {
+  const d: SignozDeployment = target.context.deployment
+  const client = d.clients.find((c) => c.component === 'otel-collector') ?? d.clients[0]
+  const resolve = async (source: EnvSource | undefined): Promise<string | undefined> => {
+    if (!source) return undefined
+    if ('value' in source) return source.value
+    const secret = await target.gateway.readSecret(d.namespace, source.secret).catch(() => undefined)
+    const raw = (secret?.data as Record<string, string> | undefined)?.[source.key]
+    return raw === undefined ? undefined : Buffer.from(raw, 'base64').toString('utf8')
+  }
+  const user = (await resolve(client?.user)) ?? (valueAt(d.values, 'clickhouse.user') as string | undefined)
+  const password = (await resolve(client?.password)) ?? (valueAt(d.values, 'clickhouse.password') as string | undefined)
+  return {user, password}
+}
+
+/** One local port-forward per host of the serving installation; endpoints named by pod. */
+export async function forwardedEndpoints(target: KubeTarget, user: string, password: string): Promise<ClickHouseEndpoint[]> {
+  const d = target.context.deployment
+  if (!d.active) return []
+  return Promise.all(
+    d.active.pods.map(async (pod) => {
+      const name = pod.metadata?.name ?? ''
+      const forwarded = await target.gateway.forward(d.namespace, name, 8123)
+      return {url: `http://127.0.0.1:${forwarded.port}`, name, user, password}
+    }),
+  )
+}

@@ -1,0 +1,197 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {FORWARD_ANNOTATION} from '../portforward.js'
+import {LOG_ANNOTATION} from '../server.js'
+import type {ObjectStore} from '../store.js'
+import {recordEvent} from './events.js'
+import {mustKind, podTerminal, setMetadata, setStatus, timestamp, type Pod} from './objects.js'
+
+/** A lab pod annotation: the pod's main container exits at start with this message (a crash loop). */
+export const CRASH_ANNOTATION = 'lab.signoz-ha.io/crash'
+
+/** What really runs behind a pod, as the lab knows it. */
+export type PodBackend =
+  /** A real long-running process: the pod is Ready while it is healthy. */
+  | {kind: 'process'; healthy: boolean; forwardPorts: Record<string, number>; logFile?: string}
+  /** A run-to-completion container (the migrator): the pod ends Succeeded or Failed for real. */
+  | {kind: 'task'; run(log: (line: string) => void): Promise<void>}
+  /** The image needs a real process the lab does not have for this pod: it never starts. */
+  | {kind: 'unavailable'; reason: string}
+
+/** The lab behind the simulator: which pods are backed by what, probed each tick. */
+export interface LabWorld {
+  backend(pod: Pod): PodBackend | undefined
+  /** Re-probes process health (called once per kubelet tick). */
+  refresh(): Promise<void>
+  /** Where task and crash logs are written. */
+  logDir: string
+}
+
+const ready = (status: boolean, reason?: string) => [
+  {type: 'PodScheduled', status: 'True'},
+  {type: 'Initialized', status: 'True'},
+  {type: 'ContainersReady', status: status ? 'True' : 'False', ...(reason ? {reason} : {})},
+  {type: 'Ready', status: status ? 'True' : 'False', ...(reason ? {reason} : {})},
+]
+
+/**
+ * The kubelets of every simulated node: bound pods get an IP and containers; a pod backed by a
+ * real process is Ready only while that process answers; a task pod runs its task once; a pod
+ * marked to crash shows CrashLoopBackOff with a growing restart count.
+ */
+export class Kubelet {
+  private readonly tasks = new Map<string, Promise<void>>()
+  private readonly ips = new Map<string, string>()
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly world: LabWorld | undefined,
+    private readonly onChange: () => void,
+  ) {}
+
+  sync(): void {
+    const podKind = mustKind(this.store, 'Pod')
+    const nodes = this.store.scan(mustKind(this.store, 'Node')).map((n) => n.metadata.name!)
+    for (const obj of this.store.scan(podKind)) {
+      let pod = obj as Pod
+      if (!pod.spec.nodeName || podTerminal(pod) || pod.metadata.deletionTimestamp) continue
+      const nodeIndex = Math.max(0, nodes.indexOf(pod.spec.nodeName))
+      const podIP = pod.status?.podIP ?? this.allocateIp(nodeIndex)
+      const base = {hostIP: `192.168.0.${nodeIndex + 10}`, podIP, podIPs: [{ip: podIP}], startTime: pod.status?.startTime ?? timestamp(), qosClass: 'Burstable'}
+      const containers = pod.spec.containers.map((c) => c.name)
+      const crash = pod.metadata.annotations?.[CRASH_ANNOTATION]
+      const backend = crash ? undefined : this.world?.backend(pod)
+      if (crash) {
+        const file = this.writeLog(pod, `${timestamp()} fatal: ${crash}\n`)
+        pod = setMetadata(this.store, podKind, pod, {}, {[LOG_ANNOTATION]: file}) as Pod
+        const restarts = 1 + Math.floor((Date.now() - Date.parse(base.startTime)) / 10_000)
+        const previous = (pod.status?.containerStatuses?.[0]?.restartCount as number | undefined) ?? 0
+        if (previous !== restarts) {
+          setStatus(this.store, podKind, pod, {
+            ...base,
+            phase: 'Running',
+            conditions: ready(false, 'ContainersNotReady'),
+            containerStatuses: containers.map((name) => ({
+              name,
+              image: pod.spec.containers.find((c) => c.name === name)?.image,
+              ready: false,
+              started: false,
+              restartCount: restarts,
+              state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name} pod=${pod.metadata.name}`}},
+              lastState: {terminated: {exitCode: 1, reason: 'Error', message: crash, finishedAt: timestamp()}},
+            })),
+          })
+          recordEvent(this.store, pod, 'Warning', 'BackOff', 'Back-off restarting failed container', 'kubelet', true)
+        }
+        continue
+      }
+      if (!backend) {
+        this.running(pod, base, containers, true)
+        continue
+      }
+      if (backend.kind === 'unavailable') {
+        setStatus(this.store, podKind, pod, {
+          ...base,
+          phase: 'Pending',
+          conditions: ready(false, 'ContainersNotReady'),
+          containerStatuses: containers.map((name) => ({name, ready: false, restartCount: 0, state: {waiting: {reason: 'ContainerCreating', message: backend.reason}}})),
+        })
+        continue
+      }
+      if (backend.kind === 'process') {
+        pod = setMetadata(this.store, podKind, pod, {}, {
+          [FORWARD_ANNOTATION]: JSON.stringify(backend.forwardPorts),
+          ...(backend.logFile ? {[LOG_ANNOTATION]: backend.logFile} : {}),
+        }) as Pod
+        this.running(pod, base, containers, backend.healthy)
+        continue
+      }
+      this.runTask(pod, base, containers, backend)
+    }
+  }
+
+  private running(pod: Pod, base: Record<string, unknown>, containers: string[], healthy: boolean): void {
+    const podKind = mustKind(this.store, 'Pod')
+    const previous = pod.status?.containerStatuses?.[0] as {restartCount?: number; state?: {running?: {startedAt?: string}}} | undefined
+    const startedAt = previous?.state?.running?.startedAt ?? timestamp()
+    setStatus(this.store, podKind, pod, {
+      ...base,
+      phase: 'Running',
+      conditions: ready(healthy, healthy ? undefined : 'ContainersNotReady'),
+      containerStatuses: containers.map((name) => ({
+        name,
+        image: pod.spec.containers.find((c) => c.name === name)?.image,
+        ready: healthy,
+        started: true,
+        restartCount: previous?.restartCount ?? 0,
+        state: {running: {startedAt}},
+      })),
+    })
+  }
+
+  private runTask(pod: Pod, base: Record<string, unknown>, containers: string[], backend: Extract<PodBackend, {kind: 'task'}>): void {
+    const uid = pod.metadata.uid!
+    if (this.tasks.has(uid)) return
+    const podKind = mustKind(this.store, 'Pod')
+    const lines: string[] = []
+    const file = this.writeLog(pod, '')
+    const log = (line: string) => {
+      lines.push(line)
+      this.writeLog(pod, `${lines.join('\n')}\n`)
+    }
+    const live = setMetadata(this.store, podKind, pod, {}, {[LOG_ANNOTATION]: file}) as Pod
+    this.running(live, base, containers, true)
+    const task = backend
+      .run(log)
+      .then(
+        () => ({exitCode: 0, reason: 'Completed', message: undefined as string | undefined}),
+        (error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error)
+          log(`error: ${message}`)
+          return {exitCode: 1, reason: 'Error', message}
+        },
+      )
+      .then((outcome) => {
+        const current = this.store.tryGet(podKind, pod.metadata.namespace, pod.metadata.name!) as Pod | undefined
+        if (!current) return
+        setStatus(this.store, podKind, current, {
+          ...base,
+          phase: outcome.exitCode === 0 ? 'Succeeded' : 'Failed',
+          conditions: ready(false, 'PodCompleted'),
+          containerStatuses: containers.map((name) => ({
+            name,
+            ready: false,
+            restartCount: 0,
+            state: {terminated: {exitCode: outcome.exitCode, reason: outcome.reason, ...(outcome.message ? {message: outcome.message.slice(0, 1000)} : {}), finishedAt: timestamp()}},
+          })),
+        })
+        this.onChange()
+      })
+    this.tasks.set(uid, task)
+  }
+
+  /** Pod IPs 10.<node+1>.<hi>.<lo>, unique per node, continuing after those already given. */
+  private allocateIp(nodeIndex: number): string {
+    const key = `node-${nodeIndex}`
+    const next = Number(this.ips.get(key) ?? this.highestIp(nodeIndex)) + 1
+    this.ips.set(key, String(next))
+    return `10.${nodeIndex + 1}.${(next >> 8) & 255}.${(next & 255) || 1}`
+  }
+
+  private highestIp(nodeIndex: number): number {
+    let max = 1
+    for (const p of this.store.scan(mustKind(this.store, 'Pod'))) {
+      const m = /^10\.(\d+)\.(\d+)\.(\d+)$/.exec(String((p.status as {podIP?: string} | undefined)?.podIP ?? ''))
+      if (m && Number(m[1]) === nodeIndex + 1) max = Math.max(max, Number(m[2]) * 256 + Number(m[3]))
+    }
+    return max
+  }
+
+  private writeLog(pod: Pod, text: string): string {
+    const dir = join(this.world?.logDir ?? '/tmp', 'pod-logs')
+    mkdirSync(dir, {recursive: true})
+    const file = join(dir, `${pod.metadata.namespace}_${pod.metadata.name}.log`)
+    writeFileSync(file, text)
+    return file
+  }
+}

@@ -1,0 +1,161 @@
+import {join} from 'node:path'
+import {ClickHouseConnection} from '../../gateways/clickhouse.js'
+import {parseDuration} from '../../core/duration.js'
+import {errorMessage} from '../../core/errors.js'
+import {zookeeperName} from '../../signoz/naming.js'
+import {hostPing} from '../hosts.js'
+import {keeperHealthy} from '../keeper.js'
+import {Migrator} from '../migrator.js'
+import {hostUrl, readState, type LabHost, type LabState} from '../state.js'
+import type {LabWorld, PodBackend} from './controllers/kubelet.js'
+import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
+import type {ObjectStore} from './store.js'
+
+/** The chart's migrator containers run `signoz-otel-collector migrate …`. */
+const isMigrate = (c: {args?: string[]}) => (c.args ?? [])[0] === 'migrate'
+
+/**
+ * The real lab behind the simulated cluster: ClickHouse pods named as the lab's hosts are
+ * backed by those clickhouse-server processes, ZooKeeper pods by the lab's ZooKeeper, and
+ * migrator containers run the lab migrator with the container's own env, against the hosts
+ * the Service in their DSN really routes to.
+ */
+export class RealLabWorld implements LabWorld {
+  private state: LabState
+  private hostHealth = new Map<string, boolean>()
+  private keeperOk = false
+
+  constructor(
+    private readonly dir: string,
+    private readonly store: ObjectStore,
+  ) {
+    this.state = readState(dir)
+  }
+
+  get logDir(): string {
+    return this.dir
+  }
+
+  async refresh(): Promise<void> {
+    // Faults and restarts change pids: read the state afresh each tick.
+    this.state = readState(this.dir)
+    const [keeper, ...hosts] = await Promise.all([keeperHealthy(this.state), ...this.state.clickhouse.map((h) => hostPing(h, 800))])
+    this.keeperOk = keeper
+    this.hostHealth = new Map(this.state.clickhouse.map((h, i) => [h.pod, hosts[i]!]))
+  }
+
+  backend(pod: Pod): PodBackend | undefined {
+    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
+    if (containers.some(isMigrate)) return {kind: 'task', run: (log) => this.migrate(pod, log)}
+    const images = pod.spec.containers.map((c) => c.image ?? '').join(' ')
+    const inLab = pod.metadata.namespace === this.state.namespace
+    if (/clickhouse-server/.test(images)) {
+      const host = inLab ? this.state.clickhouse.find((h) => h.pod === pod.metadata.name) : undefined
+      if (!host) return {kind: 'unavailable', reason: 'the lab runs no ClickHouse server for this pod'}
+      return {
+        kind: 'process',
+        healthy: this.hostHealth.get(host.pod) ?? false,
+        forwardPorts: {8123: host.httpPort, 9000: host.tcpPort, 9009: host.interserverPort},
+        logFile: join(host.dir, 'log', 'clickhouse-server.log'),
+      }
+    }
+    if (/zookeeper|clickhouse-keeper/.test(images)) {
+      // The lab runs one real ZooKeeper; every member pod of the release's ensemble is backed by it.
+      if (!inLab || !pod.metadata.name!.startsWith(`${zookeeperName(this.state.release)}-`)) return {kind: 'unavailable', reason: 'the lab runs no ZooKeeper for this pod'}
+      const k = this.state.keeper
+      return {kind: 'process', healthy: this.keeperOk, forwardPorts: {2181: k.port}, logFile: join(k.dir, `${k.kind}.log`)}
+    }
+    return undefined
+  }
+
+  /** The migrator container's steps (ready, bootstrap, sync up, async up) with its own env. */
+  private async migrate(pod: Pod, log: (line: string) => void): Promise<void> {
+    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].filter(isMigrate)
+    const env = this.environment(pod.metadata.namespace!, containers[0]?.env ?? [])
+    const dsn = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN
+    if (!dsn) throw new Error('SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN is not set')
+    const url = new URL(dsn)
+    const cluster = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_CLUSTER ?? 'cluster'
+    const replication = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_REPLICATION === 'true'
+    const timeoutMs = parseDuration(env.SIGNOZ_OTEL_COLLECTOR_TIMEOUT ?? '10m', 'SIGNOZ_OTEL_COLLECTOR_TIMEOUT')
+    const deadline = Date.now() + timeoutMs
+    const port = Number(url.port || 9000)
+    log(`connecting to ${url.hostname}:${port} (cluster ${cluster}, replication ${replication})`)
+    // Like `migrate ready`: wait (within the timeout) until the Service routes to a host.
+    let host: LabHost | undefined
+    for (;;) {
+      try {
+        host = this.route(url.hostname, pod.metadata.namespace!, port)
+        break
+      } catch (error) {
+        if (Date.now() + 500 > deadline) throw new Error(`migrate ready: ${errorMessage(error)}`)
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
+    const conn = new ClickHouseConnection({url: hostUrl(host), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)}, {requestTimeoutMs: Math.max(1, timeoutMs)})
+    const signal = AbortSignal.timeout(Math.max(1, timeoutMs))
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      if (Date.now() > deadline) throw new Error(`${name}: context deadline exceeded`)
+      log(name)
+      try {
+        return await work()
+      } catch (error) {
+        throw new Error(signal.aborted || Date.now() > deadline ? `${name}: context deadline exceeded` : `${name}: ${errorMessage(error)}`)
+      }
+    }
+    try {
+      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern'}, log)
+      for (const c of containers) {
+        const command = (c.args ?? []).join(' ')
+        if (command === 'migrate ready') {
+          await step('migrate ready', async () => {
+            const rows = await conn.query<{n: number}>(`SELECT count() AS n FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`, signal)
+            if (Number(rows[0]?.n ?? 0) === 0) throw new Error(`cluster ${cluster} not found in system.clusters`)
+          })
+        } else if (command === 'migrate bootstrap') {
+          await step('migrate bootstrap', () => Promise.race([migrator.bootstrap(), aborted(signal)]))
+        } else if (command === 'migrate sync up') {
+          const outcomes = await step('migrate sync up', () => Promise.race([migrator.up(), aborted(signal)]))
+          const failed = outcomes.find((o) => o.status === 'failed')
+          if (failed) throw new Error(`migrate sync up: migration ${failed.database} ${failed.id} failed: ${failed.error}`)
+          log(`sync up: ${outcomes.filter((o) => o.status === 'finished').length} applied, ${outcomes.filter((o) => o.status === 'skipped').length} already finished`)
+        } else if (command === 'migrate async up') {
+          log('migrate async up: no async migrations pending')
+        }
+      }
+    } finally {
+      await conn.close()
+    }
+  }
+
+  /** The lab host a connection to service:port lands on: a ready endpoint of the Service, in turn. */
+  private route(hostname: string, namespace: string, port: number): LabHost {
+    const [service, ns = namespace] = hostname.split('.')
+    const svcKind = mustKind(this.store, 'Service')
+    const svc = this.store.tryGet(svcKind, ns, service!)
+    if (!svc) throw new Error(`dial tcp: lookup ${hostname}: no such host`)
+    const endpoints = this.store.tryGet(mustKind(this.store, 'Endpoints'), ns, service!) as {subsets?: {addresses?: {targetRef?: {name?: string}}[]}[]} | undefined
+    const ready = (endpoints?.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => this.state.clickhouse.find((h) => h.pod === a.targetRef?.name)).filter((h): h is LabHost => Boolean(h))
+    if (ready.length === 0) throw new Error(`dial tcp ${(svc.spec as {clusterIP?: string}).clusterIP ?? hostname}:${port}: connect: connection refused`)
+    return ready[Math.floor(Math.random() * ready.length)]!
+  }
+
+  /** A container's env as the kubelet resolves it: values with $(VAR) references, and secretKeyRef. */
+  private environment(namespace: string, vars: EnvVar[]): Record<string, string> {
+    const env: Record<string, string> = {}
+    const secrets = kindOf(this.store, 'Secret')!
+    for (const v of vars) {
+      if (v.value !== undefined) env[v.name] = v.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole)
+      else if (v.valueFrom?.secretKeyRef) {
+        const secret = this.store.tryGet(secrets, namespace, v.valueFrom.secretKeyRef.name) as {data?: Record<string, string>; stringData?: Record<string, string>} | undefined
+        const raw = secret?.data?.[v.valueFrom.secretKeyRef.key]
+        if (raw === undefined) throw new Error(`secret "${v.valueFrom.secretKeyRef.name}" has no key "${v.valueFrom.secretKeyRef.key}"`)
+        env[v.name] = Buffer.from(raw, 'base64').toString('utf8')
+      }
+    }
+    return env
+  }
+}
+
+const aborted = (signal: AbortSignal): Promise<never> =>
+  new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('context deadline exceeded')), {once: true}))

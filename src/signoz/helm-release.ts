@@ -1,0 +1,81 @@
+import {gunzipSync} from 'node:zlib'
+import type {KubeItem} from '../gateways/kube.js'
+
+/** A Helm release record as Helm 3/4 store it (a Secret `sh.helm.release.v1.<name>.v<N>`). */
+export interface HelmReleaseRecord {
+  name: string
+  namespace: string
+  version: number
+  status: string
+  description: string
+  lastDeployed?: string
+  chart: {name: string; version: string; appVersion?: string}
+  /** The user-supplied values of this revision (helm get values). */
+  config: Record<string, unknown>
+  /** The chart's own defaults. */
+  chartValues: Record<string, unknown>
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b]
+
+/** Decodes one release Secret: data.release is base64 (the Secret) of base64 of gzipped JSON. */
+export function decodeReleaseSecret(secret: KubeItem): HelmReleaseRecord | undefined {
+  const data = (secret.data as Record<string, string> | undefined)?.release
+  if (!data) return undefined
+  try {
+    let bytes = Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64')
+    if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) bytes = gunzipSync(bytes)
+    const r = JSON.parse(bytes.toString('utf8')) as {
+      name: string
+      namespace: string
+      version: number
+      info?: {status?: string; description?: string; last_deployed?: string}
+      chart?: {metadata?: {name?: string; version?: string; appVersion?: string}; values?: Record<string, unknown>}
+      config?: Record<string, unknown>
+    }
+    return {
+      name: r.name,
+      namespace: r.namespace,
+      version: r.version,
+      status: r.info?.status ?? 'unknown',
+      description: r.info?.description ?? '',
+      lastDeployed: r.info?.last_deployed,
+      chart: {name: r.chart?.metadata?.name ?? '', version: r.chart?.metadata?.version ?? '', appVersion: r.chart?.metadata?.appVersion},
+      config: r.config ?? {},
+      chartValues: r.chart?.values ?? {},
+    }
+  } catch {
+    return undefined
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Helm's coalescing: user values over chart defaults, maps merged, everything else replaced. */
+export function mergeValues(defaults: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...defaults}
+  for (const [key, value] of Object.entries(overrides)) {
+    out[key] = isObject(value) && isObject(defaults[key]) ? mergeValues(defaults[key] as Record<string, unknown>, value) : value
+  }
+  return out
+}
+
+/** A value at a dotted path (clickhouse.layout.replicasCount). */
+export function valueAt(values: Record<string, unknown>, path: string): unknown {
+  let current: unknown = values
+  for (const part of path.split('.')) current = isObject(current) ? current[part] : undefined
+  return current
+}
+
+/** Every release in the Secrets given, latest revision of each, newest first. */
+export function latestReleases(secrets: readonly KubeItem[]): HelmReleaseRecord[] {
+  const latest = new Map<string, HelmReleaseRecord>()
+  for (const s of secrets) {
+    if (s.type !== 'helm.sh/release.v1') continue
+    const r = decodeReleaseSecret(s)
+    if (!r) continue
+    const key = `${r.namespace}/${r.name}`
+    if (!latest.has(key) || latest.get(key)!.version < r.version) latest.set(key, r)
+  }
+  return [...latest.values()].sort((a, b) => b.version - a.version)
+}
