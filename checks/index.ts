@@ -10,6 +10,17 @@ import signozTablesReplicated from './signoz/tables-replicated.js'
 import signozDistributedTables from './signoz/distributed-tables.js'
 import signozMigrations from './signoz/migrations.js'
 import signozIngestionFresh from './signoz/ingestion-fresh.js'
+import kubeDuplicateClickhouse from './kube/duplicate-clickhouse.js'
+import kubeCollectorClickhouseTarget from './kube/collector-clickhouse-target.js'
+import kubePodsPending from './kube/pods-pending.js'
+import kubeCrashloops from './kube/crashloops.js'
+import kubePvc from './kube/pvc.js'
+import kubeReplicaSpread from './kube/replica-spread.js'
+import kubeMigratorJob from './kube/migrator-job.js'
+import keeperQuorum from './keeper/quorum.js'
+import helmReleaseStatus from './helm/release-status.js'
+import helmValuesHa from './helm/values-ha.js'
+import securityDefaultPassword from './security/default-password.js'
 
 /** Every check, in report order. Explicit: a contract test proves each file is listed and ids match paths. */
 export const ALL_CHECKS: readonly Check[] = [
@@ -19,9 +30,20 @@ export const ALL_CHECKS: readonly Check[] = [
   clickhouseReplicasActive,
   clickhouseReplicationLag,
   keeperReachable,
+  keeperQuorum,
   signozDatabases,
   signozTablesReplicated,
   signozDistributedTables,
   signozMigrations,
   signozIngestionFresh,
+  kubeDuplicateClickhouse,
+  kubeCollectorClickhouseTarget,
+  kubePodsPending,
+  kubeCrashloops,
+  kubePvc,
+  kubeReplicaSpread,
+  kubeMigratorJob,
+  helmReleaseStatus,
+  helmValuesHa,
+  securityDefaultPassword,
 ]

@@ -9,6 +9,17 @@ import schemaMissing from './schema-missing.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
+import duplicateClickhouse from './duplicate-clickhouse.js'
+import collectorWrongTarget from './collector-wrong-target.js'
+import podsPending from './pods-pending.js'
+import crashloop from './crashloop.js'
+import pvcPending from './pvc-pending.js'
+import replicaSpread from './replica-spread.js'
+import migratorJobFailed from './migrator-job-failed.js'
+import keeperQuorum from './keeper-quorum.js'
+import helmReleaseStuck from './helm-release-stuck.js'
+import valuesNotHa from './values-not-ha.js'
+import defaultPassword from './default-password.js'
 
 /** Every runbook. Explicit: a contract test proves each file is listed and every check's runbook exists. */
 export const ALL_RUNBOOKS: readonly Runbook[] = [
@@ -22,4 +33,15 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   clusterTopologyMismatch,
   replicaInactive,
   replicationQueueStuck,
+  duplicateClickhouse,
+  collectorWrongTarget,
+  podsPending,
+  crashloop,
+  pvcPending,
+  replicaSpread,
+  migratorJobFailed,
+  keeperQuorum,
+  helmReleaseStuck,
+  valuesNotHa,
+  defaultPassword,
 ]

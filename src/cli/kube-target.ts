@@ -88,7 +88,7 @@ export async function forwardedEndpoints(target: KubeTarget, user: string, passw
     d.active.pods.map(async (pod) => {
       const name = pod.metadata?.name ?? ''
       const forwarded = await target.gateway.forward(d.namespace, name, 8123)
-      return {url: `http://127.0.0.1:${forwarded.port}`, name, user, password}
+      return {url: `http://127.0.0.1:${forwarded.port}`, name, user, password, maxConnections: 1}
     }),
   )
 }

@@ -15,6 +15,10 @@ export interface Thresholds {
   freshnessWindowSeconds: number
   /** An in-progress migration older than this is stuck. */
   migrationStuckSeconds: number
+  /** A pod Pending this long without a scheduler verdict is stuck (an Unschedulable one fails at once). */
+  podPendingSeconds: number
+  /** A container restarted this often is unstable even when not in back-off right now. */
+  podRestarts: number
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -24,4 +28,6 @@ export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   replicationQueueStuckSeconds: 600,
   freshnessWindowSeconds: 300,
   migrationStuckSeconds: 1800,
+  podPendingSeconds: 120,
+  podRestarts: 5,
 })

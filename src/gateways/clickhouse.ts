@@ -5,6 +5,8 @@ export interface ClickHouseEndpoint {
   url: string
   /** How reports name the host when the URL is not meaningful (a port-forward names its pod). */
   name?: string
+  /** Sockets to keep to the host; 1 through a port-forward, where each socket is a new stream. */
+  maxConnections?: number
   user: string
   password: string
 }
@@ -37,6 +39,7 @@ export class ClickHouseConnection {
       clickhouse_settings: {},
       compression: {request: false, response: false},
       keep_alive: {enabled: true},
+      ...(endpoint.maxConnections ? {max_open_connections: endpoint.maxConnections} : {}),
       application: 'signoz-ha',
       // Errors reach the caller as GatewayErrors; the client must not print on its own.
       log: {level: ClickHouseLogLevel.OFF},

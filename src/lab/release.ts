@@ -27,6 +27,10 @@ export function labValues(state: LabState): Record<string, unknown> {
       password: state.password,
       layout: {shardsCount: state.shards, replicasCount: state.replicasPerShard},
       podDistribution: [{type: 'ClickHouseAntiAffinity', topologyKey: 'kubernetes.io/hostname'}],
+      // Replicas of a shard land in different zones: hosts are spread over zones in order.
+      topologySpreadConstraints: [
+        {maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: {matchLabels: {'clickhouse.altinity.com/chi': state.chi}}},
+      ],
       persistence: {size: '10Gi'},
       zookeeper: {replicaCount: 3, pdb: {create: true}},
     },

@@ -49,8 +49,8 @@ export interface SignozDeployment {
   clients: ClickHouseClient[]
 }
 
-const label = (item: KubeItem, key: string) => item.metadata?.labels?.[key]
-const podReady = (pod: KubeItem) => Boolean((pod.status?.conditions as {type: string; status: string}[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True'))
+export const label = (item: KubeItem, key: string): string | undefined => item.metadata?.labels?.[key]
+export const podReady = (pod: KubeItem): boolean => Boolean((pod.status?.conditions as {type: string; status: string}[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True'))
 
 export const isSignozRelease = (r: HelmReleaseRecord) => r.chart.name === 'signoz'
 

@@ -28,6 +28,17 @@ const CONTRACT_IDS = [
   'signoz/distributed-tables',
   'signoz/migrations',
   'signoz/ingestion-fresh',
+  'kube/duplicate-clickhouse',
+  'kube/collector-clickhouse-target',
+  'kube/pods-pending',
+  'kube/crashloops',
+  'kube/pvc',
+  'kube/replica-spread',
+  'kube/migrator-job',
+  'keeper/quorum',
+  'helm/release-status',
+  'helm/values-ha',
+  'security/default-password',
 ]
 
 describe('check registry', () => {

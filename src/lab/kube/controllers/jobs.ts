@@ -17,6 +17,15 @@ export function reconcileJobs(store: ObjectStore): void {
     if (job.metadata.deletionTimestamp) continue
     const conditions = (job.status?.conditions ?? []) as {type: string; status: string}[]
     if (conditions.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) continue
+    if (!(job.spec as {selector?: unknown}).selector) {
+      // API-server defaulting: the Job selects its pods by its own uid (kubectl logs job/… relies on it).
+      const uidLabels = {'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'controller-uid': job.metadata.uid!}
+      store.replace(jobKind, job.metadata.namespace, job.metadata.name!, {
+        ...job,
+        spec: {...job.spec, selector: {matchLabels: {'batch.kubernetes.io/controller-uid': job.metadata.uid!}}, template: {...job.spec.template, metadata: {...job.spec.template.metadata, labels: {...job.spec.template.metadata?.labels, ...uidLabels, 'job-name': job.metadata.name!}}}},
+      } as Job)
+      continue
+    }
     const pods = store.scan(podKind, job.metadata.namespace).filter((p) => ownedBy(p, job)) as Pod[]
     const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length
     const failed = pods.filter((p) => p.status?.phase === 'Failed').length

@@ -11,6 +11,7 @@ export interface PodSpec {
   containers: {name: string; image?: string; args?: string[]; command?: string[]; env?: EnvVar[]; ports?: {containerPort: number; name?: string}[]; resources?: {requests?: Record<string, string>}}[]
   volumes?: {name: string; persistentVolumeClaim?: {claimName: string}}[]
   affinity?: {podAntiAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]}}
+  topologySpreadConstraints?: {maxSkew: number; topologyKey: string; whenUnsatisfiable?: 'DoNotSchedule' | 'ScheduleAnyway'; labelSelector?: LabelSelector}[]
   restartPolicy?: string
 }
 export interface EnvVar {
@@ -96,6 +97,7 @@ export function ensure(store: ObjectStore, kind: ResourceKind, desired: KubeObje
   const ns = kind.namespaced ? desired.metadata.namespace : undefined
   const live = store.tryGet(kind, ns, desired.metadata.name!)
   if (!live) return store.create(kind, ns, desired)
+  if (kind.kind === 'Service') desired = withAllocatedIp(desired, live)
   const labels = {...live.metadata.labels, ...desired.metadata.labels}
   const annotations = {...live.metadata.annotations, ...desired.metadata.annotations}
   const fields = Object.keys(desired).filter((key) => !['metadata', 'status', 'apiVersion', 'kind'].includes(key))
@@ -103,6 +105,14 @@ export function ensure(store: ObjectStore, kind: ResourceKind, desired: KubeObje
   const next: KubeObject = {...live, metadata: {...live.metadata, labels, annotations}}
   for (const f of fields) next[f] = desired[f]
   return store.replace(kind, ns, live.metadata.name!, next)
+}
+
+/** A Service keeps the cluster IP the allocator gave it, as on a real API server. */
+function withAllocatedIp(desired: KubeObject, live: KubeObject): KubeObject {
+  const spec = live.spec as {clusterIP?: string; clusterIPs?: string[]} | undefined
+  const want = desired.spec as {clusterIP?: string} | undefined
+  if (!spec?.clusterIP || want?.clusterIP) return desired
+  return {...desired, spec: {...want, clusterIP: spec.clusterIP, clusterIPs: spec.clusterIPs}}
 }
 
 /** Writes status only when it changed. */

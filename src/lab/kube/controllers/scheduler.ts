@@ -19,6 +19,35 @@ const requests = (pod: Pod) =>
     {cpu: 0, memory: 0},
   )
 
+const ZONE = 'topology.kubernetes.io/zone'
+
+/** Placed pods selected by a Service that also selects pod: what SelectorSpread spreads apart. */
+function servicePeers(store: ObjectStore, pod: Pod, placed: readonly {pod: Pod; node: NodeView}[]): {pod: Pod; node: NodeView}[] {
+  const services = store
+    .scan(mustKind(store, 'Service'), pod.metadata.namespace)
+    .map((s) => (s.spec as {selector?: Record<string, string>} | undefined)?.selector)
+    .filter((sel): sel is Record<string, string> => Boolean(sel && Object.keys(sel).length && selectorMatches(sel, pod.metadata.labels)))
+  if (services.length === 0) return []
+  return placed.filter((p) => p.pod.metadata.namespace === pod.metadata.namespace && services.some((sel) => selectorMatches(sel, p.pod.metadata.labels)))
+}
+
+const matchingInDomain = (selector: Parameters<typeof selectorMatches>[0], key: string, domain: string | undefined, pod: Pod, placed: readonly {pod: Pod; node: NodeView}[]) =>
+  domain === undefined ? 0 : placed.filter((p) => p.pod.metadata.namespace === pod.metadata.namespace && p.node.labels[key] === domain && selectorMatches(selector, p.pod.metadata.labels)).length
+
+/** topologySpreadConstraints with DoNotSchedule: placing here would exceed maxSkew. */
+function spreadViolated(pod: Pod, node: NodeView, nodes: readonly NodeView[], placed: readonly {pod: Pod; node: NodeView}[]): boolean {
+  return (pod.spec.topologySpreadConstraints ?? []).some((c) => {
+    if (c.whenUnsatisfiable === 'ScheduleAnyway') return false
+    const domains = [...new Set(nodes.map((n) => n.labels[c.topologyKey]).filter((d): d is string => d !== undefined))]
+    const counts = domains.map((d) => matchingInDomain(c.labelSelector, c.topologyKey, d, pod, placed))
+    return matchingInDomain(c.labelSelector, c.topologyKey, node.labels[c.topologyKey], pod, placed) + 1 - Math.min(...counts) > c.maxSkew
+  })
+}
+
+/** Soft spreading: matching pods already in this node's domains, over the pod's spread constraints. */
+const spreadScore = (pod: Pod, node: NodeView, placed: readonly {pod: Pod; node: NodeView}[]): number =>
+  (pod.spec.topologySpreadConstraints ?? []).reduce((n, c) => n + matchingInDomain(c.labelSelector, c.topologyKey, node.labels[c.topologyKey], pod, placed), 0)
+
 const antiAffinity = (pod: Pod): AffinityTerm[] => pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []
 
 /** Does placing pod on node break a required anti-affinity term, its own or an existing pod's? */
@@ -93,6 +122,7 @@ export function schedule(store: ObjectStore): void {
         else if (node.used.cpu + r.cpu > node.cpu) reject('Insufficient cpu')
         else if (node.used.memory + r.memory > node.memory) reject('Insufficient memory')
         else if (antiAffinityConflict(pod, node, placed)) reject("node(s) didn't match pod anti-affinity rules")
+        else if (spreadViolated(pod, node, nodes, placed)) reject("node(s) didn't match pod topology spread constraints")
         else fits.push(node)
       }
     }
@@ -112,8 +142,12 @@ export function schedule(store: ObjectStore): void {
       }
       continue
     }
-    // Spread: the node with the fewest pods, ties broken by name.
-    const node = fits.sort((a, b) => a.used.pods - b.used.pods || a.name.localeCompare(b.name))[0]!
+    // Scoring as the default spread plugins do: fewest pods of the same Services in the node's
+    // zone, then on the node, then the emptiest node; ties by name.
+    const peers = servicePeers(store, pod, placed)
+    const inZone = (n: NodeView) => peers.filter((p) => p.node.labels[ZONE] !== undefined && p.node.labels[ZONE] === n.labels[ZONE]).length
+    const onNode = (n: NodeView) => peers.filter((p) => p.node === n).length
+    const node = fits.sort((a, b) => spreadScore(pod, a, placed) - spreadScore(pod, b, placed) || inZone(a) - inZone(b) || onNode(a) - onNode(b) || a.used.pods - b.used.pods || a.name.localeCompare(b.name))[0]!
     const bound = store.replace(podKind, pod.metadata.namespace, pod.metadata.name!, {...pod, spec: {...pod.spec, nodeName: node.name}} as Pod) as Pod
     setStatus(store, podKind, bound, {
       ...bound.status,

@@ -1,0 +1,15 @@
+import {defineRunbook} from '../src/core/runbook.js'
+
+export default defineRunbook({
+  id: 'migrator-job-failed',
+  title: 'The schema-migration Job failed',
+  symptoms: 'helm upgrade fails with "pre-upgrade hooks failed: job … failed: BackoffLimitExceeded"; the release is failed; schema_migrations_v2 shows a failed or missing migration.',
+  scenarios: [1, 9, 14],
+  checks: ['kube/migrator-job', 'signoz/migrations', 'helm/release-status'],
+  steps: [
+    {title: "Read the migrator's last words", safety: 'read', explain: 'A deadline exceeded, an unknown setting or function (ClickHouse too old), a missing cluster name: each has its own fix.', commands: ['kubectl -n {namespace} logs job/{release}-telemetrystore-migrator --all-containers --tail=50']},
+    {title: 'Fix the cause in the values', safety: 'safe', explain: 'A timeout too short for ON CLUSTER DDL: raise telemetryStoreMigrator.timeout; a wrong cluster: clickhouse.cluster; replication off on a replicated layout: telemetryStoreMigrator.enableReplication=true.'},
+    {title: 'Run the upgrade again', safety: 'disruptive', explain: 'The hook Job is recreated (before-hook-creation) and the release returns to deployed.', commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values']},
+    {title: 'Verify', safety: 'read', explain: 'The Job completed, every migration finished, the release deployed.', commands: ['signoz-ha doctor --only kube/migrator-job --only signoz/migrations --only helm']},
+  ],
+})
