@@ -8,6 +8,7 @@ import {writeState, type ActiveFault, type LabHost, type LabState} from './state
 import {startIngestion, stopIngestion} from './world.js'
 import {labConnection} from './connections.js'
 import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
+import {KUBE_FAULTS} from './kube-faults.js'
 
 /**
  * A fault the lab can inject for real and undo. Each one reproduces a scenario of
@@ -55,7 +56,7 @@ async function hostWritable(state: LabState, host: LabHost, maxDelaySeconds = 60
  * itself within graceMs is restarted, as an operator would (18.x keeps some sessions expired
  * after a long stall).
  */
-async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse, graceMs = 20_000, maxDelaySeconds = 60): Promise<void> {
+export async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse, graceMs = 20_000, maxDelaySeconds = 60): Promise<void> {
   await Promise.all(
     hosts.map(async (host) => {
       try {
@@ -71,7 +72,7 @@ async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse
   )
 }
 
-export const FAULTS: readonly Fault[] = [
+const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
     summary: 'SIGKILL one ClickHouse host (catalogue #35: a replica or a whole shard down)',
@@ -235,6 +236,9 @@ export const FAULTS: readonly Fault[] = [
     },
   },
 ]
+
+/** Every fault `lab break` knows: the ClickHouse/Keeper processes', then the Kubernetes half's. */
+export const FAULTS: readonly Fault[] = [...PROCESS_FAULTS, ...KUBE_FAULTS]
 
 /** Runs fn with an admin connection to one host. */
 async function onHost(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<void>): Promise<void> {

@@ -46,7 +46,7 @@ export function labHelm(state: LabState, major: 3 | 4 = 3): HelmTarget {
 
 /** helm upgrade --install of the lab chart as the lab's release; throws with Helm's own message. */
 export async function helmUpgrade(state: LabState, extraArgs: readonly string[] = [], timeoutMs = 180_000): Promise<void> {
-  const args = ['upgrade', '--install', state.release, labChartPath(), '--disable-openapi-validation', '--timeout', `${Math.round(timeoutMs / 1000)}s`, ...extraArgs]
+  const args = ['upgrade', '--install', state.release, labChartPath(), '--timeout', `${Math.round(timeoutMs / 1000)}s`, ...extraArgs]
   const r = await runHelm(labHelm(state), args, timeoutMs + 10_000)
   if (r.code !== 0) throw new Error(`helm ${args.slice(0, 3).join(' ')}: ${r.stderr.trim().split('\n').pop()}`)
 }

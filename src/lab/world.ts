@@ -223,7 +223,7 @@ export async function startIngestion(state: LabState): Promise<void> {
 }
 
 /** Every shard has received rows of every signal in the last few seconds: until then doctor would see it stale. */
-async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 5): Promise<void> {
+export async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 5): Promise<void> {
   const firstOfShard = [...new Map(state.clickhouse.filter((h) => processState(h.pid) === 'running').reverse().map((h) => [h.shard, h])).values()]
   const since = `(toUInt32(toUnixTimestamp(now())) - ${withinSeconds})`
   await Promise.all(

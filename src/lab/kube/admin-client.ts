@@ -28,6 +28,10 @@ export class LabKubeClient {
     return (await this.call('PATCH', path, body, 'application/merge-patch+json')).body as T
   }
 
+  async strategicPatch<T = Record<string, unknown>>(path: string, body: unknown): Promise<T> {
+    return (await this.call('PATCH', path, body, 'application/strategic-merge-patch+json')).body as T
+  }
+
   async jsonPatch<T = Record<string, unknown>>(path: string, ops: unknown[]): Promise<T> {
     return (await this.call('PATCH', path, ops, 'application/json-patch+json')).body as T
   }

@@ -3,6 +3,7 @@ import type {IncomingMessage, Server, ServerResponse} from 'node:http'
 import {createServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import type {ResourceKind} from './resources.js'
+import {openApiGroupVersion, openApiIndex} from './openapi.js'
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
 import {servePortForward} from './portforward.js'
 import {PROTOBUF_CONTENT_TYPE, decodeProtobufObject} from './protobuf.js'
@@ -151,6 +152,16 @@ export class KubeApiSimulator {
           })),
         ]),
       })
+      return true
+    }
+    if (path === '/openapi/v3') {
+      send(res, 200, openApiIndex(kinds))
+      return true
+    }
+    if (path.startsWith('/openapi/v3/')) {
+      const doc = openApiGroupVersion(kinds, path.slice('/openapi/v3/'.length))
+      if (!doc) return false
+      send(res, 200, doc)
       return true
     }
     if (path === '/healthz' || path === '/readyz' || path === '/livez') {

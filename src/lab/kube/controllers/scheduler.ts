@@ -94,6 +94,11 @@ export function schedule(store: ObjectStore): void {
     const pod = obj as Pod
     if (podTerminal(pod) || pod.metadata.deletionTimestamp) continue
     const node = pod.spec.nodeName ? byName.get(pod.spec.nodeName) : undefined
+    if (pod.spec.nodeName && !node) {
+      // The pod garbage collector: pods bound to a node that no longer exists are deleted (their controller recreates them).
+      store.delete(podKind, pod.metadata.namespace, pod.metadata.name!)
+      continue
+    }
     if (node) {
       const r = requests(pod)
       node.used.cpu += r.cpu

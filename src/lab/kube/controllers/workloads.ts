@@ -40,8 +40,10 @@ export function reconcileDeployments(store: ObjectStore): void {
     const name = `${deploy.metadata.name}-${hash}`
     const replicas = deploy.spec.replicas ?? 1
     const owned = store.scan(rsKind, deploy.metadata.namespace).filter((rs) => ownedBy(rs, deploy))
+    // RollingUpdate with maxUnavailable 0 (one replica rounds 25% down): old pods stay until the new ones are ready.
+    const newReady = Number((owned.find((rs) => rs.metadata.name === name)?.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0)
     for (const rs of owned) {
-      if (rs.metadata.name !== name && ((rs.spec as Workload['spec']).replicas ?? 0) > 0) {
+      if (rs.metadata.name !== name && ((rs.spec as Workload['spec']).replicas ?? 0) > 0 && newReady >= replicas) {
         ensure(store, rsKind, {...rs, spec: {...(rs.spec as object), replicas: 0}} as KubeObject)
         recordEvent(store, deploy, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${rs.metadata.name} to 0 from ${(rs.spec as Workload['spec']).replicas}`, 'deployment-controller')
       }

@@ -1,0 +1,209 @@
+import {gunzipSync, gzipSync} from 'node:zlib'
+import {UsageError} from '../core/errors.js'
+import {hostByPod, startHost, stopHost, waitHost} from './hosts.js'
+import {LabKubeClient} from './kube/admin-client.js'
+import {CRASH_ANNOTATION} from './kube/controllers/kubelet.js'
+import {helmUpgrade, waitReleaseSettled} from './release.js'
+import {waitFor} from './processes.js'
+import {writeState, type LabHost, type LabState} from './state.js'
+import {waitFreshRowsOnEveryShard} from './world.js'
+import type {Fault} from './faults.js'
+
+type Obj = {metadata: {name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string}; spec?: Record<string, unknown>; status?: Record<string, unknown>; data?: Record<string, string>; [k: string]: unknown}
+
+const core = (state: LabState, resource: string, name = '') => `/api/v1/namespaces/${state.namespace}/${resource}${name ? `/${name}` : ''}`
+const apps = (state: LabState, resource: string, name = '') => `/apis/apps/v1/namespaces/${state.namespace}/${resource}${name ? `/${name}` : ''}`
+const collector = (state: LabState) => `${state.release}-otel-collector`
+
+function labHost(state: LabState, target: string | undefined): LabHost {
+  const name = target ?? state.clickhouse[state.clickhouse.length - 1]!.pod
+  const host = hostByPod(state, name) ?? state.clickhouse.find((h) => `${h.shard}-${h.replica}` === name)
+  if (!host) throw new UsageError(`no ClickHouse host "${name}" in this lab`, `hosts: ${state.clickhouse.map((h) => h.pod).join(', ')}`)
+  return host
+}
+
+async function podPhase(kube: LabKubeClient, state: LabState, pod: string): Promise<{phase?: string; ready: boolean; reason?: string} | undefined> {
+  const p = await kube.get<Obj>(core(state, 'pods', pod))
+  if (!p) return undefined
+  const conditions = (p.status?.conditions ?? []) as {type: string; status: string; reason?: string}[]
+  return {phase: p.status?.phase as string | undefined, ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'), reason: conditions.find((c) => c.type === 'PodScheduled')?.reason}
+}
+
+/** The host's process back, its pod ready, replication caught up, fresh rows everywhere. */
+async function restoreHost(state: LabState, host: LabHost): Promise<void> {
+  startHost(state, host)
+  writeState(state)
+  await waitHost(host)
+  const {recoverHosts} = await import('./faults.js')
+  await recoverHosts(state, [host])
+  await waitReleaseSettled(state)
+  await waitFreshRowsOnEveryShard(state)
+}
+
+/** The collectors' env var, patched by name as `kubectl set env` does. */
+async function setCollectorEnv(state: LabState, name: string, value: string): Promise<void> {
+  await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {
+    spec: {template: {spec: {containers: [{name: 'collector', env: [{name, value}]}]}}},
+  })
+}
+
+/** Helm's release record (a Secret): decode, change, encode exactly as Helm stores it. */
+const decodeRelease = (data: string) => JSON.parse(gunzipSync(Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64')).toString('utf8')) as Record<string, unknown> & {version: number; info: Record<string, unknown>}
+const encodeRelease = (release: unknown) => Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64')
+
+/** Faults of the Kubernetes half: each one made with the real Helm binary or the API, as it happens in clusters. */
+export const KUBE_FAULTS: readonly Fault[] = [
+  {
+    id: 'duplicate-clickhouse',
+    summary: "upgrade the release with a new ClickHouse name: a second installation appears, its pods Pending on anti-affinity, the collectors follow it (the seed's failure)",
+    async inject(state) {
+      const renamed = `${state.chi}-v2`
+      // --no-hooks: the renamed Service does not exist yet, so the migrator hook could only wait.
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', `clickhouse.fullnameOverride=${renamed}`])
+      const kube = new LabKubeClient(state)
+      await waitFor('the new installation to be Pending', async () => (await podPhase(kube, state, `${state.clickhouse[0]!.pod.replace(state.chi, renamed)}`))?.reason === 'Unschedulable', 30_000, 200)
+      return {renamed}
+    },
+    async heal(state, fault) {
+      const renamed = fault.undo.renamed as string
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', `clickhouse.fullnameOverride=${state.chi}`])
+      const kube = new LabKubeClient(state)
+      // Helm keeps installations (resource-policy keep): the empty one is deleted by hand, with its unused claims.
+      await kube.delete(`/apis/clickhouse.altinity.com/v1/namespaces/${state.namespace}/clickhouseinstallations/${renamed}`)
+      const claims = (await kube.get<{items: Obj[]}>(`${core(state, 'persistentvolumeclaims')}?labelSelector=clickhouse.altinity.com/chi=${renamed}`))?.items ?? []
+      for (const c of claims) await kube.delete(core(state, 'persistentvolumeclaims', c.metadata.name))
+      await waitReleaseSettled(state)
+      await waitFreshRowsOnEveryShard(state)
+    },
+  },
+  {
+    id: 'collector-wrong-host',
+    summary: 'point the collectors at a ClickHouse Service that does not exist (kubectl set env CLICKHOUSE_HOST=…): ingestion stops',
+    async inject(state) {
+      await setCollectorEnv(state, 'CLICKHOUSE_HOST', `${state.chi}-old`)
+      return {host: state.chi}
+    },
+    async heal(state, fault) {
+      await setCollectorEnv(state, 'CLICKHOUSE_HOST', fault.undo.host as string)
+      await waitReleaseSettled(state)
+      await waitFreshRowsOnEveryShard(state)
+    },
+  },
+  {
+    id: 'pending-antiaffinity',
+    summary: "lose the node under one ClickHouse host: its pod is recreated and stays Pending, every other node already has a ClickHouse pod",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target)
+      const kube = new LabKubeClient(state)
+      const pod = await kube.get<Obj>(core(state, 'pods', host.pod))
+      const nodeName = (pod?.spec as {nodeName?: string} | undefined)?.nodeName
+      if (!nodeName) throw new Error(`${host.pod} is not on a node`)
+      const node = (await kube.get<Obj>(`/api/v1/nodes/${nodeName}`))!
+      await kube.delete(`/api/v1/nodes/${nodeName}`)
+      // The node is gone, and the ClickHouse process on it with it.
+      await stopHost(host)
+      await waitFor(`${host.pod} to be Pending`, async () => (await podPhase(kube, state, host.pod))?.reason === 'Unschedulable', 30_000, 200)
+      return {pod: host.pod, node: {metadata: {name: node.metadata.name, labels: node.metadata.labels}, spec: node.spec ?? {}, status: node.status}}
+    },
+    async heal(state, fault) {
+      await new LabKubeClient(state).create('/api/v1/nodes', fault.undo.node)
+      await restoreHost(state, labHost(state, fault.undo.pod as string))
+    },
+  },
+  {
+    id: 'crashloop',
+    summary: 'roll out a collector whose new pod crashes at start (CrashLoopBackOff); the old pod keeps running until it would be ready',
+    async inject(state) {
+      await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {
+        spec: {template: {metadata: {annotations: {[CRASH_ANNOTATION]: "error decoding 'exporters': unknown type: \"clickhousetrace\" for id: \"clickhousetrace\""}}}},
+      })
+      const kube = new LabKubeClient(state)
+      await waitFor('a crash-looping collector pod', async () => {
+        const pods = (await kube.get<{items: Obj[]}>(`${core(state, 'pods')}?labelSelector=app.kubernetes.io/component=otel-collector`))?.items ?? []
+        return pods.some((p) => ((p.status?.containerStatuses ?? []) as {state?: {waiting?: {reason?: string}}}[]).some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff'))
+      }, 30_000, 200)
+      return {}
+    },
+    async heal(state) {
+      await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {spec: {template: {metadata: {annotations: {[CRASH_ANNOTATION]: null}}}}})
+      await waitReleaseSettled(state)
+      await waitFreshRowsOnEveryShard(state)
+    },
+  },
+  {
+    id: 'pvc-pending',
+    summary: "re-create one ClickHouse host's volume while the StorageClass is missing: the claim and the pod stay Pending",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target)
+      const kube = new LabKubeClient(state)
+      const storageClass = (await kube.get<Obj>('/apis/storage.k8s.io/v1/storageclasses/standard'))!
+      await kube.delete('/apis/storage.k8s.io/v1/storageclasses/standard')
+      await stopHost(host)
+      await kube.delete(core(state, 'persistentvolumeclaims', `data-volumeclaim-template-${host.pod}`))
+      await kube.delete(core(state, 'pods', host.pod))
+      await waitFor(`${host.pod} to wait for its claim`, async () => (await podPhase(kube, state, host.pod))?.reason === 'Unschedulable', 30_000, 200)
+      const {metadata, provisioner, reclaimPolicy, volumeBindingMode, allowVolumeExpansion} = storageClass
+      return {pod: host.pod, storageClass: {metadata: {name: metadata.name, annotations: metadata.annotations}, provisioner, reclaimPolicy, volumeBindingMode, allowVolumeExpansion}}
+    },
+    async heal(state, fault) {
+      await new LabKubeClient(state).create('/apis/storage.k8s.io/v1/storageclasses', fault.undo.storageClass)
+      await restoreHost(state, labHost(state, fault.undo.pod as string))
+    },
+  },
+  {
+    id: 'migrator-job-failed',
+    summary: "upgrade with a migrator timeout too short for ON CLUSTER DDL: the pre-upgrade hook Job fails, so does the upgrade (release failed)",
+    async inject(state) {
+      const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=100ms']).then(
+        () => false,
+        () => true,
+      )
+      if (!failed) throw new Error('the upgrade unexpectedly succeeded')
+      return {}
+    },
+    async heal(state) {
+      await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=10m'])
+      await waitReleaseSettled(state)
+    },
+  },
+  {
+    id: 'helm-pending-upgrade',
+    summary: 'leave the release pending-upgrade, as a helm upgrade killed mid-way does: Helm refuses every later upgrade',
+    async inject(state) {
+      const kube = new LabKubeClient(state)
+      const secrets = (await kube.get<{items: Obj[]}>(`${core(state, 'secrets')}?labelSelector=owner=helm,name=${state.release}`))?.items ?? []
+      const latest = secrets.sort((a, b) => Number(b.metadata.labels?.version) - Number(a.metadata.labels?.version))[0]
+      if (!latest?.data?.release) throw new Error(`no Helm release ${state.release} to interrupt`)
+      const release = decodeRelease(latest.data.release)
+      const version = release.version + 1
+      const pending = {...release, version, info: {...release.info, status: 'pending-upgrade', description: 'Preparing upgrade', last_deployed: new Date().toISOString()}}
+      const name = `sh.helm.release.v1.${state.release}.v${version}`
+      await kube.create(core(state, 'secrets'), {
+        metadata: {name, labels: {name: state.release, owner: 'helm', status: 'pending-upgrade', version: String(version)}},
+        type: 'helm.sh/release.v1',
+        data: {release: encodeRelease(pending)},
+      })
+      return {secret: name}
+    },
+    async heal(state, fault) {
+      // What `helm rollback` would leave aside, the interrupted revision is simply withdrawn.
+      await new LabKubeClient(state).delete(core(state, 'secrets', fault.undo.secret as string))
+    },
+  },
+  {
+    id: 'keeper-single-replica',
+    summary: "upgrade with clickhouse.zookeeper.replicaCount=1 (the chart's default): one ZooKeeper member, no quorum to lose",
+    async inject(state) {
+      await helmUpgrade(state, ['--reuse-values', '--set', 'clickhouse.zookeeper.replicaCount=1'])
+      const kube = new LabKubeClient(state)
+      await waitFor('ZooKeeper to scale to one member', async () => (await kube.get<Obj>(apps(state, 'statefulsets', `${state.release}-zookeeper`)))?.status?.replicas === 1, 30_000, 200)
+      return {}
+    },
+    async heal(state) {
+      await helmUpgrade(state, ['--reuse-values', '--set', 'clickhouse.zookeeper.replicaCount=3'])
+      await waitReleaseSettled(state)
+    },
+  },
+]
