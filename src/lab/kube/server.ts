@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import type {IncomingMessage, Server, ServerResponse} from 'node:http'
 import {createServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
+import {parse as parseYaml} from 'yaml'
 import type {ResourceKind} from './resources.js'
 import {openApiGroupVersion, openApiIndex} from './openapi.js'
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
@@ -218,6 +219,15 @@ export class KubeApiSimulator {
       case 'PUT':
         return send(res, 200, store.replace(kind, namespace, name, await readJson(req, kind.kind), sub))
       case 'PATCH': {
+        if ((req.headers['content-type'] ?? '').startsWith(APPLY_PATCH)) {
+          // Server-side apply (Helm 4's default): create when absent, else merge what the manager sets.
+          const applied = await readApplyBody(req)
+          const existing = store.tryGet(kind, namespace, name)
+          if (!existing) return send(res, 201, store.create(kind, namespace, {...applied, metadata: {...applied.metadata, name}}))
+          const merged = mergePatch(existing as never, applied as never) as KubeObject
+          merged.metadata = {...merged.metadata, resourceVersion: existing.metadata.resourceVersion}
+          return send(res, 200, store.replace(kind, namespace, name, merged, sub))
+        }
         const current = store.get(kind, namespace, name)
         const body = await readJson<unknown>(req)
         const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
@@ -308,6 +318,22 @@ function send(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body)
   res.writeHead(code, {'content-type': 'application/json', 'content-length': Buffer.byteLength(text)})
   res.end(text)
+}
+
+const APPLY_PATCH = 'application/apply-patch+yaml'
+
+/** An apply patch: YAML (JSON is YAML too). */
+async function readApplyBody(req: IncomingMessage): Promise<KubeObject> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  try {
+    const body = parseYaml(Buffer.concat(chunks).toString('utf8')) as KubeObject
+    if (!body || typeof body !== 'object') throw new Error('not an object')
+    body.metadata ??= {}
+    return body
+  } catch (error) {
+    throw badRequest(`the apply patch is not a valid object: ${(error as Error).message}`)
+  }
 }
 
 async function readJson<T = KubeObject>(req: IncomingMessage, kind = ''): Promise<T> {
