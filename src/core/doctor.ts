@@ -27,7 +27,9 @@ function clickhouseUnavailable(fleet: ClickHouseFleet): string | undefined {
   return `no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ')})`
 }
 
-function helmUnavailable(deployment: {releases: readonly {name: string}[]; namespace: string}): string {
+function helmUnavailable(deployment: NonNullable<DoctorOptions['kube']>['context']['deployment']): string {
+  const denied = deployment.snapshot.errors.secrets
+  if (denied) return `cannot read the Helm release records: ${denied.message}`
   if (deployment.releases.length > 1) return `${deployment.releases.length} SigNoz releases in ${deployment.namespace} (${deployment.releases.map((r) => r.name).join(', ')}): pick one with --release`
   return `no SigNoz Helm release in namespace ${deployment.namespace}`
 }

@@ -177,6 +177,8 @@ export class KubeGateway {
         (ws) => {
           const s = ws as unknown as {on?: (event: string, listener: (...args: unknown[]) => void) => void}
           s.on?.('error', (e: unknown) => errors.push(String((e as Error)?.message ?? e)))
+          // The stream ended (the process went away): end the local connection too, so callers see it at once.
+          s.on?.('close', () => socket.destroy())
         },
         (error: unknown) => {
           errors.push(translate(error, `port-forward to ${pod}`, this.server).message)

@@ -31,6 +31,8 @@ export interface LabKubeApi {
   /** Bearer tokens: full access, and read-only (403 on writes) for RBAC drills. */
   adminToken: string
   readOnlyToken: string
+  /** Everything but Secrets (403 there), for partial-access drills. */
+  restrictedToken?: string
 }
 
 export interface ActiveFault {

@@ -68,7 +68,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     keeper: {kind: keeperKind, dir: join(options.dir, keeperKind), port: ports[0]!, ...(keeperKind === 'keeper' ? {raftPort: ports[1]} : {})},
     clickhouse: [],
     ingestion: {enabled: true, log: join(options.dir, 'ingestion.log')},
-    kubeApi: {port: ports[2 + hostCount * 3]!, adminToken: secret(), readOnlyToken: secret()},
+    kubeApi: {port: ports[2 + hostCount * 3]!, adminToken: secret(), readOnlyToken: secret(), restrictedToken: secret()},
     faults: [],
     createdAt: new Date().toISOString(),
   }

@@ -4,8 +4,9 @@ import type {LabKubeApi} from '../state.js'
 
 export const LAB_CONTEXT = 'signoz-ha-lab'
 export const LAB_READONLY_CONTEXT = 'signoz-ha-lab-readonly'
+export const LAB_RESTRICTED_CONTEXT = 'signoz-ha-lab-restricted'
 
-/** A kubeconfig for the lab: the admin context (current) and a read-only one for RBAC drills. */
+/** A kubeconfig for the lab: the admin context (current), a read-only one and one denied Secrets, for RBAC drills. */
 export function writeKubeconfig(path: string, api: LabKubeApi, namespace: string, caCert: string): void {
   const server = `https://127.0.0.1:${api.port}`
   const doc = {
@@ -15,10 +16,12 @@ export function writeKubeconfig(path: string, api: LabKubeApi, namespace: string
     users: [
       {name: 'lab-admin', user: {token: api.adminToken}},
       {name: 'lab-reader', user: {token: api.readOnlyToken}},
+      ...(api.restrictedToken ? [{name: 'lab-restricted', user: {token: api.restrictedToken}}] : []),
     ],
     contexts: [
       {name: LAB_CONTEXT, context: {cluster: LAB_CONTEXT, user: 'lab-admin', namespace}},
       {name: LAB_READONLY_CONTEXT, context: {cluster: LAB_CONTEXT, user: 'lab-reader', namespace}},
+      ...(api.restrictedToken ? [{name: LAB_RESTRICTED_CONTEXT, context: {cluster: LAB_CONTEXT, user: 'lab-restricted', namespace}}] : []),
     ],
     'current-context': LAB_CONTEXT,
   }

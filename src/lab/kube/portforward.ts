@@ -50,6 +50,9 @@ export function servePortForward(server: Server, store: ObjectStore, authenticat
     const pods = store.kindByPath('', 'v1', 'pods')!
     const pod = store.tryGet(pods, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!))
     if (!pod) return refuse(socket, 404, 'NotFound', `pods "${match[2]}" not found`)
+    const phase = (pod.status as {phase?: string} | undefined)?.phase
+    // As the real API server: only a running pod's kubelet can take the stream.
+    if (phase !== 'Running') return refuse(socket, 400, 'BadRequest', `unable to upgrade connection: pod ${match[2]} is not running (phase ${phase ?? 'Pending'})`)
     const ports = (url.searchParams.getAll('ports').join(',') || '').split(',').filter(Boolean).map(Number)
     if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) {
       return refuse(socket, 400, 'BadRequest', 'query parameter "port" is required')

@@ -6,11 +6,12 @@ import {ControllerManager} from './controllers/manager.js'
 import {RealLabWorld} from './lab-world.js'
 import {labNodeCount, seedCluster, seedOperatorCrds} from './world-seed.js'
 
-/** The lab's two principals: the admin context's token, and the read-only one (403 on writes). */
-export const labPrincipals = (api: Pick<LabKubeApi, 'adminToken' | 'readOnlyToken'>): Map<string, Principal> =>
+/** The lab's principals: admin, read-only (403 on writes), and restricted (everything but Secrets, 403 there). */
+export const labPrincipals = (api: Pick<LabKubeApi, 'adminToken' | 'readOnlyToken' | 'restrictedToken'>): Map<string, Principal> =>
   new Map([
     [api.adminToken, {user: 'lab-admin', readOnly: false}],
     [api.readOnlyToken, {user: 'lab-reader', readOnly: true}],
+    ...(api.restrictedToken ? [[api.restrictedToken, {user: 'lab-restricted', readOnly: false, denied: ['secrets']}] as const] : []),
   ])
 
 /** Runs the lab's API simulator until stop fires; the world persists in the lab directory. */

@@ -16,6 +16,8 @@ export interface Principal {
   user: string
   /** Read-only principals get 403 on every write. */
   readOnly: boolean
+  /** Resources (plurals) this principal may not touch at all, for RBAC drills (403 on a list). */
+  denied?: readonly string[]
 }
 
 /** Annotation the lab's controllers put on a pod: the log file of the real process behind it. */
@@ -85,6 +87,9 @@ export class KubeApiSimulator {
       if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
       const verb = WRITE_VERBS[req.method ?? 'GET']
       if (verb && principal.readOnly) throw forbidden(principal.user, verb, route.kind.plural, route.kind.group, route.namespace)
+      if (principal.denied?.includes(route.kind.plural)) {
+        throw forbidden(principal.user, verb ?? (route.name ? 'get' : url.searchParams.get('watch') ? 'watch' : 'list'), route.kind.plural, route.kind.group, route.namespace)
+      }
       await this.resource(route, req, res, url)
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`)

@@ -1,0 +1,201 @@
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod} from '@kubernetes/client-node'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {runHelm} from '../../src/gateways/helm.js'
+import {labHelm, labChartPath} from '../../src/lab/release.js'
+import {readState} from '../../src/lab/state.js'
+import {readHeartbeat} from '../../src/lab/world.js'
+import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+
+/**
+ * The Kubernetes half end to end: the SigNoz release installed by real Helm into the simulator,
+ * controllers backed by the real ClickHouse and ZooKeeper processes, doctor reaching everything
+ * through the kubeconfig alone, and each Kubernetes fault detected by its check and healed.
+ */
+const lab = new TestLab()
+let kubeconfig = ''
+
+const api = () => {
+  const kc = new KubeConfig()
+  kc.loadFromFile(kubeconfig)
+  return {core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api), custom: kc.makeApiClient(CustomObjectsApi)}
+}
+/** doctor with nothing but the kubeconfig (the lab env's ClickHouse URLs removed). */
+const doctor = (args: string[] = []) =>
+  lab.doctor(['--kubeconfig', kubeconfig, ...args], {SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined, SIGNOZ_HA_CLUSTER: undefined})
+const helm = (args: string[], namespace = 'platform') => runHelm({...labHelm(readState(lab.dir)), namespace}, args)
+const failing = (report: Awaited<ReturnType<typeof doctor>>['report']) => report.results.filter((r) => r.status === 'fail').map((r) => r.id).sort()
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+  kubeconfig = lab.status.kubeconfig!
+})
+
+afterAll(async () => {
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe('the SigNoz release in the lab', () => {
+  test('lab up installed the lab chart with real Helm: status, history and values are real', async () => {
+    const status = JSON.parse((await helm(['status', 'signoz', '-o', 'json'])).stdout) as {info: {status: string}; version: number}
+    expect(status).toMatchObject({version: 1, info: {status: 'deployed'}})
+    const history = JSON.parse((await helm(['history', 'signoz', '-o', 'json'])).stdout) as {chart: string; status: string}[]
+    expect(history).toEqual([expect.objectContaining({chart: 'signoz-0.131.0', status: 'deployed'})])
+    const values = JSON.parse((await helm(['get', 'values', 'signoz', '-o', 'json'])).stdout)
+    expect(values.clickhouse).toMatchObject({fullnameOverride: 'signoz-clickhouse', cluster: 'cluster', layout: {shardsCount: 2, replicasCount: 2}, zookeeper: {replicaCount: 3}})
+    expect(values.telemetryStoreMigrator).toEqual({enableReplication: true})
+    expect(labChartPath()).toMatch(/src\/lab\/chart\/signoz$/)
+  })
+
+  test('the operator made one StatefulSet, Service and ready pod per host, named as Altinity does', async () => {
+    const {core, apps, custom} = api()
+    const chi = (await custom.getNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', namespace: 'platform', plural: 'clickhouseinstallations', name: 'signoz-clickhouse'})) as {status: {status: string; hostsCompleted: number}}
+    expect(chi.status).toMatchObject({status: 'Completed', hostsCompleted: 4})
+    const sts = await apps.listNamespacedStatefulSet({namespace: 'platform', labelSelector: 'clickhouse.altinity.com/chi=signoz-clickhouse'})
+    expect(sts.items.map((s) => s.metadata?.name).sort()).toEqual(['chi-signoz-clickhouse-cluster-0-0', 'chi-signoz-clickhouse-cluster-0-1', 'chi-signoz-clickhouse-cluster-1-0', 'chi-signoz-clickhouse-cluster-1-1'])
+    const pods = await core.listNamespacedPod({namespace: 'platform', labelSelector: 'clickhouse.altinity.com/chi=signoz-clickhouse'})
+    expect(pods.items.every((p) => p.status?.phase === 'Running' && p.metadata?.labels?.['clickhouse.altinity.com/ready'] === 'yes')).toBe(true)
+    // One ClickHouse host per node, and a shard's replicas in different zones.
+    const nodes = pods.items.map((p) => p.spec?.nodeName)
+    expect(new Set(nodes).size).toBe(4)
+    const endpoints = await core.readNamespacedEndpoints({namespace: 'platform', name: 'signoz-clickhouse'})
+    expect(endpoints.subsets?.[0]?.addresses?.map((a) => a.targetRef?.name).sort()).toEqual(lab.status.clickhouse.map((h) => h.pod).sort())
+    const claims = await core.listNamespacedPersistentVolumeClaim({namespace: 'platform'})
+    expect(claims.items.filter((c) => c.metadata?.name?.startsWith('data-volumeclaim-template-chi-')).every((c) => c.status?.phase === 'Bound')).toBe(true)
+  })
+
+  test('a ClickHouse pod serves its real server log; the migrator Job ran the lab migrator and completed', async () => {
+    const {core} = api()
+    const log = await core.readNamespacedPodLog({namespace: 'platform', name: lab.status.clickhouse[0]!.pod, tailLines: 20})
+    expect(String(log)).toMatch(/<(Information|Debug|Trace)>/)
+    const jobs = await core.listNamespacedPod({namespace: 'platform', labelSelector: 'job-name=signoz-telemetrystore-migrator'})
+    const pod = jobs.items.find((p: V1Pod) => p.status?.phase === 'Succeeded')!
+    expect(pod).toBeDefined()
+    expect(String(await core.readNamespacedPodLog({namespace: 'platform', name: pod.metadata!.name!}))).toMatch(/sync up: \d+ applied, \d+ already finished/)
+  })
+
+  test('the collectors write through the Service their CLICKHOUSE_HOST names', async () => {
+    const beat = readHeartbeat(lab.dir)!
+    expect(Date.now() - Date.parse(beat.lastSuccessAt!)).toBeLessThan(5000)
+    expect(lab.status.clickhouse.map((h) => `127.0.0.1:${h.httpPort}`)).toContain(beat.lastTarget)
+  })
+})
+
+describe('doctor --kubeconfig on the healthy lab', () => {
+  test('every check passes, ClickHouse reached by port-forward with the release credentials', async () => {
+    const {report, code, stderr} = await doctor(['--stats'])
+    expect(notPassing(report)).toEqual([])
+    expect(code).toBe(0)
+    expect(report.target).toMatchObject({context: 'signoz-ha-lab', namespace: 'platform', release: 'signoz', clickhouse: {cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4}})
+    expect(resultOf(report, 'clickhouse/reachable').findings.map((f) => f.subject).sort()).toEqual(lab.status.clickhouse.map((h) => h.pod.replace(/-0$/, '')).sort())
+    // One LIST per kind (12) plus one port-forward stream per ClickHouse host.
+    expect(stderr).toMatch(/ClickHouse queries over 4 hosts, 16 Kubernetes API requests/)
+  })
+})
+
+/** Each Kubernetes fault: the checks that must fail on it (and pass again after heal). */
+const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during?: () => Promise<void>}[] = [
+  {fault: 'duplicate-clickhouse', fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'], message: ['kube/pods-pending', /didn't match pod anti-affinity rules/]},
+  {fault: 'collector-wrong-host', fails: ['kube/collector-clickhouse-target'], message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/]},
+  {fault: 'pending-antiaffinity', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/]},
+  {fault: 'crashloop', fails: ['kube/crashloops'], message: ['kube/crashloops', /CrashLoopBackOff/]},
+  {fault: 'pvc-pending', fails: ['clickhouse/reachable', 'kube/pods-pending', 'kube/pvc'], message: ['kube/pvc', /Pending/]},
+  {fault: 'migrator-job-failed', fails: ['helm/release-status', 'kube/migrator-job'], message: ['kube/migrator-job', /deadline exceeded/]},
+  {
+    fault: 'helm-pending-upgrade',
+    fails: ['helm/release-status'],
+    message: ['helm/release-status', /pending-upgrade/],
+    during: async () => {
+      const r = await helm(['upgrade', 'signoz', labChartPath(), '--reuse-values'])
+      expect(r.stderr).toMatch(/another operation \(install\/upgrade\/rollback\) is in progress/)
+    },
+  },
+  {fault: 'keeper-single-replica', fails: ['helm/values-ha', 'keeper/quorum'], message: ['keeper/quorum', /1 member/]},
+]
+const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable']
+
+describe.each(CASES)('fault $fault', ({fault, fails, message, during}) => {
+  test('its checks fail for real, and pass again after heal', async () => {
+    await lab.break(fault)
+    const broken = await doctor(SCOPE)
+    expect(failing(broken.report)).toEqual(fails)
+    expect(broken.code).toBe(1)
+    if (message) expect(resultOf(broken.report, message[0]).findings.filter((f) => !f.ok).map((f) => f.message).join('\n')).toMatch(message[1])
+    await during?.()
+    await lab.heal(fault)
+    const healed = await doctor(SCOPE)
+    expect(notPassing(healed.report)).toEqual([])
+  })
+})
+
+describe('ingestion really follows the collectors', () => {
+  test('a collector pointed at a missing Service stops ingestion; signoz/ingestion-fresh sees it', async () => {
+    await lab.break('collector-wrong-host')
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    expect(readHeartbeat(lab.dir)?.lastError).toMatch(/no such host/)
+    const {report} = await doctor(['--only', 'signoz/ingestion-fresh', '--freshness-window', '3s'])
+    expect(resultOf(report, 'signoz/ingestion-fresh').status).toBe('fail')
+    await lab.heal('collector-wrong-host')
+    let healed = await doctor(['--only', 'signoz/ingestion-fresh', '--freshness-window', '3s'])
+    for (let i = 0; i < 10 && notPassing(healed.report).length; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      healed = await doctor(['--only', 'signoz/ingestion-fresh', '--freshness-window', '3s'])
+    }
+    expect(notPassing(healed.report)).toEqual([])
+  })
+})
+
+describe('a second release with the chart defaults (namespace dev)', () => {
+  beforeAll(async () => {
+    // Two replicas forced onto one node: the chart's defaults have no anti-affinity to prevent it.
+    const r = await helm(['install', 'signoz-dev', labChartPath(), '--create-namespace', '--set', 'clickhouse.layout.replicasCount=2', '--set', 'clickhouse.nodeSelector.kubernetes\\.io/hostname=lab-node-0'], 'dev')
+    expect(r.stderr).toBe('')
+  })
+
+  test('default password, replicas on one node and a non-HA layout are reported', async () => {
+    let report = (await doctor(['-n', 'dev', ...SCOPE, '--only', 'security'])).report
+    for (let i = 0; i < 20 && resultOf(report, 'kube/replica-spread').status !== 'fail'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      report = (await doctor(['-n', 'dev', '--only', 'kube/replica-spread', '--only', 'security', '--only', 'helm/values-ha'])).report
+    }
+    expect(report.target).toMatchObject({namespace: 'dev', release: 'signoz-dev'})
+    expect(resultOf(report, 'security/default-password').status).toBe('fail')
+    expect(resultOf(report, 'kube/replica-spread').findings.find((f) => !f.ok)?.message).toMatch(/share node lab-node-0/)
+    const ha = resultOf(report, 'helm/values-ha').findings.filter((f) => !f.ok).map((f) => f.subject).sort()
+    expect(ha).toEqual(['clickhouse.fullnameOverride', 'clickhouse.podDistribution', 'clickhouse.zookeeper.replicaCount'])
+  })
+})
+
+describe('bad input and partial access', () => {
+  test('a missing kubeconfig, a garbage one and an unknown context are one-line usage errors (exit 2)', async () => {
+    const garbage = join(lab.dir, 'garbage-kubeconfig')
+    writeFileSync(garbage, ':::: not yaml [')
+    for (const args of [['--kubeconfig', join(lab.dir, 'nope')], ['--kubeconfig', garbage], ['--kubeconfig', kubeconfig, '--context', 'nope']]) {
+      const r = await lab.cli(['doctor', ...args], {SIGNOZ_HA_CLICKHOUSE_URL: undefined})
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n')[0]).toMatch(/^signoz-ha: (kubeconfig .* does not exist|cannot read the kubeconfig|the kubeconfig has no current context|no context "nope")/)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+  })
+
+  test('an unreachable API server with no other source: exit 3 with the reason', async () => {
+    const dead = join(lab.dir, 'dead-kubeconfig')
+    writeFileSync(dead, readFileSync(kubeconfig, 'utf8').replace(/https:\/\/127\.0\.0\.1:\d+/, 'https://127.0.0.1:1'))
+    const r = await lab.cli(['doctor', '--kubeconfig', dead, '-o', 'json'], {SIGNOZ_HA_CLICKHOUSE_URL: undefined})
+    expect(r.code).toBe(3)
+    const report = JSON.parse(r.stdout)
+    expect(report.errors.join(' ')).toMatch(/cannot reach the API server/)
+    expect(report.results.every((x: {status: string}) => x.status === 'skip')).toBe(true)
+  })
+
+  test('403 on listing Secrets: the Helm checks are skipped with the reason, the rest still run', async () => {
+    const {report, code} = await doctor(['--context', 'signoz-ha-lab-restricted'])
+    const skipped = report.results.filter((r) => r.status === 'skip')
+    expect(skipped.map((r) => r.id).sort()).toEqual(['helm/release-status', 'helm/values-ha', 'security/default-password'])
+    expect(skipped[0]!.reason).toMatch(/cannot read the Helm release records: secrets is forbidden: User "lab-restricted" cannot list resource "secrets"/)
+    expect(resultOf(report, 'kube/pods-pending').status).toBe('pass')
+    expect(code).toBe(0)
+  })
+})
