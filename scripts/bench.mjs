@@ -1,7 +1,8 @@
 // Performance figures for the README (npm run bench). Each figure is the median of several
 // runs of the built CLI against a real lab; nothing here is asserted by tests.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {Agent, request} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -40,14 +41,77 @@ const nodeBaseline = runs(9, () => time(['-e', '0']))
 const version = runs(9, () => cli(['--version']))
 console.log(`node -e 0: ${nodeBaseline.toFixed(0)} ms; signoz-ha --version: ${version.toFixed(0)} ms (${(version / nodeBaseline).toFixed(2)}×)`)
 
+/** Peak RSS (KiB) and wall time of one doctor run, from GNU time. */
+function doctorRss(args) {
+  const t = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'doctor', ...args], {encoding: 'utf8'})
+  return {ms: performance.now() - t, rssKiB: Number(r.stderr.trim().split('\n').pop()), code: r.status}
+}
+
+/** Adds unrelated running pods to the lab's API simulator (namespace load), as a busy cluster has. */
+async function addPods(dir, count) {
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))
+  const agent = new Agent({keepAlive: true, maxSockets: 16, ca: readFileSync(join(dir, 'kube-api.crt'))})
+  const call = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = JSON.stringify(body)
+      const req = request({host: '127.0.0.1', port: state.kubeApi.port, method, path, agent, headers: {authorization: `Bearer ${state.kubeApi.adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload)}}, (res) => {
+        res.resume()
+        res.on('end', () => (res.statusCode < 300 || res.statusCode === 409 ? resolve() : reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`))))
+      })
+      req.on('error', reject)
+      req.end(payload)
+    })
+  await call('POST', '/api/v1/namespaces', {metadata: {name: 'load'}})
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      const i = next++
+      await call('POST', '/api/v1/namespaces/load/pods', {
+        metadata: {name: `web-${i}`, labels: {app: 'web', shard: String(i % 50)}},
+        spec: {nodeName: `lab-node-${i % 3}`, containers: [{name: 'web', image: 'nginx:1.27', resources: {requests: {cpu: '1m', memory: '1Mi'}}}]},
+      })
+    }
+  }
+  await Promise.all(Array.from({length: 16}, worker))
+  agent.destroy()
+}
+
 const small = withLab(2, 2, (dir, env) => {
   const doctor = runs(7, () => cli(['doctor'], env))
   cli(['lab', 'break', 'hang-replica', '--dir', dir])
   const hung = cli(['doctor', '--host-timeout', '2s', '-o', 'json'], env)
   cli(['lab', 'heal', 'hang-replica', '--dir', dir])
-  return {doctor, hung: hung.ms}
+  const kubeconfig = join(dir, 'kubeconfig')
+  const viaKube = runs(7, () => cli(['doctor', '--kubeconfig', kubeconfig]))
+  const stats = cli(['doctor', '--kubeconfig', kubeconfig, '--stats']).stderr.trim()
+  const rss = doctorRss(['--kubeconfig', kubeconfig])
+  return {doctor, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir}
 })
 console.log(`2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`)
+console.log(`2×2 lab, doctor --kubeconfig (all 22 checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`)
 
-const large = withLab(6, 3, (_dir, env) => ({doctor: runs(7, () => cli(['doctor'], env))}))
-console.log(`6×3 lab: up ${(large.up / 1000).toFixed(1)} s; doctor ${large.doctor.toFixed(0)} ms (${(large.doctor / small.doctor).toFixed(2)}× the 2×2 time)`)
+// The same lab with 5,000 unrelated pods in the simulator.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-bench-'))
+  const up = cli(['lab', 'up', '--dir', dir])
+  if (up.code !== 0) throw new Error(up.stderr)
+  try {
+    const kubeconfig = join(dir, 'kubeconfig')
+    const before = runs(7, () => cli(['doctor', '--kubeconfig', kubeconfig]))
+    const t = performance.now()
+    await addPods(dir, 5000)
+    const added = performance.now() - t
+    // Let the controllers settle on the new pods before measuring.
+    await new Promise((resolve) => setTimeout(resolve, 5000))
+    const after = runs(7, () => cli(['doctor', '--kubeconfig', kubeconfig]))
+    const rss = doctorRss(['--kubeconfig', kubeconfig])
+    const stats = cli(['doctor', '--kubeconfig', kubeconfig, '--stats']).stderr.trim()
+    console.log(`2×2 lab + 5,000 unrelated pods (added in ${(added / 1000).toFixed(1)} s): doctor --kubeconfig ${after.toFixed(0)} ms vs ${before.toFixed(0)} ms without (${(after / before).toFixed(2)}×), peak RSS ${(rss.rssKiB / 1024).toFixed(0)} MB; ${stats}`)
+  } finally {
+    cli(['lab', 'down', '--dir', dir])
+  }
+}
+
+const large = withLab(6, 3, (dir, env) => ({doctor: runs(7, () => cli(['doctor'], env)), viaKube: runs(5, () => cli(['doctor', '--kubeconfig', join(dir, 'kubeconfig')]))}))
+console.log(`6×3 lab: up ${(large.up / 1000).toFixed(1)} s; doctor ${large.doctor.toFixed(0)} ms (${(large.doctor / small.doctor).toFixed(2)}× the 2×2 time); doctor --kubeconfig ${large.viaKube.toFixed(0)} ms (${(large.viaKube / small.viaKube).toFixed(2)}×)`)

@@ -2,12 +2,12 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {labDirFlag} from '../../src/cli/lab-flags.js'
 
 export default class LabEnv extends BaseCommand {
-  static override summary = "Print shell exports that point doctor at the lab's ClickHouse (eval \"$(signoz-ha lab env)\")."
+  static override summary = "Print shell exports that point doctor (and kubectl, helm) at the lab (eval \"$(signoz-ha lab env)\")."
   static override flags = {...labDirFlag}
 
   async run(): Promise<void> {
     const {flags} = await this.parse(LabEnv)
-    const {readState, resolveLabDir, hostUrl} = await import('../../src/lab/state.js')
+    const {readState, resolveLabDir, hostUrl, kubeconfigPath} = await import('../../src/lab/state.js')
     const state = readState(resolveLabDir(flags.dir))
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     // The lab is local and disposable; its own credentials are the one password this tool prints.
@@ -19,6 +19,7 @@ export default class LabEnv extends BaseCommand {
         `export SIGNOZ_HA_CLUSTER=${q(state.cluster)}`,
         `export SIGNOZ_HA_SHARDS=${state.shards}`,
         `export SIGNOZ_HA_REPLICAS=${state.replicasPerShard}`,
+        ...(state.kubeApi ? [`export KUBECONFIG=${q(kubeconfigPath(state.dir))}`] : []),
       ].join('\n'),
     )
   }

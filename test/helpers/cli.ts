@@ -32,8 +32,9 @@ export function runCli(args: readonly string[], options: {env?: NodeJS.ProcessEn
 }
 
 /** Environment that points doctor at a lab's ClickHouse hosts (what `lab env` prints). */
-export function labEnv(status: {clickhouse: {url: string}[]; user: string; password: string; cluster: string}): NodeJS.ProcessEnv {
+export function labEnv(status: {clickhouse: {url: string}[]; user: string; password: string; cluster: string; kubeconfig?: string}): NodeJS.ProcessEnv {
   return {
+    ...(status.kubeconfig ? {KUBECONFIG: status.kubeconfig} : {}),
     SIGNOZ_HA_CLICKHOUSE_URL: status.clickhouse.map((h) => h.url).join(','),
     SIGNOZ_HA_CLICKHOUSE_USER: status.user,
     SIGNOZ_HA_CLICKHOUSE_PASSWORD: status.password,

@@ -2,6 +2,7 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {ALL_CHECKS} from '../../checks/index.js'
 import {FAULTS} from '../../src/lab/faults.js'
+import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
 import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
@@ -58,7 +59,8 @@ describe('the lab Kubernetes API (the simulator, reached with the real client)',
     expect(lab.status.kubeconfig).toBe(`${lab.dir}/kubeconfig`)
     expect(lab.status.kubeApi).toMatchObject({healthy: true, url: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+$/)})
     const nodes = await client().listNode()
-    expect(nodes.items.map((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual(['zone-a', 'zone-b', 'zone-c'])
+    // One node per ClickHouse host (4), over three zones.
+    expect(nodes.items.map((n) => n.metadata?.labels?.['topology.kubernetes.io/zone'])).toEqual(['zone-a', 'zone-b', 'zone-c', 'zone-a'])
     expect((await client().listNamespace()).items.map((n) => n.metadata?.name)).toContain('platform')
   })
 
@@ -140,7 +142,8 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '4s'], settle: 5000},
   ]
   test('every lab fault is exercised by this suite', () => {
-    expect([...cases.map((c) => c.fault), 'hang-replica'].sort()).toEqual(FAULTS.map((f) => f.id).sort())
+    // The Kubernetes-half faults are exercised by kube-world.test.ts.
+    expect([...cases.map((c) => c.fault), 'hang-replica', ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(FAULTS.map((f) => f.id).sort())
   })
 
   for (const c of cases) {

@@ -260,7 +260,8 @@ describe('pods/portforward over WebSocket (client-node PortForward)', () => {
     const backendPort = (backend.address() as AddressInfo).port
     await core.createNamespacedPod({
       namespace: 'platform',
-      body: pod('chi-lab-0-0-0', {}, {metadata: {name: 'chi-lab-0-0-0', annotations: {[FORWARD_ANNOTATION]: JSON.stringify({'8123': backendPort})}}}),
+      // The kubelet's part: a running pod whose container port is the backend's.
+      body: pod('chi-lab-0-0-0', {}, {metadata: {name: 'chi-lab-0-0-0', annotations: {[FORWARD_ANNOTATION]: JSON.stringify({'8123': backendPort})}}, status: {phase: 'Running'}}),
     })
     const {local, port} = await forwardLocally(ADMIN, 'chi-lab-0-0-0', 8123)
     try {
@@ -271,6 +272,17 @@ describe('pods/portforward over WebSocket (client-node PortForward)', () => {
     } finally {
       local.close()
       backend.close()
+    }
+  })
+
+  test('a pod that is not running refuses the stream, as its kubelet cannot take it', async () => {
+    await core.createNamespacedPod({namespace: 'platform', body: pod('chi-lab-pending-0', {}, {metadata: {name: 'chi-lab-pending-0', annotations: {[FORWARD_ANNOTATION]: '{"8123": 1}'}}})})
+    const {local, port, errors} = await forwardLocally(ADMIN, 'chi-lab-pending-0', 8123)
+    try {
+      await expect(fetch(`http://127.0.0.1:${port}/ping`)).rejects.toThrow()
+      expect(errors.join(' ')).toMatch(/400|not running/)
+    } finally {
+      local.close()
     }
   })
 

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod} from '@kubernetes/client-node'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {runHelm} from '../../src/gateways/helm.js'
+import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
 import {labHelm, labChartPath} from '../../src/lab/release.js'
 import {readState} from '../../src/lab/state.js'
 import {readHeartbeat} from '../../src/lab/world.js'
@@ -115,6 +116,10 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
   {fault: 'keeper-single-replica', fails: ['helm/values-ha', 'keeper/quorum'], message: ['keeper/quorum', /1 member/]},
 ]
 const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable']
+
+test('every Kubernetes fault is exercised here', () => {
+  expect(CASES.map((c) => c.fault).sort()).toEqual(KUBE_FAULTS.map((f) => f.id).sort())
+})
 
 describe.each(CASES)('fault $fault', ({fault, fails, message, during}) => {
   test('its checks fail for real, and pass again after heal', async () => {

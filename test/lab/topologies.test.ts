@@ -29,9 +29,10 @@ describe('two labs side by side', () => {
     expect(code).toBe(1)
   })
 
-  test('a 1×1 lab is clean: replication is not required with one replica', async () => {
+  test('a 1×1 lab is clean but for its values: replication is not required with one replica, HA is', async () => {
     const {report} = await single.doctor()
-    expect(notPassing(report)).toEqual([])
+    expect(notPassing(report)).toEqual(['helm/values-ha:fail'])
+    expect(resultOf(report, 'helm/values-ha').findings.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['clickhouse.layout.replicasCount'])
   })
 
   test('an expectation that differs from the cluster fails the topology check', async () => {
