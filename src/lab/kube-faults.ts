@@ -154,9 +154,9 @@ export const KUBE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'migrator-job-failed',
-    summary: "upgrade with a migrator timeout too short for ON CLUSTER DDL: the pre-upgrade hook Job fails, so does the upgrade (release failed)",
+    summary: "upgrade with a migrator timeout too short for its statements: the pre-upgrade hook Job fails, so does the upgrade (release failed)",
     async inject(state) {
-      const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=100ms']).then(
+      const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=1ms']).then(
         () => false,
         () => true,
       )

@@ -218,9 +218,18 @@ export class Migrator {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
-  /** Databases and bookkeeping tables, like `migrate bootstrap`. */
-  async bootstrap(): Promise<void> {
+  /**
+   * Databases and bookkeeping tables, like `migrate bootstrap`. onlyMissing: as the real command,
+   * only what the connected host lacks (the heal of a host missing a database wants them all).
+   */
+  async bootstrap(options: {onlyMissing?: boolean} = {}): Promise<void> {
+    const present = new Set<string>()
+    if (options.onlyMissing) {
+      const rows = await this.conn.query<{db: string}>(`SELECT database AS db FROM system.tables WHERE name = '${MIGRATIONS_TABLE}'`)
+      for (const r of rows) present.add(r.db)
+    }
     for (const db of SIGNOZ_DATABASES) {
+      if (present.has(db)) continue
       this.log(`bootstrap: database ${db}`)
       await this.conn.command(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${ident(this.options.cluster)}`)
       for (const sql of bookkeeping(db, this.options)) await this.conn.command(sql)

@@ -113,7 +113,7 @@ export class RealLabWorld implements LabWorld {
             if (Number(rows[0]?.n ?? 0) === 0) throw new Error(`cluster ${cluster} not found in system.clusters`)
           })
         } else if (command === 'migrate bootstrap') {
-          await step('migrate bootstrap', () => Promise.race([migrator.bootstrap(), aborted(signal)]))
+          await step('migrate bootstrap', () => Promise.race([migrator.bootstrap({onlyMissing: true}), aborted(signal)]))
         } else if (command === 'migrate sync up') {
           const outcomes = await step('migrate sync up', () => Promise.race([migrator.up(), aborted(signal)]))
           const failed = outcomes.find((o) => o.status === 'failed')
