@@ -44,6 +44,9 @@ export class KubeGateway {
   /** API requests made, port-forward streams included (for --stats). */
   requests = 0
   private readonly forwards: Server[] = []
+  /** Open port-forward streams and their local sockets, ended by close() so the process can exit. */
+  private readonly streams = new Set<{terminate?: () => void; close?: () => void}>()
+  private readonly sockets = new Set<import('node:net').Socket>()
   readonly context: string
   readonly namespace: string | undefined
 
@@ -160,6 +163,8 @@ export class KubeGateway {
 
   /** Stops every local port-forward listener. */
   async close(): Promise<void> {
+    for (const ws of this.streams) (ws.terminate ?? ws.close)?.call(ws)
+    for (const socket of this.sockets) socket.destroy()
     await Promise.all(this.forwards.map((server) => new Promise((resolve) => server.close(resolve))))
   }
 
@@ -172,10 +177,13 @@ export class KubeGateway {
     const errors: string[] = []
     const server = createServer((socket) => {
       this.requests++
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
       socket.on('error', () => undefined)
       forwarder.portForward(namespace, pod, [port], socket, null, socket).then(
         (ws) => {
-          const s = ws as unknown as {on?: (event: string, listener: (...args: unknown[]) => void) => void}
+          const s = ws as unknown as {on?: (event: string, listener: (...args: unknown[]) => void) => void; terminate?: () => void; close?: () => void}
+          this.streams.add(s)
           s.on?.('error', (e: unknown) => errors.push(String((e as Error)?.message ?? e)))
           // The stream ended (the process went away): end the local connection too, so callers see it at once.
           s.on?.('close', () => socket.destroy())
