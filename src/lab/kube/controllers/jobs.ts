@@ -1,7 +1,8 @@
 import {randomBytes} from 'node:crypto'
 import type {KubeObject, ObjectStore} from '../store.js'
 import {recordEvent} from './events.js'
-import {mustKind, ownedBy, ownerRef, setStatus, timestamp, type Pod, type PodTemplate} from './objects.js'
+import {mustKind, ownedBy, setStatus, timestamp, type Pod, type PodTemplate} from './objects.js'
+import {newPod} from './workloads.js'
 
 type Job = KubeObject & {spec: {template: PodTemplate; backoffLimit?: number; completions?: number}; status?: Record<string, unknown>}
 
@@ -46,11 +47,7 @@ export function reconcileJobs(store: ObjectStore): void {
     }
     if (active === 0) {
       const name = `${job.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`
-      store.create(podKind, job.metadata.namespace, {
-        metadata: {name, namespace: job.metadata.namespace, labels: {...job.spec.template.metadata?.labels, ...labels}, annotations: {...job.spec.template.metadata?.annotations}, ownerReferences: [ownerRef(job)]},
-        spec: structuredClone(job.spec.template.spec),
-        status: {phase: 'Pending'},
-      })
+      store.create(podKind, job.metadata.namespace, newPod(job, name, job.spec.template, labels))
       recordEvent(store, job, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, 'job-controller')
     }
     setStatus(store, jobKind, job, {startTime: started, active: Math.max(active, 1), ...(failed ? {failed} : {}), ready: 0})

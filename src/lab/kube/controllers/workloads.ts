@@ -15,7 +15,8 @@ type Workload = KubeObject & {
 
 const suffix = () => randomBytes(4).toString('hex').slice(0, 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!)
 
-function newPod(owner: KubeObject, name: string, template: PodTemplate, labels: Record<string, string>): KubeObject {
+/** A pod of a controller: the template's labels and spec, owned by the controller. */
+export function newPod(owner: KubeObject, name: string, template: PodTemplate, labels: Record<string, string>): KubeObject {
   return {
     metadata: {
       name,
