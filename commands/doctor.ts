@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../src/cli/base.js'
 import {kubeFlags} from '../src/cli/kube-flags.js'
+import type {ReportFormat} from '../src/cli/doctor-command.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Read-only health check of a SigNoz HA deployment, with evidence and a runbook per finding.'
@@ -17,6 +18,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
 
   static override flags = {
     ...outputFlags,
+    output: Flags.string({char: 'o', summary: 'Output format: text for a person, json (CONTRACT), junit or sarif for pipelines, markdown for an incident ticket.', options: ['text', 'json', 'junit', 'sarif', 'markdown'], env: 'SIGNOZ_HA_OUTPUT'}),
+    'output-file': Flags.string({summary: 'Write the report in the -o format to this file; the console gets the text report.'}),
     ...kubeFlags,
     'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
@@ -25,11 +28,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     replicas: Flags.integer({summary: 'Expected replicas per shard (default: what system.clusters says).', env: 'SIGNOZ_HA_REPLICAS', min: 1}),
     only: Flags.string({summary: 'Run only these checks (id or prefix, repeatable).', multiple: true}),
     skip: Flags.string({summary: 'Skip these checks (id or prefix, repeatable).', multiple: true}),
-    'fail-on': Flags.string({summary: 'Lowest severity that makes the exit code 1.', options: ['critical', 'warning', 'info', 'none'], default: 'warning', env: 'SIGNOZ_HA_FAIL_ON'}),
+    'fail-on': Flags.string({summary: 'Lowest severity that makes the exit code 1 (default: the config file, else warning).', options: ['critical', 'warning', 'info', 'none'], env: 'SIGNOZ_HA_FAIL_ON'}),
+    config: Flags.string({summary: 'Config file (default: ./.signoz-ha.yaml, then $XDG_CONFIG_HOME/signoz-ha/config.yaml).', env: 'SIGNOZ_HA_CONFIG'}),
     timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
     'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: '5s'}),
-    'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped.', default: '5m'}),
-    'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging.', default: '5m'}),
+    'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped (default 5m).', env: 'SIGNOZ_HA_FRESHNESS_WINDOW'}),
+    'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging (default 5m).', env: 'SIGNOZ_HA_MAX_REPLICA_DELAY'}),
     concurrency: Flags.integer({summary: 'Checks run at once.', default: 8, min: 1}),
     verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
     stats: Flags.boolean({summary: 'Print the wall time, ClickHouse queries and Kubernetes API requests to stderr.'}),
@@ -37,9 +41,16 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Doctor)
-    const {doctorCommand} = await import('../src/cli/doctor-command.js')
-    const result = await doctorCommand(flags, {format: this.format(flags), chalk: this.chalkFor(flags), version: this.config.version})
-    this.print(result.output)
+    const format = (flags.json ? 'json' : (flags.output ?? this.format(flags))) as ReportFormat
+    const {doctorCommand, renderReport} = await import('../src/cli/doctor-command.js')
+    const result = await doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version})
+    if (flags['output-file']) {
+      const {writeReportFile} = await import('../src/cli/output-file.js')
+      writeReportFile(flags['output-file'], result.output)
+      this.print(renderReport(result.report, 'text', {chalk: this.chalkFor(flags), verbose: flags.verbose}))
+    } else {
+      this.print(result.output)
+    }
     if (flags.stats) process.stderr.write(`${result.stats}\n`)
     if (result.exitCode !== 0) this.exit(result.exitCode)
   }

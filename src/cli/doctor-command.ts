@@ -7,11 +7,16 @@ import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {exitCodeFor} from '../core/report.js'
 import {selectChecks} from '../core/select.js'
-import {DEFAULT_THRESHOLDS} from '../core/thresholds.js'
+import {resolveThresholds} from '../core/config.js'
+import {loadConfig} from './config-file.js'
 import {clickhouseEndpoints, openClickHouseFleet} from '../gateways/factory.js'
 import {renderJson} from '../render/json.js'
+import {renderJunit} from '../render/junit.js'
+import {renderMarkdown} from '../render/markdown.js'
+import {renderSarif} from '../render/sarif.js'
 import {renderText} from '../render/text.js'
-import type {OutputFormat} from './base.js'
+import type {Report} from '../core/report.js'
+import type {ChalkInstance as Chalk} from 'chalk'
 import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeTarget} from './kube-target.js'
 import {KubeGateway} from '../gateways/kube.js'
 
@@ -27,21 +32,44 @@ export interface DoctorFlags {
   replicas?: number
   only?: string[]
   skip?: string[]
-  'fail-on': string
+  'fail-on'?: string
+  config?: string
   timeout: string
   'host-timeout': string
-  'freshness-window': string
-  'max-replica-delay': string
+  'freshness-window'?: string
+  'max-replica-delay'?: string
   concurrency: number
   verbose: boolean
 }
 
 /** Everything doctor does after flag parsing; returns what to print and the exit code. */
-export async function doctorCommand(flags: DoctorFlags, io: {format: OutputFormat; chalk: ChalkInstance; version: string}) {
+export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown'
+
+/** The report in one of the output formats (all pure renderers). */
+export function renderReport(report: Report, format: ReportFormat, options: {chalk: Chalk; verbose: boolean}): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report)
+    case 'junit':
+      return renderJunit(report)
+    case 'sarif':
+      return renderSarif(report, ALL_CHECKS)
+    case 'markdown':
+      return renderMarkdown(report)
+    default:
+      return renderText(report, options)
+  }
+}
+
+export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}) {
   const started = performance.now()
   const timeoutMs = parseDuration(flags.timeout, '--timeout')
   const hostTimeoutMs = Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs)
-  const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: flags.skip})
+  const {config} = loadConfig(flags.config)
+  // Precedence: flags (and their env vars) over the config file over the defaults.
+  const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: [...(flags.skip ?? []), ...(config.disable ?? [])]})
+  const thresholds = resolveThresholds(config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
+  const failOn = (flags['fail-on'] ?? config.failOn ?? 'warning') as Severity | 'none'
   // From the environment oclif hands over one string, not a list.
   const urls = ([] as string[]).concat(flags['clickhouse-url'] ?? [])
   const useKube = Boolean(flags.kubeconfig || flags.context || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
@@ -63,11 +91,8 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: OutputForma
           shards: flags.shards ?? active?.shards,
           replicasPerShard: flags.replicas ?? active?.replicasPerShard,
         },
-        thresholds: {
-          ...DEFAULT_THRESHOLDS,
-          freshnessWindowSeconds: Math.round(parseDuration(flags['freshness-window'], '--freshness-window') / 1000),
-          replicaDelaySeconds: Math.round(parseDuration(flags['max-replica-delay'], '--max-replica-delay') / 1000),
-        },
+        thresholds,
+        policy: config,
         concurrency: flags.concurrency,
         // A check may wait on one hung host at most, plus its own work.
         checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000),
@@ -79,8 +104,9 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: OutputForma
       const apiRequests = kube?.gateway.requests ?? 0
       report.stats = {durationMs, queries: fleet.queryCount(), apiRequests}
       return {
-        output: io.format === 'json' ? renderJson(report) : renderText(report, {chalk: io.chalk, verbose: flags.verbose}),
-        exitCode: exitCodeFor(report, flags['fail-on'] as Severity | 'none'),
+        report,
+        output: renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
+        exitCode: exitCodeFor(report, failOn),
         stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests`,
       }
     } finally {

@@ -16,6 +16,8 @@ export interface Finding {
   ok: boolean
   message: string
   evidence?: Evidence
+  /** Set when a config exemption turned this failing finding into a pass: its reason. */
+  exemption?: string
 }
 
 /** What the operator expects the deployment to look like (from flags, the CHI or the chart values). */

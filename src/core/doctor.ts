@@ -4,6 +4,8 @@ import type {Check, Expectations, KubeContext, Requirement} from './check.js'
 import {buildReport, type Report} from './report.js'
 import {runChecks, type CheckResult} from './runner.js'
 import type {Thresholds} from './thresholds.js'
+import type {ConfigFile} from './config.js'
+import {applyPolicy} from './policy.js'
 
 export interface DoctorOptions {
   checks: readonly Check[]
@@ -14,6 +16,8 @@ export interface DoctorOptions {
   signal: AbortSignal
   version: string
   onResult?: (result: CheckResult) => void
+  /** Severity overrides and exemptions from the config file. */
+  policy?: Pick<ConfigFile, 'severity' | 'exempt'>
   /** The Kubernetes side, when doctor reached an API server. */
   kube?: {context: KubeContext; contextName: string; unavailable?: string}
 }
@@ -63,7 +67,7 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
   ])
   const first = fleet.reachable()[0]
   return buildReport(
-    results,
+    options.policy ? applyPolicy(results, options.policy) : results,
     {
       ...(kube ? {context: kube.contextName, namespace: deployment?.namespace, ...(deployment?.release ? {release: deployment.release.name} : {})} : {}),
       clickhouse: {

@@ -59,7 +59,7 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
       }
       const shown = r.findings.filter((f) => verbose || !f.ok)
       for (const f of shown.slice(0, verbose ? 1000 : 12)) {
-        lines.push(`      ${f.ok ? c.green('ok  ') : c.red('FAIL')} ${c.bold(f.subject)}: ${f.message}`)
+        lines.push(`      ${f.ok ? c.green('ok  ') : c.red('FAIL')} ${c.bold(f.subject)}: ${f.message}${f.exemption ? c.gray(` (exempt: ${f.exemption})`) : ''}`)
         if (!f.ok && f.evidence) {
           for (const [k, v] of Object.entries(f.evidence)) {
             if (v === null || (Array.isArray(v) && v.length === 0)) continue

@@ -96,12 +96,34 @@ describe('doctor --kubeconfig on the healthy lab', () => {
   })
 })
 
+describe('reports for pipelines', () => {
+  test('-o junit --output-file writes the JUnit report and prints the text one', async () => {
+    const out = join(lab.dir, 'reports', 'doctor.xml')
+    const r = await lab.cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'junit', '--output-file', out], {SIGNOZ_HA_CLICKHOUSE_URL: undefined})
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^signoz-ha doctor/)
+    expect(readFileSync(out, 'utf8')).toMatch(/<testsuites name="signoz-ha doctor" tests="\d+" failures="0" errors="0" skipped="0"/)
+  })
+})
+
 /** Each Kubernetes fault: the checks that must fail on it (and pass again after heal). */
 const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during?: () => Promise<void>}[] = [
   {fault: 'duplicate-clickhouse', fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'], message: ['kube/pods-pending', /didn't match pod anti-affinity rules/]},
   {fault: 'collector-wrong-host', fails: ['kube/collector-clickhouse-target'], message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/]},
   {fault: 'pending-antiaffinity', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/]},
-  {fault: 'crashloop', fails: ['kube/crashloops'], message: ['kube/crashloops', /CrashLoopBackOff/]},
+  {
+    fault: 'crashloop',
+    fails: ['kube/crashloops'],
+    message: ['kube/crashloops', /CrashLoopBackOff/],
+    during: async () => {
+      // A team that knows about it exempts it in the config file: the check passes, the reason shows.
+      const config = join(lab.dir, 'signoz-ha.yaml')
+      writeFileSync(config, 'exempt:\n  - check: kube/crashloops\n    subject: signoz-otel-collector-*\n    reason: collector config fix rolling out (INC-42)\n')
+      const {report, code} = await doctor(['--config', config, '--only', 'kube/crashloops'])
+      expect(code).toBe(0)
+      expect(resultOf(report, 'kube/crashloops').findings[0]).toMatchObject({ok: true, exemption: 'collector config fix rolling out (INC-42)'})
+    },
+  },
   {fault: 'pvc-pending', fails: ['clickhouse/reachable', 'kube/pods-pending', 'kube/pvc'], message: ['kube/pvc', /Pending/]},
   {fault: 'migrator-job-failed', fails: ['helm/release-status', 'kube/migrator-job'], message: ['kube/migrator-job', /deadline exceeded/]},
   {
