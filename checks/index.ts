@@ -4,6 +4,10 @@ import clickhouseClusterTopology from './clickhouse/cluster-topology.js'
 import clickhouseReplicasReadonly from './clickhouse/replicas-readonly.js'
 import clickhouseReplicasActive from './clickhouse/replicas-active.js'
 import clickhouseReplicationLag from './clickhouse/replication-lag.js'
+import clickhouseDdlQueue from './clickhouse/ddl-queue.js'
+import clickhouseMutationsStuck from './clickhouse/mutations-stuck.js'
+import clickhousePartsPerPartition from './clickhouse/parts-per-partition.js'
+import clickhouseDiskFree from './clickhouse/disk-free.js'
 import keeperReachable from './keeper/reachable.js'
 import signozDatabases from './signoz/databases.js'
 import signozTablesReplicated from './signoz/tables-replicated.js'
@@ -29,6 +33,10 @@ export const ALL_CHECKS: readonly Check[] = [
   clickhouseReplicasReadonly,
   clickhouseReplicasActive,
   clickhouseReplicationLag,
+  clickhouseDdlQueue,
+  clickhouseMutationsStuck,
+  clickhousePartsPerPartition,
+  clickhouseDiskFree,
   keeperReachable,
   keeperQuorum,
   signozDatabases,

@@ -9,6 +9,10 @@ import schemaMissing from './schema-missing.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
+import mutationStuck from './mutation-stuck.js'
+import tooManyParts from './too-many-parts.js'
+import diskFull from './disk-full.js'
+import ddlQueueStuck from './ddl-queue-stuck.js'
 import duplicateClickhouse from './duplicate-clickhouse.js'
 import collectorWrongTarget from './collector-wrong-target.js'
 import podsPending from './pods-pending.js'
@@ -44,4 +48,8 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   helmReleaseStuck,
   valuesNotHa,
   defaultPassword,
+  mutationStuck,
+  tooManyParts,
+  diskFull,
+  ddlQueueStuck,
 ]

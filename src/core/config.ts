@@ -13,6 +13,10 @@ export interface ConfigFile {
     migrationStuck?: string
     podPending?: string
     podRestarts?: number
+    mutationStuck?: string
+    partsPerPartition?: number
+    diskFreePercent?: number
+    ddlTaskStuck?: string
   }
   /** Check id (or area prefix) → the severity this team gives it. */
   severity?: Record<string, Severity>
@@ -46,6 +50,10 @@ export const CONFIG_SCHEMA = {
         migrationStuck: duration,
         podPending: duration,
         podRestarts: {type: 'integer', minimum: 1},
+        mutationStuck: duration,
+        partsPerPartition: {type: 'integer', minimum: 1},
+        diskFreePercent: {type: 'number', minimum: 0, maximum: 100},
+        ddlTaskStuck: duration,
       },
     },
     severity: {type: 'object', additionalProperties: severity, propertyNames: {pattern: '^[a-z]+(/[a-z0-9-]+)?$'}},
@@ -82,5 +90,9 @@ export function resolveThresholds(file: ConfigFile['thresholds'] = {}, flags: {f
     migrationStuckSeconds: seconds(file.migrationStuck, 'thresholds.migrationStuck') ?? DEFAULT_THRESHOLDS.migrationStuckSeconds,
     podPendingSeconds: seconds(file.podPending, 'thresholds.podPending') ?? DEFAULT_THRESHOLDS.podPendingSeconds,
     podRestarts: file.podRestarts ?? DEFAULT_THRESHOLDS.podRestarts,
+    mutationStuckSeconds: seconds(file.mutationStuck, 'thresholds.mutationStuck') ?? DEFAULT_THRESHOLDS.mutationStuckSeconds,
+    partsPerPartition: file.partsPerPartition ?? DEFAULT_THRESHOLDS.partsPerPartition,
+    diskFreePercent: file.diskFreePercent ?? DEFAULT_THRESHOLDS.diskFreePercent,
+    ddlTaskStuckSeconds: seconds(file.ddlTaskStuck, 'thresholds.ddlTaskStuck') ?? DEFAULT_THRESHOLDS.ddlTaskStuckSeconds,
   }
 }

@@ -19,6 +19,14 @@ export interface Thresholds {
   podPendingSeconds: number
   /** A container restarted this often is unstable even when not in back-off right now. */
   podRestarts: number
+  /** A mutation not done after this long is stuck (one that reports a failure is stuck at once). */
+  mutationStuckSeconds: number
+  /** Active parts in one partition at or above this: merges are not keeping up (old servers throw at 300). */
+  partsPerPartition: number
+  /** Free space below this share of a disk (percent). */
+  diskFreePercent: number
+  /** An ON CLUSTER task unfinished on a host after this long is stuck. */
+  ddlTaskStuckSeconds: number
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -30,4 +38,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   migrationStuckSeconds: 1800,
   podPendingSeconds: 120,
   podRestarts: 5,
+  mutationStuckSeconds: 1800,
+  partsPerPartition: 300,
+  diskFreePercent: 10,
+  ddlTaskStuckSeconds: 300,
 })

@@ -147,6 +147,54 @@ export const Q = {
       `SELECT database, table, type, num_tries, last_exception, toString(create_time) AS queued_at FROM system.replication_queue WHERE num_tries >= ${Math.floor(minTries)} AND last_exception != '' AND create_time < now() - ${Math.floor(minAgeSeconds)} ORDER BY num_tries DESC LIMIT 20`,
   }),
 
+  /** Mutations not done: their age, parts left, and (19.x+) the latest failure. */
+  unfinishedMutations: defineQuery<{database: string; table: string; mutation_id: string; command: string; age_seconds: number; parts_left: number; fail_reason: string}>({
+    name: 'unfinished-mutations',
+    needs: ['system.mutations'],
+    sql: (_, caps) =>
+      `SELECT database, table, mutation_id, command, toUInt32(now()) - toUInt32(create_time) AS age_seconds, ${
+        hasColumn(caps, 'system.mutations', 'parts_to_do') ? 'parts_to_do' : 'toInt64(-1)'
+      } AS parts_left, ${hasColumn(caps, 'system.mutations', 'latest_fail_reason') ? 'latest_fail_reason' : "''"} AS fail_reason FROM system.mutations WHERE is_done = 0 AND database != 'system' ORDER BY create_time LIMIT 100`,
+  }),
+
+  /** The partitions with the most active parts on the host. */
+  partsPerPartition: defineQuery<{database: string; table: string; partition_id: string; active_parts: number}, {limit: number}>({
+    name: 'parts-per-partition',
+    needs: ['system.parts'],
+    sql: ({limit}) =>
+      `SELECT database, table, partition AS partition_id, count() AS active_parts FROM system.parts WHERE active AND database != 'system' GROUP BY database, table, partition ORDER BY active_parts DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+  }),
+
+  /** Free and total bytes per disk (system.disks, 19.15+; older servers expose no disk figures). */
+  diskSpace: defineQuery<{disk: string; disk_path: string; free_bytes: number; total_bytes: number; keep_free_bytes: number}>({
+    name: 'disk-space',
+    needs: ['system.disks'],
+    sql: () => 'SELECT name AS disk, path AS disk_path, free_space AS free_bytes, total_space AS total_bytes, keep_free_space AS keep_free_bytes FROM system.disks',
+  }),
+
+  /** ON CLUSTER tasks not finished on some host, older than the threshold (21.x+: the system table). */
+  ddlQueueUnfinished: defineQuery<{entry: string; target_host: string; state: string; age_seconds: number; query_text: string}, {olderThanSeconds: number}>({
+    name: 'ddl-queue-unfinished',
+    needs: ['system.distributed_ddl_queue'],
+    sql: ({olderThanSeconds}, caps) =>
+      `SELECT entry, ifNull(${hasColumn(caps, 'system.distributed_ddl_queue', 'host_name') ? 'host_name' : 'host'}, '') AS target_host, toString(status) AS state, toUInt32(now()) - toUInt32(query_create_time) AS age_seconds, query AS query_text FROM system.distributed_ddl_queue WHERE toString(status) != 'Finished' AND query_create_time < now() - ${Math.floor(olderThanSeconds)} LIMIT 100`,
+  }),
+
+  /** Older servers: the ON CLUSTER tasks themselves, read from Keeper (the node value names the hosts). */
+  ddlTasksInKeeper: defineQuery<{name: string; value: string; age_seconds: number}, {path: string; olderThanSeconds: number}>({
+    name: 'ddl-tasks-in-keeper',
+    needs: ['system.zookeeper'],
+    sql: ({path, olderThanSeconds}) =>
+      `SELECT name, value, toUInt32(now()) - toUInt32(ctime) AS age_seconds FROM system.zookeeper WHERE path = ${quote(path)} AND ctime < now() - ${Math.floor(olderThanSeconds)} ORDER BY ctime DESC LIMIT 20`,
+  }),
+
+  /** The hosts that finished one ON CLUSTER task (children of its finished node). */
+  ddlTaskFinished: defineQuery<{name: string}, {path: string}>({
+    name: 'ddl-task-finished',
+    needs: ['system.zookeeper'],
+    sql: ({path}) => `SELECT name FROM system.zookeeper WHERE path = ${quote(path)}`,
+  }),
+
   keeperRoot: defineQuery<{children: number}>({
     name: 'keeper-root',
     needs: ['system.zookeeper'],

@@ -9,6 +9,7 @@ import {startIngestion, stopIngestion} from './world.js'
 import {labConnection} from './connections.js'
 import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 import {KUBE_FAULTS} from './kube-faults.js'
+import {TABLE_FAULTS} from './table-faults.js'
 
 /**
  * A fault the lab can inject for real and undo. Each one reproduces a scenario of
@@ -238,7 +239,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
 ]
 
 /** Every fault `lab break` knows: the ClickHouse/Keeper processes', then the Kubernetes half's. */
-export const FAULTS: readonly Fault[] = [...PROCESS_FAULTS, ...KUBE_FAULTS]
+export const FAULTS: readonly Fault[] = [...PROCESS_FAULTS, ...TABLE_FAULTS, ...KUBE_FAULTS]
 
 /** Runs fn with an admin connection to one host. */
 async function onHost(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<void>): Promise<void> {

@@ -3,6 +3,9 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {Q, type Capabilities, type NamedQuery} from '../../src/gateways/queries.js'
 import {schemaStatements} from '../../src/lab/migrator.js'
 import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
+import type {ClickHouseFleet, HostProbe, HostResult} from '../../src/gateways/clickhouse-fleet.js'
+import {DEFAULT_THRESHOLDS} from '../../src/core/thresholds.js'
+import diskFree from '../../checks/clickhouse/disk-free.js'
 
 /**
  * Every named query doctor sends, run for real on a modern ClickHouse (chdb, 26.x in-process)
@@ -10,7 +13,7 @@ import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
  */
 
 /** Tables chdb cannot have (no Keeper in-process): those queries are parsed, not executed. */
-const NO_KEEPER_TABLES = ['system.zookeeper', 'system.zookeeper_connection']
+const NO_KEEPER_TABLES = ['system.zookeeper', 'system.zookeeper_connection', 'system.distributed_ddl_queue']
 
 let session: Session
 let caps: Capabilities
@@ -61,5 +64,25 @@ describe('named queries on modern ClickHouse (chdb)', () => {
   test('the latest migration status prefers the outcome over in-progress at the same time', () => {
     const row = JSON.parse(run(Q.migrationStatus.sql({databases: ['signoz_traces']}, caps)).trim()) as {latest_status: string}
     expect(row.latest_status).toBe('finished')
+  })
+})
+
+describe('a check over a modern server only (chdb)', () => {
+  /** A one-host fleet answering from chdb: the real system.disks of this machine. */
+  const chdbFleet = (): ClickHouseFleet => {
+    const host: HostProbe = {name: 'chdb', target: 'chdb', reachable: true, macros: {}, capabilities: caps, latencyMs: 0, version: caps.version}
+    const answer = async <Row, P>(query: NamedQuery<Row, P>, params: P): Promise<HostResult<Row>[]> => [
+      {host, rows: run(query.sql(params, caps)).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row)},
+    ]
+    return {hosts: [host], reachable: () => [host], queryEach: answer, queryPerShard: answer, queryHosts: (_hosts, q, p) => answer(q, p), queryCount: () => 0}
+  }
+  const ctx = (diskFreePercent: number) => ({clickhouse: chdbFleet(), expect: {cluster: 'cluster'}, thresholds: {...DEFAULT_THRESHOLDS, diskFreePercent}, signal: new AbortController().signal})
+
+  test('clickhouse/disk-free reads real disk figures: passes at the default threshold, fails when asked for more free space than exists', async () => {
+    const ok = await diskFree.run(ctx(0))
+    expect(ok.length).toBeGreaterThan(0)
+    expect(ok.every((f) => f.ok && Number(f.evidence?.totalBytes) > 0)).toBe(true)
+    const tight = await diskFree.run(ctx(100))
+    expect(tight.some((f) => !f.ok && /below 100%/.test(f.message))).toBe(true)
   })
 })

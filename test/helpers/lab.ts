@@ -50,8 +50,14 @@ export const resultOf = (report: Report, id: string) => {
   return r
 }
 
-/** The ids of checks that did not pass. */
-export const notPassing = (report: Report) => report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}`)
+/** Checks that skip, with their reason, on the lab's ClickHouse 18.16 (it lacks the system table they read). */
+const LEGACY_SKIPS = new Set(['clickhouse/disk-free'])
+
+/** The ids of checks that did not pass (the known skips on an 18.x server aside). */
+export const notPassing = (report: Report) =>
+  report.results
+    .filter((r) => r.status !== 'pass' && !(r.status === 'skip' && LEGACY_SKIPS.has(r.id) && /^18\./.test(report.target.clickhouse.version ?? '')))
+    .map((r) => `${r.id}:${r.status}`)
 
 /** Live processes whose command line mentions text (zombies excluded), other than this one. */
 export function processesMentioning(text: string): string[] {

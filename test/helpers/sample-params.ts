@@ -16,5 +16,11 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'migration-status': {databases: ['signoz_traces', 'signoz_logs']},
   'legacy-migration-version': {database: 'signoz_traces'},
   'ingestion-freshness': {tables: SIGNAL_TABLES, windowSeconds: 300},
+  'unfinished-mutations': undefined,
+  'parts-per-partition': {limit: 20},
+  'disk-space': undefined,
+  'ddl-queue-unfinished': {olderThanSeconds: 300},
+  'ddl-tasks-in-keeper': {path: '/clickhouse/signoz-clickhouse/task_queue/ddl', olderThanSeconds: 300},
+  'ddl-task-finished': {path: '/clickhouse/signoz-clickhouse/task_queue'},
 }
 

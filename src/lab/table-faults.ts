@@ -1,0 +1,100 @@
+import {UsageError} from '../core/errors.js'
+import {ident} from '../gateways/clickhouse.js'
+import {labConnection} from './connections.js'
+import {hostByPod, waitHost} from './hosts.js'
+import {syntheticBatch} from './ingest.js'
+import {processState, signal, waitFor} from './processes.js'
+import type {LabHost, LabState} from './state.js'
+import type {Fault} from './faults.js'
+
+function labHost(state: LabState, target: string | undefined, fallback: LabHost): LabHost {
+  if (!target) return fallback
+  const host = hostByPod(state, target) ?? state.clickhouse.find((h) => `${h.shard}-${h.replica}` === target)
+  if (!host) throw new UsageError(`no ClickHouse host "${target}" in this lab`, `hosts: ${state.clickhouse.map((h) => h.pod).join(', ')}`)
+  return host
+}
+
+async function onHost<T>(state: LabState, host: LabHost, fn: (conn: ReturnType<typeof labConnection>) => Promise<T>): Promise<T> {
+  const conn = labConnection(state, host, 30_000)
+  try {
+    return await fn(conn)
+  } finally {
+    await conn.close()
+  }
+}
+
+const PROBE_TABLE = 'signoz_logs.lab_mutation_probe'
+
+/** Faults inside ClickHouse's tables and queues: each one made with real statements. */
+export const TABLE_FAULTS: readonly Fault[] = [
+  {
+    id: 'stuck-mutation',
+    summary: 'start a mutation that fails on every part (throwIf in its WHERE): it never finishes and blocks later ALTERs on the table (catalogue #21)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      await onHost(state, host, async (conn) => {
+        // A table of its own: on 18.16 a mutation can only be dropped with its table.
+        await conn.command(`CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (id UInt64, body String) ENGINE = MergeTree ORDER BY id`)
+        await conn.command(`INSERT INTO ${PROBE_TABLE} VALUES (1, 'a'), (2, 'b')`)
+        await conn.command(`ALTER TABLE ${PROBE_TABLE} DELETE WHERE throwIf(id > 0) = 0`)
+      })
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
+      await onHost(state, host, (conn) => conn.command(`DROP TABLE IF EXISTS ${PROBE_TABLE}`))
+    },
+  },
+  {
+    id: 'too-many-parts',
+    summary: 'stop merges on one replica of signoz_logs.logs_v2 and insert 40 tiny batches there: parts pile up in one partition (catalogue #7)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[state.clickhouse.length - 1]!)
+      await onHost(state, host, async (conn) => {
+        await conn.command('SYSTEM STOP MERGES signoz_logs.logs_v2')
+        // One insert, one part: the way a collector with a tiny batch size writes.
+        for (let i = 0; i < 40; i++) await conn.insert('signoz_logs.logs_v2', syntheticBatch(new Date())['signoz_logs.distributed_logs_v2']!.slice(0, 1))
+      })
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
+      // Merges resume; healed means the piled-up parts are merged away.
+      await onHost(state, host, (conn) => conn.command('SYSTEM START MERGES signoz_logs.logs_v2'))
+      await waitFor(`merges on ${host.pod} to catch up`, () =>
+        onHost(state, host, async (conn) => {
+          const rows = await conn.query<{n: number}>("SELECT count() AS n FROM system.parts WHERE active AND database = 'signoz_logs' AND table = 'logs_v2' GROUP BY partition ORDER BY n DESC LIMIT 1")
+          return Number(rows[0]?.n ?? 0) < 10
+        }), 90_000, 500)
+    },
+  },
+  {
+    id: 'ddl-stuck',
+    summary: 'hang one host (SIGSTOP) and run an ON CLUSTER statement: the task times out and stays unfinished on that host (catalogue #1, #26)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[state.clickhouse.length - 1]!)
+      const initiator = state.clickhouse.find((h) => h !== host)
+      if (!initiator) throw new UsageError('ddl-stuck needs a lab with at least two hosts')
+      if (!host.pid) throw new Error(`${host.pod} has no process`)
+      signal(host.pid, 'SIGSTOP')
+      await onHost(state, initiator, (conn) =>
+        conn
+          .command(`CREATE TABLE IF NOT EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)} (x UInt8) ENGINE = Memory`, {settings: {distributed_ddl_task_timeout: 2}})
+          .catch(() => undefined),
+      )
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
+      if (host.pid && processState(host.pid) === 'stopped') signal(host.pid, 'SIGCONT')
+      await waitHost(host)
+      const initiator = state.clickhouse.find((h) => h !== host)!
+      // The resumed host works through the queue; then the probe table goes everywhere.
+      await waitFor(`${host.pod} to run the pending ON CLUSTER task`, () => onHost(state, host, async (conn) => (await conn.query<{n: number}>("SELECT count() AS n FROM system.tables WHERE database = 'default' AND name = 'lab_ddl_probe'"))[0]?.n === 1), 60_000, 500)
+      await onHost(state, initiator, (conn) => conn.command(`DROP TABLE IF EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)}`))
+    },
+  },
+]
