@@ -36,6 +36,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging (default 5m).', env: 'SIGNOZ_HA_MAX_REPLICA_DELAY'}),
     concurrency: Flags.integer({summary: 'Checks run at once.', default: 8, min: 1}),
     verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
+    watch: Flags.string({summary: 'Re-run every DURATION (e.g. 30s) and show what changed since the previous run; Ctrl-C stops.'}),
+    count: Flags.integer({summary: 'With --watch: stop after this many runs.', min: 1, dependsOn: ['watch']}),
     stats: Flags.boolean({summary: 'Print the wall time, ClickHouse queries and Kubernetes API requests to stderr.'}),
   }
 
@@ -43,14 +45,23 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     const {flags} = await this.parse(Doctor)
     const format = (flags.json ? 'json' : (flags.output ?? this.format(flags))) as ReportFormat
     const {doctorCommand, renderReport} = await import('../src/cli/doctor-command.js')
-    const result = await doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version})
-    if (flags['output-file']) {
-      const {writeReportFile} = await import('../src/cli/output-file.js')
-      writeReportFile(flags['output-file'], result.output)
-      this.print(renderReport(result.report, 'text', {chalk: this.chalkFor(flags), verbose: flags.verbose}))
-    } else {
-      this.print(result.output)
+    const show = async (result: Awaited<ReturnType<typeof doctorCommand>>) => {
+      if (flags['output-file']) {
+        const {writeReportFile} = await import('../src/cli/output-file.js')
+        writeReportFile(flags['output-file'], result.output)
+        this.print(renderReport(result.report, 'text', {chalk: this.chalkFor(flags), verbose: flags.verbose}))
+      } else {
+        this.print(result.output)
+      }
     }
+    if (flags.watch) {
+      const {watchDoctor} = await import('../src/cli/doctor-watch.js')
+      const last = await watchDoctor(flags.watch, flags.count, () => doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version}), show)
+      if (last.exitCode !== 0) this.exit(last.exitCode)
+      return
+    }
+    const result = await doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version})
+    await show(result)
     if (flags.stats) process.stderr.write(`${result.stats}\n`)
     if (result.exitCode !== 0) this.exit(result.exitCode)
   }

@@ -7,6 +7,7 @@ import {loadConfig} from '../../src/cli/config-file.js'
 import {resolveThresholds} from '../../src/core/config.js'
 import {applyPolicy} from '../../src/core/policy.js'
 import {buildReport, type Report} from '../../src/core/report.js'
+import {diffReports, renderChanges} from '../../src/core/report-diff.js'
 import type {CheckResult} from '../../src/core/runner.js'
 import {renderJunit} from '../../src/render/junit.js'
 import {renderMarkdown} from '../../src/render/markdown.js'
@@ -114,5 +115,28 @@ describe('config file', () => {
     const r = await runCli(['doctor', '--config', file('cli.yaml', 'failOn: sometimes\n'), '--clickhouse-url', 'http://127.0.0.1:9'])
     expect(r.code).toBe(2)
     expect(r.stderr.split('\n')[0]).toMatch(/^signoz-ha: config file .*cli\.yaml: failOn \(line 1\) must be equal to one of the allowed values/)
+  })
+})
+
+describe('--watch changes between runs', () => {
+  test('new failures, recoveries and moved subjects are named', () => {
+    const before = report()
+    const after = buildReport(
+      [
+        {...results[0]!, status: 'fail', findings: [{subject: 'h1', ok: false, message: 'does not answer'}]},
+        {...results[1]!, findings: [results[1]!.findings[0]!, {subject: 'web-2', ok: false, message: 'Pending'}]},
+        {...results[2]!, status: 'pass', reason: undefined, findings: [{subject: 'x', ok: true, message: 'ok'}]},
+      ],
+      before.target,
+      [],
+      '0.1.0',
+    )
+    const changes = diffReports(before, after)
+    expect(changes).toEqual([
+      {id: 'clickhouse/reachable', kind: 'new-failure', detail: 'h1'},
+      {id: 'kube/pods-pending', kind: 'changed', detail: 'now also web-2; no longer web-1'},
+    ])
+    expect(diffReports(after, before).map((c) => c.kind)).toEqual(['recovered', 'changed', 'now-skipped'])
+    expect(renderChanges([], new Date('2026-11-25T03:00:00Z'))).toBe('no change since 2026-11-25T03:00:00.000Z')
   })
 })
