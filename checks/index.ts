@@ -8,6 +8,8 @@ import clickhouseDdlQueue from './clickhouse/ddl-queue.js'
 import clickhouseMutationsStuck from './clickhouse/mutations-stuck.js'
 import clickhousePartsPerPartition from './clickhouse/parts-per-partition.js'
 import clickhouseDiskFree from './clickhouse/disk-free.js'
+import clickhouseDistributionQueue from './clickhouse/distribution-queue.js'
+import signozRetention from './signoz/retention.js'
 import keeperReachable from './keeper/reachable.js'
 import signozDatabases from './signoz/databases.js'
 import signozTablesReplicated from './signoz/tables-replicated.js'
@@ -37,6 +39,7 @@ export const ALL_CHECKS: readonly Check[] = [
   clickhouseMutationsStuck,
   clickhousePartsPerPartition,
   clickhouseDiskFree,
+  clickhouseDistributionQueue,
   keeperReachable,
   keeperQuorum,
   signozDatabases,
@@ -44,6 +47,7 @@ export const ALL_CHECKS: readonly Check[] = [
   signozDistributedTables,
   signozMigrations,
   signozIngestionFresh,
+  signozRetention,
   kubeDuplicateClickhouse,
   kubeCollectorClickhouseTarget,
   kubePodsPending,

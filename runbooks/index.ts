@@ -9,6 +9,8 @@ import schemaMissing from './schema-missing.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
+import distributionQueue from './distribution-queue.js'
+import retention from './retention.js'
 import mutationStuck from './mutation-stuck.js'
 import tooManyParts from './too-many-parts.js'
 import diskFull from './disk-full.js'
@@ -52,4 +54,6 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   tooManyParts,
   diskFull,
   ddlQueueStuck,
+  distributionQueue,
+  retention,
 ]

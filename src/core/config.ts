@@ -17,6 +17,7 @@ export interface ConfigFile {
     partsPerPartition?: number
     diskFreePercent?: number
     ddlTaskStuck?: string
+    distributionQueueFiles?: number
   }
   /** Check id (or area prefix) → the severity this team gives it. */
   severity?: Record<string, Severity>
@@ -54,6 +55,7 @@ export const CONFIG_SCHEMA = {
         partsPerPartition: {type: 'integer', minimum: 1},
         diskFreePercent: {type: 'number', minimum: 0, maximum: 100},
         ddlTaskStuck: duration,
+        distributionQueueFiles: {type: 'integer', minimum: 1},
       },
     },
     severity: {type: 'object', additionalProperties: severity, propertyNames: {pattern: '^[a-z]+(/[a-z0-9-]+)?$'}},
@@ -94,5 +96,6 @@ export function resolveThresholds(file: ConfigFile['thresholds'] = {}, flags: {f
     partsPerPartition: file.partsPerPartition ?? DEFAULT_THRESHOLDS.partsPerPartition,
     diskFreePercent: file.diskFreePercent ?? DEFAULT_THRESHOLDS.diskFreePercent,
     ddlTaskStuckSeconds: seconds(file.ddlTaskStuck, 'thresholds.ddlTaskStuck') ?? DEFAULT_THRESHOLDS.ddlTaskStuckSeconds,
+    distributionQueueFiles: file.distributionQueueFiles ?? DEFAULT_THRESHOLDS.distributionQueueFiles,
   }
 }

@@ -27,6 +27,8 @@ export interface Thresholds {
   diskFreePercent: number
   /** An ON CLUSTER task unfinished on a host after this long is stuck. */
   ddlTaskStuckSeconds: number
+  /** Pending files of distributed sends at or above this: a shard is not taking inserts. */
+  distributionQueueFiles: number
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -42,4 +44,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   partsPerPartition: 300,
   diskFreePercent: 10,
   ddlTaskStuckSeconds: 300,
+  distributionQueueFiles: 100,
 })

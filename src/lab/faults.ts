@@ -96,6 +96,46 @@ const PROCESS_FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'shard-down',
+    summary: 'SIGKILL every replica of one shard (catalogue #35): inserts for it queue up on the other shards (catalogue #15)',
+    target: {description: 'shard number', default: (s) => String(s.shards - 1)},
+    async inject(state, target) {
+      const shard = Number(target ?? state.shards - 1)
+      const hosts = state.clickhouse.filter((h) => h.shard === shard)
+      if (hosts.length === 0 || state.shards < 2) throw new UsageError(`shard-down needs a lab with at least two shards and a shard ${target}`)
+      for (const h of hosts) if (h.pid) signal(h.pid, 'SIGKILL')
+      await waitFor(`shard ${shard} to go down`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
+      return {shard, pods: hosts.map((h) => h.pod)}
+    },
+    async heal(state, fault) {
+      const hosts = (fault.undo.pods as string[]).map((p) => targetHost(state, p))
+      for (const host of hosts) {
+        if (await hostPing(host)) continue
+        if (host.pid) await terminate(host.pid)
+        startHost(state, host)
+      }
+      writeState(state)
+      await Promise.all(hosts.map((h) => waitHost(h)))
+      await recoverHosts(state, hosts)
+      // Healed means the queued inserts reached the shard again.
+      await waitFor('the distributed send queues to drain', async () => {
+        const counts = await Promise.all(
+          state.clickhouse.map(async (h) => {
+            const conn = labConnection(state, h, 3000)
+            try {
+              return Number((await conn.query<{n: number}>("SELECT toUInt64(value) AS n FROM system.metrics WHERE metric = 'DistributedFilesToInsert'"))[0]?.n ?? 0)
+            } catch {
+              return 1
+            } finally {
+              await conn.close()
+            }
+          }),
+        )
+        return counts.every((n) => n === 0)
+      }, 60_000, 500)
+    },
+  },
+  {
     id: 'hang-replica',
     summary: 'SIGSTOP one ClickHouse host: it accepts connections and never answers',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},

@@ -6,6 +6,7 @@ import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import type {ClickHouseFleet, HostProbe, HostResult} from '../../src/gateways/clickhouse-fleet.js'
 import {DEFAULT_THRESHOLDS} from '../../src/core/thresholds.js'
 import diskFree from '../../checks/clickhouse/disk-free.js'
+import retention from '../../checks/signoz/retention.js'
 
 /**
  * Every named query doctor sends, run for real on a modern ClickHouse (chdb, 26.x in-process)
@@ -77,6 +78,14 @@ describe('a check over a modern server only (chdb)', () => {
     return {hosts: [host], reachable: () => [host], queryEach: answer, queryPerShard: answer, queryHosts: (_hosts, q, p) => answer(q, p), queryCount: () => 0}
   }
   const ctx = (diskFreePercent: number) => ({clickhouse: chdbFleet(), expect: {cluster: 'cluster'}, thresholds: {...DEFAULT_THRESHOLDS, diskFreePercent}, signal: new AbortController().signal})
+
+  test('signoz/retention sees the TTL the migrator set, and its absence', async () => {
+    const withTtl = await retention.run(ctx(10))
+    expect(withTtl.every((f) => f.ok)).toBe(true)
+    run('ALTER TABLE signoz_logs.logs_v2 REMOVE TTL')
+    const without = await retention.run(ctx(10))
+    expect(without.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['chdb/signoz_logs.logs_v2'])
+  })
 
   test('clickhouse/disk-free reads real disk figures: passes at the default threshold, fails when asked for more free space than exists', async () => {
     const ok = await diskFree.run(ctx(0))

@@ -32,6 +32,8 @@ const CONTRACT_IDS = [
   'clickhouse/mutations-stuck',
   'clickhouse/parts-per-partition',
   'clickhouse/disk-free',
+  'clickhouse/distribution-queue',
+  'signoz/retention',
   'kube/duplicate-clickhouse',
   'kube/collector-clickhouse-target',
   'kube/pods-pending',

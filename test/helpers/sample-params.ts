@@ -19,6 +19,8 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'unfinished-mutations': undefined,
   'parts-per-partition': {limit: 20},
   'disk-space': undefined,
+  'distribution-queue': undefined,
+  'table-ttls': {tables: SIGNAL_TABLES},
   'ddl-queue-unfinished': {olderThanSeconds: 300},
   'ddl-tasks-in-keeper': {path: '/clickhouse/signoz-clickhouse/task_queue/ddl', olderThanSeconds: 300},
   'ddl-task-finished': {path: '/clickhouse/signoz-clickhouse/task_queue'},

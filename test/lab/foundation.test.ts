@@ -19,7 +19,7 @@ import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab
  */
 const lab = new TestLab()
 const THRESHOLDS = join(mkdtempSync(join(tmpdir(), 'signoz-ha-thresholds-')), 'signoz-ha.yaml')
-writeFileSync(THRESHOLDS, 'thresholds:\n  mutationStuck: 1s\n  partsPerPartition: 30\n  ddlTaskStuck: 1s\n')
+writeFileSync(THRESHOLDS, 'thresholds:\n  mutationStuck: 1s\n  partsPerPartition: 30\n  ddlTaskStuck: 1s\n  distributionQueueFiles: 1\n')
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
@@ -149,6 +149,8 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], settle: 2000},
     {fault: 'too-many-parts', failing: ['clickhouse/parts-per-partition'], args: ['--config', THRESHOLDS]},
     {fault: 'ddl-stuck', failing: ['clickhouse/ddl-queue'], args: ['--config', THRESHOLDS, '--host-timeout', '1s'], settle: 2000},
+    // A whole shard down (18.16 exposes no send queue for clickhouse/distribution-queue to read).
+    {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS]},
   ]
   test('every lab fault is exercised by this suite', () => {
     // The Kubernetes-half faults are exercised by kube-world.test.ts.
