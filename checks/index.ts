@@ -23,6 +23,8 @@ import kubeCrashloops from './kube/crashloops.js'
 import kubePvc from './kube/pvc.js'
 import kubeReplicaSpread from './kube/replica-spread.js'
 import kubeMigratorJob from './kube/migrator-job.js'
+import kubeOperator from './kube/operator.js'
+import kubeTerminating from './kube/terminating.js'
 import keeperQuorum from './keeper/quorum.js'
 import helmReleaseStatus from './helm/release-status.js'
 import helmValuesHa from './helm/values-ha.js'
@@ -55,6 +57,8 @@ export const ALL_CHECKS: readonly Check[] = [
   kubePvc,
   kubeReplicaSpread,
   kubeMigratorJob,
+  kubeOperator,
+  kubeTerminating,
   helmReleaseStatus,
   helmValuesHa,
   securityDefaultPassword,

@@ -9,6 +9,8 @@ import schemaMissing from './schema-missing.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
+import operatorStuck from './operator-stuck.js'
+import stuckTerminating from './stuck-terminating.js'
 import distributionQueue from './distribution-queue.js'
 import retention from './retention.js'
 import mutationStuck from './mutation-stuck.js'
@@ -56,4 +58,6 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   ddlQueueStuck,
   distributionQueue,
   retention,
+  operatorStuck,
+  stuckTerminating,
 ]

@@ -20,7 +20,8 @@ export default defineCheck({
     const findings: Finding[] = []
     for (const claim of claims) {
       const phase = (claim.status as {phase?: string} | undefined)?.phase ?? 'Pending'
-      if (phase === 'Bound') continue
+      // A claim being deleted is kube/terminating's subject, bound or not.
+      if (phase === 'Bound' || claim.metadata?.deletionTimestamp) continue
       const name = claim.metadata?.name ?? ''
       const event = events.filter((e) => (e.involvedObject as {name?: string; kind?: string} | undefined)?.name === name && e.type === 'Warning').pop()
       const storageClass = (claim.spec as {storageClassName?: string} | undefined)?.storageClassName ?? null

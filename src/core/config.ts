@@ -18,6 +18,7 @@ export interface ConfigFile {
     diskFreePercent?: number
     ddlTaskStuck?: string
     distributionQueueFiles?: number
+    terminatingStuck?: string
   }
   /** Check id (or area prefix) → the severity this team gives it. */
   severity?: Record<string, Severity>
@@ -56,6 +57,7 @@ export const CONFIG_SCHEMA = {
         diskFreePercent: {type: 'number', minimum: 0, maximum: 100},
         ddlTaskStuck: duration,
         distributionQueueFiles: {type: 'integer', minimum: 1},
+        terminatingStuck: duration,
       },
     },
     severity: {type: 'object', additionalProperties: severity, propertyNames: {pattern: '^[a-z]+(/[a-z0-9-]+)?$'}},
@@ -97,5 +99,6 @@ export function resolveThresholds(file: ConfigFile['thresholds'] = {}, flags: {f
     diskFreePercent: file.diskFreePercent ?? DEFAULT_THRESHOLDS.diskFreePercent,
     ddlTaskStuckSeconds: seconds(file.ddlTaskStuck, 'thresholds.ddlTaskStuck') ?? DEFAULT_THRESHOLDS.ddlTaskStuckSeconds,
     distributionQueueFiles: file.distributionQueueFiles ?? DEFAULT_THRESHOLDS.distributionQueueFiles,
+    terminatingStuckSeconds: seconds(file.terminatingStuck, 'thresholds.terminatingStuck') ?? DEFAULT_THRESHOLDS.terminatingStuckSeconds,
   }
 }

@@ -29,6 +29,8 @@ export interface Thresholds {
   ddlTaskStuckSeconds: number
   /** Pending files of distributed sends at or above this: a shard is not taking inserts. */
   distributionQueueFiles: number
+  /** An object marked for deletion longer than this is stuck on a finalizer. */
+  terminatingStuckSeconds: number
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
@@ -45,4 +47,5 @@ export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
   diskFreePercent: 10,
   ddlTaskStuckSeconds: 300,
   distributionQueueFiles: 100,
+  terminatingStuckSeconds: 300,
 })

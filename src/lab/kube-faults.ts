@@ -193,6 +193,42 @@ export const KUBE_FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'operator-down',
+    summary: 'scale the ClickHouse operator to zero (kubectl scale --replicas=0): installations are no longer reconciled',
+    async inject(state) {
+      const name = `${state.chi}-operator`
+      await new LabKubeClient(state).mergePatch(apps(state, 'deployments', name), {spec: {replicas: 0}})
+      const kube = new LabKubeClient(state)
+      await waitFor('the operator to stop', async () => Number((await kube.get<Obj>(apps(state, 'deployments', name)))?.status?.readyReplicas ?? 0) === 0, 30_000, 200)
+      return {deployment: name}
+    },
+    async heal(state, fault) {
+      await new LabKubeClient(state).mergePatch(apps(state, 'deployments', fault.undo.deployment as string), {spec: {replicas: 1}})
+      const kube = new LabKubeClient(state)
+      await waitFor('the operator to run', async () => Number((await kube.get<Obj>(apps(state, 'deployments', fault.undo.deployment as string)))?.status?.readyReplicas ?? 0) === 1, 30_000, 200)
+      await waitReleaseSettled(state)
+    },
+  },
+  {
+    id: 'stuck-terminating',
+    summary: "delete a volume claim that a finalizer protects (kubernetes.io/pvc-protection): it stays Terminating",
+    async inject(state) {
+      const kube = new LabKubeClient(state)
+      const name = 'data-lab-terminating-probe'
+      await kube.create(core(state, 'persistentvolumeclaims'), {
+        metadata: {name, finalizers: ['kubernetes.io/pvc-protection'], labels: {'app.kubernetes.io/instance': state.release}},
+        spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}},
+      })
+      await waitFor(`${name} to be bound`, async () => (await kube.get<Obj>(core(state, 'persistentvolumeclaims', name)))?.status?.phase === 'Bound', 30_000, 100)
+      await kube.delete(core(state, 'persistentvolumeclaims', name))
+      return {claim: name}
+    },
+    async heal(state, fault) {
+      // What the protection controller does once nothing mounts the claim: the finalizer goes, so does the claim.
+      await new LabKubeClient(state).mergePatch(core(state, 'persistentvolumeclaims', fault.undo.claim as string), {metadata: {finalizers: null}})
+    },
+  },
+  {
     id: 'keeper-single-replica',
     summary: "upgrade with clickhouse.zookeeper.replicaCount=1 (the chart's default): one ZooKeeper member, no quorum to lose",
     async inject(state) {

@@ -1,4 +1,5 @@
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod} from '@kubernetes/client-node'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
@@ -15,6 +16,9 @@ import {LEGACY_SKIPS, TestLab, notPassing, processesMentioning, resultOf} from '
  * through the kubeconfig alone, and each Kubernetes fault detected by its check and healed.
  */
 const lab = new TestLab()
+/** Thresholds lowered so that seconds show what production sees in minutes. */
+const QUICK = join(mkdtempSync(join(tmpdir(), 'signoz-ha-quick-')), 'signoz-ha.yaml')
+writeFileSync(QUICK, 'thresholds:\n  terminatingStuck: 1s\n')
 let kubeconfig = ''
 
 const api = () => {
@@ -114,7 +118,7 @@ describe('reports for pipelines', () => {
 })
 
 /** Each Kubernetes fault: the checks that must fail on it (and pass again after heal). */
-const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during?: () => Promise<void>}[] = [
+const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during?: () => Promise<void>; args?: string[]; settle?: number}[] = [
   {fault: 'duplicate-clickhouse', fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'], message: ['kube/pods-pending', /didn't match pod anti-affinity rules/]},
   {fault: 'collector-wrong-host', fails: ['kube/collector-clickhouse-target'], message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/]},
   {fault: 'pending-antiaffinity', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/]},
@@ -143,6 +147,8 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
     },
   },
   {fault: 'keeper-single-replica', fails: ['helm/values-ha', 'keeper/quorum'], message: ['keeper/quorum', /1 member/]},
+  {fault: 'operator-down', fails: ['kube/operator'], message: ['kube/operator', /0\/0 ready: nothing reconciles/]},
+  {fault: 'stuck-terminating', fails: ['kube/terminating'], message: ['kube/terminating', /held by kubernetes.io\/pvc-protection/], args: ['--config', QUICK], settle: 1500},
 ]
 const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable']
 
@@ -150,16 +156,17 @@ test('every Kubernetes fault is exercised here', () => {
   expect(CASES.map((c) => c.fault).sort()).toEqual(KUBE_FAULTS.map((f) => f.id).sort())
 })
 
-describe.each(CASES)('fault $fault', ({fault, fails, message, during}) => {
+describe.each(CASES)('fault $fault', ({fault, fails, message, during, args = [], settle}) => {
   test('its checks fail for real, and pass again after heal', async () => {
     await lab.break(fault)
-    const broken = await doctor(SCOPE)
+    if (settle) await new Promise((resolve) => setTimeout(resolve, settle))
+    const broken = await doctor([...SCOPE, ...args])
     expect(failing(broken.report)).toEqual(fails)
     expect(broken.code).toBe(1)
     if (message) expect(resultOf(broken.report, message[0]).findings.filter((f) => !f.ok).map((f) => f.message).join('\n')).toMatch(message[1])
     await during?.()
     await lab.heal(fault)
-    const healed = await doctor(SCOPE)
+    const healed = await doctor([...SCOPE, ...args])
     expect(notPassing(healed.report)).toEqual([])
   })
 })

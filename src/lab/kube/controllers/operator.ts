@@ -53,6 +53,10 @@ function distributionTerms(chi: string, ns: string, cluster: string, shard: numb
 export function reconcileInstallations(store: ObjectStore): void {
   const chiKind = kindOf(store, 'ClickHouseInstallation')
   if (!chiKind) return
+  // The operator works only while its pod runs: with an operator Deployment present and none
+  // ready, installations are left as they are (a stuck reconcile).
+  const operators = store.scan(mustKind(store, 'Deployment')).filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'operator')
+  if (operators.length && !operators.some((d) => Number((d.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0) > 0)) return
   const stsKind = mustKind(store, 'StatefulSet')
   const svcKind = mustKind(store, 'Service')
   const podKind = mustKind(store, 'Pod')
