@@ -9,6 +9,7 @@ import clickhouseMutationsStuck from './clickhouse/mutations-stuck.js'
 import clickhousePartsPerPartition from './clickhouse/parts-per-partition.js'
 import clickhouseDiskFree from './clickhouse/disk-free.js'
 import clickhouseDistributionQueue from './clickhouse/distribution-queue.js'
+import clickhouseErrors from './clickhouse/errors.js'
 import signozRetention from './signoz/retention.js'
 import keeperReachable from './keeper/reachable.js'
 import signozDatabases from './signoz/databases.js'
@@ -42,6 +43,7 @@ export const ALL_CHECKS: readonly Check[] = [
   clickhousePartsPerPartition,
   clickhouseDiskFree,
   clickhouseDistributionQueue,
+  clickhouseErrors,
   keeperReachable,
   keeperQuorum,
   signozDatabases,

@@ -9,6 +9,7 @@ import schemaMissing from './schema-missing.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
+import errorFingerprints from './error-fingerprints.js'
 import operatorStuck from './operator-stuck.js'
 import stuckTerminating from './stuck-terminating.js'
 import distributionQueue from './distribution-queue.js'
@@ -60,4 +61,5 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   retention,
   operatorStuck,
   stuckTerminating,
+  errorFingerprints,
 ]

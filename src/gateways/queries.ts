@@ -213,6 +213,16 @@ export const Q = {
       `SELECT database, name AS table, extract(engine_full, 'TTL (.*?)(?: SETTINGS|$)') AS ttl_clause FROM system.tables WHERE (database, name) IN (${tables.map((t) => `(${quote(t.database)}, ${quote(t.table)})`).join(', ')})`,
   }),
 
+  /** Server errors of the given codes seen recently (system.errors with last_error_time, 21.x+). */
+  recentErrors: defineQuery<{error_name: string; error_code: number; occurrences: number; age_seconds: number; last_message: string}, {codes: readonly number[]; withinSeconds: number}>({
+    name: 'recent-errors',
+    needs: ['system.errors'],
+    sql: ({codes, withinSeconds}, caps) =>
+      hasColumn(caps, 'system.errors', 'last_error_time')
+        ? `SELECT name AS error_name, code AS error_code, value AS occurrences, toUInt32(now()) - toUInt32(last_error_time) AS age_seconds, last_error_message AS last_message FROM system.errors WHERE code IN (${codes.map((c) => Math.floor(c)).join(', ')}) AND last_error_time > now() - ${Math.floor(withinSeconds)}${hasColumn(caps, 'system.errors', 'remote') ? ' AND remote = 0' : ''}`
+        : `SELECT name AS error_name, code AS error_code, value AS occurrences, toUInt32(0) AS age_seconds, '' AS last_message FROM system.errors WHERE code IN (${codes.map((c) => Math.floor(c)).join(', ')})`,
+  }),
+
   keeperRoot: defineQuery<{children: number}>({
     name: 'keeper-root',
     needs: ['system.zookeeper'],

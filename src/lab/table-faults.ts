@@ -95,6 +95,9 @@ export const TABLE_FAULTS: readonly Fault[] = [
       // The resumed host works through the queue; then the probe table goes everywhere.
       await waitFor(`${host.pod} to run the pending ON CLUSTER task`, () => onHost(state, host, async (conn) => (await conn.query<{n: number}>("SELECT count() AS n FROM system.tables WHERE database = 'default' AND name = 'lab_ddl_probe'"))[0]?.n === 1), 60_000, 500)
       await onHost(state, initiator, (conn) => conn.command(`DROP TABLE IF EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)}`))
+      // After a stall its Keeper session may have expired: healed means writable and caught up again.
+      const {recoverHosts} = await import('./faults.js')
+      await recoverHosts(state, [host])
     },
   },
 ]

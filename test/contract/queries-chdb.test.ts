@@ -7,6 +7,7 @@ import type {ClickHouseFleet, HostProbe, HostResult} from '../../src/gateways/cl
 import {DEFAULT_THRESHOLDS} from '../../src/core/thresholds.js'
 import diskFree from '../../checks/clickhouse/disk-free.js'
 import retention from '../../checks/signoz/retention.js'
+import errors from '../../checks/clickhouse/errors.js'
 
 /**
  * Every named query doctor sends, run for real on a modern ClickHouse (chdb, 26.x in-process)
@@ -85,6 +86,13 @@ describe('a check over a modern server only (chdb)', () => {
     run('ALTER TABLE signoz_logs.logs_v2 REMOVE TTL')
     const without = await retention.run(ctx(10))
     expect(without.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['chdb/signoz_logs.logs_v2'])
+  })
+
+  test('clickhouse/errors finds a real fingerprint error the server just raised', async () => {
+    expect(() => run('SELECT no_such_column FROM system.one')).toThrow()
+    const findings = await errors.run(ctx(10))
+    const unknown = findings.find((f) => !f.ok && f.subject === 'chdb/UNKNOWN_IDENTIFIER')
+    expect(unknown?.evidence).toMatchObject({code: 47, scenario: 25, runbook: 'signoz-ha runbook show migration-failed'})
   })
 
   test('clickhouse/disk-free reads real disk figures: passes at the default threshold, fails when asked for more free space than exists', async () => {

@@ -19,6 +19,7 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'unfinished-mutations': undefined,
   'parts-per-partition': {limit: 20},
   'disk-space': undefined,
+  'recent-errors': {codes: [47, 242, 252], withinSeconds: 900},
   'distribution-queue': undefined,
   'table-ttls': {tables: SIGNAL_TABLES},
   'ddl-queue-unfinished': {olderThanSeconds: 300},
