@@ -89,7 +89,8 @@ const small = withLab(2, 2, (dir, env) => {
   return {doctor, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir}
 })
 console.log(`2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`)
-console.log(`2×2 lab, doctor --kubeconfig (all 22 checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`)
+const checkCount = JSON.parse(cli(['checks', 'list', '--json']).stdout).checks.length
+console.log(`2×2 lab, doctor --kubeconfig (all ${checkCount} checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`)
 
 // The same lab with 5,000 unrelated pods in the simulator.
 {
