@@ -11,6 +11,7 @@ import clickhouseDiskFree from './clickhouse/disk-free.js'
 import clickhouseDistributionQueue from './clickhouse/distribution-queue.js'
 import clickhouseErrors from './clickhouse/errors.js'
 import signozRetention from './signoz/retention.js'
+import signozClusterName from './signoz/cluster-name.js'
 import keeperReachable from './keeper/reachable.js'
 import signozDatabases from './signoz/databases.js'
 import signozTablesReplicated from './signoz/tables-replicated.js'
@@ -52,6 +53,7 @@ export const ALL_CHECKS: readonly Check[] = [
   signozMigrations,
   signozIngestionFresh,
   signozRetention,
+  signozClusterName,
   kubeDuplicateClickhouse,
   kubeCollectorClickhouseTarget,
   kubePodsPending,

@@ -90,6 +90,18 @@ export const KUBE_FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'collector-wrong-cluster',
+    summary: "set the collectors' CLICKHOUSE_CLUSTER to a cluster the servers do not define (catalogue #19)",
+    async inject(state) {
+      await setCollectorEnv(state, 'CLICKHOUSE_CLUSTER', 'signoz-prod')
+      return {cluster: state.cluster}
+    },
+    async heal(state, fault) {
+      await setCollectorEnv(state, 'CLICKHOUSE_CLUSTER', fault.undo.cluster as string)
+      await waitReleaseSettled(state)
+    },
+  },
+  {
     id: 'pending-antiaffinity',
     summary: "lose the node under one ClickHouse host: its pod is recreated and stays Pending, every other node already has a ClickHouse pod",
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},

@@ -28,6 +28,8 @@ export interface ClickHouseClient {
   host: string
   user?: EnvSource
   password?: EnvSource
+  /** CLICKHOUSE_CLUSTER: the cluster its DDL and distributed reads name. */
+  cluster?: EnvSource
 }
 export type EnvSource = {value: string} | {secret: string; key: string}
 
@@ -102,6 +104,7 @@ function clickhouseClients(snapshot: KubeSnapshot): ClickHouseClient[] {
         host: host.value,
         user: envSource(c.env, 'CLICKHOUSE_USER'),
         password: envSource(c.env, 'CLICKHOUSE_PASSWORD'),
+        cluster: envSource(c.env, 'CLICKHOUSE_CLUSTER'),
       })
       break
     }

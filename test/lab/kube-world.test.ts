@@ -147,10 +147,11 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
     },
   },
   {fault: 'keeper-single-replica', fails: ['helm/values-ha', 'keeper/quorum'], message: ['keeper/quorum', /1 member/]},
+  {fault: 'collector-wrong-cluster', fails: ['signoz/cluster-name'], message: ['signoz/cluster-name', /"signoz-prod" but the installation's cluster is "cluster"/]},
   {fault: 'operator-down', fails: ['kube/operator'], message: ['kube/operator', /0\/0 ready: nothing reconciles/]},
   {fault: 'stuck-terminating', fails: ['kube/terminating'], message: ['kube/terminating', /held by kubernetes.io\/pvc-protection/], args: ['--config', QUICK], settle: 1500},
 ]
-const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable']
+const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable', '--only', 'signoz/cluster-name']
 
 test('every Kubernetes fault is exercised here', () => {
   expect(CASES.map((c) => c.fault).sort()).toEqual(KUBE_FAULTS.map((f) => f.id).sort())
