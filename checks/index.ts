@@ -12,6 +12,7 @@ import clickhouseDistributionQueue from './clickhouse/distribution-queue.js'
 import clickhouseErrors from './clickhouse/errors.js'
 import signozRetention from './signoz/retention.js'
 import signozClusterName from './signoz/cluster-name.js'
+import signozSchemaConsistent from './signoz/schema-consistent.js'
 import keeperReachable from './keeper/reachable.js'
 import signozDatabases from './signoz/databases.js'
 import signozTablesReplicated from './signoz/tables-replicated.js'
@@ -50,6 +51,7 @@ export const ALL_CHECKS: readonly Check[] = [
   signozDatabases,
   signozTablesReplicated,
   signozDistributedTables,
+  signozSchemaConsistent,
   signozMigrations,
   signozIngestionFresh,
   signozRetention,

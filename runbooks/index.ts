@@ -6,6 +6,7 @@ import replicaInactive from './replica-inactive.js'
 import replicationQueueStuck from './replication-queue-stuck.js'
 import keeperDown from './keeper-down.js'
 import schemaMissing from './schema-missing.js'
+import schemaDrift from './schema-drift.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
@@ -38,6 +39,7 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   keeperDown,
   migrationFailed,
   schemaMissing,
+  schemaDrift,
   tablesNotReplicated,
   clusterTopologyMismatch,
   replicaInactive,

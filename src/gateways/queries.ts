@@ -251,6 +251,23 @@ export const Q = {
       `SELECT database, name, engine, ${hasColumn(caps, 'system.tables', 'engine_full') ? 'engine_full' : "'' AS engine_full"} FROM system.tables WHERE database IN (${list(databases)}) ORDER BY database, name`,
   }),
 
+  /**
+   * One signature per SigNoz table: its column count and an order-free hash of (name, type).
+   * Hosts compare signatures instead of shipping every column (~1,500 rows per host).
+   */
+  tableSignatures: defineQuery<{database: string; table: string; columns: number; signature: string}, {databases: readonly string[]}>({
+    name: 'table-signatures',
+    needs: ['system.columns'],
+    sql: ({databases}) =>
+      `SELECT database, table, count() AS columns, toString(sum(cityHash64(name, type))) AS signature FROM system.columns WHERE database IN (${list(databases)}) GROUP BY database, table ORDER BY database, table`,
+  }),
+
+  tableColumns: defineQuery<{name: string; type: string}, {database: string; table: string}>({
+    name: 'table-columns',
+    needs: ['system.columns'],
+    sql: ({database, table}) => `SELECT name, type FROM system.columns WHERE database = ${quote(database)} AND table = ${quote(table)}`,
+  }),
+
   migrationStatus: defineQuery<{database: string; migration_id: number; latest_status: string; latest_error: string; updated: number}, {databases: readonly string[]}>({
     name: 'migration-status',
     needs: [],

@@ -24,6 +24,9 @@ async function onHost<T>(state: LabState, host: LabHost, fn: (conn: ReturnType<t
 }
 
 const PROBE_TABLE = 'signoz_logs.lab_mutation_probe'
+/** Tables no lab agent writes to, so only the schema checks see them gone. */
+const SHARD_TABLES = ['signoz_metadata.distributed_attributes_metadata', 'signoz_metadata.attributes_metadata']
+const DRIFT_TABLE = 'signoz_traces.distributed_signoz_index_v3'
 
 /** Faults inside ClickHouse's tables and queues: each one made with real statements. */
 export const TABLE_FAULTS: readonly Fault[] = [
@@ -98,6 +101,48 @@ export const TABLE_FAULTS: readonly Fault[] = [
       // After a stall its Keeper session may have expired: healed means writable and caught up again.
       const {recoverHosts} = await import('./faults.js')
       await recoverHosts(state, [host])
+    },
+  },
+  {
+    id: 'shard-missing-tables',
+    summary: "drop signoz_metadata's tables on every replica of the last shard: the shard looks added after the migrations ran (catalogue #16)",
+    target: {description: 'shard number', default: (s) => String(s.clickhouse[s.clickhouse.length - 1]!.shard)},
+    async inject(state, target) {
+      const shard = target ?? String(state.clickhouse[state.clickhouse.length - 1]!.shard)
+      const hosts = state.clickhouse.filter((h) => String(h.shard) === shard)
+      if (hosts.length === 0) throw new UsageError(`no shard "${shard}" in this lab`, `shards: ${[...new Set(state.clickhouse.map((h) => h.shard))].join(', ')}`)
+      const statements: string[] = []
+      // Distributed first, then the local table it points at, as the definitions depend.
+      for (const table of SHARD_TABLES) {
+        const [row] = await onHost(state, hosts[0]!, (conn) => conn.query<{statement: string}>(`SHOW CREATE TABLE ${table}`))
+        if (!row) throw new Error(`no ${table} on ${hosts[0]!.pod}`)
+        statements.push(row.statement)
+      }
+      for (const host of hosts) await onHost(state, host, async (conn) => {
+        for (const table of SHARD_TABLES) await conn.command(`DROP TABLE IF EXISTS ${table}`)
+      })
+      // Recreated in reverse order: the local table before the distributed one.
+      return {shard, statements: statements.reverse()}
+    },
+    async heal(state, fault) {
+      const hosts = state.clickhouse.filter((h) => String(h.shard) === fault.undo.shard)
+      for (const host of hosts) await onHost(state, host, async (conn) => {
+        for (const statement of fault.undo.statements as string[]) await conn.command(statement.replace(/^CREATE TABLE /, 'CREATE TABLE IF NOT EXISTS '))
+      })
+    },
+  },
+  {
+    id: 'schema-drift',
+    summary: 'add a column to a distributed table on one host only: a migration that reached some hosts (catalogue #25)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[state.clickhouse.length - 1]!)
+      await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} ADD COLUMN lab_drift String DEFAULT ''`))
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
+      await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} DROP COLUMN lab_drift`))
     },
   },
 ]

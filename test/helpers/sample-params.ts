@@ -13,6 +13,8 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'keeper-connection': undefined,
   databases: {names: ['signoz_traces', 'signoz_logs']},
   'signoz-tables': {databases: ['signoz_traces', 'signoz_logs']},
+  'table-signatures': {databases: ['signoz_traces', 'signoz_logs']},
+  'table-columns': {database: 'signoz_logs', table: 'logs_v2'},
   'migration-status': {databases: ['signoz_traces', 'signoz_logs']},
   'legacy-migration-version': {database: 'signoz_traces'},
   'ingestion-freshness': {tables: SIGNAL_TABLES, windowSeconds: 300},
