@@ -13,6 +13,7 @@ import clickhouseErrors from './clickhouse/errors.js'
 import signozRetention from './signoz/retention.js'
 import signozClusterName from './signoz/cluster-name.js'
 import signozSchemaConsistent from './signoz/schema-consistent.js'
+import signozVersionCompat from './signoz/version-compat.js'
 import keeperReachable from './keeper/reachable.js'
 import signozDatabases from './signoz/databases.js'
 import signozTablesReplicated from './signoz/tables-replicated.js'
@@ -29,8 +30,10 @@ import kubeMigratorJob from './kube/migrator-job.js'
 import kubeOperator from './kube/operator.js'
 import kubeTerminating from './kube/terminating.js'
 import keeperQuorum from './keeper/quorum.js'
+import keeperStaleReplicas from './keeper/stale-replicas.js'
 import helmReleaseStatus from './helm/release-status.js'
 import helmValuesHa from './helm/values-ha.js'
+import helmUpgradePath from './helm/upgrade-path.js'
 import securityDefaultPassword from './security/default-password.js'
 
 /** Every check, in report order. Explicit: a contract test proves each file is listed and ids match paths. */
@@ -48,6 +51,7 @@ export const ALL_CHECKS: readonly Check[] = [
   clickhouseErrors,
   keeperReachable,
   keeperQuorum,
+  keeperStaleReplicas,
   signozDatabases,
   signozTablesReplicated,
   signozDistributedTables,
@@ -56,6 +60,7 @@ export const ALL_CHECKS: readonly Check[] = [
   signozIngestionFresh,
   signozRetention,
   signozClusterName,
+  signozVersionCompat,
   kubeDuplicateClickhouse,
   kubeCollectorClickhouseTarget,
   kubePodsPending,
@@ -67,5 +72,6 @@ export const ALL_CHECKS: readonly Check[] = [
   kubeTerminating,
   helmReleaseStatus,
   helmValuesHa,
+  helmUpgradePath,
   securityDefaultPassword,
 ]

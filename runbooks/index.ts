@@ -7,6 +7,9 @@ import replicationQueueStuck from './replication-queue-stuck.js'
 import keeperDown from './keeper-down.js'
 import schemaMissing from './schema-missing.js'
 import schemaDrift from './schema-drift.js'
+import staleReplica from './stale-replica.js'
+import versionMismatch from './version-mismatch.js'
+import upgradePath from './upgrade-path.js'
 import tablesNotReplicated from './tables-not-replicated.js'
 import migrationFailed from './migration-failed.js'
 import ingestionStopped from './ingestion-stopped.js'
@@ -40,6 +43,9 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   migrationFailed,
   schemaMissing,
   schemaDrift,
+  staleReplica,
+  versionMismatch,
+  upgradePath,
   tablesNotReplicated,
   clusterTopologyMismatch,
   replicaInactive,

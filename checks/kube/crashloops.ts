@@ -1,5 +1,9 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 
+import type {KubeItem} from '../../src/gateways/kube.js'
+
+type Probe = {initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number}
+type ContainerSpec = {name: string; livenessProbe?: Probe; startupProbe?: Probe}
 type ContainerStatus = {name: string; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}}; lastState?: {terminated?: {reason?: string; exitCode?: number; message?: string}}}
 
 /**
@@ -7,7 +11,8 @@ type ContainerStatus = {name: string; restartCount?: number; state?: {waiting?: 
  * Why: a crash-looping collector drops data; an OOM-killed or liveness-killed ClickHouse
  * replays its tables on every start (catalogue: OOMKilled, liveness kills during table loading).
  * Fails if: a container is in CrashLoopBackOff, its last termination was OOMKilled, or it
- * restarted at least the threshold number of times.
+ * restarted at least the threshold number of times. A kill by the liveness probe is named, with
+ * the time the probe allows, since ClickHouse loading its tables needs a startup probe instead.
  */
 export default defineCheck({
   id: 'kube/crashloops',
@@ -19,6 +24,7 @@ export default defineCheck({
     const d = kube!.deployment
     if (d.snapshot.errors.pods) throw new SkipCheck(`cannot list pods: ${d.snapshot.errors.pods.message}`)
     const pods = d.snapshot.items.pods ?? []
+    const events = d.snapshot.items.events ?? []
     const findings: Finding[] = []
     for (const pod of pods) {
       const status = (pod.status ?? {}) as {initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[]}
@@ -27,7 +33,10 @@ export default defineCheck({
         const restarts = c.restartCount ?? 0
         const last = c.lastState?.terminated
         const evidence = {restarts, waiting: c.state?.waiting?.reason ?? null, lastTermination: last?.reason ?? null, exitCode: last?.exitCode ?? null}
-        if (c.state?.waiting?.reason === 'CrashLoopBackOff') {
+        const liveness = restarts > 0 ? livenessKill(pod, c.name, events) : undefined
+        if (liveness) {
+          findings.push(fail(subject, `killed by its liveness probe, ${restarts} restart${restarts === 1 ? "" : "s"} (${liveness.allows}); ${liveness.advice}`, {...evidence, probe: liveness.event}))
+        } else if (c.state?.waiting?.reason === 'CrashLoopBackOff') {
           findings.push(fail(subject, `CrashLoopBackOff after ${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason}${last.message ? `: ${last.message}` : ''})` : ''}`, evidence))
         } else if (last?.reason === 'OOMKilled') {
           findings.push(fail(subject, `OOMKilled (exit ${last.exitCode}); ${restarts} restarts: raise the memory limit or lower max_server_memory_usage`, evidence))
@@ -40,3 +49,20 @@ export default defineCheck({
     return findings
   },
 })
+
+/** The liveness-probe kill of one container, from the kubelet's events, and what the probe allows. */
+function livenessKill(pod: KubeItem, container: string, events: readonly KubeItem[]): {event: string; allows: string; advice: string} | undefined {
+  const name = pod.metadata?.name
+  const ofPod = events.filter((e) => (e.involvedObject as {name?: string} | undefined)?.name === name)
+  const killing = ofPod.find((e) => e.reason === 'Killing' && String(e.message ?? '').includes(`${container} failed liveness probe`))
+  if (!killing) return undefined
+  const probeFailure = ofPod.filter((e) => e.reason === 'Unhealthy' && String(e.message ?? '').startsWith('Liveness probe failed')).pop()
+  const spec = ((pod.spec as {containers?: ContainerSpec[]} | undefined)?.containers ?? []).find((c) => c.name === container)
+  const probe = spec?.livenessProbe
+  const allows = probe ? `the probe allows ${(probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3)}s` : 'no liveness probe in the spec now'
+  const isClickHouse = Boolean(pod.metadata?.labels?.['clickhouse.altinity.com/chi'])
+  const advice = isClickHouse && !spec?.startupProbe
+    ? 'ClickHouse is killed while it loads its tables: add a startupProbe to the installation\'s pod template (or raise the liveness initialDelaySeconds/failureThreshold)'
+    : 'the container does not answer its probe in time: check its log and the probe settings'
+  return {event: String(probeFailure?.message ?? killing.message ?? ''), allows, advice}
+}

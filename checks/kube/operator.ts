@@ -1,12 +1,15 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {label} from '../../src/signoz/deployment.js'
+import {imageTag} from '../../src/signoz/versions.js'
 
 /**
  * The ClickHouse operator runs and its installations are not aborted.
  * Why: without the operator nothing reconciles the installation — a lost host is not recreated,
  * a changed layout is not applied, the CHI stays InProgress (catalogue #27, #37).
- * Fails if: an operator Deployment in the namespace has fewer ready replicas than desired, or
- * an installation's status is Aborted or carries errors.
+ * Helm never upgrades CRDs, so a chart bump leaves the operator newer than its CRD (catalogue #37).
+ * Fails if: an operator Deployment in the namespace has fewer ready replicas than desired, an
+ * installation's status is Aborted or carries errors, or the installation CRD's version label
+ * differs from the operator's image tag.
  */
 export default defineCheck({
   id: 'kube/operator',
@@ -23,6 +26,21 @@ export default defineCheck({
       const desired = Number((op.spec as {replicas?: number} | undefined)?.replicas ?? 1)
       const ready = Number((op.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0)
       const subject = `Deployment/${op.metadata?.name}`
+      const image = ((op.spec as {template?: {spec?: {containers?: {image?: string}[]}}} | undefined)?.template?.spec?.containers ?? []).map((c) => c.image ?? '').find((i) => i.includes('clickhouse-operator'))
+      const running = image ? imageTag(image) : undefined
+      const crd = (d.snapshot.items.customresourcedefinitions ?? [])[0]
+      const crdVersion = crd ? label(crd, 'clickhouse.altinity.com/chop') : undefined
+      if (running && crdVersion) {
+        findings.push(
+          crdVersion === running
+            ? pass(`CustomResourceDefinition/${crd!.metadata?.name}`, `version ${crdVersion}, as the operator`)
+            : fail(`CustomResourceDefinition/${crd!.metadata?.name}`, `version ${crdVersion} but the operator runs ${running}: Helm does not upgrade CRDs`, {
+                crd: crdVersion,
+                operator: running,
+                fix: `kubectl apply --server-side -f <deploy/operator/parts/crd.yaml of clickhouse-operator ${running}>`,
+              }),
+        )
+      }
       findings.push(
         ready >= desired && desired > 0
           ? pass(subject, `${ready}/${desired} ready`)

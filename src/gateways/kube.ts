@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type AddressInfo, type Server} from 'node:net'
-import {AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PolicyV1Api, PortForward} from '@kubernetes/client-node'
+import {ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PolicyV1Api, PortForward} from '@kubernetes/client-node'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
@@ -33,7 +33,11 @@ export const SNAPSHOT_KINDS = [
   'jobs',
   'poddisruptionbudgets',
   'clickhouseinstallations',
+  'customresourcedefinitions',
 ] as const
+
+/** The one CRD doctor reads (its version label against the operator's image); never the whole list. */
+export const CHI_CRD = 'clickhouseinstallations.clickhouse.altinity.com'
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
 
 /**
@@ -122,6 +126,9 @@ export class KubeGateway {
             return this.config
               .makeApiClient(CustomObjectsApi)
               .listNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', plural: 'clickhouseinstallations', namespace, labelSelector})
+          case 'customresourcedefinitions':
+            // Cluster-scoped and large: only the installation CRD, by name.
+            return this.config.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition({fieldSelector: `metadata.name=${CHI_CRD}`})
         }
       })()
       // Plain JSON from here on: checks never see client classes (Dates become ISO strings).

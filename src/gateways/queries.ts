@@ -238,6 +238,24 @@ export const Q = {
       }, ${hasColumn(caps, 'system.zookeeper_connection', 'is_expired') ? 'is_expired' : '0 AS is_expired'} FROM system.zookeeper_connection`,
   }),
 
+  /** Where each replicated SigNoz table lives in Keeper; local columns only (no Keeper round trip). */
+  replicaPaths: defineQuery<{database: string; table: string; zookeeper_path: string; replica_name: string}, {databases: readonly string[]}>({
+    name: 'replica-paths',
+    needs: ['system.replicas'],
+    sql: ({databases}) => `SELECT database, table, zookeeper_path, replica_name FROM system.replicas WHERE database IN (${list(databases)}) ORDER BY database, table`,
+  }),
+
+  /**
+   * Children of several Keeper paths in one statement. system.zookeeper needs an equality on
+   * path before 20.x, hence one branch per path.
+   */
+  keeperChildren: defineQuery<{parent: string; name: string}, {paths: readonly string[]}>({
+    name: 'keeper-children',
+    needs: ['system.zookeeper'],
+    // The alias must not be "path": it would shadow the column the server needs in WHERE.
+    sql: ({paths}) => paths.map((p) => `SELECT ${quote(p)} AS parent, name FROM system.zookeeper WHERE path = ${quote(p)}`).join(' UNION ALL '),
+  }),
+
   databases: defineQuery<{name: string}, {names: readonly string[]}>({
     name: 'databases',
     needs: ['system.databases'],

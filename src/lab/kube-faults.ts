@@ -1,8 +1,9 @@
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {UsageError} from '../core/errors.js'
+import {hostPvcName} from '../signoz/naming.js'
 import {hostByPod, startHost, stopHost, waitHost} from './hosts.js'
 import {LabKubeClient} from './kube/admin-client.js'
-import {CRASH_ANNOTATION} from './kube/controllers/kubelet.js'
+import {CRASH_ANNOTATION, LIVENESS_ANNOTATION} from './kube/controllers/kubelet.js'
 import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {waitFor} from './processes.js'
 import {writeState, type LabHost, type LabState} from './state.js'
@@ -14,6 +15,9 @@ type Obj = {metadata: {name: string; labels?: Record<string, string>; annotation
 const core = (state: LabState, resource: string, name = '') => `/api/v1/namespaces/${state.namespace}/${resource}${name ? `/${name}` : ''}`
 const apps = (state: LabState, resource: string, name = '') => `/apis/apps/v1/namespaces/${state.namespace}/${resource}${name ? `/${name}` : ''}`
 const collector = (state: LabState) => `${state.release}-otel-collector`
+const chiPath = (state: LabState) => `/apis/clickhouse.altinity.com/v1/namespaces/${state.namespace}/clickhouseinstallations/${state.chi}`
+const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/clickhouseinstallations.clickhouse.altinity.com'
+const CHOP_LABEL = 'clickhouse.altinity.com/chop'
 
 function labHost(state: LabState, target: string | undefined): LabHost {
   const name = target ?? state.clickhouse[state.clickhouse.length - 1]!.pod
@@ -251,6 +255,101 @@ export const KUBE_FAULTS: readonly Fault[] = [
     },
     async heal(state) {
       await helmUpgrade(state, ['--reuse-values', '--set', 'clickhouse.zookeeper.replicaCount=3'])
+      await waitReleaseSettled(state)
+    },
+  },
+  {
+    id: 'clickhouse-version-skew',
+    summary: 'declare ClickHouse 25.12.5 in the installation while the servers keep their version: a rollout that never reached the hosts (catalogue #9)',
+    async inject(state) {
+      const kube = new LabKubeClient(state)
+      const chi = await kube.get<Obj>(chiPath(state))
+      if (!chi) throw new Error(`no installation ${state.chi}`)
+      const templates = structuredClone((chi.spec as {templates: {podTemplates: {spec: {containers: {image: string}[]}}[]}}).templates.podTemplates)
+      const original = JSON.stringify(templates)
+      for (const t of templates) for (const c of t.spec.containers) if (c.image.includes('clickhouse-server')) c.image = c.image.replace(/:[^:/]+$/, ':25.12.5')
+      // podTemplates is a list: a merge patch replaces it whole, as kubectl edit would write it.
+      await kube.mergePatch(chiPath(state), {spec: {templates: {podTemplates: templates}}})
+      return {podTemplates: original}
+    },
+    async heal(state, fault) {
+      await new LabKubeClient(state).mergePatch(chiPath(state), {spec: {templates: {podTemplates: JSON.parse(fault.undo.podTemplates as string)}}})
+      await waitReleaseSettled(state)
+    },
+  },
+  {
+    id: 'collector-needs-newer-clickhouse',
+    summary: 'upgrade the collectors to v0.145.0, whose migrations need ClickHouse 25.12.5, on the older lab servers (catalogue #9)',
+    async inject(state) {
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'otelCollector.image.tag=v0.145.0'])
+      return {}
+    },
+    async heal(state) {
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'otelCollector.image.tag=v0.144.5'])
+      await waitReleaseSettled(state)
+    },
+  },
+  {
+    id: 'keeper-no-autopurge',
+    summary: 'upgrade with clickhouse.zookeeper.autopurge.purgeInterval=0: ZooKeeper never purges snapshots and logs, its disk fills (catalogue #31)',
+    async inject(state) {
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'clickhouse.zookeeper.autopurge.purgeInterval=0'])
+      return {}
+    },
+    async heal(state) {
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'clickhouse.zookeeper.autopurge.purgeInterval=1'])
+      await waitReleaseSettled(state)
+    },
+  },
+  {
+    id: 'operator-crd-drift',
+    summary: "leave the installation CRD at operator 0.18.3 while the operator runs 0.21.2: a chart bump Helm did not apply to CRDs (catalogue #37)",
+    async inject(state) {
+      const kube = new LabKubeClient(state)
+      const crd = await kube.get<Obj>(CRD_PATH)
+      const version = crd?.metadata.labels?.[CHOP_LABEL]
+      if (!version) throw new Error(`the CRD has no ${CHOP_LABEL} label`)
+      await kube.mergePatch(CRD_PATH, {metadata: {labels: {[CHOP_LABEL]: '0.18.3'}}})
+      return {version}
+    },
+    async heal(state, fault) {
+      await new LabKubeClient(state).mergePatch(CRD_PATH, {metadata: {labels: {[CHOP_LABEL]: fault.undo.version as string}}})
+    },
+  },
+  {
+    id: 'pvc-resize-pending',
+    summary: "grow one ClickHouse claim by hand past its installation's template: the file system waits for a pod restart, the sizes are out of step (catalogue #30)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target ?? state.clickhouse[0]!.pod)
+      const path = core(state, 'persistentvolumeclaims', hostPvcName(state.chi, state.cluster, host.shard, host.replica))
+      const kube = new LabKubeClient(state)
+      const claim = await kube.get<Obj>(path)
+      const size = (claim?.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources?.requests?.storage
+      if (!size) throw new Error(`no claim ${path}`)
+      await kube.mergePatch(path, {spec: {resources: {requests: {storage: `${Number.parseInt(size, 10) * 2}${size.replace(/^\d+/, '')}`}}}})
+      await waitFor('the resize to be pending', async () => Boolean(((await kube.get<Obj>(path))?.status?.conditions as unknown[] | undefined)?.length), 30_000, 100)
+      return {claim: path, size}
+    },
+    async heal(state, fault) {
+      // The lab's undo: a real API server refuses to shrink a claim (there the fix is the values' size).
+      await new LabKubeClient(state).mergePatch(fault.undo.claim as string, {spec: {resources: {requests: {storage: fault.undo.size as string}}}})
+    },
+  },
+  {
+    id: 'liveness-kill',
+    summary: 'the liveness probe kills one ClickHouse container while it loads its tables, over and over (catalogue #18)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target)
+      const kube = new LabKubeClient(state)
+      await kube.mergePatch(core(state, 'pods', host.pod), {metadata: {annotations: {[LIVENESS_ANNOTATION]: 'TablesLoader: 99.6%'}}})
+      await waitFor(`${host.pod} to be killed by its probe`, async () => !(await podPhase(kube, state, host.pod))?.ready, 30_000, 100)
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      // What the runbook does once a startup probe is in: restart the pod; the StatefulSet recreates it.
+      await new LabKubeClient(state).delete(core(state, 'pods', fault.undo.pod as string))
       await waitReleaseSettled(state)
     },
   },

@@ -1,3 +1,4 @@
+import {labConnection} from './connections.js'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
@@ -18,10 +19,12 @@ export const labValuesPath = (dir: string): string => join(dir, 'values.yaml')
  * the installation name pinned, one ClickHouse host per node, three ZooKeeper members with a
  * disruption budget, and the migrator's replication matching the lab.
  */
-export function labValues(state: LabState): Record<string, unknown> {
+export function labValues(state: LabState, serverVersion: string): Record<string, unknown> {
   return {
     clickhouse: {
       fullnameOverride: state.chi,
+      // The version the lab's servers really run, so the installation declares what it serves.
+      image: {tag: serverVersion},
       cluster: state.cluster,
       user: state.user,
       password: state.password,
@@ -53,8 +56,10 @@ export async function helmUpgrade(state: LabState, extraArgs: readonly string[] 
 
 /** Installs the release with the lab's values and waits until the cluster has settled on it. */
 export async function installRelease(state: LabState): Promise<void> {
+  const conn = labConnection(state, state.clickhouse[0]!, 10_000)
+  const serverVersion = await conn.query<{v: string}>('SELECT version() AS v').then((rows) => rows[0]!.v).finally(() => conn.close())
   // The lab's own credentials are in the values: readable by the owner only.
-  writeFileSync(labValuesPath(state.dir), `${JSON.stringify(labValues(state), null, 2)}\n`, {mode: 0o600})
+  writeFileSync(labValuesPath(state.dir), `${JSON.stringify(labValues(state, serverVersion), null, 2)}\n`, {mode: 0o600})
   await helmUpgrade(state, ['--values', labValuesPath(state.dir)])
   await waitReleaseSettled(state)
 }

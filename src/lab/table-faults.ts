@@ -1,5 +1,6 @@
 import {UsageError} from '../core/errors.js'
 import {ident} from '../gateways/clickhouse.js'
+import {hostStatefulSetName} from '../signoz/naming.js'
 import {labConnection} from './connections.js'
 import {hostByPod, waitHost} from './hosts.js'
 import {syntheticBatch} from './ingest.js'
@@ -27,6 +28,8 @@ const PROBE_TABLE = 'signoz_logs.lab_mutation_probe'
 /** Tables no lab agent writes to, so only the schema checks see them gone. */
 const SHARD_TABLES = ['signoz_metadata.distributed_attributes_metadata', 'signoz_metadata.attributes_metadata']
 const DRIFT_TABLE = 'signoz_traces.distributed_signoz_index_v3'
+const STALE_SOURCE = 'signoz_logs.logs_v2'
+const STALE_GHOST = 'default.lab_stale_replica'
 
 /** Faults inside ClickHouse's tables and queues: each one made with real statements. */
 export const TABLE_FAULTS: readonly Fault[] = [
@@ -143,6 +146,34 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
       await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} DROP COLUMN lab_drift`))
+    },
+  },
+  {
+    id: 'stale-replica',
+    summary: 'register a replica of signoz_logs.logs_v2 under the name of a host removed by scale-down, then detach it: Keeper keeps a replica no host serves (catalogue #29)',
+    target: {description: 'pod name or SHARD-REPLICA of the host that registers it', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      // The name the next replica of this shard had before a scale-down removed it.
+      const ghost = hostStatefulSetName(state.chi, state.cluster, host.shard, state.replicasPerShard)
+      await onHost(state, host, async (conn) => {
+        const [row] = await conn.query<{statement: string}>(`SHOW CREATE TABLE ${STALE_SOURCE}`)
+        if (!row) throw new Error(`no ${STALE_SOURCE} on ${host.pod}`)
+        // Same Keeper path and definition, the departed host's replica name, a table of its own.
+        const create = row.statement.replace(`CREATE TABLE ${STALE_SOURCE}`, `CREATE TABLE ${STALE_GHOST}`).replace("'{replica}'", `'${ghost}'`)
+        await conn.command(create)
+        // Detached, the registration stays in Keeper with no session: what a removed host leaves.
+        await conn.command(`DETACH TABLE ${STALE_GHOST}`)
+      })
+      return {pod: host.pod, replica: ghost}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
+      await onHost(state, host, async (conn) => {
+        // Attached again (if a restart has not already), then dropped: DROP removes the registration.
+        await conn.command(`ATTACH TABLE ${STALE_GHOST}`).catch(() => undefined)
+        await conn.command(`DROP TABLE IF EXISTS ${STALE_GHOST}`)
+      })
     },
   },
 ]

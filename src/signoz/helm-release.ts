@@ -79,3 +79,12 @@ export function latestReleases(secrets: readonly KubeItem[]): HelmReleaseRecord[
   }
   return [...latest.values()].sort((a, b) => b.version - a.version)
 }
+
+/** Every stored revision of one release, oldest first (Helm keeps --history-max of them). */
+export function releaseHistory(secrets: readonly KubeItem[], name: string, namespace: string): HelmReleaseRecord[] {
+  return secrets
+    .filter((s) => s.type === 'helm.sh/release.v1' && s.metadata?.labels?.name === name)
+    .map(decodeReleaseSecret)
+    .filter((r): r is HelmReleaseRecord => r !== undefined && r.name === name && r.namespace === namespace)
+    .sort((a, b) => a.version - b.version)
+}

@@ -75,6 +75,13 @@ export function evaluateHaValues(values: Values): ValuesFinding[] {
       ? {rule: 'migrator-replication', key: migratorKey, ok: true, message: replicas < 2 ? 'one replica per shard: replicated tables are not needed' : 'the schema migrator creates replicated tables'}
       : {rule: 'migrator-replication', key: migratorKey, ok: false, message: `${replicas} replicas per shard but the migrator creates non-replicated tables: replicas silently diverge`, fix: `${migratorKey}=true`},
   )
+  // The clickhouse sub-chart sets 1 over the zookeeper chart's 0; only an explicit 0 turns it off.
+  const purge = valueAt(values, 'clickhouse.zookeeper.autopurge.purgeInterval')
+  findings.push(
+    !zookeeper || purge === undefined || num(purge, 1) >= 1
+      ? {rule: 'keeper-autopurge', key: 'clickhouse.zookeeper.autopurge.purgeInterval', ok: true, message: !zookeeper ? 'ZooKeeper is external: its purge settings are managed outside this release' : `ZooKeeper purges old snapshots every ${purge ?? 1}h`}
+      : {rule: 'keeper-autopurge', key: 'clickhouse.zookeeper.autopurge.purgeInterval', ok: false, message: "ZooKeeper autopurge is off: snapshots and transaction logs are never deleted until the volume fills and quorum is lost", fix: 'clickhouse.zookeeper.autopurge.purgeInterval=1'},
+  )
   const password = valueAt(values, 'clickhouse.password')
   findings.push(
     password === CHART_DEFAULT_PASSWORD

@@ -10,6 +10,8 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'replica-keeper-errors': undefined,
   'replication-queue-failing': {minTries: 5, minAgeSeconds: 600},
   'keeper-root': undefined,
+  'replica-paths': {databases: ['signoz_traces', 'signoz_logs']},
+  'keeper-children': {paths: ['/clickhouse', '/clickhouse/tables']},
   'keeper-connection': undefined,
   databases: {names: ['signoz_traces', 'signoz_logs']},
   'signoz-tables': {databases: ['signoz_traces', 'signoz_logs']},

@@ -8,6 +8,8 @@ import {mustKind, podTerminal, setMetadata, setStatus, timestamp, type Pod} from
 
 /** A lab pod annotation: the pod's main container exits at start with this message (a crash loop). */
 export const CRASH_ANNOTATION = 'lab.signoz-ha.io/crash'
+/** A lab pod annotation: the liveness probe kills the main container while it loads tables (its value: the last loader line). */
+export const LIVENESS_ANNOTATION = 'lab.signoz-ha.io/liveness-kill'
 
 /** What really runs behind a pod, as the lab knows it. */
 export type PodBackend =
@@ -60,9 +62,14 @@ export class Kubelet {
       const base = {hostIP: `192.168.0.${nodeIndex + 10}`, podIP, podIPs: [{ip: podIP}], startTime: pod.status?.startTime ?? timestamp(), qosClass: 'Burstable'}
       const containers = pod.spec.containers.map((c) => c.name)
       const crash = pod.metadata.annotations?.[CRASH_ANNOTATION]
-      const backend = crash ? undefined : this.world?.backend(pod)
-      if (crash) {
-        const file = this.writeLog(pod, `${timestamp()} fatal: ${crash}\n`)
+      const killed = pod.metadata.annotations?.[LIVENESS_ANNOTATION]
+      const backend = crash || killed ? undefined : this.world?.backend(pod)
+      if (crash || killed) {
+        const name = containers[0]!
+        const log = crash
+          ? `${timestamp()} fatal: ${crash}\n`
+          : ['Loading metadata from /var/lib/clickhouse/', 'TablesLoader: 43.1%', 'TablesLoader: 87.5%', killed].map((line) => `${timestamp()} <Information> ${line}\n`).join('')
+        const file = this.writeLog(pod, log)
         pod = setMetadata(this.store, podKind, pod, {}, {[LOG_ANNOTATION]: file}) as Pod
         const restarts = 1 + Math.floor((Date.now() - Date.parse(base.startTime)) / 10_000)
         const previous = (pod.status?.containerStatuses?.[0]?.restartCount as number | undefined) ?? 0
@@ -71,16 +78,21 @@ export class Kubelet {
             ...base,
             phase: 'Running',
             conditions: ready(false, 'ContainersNotReady'),
-            containerStatuses: containers.map((name) => ({
-              name,
-              image: pod.spec.containers.find((c) => c.name === name)?.image,
+            containerStatuses: containers.map((c) => ({
+              name: c,
+              image: pod.spec.containers.find((x) => x.name === c)?.image,
               ready: false,
               started: false,
               restartCount: restarts,
-              state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${name} pod=${pod.metadata.name}`}},
-              lastState: {terminated: {exitCode: 1, reason: 'Error', message: crash, finishedAt: timestamp()}},
+              state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${c} pod=${pod.metadata.name}`}},
+              // The kubelet's SIGKILL after the probe: 137, reported as Error.
+              lastState: {terminated: crash ? {exitCode: 1, reason: 'Error', message: crash, finishedAt: timestamp()} : {exitCode: 137, reason: 'Error', finishedAt: timestamp()}},
             })),
           })
+          if (killed) {
+            recordEvent(this.store, pod, 'Warning', 'Unhealthy', `Liveness probe failed: Get "http://${podIP}:8123/ping": dial tcp ${podIP}:8123: connect: connection refused`, 'kubelet', true)
+            recordEvent(this.store, pod, 'Normal', 'Killing', `Container ${name} failed liveness probe, will be restarted`, 'kubelet', true)
+          }
           recordEvent(this.store, pod, 'Warning', 'BackOff', 'Back-off restarting failed container', 'kubelet', true)
         }
         continue

@@ -136,12 +136,7 @@ export function cpuMillis(q: string | undefined): number {
   if (!q) return 0
   return q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000
 }
-const UNITS: Record<string, number> = {Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12}
-export function bytesOf(q: string | undefined): number {
-  if (!q) return 0
-  const m = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(q)
-  return m ? Number(m[1]) * (m[2] ? UNITS[m[2]]! : 1) : 0
-}
+export {bytesOf} from '../../../core/quantity.js'
 
 export const podReady = (pod: Pod): boolean => Boolean(pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
 export const podTerminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'

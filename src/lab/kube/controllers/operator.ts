@@ -98,6 +98,12 @@ export function reconcileInstallations(store: ObjectStore): void {
           }
         }
         for (const c of podSpec.containers) c.ports ??= HOST_PORTS.map((p) => ({name: p.name, containerPort: p.port}))
+        // The operator's default probes for a ClickHouse container that declares none (no startup probe).
+        for (const c of podSpec.containers as (PodSpec['containers'][number] & {livenessProbe?: unknown; readinessProbe?: unknown})[]) {
+          if (!String(c.image ?? '').includes('clickhouse-server')) continue
+          c.livenessProbe ??= {httpGet: {path: '/ping', port: 'http'}, initialDelaySeconds: 60, periodSeconds: 3, failureThreshold: 10}
+          c.readinessProbe ??= {httpGet: {path: '/ping', port: 'http'}, initialDelaySeconds: 10, periodSeconds: 3}
+        }
         ensure(store, stsKind, {
           metadata: {name: host, namespace: ns, labels: {...chi.metadata.labels, ...hostLabels}, ownerReferences: [ownerRef(chi)]},
           spec: {

@@ -1,6 +1,6 @@
 import type {KubeObject, ObjectStore} from '../store.js'
 import {recordEvent} from './events.js'
-import {mustKind, setStatus} from './objects.js'
+import {bytesOf, mustKind, setStatus, timestamp} from './objects.js'
 
 type Claim = KubeObject & {spec: {storageClassName?: string; volumeName?: string; accessModes?: string[]; resources?: {requests?: {storage?: string}}}}
 
@@ -17,7 +17,11 @@ export function reconcileVolumes(store: ObjectStore): void {
   const defaultClass = classes.find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
   for (const obj of store.scan(pvcKind)) {
     const claim = obj as Claim
-    if ((claim.status as {phase?: string} | undefined)?.phase === 'Bound' || claim.metadata.deletionTimestamp) continue
+    if (claim.metadata.deletionTimestamp) continue
+    if ((claim.status as {phase?: string} | undefined)?.phase === 'Bound') {
+      expandBound(store, claim)
+      continue
+    }
     const className = claim.spec.storageClassName ?? defaultClass?.metadata.name
     const storageClass = className ? classes.find((c) => c.metadata.name === className) : undefined
     if (!storageClass) {
@@ -50,4 +54,33 @@ export function reconcileVolumes(store: ObjectStore): void {
     setStatus(store, pvcKind, bound, {phase: 'Bound', accessModes: claim.spec.accessModes ?? ['ReadWriteOnce'], capacity: {storage: size}})
     recordEvent(store, claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${pvName}`, 'persistentvolume-controller', true)
   }
+}
+
+type ClaimStatus = {phase?: string; capacity?: {storage?: string}; conditions?: {type: string}[]}
+
+/**
+ * The resizer for a bound claim asked to grow: the volume is expanded, the file system waits for
+ * its pod to restart (FileSystemResizePending), as with drivers that cannot resize online.
+ */
+function expandBound(store: ObjectStore, claim: Claim): void {
+  const status = (claim.status ?? {}) as ClaimStatus
+  const wanted = claim.spec.resources?.requests?.storage
+  const pvcKind = mustKind(store, 'PersistentVolumeClaim')
+  const pending = status.conditions?.some((c) => c.type === 'FileSystemResizePending')
+  // A request back at the capacity: the lab's undo (a real API server refuses to shrink a claim).
+  if (pending && wanted && bytesOf(wanted) <= bytesOf(status.capacity?.storage)) setStatus(store, pvcKind, claim, {...status, conditions: []})
+  if (!wanted || bytesOf(wanted) <= bytesOf(status.capacity?.storage) || pending) return
+  setStatus(store, pvcKind, claim, {
+    ...status,
+    conditions: [
+      {
+        type: 'FileSystemResizePending',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: timestamp(),
+        message: 'Waiting for user to (re-)start a pod to finish file system resize of volume on node.',
+      },
+    ],
+  })
+  recordEvent(store, claim, 'Normal', 'FileSystemResizeRequired', 'Require file system resize of volume on node', 'external-resizer', true)
 }

@@ -1,0 +1,77 @@
+import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {perHost} from '../../src/core/host-results.js'
+import {Q} from '../../src/gateways/queries.js'
+import {hostStatefulSetName} from '../../src/signoz/naming.js'
+import {SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
+
+/**
+ * Keeper holds no replica that is not a host of the cluster.
+ * Why: scaling down or deleting a replica's volume leaves its registration under
+ * `<zookeeper_path>/replicas`; the replication log then grows for a replica that never reads it,
+ * and a host re-created under that name fails with REPLICA_ALREADY_EXISTS (catalogue #29).
+ * Fails if: a replicated SigNoz table has a replica registered in Keeper whose name is no host of
+ * the cluster (by the hosts' replica macros and, through Kubernetes, the installation's layout).
+ */
+export default defineCheck({
+  id: 'keeper/stale-replicas',
+  title: 'Keeper holds no replica of a removed host',
+  severity: 'warning',
+  requires: ['clickhouse'],
+  runbook: 'stale-replica',
+  async run({clickhouse, kube, signal}) {
+    // Every replica of a shard shares the table's Keeper path: one host per shard reads it.
+    const {answered, unreadable} = perHost(await clickhouse.queryPerShard(Q.replicaPaths, {databases: SIGNOZ_DATABASES}, signal), 'system.replicas')
+    const findings: Finding[] = [...unreadable]
+    const known = new Set(clickhouse.reachable().map((h) => h.macros.replica).filter((r): r is string => Boolean(r)))
+    const chi = kube?.deployment.active
+    if (chi) for (let s = 0; s < chi.shards; s++) for (let r = 0; r < chi.replicasPerShard; r++) known.add(hostStatefulSetName(chi.name, chi.cluster, s, r))
+    // Without the layout, an unreachable host's name is unknown: it may be one of the "extra" ones.
+    const unknownHosts = chi ? 0 : clickhouse.hosts.filter((h) => !h.reachable).length
+
+    for (const {host, rows} of answered) {
+      const paths = [...new Set(rows.map((r) => r.zookeeper_path))]
+      if (paths.length === 0) {
+        findings.push(pass(host.name, 'no replicated SigNoz tables'))
+        continue
+      }
+      const registered = await clickhouse.queryHosts([host], Q.keeperChildren, {paths: paths.map((p) => `${p}/replicas`)}, signal)
+      const first = registered[0]
+      if (!first?.rows) {
+        findings.push(fail(host.name, `could not read replica registrations from Keeper: ${first?.error?.message ?? 'no answer'}`, {error: first?.error?.kind ?? 'unknown'}))
+        continue
+      }
+      const extra = first.rows.filter((r) => !known.has(r.name)).map((r) => ({path: r.parent.replace(/\/replicas$/, ''), replica: r.name}))
+      if (extra.length === 0) {
+        findings.push(pass(host.name, `${paths.length} tables, every registered replica is a host of the cluster`, {tables: paths.length, replicas: first.rows.length}))
+        continue
+      }
+      // A live session (is_active) means something still runs under that name: another installation.
+      const state = await clickhouse.queryHosts([host], Q.keeperChildren, {paths: extra.map((e) => `${e.path}/replicas/${e.replica}`)}, signal)
+      const active = new Set((state[0]?.rows ?? []).filter((r) => r.name === 'is_active').map((r) => r.parent))
+      const stale = extra.filter((e) => !active.has(`${e.path}/replicas/${e.replica}`))
+      const foreign = extra.filter((e) => active.has(`${e.path}/replicas/${e.replica}`))
+      const names = [...new Set(stale.map((e) => e.replica))].sort()
+      if (stale.length > 0 && names.length > unknownHosts) {
+        const table = (path: string) => rows.find((r) => r.zookeeper_path === path)
+        findings.push(
+          fail(host.name, `${names.length === 1 ? `replica ${names[0]} is` : `${names.length} replicas are`} registered in Keeper but no host of the cluster (${stale.length} table${stale.length === 1 ? '' : 's'})`, {
+            replicas: names,
+            tables: stale.slice(0, 20).map((e) => `${table(e.path)?.database}.${table(e.path)?.table}`),
+            fix: stale.slice(0, 3).map((e) => `SYSTEM DROP REPLICA '${e.replica}' FROM TABLE ${table(e.path)?.database}.${table(e.path)?.table}`),
+          }),
+        )
+      } else if (stale.length > 0) {
+        findings.push(pass(host.name, `${names.join(', ')} registered but inactive; may be the ${unknownHosts} unreachable host(s)`, {replicas: names}))
+      }
+      if (foreign.length > 0) {
+        findings.push(
+          fail(host.name, `replicas outside this cluster are active on the same Keeper paths: ${[...new Set(foreign.map((e) => e.replica))].join(', ')}`, {
+            tables: foreign.slice(0, 20).map((e) => e.path),
+            hint: 'another installation shares these tables\' Keeper paths (a duplicate installation, or a second cluster with the same paths)',
+          }),
+        )
+      }
+    }
+    return findings
+  },
+})
