@@ -104,7 +104,7 @@ describe('doctor on the healthy lab', () => {
     const r = await lab.cli(['doctor', '--only', 'signoz', '--skip', 'signoz/migrations'])
     expect(r.code).toBe(0)
     // (signoz/retention skips on the lab's 18.16, which has no TTL.)
-    expect(r.stdout).toMatch(/healthy: 0 critical, 0 warning, 0 info, 5 passed, 1 skipped/)
+    expect(r.stdout).toMatch(/healthy: 0 critical, 0 warning, 0 info, 7 passed, 1 skipped/)
     expect(r.stdout).not.toContain('signoz/migrations')
     expect(r.stdout).not.toContain('clickhouse/')
   })
@@ -152,6 +152,9 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     {fault: 'ddl-stuck', failing: ['clickhouse/ddl-queue'], args: ['--config', THRESHOLDS, '--host-timeout', '1s'], settle: 2000},
     // A whole shard down (18.16 exposes no send queue for clickhouse/distribution-queue to read).
     {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS]},
+    {fault: 'shard-missing-tables', failing: ['signoz/schema-consistent']},
+    {fault: 'schema-drift', failing: ['signoz/schema-consistent']},
+    {fault: 'stale-replica', failing: ['keeper/stale-replicas']},
   ]
   test('every lab fault is exercised by this suite', () => {
     // The Kubernetes-half faults are exercised by kube-world.test.ts.

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod} from '@kubernetes/client-node'
@@ -47,7 +47,7 @@ describe('the SigNoz release in the lab', () => {
     const status = JSON.parse((await helm(['status', 'signoz', '-o', 'json'])).stdout) as {info: {status: string}; version: number}
     expect(status).toMatchObject({version: 1, info: {status: 'deployed'}})
     const history = JSON.parse((await helm(['history', 'signoz', '-o', 'json'])).stdout) as {chart: string; status: string}[]
-    expect(history).toEqual([expect.objectContaining({chart: 'signoz-0.131.0', status: 'deployed'})])
+    expect(history).toEqual([expect.objectContaining({chart: 'signoz-0.130.1', status: 'deployed'})])
     const values = JSON.parse((await helm(['get', 'values', 'signoz', '-o', 'json'])).stdout)
     expect(values.clickhouse).toMatchObject({fullnameOverride: 'signoz-clickhouse', cluster: 'cluster', layout: {shardsCount: 2, replicasCount: 2}, zookeeper: {replicaCount: 3}})
     expect(values.telemetryStoreMigrator).toEqual({enableReplication: true})
@@ -95,8 +95,8 @@ describe('doctor --kubeconfig on the healthy lab', () => {
     expect(code).toBe(0)
     expect(report.target).toMatchObject({context: 'signoz-ha-lab', namespace: 'platform', release: 'signoz', clickhouse: {cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4}})
     expect(resultOf(report, 'clickhouse/reachable').findings.map((f) => f.subject).sort()).toEqual(lab.status.clickhouse.map((h) => h.pod.replace(/-0$/, '')).sort())
-    // One LIST per kind (12) plus one port-forward stream per ClickHouse host.
-    expect(stderr).toMatch(/\d+ ClickHouse queries over 4 hosts, 16 Kubernetes API requests/)
+    // One LIST per kind (13) plus one port-forward stream per ClickHouse host.
+    expect(stderr).toMatch(/\d+ ClickHouse queries over 4 hosts, 17 Kubernetes API requests/)
   })
 })
 
@@ -150,8 +150,14 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
   {fault: 'collector-wrong-cluster', fails: ['signoz/cluster-name'], message: ['signoz/cluster-name', /"signoz-prod" but the installation's cluster is "cluster"/]},
   {fault: 'operator-down', fails: ['kube/operator'], message: ['kube/operator', /0\/0 ready: nothing reconciles/]},
   {fault: 'stuck-terminating', fails: ['kube/terminating'], message: ['kube/terminating', /held by kubernetes.io\/pvc-protection/], args: ['--config', QUICK], settle: 1500},
+  {fault: 'clickhouse-version-skew', fails: ['signoz/version-compat'], message: ['signoz/version-compat', /declares ClickHouse 25\.12\.5 but 4 of 4 hosts run 18\./]},
+  {fault: 'collector-needs-newer-clickhouse', fails: ['signoz/version-compat'], message: ['signoz/version-compat', /^needs ClickHouse ≥ 25\.12\.5 but runs 18\./]},
+  {fault: 'keeper-no-autopurge', fails: ['helm/values-ha'], message: ['helm/values-ha', /autopurge is off/]},
+  {fault: 'operator-crd-drift', fails: ['kube/operator'], message: ['kube/operator', /version 0\.18\.3 but the operator runs 0\.21\.2/]},
+  {fault: 'pvc-resize-pending', fails: ['kube/pvc'], message: ['kube/pvc', /resize to 20Gi not finished: the volume has 10Gi \(FileSystemResizePending/]},
+  {fault: 'liveness-kill', fails: ['kube/crashloops'], message: ['kube/crashloops', /killed by its liveness probe.*the probe allows 90s.*add a startupProbe/]},
 ]
-const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable', '--only', 'signoz/cluster-name']
+const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable', '--only', 'signoz/cluster-name', '--only', 'signoz/version-compat']
 
 test('every Kubernetes fault is exercised here', () => {
   expect(CASES.map((c) => c.fault).sort()).toEqual(KUBE_FAULTS.map((f) => f.id).sort())
@@ -160,13 +166,17 @@ test('every Kubernetes fault is exercised here', () => {
 describe.each(CASES)('fault $fault', ({fault, fails, message, during, args = [], settle}) => {
   test('its checks fail for real, and pass again after heal', async () => {
     await lab.break(fault)
-    if (settle) await new Promise((resolve) => setTimeout(resolve, settle))
-    const broken = await doctor([...SCOPE, ...args])
-    expect(failing(broken.report)).toEqual(fails)
-    expect(broken.code).toBe(1)
-    if (message) expect(resultOf(broken.report, message[0]).findings.filter((f) => !f.ok).map((f) => f.message).join('\n')).toMatch(message[1])
-    await during?.()
-    await lab.heal(fault)
+    try {
+      if (settle) await new Promise((resolve) => setTimeout(resolve, settle))
+      const broken = await doctor([...SCOPE, ...args])
+      expect(failing(broken.report)).toEqual(fails)
+      expect(broken.code).toBe(1)
+      if (message) expect(resultOf(broken.report, message[0]).findings.filter((f) => !f.ok).map((f) => f.message).join('\n')).toMatch(message[1])
+      await during?.()
+    } finally {
+      // Healed whatever happened, so one failing case never breaks the next.
+      await lab.heal(fault)
+    }
     const healed = await doctor([...SCOPE, ...args])
     expect(notPassing(healed.report)).toEqual([])
   })
@@ -186,6 +196,33 @@ describe('ingestion really follows the collectors', () => {
       healed = await doctor(['--only', 'signoz/ingestion-fresh', '--freshness-window', '3s'])
     }
     expect(notPassing(healed.report)).toEqual([])
+  })
+})
+
+describe('an upgrade that jumped over a required version (namespace history)', () => {
+  /** A copy of the lab chart under another app version: what `helm upgrade --version` would fetch. */
+  const chartAt = (appVersion: string) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'signoz-ha-chart-')), 'signoz')
+    cpSync(labChartPath(), dir, {recursive: true})
+    const chart = join(dir, 'Chart.yaml')
+    writeFileSync(chart, readFileSync(chart, 'utf8').replace(/^appVersion: .*$/m, `appVersion: ${appVersion}`))
+    return dir
+  }
+
+  test('helm/upgrade-path names the stop that v0.70 → v0.80 skipped; a rollback is no skip', async () => {
+    for (const [verb, appVersion] of [['install', 'v0.70.0'], ['upgrade', 'v0.80.0']] as const) {
+      const r = await helm([verb, 'signoz-old', chartAt(appVersion), '--create-namespace', '--no-hooks'], 'history')
+      expect(r.code, r.stderr).toBe(0)
+    }
+    const only = ['-n', 'history', '--only', 'helm/upgrade-path']
+    const skipped = resultOf((await doctor(only)).report, 'helm/upgrade-path')
+    expect(skipped.status).toBe('fail')
+    expect(skipped.findings[0]!.message).toBe('upgraded v0.70.0 (revision 1) → v0.80.0 past required stop v0.76.0')
+    expect((await helm(['rollback', 'signoz-old', '1', '--no-hooks'], 'history')).code).toBe(0)
+    const rolledBack = resultOf((await doctor(only)).report, 'helm/upgrade-path')
+    expect(rolledBack.status).toBe('pass')
+    expect(rolledBack.findings[0]!.message).toMatch(/v0\.80\.0 \(revision 2\) → v0\.70\.0: no required stop in between/)
+    await helm(['uninstall', 'signoz-old'], 'history')
   })
 })
 
@@ -236,7 +273,7 @@ describe('bad input and partial access', () => {
     const {report, code} = await doctor(['--context', 'signoz-ha-lab-restricted'])
     // (Some checks skip on the lab's 18.16 whatever the access.)
     const skipped = report.results.filter((r) => r.status === 'skip' && !LEGACY_SKIPS.has(r.id))
-    expect(skipped.map((r) => r.id).sort()).toEqual(['helm/release-status', 'helm/values-ha', 'security/default-password'])
+    expect(skipped.map((r) => r.id).sort()).toEqual(['helm/release-status', 'helm/upgrade-path', 'helm/values-ha', 'security/default-password'])
     expect(skipped[0]!.reason).toMatch(/cannot read the Helm release records: secrets is forbidden: User "lab-restricted" cannot list resource "secrets"/)
     expect(resultOf(report, 'kube/pods-pending').status).toBe('pass')
     expect(code).toBe(0)
