@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type AddressInfo, type Server} from 'node:net'
-import {ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PolicyV1Api, PortForward} from '@kubernetes/client-node'
+import {ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, PolicyV1Api, PortForward} from '@kubernetes/client-node'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
@@ -18,6 +18,18 @@ export type KubeItem = {
   status?: Record<string, unknown>
   [k: string]: unknown
 }
+
+/** One object the remediation engine reads or changes. */
+export interface ObjectRef {
+  apiVersion: string
+  kind: string
+  name: string
+  namespace?: string
+}
+const header = (ref: ObjectRef) => ({apiVersion: ref.apiVersion, kind: ref.kind, metadata: {name: ref.name, ...(ref.namespace ? {namespace: ref.namespace} : {})}})
+export const describeRef = (ref: ObjectRef): string => `${ref.kind}/${ref.name}${ref.namespace ? ` in ${ref.namespace}` : ''}`
+/** Plain JSON: callers never see client classes (Dates become ISO strings). */
+const plain = (value: unknown): KubeItem => JSON.parse(JSON.stringify(value)) as KubeItem
 
 /** The kinds topology discovery reads, one LIST each per run. */
 export const SNAPSHOT_KINDS = [
@@ -165,6 +177,51 @@ export class KubeGateway {
       return String(await this.config.makeApiClient(CoreV1Api).readNamespacedPodLog({namespace, name, tailLines, container}))
     } catch (error) {
       throw translate(error, `the log of pod ${name}`, this.server)
+    }
+  }
+
+  /** One object by kind and name; undefined when it does not exist. */
+  async getObject(ref: ObjectRef): Promise<KubeItem | undefined> {
+    this.requests++
+    try {
+      return plain(await KubernetesObjectApi.makeApiClient(this.config).read(header(ref)))
+    } catch (error) {
+      const e = translate(error, describeRef(ref), this.server)
+      if (e.kind === 'not-found') return undefined
+      throw e
+    }
+  }
+
+  /** A strategic-merge patch (merge patch for custom resources, which have no patch strategy). */
+  async patchObject(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeItem> {
+    this.requests++
+    const strategy = ref.apiVersion.includes('.') && !ref.apiVersion.startsWith('apps/') ? PatchStrategy.MergePatch : PatchStrategy.StrategicMergePatch
+    try {
+      return plain(await KubernetesObjectApi.makeApiClient(this.config).patch({...header(ref), ...patch}, undefined, undefined, 'signoz-ha', undefined, strategy))
+    } catch (error) {
+      throw translate(error, describeRef(ref), this.server)
+    }
+  }
+
+  async createObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
+    this.requests++
+    try {
+      return plain(await KubernetesObjectApi.makeApiClient(this.config).create(object as never, undefined, undefined, 'signoz-ha'))
+    } catch (error) {
+      throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
+    }
+  }
+
+  /** Deletes one object; true when it was there. Dependents go with it (background propagation). */
+  async deleteObject(ref: ObjectRef): Promise<boolean> {
+    this.requests++
+    try {
+      await KubernetesObjectApi.makeApiClient(this.config).delete(header(ref), undefined, undefined, undefined, undefined, 'Background')
+      return true
+    } catch (error) {
+      const e = translate(error, describeRef(ref), this.server)
+      if (e.kind === 'not-found') return false
+      throw e
     }
   }
 
