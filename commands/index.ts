@@ -9,6 +9,9 @@ import LabDown from './lab/down.js'
 import LabBreak from './lab/break.js'
 import LabHeal from './lab/heal.js'
 import LabEnv from './lab/env.js'
+import FixDuplicateClickhouse from './fix/duplicate-clickhouse.js'
+import JournalList from './journal/list.js'
+import JournalShow from './journal/show.js'
 
 /** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
 export const COMMANDS: Record<string, Command.Class> = {
@@ -22,4 +25,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   'lab:break': LabBreak,
   'lab:heal': LabHeal,
   'lab:env': LabEnv,
+  'fix:duplicate-clickhouse': FixDuplicateClickhouse,
+  'journal:list': JournalList,
+  'journal:show': JournalShow,
 }

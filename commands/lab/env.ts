@@ -9,6 +9,9 @@ export default class LabEnv extends BaseCommand {
     const {flags} = await this.parse(LabEnv)
     const {readState, resolveLabDir, hostUrl, kubeconfigPath} = await import('../../src/lab/state.js')
     const state = readState(resolveLabDir(flags.dir))
+    const {labChartPath} = await import('../../src/lab/release.js')
+    const {labHelmBinary} = await import('../../src/lab/helm-binary.js')
+    const helm = labHelmBinary(3)
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     // The lab is local and disposable; its own credentials are the one password this tool prints.
     this.print(
@@ -20,6 +23,9 @@ export default class LabEnv extends BaseCommand {
         `export SIGNOZ_HA_SHARDS=${state.shards}`,
         `export SIGNOZ_HA_REPLICAS=${state.replicasPerShard}`,
         ...(state.kubeApi ? [`export KUBECONFIG=${q(kubeconfigPath(state.dir))}`] : []),
+        // What fix and upgrade run Helm with against the lab: its Helm binary and its chart.
+        ...(helm ? [`export SIGNOZ_HA_HELM=${q(helm)}`] : []),
+        `export SIGNOZ_HA_CHART=${q(labChartPath())}`,
       ].join('\n'),
     )
   }

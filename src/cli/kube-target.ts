@@ -3,7 +3,7 @@ import type {KubeContext} from '../core/check.js'
 import type {ClickHouseEndpoint} from '../gateways/clickhouse.js'
 import {isGatewayError} from '../gateways/errors.js'
 import {KubeGateway} from '../gateways/kube.js'
-import {readDeployment, isSignozRelease, type EnvSource, type SignozDeployment} from '../signoz/deployment.js'
+import {podReady, readDeployment, isSignozRelease, type EnvSource, type SignozDeployment} from '../signoz/deployment.js'
 import {latestReleases, valueAt} from '../signoz/helm-release.js'
 import {takeSnapshot, type KubeSnapshot} from '../signoz/kube-snapshot.js'
 
@@ -80,12 +80,14 @@ export async function releaseCredentials(target: KubeTarget): Promise<{user?: st
   return {user, password}
 }
 
-/** One local port-forward per host of the serving installation; endpoints named by pod. */
-export async function forwardedEndpoints(target: KubeTarget, user: string, password: string): Promise<ClickHouseEndpoint[]> {
+/** One local port-forward per ready host of an installation (default: the serving one); endpoints named by pod. */
+export async function forwardedEndpoints(target: KubeTarget, user: string, password: string, installation = target.context.deployment.active): Promise<ClickHouseEndpoint[]> {
   const d = target.context.deployment
-  if (!d.active) return []
+  if (!installation) return []
+  // The serving installation keeps every pod, so a host that is down is reported as such.
+  const pods = installation === d.active ? installation.pods : installation.pods.filter(podReady)
   return Promise.all(
-    d.active.pods.map(async (pod) => {
+    pods.map(async (pod) => {
       const name = pod.metadata?.name ?? ''
       const forwarded = await target.gateway.forward(d.namespace, name, 8123)
       return {url: `http://127.0.0.1:${forwarded.port}`, name, user, password, maxConnections: 1}

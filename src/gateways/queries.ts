@@ -256,6 +256,14 @@ export const Q = {
     sql: ({paths}) => paths.map((p) => `SELECT ${quote(p)} AS parent, name FROM system.zookeeper WHERE path = ${quote(p)}`).join(' UNION ALL '),
   }),
 
+  /** Rows and parts per SigNoz database on a host: which installation holds the data. */
+  signozData: defineQuery<{database: string; rows: string; parts: number}, {databases: readonly string[]}>({
+    name: 'signoz-data',
+    needs: ['system.parts'],
+    sql: ({databases}) =>
+      `SELECT database, toString(sum(rows)) AS rows, count() AS parts FROM system.parts WHERE active AND database IN (${list(databases)}) GROUP BY database ORDER BY database`,
+  }),
+
   databases: defineQuery<{name: string}, {names: readonly string[]}>({
     name: 'databases',
     needs: ['system.databases'],

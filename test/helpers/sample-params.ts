@@ -10,6 +10,7 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'replica-keeper-errors': undefined,
   'replication-queue-failing': {minTries: 5, minAgeSeconds: 600},
   'keeper-root': undefined,
+  'signoz-data': {databases: ['signoz_traces', 'signoz_logs']},
   'replica-paths': {databases: ['signoz_traces', 'signoz_logs']},
   'keeper-children': {paths: ['/clickhouse', '/clickhouse/tables']},
   'keeper-connection': undefined,
