@@ -1,0 +1,162 @@
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {labChartPath} from '../../src/lab/release.js'
+import {labHelmBinary} from '../../src/lab/helm-binary.js'
+import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+
+/**
+ * The remediation engine end to end on the lab's duplicate-clickhouse fault: refusals change
+ * nothing, the fix leaves one installation with ingestion flowing, a re-run is a no-op, undo
+ * restores what was saved, an interrupted run resumes, and the journal holds no secret.
+ */
+const lab = new TestLab()
+const state = mkdtempSync(join(tmpdir(), 'signoz-ha-state-'))
+let env: NodeJS.ProcessEnv = {}
+const journalDir = join(state, 'signoz-ha', 'journal')
+const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).sort() : [])
+
+const fix = (args: string[]) => lab.cli(['fix', 'duplicate-clickhouse', ...args], env)
+/** doctor through the kubeconfig alone, as after `eval "$(signoz-ha lab env)"`. */
+const doctor = (args: string[] = []) => lab.doctor(args, env)
+
+/** What the fault leaves: two installations and the collectors on the empty one. */
+async function expectDuplicate() {
+  const {report} = await doctor(['--only', 'kube/duplicate-clickhouse', '--only', 'kube/collector-clickhouse-target'])
+  expect(resultOf(report, 'kube/duplicate-clickhouse').status).toBe('fail')
+  expect(resultOf(report, 'kube/collector-clickhouse-target').status).toBe('fail')
+}
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+  env = {
+    XDG_STATE_HOME: state,
+    SIGNOZ_HA_HELM: labHelmBinary(3),
+    SIGNOZ_HA_CHART: labChartPath(),
+    SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+    SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+    SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+  }
+  await lab.break('duplicate-clickhouse')
+})
+
+afterAll(async () => {
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe('refusals change nothing', () => {
+  test('no terminal and no --yes: exit 4, nothing changed, no journal', async () => {
+    const r = await fix([])
+    expect(r.code).toBe(4)
+    expect(r.stderr).toMatch(/^signoz-ha: stdin is not a terminal and --yes was not given: nothing was changed/)
+    expect(r.stdout).toMatch(/1\. Point the collectors and SigNoz at signoz-clickhouse \[SAFE\]/)
+    expect(journals()).toEqual([])
+    await expectDuplicate()
+  })
+
+  test('--dry-run prints the plan from evidence and changes nothing', async () => {
+    const r = await fix(['--dry-run', '--json'])
+    expect(r.code).toBe(0)
+    const plan = JSON.parse(r.stdout) as {status: string; reasons: string[]; steps: {id: string; safety: string; pending: boolean}[]}
+    expect(plan.status).toBe('dry-run')
+    expect(plan.reasons[0]).toMatch(/^signoz-clickhouse holds the data \(\d+ rows in the SigNoz databases\)$/)
+    expect(plan.steps.map((s) => `${s.id}:${s.safety}`)).toEqual(['point-clients:safe', 'pin-release:safe', 'remove-signoz-clickhouse-v2:disruptive'])
+    expect(journals()).toEqual([])
+    await expectDuplicate()
+  })
+
+  test('a destructive step (deleting claims) needs --allow-destructive even with --yes', async () => {
+    const r = await fix(['--yes', '--delete-claims'])
+    expect(r.code).toBe(4)
+    expect(r.stderr).toMatch(/step "Delete the volume claims of signoz-clickhouse-v2" is destructive: nothing was changed/)
+    expect(journals()).toEqual([])
+    await expectDuplicate()
+  })
+})
+
+describe('the fix', () => {
+  test('a failed step stops the run, says how to resume, and a re-run resumes after what was done', async () => {
+    // A chart Helm cannot find: the pin step fails after the clients were re-pointed.
+    const failed = await fix(['--yes', '--chart', '/nonexistent/signoz'])
+    expect(failed.code).toBe(3)
+    expect(failed.stdout).toMatch(/failed: helm upgrade: .*nonexistent/)
+    expect(failed.stdout).toMatch(/resume: run the same command again/)
+    const [first] = journals()
+    const events = readFileSync(join(journalDir, first!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {event: string; step?: string})
+    expect(events.map((e) => `${e.event}${e.step ? `:${e.step}` : ''}`)).toEqual(['plan', 'backup:point-clients', 'apply:point-clients', 'verify:point-clients', 'backup:pin-release', 'failed:pin-release'])
+
+    const resumed = await fix(['--yes'])
+    expect(resumed.stderr).toMatch(/\[1\/3\] Point the collectors and SigNoz at signoz-clickhouse: already done/)
+    expect(resumed.stdout).toMatch(/fixed: one installation \(signoz-clickhouse\), ingestion flowing, doctor clean/)
+    expect(resumed.code).toBe(0)
+  })
+
+  test('afterwards the whole doctor is clean and the release pins the name', async () => {
+    const {report, code} = await doctor()
+    expect(notPassing(report)).toEqual([])
+    expect(code).toBe(0)
+    const ha = resultOf(report, 'helm/values-ha').findings.find((f) => f.subject === 'clickhouse.fullnameOverride')
+    expect(ha?.message).toBe('ClickHouse installation name pinned to signoz-clickhouse')
+  })
+
+  test('a re-run on the fixed cluster is a no-op', async () => {
+    const before = journals()
+    const r = await fix(['--yes'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/)
+    expect(journals()).toEqual(before)
+  })
+
+  test('the journals hold no secret, and journal list/show read them', async () => {
+    const password = lab.status.password
+    for (const f of journals()) expect(readFileSync(join(journalDir, f), 'utf8')).not.toContain(password)
+    const list = await lab.cli(['journal', 'list', '--json'], env)
+    const runs = (JSON.parse(list.stdout) as {runs: {id: string; status: string; applied: number}[]}).runs
+    expect(runs.map((r) => `${r.status}:${r.applied}`)).toEqual(['failed:1', 'finished:2'])
+    const show = await lab.cli(['journal', 'show', runs[1]!.id], env)
+    expect(show.stdout).toMatch(/verify +doctor \{"ok":true,"message":"doctor clean"\}/)
+    expect(show.stdout).not.toContain(password)
+  })
+})
+
+describe('undo and interruption', () => {
+  test('--undo restores the saved state: the duplicate installation and the clients on it', async () => {
+    const last = journals().at(-1)!.replace(/\.jsonl$/, '')
+    const r = await fix(['--undo', last, '--yes'])
+    expect(r.code).toBe(0)
+    // Progress on stderr, last step first.
+    expect(r.stderr).toMatch(/undo Remove the empty installation signoz-clickhouse-v2.*\nundo Pin clickhouse\.fullnameOverride=signoz-clickhouse/s)
+    // That run applied the pin and the removal; the clients had been re-pointed by the failed run.
+    expect(r.stdout).toBe(`undone: 2 step(s) of ${last}\n`)
+    const {report} = await doctor(['--only', 'kube/duplicate-clickhouse'])
+    expect(resultOf(report, 'kube/duplicate-clickhouse').status).toBe('fail')
+  })
+
+  test('Ctrl-C stops after the current step; the same command then finishes the job', async () => {
+    const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+    const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', KUBECONFIG: lab.status.kubeconfig, ...env}
+    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k]
+    const child = spawn(process.execPath, [bin, 'fix', 'duplicate-clickhouse', '--yes'], {env: childEnv})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => {
+      stderr += d
+      // Interrupted while the first pending step is applying.
+      if (/: applying/.test(stderr) && !child.killed) child.kill('SIGINT')
+    })
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
+    expect(stderr).toMatch(/SIGINT: stopping after the current step/)
+    expect(code).toBe(3)
+    expect(stdout).toMatch(/^interrupted: interrupted before "/m)
+    const resumed = await fix(['--yes'])
+    expect(resumed.stdout).toMatch(/fixed: one installation \(signoz-clickhouse\), ingestion flowing, doctor clean/)
+    expect(notPassing((await doctor()).report)).toEqual([])
+    // The lab forgets the fault it injected (its heal is a no-op on a fixed cluster).
+    await lab.heal('duplicate-clickhouse')
+  })
+})
