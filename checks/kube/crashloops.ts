@@ -1,4 +1,5 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {eventsFor} from '../../src/signoz/deployment.js'
 
 import type {KubeItem} from '../../src/gateways/kube.js'
 
@@ -53,7 +54,7 @@ export default defineCheck({
 /** The liveness-probe kill of one container, from the kubelet's events, and what the probe allows. */
 function livenessKill(pod: KubeItem, container: string, events: readonly KubeItem[]): {event: string; allows: string; advice: string} | undefined {
   const name = pod.metadata?.name
-  const ofPod = events.filter((e) => (e.involvedObject as {name?: string} | undefined)?.name === name)
+  const ofPod = eventsFor(events, name)
   const killing = ofPod.find((e) => e.reason === 'Killing' && String(e.message ?? '').includes(`${container} failed liveness probe`))
   if (!killing) return undefined
   const probeFailure = ofPod.filter((e) => e.reason === 'Unhealthy' && String(e.message ?? '').startsWith('Liveness probe failed')).pop()

@@ -1,5 +1,5 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
-import {label} from '../../src/signoz/deployment.js'
+import {label, templateContainers} from '../../src/signoz/deployment.js'
 import {imageTag} from '../../src/signoz/versions.js'
 
 /**
@@ -26,7 +26,7 @@ export default defineCheck({
       const desired = Number((op.spec as {replicas?: number} | undefined)?.replicas ?? 1)
       const ready = Number((op.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0)
       const subject = `Deployment/${op.metadata?.name}`
-      const image = ((op.spec as {template?: {spec?: {containers?: {image?: string}[]}}} | undefined)?.template?.spec?.containers ?? []).map((c) => c.image ?? '').find((i) => i.includes('clickhouse-operator'))
+      const image = templateContainers(op).map((c) => c.image ?? '').find((i) => i.includes('clickhouse-operator'))
       const running = image ? imageTag(image) : undefined
       const crd = (d.snapshot.items.customresourcedefinitions ?? [])[0]
       const crdVersion = crd ? label(crd, 'clickhouse.altinity.com/chop') : undefined

@@ -1,4 +1,5 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {eventsFor} from '../../src/signoz/deployment.js'
 
 /**
  * No pod of the release's namespace is stuck Pending.
@@ -25,7 +26,7 @@ export default defineCheck({
       const name = pod.metadata?.name ?? ''
       const ageSeconds = (Date.now() - Date.parse(String(pod.metadata?.creationTimestamp ?? new Date().toISOString()))) / 1000
       const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled')
-      const event = events.filter((e) => (e.involvedObject as {name?: string} | undefined)?.name === name && e.reason === 'FailedScheduling').pop()
+      const event = eventsFor(events, name).filter((e) => e.reason === 'FailedScheduling').pop()
       if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
         findings.push(fail(name, `Unschedulable: ${scheduled.message ?? event?.message ?? 'no reason given'}`, {node: null, reason: 'Unschedulable', message: String(scheduled.message ?? event?.message ?? ''), ageSeconds: Math.round(ageSeconds)}))
         continue

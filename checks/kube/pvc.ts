@@ -1,4 +1,5 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import {eventsFor} from '../../src/signoz/deployment.js'
 import {bytesOf} from '../../src/core/quantity.js'
 import type {KubeItem} from '../../src/gateways/kube.js'
 
@@ -45,7 +46,7 @@ export default defineCheck({
         continue
       }
       const name = claim.metadata?.name ?? ''
-      const event = events.filter((e) => (e.involvedObject as {name?: string; kind?: string} | undefined)?.name === name && e.type === 'Warning').pop()
+      const event = eventsFor(events, name).filter((e) => e.type === 'Warning').pop()
       const storageClass = (claim.spec as {storageClassName?: string} | undefined)?.storageClassName ?? null
       findings.push(fail(name, `${phase}${event ? `: ${event.reason}: ${event.message}` : ''}`, {phase, storageClass, event: event ? `${event.reason}: ${event.message}` : null}))
     }

@@ -53,7 +53,7 @@ export default defineCheck({
     const columnDiffs = new Map<string, Record<string, {comparedWith: string; missing: string[]; extra: string[]}>>()
     for (const d of perHostDrift.flatMap(({host, differing}) => differing.map((table) => ({host, table}))).slice(0, 5)) {
       const expected = consensus(tables.get(d.table)!)
-      const reference = expected && answered.find((a) => a.rows.some((r) => `${r.database}.${r.table}` === d.table && r.signature === expected.signature))?.host
+      const reference = answered.find((a) => a.rows.some((r) => `${r.database}.${r.table}` === d.table && r.signature === expected.signature))?.host
       if (!reference) continue
       const dot = d.table.indexOf('.')
       const params = {database: d.table.slice(0, dot), table: d.table.slice(dot + 1)}

@@ -1,16 +1,14 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import type {KubeItem} from '../../src/gateways/kube.js'
-import {REQUIREMENTS, compareVersions, imageTag, runsDeclared} from '../../src/signoz/versions.js'
-
-type Container = {name?: string; image?: string}
+import {templateContainers, type TemplateContainer} from '../../src/signoz/deployment.js'
+import {REQUIREMENTS, compareVersions, imageRepository, imageTag, runsDeclared} from '../../src/signoz/versions.js'
 
 /** Images of one repository in the namespace's workloads (Deployments, StatefulSets, Jobs). */
 function imagesOf(workloads: readonly KubeItem[], repository: string): {workload: string; tag: string}[] {
   const found: {workload: string; tag: string}[] = []
   for (const w of workloads) {
-    const spec = w.spec as {template?: {spec?: {containers?: Container[]}}} | undefined
-    for (const c of spec?.template?.spec?.containers ?? []) {
-      const tag = c.image && c.image.split('@')[0]!.replace(/:[^/:]*$/, '').endsWith(repository) ? imageTag(c.image) : undefined
+    for (const c of templateContainers(w)) {
+      const tag = c.image && imageRepository(c.image).endsWith(repository) ? imageTag(c.image) : undefined
       if (tag) found.push({workload: `${w.kind ?? 'workload'}/${w.metadata?.name}`, tag})
     }
   }
@@ -19,7 +17,7 @@ function imagesOf(workloads: readonly KubeItem[], repository: string): {workload
 
 /** The ClickHouse image the installation's pod templates declare. */
 function declaredClickHouse(chi: KubeItem): string | undefined {
-  const templates = ((chi.spec as {templates?: {podTemplates?: {spec?: {containers?: Container[]}}[]}} | undefined)?.templates?.podTemplates ?? [])
+  const templates = ((chi.spec as {templates?: {podTemplates?: {spec?: {containers?: TemplateContainer[]}}[]}} | undefined)?.templates?.podTemplates ?? [])
   const image = templates.flatMap((t) => t.spec?.containers ?? []).find((c) => c.image?.includes('clickhouse-server'))?.image
   return image ? imageTag(image) : undefined
 }

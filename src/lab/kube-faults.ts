@@ -55,6 +55,22 @@ async function setCollectorEnv(state: LabState, name: string, value: string): Pr
 const decodeRelease = (data: string) => JSON.parse(gunzipSync(Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64')).toString('utf8')) as Record<string, unknown> & {version: number; info: Record<string, unknown>}
 const encodeRelease = (release: unknown) => Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64')
 
+/** A fault that is one value changed by `helm upgrade --reuse-values` (no hooks), and changed back to heal. */
+function valuesFault(id: string, summary: string, key: string, broken: string, healthy: string): Fault {
+  return {
+    id,
+    summary,
+    async inject(state) {
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', `${key}=${broken}`])
+      return {}
+    },
+    async heal(state) {
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', `${key}=${healthy}`])
+      await waitReleaseSettled(state)
+    },
+  }
+}
+
 /** Faults of the Kubernetes half: each one made with the real Helm binary or the API, as it happens in clusters. */
 export const KUBE_FAULTS: readonly Fault[] = [
   {
@@ -277,30 +293,8 @@ export const KUBE_FAULTS: readonly Fault[] = [
       await waitReleaseSettled(state)
     },
   },
-  {
-    id: 'collector-needs-newer-clickhouse',
-    summary: 'upgrade the collectors to v0.145.0, whose migrations need ClickHouse 25.12.5, on the older lab servers (catalogue #9)',
-    async inject(state) {
-      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'otelCollector.image.tag=v0.145.0'])
-      return {}
-    },
-    async heal(state) {
-      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'otelCollector.image.tag=v0.144.5'])
-      await waitReleaseSettled(state)
-    },
-  },
-  {
-    id: 'keeper-no-autopurge',
-    summary: 'upgrade with clickhouse.zookeeper.autopurge.purgeInterval=0: ZooKeeper never purges snapshots and logs, its disk fills (catalogue #31)',
-    async inject(state) {
-      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'clickhouse.zookeeper.autopurge.purgeInterval=0'])
-      return {}
-    },
-    async heal(state) {
-      await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', 'clickhouse.zookeeper.autopurge.purgeInterval=1'])
-      await waitReleaseSettled(state)
-    },
-  },
+  valuesFault('collector-needs-newer-clickhouse', 'upgrade the collectors to v0.145.0, whose migrations need ClickHouse 25.12.5, on the older lab servers (catalogue #9)', 'otelCollector.image.tag', 'v0.145.0', 'v0.144.5'),
+  valuesFault('keeper-no-autopurge', 'upgrade with clickhouse.zookeeper.autopurge.purgeInterval=0: ZooKeeper never purges snapshots and logs, its disk fills (catalogue #31)', 'clickhouse.zookeeper.autopurge.purgeInterval', '0', '1'),
   {
     id: 'operator-crd-drift',
     summary: "leave the installation CRD at operator 0.18.3 while the operator runs 0.21.2: a chart bump Helm did not apply to CRDs (catalogue #37)",

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import type {EvidenceValue} from '../core/check.js'
 import {runHelm, type HelmTarget} from '../gateways/helm.js'
 import type {KubeGateway, KubeItem, ObjectRef} from '../gateways/kube.js'
+import {templateContainers} from '../signoz/deployment.js'
 import {serviceOf} from '../signoz/duplicate.js'
 import type {Action, Backup, Plan} from './action.js'
 import {redact} from './redact.js'
@@ -32,7 +33,6 @@ export interface DuplicateParams {
 
 const HOST_ENV = 'CLICKHOUSE_HOST'
 const CHI = {apiVersion: 'clickhouse.altinity.com/v1', kind: 'ClickHouseInstallation'}
-type Container = {name: string; env?: {name: string; value?: string}[]}
 
 async function waitUntil(what: string, ms: number, test: () => Promise<boolean>): Promise<boolean> {
   const deadline = Date.now() + ms
@@ -43,12 +43,10 @@ async function waitUntil(what: string, ms: number, test: () => Promise<boolean>)
   }
 }
 
-const containersOf = (item: KubeItem | undefined): Container[] => ((item?.spec as {template?: {spec?: {containers?: Container[]}}} | undefined)?.template?.spec?.containers ?? [])
-
 /** The CLICKHOUSE_HOST of each container of a workload that has one. */
 async function hostsOf(ctx: FixContext, ref: ObjectRef): Promise<{container: string; value: string}[]> {
   const item = await ctx.kube.getObject(ref)
-  return containersOf(item).flatMap((c) => (c.env ?? []).filter((e) => e.name === HOST_ENV && e.value !== undefined).map((e) => ({container: c.name, value: e.value!})))
+  return templateContainers(item).flatMap((c) => (c.env ?? []).filter((e) => e.name === HOST_ENV && e.value !== undefined).map((e) => ({container: c.name, value: e.value!})))
 }
 
 function pointClients(p: DuplicateParams): Action<FixContext> {
@@ -173,7 +171,7 @@ function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: st
     },
     async apply(ctx) {
       // Checked again at the last moment: nothing may point at it any more.
-      const users = (await ctx.kube.list('deployments', p.namespace)).filter((d) => containersOf(d).some((c) => (c.env ?? []).some((e) => e.name === HOST_ENV && e.value && serviceOf(e.value) === dup.name)))
+      const users = (await ctx.kube.list('deployments', p.namespace)).filter((d) => templateContainers(d).some((c) => (c.env ?? []).some((e) => e.name === HOST_ENV && e.value && serviceOf(e.value) === dup.name)))
       if (users.length) throw new Error(`${users.map((u) => u.metadata?.name).join(', ')} still use ${dup.name}: not removed`)
       await ctx.kube.deleteObject(ref)
     },

@@ -52,6 +52,17 @@ export interface SignozDeployment {
 }
 
 export const label = (item: KubeItem, key: string): string | undefined => item.metadata?.labels?.[key]
+
+/** A container of a workload's pod template, as far as checks and actions read it. */
+export type TemplateContainer = {name: string; image?: string; env?: {name: string; value?: string; valueFrom?: {secretKeyRef?: {name: string; key: string}}}[]}
+
+/** The containers of a Deployment's, StatefulSet's or Job's pod template. */
+export const templateContainers = (workload: KubeItem | undefined): TemplateContainer[] =>
+  (workload?.spec as {template?: {spec?: {containers?: TemplateContainer[]}}} | undefined)?.template?.spec?.containers ?? []
+
+/** The events about one object, oldest first. */
+export const eventsFor = (events: readonly KubeItem[], name: string | undefined): KubeItem[] =>
+  events.filter((e) => (e.involvedObject as {name?: string} | undefined)?.name === name)
 export const podReady = (pod: KubeItem): boolean => Boolean((pod.status?.conditions as {type: string; status: string}[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True'))
 
 export const isSignozRelease = (r: HelmReleaseRecord) => r.chart.name === 'signoz'
@@ -93,8 +104,7 @@ function clickhouseClients(snapshot: KubeSnapshot): ClickHouseClient[] {
   const clients: ClickHouseClient[] = []
   const workloads = [...(snapshot.items.deployments ?? []).map((w) => ['Deployment', w] as const), ...(snapshot.items.statefulsets ?? []).map((w) => ['StatefulSet', w] as const)]
   for (const [kind, w] of workloads) {
-    const containers = ((w.spec as {template?: {spec?: {containers?: {env?: {name: string; value?: string}[]}[]}}} | undefined)?.template?.spec?.containers ?? [])
-    for (const c of containers) {
+    for (const c of templateContainers(w)) {
       const host = envSource(c.env, 'CLICKHOUSE_HOST')
       if (!host || !('value' in host)) continue
       clients.push({

@@ -28,6 +28,9 @@ export function runsDeclared(running: string, declared: string): boolean {
   return d.every((part, i) => r[i] === part)
 }
 
+/** The repository of an image reference ("docker.io/signoz/signoz:v0.131.0" → "docker.io/signoz/signoz"). */
+export const imageRepository = (image: string): string => image.split('@')[0]!.replace(/:[^/:]*$/, '')
+
 /** The tag of an image reference ("docker.io/signoz/signoz:v0.131.0" → "v0.131.0"), without a digest. */
 export function imageTag(image: string): string | undefined {
   const ref = image.split('@')[0]!
