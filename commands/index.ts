@@ -3,6 +3,7 @@ import Doctor from './doctor.js'
 import ChecksList from './checks/list.js'
 import RunbookList from './runbook/list.js'
 import RunbookShow from './runbook/show.js'
+import RunbookRun from './runbook/run.js'
 import LabUp from './lab/up.js'
 import LabStatus from './lab/status.js'
 import LabDown from './lab/down.js'
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   'checks:list': ChecksList,
   'runbook:list': RunbookList,
   'runbook:show': RunbookShow,
+  'runbook:run': RunbookRun,
   'lab:up': LabUp,
   'lab:status': LabStatus,
   'lab:down': LabDown,

@@ -1,5 +1,7 @@
 import type {Runbook} from '../src/core/runbook.js'
+import {UsageError} from '../src/core/errors.js'
 import clickhouseHostDown from './clickhouse-host-down.js'
+import clickhouseRollingRestart from './clickhouse-rolling-restart.js'
 import clusterTopologyMismatch from './cluster-topology-mismatch.js'
 import replicaReadonly from './replica-readonly.js'
 import replicaInactive from './replica-inactive.js'
@@ -38,6 +40,7 @@ import defaultPassword from './default-password.js'
 export const ALL_RUNBOOKS: readonly Runbook[] = [
   ingestionStopped,
   clickhouseHostDown,
+  clickhouseRollingRestart,
   replicaReadonly,
   keeperDown,
   migrationFailed,
@@ -71,3 +74,10 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   stuckTerminating,
   errorFingerprints,
 ]
+
+/** A runbook by id; an unknown id is a usage error that lists them. */
+export function findRunbook(id: string): Runbook {
+  const runbook = ALL_RUNBOOKS.find((r) => r.id === id)
+  if (!runbook) throw new UsageError(`no runbook "${id}"`, `runbooks: ${ALL_RUNBOOKS.map((r) => r.id).join(', ')}`)
+  return runbook
+}

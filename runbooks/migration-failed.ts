@@ -1,4 +1,5 @@
 import {defineRunbook} from '../src/core/runbook.js'
+import {rerunMigratorRemedy} from '../src/remediation/remedies.js'
 
 export default defineRunbook({
   id: 'migration-failed',
@@ -9,7 +10,13 @@ export default defineRunbook({
   steps: [
     {title: 'Read the recorded error', safety: 'read', explain: 'The error column says which statement failed and why.', commands: ["SELECT migration_id, status, error FROM <db>.distributed_schema_migrations_v2 WHERE status != 'finished'"]},
     {title: 'Clear what blocks DDL', safety: 'read', explain: 'Unfinished ON CLUSTER tasks and stuck mutations block every migration.', commands: ["SELECT * FROM system.distributed_ddl_queue WHERE status != 'Finished'", 'SELECT * FROM system.mutations WHERE NOT is_done']},
-    {title: 'Fix the cause and re-run the migrator', safety: 'safe', explain: 'Keeper down, a host unreachable, a ClickHouse too old for the migration (UNKNOWN_SETTING): fix that, delete the failed Job, run helm upgrade again. Migrations are idempotent.'},
+    {
+      title: 'Fix the cause and re-run the migrator',
+      safety: 'safe',
+      explain: 'Keeper down, a host unreachable, a ClickHouse too old for the migration (UNKNOWN_SETTING): fix that first, then run the migrator again: it retries the failed migration. Migrations are idempotent.',
+      commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values'],
+      remedy: rerunMigratorRemedy,
+    },
     {title: 'Verify', safety: 'read', explain: 'Every migration finished.', commands: ['signoz-ha doctor --only signoz/migrations']},
   ],
 })

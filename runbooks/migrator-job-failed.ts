@@ -1,4 +1,5 @@
 import {defineRunbook} from '../src/core/runbook.js'
+import {rerunMigratorRemedy} from '../src/remediation/remedies.js'
 
 export default defineRunbook({
   id: 'migrator-job-failed',
@@ -9,7 +10,13 @@ export default defineRunbook({
   steps: [
     {title: "Read the migrator's last words", safety: 'read', explain: 'A deadline exceeded, an unknown setting or function (ClickHouse too old), a missing cluster name: each has its own fix.', commands: ['kubectl -n {namespace} logs job/{release}-telemetrystore-migrator --all-containers --tail=50']},
     {title: 'Fix the cause in the values', safety: 'safe', explain: 'A timeout too short for ON CLUSTER DDL: raise telemetryStoreMigrator.timeout; a wrong cluster: clickhouse.cluster; replication off on a replicated layout: telemetryStoreMigrator.enableReplication=true.'},
-    {title: 'Run the upgrade again', safety: 'disruptive', explain: 'The hook Job is recreated (before-hook-creation) and the release returns to deployed.', commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values']},
+    {
+      title: 'Run the upgrade again',
+      safety: 'disruptive',
+      explain: 'The hook Job is recreated (before-hook-creation) and the release returns to deployed. run raises a timeout the log shows was too short to 10m; other causes are fixed in the values first.',
+      commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values'],
+      remedy: rerunMigratorRemedy,
+    },
     {title: 'Verify', safety: 'read', explain: 'The Job completed, every migration finished, the release deployed.', commands: ['signoz-ha doctor --only kube/migrator-job --only signoz/migrations --only helm']},
   ],
 })

@@ -1,4 +1,6 @@
-import {defineRunbook} from '../src/core/runbook.js'
+import {defineRemedy, defineRunbook} from '../src/core/runbook.js'
+import {statementsOnHost, type HostRef, type StatementCall} from '../src/remediation/actions/clickhouse.js'
+import {failingHosts, failingTables} from '../src/remediation/targets.js'
 
 export default defineRunbook({
   id: 'replication-queue-stuck',
@@ -8,7 +10,31 @@ export default defineRunbook({
   checks: ['clickhouse/replication-lag'],
   steps: [
     {title: 'Read the failing entries', safety: 'read', explain: 'last_exception names the cause: DNS, a peer unreachable on the interserver port, a full disk, a blocked ALTER.', commands: ["SELECT database, table, type, num_tries, last_exception, postpone_reason FROM system.replication_queue WHERE num_tries > 5 ORDER BY num_tries DESC LIMIT 20"]},
-    {title: 'Fix the cause, then restart and sync the replica', safety: 'safe', explain: 'RESTART re-reads the queue; SYNC waits until the replica has caught up.', commands: ['SYSTEM DROP DNS CACHE', 'SYSTEM RESTART REPLICA <db>.<table>', 'SYSTEM SYNC REPLICA <db>.<table>']},
+    {
+      title: 'Fix the cause, then restart the replica and let it catch up',
+      safety: 'safe',
+      explain: 'Fetches and merges stopped by hand or by a tool are started again (their normal state); RESTART re-reads the queue; then the replica catches up from its peers. SYNC waits for that by hand.',
+      commands: ['SYSTEM DROP DNS CACHE', 'SYSTEM START FETCHES', 'SYSTEM START MERGES', 'SYSTEM RESTART REPLICA <db>.<table>', 'SYSTEM SYNC REPLICA <db>.<table>'],
+      remedy: defineRemedy<{hosts: {host: HostRef; calls: StatementCall[]}[]}>({
+        async target(ctx, diagnosis) {
+          const hosts = await failingHosts(ctx, diagnosis, 'clickhouse/replication-lag')
+          if (hosts.length === 0) return undefined
+          return {
+            hosts: hosts.map((host) => ({
+              host,
+              calls: [
+                {statement: 'dropDnsCache', params: {}},
+                {statement: 'startFetches', params: {}},
+                {statement: 'startMerges', params: {}},
+                ...failingTables(diagnosis, 'clickhouse/replication-lag', host.host).map((table): StatementCall => ({statement: 'restartReplica', params: {table}})),
+              ],
+            })),
+          }
+        },
+        actions: (t) =>
+          t.hosts.map(({host, calls}) => statementsOnHost({id: `resume-replication-${host.pod}`, title: `Resume replication on ${host.host} and let it catch up`, host, calls, settledBy: 'clickhouse/replication-lag'})),
+      }),
+    },
     {title: 'Verify', safety: 'read', explain: 'Delay and queue back under the thresholds.', commands: ['signoz-ha doctor --only clickhouse/replication-lag']},
   ],
 })

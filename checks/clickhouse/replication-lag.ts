@@ -24,15 +24,19 @@ export default defineCheck({
     const {answered, unreadable} = perHost(status, 'system.replicas')
     const failing = new Map(queue.map((r) => [r.host.name, r.rows ?? []]))
     const findings: Finding[] = [...unreadable]
+    // A replica whose queue is not loaded yet (seconds after a restart) reports its delay since
+    // 1970 on old servers: that is no lag, and it clears by itself.
+    const loadedSince = Date.now() / 1000 - 20 * 365 * 86400
+    const delayOf = (r: {absolute_delay: number}) => (Number(r.absolute_delay) > loadedSince ? 0 : Number(r.absolute_delay))
     for (const {host, rows} of answered) {
-      const lagging = rows.filter((r) => Number(r.absolute_delay) > thresholds.replicaDelaySeconds || Number(r.queue_size) > thresholds.replicationQueueSize)
+      const lagging = rows.filter((r) => delayOf(r) > thresholds.replicaDelaySeconds || Number(r.queue_size) > thresholds.replicationQueueSize)
       const stuck = failing.get(host.name) ?? []
-      const maxDelay = Math.max(0, ...rows.map((r) => Number(r.absolute_delay)))
+      const maxDelay = Math.max(0, ...rows.map(delayOf))
       const maxQueue = Math.max(0, ...rows.map((r) => Number(r.queue_size)))
       const evidence = {maxDelaySeconds: maxDelay, maxQueueSize: maxQueue, delayThreshold: thresholds.replicaDelaySeconds, queueThreshold: thresholds.replicationQueueSize}
       for (const r of lagging) {
-        findings.push(fail(`${host.name}/${r.database}.${r.table}`, `replica lags ${Number(r.absolute_delay)}s with ${Number(r.queue_size)} queued entries`, {
-          delaySeconds: Number(r.absolute_delay),
+        findings.push(fail(`${host.name}/${r.database}.${r.table}`, `replica lags ${delayOf(r)}s with ${Number(r.queue_size)} queued entries`, {
+          delaySeconds: delayOf(r),
           queueSize: Number(r.queue_size),
           insertsInQueue: Number(r.inserts_in_queue),
         }))

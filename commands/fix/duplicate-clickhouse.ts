@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../../src/cli/base.js'
 import {kubeFlags} from '../../src/cli/kube-flags.js'
+import {remediationFlags} from '../../src/cli/remediation-flags.js'
 
 export default class FixDuplicateClickhouse extends BaseCommand {
   static override summary = 'Guarded fix for two ClickHouse installations: point clients at the one with the data, pin its name in the release, remove the empty one.'
@@ -15,27 +16,16 @@ Without a terminal nothing changes unless --yes is given (exit 4). Exit codes: 0
   static override flags = {
     ...outputFlags,
     ...kubeFlags,
-    yes: Flags.boolean({char: 'y', summary: 'Apply without asking (required without a terminal).'}),
-    'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
+    ...remediationFlags,
     'allow-destructive': Flags.boolean({summary: 'Allow destructive steps (deleting volume claims) without typing names.'}),
     'delete-claims': Flags.boolean({summary: "Also delete the duplicate's volume claims (destructive)."}),
-    chart: Flags.string({summary: 'Chart to upgrade the release with (default signoz/signoz at the deployed version; a local path for air-gapped clusters).', env: 'SIGNOZ_HA_CHART'}),
-    'chart-version': Flags.string({summary: 'Chart version (default: the deployed one; ignored for a local chart path).'}),
-    helm: Flags.string({summary: 'The helm binary.', env: 'SIGNOZ_HA_HELM', default: 'helm'}),
     undo: Flags.string({summary: 'Reverse the steps a journalled run applied (id from signoz-ha journal list).'}),
-    wait: Flags.string({summary: 'Bound on each wait: a rollout, a deletion, ingestion resuming.', default: '120s'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(FixDuplicateClickhouse)
     const {fixDuplicateCommand} = await import('../../src/cli/fix-command.js')
-    const chalk = this.chalkFor(flags)
-    const code = await fixDuplicateCommand(flags, {
-      chalk,
-      json: this.format(flags) === 'json',
-      print: (text) => this.print(text),
-      progress: (line) => process.stderr.write(`${this.chalkFor(flags, process.stderr).gray(line)}\n`),
-    })
+    const code = await fixDuplicateCommand(flags, this.remediationIo(flags))
     if (code !== 0) this.exit(code)
   }
 }

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../../src/cli/base.js'
-import {UsageError} from '../../src/core/errors.js'
-import {ALL_RUNBOOKS} from '../../runbooks/index.js'
+import {findRunbook} from '../../runbooks/index.js'
 import {renderRunbook} from '../../src/render/runbook.js'
 
 export default class RunbookShow extends BaseCommand {
@@ -11,13 +10,16 @@ export default class RunbookShow extends BaseCommand {
     ...outputFlags,
     namespace: Flags.string({char: 'n', summary: 'Namespace to fill into commands.', env: 'SIGNOZ_HA_NAMESPACE'}),
     cluster: Flags.string({summary: 'Cluster name to fill into SQL.', env: 'SIGNOZ_HA_CLUSTER', default: 'cluster'}),
+    release: Flags.string({summary: 'Release name to fill into commands.', env: 'SIGNOZ_HA_RELEASE'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RunbookShow)
-    const runbook = ALL_RUNBOOKS.find((r) => r.id === args.id)
-    if (!runbook) throw new UsageError(`no runbook "${args.id}"`, `runbooks: ${ALL_RUNBOOKS.map((r) => r.id).join(', ')}`)
-    if (this.format(flags) === 'json') return this.print(JSON.stringify(runbook, null, 2))
-    this.print(renderRunbook(runbook, {chalk: this.chalkFor(flags), namespace: flags.namespace ?? '<namespace>', cluster: flags.cluster}))
+    const runbook = findRunbook(args.id)
+    if (this.format(flags) === 'json') {
+      const steps = runbook.steps.map(({remedy, ...step}) => ({...step, automated: Boolean(remedy)}))
+      return this.print(JSON.stringify({...runbook, kind: runbook.kind ?? 'incident', steps}, null, 2))
+    }
+    this.print(renderRunbook(runbook, {chalk: this.chalkFor(flags), namespace: flags.namespace ?? '<namespace>', cluster: flags.cluster, release: flags.release}))
   }
 }

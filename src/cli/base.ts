@@ -28,6 +28,17 @@ export abstract class BaseCommand extends Command {
     return new Chalk({level: off ? 0 : forced || stream.isTTY ? 3 : 0})
   }
 
+  /** Report on stdout, progress in grey on stderr: what remediation commands print through. */
+  protected remediationIo(flags: {json?: boolean; output?: string; 'no-color'?: boolean}) {
+    const progressChalk = this.chalkFor(flags, process.stderr)
+    return {
+      chalk: this.chalkFor(flags),
+      json: this.format(flags) === 'json',
+      print: (text: string) => this.print(text),
+      progress: (line: string) => process.stderr.write(`${progressChalk.gray(line)}\n`),
+    }
+  }
+
   protected print(text: string): void {
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
   }

@@ -1,6 +1,7 @@
-import {ClickHouseConnection, type ClickHouseEndpoint} from './clickhouse.js'
+import {ClickHouseConnection, safeTarget, type ClickHouseEndpoint} from './clickhouse.js'
 import {GatewayError, type GatewayErrorKind} from './errors.js'
 import {Q, hasTable, type Capabilities, type NamedQuery} from './queries.js'
+import type {NamedStatement} from './statements.js'
 
 /** One ClickHouse host as doctor sees it after the probe. */
 export interface HostProbe {
@@ -98,7 +99,8 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
   }
 
   private async probe(endpoint: ClickHouseEndpoint, signal?: AbortSignal): Promise<HostProbe> {
-    const conn = new ClickHouseConnection(endpoint, {requestTimeoutMs: this.options.requestTimeoutMs})
+    const known = this.connections.get(endpoint.name ?? safeTarget(endpoint.url))
+    const conn = known ?? new ClickHouseConnection(endpoint, {requestTimeoutMs: this.options.requestTimeoutMs})
     this.connections.set(conn.target, conn)
     const started = performance.now()
     const base = {name: conn.target, target: conn.target, macros: {}}
@@ -126,6 +128,38 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
       const e = error instanceof GatewayError ? error : new GatewayError('server', String(error), conn.target)
       return {...base, reachable: false, error: {kind: e.kind, message: e.message}, latencyMs: Math.round(performance.now() - started)}
     }
+  }
+
+  /**
+   * Runs a statement on one host (by target, e.g. its pod name); never cached. Remediation
+   * only: checks never change anything.
+   */
+  async execute<P>(target: string, statement: NamedStatement<P>, params: P, signal?: AbortSignal): Promise<void> {
+    await this.connection(target).command(statement.sql(params), {signal})
+  }
+
+  /**
+   * A named query on one host now, bypassing the run's cache: the state after a change. A host
+   * that did not answer the first probe (it was restarting) is probed again first.
+   */
+  async queryNow<Row, P>(target: string, query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<Row[]> {
+    let host = this.hosts.find((h) => h.target === target)
+    if (!host) throw new GatewayError('not-found', `no ClickHouse host ${target} in this run`, target)
+    if (!host.reachable) {
+      const conn = this.connection(target)
+      host = await this.probe(conn.endpoint, signal)
+      this.hosts = this.hosts.map((h) => (h.target === target ? host! : h))
+      if (!host.reachable) throw new GatewayError(host.error!.kind, host.error!.message, target)
+    }
+    const result = await this.queryHost(host, query, params, signal)
+    if (result.error) throw result.error
+    return result.rows
+  }
+
+  private connection(target: string): ClickHouseConnection {
+    const conn = this.connections.get(target)
+    if (!conn) throw new GatewayError('not-found', `no ClickHouse host ${target} in this run`, target)
+    return conn
   }
 
   async close(): Promise<void> {

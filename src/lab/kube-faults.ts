@@ -1,12 +1,12 @@
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {UsageError} from '../core/errors.js'
 import {hostPvcName} from '../signoz/naming.js'
-import {hostByPod, startHost, stopHost, waitHost} from './hosts.js'
+import {hostByPod, hostPing, stopHost} from './hosts.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {CRASH_ANNOTATION, LIVENESS_ANNOTATION} from './kube/controllers/kubelet.js'
 import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {waitFor} from './processes.js'
-import {writeState, type LabHost, type LabState} from './state.js'
+import {readState, type LabHost, type LabState} from './state.js'
 import {waitFreshRowsOnEveryShard} from './world.js'
 import type {Fault} from './faults.js'
 
@@ -33,11 +33,15 @@ async function podPhase(kube: LabKubeClient, state: LabState, pod: string): Prom
   return {phase: p.status?.phase as string | undefined, ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'), reason: conditions.find((c) => c.type === 'PodScheduled')?.reason}
 }
 
-/** The host's process back, its pod ready, replication caught up, fresh rows everywhere. */
+/**
+ * The host's process back, its pod ready, replication caught up, fresh rows everywhere. Its pod
+ * is scheduled again, so the simulator's kubelet starts the process (as a container starts).
+ */
 async function restoreHost(state: LabState, host: LabHost): Promise<void> {
-  startHost(state, host)
-  writeState(state)
-  await waitHost(host)
+  await waitFor(`${host.pod} to start on its pod again`, async () => {
+    host.pid = hostByPod(readState(state.dir), host.pod)?.pid
+    return hostPing(host)
+  }, 90_000, 200)
   const {recoverHosts} = await import('./faults.js')
   await recoverHosts(state, [host])
   await waitReleaseSettled(state)
@@ -161,6 +165,29 @@ export const KUBE_FAULTS: readonly Fault[] = [
       await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {spec: {template: {metadata: {annotations: {[CRASH_ANNOTATION]: null}}}}})
       await waitReleaseSettled(state)
       await waitFreshRowsOnEveryShard(state)
+    },
+  },
+  {
+    id: 'node-drained',
+    summary: "drain the node under one ClickHouse host for maintenance and leave it cordoned: the host's pod is evicted and stays Pending, every other node already has a ClickHouse pod (catalogue #11)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target)
+      const kube = new LabKubeClient(state)
+      const pod = await kube.get<Obj>(core(state, 'pods', host.pod))
+      const nodeName = (pod?.spec as {nodeName?: string} | undefined)?.nodeName
+      if (!nodeName) throw new Error(`${host.pod} is not on a node`)
+      // kubectl drain: cordon, then evict; the evicted container stops with its pod.
+      await kube.mergePatch(`/api/v1/nodes/${nodeName}`, {spec: {unschedulable: true}})
+      await kube.delete(core(state, 'pods', host.pod))
+      await stopHost(host)
+      await waitFor(`${host.pod} to be Pending`, async () => (await podPhase(kube, state, host.pod))?.reason === 'Unschedulable', 30_000, 200)
+      return {pod: host.pod, node: nodeName}
+    },
+    async heal(state, fault) {
+      // Uncordoning twice is harmless: the runbook may have done it already.
+      await new LabKubeClient(state).mergePatch(`/api/v1/nodes/${fault.undo.node as string}`, {spec: {unschedulable: null}})
+      await restoreHost(state, labHost(state, fault.undo.pod as string))
     },
   },
   {

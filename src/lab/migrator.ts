@@ -247,6 +247,16 @@ export class Migrator {
     return outcomes
   }
 
+  /**
+   * Runs again each of these migrations whose latest outcome is failed, as `migrate sync up`
+   * retries a failed migration (the lab's migrator Job carries 1015's corrected form).
+   */
+  async retryFailed(migrations: readonly Migration[]): Promise<MigrationOutcome[]> {
+    const outcomes: MigrationOutcome[] = []
+    for (const m of migrations) if ((await this.latestStatus(m)) === 'failed') outcomes.push(await this.run(m, {force: true}))
+    return outcomes
+  }
+
   /** force: run even if recorded finished. */
   async run(m: Migration, options: {force?: boolean} = {}): Promise<MigrationOutcome> {
     if (!options.force && (await this.isFinished(m))) return {database: m.database, id: m.id, status: 'skipped'}
@@ -281,10 +291,14 @@ export class Migrator {
   }
 
   private async isFinished(m: Migration): Promise<boolean> {
+    return (await this.latestStatus(m)) === 'finished'
+  }
+
+  private async latestStatus(m: Migration): Promise<string | undefined> {
     const rows = await this.conn.query<{latest: string}>(
       `SELECT ${LATEST_MIGRATION_STATUS} AS latest FROM ${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} WHERE migration_id = ${m.id} GROUP BY migration_id`,
     )
-    return rows[0]?.latest === 'finished'
+    return rows[0]?.latest
   }
 
   private async record(m: Migration, status: string, error: string): Promise<void> {

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {closeSync, openSync, readFileSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, readdirSync} from 'node:fs'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 export type ProcessState = 'running' | 'stopped' | 'dead'
@@ -48,6 +48,26 @@ export function ownsProcess(pid: number | undefined, marker: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * Processes a lab started, found by the marker each carries on its command line (the config
+ * path under the lab directory, ZooKeeper's -D marker, the agent's --dir): what `lab down`
+ * ends even when the state file names an older pid.
+ */
+export function labProcesses(dir: string): number[] {
+  const markers = [`--config-file=${dir}/`, `-Dsignoz.ha.lab=${dir}`, `lab-agent.js --dir ${dir}`]
+  const found: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')
+      if (markers.some((m) => cmd.includes(m)) && processState(Number(entry)) !== 'dead') found.push(Number(entry))
+    } catch {
+      // ended while we looked
+    }
+  }
+  return found
 }
 
 export function signal(pid: number, sig: NodeJS.Signals): boolean {

@@ -1,6 +1,7 @@
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {UsageError} from '../core/errors.js'
+import {ownsProcess, processState} from './processes.js'
 
 export const DEFAULT_LAB_DIR = '.signoz-ha-lab'
 
@@ -84,9 +85,28 @@ export function readState(dir: string): LabState {
   }
 }
 
+/**
+ * Two writers share the file: the CLI (faults, heal, up) and the simulator's kubelet, which
+ * restarts a process when its pod is recreated. A writer holding a pid that is dead while the
+ * file names a live process of this lab for the same host keeps the live one.
+ */
+function keepLivePids(state: LabState): void {
+  let current: LabState
+  try {
+    current = JSON.parse(readFileSync(statePath(state.dir), 'utf8')) as LabState
+  } catch {
+    return
+  }
+  const live = (mine: number | undefined, theirs: number | undefined) =>
+    theirs !== undefined && theirs !== mine && processState(mine) === 'dead' && ownsProcess(theirs, state.dir) ? theirs : mine
+  for (const host of state.clickhouse) host.pid = live(host.pid, current.clickhouse?.find((h) => h.pod === host.pod)?.pid)
+  state.keeper.pid = live(state.keeper.pid, current.keeper?.pid)
+}
+
 /** Written atomically: a crash mid-write never leaves a half state file. */
 export function writeState(state: LabState): void {
   mkdirSync(state.dir, {recursive: true})
+  keepLivePids(state)
   const tmp = `${statePath(state.dir)}.${process.pid}.tmp`
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, {mode: 0o600})
   renameSync(tmp, statePath(state.dir))

@@ -14,7 +14,7 @@ import {Migrator} from './migrator.js'
 import {installRelease, waitReleaseSettled} from './release.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
-import {GiveUp, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {GiveUp, labProcesses, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
 import {servingCertificate} from './kube/certificate.js'
 import {writeKubeconfig} from './kube/kubeconfig.js'
 import {hostUrl, kubeCertPaths, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
@@ -262,7 +262,11 @@ async function stopAll(state: LabState): Promise<void> {
   const pids = [state.ingestion.pid, state.kubeApi?.pid, state.keeper.pid, ...state.clickhouse.map((h) => h.pid)].filter(
     (pid): pid is number => pid !== undefined && ownsProcess(pid, state.dir),
   )
+  // The simulator first, so its kubelet starts nothing while the rest stop.
+  if (state.kubeApi?.pid && pids.includes(state.kubeApi.pid)) await terminate(state.kubeApi.pid)
   await Promise.all(pids.map((pid) => terminate(pid)))
+  // Anything of this lab the state file no longer names (a pid replaced mid-write).
+  await Promise.all(labProcesses(state.dir).map((pid) => terminate(pid)))
 }
 
 /** Stops the lab; the directory is removed unless keep is set. Safe to run twice. */

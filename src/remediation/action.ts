@@ -36,7 +36,8 @@ export interface Action<Ctx> {
   backup(ctx: Ctx): Promise<Backup>
   apply(ctx: Ctx): Promise<void>
   verify(ctx: Ctx): Promise<Verification>
-  undo(ctx: Ctx, backup: Backup): Promise<void>
+  /** Absent when going back is never wanted (a rollback out of a stuck release): undo says so and goes on. */
+  undo?(ctx: Ctx, backup: Backup): Promise<void>
 }
 
 /** A plan: the actions in order, and the parameters that rebuild it (for undo from a journal). */

@@ -84,6 +84,11 @@ export async function undoRun<Ctx>(plan: Plan<Ctx>, ctx: Ctx, options: Omit<RunO
     const step = plan.actions.find((a) => a.id === id)
     if (!step) throw new Error(`the journal names step "${id}", which plan ${plan.id} does not have`)
     const backup = [...entries].reverse().find((e) => e.event === 'backup' && e.step === id)?.backup as Backup | undefined
+    if (!step.undo) {
+      options.progress(`not undone (nothing to go back to): ${step.title}`)
+      options.journal.append({event: 'undo', step: id, skipped: 'not reversible'})
+      continue
+    }
     options.progress(`undo ${step.title}`)
     await step.undo(ctx, backup ?? {})
     options.journal.append({event: 'undo', step: id})

@@ -1,12 +1,14 @@
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
 import {zookeeperName} from '../../signoz/naming.js'
-import {hostPing} from '../hosts.js'
-import {keeperHealthy} from '../keeper.js'
-import {Migrator} from '../migrator.js'
-import {hostUrl, readState, type LabHost, type LabState} from '../state.js'
+import {hostPing, startHost} from '../hosts.js'
+import {keeperHealthy, startKeeper} from '../keeper.js'
+import {FIXED_MIGRATION, Migrator} from '../migrator.js'
+import {processState, terminate} from '../processes.js'
+import {hostUrl, readState, writeState, type LabHost, type LabState} from '../state.js'
 import type {LabWorld, PodBackend} from './controllers/kubelet.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
 import type {ObjectStore} from './store.js'
@@ -24,12 +26,20 @@ export class RealLabWorld implements LabWorld {
   private state: LabState
   private hostHealth = new Map<string, boolean>()
   private keeperOk = false
+  /** Pod name → the uid of the pod incarnation whose container last started (persisted). */
+  private readonly incarnations: Record<string, string>
+  private readonly starting = new Set<string>()
 
   constructor(
     private readonly dir: string,
     private readonly store: ObjectStore,
   ) {
     this.state = readState(dir)
+    this.incarnations = existsSync(this.incarnationsPath) ? (JSON.parse(readFileSync(this.incarnationsPath, 'utf8')) as Record<string, string>) : {}
+  }
+
+  private get incarnationsPath(): string {
+    return join(this.dir, 'pod-incarnations.json')
   }
 
   get logDir(): string {
@@ -52,6 +62,7 @@ export class RealLabWorld implements LabWorld {
     if (/clickhouse-server/.test(images)) {
       const host = inLab ? this.state.clickhouse.find((h) => h.pod === pod.metadata.name) : undefined
       if (!host) return {kind: 'unavailable', reason: 'the lab runs no ClickHouse server for this pod'}
+      this.noticeIncarnation(pod, () => this.restartHost(host.pod))
       return {
         kind: 'process',
         healthy: this.hostHealth.get(host.pod) ?? false,
@@ -62,10 +73,55 @@ export class RealLabWorld implements LabWorld {
     if (/zookeeper|clickhouse-keeper/.test(images)) {
       // The lab runs one real ZooKeeper; every member pod of the release's ensemble is backed by it.
       if (!inLab || !pod.metadata.name!.startsWith(`${zookeeperName(this.state.release)}-`)) return {kind: 'unavailable', reason: 'the lab runs no ZooKeeper for this pod'}
+      this.noticeIncarnation(pod, () => this.startKeeperIfDown())
       const k = this.state.keeper
       return {kind: 'process', healthy: this.keeperOk, forwardPorts: {2181: k.port}, logFile: join(k.dir, `${k.kind}.log`)}
     }
     return undefined
+  }
+
+  /**
+   * A new pod for a lab process (the old one was deleted, or it waited Pending for a node or a
+   * claim) starts its container afresh, as a kubelet would: the process is (re)started. The
+   * first pod ever seen for a name is the one `lab up` started the process for.
+   */
+  private noticeIncarnation(pod: Pod, start: () => Promise<void>): void {
+    const name = pod.metadata.name!
+    const uid = pod.metadata.uid!
+    const known = this.incarnations[name]
+    if (known === uid) return
+    this.incarnations[name] = uid
+    writeFileSync(this.incarnationsPath, JSON.stringify(this.incarnations))
+    if (known === undefined || this.starting.has(name)) return
+    this.starting.add(name)
+    void start()
+      .catch((error: unknown) => console.error(`lab kubelet: starting ${name}: ${errorMessage(error)}`))
+      .finally(() => this.starting.delete(name))
+  }
+
+  /**
+   * The container of a ClickHouse pod starts again: the old process (stopped, hung or running)
+   * ends, a new one starts with the operator's configuration (Keeper included). Only this
+   * host's pid changes in the state file, read afresh just before it is written.
+   */
+  private async restartHost(pod: string): Promise<void> {
+    const old = readState(this.dir).clickhouse.find((h) => h.pod === pod)
+    if (old?.pid) await terminate(old.pid)
+    const state = readState(this.dir)
+    const host = state.clickhouse.find((h) => h.pod === pod)
+    if (!host) return
+    host.withoutKeeper = undefined
+    startHost(state, host)
+    writeState(state)
+  }
+
+  /** One real ZooKeeper backs every member pod: a member's new container starts it only if it is down. */
+  private async startKeeperIfDown(): Promise<void> {
+    const state = readState(this.dir)
+    if (processState(state.keeper.pid) === 'running') return
+    if (state.keeper.pid) await terminate(state.keeper.pid)
+    startKeeper(state)
+    writeState(state)
   }
 
   /** The migrator container's steps (ready, bootstrap, sync up, async up) with its own env. */
@@ -115,7 +171,7 @@ export class RealLabWorld implements LabWorld {
         } else if (command === 'migrate bootstrap') {
           await step('migrate bootstrap', () => Promise.race([migrator.bootstrap({onlyMissing: true}), aborted(signal)]))
         } else if (command === 'migrate sync up') {
-          const outcomes = await step('migrate sync up', () => Promise.race([migrator.up(), aborted(signal)]))
+          const outcomes = await step('migrate sync up', () => Promise.race([migrator.up().then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])), aborted(signal)]))
           const failed = outcomes.find((o) => o.status === 'failed')
           if (failed) throw new Error(`migrate sync up: migration ${failed.database} ${failed.id} failed: ${failed.error}`)
           log(`sync up: ${outcomes.filter((o) => o.status === 'finished').length} applied, ${outcomes.filter((o) => o.status === 'skipped').length} already finished`)

@@ -1,0 +1,79 @@
+import {findRunbook} from '../../runbooks/index.js'
+import {EXIT} from '../core/exit-codes.js'
+import {IncompleteError} from '../core/errors.js'
+import type {Report} from '../core/report.js'
+import {runbookPlan, runbookPlanId, runbookTargets, unfinishedRun} from '../remediation/runbook-plan.js'
+import {manualSteps} from '../render/runbook.js'
+import {openKubeTarget} from './kube-target.js'
+import {rebuildPlan} from './remediation-plans.js'
+import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
+import {executePlan, undoJournal, type GuardFlags, type RemediationIo} from './remediation-run.js'
+
+export interface RunbookRunFlags extends RemedyFlags, GuardFlags {
+  undo?: string
+}
+
+/** What was found, one line per failing finding (at most a few per check), for the plan's "why". */
+function diagnosisLines(report: Report): string[] {
+  return report.results
+    .filter((r) => r.status === 'fail' || r.status === 'error')
+    .flatMap((r) =>
+      r.status === 'error'
+        ? [`${r.id}: could not run (${r.reason})`]
+        : r.findings
+            .filter((f) => !f.ok)
+            .slice(0, 4)
+            .map((f) => `${r.id}: ${f.subject}: ${f.message.split('\n')[0]!.trim()}`),
+    )
+}
+
+/**
+ * `runbook run ID`: diagnose with the runbook's checks, plan its automated steps from what they
+ * found, confirm, apply through the remediation engine (journal, resume, undo), and verify with
+ * the same checks. Exit 0 fixed or nothing to do; 1 only manual steps apply; 3 failed or not
+ * verified; 4 not confirmed; 2 usage.
+ */
+export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: RemediationIo): Promise<number> {
+  const runbook = findRunbook(id)
+  const target = await openKubeTarget(flags)
+  try {
+    if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
+    const ctx = await openRemedyContext(flags, target, io.chalk)
+    try {
+      if (flags.undo) return await undoJournal(flags.undo, (planId, params) => (planId === runbookPlanId(runbook.id) ? rebuildPlan(planId, params) : undefined), ctx, flags, io)
+      io.progress(`diagnose: ${runbook.checks.join(', ')}`)
+      const diagnosis = await ctx.doctor(runbook.checks)
+      const found = diagnosisLines(diagnosis)
+      if (runbook.kind === 'procedure') {
+        if (found.length) throw new IncompleteError(`${runbook.id} needs a healthy cluster to start: ${found[0]}`, `signoz-ha doctor --only ${runbook.checks.join(' --only ')} shows all of it`)
+      } else if (found.length === 0) {
+        io.print(io.json ? JSON.stringify({status: 'no-op', runbook: runbook.id, checks: runbook.checks}) : `nothing to do: ${runbook.checks.join(', ')} pass`)
+        return EXIT.ok
+      }
+      const resumed = runbook.kind === 'procedure' ? unfinishedRun(runbookPlanId(runbook.id)) : undefined
+      if (resumed) io.progress(`continuing the unfinished run ${resumed.journal}`)
+      const plan = runbookPlan(runbook, resumed?.targets ?? (await runbookTargets(runbook, ctx, diagnosis)))
+      if (plan.actions.length === 0) {
+        const manual = manualSteps(runbook, {namespace: ctx.namespace, release: ctx.release ?? '<release>', cluster: diagnosis.target.clickhouse.cluster})
+        if (io.json) io.print(JSON.stringify({status: 'manual', runbook: runbook.id, diagnosis: found, manual}, null, 2))
+        else io.print([...found.map((l) => `✗ ${l}`), '', 'No automated step applies to what was found. By hand:', ...manual].join('\n'))
+        return EXIT.findings
+      }
+      return await executePlan({
+        plan,
+        ctx,
+        reasons: runbook.kind === 'procedure' ? [`${runbook.checks.join(', ')} pass: the cluster is healthy enough to start`] : found,
+        flags,
+        io,
+        verify: {checks: runbook.checks, doctor: ctx.doctor, waitMs: ctx.waitMs},
+        undoCommand: (journal) => `signoz-ha runbook run ${runbook.id} --undo ${journal}`,
+        fixedMessage: runbook.kind === 'procedure' ? `done: ${runbook.title}; ${runbook.checks.join(', ')} pass` : `fixed: ${runbook.checks.join(', ')} pass`,
+        json: {runbook: runbook.id},
+      })
+    } finally {
+      await ctx.close()
+    }
+  } finally {
+    await target.gateway.close()
+  }
+}
