@@ -1,5 +1,5 @@
 import {LATEST_MIGRATION_STATUS} from '../signoz/schema.js'
-import {quote} from './clickhouse.js'
+import {quote} from './sql.js'
 
 /**
  * What a host can answer: its version and which system tables and columns exist. Probed

@@ -1,4 +1,4 @@
-import {ident, quote} from './clickhouse.js'
+import {ident, quote} from './sql.js'
 
 /**
  * A statement that changes a ClickHouse host (remediation). Like NamedQuery, every one lives

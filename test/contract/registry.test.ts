@@ -5,6 +5,10 @@ import {ALL_CHECKS} from '../../checks/index.js'
 import {COMMANDS} from '../../commands/index.js'
 import {ALL_RUNBOOKS} from '../../runbooks/index.js'
 import {ROOT} from '../helpers/cli.js'
+import {RUNBOOK_DRILLS} from '../helpers/runbook-drills.js'
+import {FAULTS} from '../../src/lab/faults.js'
+import {rebuildPlan} from '../../src/cli/remediation-plans.js'
+import {runbookPlanId} from '../../src/remediation/runbook-plan.js'
 
 /** Source files under a top-level folder, relative to it, without index.ts and tests. */
 const filesUnder = (top: string, sub = ''): string[] =>
@@ -75,6 +79,18 @@ describe('runbook registry', () => {
     const files = filesUnder('runbooks').map((f) => f.replace(/\.ts$/, '')).sort()
     expect(ALL_RUNBOOKS.map((r) => r.id).sort()).toEqual(files)
   })
+  test('every automated runbook is drilled on the lab against a fault (procedures need none)', () => {
+    const automated = ALL_RUNBOOKS.filter((r) => r.steps.some((s) => s.remedy)).map((r) => r.id).sort()
+    expect(RUNBOOK_DRILLS.map((d) => d.runbook).sort()).toEqual(automated)
+    for (const d of RUNBOOK_DRILLS) {
+      const runbook = ALL_RUNBOOKS.find((r) => r.id === d.runbook)!
+      if (runbook.kind !== 'procedure') expect(FAULTS.map((f) => f.id), d.runbook).toContain(d.fault)
+    }
+  })
+  test('every runbook plan can be rebuilt from a journal (for --undo)', () => {
+    for (const r of ALL_RUNBOOKS) expect(rebuildPlan(runbookPlanId(r.id), {targets: {}})?.id).toBe(runbookPlanId(r.id))
+    expect(rebuildPlan('duplicate-clickhouse', {namespace: 'n', release: 'r', active: 'a', activeService: 'a', duplicates: [], clients: [], chart: 'c', chartVersion: null, deleteClaims: false})?.id).toBe('duplicate-clickhouse')
+  })
   test('runbooks name checks that exist', () => {
     const ids = new Set(ALL_CHECKS.map((c) => c.id))
     for (const r of ALL_RUNBOOKS) for (const c of r.checks) expect(ids.has(c), `${r.id} → ${c}`).toBe(true)
@@ -87,7 +103,7 @@ describe('command registry', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(files)
   })
   test('the lab commands of the contract exist', () => {
-    for (const id of ['lab:up', 'lab:status', 'lab:break', 'lab:heal', 'lab:down', 'doctor', 'checks:list']) expect(COMMANDS[id]).toBeDefined()
+    for (const id of ['lab:up', 'lab:status', 'lab:break', 'lab:heal', 'lab:down', 'doctor', 'checks:list', 'runbook:run', 'fix:duplicate-clickhouse', 'journal:list']) expect(COMMANDS[id]).toBeDefined()
   })
 })
 

@@ -1,0 +1,21 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {ALL_CHECKS} from '../../checks/index.js'
+import {ALL_RUNBOOKS} from '../../runbooks/index.js'
+import {quickReference, troubleshootingRunbook} from './runbooks.js'
+
+/** Every generated document: its path in the repository and how it is rendered. A test fails when a file drifts. */
+export const DOCS: readonly {path: string; render(): string}[] = [
+  {path: 'docs/TROUBLESHOOTING_RUNBOOK.md', render: () => troubleshootingRunbook(ALL_RUNBOOKS)},
+  {path: 'docs/QUICK_REFERENCE.md', render: () => quickReference(ALL_CHECKS, ALL_RUNBOOKS)},
+]
+
+/** Writes every document under root (the repository). */
+export function writeDocs(root: string): string[] {
+  return DOCS.map((d) => {
+    const path = join(root, d.path)
+    mkdirSync(dirname(path), {recursive: true})
+    writeFileSync(path, d.render())
+    return d.path
+  })
+}

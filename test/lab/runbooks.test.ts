@@ -1,0 +1,180 @@
+import {spawn} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {ALL_RUNBOOKS} from '../../runbooks/index.js'
+import {labChartPath} from '../../src/lab/release.js'
+import {labHelmBinary} from '../../src/lab/helm-binary.js'
+import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {RUNBOOK_DRILLS} from '../helpers/runbook-drills.js'
+
+/**
+ * `runbook run` on the lab: each automated runbook against the fault it is for brings doctor back
+ * to clean; dry runs and refusals change nothing; undo restores; an interrupted procedure
+ * resumes where it stopped; the journals hold no secret.
+ */
+const lab = new TestLab()
+const state = mkdtempSync(join(tmpdir(), 'signoz-ha-runbooks-'))
+const LOW = join(state, 'low-thresholds.yaml')
+writeFileSync(LOW, 'thresholds:\n  replicaDelay: 2s\n  replicationQueueSize: 5\n  partsPerPartition: 30\n  freshnessWindow: 5s\n')
+const journalDir = join(state, 'signoz-ha', 'journal')
+const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).sort() : [])
+let env: NodeJS.ProcessEnv = {}
+
+const run = (id: string, args: string[] = []) => lab.cli(['runbook', 'run', id, ...args], env)
+const doctor = (args: string[] = []) => lab.doctor(args, env)
+const checksOf = (id: string) => ALL_RUNBOOKS.find((r) => r.id === id)!.checks
+const only = (checks: readonly string[]) => checks.flatMap((c) => ['--only', c])
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const pids = async () => (JSON.parse((await lab.cli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as {clickhouse: {pod: string; pid: number}[]}).clickhouse
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+  env = {
+    XDG_STATE_HOME: state,
+    SIGNOZ_HA_HELM: labHelmBinary(3),
+    SIGNOZ_HA_CHART: labChartPath(),
+    SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+    SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+    SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+  }
+})
+
+afterAll(async () => {
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe('usage and refusals', () => {
+  test('an unknown runbook is a one-line usage error (exit 2)', async () => {
+    const r = await run('no-such-runbook')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^signoz-ha: no runbook "no-such-runbook"\n {2}hint: runbooks: ingestion-stopped, /)
+  })
+
+  test('on a healthy cluster an incident runbook has nothing to do', async () => {
+    const r = await run('replica-readonly', ['--yes'])
+    expect(r.stdout).toBe('nothing to do: clickhouse/replicas-readonly, keeper/reachable pass\n')
+    expect(r.code).toBe(0)
+    expect(journals()).toEqual([])
+  })
+
+  test('without a terminal and without --yes: exit 4, nothing changed, no journal', async () => {
+    await lab.break('helm-pending-upgrade')
+    try {
+      const r = await run('helm-release-stuck')
+      expect(r.code).toBe(4)
+      expect(r.stderr).toMatch(/signoz-ha: stdin is not a terminal and --yes was not given: nothing was changed/)
+      expect(r.stdout).toMatch(/1\. Roll release signoz back to revision \d+ \(its last deployed one\) \[DISRUPTIVE\]/)
+      expect(journals()).toEqual([])
+      expect(resultOf((await doctor(['--only', 'helm/release-status'])).report, 'helm/release-status').status).toBe('fail')
+    } finally {
+      await lab.heal('helm-pending-upgrade')
+    }
+  })
+
+  test('a runbook whose steps are all manual lists them and exits 1, changing nothing', async () => {
+    await lab.break('stale-replica')
+    try {
+      const r = await run('stale-replica', ['--yes'])
+      expect(r.code).toBe(1)
+      expect(r.stdout).toMatch(/✗ keeper\/stale-replicas: /)
+      expect(r.stdout).toMatch(/No automated step applies to what was found\. By hand:\n\d\. /)
+      expect(journals()).toEqual([])
+    } finally {
+      await lab.heal('stale-replica')
+    }
+  })
+})
+
+describe('each automated runbook against its fault', () => {
+  for (const drill of RUNBOOK_DRILLS.filter((d) => d.fault)) {
+    test(`${drill.runbook} fixes ${drill.fault}: the dry run changes nothing, the run leaves doctor clean`, async () => {
+      const config = drill.lowThresholds || drill.runbook === 'ingestion-stopped' ? ['--config', LOW] : []
+      const checks = only(checksOf(drill.runbook))
+      await lab.break(drill.fault!)
+      try {
+        if (drill.settleMs) await sleep(drill.settleMs)
+        const failingBefore = (await doctor([...checks, ...config])).report.results.filter((r) => r.status === 'fail').map((r) => r.id)
+        expect(failingBefore.length, `${drill.fault} makes a check of ${drill.runbook} fail`).toBeGreaterThan(0)
+
+        const dry = await run(drill.runbook, ['--dry-run', '--json', ...config])
+        expect(dry.code, dry.stderr).toBe(0)
+        const plan = JSON.parse(dry.stdout) as {status: string; steps: {pending: boolean}[]}
+        expect(plan.status).toBe('dry-run')
+        expect(plan.steps.some((s) => s.pending)).toBe(true)
+        const stillFailing = (await doctor([...checks, ...config])).report.results.filter((r) => r.status === 'fail').map((r) => r.id)
+        expect(stillFailing).toEqual(failingBefore)
+
+        const fixed = await run(drill.runbook, ['--yes', '--json', ...config])
+        expect(fixed.code, `${fixed.stdout}\n${fixed.stderr}`).toBe(0)
+        expect((JSON.parse(fixed.stdout) as {status: string}).status).toBe('fixed')
+        const {report} = await doctor(config)
+        expect(notPassing(report)).toEqual([])
+      } finally {
+        await lab.heal(drill.fault)
+      }
+    })
+  }
+})
+
+describe('undo, interruption and the journal', () => {
+  test('--undo reverses a run (keeper-quorum: the release rolled back to one member); a second run fixes it again', async () => {
+    await lab.break('keeper-single-replica')
+    try {
+      expect((await run('keeper-quorum', ['--yes'])).code).toBe(0)
+      const last = journals().at(-1)!.replace(/\.jsonl$/, '')
+      expect(last).toMatch(/-runbook-keeper-quorum$/)
+      const undone = await run('keeper-quorum', ['--undo', last, '--yes'])
+      expect(undone.stdout).toBe(`undone: 1 step(s) of ${last}\n`)
+      expect(resultOf((await doctor(['--only', 'keeper/quorum'])).report, 'keeper/quorum').status).toBe('fail')
+      expect((await run('keeper-quorum', ['--yes'])).code).toBe(0)
+      expect(resultOf((await doctor(['--only', 'keeper/quorum'])).report, 'keeper/quorum').status).toBe('pass')
+    } finally {
+      await lab.heal('keeper-single-replica')
+    }
+  })
+
+  test('a rolling restart stopped by Ctrl-C resumes with the hosts it had not restarted; every host restarts once', async () => {
+    const before = new Map((await pids()).map((h) => [h.pod, h.pid]))
+    const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+    const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', KUBECONFIG: lab.status.kubeconfig, ...env}
+    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k]
+    const child = spawn(process.execPath, [bin, 'runbook', 'run', 'clickhouse-rolling-restart', '--yes'], {env: childEnv})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => {
+      stderr += d
+      // Interrupted while the first host restarts: the engine finishes that step, then stops.
+      if (/\[1\/4\] .*: applying/.test(stderr) && !child.killed) child.kill('SIGINT')
+    })
+    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
+    expect(stderr).toMatch(/SIGINT: stopping after the current step/)
+    expect(code).toBe(3)
+    expect(stdout).toMatch(/^interrupted: interrupted before "Restart chi-signoz-clickhouse-cluster-0-1-0/m)
+    const afterFirst = new Map((await pids()).map((h) => [h.pod, h.pid]))
+    const first = 'chi-signoz-clickhouse-cluster-0-0-0'
+    expect(afterFirst.get(first)).not.toBe(before.get(first))
+
+    const resumed = await run('clickhouse-rolling-restart', ['--yes'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(resumed.stderr).toMatch(/continuing the unfinished run \d{8}-\d{6}-runbook-clickhouse-rolling-restart/)
+    expect(resumed.stderr).toMatch(/\[1\/4\] Restart chi-signoz-clickhouse-cluster-0-0-0 .*: already done/)
+    const after = await pids()
+    for (const h of after) expect(h.pid, h.pod).not.toBe(before.get(h.pod))
+    // The first host was not restarted a second time by the resumed run.
+    expect(after.find((h) => h.pod === first)!.pid).toBe(afterFirst.get(first))
+    expect(notPassing((await doctor()).report)).toEqual([])
+  })
+
+  test('the journals hold no secret; journal list shows the runs', async () => {
+    const password = lab.status.password
+    expect(journals().length).toBeGreaterThanOrEqual(RUNBOOK_DRILLS.length)
+    for (const f of journals()) expect(readFileSync(join(journalDir, f), 'utf8')).not.toContain(password)
+    const list = JSON.parse((await lab.cli(['journal', 'list', '--json'], env)).stdout) as {runs: {plan: string; status: string}[]}
+    expect(list.runs.filter((r) => r.plan === 'runbook-clickhouse-rolling-restart').map((r) => r.status)).toEqual(['interrupted', 'finished'])
+  })
+})
