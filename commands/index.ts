@@ -13,6 +13,9 @@ import LabEnv from './lab/env.js'
 import FixDuplicateClickhouse from './fix/duplicate-clickhouse.js'
 import JournalList from './journal/list.js'
 import JournalShow from './journal/show.js'
+import Generate from './generate.js'
+import ValuesLint from './values/lint.js'
+import StoragePlan from './storage/plan.js'
 
 /** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
 export const COMMANDS: Record<string, Command.Class> = {
@@ -30,4 +33,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   'fix:duplicate-clickhouse': FixDuplicateClickhouse,
   'journal:list': JournalList,
   'journal:show': JournalShow,
+  generate: Generate,
+  'values:lint': ValuesLint,
+  'storage:plan': StoragePlan,
 }

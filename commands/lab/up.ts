@@ -8,10 +8,11 @@ export default class LabUp extends BaseCommand {
   static override flags = {
     ...outputFlags,
     ...labDirFlag,
-    shards: Flags.integer({summary: 'Shards.', default: 2, min: 1, max: 16}),
-    replicas: Flags.integer({summary: 'Replicas per shard.', default: 2, min: 1, max: 8}),
-    cluster: Flags.string({summary: 'ClickHouse cluster name.', default: 'cluster'}),
+    shards: Flags.integer({summary: 'Shards (default 2, or the layout of --values).', min: 1, max: 16}),
+    replicas: Flags.integer({summary: 'Replicas per shard (default 2, or the layout of --values).', min: 1, max: 8}),
+    cluster: Flags.string({summary: 'ClickHouse cluster name (default cluster, or that of --values).'}),
     'no-replication': Flags.boolean({summary: 'Create plain MergeTree tables, as the migrator does with replication off (catalogue #14).'}),
+    values: Flags.string({summary: 'Install the release with this values file (e.g. from signoz-ha generate) over the lab\'s own; the lab takes its layout, cluster and installation name.'}),
   }
 
   async run(): Promise<void> {
@@ -19,14 +20,19 @@ export default class LabUp extends BaseCommand {
     const {labUp, labStatus} = await import('../../src/lab/world.js')
     const {resolveLabDir} = await import('../../src/lab/state.js')
     const dir = resolveLabDir(flags.dir)
+    const {labShapeFromValues} = await import('../../src/lab/release.js')
+    const {resolve} = await import('node:path')
+    const shape = flags.values ? labShapeFromValues(flags.values) : {}
     const json = this.format(flags) === 'json'
     const started = performance.now()
     await labUp({
       dir,
-      shards: flags.shards,
-      replicas: flags.replicas,
-      cluster: flags.cluster,
-      replication: !flags['no-replication'],
+      shards: flags.shards ?? shape.shards ?? 2,
+      replicas: flags.replicas ?? shape.replicas ?? 2,
+      cluster: flags.cluster ?? shape.cluster ?? 'cluster',
+      replication: !flags['no-replication'] && shape.replication !== false,
+      values: flags.values ? resolve(flags.values) : undefined,
+      chi: shape.chi,
       log: (line) => process.stderr.write(`lab: ${line}\n`),
     })
     const status = await labStatus(dir)

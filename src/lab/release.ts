@@ -1,5 +1,6 @@
 import {labConnection} from './connections.js'
-import {writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {parse} from 'yaml'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {runHelm, type HelmTarget} from '../gateways/helm.js'
@@ -13,6 +14,9 @@ import {kubeconfigPath, type LabState} from './state.js'
 export const labChartPath = (): string => join(packageRoot(), 'src', 'lab', 'chart', 'signoz')
 
 export const labValuesPath = (dir: string): string => join(dir, 'values.yaml')
+/** A user's values (lab up --values), installed over the lab's own. */
+export const userValuesPath = (dir: string): string => join(dir, 'user-values.yaml')
+const essentialsPath = (dir: string): string => join(dir, 'lab-essentials.yaml')
 
 /**
  * The values the lab installs with: a production-shaped HA release (signoz-facts.md §1), with
@@ -35,6 +39,8 @@ export function labValues(state: LabState, serverVersion: string): Record<string
         {maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: {matchLabels: {'clickhouse.altinity.com/chi': state.chi}}},
       ],
       persistence: {size: '10Gi'},
+      // Production-shaped: merges and queries need memory (values rule clickhouse-memory).
+      resources: {requests: {cpu: '500m', memory: '4Gi'}},
       zookeeper: {replicaCount: 3, pdb: {create: true}},
     },
     telemetryStoreMigrator: {enableReplication: state.replication},
@@ -54,13 +60,20 @@ export async function helmUpgrade(state: LabState, extraArgs: readonly string[] 
   if (r.code !== 0) throw new Error(`helm ${args.slice(0, 3).join(' ')}: ${r.stderr.trim().split('\n').pop()}`)
 }
 
-/** Installs the release with the lab's values and waits until the cluster has settled on it. */
+/**
+ * Installs the release with the lab's values (and a user's values over them, when given) and
+ * waits until the cluster has settled on it. What the lab's real servers need always wins: their
+ * credentials and the version they really run.
+ */
 export async function installRelease(state: LabState): Promise<void> {
   const conn = labConnection(state, state.clickhouse[0]!, 10_000)
   const serverVersion = await conn.query<{v: string}>('SELECT version() AS v').then((rows) => rows[0]!.v).finally(() => conn.close())
   // The lab's own credentials are in the values: readable by the owner only.
   writeFileSync(labValuesPath(state.dir), `${JSON.stringify(labValues(state, serverVersion), null, 2)}\n`, {mode: 0o600})
-  await helmUpgrade(state, ['--values', labValuesPath(state.dir)])
+  const essentials = {clickhouse: {user: state.user, password: state.password, image: {tag: serverVersion}}}
+  writeFileSync(essentialsPath(state.dir), `${JSON.stringify(essentials, null, 2)}\n`, {mode: 0o600})
+  const files = [labValuesPath(state.dir), ...(state.userValues ? [userValuesPath(state.dir), essentialsPath(state.dir)] : [])]
+  await helmUpgrade(state, files.flatMap((f) => ['--values', f]))
   await waitReleaseSettled(state)
 }
 
@@ -77,4 +90,29 @@ export async function waitReleaseSettled(state: LabState, timeoutMs = 90_000): P
     if (job?.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True')) throw new GiveUp(`the schema migrator Job failed; see kubectl -n ${state.namespace} logs job/${state.release}-telemetrystore-migrator`)
     return chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && (!job || Boolean(job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')))
   }, timeoutMs, 250)
+}
+
+/**
+ * What a values file says the lab must look like: its layout, cluster, installation name and
+ * whether the migrator replicates (lab up --values builds the lab to match).
+ */
+export function labShapeFromValues(path: string): {shards?: number; replicas?: number; cluster?: string; chi?: string; replication?: boolean} {
+  if (!existsSync(path)) throw new UsageError(`--values ${path} does not exist`)
+  let values: Record<string, unknown>
+  try {
+    values = (parse(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>
+  } catch (error) {
+    throw new UsageError(`--values ${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`)
+  }
+  const at = (key: string) => key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), values)
+  const int = (key: string) => (typeof at(key) === 'number' ? (at(key) as number) : undefined)
+  const str = (key: string) => (typeof at(key) === 'string' && at(key) !== '' ? (at(key) as string) : undefined)
+  const replication = at('telemetryStoreMigrator.enableReplication')
+  return {
+    shards: int('clickhouse.layout.shardsCount'),
+    replicas: int('clickhouse.layout.replicasCount'),
+    cluster: str('clickhouse.cluster'),
+    chi: str('clickhouse.fullnameOverride'),
+    replication: typeof replication === 'boolean' ? replication : undefined,
+  }
 }

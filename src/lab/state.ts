@@ -64,6 +64,8 @@ export interface LabState {
   ingestion: {pid?: number; enabled: boolean; log: string}
   kubeApi?: LabKubeApi
   faults: ActiveFault[]
+  /** The release was installed with a user's values file (kept in the lab directory) over the lab's own. */
+  userValues?: boolean
   createdAt: string
 }
 

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {get as httpsGet} from 'node:https'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
@@ -11,7 +11,7 @@ import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
 import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {Migrator} from './migrator.js'
-import {installRelease, waitReleaseSettled} from './release.js'
+import {installRelease, userValuesPath, waitReleaseSettled} from './release.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
 import {GiveUp, labProcesses, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
@@ -25,6 +25,10 @@ export interface UpOptions {
   replicas: number
   cluster: string
   replication: boolean
+  /** A values file (e.g. from signoz-ha generate) the release is installed with, over the lab's own. */
+  values?: string
+  /** The installation name (clickhouse.fullnameOverride of those values), else the chart's. */
+  chi?: string
   log?: (line: string) => void
 }
 
@@ -50,7 +54,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
 
   const hostCount = options.shards * options.replicas
   const ports = await freePorts(3 + hostCount * 3)
-  const chi = clickhouseFullname('signoz')
+  const chi = options.chi ?? clickhouseFullname('signoz')
   const state: LabState = {
     version: 1,
     dir: options.dir,
@@ -78,6 +82,12 @@ export async function labUp(options: UpOptions): Promise<LabState> {
       const pod = hostPodName(chi, options.cluster, s, r)
       state.clickhouse.push({shard: s, replica: r, pod, dir: join(options.dir, 'clickhouse', pod), httpPort: ports[i]!, tcpPort: ports[i + 1]!, interserverPort: ports[i + 2]!})
     }
+  }
+  if (options.values) {
+    // The lab keeps its copy: later upgrades (faults, runbooks) reuse what was installed.
+    mkdirSync(options.dir, {recursive: true})
+    copyFileSync(options.values, userValuesPath(options.dir))
+    state.userValues = true
   }
   writeState(state)
   try {

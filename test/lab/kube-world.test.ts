@@ -122,6 +122,7 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
   {fault: 'duplicate-clickhouse', fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'], message: ['kube/pods-pending', /didn't match pod anti-affinity rules/]},
   {fault: 'collector-wrong-host', fails: ['kube/collector-clickhouse-target'], message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/]},
   {fault: 'pending-antiaffinity', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/]},
+  {fault: 'node-drained', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /node\(s\) were unschedulable/]},
   {
     fault: 'crashloop',
     fails: ['kube/crashloops'],
@@ -243,7 +244,7 @@ describe('a second release with the chart defaults (namespace dev)', () => {
     expect(resultOf(report, 'security/default-password').status).toBe('fail')
     expect(resultOf(report, 'kube/replica-spread').findings.find((f) => !f.ok)?.message).toMatch(/share node lab-node-0/)
     const ha = resultOf(report, 'helm/values-ha').findings.filter((f) => !f.ok).map((f) => f.subject).sort()
-    expect(ha).toEqual(['clickhouse.fullnameOverride', 'clickhouse.podDistribution', 'clickhouse.zookeeper.replicaCount'])
+    expect(ha).toEqual(['clickhouse.fullnameOverride', 'clickhouse.persistence.size', 'clickhouse.podDistribution', 'clickhouse.resources.requests.memory', 'clickhouse.zookeeper.replicaCount'])
   })
 })
 

@@ -11,9 +11,11 @@ const ZONES = ['zone-a', 'zone-b', 'zone-c']
  */
 export function seedCluster(store: ObjectStore, namespace: string, nodeCount = labNodeCount(0)): void {
   const classes = store.kindByPath('storage.k8s.io', 'v1', 'storageclasses')!
-  if (!store.tryGet(classes, undefined, 'standard')) {
+  // The cluster default, and the SSD classes generated values name on each cloud (EKS, GKE, AKS).
+  for (const name of ['standard', 'gp3', 'premium-rwo', 'managed-csi-premium']) {
+    if (store.tryGet(classes, undefined, name)) continue
     store.create(classes, undefined, {
-      metadata: {name: 'standard', annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}},
+      metadata: {name, ...(name === 'standard' ? {annotations: {'storageclass.kubernetes.io/is-default-class': 'true'}} : {})},
       provisioner: 'lab.signoz-ha.io/hostpath',
       reclaimPolicy: 'Delete',
       volumeBindingMode: 'Immediate',
