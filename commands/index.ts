@@ -16,6 +16,7 @@ import JournalShow from './journal/show.js'
 import Generate from './generate.js'
 import ValuesLint from './values/lint.js'
 import StoragePlan from './storage/plan.js'
+import StorageReport from './storage/report.js'
 
 /** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
 export const COMMANDS: Record<string, Command.Class> = {
@@ -36,4 +37,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   generate: Generate,
   'values:lint': ValuesLint,
   'storage:plan': StoragePlan,
+  'storage:report': StorageReport,
 }

@@ -70,18 +70,12 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
   const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: [...(flags.skip ?? []), ...(config.disable ?? [])]})
   const thresholds = resolveThresholds(config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
   const failOn = (flags['fail-on'] ?? config.failOn ?? 'warning') as Severity | 'none'
-  // From the environment oclif hands over one string, not a list.
-  const urls = ([] as string[]).concat(flags['clickhouse-url'] ?? [])
-  const useKube = Boolean(flags.kubeconfig || flags.context || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
-  if (urls.length === 0 && !useKube) {
-    throw new UsageError('no ClickHouse host to check', 'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"')
-  }
-  const kube: KubeTarget | undefined = useKube ? await openKubeTarget(flags) : undefined
+  const kube = await openKubeSide(flags)
   const signal = AbortSignal.timeout(timeoutMs)
   // Every concurrent query listens on this one signal.
   setMaxListeners(0, signal)
   try {
-    const fleet = await openFleet(kube, urls, flags, hostTimeoutMs, signal)
+    const fleet = await openFleet(kube, flags, hostTimeoutMs, signal)
     try {
       const active = kube?.context.deployment.active
       const report = await runDoctor(fleet, {
@@ -117,11 +111,31 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
   }
 }
 
+/** How a command finds ClickHouse: through the cluster, or the URLs given. */
+export type TargetFlags = Pick<DoctorFlags, 'kubeconfig' | 'context' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user'>
+
+/**
+ * The Kubernetes side of a run, when there is one: the cluster flags, or no URL and a kubeconfig
+ * to find. Neither is a usage error that says how to give ClickHouse.
+ */
+export async function openKubeSide(flags: TargetFlags): Promise<KubeTarget | undefined> {
+  const urls = clickhouseUrls(flags)
+  const useKube = Boolean(flags.kubeconfig || flags.context || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
+  if (urls.length === 0 && !useKube) {
+    throw new UsageError('no ClickHouse host to check', 'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"')
+  }
+  return useKube ? openKubeTarget(flags) : undefined
+}
+
+// From the environment oclif hands over one string, not a list.
+const clickhouseUrls = (flags: TargetFlags): string[] => ([] as string[]).concat(flags['clickhouse-url'] ?? [])
+
 /**
  * The ClickHouse hosts of the run: the URLs given, else every host of the serving installation
  * through a port-forward. Credentials: flag and env first, else what the release's collectors use.
  */
-async function openFleet(kube: KubeTarget | undefined, urls: string[], flags: DoctorFlags, hostTimeoutMs: number, signal: AbortSignal) {
+export async function openFleet(kube: KubeTarget | undefined, flags: TargetFlags, hostTimeoutMs: number, signal: AbortSignal) {
+  const urls = clickhouseUrls(flags)
   const fromRelease = kube && !kube.unavailable ? await releaseCredentials(kube) : {}
   const user = flags['clickhouse-user'] ?? fromRelease.user ?? 'default'
   const password = process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? fromRelease.password ?? ''

@@ -31,6 +31,12 @@ export const S = {
     name: 'optimizePartition',
     sql: (p) => `OPTIMIZE TABLE ${tableRef(p.table)} PARTITION ID ${quote(p.partitionId)}`,
   }),
+  /** Deletes one partition on every replica of the cluster (a day of data): shown as a suggestion, never run. */
+  dropPartition: defineStatement<{table: string; cluster: string; partition: string}>({
+    name: 'dropPartition',
+    // system.parts shows a Date partition bare (2026-12-02) and a tuple in parentheses.
+    sql: (p) => `ALTER TABLE ${tableRef(p.table)} ON CLUSTER ${ident(p.cluster)} DROP PARTITION ${/^\d{4}-\d{2}-\d{2}$/.test(p.partition) ? quote(p.partition) : p.partition}`,
+  }),
   /** Cancels a mutation that can never finish. */
   killMutation: defineStatement<{database: string; table: string; mutationId: string}>({
     name: 'killMutation',
@@ -46,5 +52,6 @@ export const STATEMENT_SAMPLES: readonly {statement: NamedStatement<never>; para
   {statement: S.restartReplica as NamedStatement<never>, params: {table: 'signoz_logs.logs_v2'}},
   {statement: S.dropDnsCache as NamedStatement<never>, params: undefined},
   {statement: S.optimizePartition as NamedStatement<never>, params: {table: 'signoz_logs.logs_v2', partitionId: '20261202'}},
+  {statement: S.dropPartition as NamedStatement<never>, params: {table: 'signoz_logs.logs_v2', cluster: 'cluster', partition: '2026-12-01'}},
   {statement: S.killMutation as NamedStatement<never>, params: {database: 'signoz_logs', table: 'logs_v2', mutationId: "0000000001'"}},
 ]

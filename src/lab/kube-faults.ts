@@ -48,6 +48,13 @@ async function restoreHost(state: LabState, host: LabHost): Promise<void> {
   await waitFreshRowsOnEveryShard(state)
 }
 
+/** The release settled and, after pods were rolled (their servers restarted), every replica writable again. */
+async function settledAndWritable(state: LabState): Promise<void> {
+  await waitReleaseSettled(state)
+  const {recoverHosts} = await import('./faults.js')
+  await recoverHosts({...state, clickhouse: readState(state.dir).clickhouse})
+}
+
 /** The collectors' env var, patched by name as `kubectl set env` does. */
 async function setCollectorEnv(state: LabState, name: string, value: string): Promise<void> {
   await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {
@@ -313,11 +320,13 @@ export const KUBE_FAULTS: readonly Fault[] = [
       for (const t of templates) for (const c of t.spec.containers) if (c.image.includes('clickhouse-server')) c.image = c.image.replace(/:[^:/]+$/, ':25.12.5')
       // podTemplates is a list: a merge patch replaces it whole, as kubectl edit would write it.
       await kube.mergePatch(chiPath(state), {spec: {templates: {podTemplates: templates}}})
+      // The operator rolls the hosts onto the new template: each server restarts (and keeps its version).
+      await settledAndWritable(state)
       return {podTemplates: original}
     },
     async heal(state, fault) {
       await new LabKubeClient(state).mergePatch(chiPath(state), {spec: {templates: {podTemplates: JSON.parse(fault.undo.podTemplates as string)}}})
-      await waitReleaseSettled(state)
+      await settledAndWritable(state)
     },
   },
   valuesFault('collector-needs-newer-clickhouse', 'upgrade the collectors to v0.145.0, whose migrations need ClickHouse 25.12.5, on the older lab servers (catalogue #9)', 'otelCollector.image.tag', 'v0.145.0', 'v0.144.5'),
@@ -371,7 +380,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       // What the runbook does once a startup probe is in: restart the pod; the StatefulSet recreates it.
       await new LabKubeClient(state).delete(core(state, 'pods', fault.undo.pod as string))
-      await waitReleaseSettled(state)
+      await settledAndWritable(state)
     },
   },
 ]

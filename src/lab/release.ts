@@ -82,13 +82,16 @@ export async function waitReleaseSettled(state: LabState, timeoutMs = 90_000): P
   const kube = new LabKubeClient(state)
   const ns = `/namespaces/${state.namespace}`
   await waitFor('the SigNoz release to settle', async () => {
-    const [chi, collector, job] = await Promise.all([
+    const [chi, collector, job, pods] = await Promise.all([
       kube.get<{status?: {status?: string}}>(`/apis/clickhouse.altinity.com/v1${ns}/clickhouseinstallations/${state.chi}`),
       kube.get<{status?: {readyReplicas?: number}; spec?: {replicas?: number}}>(`/apis/apps/v1${ns}/deployments/${state.release}-otel-collector`),
       kube.get<{status?: {conditions?: {type: string; status: string}[]}}>(`/apis/batch/v1${ns}/jobs/${state.release}-telemetrystore-migrator`),
+      kube.get<{items: {metadata: {deletionTimestamp?: string}; status?: {conditions?: {type: string; status: string}[]}}[]}>(`/api/v1${ns}/pods?labelSelector=clickhouse.altinity.com/chi=${state.chi}`),
     ])
+    // Every host pod up: a rolled pod restarts its server, which takes a moment to answer.
+    const hostsReady = (pods?.items ?? []).filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === state.clickhouse.length
     if (job?.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True')) throw new GiveUp(`the schema migrator Job failed; see kubectl -n ${state.namespace} logs job/${state.release}-telemetrystore-migrator`)
-    return chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && (!job || Boolean(job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')))
+    return hostsReady && chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && (!job || Boolean(job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')))
   }, timeoutMs, 250)
 }
 

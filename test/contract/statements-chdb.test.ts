@@ -14,8 +14,8 @@ beforeAll(() => {
 })
 afterAll(() => session?.cleanup())
 
-/** Statements that need a replicated table (no Keeper in chdb): parsed only. */
-const PARSE_ONLY = new Set([S.restartReplica.name])
+/** Statements that need a replicated table or a cluster (no Keeper, no remote_servers in chdb): parsed only. */
+const PARSE_ONLY = new Set([S.restartReplica.name, S.dropPartition.name])
 
 describe('remediation statements on modern ClickHouse (chdb)', () => {
   test('every statement has a sample', () => {

@@ -24,6 +24,8 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'unfinished-mutations': undefined,
   'parts-per-partition': {limit: 20},
   'disk-space': undefined,
+  'storage-by-partition': {databases: ['signoz_traces', 'signoz_logs']},
+  'host-bytes': undefined,
   'recent-errors': {codes: [47, 242, 252], withinSeconds: 900},
   'distribution-queue': undefined,
   'table-ttls': {tables: SIGNAL_TABLES},
