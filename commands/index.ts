@@ -14,6 +14,7 @@ import FixDuplicateClickhouse from './fix/duplicate-clickhouse.js'
 import JournalList from './journal/list.js'
 import JournalShow from './journal/show.js'
 import Generate from './generate.js'
+import UpgradeCommand from './upgrade.js'
 import ValuesLint from './values/lint.js'
 import StoragePlan from './storage/plan.js'
 import StorageReport from './storage/report.js'
@@ -35,6 +36,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   'journal:list': JournalList,
   'journal:show': JournalShow,
   generate: Generate,
+  upgrade: UpgradeCommand,
   'values:lint': ValuesLint,
   'storage:plan': StoragePlan,
   'storage:report': StorageReport,

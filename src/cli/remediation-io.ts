@@ -22,17 +22,21 @@ export const terminalConfirm = (flags: {yes: boolean; 'allow-destructive': boole
  * Ctrl-C and SIGTERM during a run: the first asks the engine to stop after the current step
  * (the journal then says what was applied); a second one exits at once.
  */
-export function interruptible(progress: (line: string) => void): {interrupted: () => boolean; dispose: () => void} {
+export function interruptible(progress: (line: string) => void): {interrupted: () => boolean; signal: AbortSignal; dispose: () => void} {
   let count = 0
+  // For a step that can stop mid-way (a running helm): it is asked to stop cleanly.
+  const controller = new AbortController()
   const onSignal = (signal: NodeJS.Signals) => {
     count++
     if (count > 1) process.exit(130)
     progress(`${signal}: stopping after the current step (again to exit now)`)
+    controller.abort()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   return {
     interrupted: () => count > 0,
+    signal: controller.signal,
     dispose: () => {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)

@@ -55,9 +55,9 @@ export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget, 
     chart: flags.chart ?? 'signoz/signoz',
     chartVersion: flags['chart-version'] ?? (localChart ? null : (d.release?.chart.version ?? null)),
     deployment,
-    async doctor(only) {
+    async doctor(only, overrides = {}) {
       const {report} = await doctorCommand(
-        {kubeconfig: flags.kubeconfig, context: flags.context, namespace: d.namespace, release: d.release?.name, config: flags.config, only: [...only], timeout: '30s', 'host-timeout': '5s', concurrency: 8, verbose: false},
+        {kubeconfig: flags.kubeconfig, context: flags.context, namespace: d.namespace, release: d.release?.name, config: flags.config, only: [...only], 'freshness-window': overrides.freshnessWindow, timeout: '30s', 'host-timeout': '5s', concurrency: 8, verbose: false},
         {format: 'json', chalk, version: ''},
       )
       return report

@@ -5,11 +5,14 @@ import {ALL_RUNBOOKS} from '../../runbooks/index.js'
 import {VALUES_RULES} from '../signoz/values-rules.js'
 import {deploymentGuide, storageGuide} from './guides.js'
 import {quickReference, troubleshootingRunbook} from './runbooks.js'
+import {UPGRADE_GATES} from '../upgrade/gates.js'
+import {upgradeProcedures} from './upgrade.js'
 
 /** Every generated document: its path in the repository and how it is rendered. A test fails when a file drifts. */
 export const DOCS: readonly {path: string; render(): string}[] = [
   {path: 'docs/TROUBLESHOOTING_RUNBOOK.md', render: () => troubleshootingRunbook(ALL_RUNBOOKS)},
   {path: 'docs/QUICK_REFERENCE.md', render: () => quickReference(ALL_CHECKS, ALL_RUNBOOKS)},
+  {path: 'docs/UPGRADE_PROCEDURES.md', render: () => upgradeProcedures(UPGRADE_GATES)},
   {path: 'docs/PRODUCTION_DEPLOYMENT_GUIDE.md', render: () => deploymentGuide(VALUES_RULES)},
   {path: 'docs/STORAGE_ARCHITECTURE_GUIDE.md', render: () => storageGuide()},
 ]

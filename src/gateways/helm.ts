@@ -19,7 +19,7 @@ export interface HelmRelease {
 }
 
 /** Runs the real helm binary; the only module that spawns it. Output is returned, never printed. */
-export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs = 60_000): Promise<{code: number; stdout: string; stderr: string}> {
+export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<{code: number; stdout: string; stderr: string}> {
   const globals = [
     ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
     ...(target.context ? ['--kube-context', target.context] : []),
@@ -27,7 +27,9 @@ export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs =
     target.namespace,
   ]
   return new Promise((resolve, reject) => {
-    execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+    // An abort asks Helm to stop with SIGTERM: it then cancels the operation and marks the release
+    // failed, never leaving it pending (a SIGKILL would).
+    execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, signal, killSignal: 'SIGTERM'}, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(new GatewayError('unreachable', `helm not found at ${target.binary}`, 'helm'))
         return

@@ -150,6 +150,22 @@ export class KubeGateway {
     }
   }
 
+  /**
+   * A LIST of a custom resource in a namespace (VolumeSnapshots, say); undefined when the API does
+   * not serve that resource at all (its CRD is not installed).
+   */
+  async listCustom(group: string, version: string, plural: string, namespace: string): Promise<KubeItem[] | undefined> {
+    this.requests++
+    try {
+      const result = await this.config.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({group, version, plural, namespace})
+      return JSON.parse(JSON.stringify((result as {items?: unknown[]}).items ?? [])) as KubeItem[]
+    } catch (error) {
+      const e = translate(error, `${plural}.${group} in ${namespace}`, this.server)
+      if (e.kind === 'not-found') return undefined
+      throw e
+    }
+  }
+
   /** One LIST of a kind across every namespace (finding which namespace holds a release). */
   async listAllNamespaces(kind: 'secrets', labelSelector?: string): Promise<KubeItem[]> {
     this.requests++

@@ -27,7 +27,7 @@ export interface RemedyContext extends FixContext {
   /** The SigNoz deployment read afresh (one snapshot). */
   deployment(): Promise<SignozDeployment>
   /** doctor's own checks, by id, run now: the same code diagnoses and verifies. */
-  doctor(only: readonly string[]): Promise<Report>
+  doctor(only: readonly string[], overrides?: {freshnessWindow?: string}): Promise<Report>
   /** The hosts of the serving installation, opened once per run (closed by the command). */
   clickhouse(): Promise<RemedyFleet>
   /** Rows in the SigNoz databases over an installation's ready hosts (undefined: none could be read). */

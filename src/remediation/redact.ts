@@ -1,4 +1,7 @@
 const SECRET_KEY = /pass(word)?|secret|token|credential|private.?key/i
+
+/** Does a key (an env var, a values path) name a secret? */
+export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key)
 const REDACTED = '[redacted]'
 
 /**

@@ -1,0 +1,151 @@
+import {existsSync} from 'node:fs'
+import {parseDuration} from '../core/duration.js'
+import {EXIT} from '../core/exit-codes.js'
+import {IncompleteError, UsageError} from '../core/errors.js'
+import {runPlan, type RunOutcome} from '../remediation/engine.js'
+import {confirmSteps} from '../remediation/guard.js'
+import {Journal} from '../remediation/journal.js'
+import {releaseHistory} from '../remediation/actions/helm.js'
+import {phase} from '../render/progress.js'
+import {renderGates, renderUpgradePlan} from '../render/upgrade.js'
+import {AFTER_ROLLBACK_CHECKS, POSTFLIGHT_CHECKS, PREFLIGHT_CHECKS, UPGRADE_GATES, runGates, type GateResult} from '../upgrade/gates.js'
+import {hasChanges, planUpgrade, type UpgradePlan} from '../upgrade/plan.js'
+import {deployedRelease, renderUpgrade, type UpgradeRequest} from '../upgrade/release.js'
+import {helmUpgradeAction, type UpgradeContext} from '../upgrade/run.js'
+import {openKubeTarget} from './kube-target.js'
+import {askOnTerminal, interruptible, terminalConfirm} from './remediation-io.js'
+import {verifyChecks, type GuardFlags, type RemediationIo} from './remediation-run.js'
+import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
+
+export interface UpgradeFlags extends RemedyFlags, GuardFlags {
+  version?: string
+  values?: string[]
+  set?: string[]
+  'reset-values': boolean
+  'helm-timeout': string
+  plan: boolean
+  'detailed-exitcode': boolean
+  'skip-gate'?: string[]
+  'rollback-on-failure': boolean
+  'backup-confirmed': boolean
+}
+
+/**
+ * `upgrade --safe`: gates, a plan in ClickHouse terms, the real helm upgrade through the
+ * remediation engine (confirmation, journal, Ctrl-C handled), postflight on data, rollback.
+ * Exit: 0 upgraded (or nothing to do); 2 usage; 3 a gate or the upgrade failed, not rolled back;
+ * 4 not confirmed; 5 failed and rolled back; with --plan --detailed-exitcode 5 = changes pending.
+ */
+export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {tty: boolean}): Promise<number> {
+  const unknown = (flags['skip-gate'] ?? []).filter((g) => !UPGRADE_GATES.some((x) => x.id === g))
+  if (unknown.length) throw new UsageError(`unknown gate ${unknown.join(', ')}`, `gates: ${UPGRADE_GATES.map((g) => g.id).join(', ')}`)
+  for (const f of flags.values ?? []) if (!existsSync(f)) throw new UsageError(`values file ${f} does not exist`)
+  const helmTimeoutMs = parseDuration(flags['helm-timeout'], '--helm-timeout')
+  const target = await openKubeTarget(flags)
+  try {
+    if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
+    const d = target.context.deployment
+    if (!d.release) throw new UsageError(`no SigNoz Helm release in ${d.namespace} to upgrade`, 'give -n NAMESPACE and --release NAME')
+    const base = await openRemedyContext(flags, target, io.chalk)
+    const signals = interruptible(io.progress)
+    const ctx: UpgradeContext = {...base, interrupt: signals.signal, report: io.progress}
+    try {
+      const request: UpgradeRequest = {
+        release: d.release.name,
+        chart: base.chart,
+        version: flags.version,
+        values: flags.values ?? [],
+        set: flags.set ?? [],
+        reuseValues: !flags['reset-values'],
+        timeout: `${Math.round(helmTimeoutMs / 1000)}s`,
+      }
+      const {live, next, gates, plan} = await phase(
+        'Preflight: read the release, render the upgrade, check the cluster, run the gates',
+        async (report) => {
+          report('rendering the upgrade (helm upgrade --dry-run)')
+          const [live, next] = await Promise.all([deployedRelease(ctx, request.release), renderUpgrade(ctx, request).catch((error: unknown) => Promise.reject(new UsageError(error instanceof Error ? error.message : String(error))))])
+          report(`doctor: ${PREFLIGHT_CHECKS.join(', ')}`)
+          const health = await ctx.doctor(PREFLIGHT_CHECKS)
+          const plan = planUpgrade(live, next)
+          const gates = await runGates({remedy: ctx, deployment: d, request, live, next, plan, health, backupConfirmed: flags['backup-confirmed'], now: new Date()}, flags['skip-gate'] ?? [])
+          return {live, next, gates, plan}
+        },
+        {tty: io.tty},
+      )
+      const failedGates = gates.filter((g) => g.status === 'fail' || g.status === 'error')
+      if (io.json && (flags.plan || failedGates.length || !hasChanges(plan) || flags['dry-run'])) {
+        io.print(JSON.stringify({status: flags.plan || flags['dry-run'] ? 'plan' : failedGates.length ? 'gate-failed' : 'no-op', release: request.release, gates, plan}, null, 2))
+      } else if (!io.json) {
+        io.print(`${renderGates(gates, io.chalk)}\n\n${renderUpgradePlan(plan, io.chalk)}`)
+      }
+      if (flags.plan) return flags['detailed-exitcode'] && hasChanges(plan) ? EXIT.rolledBack : EXIT.ok
+      if (!hasChanges(plan)) {
+        if (!io.json) io.print('nothing to upgrade: the release already renders this')
+        return EXIT.ok
+      }
+      if (failedGates.length) {
+        if (!io.json) io.print(`refused: ${failedGates.map((g) => g.id).join(', ')} failed; nothing was changed (--skip-gate ID overrides one, at your risk)`)
+        return EXIT.incomplete
+      }
+      if (flags['dry-run']) return EXIT.ok
+      const migratorJob = next.hooks.find((h) => h.object.kind === 'Job')?.object.metadata.name
+      const action = helmUpgradeAction({request, fromRevision: live.revision, migratorJob, timeoutMs: helmTimeoutMs + 60_000})
+      await confirmSteps([action], terminalConfirm(flags))
+      const journal = Journal.create('upgrade')
+      const outcome = await phase(`Upgrade: ${action.title}`, (report) => runPlan({id: 'upgrade', title: action.title, params: {request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))}, fromRevision: live.revision, gates: gates.map((g) => `${g.id}:${g.status}`)}, actions: [action]}, {...ctx, report}, {journal, progress: report, interrupted: signals.interrupted}).then((o) => (o.status === 'failed' || o.status === 'interrupted' ? Promise.reject(Object.assign(new Error(o.message), {outcome: o})) : o)), {tty: io.tty}).catch((error: Error & {outcome?: RunOutcome}) => error.outcome ?? ({status: 'failed', applied: [], skipped: [], message: error.message} as RunOutcome))
+      let failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
+      if (!failure) {
+        const verified = await phase(`Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`, (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report), {tty: io.tty})
+        journal.append({event: 'verify', step: 'postflight', ok: verified.ok, message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`})
+        if (verified.ok) {
+          io.print(io.json ? JSON.stringify({status: 'upgraded', journal: journal.id, gates, plan}, null, 2) : `upgraded: ${request.release} is deployed on chart ${plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`)
+          return EXIT.ok
+        }
+        failure = `postflight failed: ${verified.failing.join(', ')}`
+      }
+      return await rollBack({ctx, flags, io, journal, action, revision: live.revision, failure, interrupted: signals.interrupted(), gates, plan})
+    } finally {
+      signals.dispose()
+      await base.close()
+    }
+  } finally {
+    await target.gateway.close()
+  }
+}
+
+/**
+ * After a failed upgrade or postflight: back to the revision deployed before, automatically with
+ * --rollback-on-failure or after Ctrl-C, else when a person says so; verified; exit 5. Without
+ * a rollback, exit 3 with the command that does it.
+ */
+async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: RemediationIo & {tty: boolean}; journal: Journal; action: ReturnType<typeof helmUpgradeAction>; revision: number; failure: string; interrupted: boolean; gates: GateResult[]; plan: UpgradePlan}): Promise<number> {
+  const {ctx, io, journal} = o
+  const command = `helm -n ${ctx.namespace} rollback ${ctx.release} ${o.revision}`
+  const latest = (await releaseHistory(ctx, ctx.release!)).at(-1)
+  if (latest && latest.revision <= o.revision && latest.status === 'deployed') {
+    // Helm stopped before it wrote a revision: the release is as it was.
+    journal.append({event: 'interrupted', step: 'helm-upgrade', message: 'Helm stopped before changing the release'})
+    io.print(io.json ? JSON.stringify({status: o.interrupted ? 'aborted' : 'failed', failure: o.failure, journal: journal.id, revision: latest.revision}, null, 2) : `${o.interrupted ? 'aborted' : 'failed'}: ${o.failure}; nothing was changed: revision ${latest.revision} is still deployed\njournal: ${journal.path}`)
+    return o.interrupted ? EXIT.aborted : EXIT.incomplete
+  }
+  const wanted = o.flags['rollback-on-failure'] || o.interrupted || (io.tty && !o.flags.yes && /^y(es)?$/i.test((await askOnTerminal(`${o.failure}. Roll back to revision ${o.revision}? [y/N] `)).trim()))
+  if (!wanted) {
+    io.print(io.json ? JSON.stringify({status: 'failed', failure: o.failure, journal: journal.id, rollback: command}, null, 2) : `failed: ${o.failure}\nnot rolled back: ${command} (or re-run with --rollback-on-failure)\njournal: ${journal.path}`)
+    return EXIT.incomplete
+  }
+  const done = await phase(
+    `Rollback to revision ${o.revision}`,
+    async (report) => {
+      report(command)
+      await o.action.undo!(ctx, {revision: o.revision})
+      journal.append({event: 'undo', step: 'helm-upgrade', revision: o.revision, reason: o.failure})
+      const verified = await verifyChecks(ctx.doctor, AFTER_ROLLBACK_CHECKS, ctx.waitMs, report)
+      journal.append({event: 'undone', steps: ['helm-upgrade'], verified: verified.ok})
+      return verified
+    },
+    {tty: io.tty},
+  ).catch((error: Error) => ({ok: false, failing: [error.message]}))
+  if (io.json) io.print(JSON.stringify({status: done.ok ? 'rolled-back' : 'rollback-failed', failure: o.failure, revision: o.revision, journal: journal.id, gates: o.gates, plan: o.plan}, null, 2))
+  else io.print(done.ok ? `rolled back: ${o.failure}; the release is deployed again from revision ${o.revision}\njournal: ${journal.path}` : `rollback did not verify (${done.failing.join(', ')}): ${command}\njournal: ${journal.path}`)
+  return done.ok ? EXIT.rolledBack : EXIT.incomplete
+}
