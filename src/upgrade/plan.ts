@@ -135,6 +135,12 @@ function migratorChanges(next: ReleaseView): PlannedChange[] {
     })
 }
 
+/** A hook and the resource it was at install differ only by Helm's hook annotations. */
+const withoutHookAnnotations = (o: ManifestObject): ManifestObject => ({
+  ...o,
+  metadata: {...o.metadata, annotations: Object.fromEntries(Object.entries(o.metadata.annotations ?? {}).filter(([k]) => !k.startsWith('helm.sh/hook')))},
+})
+
 /** Everything but Helm's own bookkeeping, for "did anything change at all". */
 const comparable = (o: ManifestObject) => ({...o, metadata: {...o.metadata, labels: {...o.metadata.labels, 'helm.sh/chart': undefined, 'app.kubernetes.io/version': undefined}}})
 
@@ -142,7 +148,8 @@ const comparable = (o: ManifestObject) => ({...o, metadata: {...o.metadata, labe
 export function planUpgrade(live: ReleaseView, next: ReleaseView): UpgradePlan {
   const objects = {
     added: next.manifest.filter((n) => !live.manifest.some((l) => key(l) === key(n))).map(key),
-    removed: live.manifest.filter((l) => !next.manifest.some((n) => key(n) === key(l))).map(key),
+    // The chart renders the migrator Job as a resource at install and as a hook on upgrades: moved, not removed.
+    removed: live.manifest.filter((l) => !next.manifest.some((n) => key(n) === key(l)) && !next.hooks.some((h) => key(h.object) === key(l))).map(key),
     changed: next.manifest.filter((n) => {
       const l = live.manifest.find((x) => key(x) === key(n))
       return l && !isDeepStrictEqual(comparable(l), comparable(n))
@@ -154,8 +161,8 @@ export function planUpgrade(live: ReleaseView, next: ReleaseView): UpgradePlan {
   }
   // Hooks (the migrator Job) change too: a new timeout is a change even when nothing else is.
   const hooksChanged = next.hooks.some((h) => {
-    const before = live.hooks.find((l) => key(l.object) === key(h.object))
-    return !before || !isDeepStrictEqual(comparable(before.object), comparable(h.object))
+    const before = live.hooks.find((l) => key(l.object) === key(h.object))?.object ?? live.manifest.find((l) => key(l) === key(h.object))
+    return !before || !isDeepStrictEqual(comparable(withoutHookAnnotations(before)), comparable(withoutHookAnnotations(h.object)))
   })
   if (hooksChanged) objects.changed.push(...next.hooks.filter((h) => !objects.changed.includes(key(h.object))).map((h) => `${key(h.object)} (hook)`))
   const pending = changes.length > 0 || objects.added.length + objects.removed.length + objects.changed.length > 0

@@ -296,14 +296,21 @@ export class KubeApiSimulator {
   private watch(kind: ResourceKind, namespace: string | undefined, url: URL, res: ServerResponse): void {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'))
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'))
-    const since = Number(url.searchParams.get('resourceVersion') || 0)
+    // A streaming list (client-go's WatchList, Helm 4): the current objects, then a bookmark that
+    // marks the end of them, then changes. Without it such clients wait for that bookmark forever.
+    const initialEvents = url.searchParams.get('sendInitialEvents') === 'true'
+    const since = initialEvents ? Number(this.options.store.currentRevision()) : Number(url.searchParams.get('resourceVersion') || 0)
     const timeout = Number(url.searchParams.get('timeoutSeconds') || 0)
     res.writeHead(200, {'content-type': 'application/json', 'transfer-encoding': 'chunked'})
     // Headers go out at once: clients wait for them before they start reading events.
     res.flushHeaders()
-    const write = (event: Pick<WatchEvent, 'type' | 'object'>) => res.write(`${JSON.stringify({type: event.type, object: event.object})}\n`)
+    const write = (event: {type: WatchEvent['type'] | 'BOOKMARK'; object: KubeObject}) => res.write(`${JSON.stringify({type: event.type, object: event.object})}\n`)
     const matches = (o: KubeObject) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o)
-    if (!since) for (const o of this.select(kind, namespace, url)) write({type: 'ADDED', object: o})
+    if (!since || initialEvents) for (const o of this.select(kind, namespace, url)) write({type: 'ADDED', object: o})
+    if (initialEvents) {
+      const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version
+      write({type: 'BOOKMARK', object: {apiVersion, kind: kind.kind, metadata: {resourceVersion: String(since), annotations: {'k8s.io/initial-events-end': 'true'}}} as unknown as KubeObject})
+    }
     const listener = (event: WatchEvent) => {
       if (event.kind.plural !== kind.plural || event.kind.group !== kind.group || !matches(event.object)) return
       if (Number(event.object.metadata.resourceVersion) <= since) return
