@@ -1,11 +1,23 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {serverConfig, usersConfig} from './clickhouse-config.js'
-import {GiveUp, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {GiveUp, findProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
 import {hostUrl, type LabHost, type LabState} from './state.js'
 
-/** Writes a host's config and starts clickhouse-server for it, detached. */
+/** What identifies a host's server on its command line: its config file. */
+export const hostMarker = (host: LabHost): string => `--config-file=${join(host.dir, 'config.xml')}`
+
+/**
+ * Writes a host's config and starts clickhouse-server for it, detached. A live server of this
+ * host already running (started by the other writer of the state file: the simulator's kubelet,
+ * or the CLI) is adopted instead: two servers never compete for one host's ports.
+ */
 export function startHost(state: LabState, host: LabHost): void {
+  const running = findProcess(hostMarker(host))
+  if (running) {
+    host.pid = running
+    return
+  }
   for (const sub of ['data', 'log']) mkdirSync(join(host.dir, sub), {recursive: true})
   const config = join(host.dir, 'config.xml')
   writeFileSync(config, serverConfig(state, host))

@@ -3,12 +3,18 @@ import {join} from 'node:path'
 import {fourLetterWord} from '../gateways/four-letter-words.js'
 import {keeperConfig, zookeeperConfig} from './clickhouse-config.js'
 import {ZOOKEEPER_JAR} from './engine.js'
-import {processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {findProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
 import type {LabState} from './state.js'
 
 /** Writes the coordination service's config and starts it detached; records the pid in state. */
 export function startKeeper(state: LabState): void {
   const k = state.keeper
+  // A live coordination service of this lab (the other writer started it) is adopted.
+  const running = findProcess(k.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(k.dir, 'keeper.xml')}`)
+  if (running) {
+    k.pid = running
+    return
+  }
   mkdirSync(join(k.dir, 'data'), {recursive: true})
   const log = join(k.dir, `${k.kind}.log`)
   if (k.kind === 'zookeeper') {

@@ -70,6 +70,19 @@ export function labProcesses(dir: string): number[] {
   return found
 }
 
+/** A live process whose command line contains marker (the config path of one host), if any. */
+export function findProcess(marker: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) && processState(Number(entry)) === 'running') return Number(entry)
+    } catch {
+      // ended while we looked
+    }
+  }
+  return undefined
+}
+
 export function signal(pid: number, sig: NodeJS.Signals): boolean {
   try {
     process.kill(pid, sig)

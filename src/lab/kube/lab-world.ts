@@ -4,10 +4,10 @@ import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
 import {zookeeperName} from '../../signoz/naming.js'
-import {hostPing, startHost} from '../hosts.js'
+import {hostMarker, hostPing, startHost} from '../hosts.js'
 import {keeperHealthy, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator} from '../migrator.js'
-import {processState, terminate} from '../processes.js'
+import {findProcess, processState, terminate} from '../processes.js'
 import {hostUrl, readState, writeState, type LabHost, type LabState} from '../state.js'
 import type {LabWorld, PodBackend} from './controllers/kubelet.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
@@ -49,6 +49,7 @@ export class RealLabWorld implements LabWorld {
   async refresh(): Promise<void> {
     // Faults and restarts change pids: read the state afresh each tick.
     this.state = readState(this.dir)
+    this.adoptLiveProcesses()
     const [keeper, ...hosts] = await Promise.all([keeperHealthy(this.state), ...this.state.clickhouse.map((h) => hostPing(h, 800))])
     this.keeperOk = keeper
     this.hostHealth = new Map(this.state.clickhouse.map((h, i) => [h.pod, hosts[i]!]))
@@ -81,6 +82,24 @@ export class RealLabWorld implements LabWorld {
   }
 
   /**
+   * A host whose recorded pid is gone but whose server runs (a pid lost between the two writers
+   * of the state file) is recorded again, so its pod's readiness follows what really runs.
+   */
+  private adoptLiveProcesses(): void {
+    const lost = this.state.clickhouse.filter((h) => processState(h.pid) === 'dead' && !this.starting.has(h.pod))
+    if (lost.length === 0) return
+    const found = lost.map((h) => [h.pod, findProcess(hostMarker(h))] as const).filter(([, pid]) => pid !== undefined)
+    if (found.length === 0) return
+    const state = readState(this.dir)
+    for (const [pod, pid] of found) {
+      const host = state.clickhouse.find((h) => h.pod === pod)
+      if (host && processState(host.pid) === 'dead') host.pid = pid
+    }
+    writeState(state)
+    this.state = state
+  }
+
+  /**
    * A new pod for a lab process (the old one was deleted, or it waited Pending for a node or a
    * claim) starts its container afresh, as a kubelet would: the process is (re)started. The
    * first pod ever seen for a name is the one `lab up` started the process for.
@@ -107,6 +126,8 @@ export class RealLabWorld implements LabWorld {
   private async restartHost(pod: string): Promise<void> {
     const old = readState(this.dir).clickhouse.find((h) => h.pod === pod)
     if (old?.pid) await terminate(old.pid)
+    // Whatever else serves this host (a pid the state file lost) ends too: the container is new.
+    for (let live = old && findProcess(hostMarker(old)); live; live = findProcess(hostMarker(old!))) await terminate(live)
     const state = readState(this.dir)
     const host = state.clickhouse.find((h) => h.pod === pod)
     if (!host) return
