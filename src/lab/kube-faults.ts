@@ -33,6 +33,14 @@ async function podPhase(kube: LabKubeClient, state: LabState, pod: string): Prom
   return {phase: p.status?.phase as string | undefined, ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'), reason: conditions.find((c) => c.type === 'PodScheduled')?.reason}
 }
 
+/** The node a host's pod runs on. */
+async function nodeOf(kube: LabKubeClient, state: LabState, host: LabHost): Promise<string> {
+  const pod = await kube.get<Obj>(core(state, 'pods', host.pod))
+  const nodeName = (pod?.spec as {nodeName?: string} | undefined)?.nodeName
+  if (!nodeName) throw new Error(`${host.pod} is not on a node`)
+  return nodeName
+}
+
 /**
  * The host's process back, its pod ready, replication caught up, fresh rows everywhere. Its pod
  * is scheduled again, so the simulator's kubelet starts the process (as a container starts).
@@ -139,9 +147,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
     async inject(state, target) {
       const host = labHost(state, target)
       const kube = new LabKubeClient(state)
-      const pod = await kube.get<Obj>(core(state, 'pods', host.pod))
-      const nodeName = (pod?.spec as {nodeName?: string} | undefined)?.nodeName
-      if (!nodeName) throw new Error(`${host.pod} is not on a node`)
+      const nodeName = await nodeOf(kube, state, host)
       const node = (await kube.get<Obj>(`/api/v1/nodes/${nodeName}`))!
       await kube.delete(`/api/v1/nodes/${nodeName}`)
       // The node is gone, and the ClickHouse process on it with it.
@@ -181,9 +187,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
     async inject(state, target) {
       const host = labHost(state, target)
       const kube = new LabKubeClient(state)
-      const pod = await kube.get<Obj>(core(state, 'pods', host.pod))
-      const nodeName = (pod?.spec as {nodeName?: string} | undefined)?.nodeName
-      if (!nodeName) throw new Error(`${host.pod} is not on a node`)
+      const nodeName = await nodeOf(kube, state, host)
       // kubectl drain: cordon, then evict; the evicted container stops with its pod.
       await kube.mergePatch(`/api/v1/nodes/${nodeName}`, {spec: {unschedulable: true}})
       await kube.delete(core(state, 'pods', host.pod))

@@ -41,3 +41,25 @@ export function labEnv(status: {clickhouse: {url: string}[]; user: string; passw
     SIGNOZ_HA_CLUSTER: status.cluster,
   }
 }
+
+/**
+ * Runs the built CLI and sends SIGINT once its stderr matches when (the way a person presses
+ * Ctrl-C while a step runs).
+ */
+export function runCliInterrupted(args: readonly string[], env: NodeJS.ProcessEnv, when: RegExp): Promise<CliResult> {
+  const started = performance.now()
+  const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', ...env}
+  for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key]
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => {
+    stderr += d
+    if (when.test(stderr) && !child.killed) child.kill('SIGINT')
+  })
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? -1, stdout, stderr, ms: performance.now() - started}))
+  })
+}

@@ -4,7 +4,22 @@ import {join} from 'node:path'
 import {expect} from 'vitest'
 import type {Report} from '../../src/core/report.js'
 import type {LabStatus} from '../../src/lab/world.js'
+import {labChartPath} from '../../src/lab/release.js'
+import {labHelmBinary} from '../../src/lab/helm-binary.js'
 import {labEnv, runCli, type CliResult} from './cli.js'
+
+/**
+ * The environment of a command that changes the lab through its Kubernetes half only: journals
+ * under stateHome, the lab's Helm binary and chart, no ClickHouse URL or credentials given.
+ */
+export const remediationEnv = (stateHome: string): NodeJS.ProcessEnv => ({
+  XDG_STATE_HOME: stateHome,
+  SIGNOZ_HA_HELM: labHelmBinary(3),
+  SIGNOZ_HA_CHART: labChartPath(),
+  SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+  SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+  SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+})
 
 /** A real lab in a fresh temporary directory, driven through the CLI. */
 export class TestLab {

@@ -1,12 +1,9 @@
-import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
-import {labChartPath} from '../../src/lab/release.js'
-import {labHelmBinary} from '../../src/lab/helm-binary.js'
-import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {runCliInterrupted} from '../helpers/cli.js'
+import {TestLab, remediationEnv, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
 /**
  * The remediation engine end to end on the lab's duplicate-clickhouse fault: refusals change
@@ -32,14 +29,7 @@ async function expectDuplicate() {
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
-  env = {
-    XDG_STATE_HOME: state,
-    SIGNOZ_HA_HELM: labHelmBinary(3),
-    SIGNOZ_HA_CHART: labChartPath(),
-    SIGNOZ_HA_CLICKHOUSE_URL: undefined,
-    SIGNOZ_HA_CLICKHOUSE_USER: undefined,
-    SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
-  }
+  env = remediationEnv(state)
   await lab.break('duplicate-clickhouse')
 })
 
@@ -137,19 +127,8 @@ describe('undo and interruption', () => {
   })
 
   test('Ctrl-C stops after the current step; the same command then finishes the job', async () => {
-    const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
-    const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', KUBECONFIG: lab.status.kubeconfig, ...env}
-    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k]
-    const child = spawn(process.execPath, [bin, 'fix', 'duplicate-clickhouse', '--yes'], {env: childEnv})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => {
-      stderr += d
-      // Interrupted while the first pending step is applying.
-      if (/: applying/.test(stderr) && !child.killed) child.kill('SIGINT')
-    })
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
+    // Interrupted while the first pending step is applying.
+    const {code, stdout, stderr} = await runCliInterrupted(['fix', 'duplicate-clickhouse', '--yes'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect(code).toBe(3)
     expect(stdout).toMatch(/^interrupted: interrupted before "/m)

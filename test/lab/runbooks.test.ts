@@ -1,13 +1,10 @@
-import {spawn} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {ALL_RUNBOOKS} from '../../runbooks/index.js'
-import {labChartPath} from '../../src/lab/release.js'
-import {labHelmBinary} from '../../src/lab/helm-binary.js'
-import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {runCliInterrupted} from '../helpers/cli.js'
+import {TestLab, remediationEnv, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 import {RUNBOOK_DRILLS} from '../helpers/runbook-drills.js'
 
 /**
@@ -32,14 +29,7 @@ const pids = async () => (JSON.parse((await lab.cli(['lab', 'status', '--dir', l
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
-  env = {
-    XDG_STATE_HOME: state,
-    SIGNOZ_HA_HELM: labHelmBinary(3),
-    SIGNOZ_HA_CHART: labChartPath(),
-    SIGNOZ_HA_CLICKHOUSE_URL: undefined,
-    SIGNOZ_HA_CLICKHOUSE_USER: undefined,
-    SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
-  }
+  env = remediationEnv(state)
 })
 
 afterAll(async () => {
@@ -139,19 +129,8 @@ describe('undo, interruption and the journal', () => {
 
   test('a rolling restart stopped by Ctrl-C resumes with the hosts it had not restarted; every host restarts once', async () => {
     const before = new Map((await pids()).map((h) => [h.pod, h.pid]))
-    const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
-    const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', KUBECONFIG: lab.status.kubeconfig, ...env}
-    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k]
-    const child = spawn(process.execPath, [bin, 'runbook', 'run', 'clickhouse-rolling-restart', '--yes'], {env: childEnv})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => {
-      stderr += d
-      // Interrupted while the first host restarts: the engine finishes that step, then stops.
-      if (/\[1\/4\] .*: applying/.test(stderr) && !child.killed) child.kill('SIGINT')
-    })
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
+    // Interrupted while the first host restarts: the engine finishes that step, then stops.
+    const {code, stdout, stderr} = await runCliInterrupted(['runbook', 'run', 'clickhouse-rolling-restart', '--yes'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /\[1\/4\] .*: applying/)
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect(code).toBe(3)
     expect(stdout).toMatch(/^interrupted: interrupted before "Restart chi-signoz-clickhouse-cluster-0-1-0/m)

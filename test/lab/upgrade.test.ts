@@ -1,15 +1,14 @@
-import {spawn} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {runHelm} from '../../src/gateways/helm.js'
 import {labHelm, labChartPath} from '../../src/lab/release.js'
 import {labHelmBinary} from '../../src/lab/helm-binary.js'
 import {LabKubeClient} from '../../src/lab/kube/admin-client.js'
 import {readState} from '../../src/lab/state.js'
-import {TestLab, notPassing, processesMentioning} from '../helpers/lab.js'
+import {runCliInterrupted} from '../helpers/cli.js'
+import {TestLab, remediationEnv, notPassing, processesMentioning} from '../helpers/lab.js'
 
 /**
  * `upgrade --safe` on the lab with the real Helm binaries and the lab chart: the plan in
@@ -40,7 +39,7 @@ function chartAt(version: string): string {
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
-  env = {XDG_STATE_HOME: state, SIGNOZ_HA_HELM: labHelmBinary(3), SIGNOZ_HA_CHART: labChartPath(), SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined}
+  env = remediationEnv(state)
 })
 
 afterAll(async () => {
@@ -151,18 +150,7 @@ describe('the upgrade', () => {
   })
 
   test('Ctrl-C while Helm runs: Helm stops cleanly, the release is never left pending', async () => {
-    const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
-    const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', KUBECONFIG: lab.status.kubeconfig, ...env}
-    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k]
-    const child = spawn(process.execPath, [bin, 'upgrade', '--safe', '--yes', '--set', 'otelCollector.image.tag=v0.144.8'], {env: childEnv})
-    let stderr = ''
-    let stdout = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => {
-      stderr += d
-      if (/: applying/.test(stderr) && !child.killed) child.kill('SIGINT')
-    })
-    const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)))
+    const {code, stdout, stderr} = await runCliInterrupted(['upgrade', '--safe', '--yes', '--set', 'otelCollector.image.tag=v0.144.8'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect([4, 5]).toContain(code)
     expect(stdout).toMatch(code === 5 ? /^rolled back: interrupted/m : /^aborted: interrupted: Helm was asked to stop; nothing was changed/m)
