@@ -18,7 +18,9 @@ export default defineRunbook({
       commands: ['kubectl -n {namespace} delete pod <pod>', 'kubectl -n {namespace} wait --for=condition=Ready pod/<pod> --timeout=10m', 'SELECT max(absolute_delay) FROM system.replicas'],
       remedy: defineRemedy<{hosts: HostRestart[]}>({
         async target(ctx) {
-          const since = new Date().toISOString()
+          // Whole seconds: creation timestamps have no finer resolution, or a host restarted in the
+          // run's first second would look not restarted yet.
+          const since = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString()
           const hosts = (await installationHosts(ctx)).map((h) => ({...h, since}))
           return hosts.length ? {hosts} : undefined
         },

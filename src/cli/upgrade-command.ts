@@ -3,6 +3,7 @@ import {parseDuration} from '../core/duration.js'
 import {EXIT} from '../core/exit-codes.js'
 import {IncompleteError, UsageError} from '../core/errors.js'
 import {runPlan, type RunOutcome} from '../remediation/engine.js'
+import {waitUntil} from '../remediation/context.js'
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
 import {releaseHistory} from '../remediation/actions/helm.js'
@@ -103,7 +104,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         }
         failure = `postflight failed: ${verified.failing.join(', ')}`
       }
-      return await rollBack({ctx, flags, io, journal, action, revision: live.revision, failure, interrupted: signals.interrupted(), gates, plan})
+      return await rollBack({ctx, flags, io, journal, action, revision: live.revision, failure, interrupted: signals.interrupted(), gates, plan, migratorJob})
     } finally {
       signals.dispose()
       await base.close()
@@ -114,11 +115,29 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
 }
 
 /**
+ * The failed revision's migrator Job outlives the rollback (its hook belongs to the upgrade): its
+ * log goes to the journal, then the Job goes, so Helm can restore the revision's own and doctor
+ * judges the release that runs now.
+ */
+async function clearFailedMigrator(ctx: UpgradeContext, name: string, journal: Journal, report: (line: string) => void): Promise<void> {
+  const ref = {apiVersion: 'batch/v1', kind: 'Job', name, namespace: ctx.namespace}
+  const job = await ctx.kube.getObject(ref)
+  const failed = ((job?.status as {conditions?: {type: string; status: string}[]} | undefined)?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True')
+  if (!failed) return
+  const pods = await ctx.kube.list('pods', ctx.namespace, `job-name=${name}`).catch(() => [])
+  const log = pods.length ? await ctx.kube.podLog(ctx.namespace, pods.at(-1)!.metadata!.name!, 20).catch(() => '') : ''
+  journal.append({event: 'undo', step: 'migrator-job', job: name, log: log.trim().split('\n').slice(-20)})
+  report(`removing the failed migrator Job ${name} of the failed revision (its log is in the journal)`)
+  await ctx.kube.deleteObject(ref)
+  await waitUntil(30_000, async () => (await ctx.kube.getObject(ref)) === undefined)
+}
+
+/**
  * After a failed upgrade or postflight: back to the revision deployed before, automatically with
  * --rollback-on-failure or after Ctrl-C, else when a person says so; verified; exit 5. Without
  * a rollback, exit 3 with the command that does it.
  */
-async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: RemediationIo & {tty: boolean}; journal: Journal; action: ReturnType<typeof helmUpgradeAction>; revision: number; failure: string; interrupted: boolean; gates: GateResult[]; plan: UpgradePlan}): Promise<number> {
+async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: RemediationIo & {tty: boolean}; journal: Journal; action: ReturnType<typeof helmUpgradeAction>; revision: number; failure: string; interrupted: boolean; gates: GateResult[]; plan: UpgradePlan; migratorJob?: string}): Promise<number> {
   const {ctx, io, journal} = o
   const command = `helm -n ${ctx.namespace} rollback ${ctx.release} ${o.revision}`
   const latest = (await releaseHistory(ctx, ctx.release!)).at(-1)
@@ -137,6 +156,8 @@ async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: Remedi
     `Rollback to revision ${o.revision}`,
     async (report) => {
       report(command)
+      // First the failed revision's migrator Job: it would block Helm from restoring the revision's own.
+      if (o.migratorJob) await clearFailedMigrator(ctx, o.migratorJob, journal, report)
       await o.action.undo!(ctx, {revision: o.revision})
       journal.append({event: 'undo', step: 'helm-upgrade', revision: o.revision, reason: o.failure})
       const verified = await verifyChecks(ctx.doctor, AFTER_ROLLBACK_CHECKS, ctx.waitMs, report)

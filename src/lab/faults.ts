@@ -1,9 +1,9 @@
 import {UsageError} from '../core/errors.js'
 import {errorMessage} from '../core/errors.js'
-import {hostByPod, hostPing, startHost, waitHost} from './hosts.js'
+import {hostByPod, hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrator.js'
-import {processState, signal, terminate, waitFor} from './processes.js'
+import {processState, signal, waitFor} from './processes.js'
 import {writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
 import {startIngestion, stopIngestion} from './world.js'
 import {labConnection} from './connections.js'
@@ -63,7 +63,7 @@ export async function recoverHosts(state: LabState, hosts: LabHost[] = state.cli
       try {
         await waitFor(`${host.pod} to become writable`, () => hostWritable(state, host, maxDelaySeconds), graceMs, 500)
       } catch {
-        if (host.pid) await terminate(host.pid)
+        await stopHost(host)
         startHost(state, host)
         writeState(state)
         await waitHost(host)
@@ -87,7 +87,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       const host = targetHost(state, fault.undo.pod as string)
       if (!(await hostPing(host))) {
-        if (host.pid) await terminate(host.pid)
+        await stopHost(host)
         startHost(state, host)
         writeState(state)
         await waitHost(host)
@@ -111,7 +111,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       const hosts = (fault.undo.pods as string[]).map((p) => targetHost(state, p))
       for (const host of hosts) {
         if (await hostPing(host)) continue
-        if (host.pid) await terminate(host.pid)
+        await stopHost(host)
         startHost(state, host)
       }
       writeState(state)
@@ -301,7 +301,7 @@ async function recreateDistributedLogs(conn: ClickHouseConnection, cluster: stri
 
 /** Restarts one host, optionally without its Keeper configuration. */
 async function restartHost(state: LabState, host: LabHost, override: {withoutKeeper?: boolean}): Promise<void> {
-  if (host.pid) await terminate(host.pid)
+  await stopHost(host)
   host.withoutKeeper = override.withoutKeeper
   startHost(state, host)
   writeState(state)

@@ -46,8 +46,11 @@ export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void>
   }, timeoutMs, 150)
 }
 
+/** Stops a host's server: the recorded pid, and any other live server of the host (a pid the state file lost). */
 export async function stopHost(host: LabHost): Promise<void> {
   if (host.pid) await terminate(host.pid)
+  // A SIGSTOPped one too (hang-replica): terminate resumes it first.
+  for (let live = findProcess(hostMarker(host), {stoppedToo: true}); live; live = findProcess(hostMarker(host), {stoppedToo: true})) await terminate(live)
 }
 
 export const hostByPod = (state: LabState, pod: string): LabHost | undefined => state.clickhouse.find((h) => h.pod === pod)

@@ -70,12 +70,13 @@ export function labProcesses(dir: string): number[] {
   return found
 }
 
-/** A live process whose command line contains marker (the config path of one host), if any. */
-export function findProcess(marker: string): number | undefined {
+/** A process whose command line contains marker (the config path of one host), running (or also stopped), if any. */
+export function findProcess(marker: string, options: {stoppedToo?: boolean} = {}): number | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) && processState(Number(entry)) === 'running') return Number(entry)
+      const state = processState(Number(entry))
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) && (state === 'running' || (options.stoppedToo && state === 'stopped'))) return Number(entry)
     } catch {
       // ended while we looked
     }

@@ -3,7 +3,7 @@ import {releaseHistory} from '../remediation/actions/helm.js'
 import type {Action} from '../remediation/action.js'
 import {waitUntil, type RemedyContext} from '../remediation/context.js'
 import {isSecretKey} from '../remediation/redact.js'
-import {helmUpgradeArgs, type UpgradeRequest} from './release.js'
+import {helmUpgradeArgs, parseManifest, type UpgradeRequest} from './release.js'
 
 /** The remediation context of an upgrade, with the signal that asks a running Helm to stop. */
 export interface UpgradeContext extends RemedyContext {
@@ -110,7 +110,22 @@ export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: num
         : {ok: false, message: `release is ${now?.status} at revision ${now?.revision}`}
     },
     async undo(ctx, backup) {
-      const r = await runHelm(ctx.helm, ['rollback', p.request.release, String(backup.revision ?? p.fromRevision), '--timeout', '10m'], 11 * 60_000)
+      const revision = String(backup.revision ?? p.fromRevision)
+      const rollback = () => runHelm(ctx.helm, ['rollback', p.request.release, revision, '--timeout', '10m'], 11 * 60_000)
+      let r = await rollback()
+      // The chart renders the migrator Job as a resource at install and as a hook on upgrade: the
+      // failed upgrade's hook deleted it, and Helm cannot roll back to a revision whose object is
+      // gone. It is put back from that revision's manifest, then the rollback runs again.
+      const missing = /no (\w+) with the name "([^"]+)" found/.exec(r.stderr)
+      if (r.code !== 0 && missing) {
+        const manifest = await runHelm(ctx.helm, ['get', 'manifest', p.request.release, '--revision', revision])
+        const object = parseManifest(manifest.stdout).find((o) => o.kind === missing[1] && o.metadata.name === missing[2])
+        if (object) {
+          ctx.report(`putting back ${missing[1]}/${missing[2]} of revision ${revision}, which the failed upgrade's hook deleted`)
+          await ctx.kube.createObject({...object, metadata: {...object.metadata, namespace: ctx.namespace}})
+          r = await rollback()
+        }
+      }
       if (r.code !== 0) throw new Error(`helm rollback: ${r.stderr.trim().split('\n').pop()}`)
     },
   }

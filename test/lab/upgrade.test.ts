@@ -122,14 +122,14 @@ describe('the upgrade', () => {
     test(`Helm ${major}: a clean upgrade runs the migrator, passes postflight, and a re-run has nothing to do`, async () => {
       const tag = major === 3 ? 'v0.144.6' : 'v0.144.7'
       const before = (await history()).at(-1)!
-      const r = await upgrade(['--yes', '--set', `otelCollector.image.tag=${tag}`], {SIGNOZ_HA_HELM: labHelmBinary(major)})
+      const r = await upgrade(['--yes', '--backup-confirmed', '--set', `otelCollector.image.tag=${tag}`], {SIGNOZ_HA_HELM: labHelmBinary(major)})
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
       expect(r.stdout).toMatch(/upgraded: signoz is deployed on chart 0\.130\.1; postflight clean/)
       expect(r.stderr).toMatch(/migrator: migrate sync up/)
       const after = (await history()).at(-1)!
       expect(after).toMatchObject({revision: before.revision + 1, status: 'deployed'})
       expect((await values()).otelCollector?.image?.tag).toBe(tag)
-      const again = await upgrade(['--yes', '--set', `otelCollector.image.tag=${tag}`], {SIGNOZ_HA_HELM: labHelmBinary(major)})
+      const again = await upgrade(['--yes', '--backup-confirmed', '--set', `otelCollector.image.tag=${tag}`], {SIGNOZ_HA_HELM: labHelmBinary(major)})
       expect(again.stdout).toMatch(/nothing to upgrade/)
       expect(again.code).toBe(0)
       expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
@@ -138,7 +138,7 @@ describe('the upgrade', () => {
 
   test('a migrator that fails is named from its log, the upgrade rolled back, the release deployed at the previous values (exit 5)', async () => {
     const before = (await history()).at(-1)!
-    const r = await upgrade(['--yes', '--rollback-on-failure', '--set', 'telemetryStoreMigrator.timeout=1ms'])
+    const r = await upgrade(['--yes', '--backup-confirmed', '--rollback-on-failure', '--set', 'telemetryStoreMigrator.timeout=1ms'])
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(5)
     expect(r.stderr).toMatch(/recognised: the migrator's own timeout passed \(telemetryStoreMigrator\.timeout\) → signoz-ha runbook show migrator-job-failed/)
     expect(r.stdout).toMatch(new RegExp(`^rolled back: helm upgrade failed: .*; the release is deployed again from revision ${before.revision}`, 'm'))
@@ -150,7 +150,7 @@ describe('the upgrade', () => {
   })
 
   test('Ctrl-C while Helm runs: Helm stops cleanly, the release is never left pending', async () => {
-    const {code, stdout, stderr} = await runCliInterrupted(['upgrade', '--safe', '--yes', '--set', 'otelCollector.image.tag=v0.144.8'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
+    const {code, stdout, stderr} = await runCliInterrupted(['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.8'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect([4, 5]).toContain(code)
     expect(stdout).toMatch(code === 5 ? /^rolled back: interrupted/m : /^aborted: interrupted: Helm was asked to stop; nothing was changed/m)

@@ -4,7 +4,7 @@ import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
 import {zookeeperName} from '../../signoz/naming.js'
-import {hostMarker, hostPing, startHost} from '../hosts.js'
+import {hostMarker, hostPing, startHost, stopHost} from '../hosts.js'
 import {keeperHealthy, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator} from '../migrator.js'
 import {findProcess, processState, terminate} from '../processes.js'
@@ -124,10 +124,9 @@ export class RealLabWorld implements LabWorld {
    * host's pid changes in the state file, read afresh just before it is written.
    */
   private async restartHost(pod: string): Promise<void> {
+    // The old server ends, and whatever else serves this host (a pid the state file lost): the container is new.
     const old = readState(this.dir).clickhouse.find((h) => h.pod === pod)
-    if (old?.pid) await terminate(old.pid)
-    // Whatever else serves this host (a pid the state file lost) ends too: the container is new.
-    for (let live = old && findProcess(hostMarker(old)); live; live = findProcess(hostMarker(old!))) await terminate(live)
+    if (old) await stopHost(old)
     const state = readState(this.dir)
     const host = state.clickhouse.find((h) => h.pod === pod)
     if (!host) return
