@@ -93,7 +93,14 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
       const action = helmUpgradeAction({request, fromRevision: live.revision, migratorJob, timeoutMs: helmTimeoutMs + 60_000})
       await confirmSteps([action], terminalConfirm(flags))
       const journal = Journal.create('upgrade')
-      const outcome = await phase(`Upgrade: ${action.title}`, (report) => runPlan({id: 'upgrade', title: action.title, params: {request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))}, fromRevision: live.revision, gates: gates.map((g) => `${g.id}:${g.status}`)}, actions: [action]}, {...ctx, report}, {journal, progress: report, interrupted: signals.interrupted}).then((o) => (o.status === 'failed' || o.status === 'interrupted' ? Promise.reject(Object.assign(new Error(o.message), {outcome: o})) : o)), {tty: io.tty}).catch((error: Error & {outcome?: RunOutcome}) => error.outcome ?? ({status: 'failed', applied: [], skipped: [], message: error.message} as RunOutcome))
+      // The journal keeps the request; a --set of a secret key is written as {name, value} so redaction sees the name.
+      const plannedRun = {
+        id: 'upgrade',
+        title: action.title,
+        params: {request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))}, fromRevision: live.revision, gates: gates.map((g) => `${g.id}:${g.status}`)},
+        actions: [action],
+      }
+      const outcome = await runUpgradePhase(action.title, (report) => runPlan(plannedRun, {...ctx, report}, {journal, progress: report, interrupted: signals.interrupted}), io.tty)
       let failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
       if (!failure) {
         const verified = await phase(`Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`, (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report), {tty: io.tty})
@@ -112,6 +119,24 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
   } finally {
     await target.gateway.close()
   }
+}
+
+/** The upgrade step as a progress phase: shown failed when the engine's run failed, its outcome returned either way. */
+async function runUpgradePhase(title: string, run: (report: (line: string) => void) => Promise<RunOutcome>, tty: boolean): Promise<RunOutcome> {
+  let outcome: RunOutcome | undefined
+  try {
+    await phase(
+      `Upgrade: ${title}`,
+      async (report) => {
+        outcome = await run(report)
+        if (outcome.status === 'failed' || outcome.status === 'interrupted') throw new Error(outcome.message)
+      },
+      {tty},
+    )
+  } catch (error) {
+    outcome ??= {status: 'failed', applied: [], skipped: [], message: error instanceof Error ? error.message : String(error)}
+  }
+  return outcome!
 }
 
 /**
