@@ -61,7 +61,6 @@ function watchMigrator(ctx: UpgradeContext, jobName: string | undefined): {stop(
     }
   }
   void loop()
-  // A migrator that fails at once may end between two polls: read its log one last time.
   return {stop: () => void (stopped = true), flush: () => tick().catch(() => undefined), recognised}
 }
 
@@ -89,13 +88,14 @@ export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: num
       const watcher = watchMigrator(ctx, p.migratorJob)
       try {
         const r = await runHelm(ctx.helm, args, p.timeoutMs, ctx.interrupt)
+        // A migrator quicker than the poll: its log is read once more, whatever the outcome.
+        await watcher.flush()
         if (ctx.interrupt.aborted) {
           // Helm cancels on SIGTERM and records the release failed; wait for that, never pending.
           await waitUntil(60_000, async () => !(await latest(ctx, p.request.release))?.status.startsWith('pending'), 1000)
           throw new Error('interrupted: Helm was asked to stop')
         }
         if (r.code !== 0) {
-          await watcher.flush()
           const why = (r.stderr.trim().split('\n').filter((l) => !/level=WARN/.test(l)).pop() ?? `exit ${r.code}`).replace(/^\s*\*\s*/, '')
           throw new Error(`helm upgrade failed: ${why}${watcher.recognised.length ? ` (${watcher.recognised.join('; ')})` : ''}`)
         }
