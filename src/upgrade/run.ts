@@ -57,7 +57,7 @@ function watchMigrator(ctx: UpgradeContext, jobName: string | undefined): {stop(
   const loop = async () => {
     while (!stopped) {
       await tick().catch(() => undefined)
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await new Promise((resolve) => setTimeout(resolve, 400))
     }
   }
   void loop()
