@@ -37,6 +37,12 @@ function withLab(shards, replicas, fn) {
   }
 }
 
+/** The lab's Helm binary and chart, as `lab env` exports them. */
+function labTools(dir) {
+  const env = Object.fromEntries(cli(['lab', 'env', '--dir', dir]).stdout.split('\n').map((l) => /^export (\w+)='(.*)'$/.exec(l)).filter(Boolean).map((m) => [m[1], m[2]]))
+  return {SIGNOZ_HA_HELM: env.SIGNOZ_HA_HELM, SIGNOZ_HA_CHART: env.SIGNOZ_HA_CHART}
+}
+
 const nodeBaseline = runs(9, () => time(['-e', '0']))
 const version = runs(9, () => cli(['--version']))
 console.log(`node -e 0: ${nodeBaseline.toFixed(0)} ms; signoz-ha --version: ${version.toFixed(0)} ms (${(version / nodeBaseline).toFixed(2)}×)`)
@@ -86,11 +92,24 @@ const small = withLab(2, 2, (dir, env) => {
   const viaKube = runs(7, () => cli(['doctor', '--kubeconfig', kubeconfig]))
   const stats = cli(['doctor', '--kubeconfig', kubeconfig, '--stats']).stderr.trim()
   const rss = doctorRss(['--kubeconfig', kubeconfig])
-  return {doctor, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir}
+  // The other commands that read the cluster, through the kubeconfig as an operator runs them.
+  const kubeEnv = {KUBECONFIG: kubeconfig, ...labTools(dir)}
+  const storageReport = runs(5, () => cli(['storage', 'report'], kubeEnv))
+  const upgradePlan = runs(5, () => cli(['upgrade', '--plan', '--backup-confirmed', '--set', 'otelCollector.replicaCount=2'], kubeEnv))
+  const runbookNoop = runs(5, () => cli(['runbook', 'run', 'replica-readonly', '--yes'], kubeEnv))
+  return {doctor, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir, storageReport, upgradePlan, runbookNoop}
 })
 console.log(`2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`)
 const checkCount = JSON.parse(cli(['checks', 'list', '--json']).stdout).checks.length
 console.log(`2×2 lab, doctor --kubeconfig (all ${checkCount} checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`)
+console.log(`2×2 lab, through the kubeconfig: storage report ${small.storageReport.toFixed(0)} ms; upgrade --plan (gates, helm dry run, plan) ${small.upgradePlan.toFixed(0)} ms; runbook run on a healthy cluster (diagnose, nothing to do) ${small.runbookNoop.toFixed(0)} ms`)
+{
+  const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-bench-gen-'))
+  const generate = runs(5, () => cli(['generate', '--cloud', 'aws', '--host', 'signoz.example.com', '--ingest-gb-per-day', '200', '--out', join(dir, String(Math.random())), '--json']))
+  cli(['generate', '--cloud', 'aws', '--host', 'signoz.example.com', '--ingest-gb-per-day', '200', '--out', join(dir, 'g')])
+  const lint = runs(5, () => cli(['values', 'lint', join(dir, 'g', 'values.yaml')]))
+  console.log(`generate (7 files): ${generate.toFixed(0)} ms; values lint: ${lint.toFixed(0)} ms`)
+}
 
 // The same lab with 5,000 unrelated pods in the simulator.
 {
