@@ -23,7 +23,8 @@ export interface UpgradeFlags extends RemedyFlags, GuardFlags {
   values?: string[]
   set?: string[]
   'reset-values': boolean
-  'helm-timeout': string
+  /** The whole upgrade with a possible rollback: Helm gets two thirds, a rollback the rest. */
+  timeout: string
   plan: boolean
   'detailed-exitcode': boolean
   'skip-gate'?: string[]
@@ -41,7 +42,10 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
   const unknown = (flags['skip-gate'] ?? []).filter((g) => !UPGRADE_GATES.some((x) => x.id === g))
   if (unknown.length) throw new UsageError(`unknown gate ${unknown.join(', ')}`, `gates: ${UPGRADE_GATES.map((g) => g.id).join(', ')}`)
   for (const f of flags.values ?? []) if (!existsSync(f)) throw new UsageError(`values file ${f} does not exist`)
-  const helmTimeoutMs = parseDuration(flags['helm-timeout'], '--helm-timeout')
+  const budgetMs = parseDuration(flags.timeout, '--timeout')
+  if (budgetMs < 90_000) throw new UsageError('--timeout must leave room for the upgrade and a rollback: at least 90s')
+  const helmTimeoutMs = Math.round((budgetMs * 2) / 3)
+  const rollbackTimeoutMs = budgetMs - helmTimeoutMs
   const target = await openKubeTarget(flags)
   try {
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
@@ -90,7 +94,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
       }
       if (flags['dry-run']) return EXIT.ok
       const migratorJob = next.hooks.find((h) => h.object.kind === 'Job')?.object.metadata.name
-      const action = helmUpgradeAction({request, fromRevision: live.revision, migratorJob, timeoutMs: helmTimeoutMs + 60_000})
+      const action = helmUpgradeAction({request, fromRevision: live.revision, migratorJob, timeoutMs: helmTimeoutMs + 30_000, rollbackTimeoutMs})
       await confirmSteps([action], terminalConfirm(flags))
       const journal = Journal.create('upgrade')
       // The journal keeps the request; a --set of a secret key is written as {name, value} so redaction sees the name.

@@ -55,7 +55,8 @@ export function upgradeProcedures(gates: readonly UpgradeGate[]): string {
     '## 3. The upgrade',
     '',
     'After the plan is confirmed (on a terminal, a prompt; otherwise `--yes`), the real `helm upgrade` runs through the',
-    'remediation engine: journalled under `$XDG_STATE_HOME/signoz-ha/journal`, the `--set` values of secret keys redacted.',
+    'remediation engine: journalled under `$XDG_STATE_HOME/signoz-ha/journal`, the `--set` values of secret keys redacted,',
+    "within `--timeout` (default 15m): Helm's own `--timeout` gets two thirds of it, a rollback keeps the rest.",
     "The migrator's log is streamed as it runs, and these failures are named the moment they show:",
     '',
     table(

@@ -71,7 +71,7 @@ const latest = async (ctx: UpgradeContext, release: string) => (await releaseHis
  * interruption asks Helm to stop (SIGTERM), and waits until it has marked the release failed:
  * never left pending. Undo rolls back to the revision deployed before.
  */
-export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: number; migratorJob?: string; timeoutMs: number}): Action<UpgradeContext> {
+export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: number; migratorJob?: string; timeoutMs: number; rollbackTimeoutMs: number}): Action<UpgradeContext> {
   const args = helmUpgradeArgs(p.request)
   return {
     id: 'helm-upgrade',
@@ -111,7 +111,8 @@ export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: num
     },
     async undo(ctx, backup) {
       const revision = String(backup.revision ?? p.fromRevision)
-      const rollback = () => runHelm(ctx.helm, ['rollback', p.request.release, revision, '--timeout', '10m'], 11 * 60_000)
+      const seconds = Math.max(60, Math.round(p.rollbackTimeoutMs / 1000))
+      const rollback = () => runHelm(ctx.helm, ['rollback', p.request.release, revision, '--timeout', `${seconds}s`], (seconds + 30) * 1000)
       let r = await rollback()
       // The chart renders the migrator Job as a resource at install and as a hook on upgrade: the
       // failed upgrade's hook deleted it, and Helm cannot roll back to a revision whose object is
