@@ -1,5 +1,4 @@
 import {BaseCommand, outputFlags} from '../../src/cli/base.js'
-import {ALL_RUNBOOKS} from '../../runbooks/index.js'
 
 export default class RunbookList extends BaseCommand {
   static override summary = 'List the on-call runbooks.'
@@ -7,6 +6,7 @@ export default class RunbookList extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(RunbookList)
+    const {ALL_RUNBOOKS} = await import('../../runbooks/index.js')
     if (this.format(flags) === 'json') {
       return this.print(JSON.stringify({schemaVersion: 1, runbooks: ALL_RUNBOOKS.map(({id, title, scenarios, checks}) => ({id, title, scenarios, checks}))}, null, 2))
     }

@@ -1,7 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../../src/cli/base.js'
-import {findRunbook} from '../../runbooks/index.js'
-import {renderRunbook} from '../../src/render/runbook.js'
 
 export default class RunbookShow extends BaseCommand {
   static override summary = 'Show one runbook: symptoms, steps with their safety class, and commands.'
@@ -15,6 +13,9 @@ export default class RunbookShow extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(RunbookShow)
+    // The runbooks (and their actions) load only for the runbook commands, never at start-up.
+    const {findRunbook} = await import('../../runbooks/index.js')
+    const {renderRunbook} = await import('../../src/render/runbook.js')
     const runbook = findRunbook(args.id)
     if (this.format(flags) === 'json') {
       const steps = runbook.steps.map(({remedy, ...step}) => ({...step, automated: Boolean(remedy)}))
