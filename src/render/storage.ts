@@ -19,11 +19,12 @@ export function renderStoragePlan(plan: StoragePlan, c: ChalkInstance): string {
     `  disk over all ${i.shards * i.replicasPerShard} replicas:                 ${gb(plan.totalDiskGb)}`,
   ]
   if (i.diskGbPerReplica !== undefined) {
+    const disk = Math.round(i.diskGbPerReplica * 10) / 10
     lines.push(
       '',
       plan.daysUntilFull === null
-        ? c.green(`  ${i.diskGbPerReplica} GB per replica holds it: steady state uses ${plan.steadyUsePercent}% of the usable disk`)
-        : c.red(`  ${i.diskGbPerReplica} GB per replica is full after ${plan.daysUntilFull} days (steady state would need ${plan.steadyUsePercent}% of the usable disk)`),
+        ? c.green(`  ${disk} GB per replica holds it: steady state uses ${plan.steadyUsePercent}% of the usable disk`)
+        : c.red(`  ${disk} GB per replica is full after ${plan.daysUntilFull} days (steady state would need ${plan.steadyUsePercent}% of the usable disk)`),
     )
   }
   return lines.join('\n')
