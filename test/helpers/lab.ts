@@ -59,6 +59,20 @@ export class TestLab {
   }
 }
 
+/**
+ * A doctor run repeated (each second) until done(report) holds or ms have passed; the last run
+ * either way. Faults that develop (ingestion going stale, a Keeper session expiring) show at the
+ * machine's pace.
+ */
+export async function doctorUntil<R extends {report: Report}>(doctor: () => Promise<R>, done: (report: Report) => boolean, ms: number): Promise<R> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const run = await doctor()
+    if (done(run.report) || Date.now() > deadline) return run
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+}
+
 export const resultOf = (report: Report, id: string) => {
   const r = report.results.find((x) => x.id === id)
   if (!r) throw new Error(`no result for ${id}`)

@@ -10,7 +10,8 @@ import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
 import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
-import {TestLab, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {TestLab, doctorUntil, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import type {Report} from '../../src/core/report.js'
 
 /**
  * The foundation end to end: a real 2×2 ClickHouse cluster with ZooKeeper, the SigNoz schema
@@ -136,20 +137,20 @@ describe('doctor on the healthy lab', () => {
 })
 
 describe('faults make their check fail for real, heal brings doctor back to clean', () => {
-  const cases: {fault: string; target?: string; failing: string[]; args?: string[]; settle?: number}[] = [
+  const cases: {fault: string; target?: string; failing: string[]; args?: string[]; develops?: boolean}[] = [
     // After the Keeper session timeout (6 s in the lab) the dead replica is no longer active.
-    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], settle: 8000},
-    {fault: 'lag-replica', failing: ['clickhouse/replication-lag'], args: ['--max-replica-delay', '2s'], settle: 6000},
+    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], develops: true},
+    {fault: 'lag-replica', failing: ['clickhouse/replication-lag'], args: ['--max-replica-delay', '2s'], develops: true},
     {fault: 'missing-database', failing: ['signoz/databases']},
     {fault: 'distributed-wrong-cluster', failing: ['signoz/distributed-tables']},
-    {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], settle: 8000},
+    {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], develops: true},
     {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
     {fault: 'fail-migration', failing: ['signoz/migrations']},
-    {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '4s'], settle: 5000},
+    {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '4s'], develops: true},
     // Thresholds lowered through a config file, so a few seconds prove what production sees in minutes.
-    {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], settle: 2000},
+    {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], develops: true},
     {fault: 'too-many-parts', failing: ['clickhouse/parts-per-partition'], args: ['--config', THRESHOLDS]},
-    {fault: 'ddl-stuck', failing: ['clickhouse/ddl-queue'], args: ['--config', THRESHOLDS, '--host-timeout', '1s'], settle: 2000},
+    {fault: 'ddl-stuck', failing: ['clickhouse/ddl-queue'], args: ['--config', THRESHOLDS, '--host-timeout', '1s'], develops: true},
     // A whole shard down (18.16 exposes no send queue for clickhouse/distribution-queue to read).
     {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS]},
     {fault: 'shard-missing-tables', failing: ['signoz/schema-consistent']},
@@ -165,8 +166,9 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     test(c.fault, async () => {
       await lab.break(c.fault, c.target)
       try {
-        if (c.settle) await new Promise((r) => setTimeout(r, c.settle))
-        const broken = await lab.doctor(c.args)
+        // A fault that develops (a Keeper session expiring, rows going stale) is polled for, up to 30 s.
+        const allFail = (r: Report) => c.failing.every((id) => r.results.find((x) => x.id === id)?.status === 'fail')
+        const broken = await doctorUntil(() => lab.doctor(c.args), allFail, c.develops ? 30_000 : 0)
         for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
         expect(broken.code).toBe(1)
       } finally {
