@@ -28,22 +28,24 @@ export default defineCheck({
     // Without the layout, an unreachable host's name is unknown: it may be one of the "extra" ones.
     const unknownHosts = chi ? 0 : clickhouse.hosts.filter((h) => !h.reachable).length
 
-    for (const {host, rows} of answered) {
+    // Shards are read at once: one after another, the check would grow with the shard count.
+    const perShard = answered.map(async ({host, rows}): Promise<Finding[]> => {
+      const ofShard: Finding[] = []
       const paths = [...new Set(rows.map((r) => r.zookeeper_path))]
       if (paths.length === 0) {
-        findings.push(pass(host.name, 'no replicated SigNoz tables'))
-        continue
+        ofShard.push(pass(host.name, 'no replicated SigNoz tables'))
+        return ofShard
       }
       const registered = await clickhouse.queryHosts([host], Q.keeperChildren, {paths: paths.map((p) => `${p}/replicas`)}, signal)
       const first = registered[0]
       if (!first?.rows) {
-        findings.push(fail(host.name, `could not read replica registrations from Keeper: ${first?.error?.message ?? 'no answer'}`, {error: first?.error?.kind ?? 'unknown'}))
-        continue
+        ofShard.push(fail(host.name, `could not read replica registrations from Keeper: ${first?.error?.message ?? 'no answer'}`, {error: first?.error?.kind ?? 'unknown'}))
+        return ofShard
       }
       const extra = first.rows.filter((r) => !known.has(r.name)).map((r) => ({path: r.parent.replace(/\/replicas$/, ''), replica: r.name}))
       if (extra.length === 0) {
-        findings.push(pass(host.name, `${paths.length} tables, every registered replica is a host of the cluster`, {tables: paths.length, replicas: first.rows.length}))
-        continue
+        ofShard.push(pass(host.name, `${paths.length} tables, every registered replica is a host of the cluster`, {tables: paths.length, replicas: first.rows.length}))
+        return ofShard
       }
       // A live session (is_active) means something still runs under that name: another installation.
       const state = await clickhouse.queryHosts([host], Q.keeperChildren, {paths: extra.map((e) => `${e.path}/replicas/${e.replica}`)}, signal)
@@ -53,7 +55,7 @@ export default defineCheck({
       const names = [...new Set(stale.map((e) => e.replica))].sort()
       if (stale.length > 0 && names.length > unknownHosts) {
         const table = (path: string) => rows.find((r) => r.zookeeper_path === path)
-        findings.push(
+        ofShard.push(
           fail(host.name, `${names.length === 1 ? `replica ${names[0]} is` : `${names.length} replicas are`} registered in Keeper but no host of the cluster (${stale.length} table${stale.length === 1 ? '' : 's'})`, {
             replicas: names,
             tables: stale.slice(0, 20).map((e) => `${table(e.path)?.database}.${table(e.path)?.table}`),
@@ -61,17 +63,19 @@ export default defineCheck({
           }),
         )
       } else if (stale.length > 0) {
-        findings.push(pass(host.name, `${names.join(', ')} registered but inactive; may be the ${unknownHosts} unreachable host(s)`, {replicas: names}))
+        ofShard.push(pass(host.name, `${names.join(', ')} registered but inactive; may be the ${unknownHosts} unreachable host(s)`, {replicas: names}))
       }
       if (foreign.length > 0) {
-        findings.push(
+        ofShard.push(
           fail(host.name, `replicas outside this cluster are active on the same Keeper paths: ${[...new Set(foreign.map((e) => e.replica))].join(', ')}`, {
             tables: foreign.slice(0, 20).map((e) => e.path),
             hint: 'another installation shares these tables\' Keeper paths (a duplicate installation, or a second cluster with the same paths)',
           }),
         )
       }
-    }
+      return ofShard
+    })
+    for (const shardFindings of await Promise.all(perShard)) findings.push(...shardFindings)
     return findings
   },
 })

@@ -146,7 +146,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], develops: true},
     {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
     {fault: 'fail-migration', failing: ['signoz/migrations']},
-    {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '4s'], develops: true},
+    {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '5s'], develops: true},
     // Thresholds lowered through a config file, so a few seconds prove what production sees in minutes.
     {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], develops: true},
     {fault: 'too-many-parts', failing: ['clickhouse/parts-per-partition'], args: ['--config', THRESHOLDS]},
