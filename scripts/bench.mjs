@@ -14,6 +14,32 @@ const time = (args, env = {}) => {
   return {ms: performance.now() - t, code: r.status, stdout: r.stdout, stderr: r.stderr}
 }
 const runs = (n, f) => median(Array.from({length: n}, () => f().ms))
+
+/** CPU seconds of the children this process has waited for (utime + stime of /proc/self/stat, 100 Hz ticks). */
+const childCpu = () => {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[13]) + Number(fields[14])) / 100
+}
+/** Median CPU seconds one run of the CLI uses (its own work, not the servers'). */
+const cpuOf = (n, f) =>
+  median(
+    Array.from({length: n}, () => {
+      const before = childCpu()
+      f()
+      return childCpu() - before
+    }),
+  )
+/** How busy the machine's CPUs are over ms, 0–100 %: the lab's own load before doctor starts. */
+function busyPercent(ms = 3000) {
+  const sample = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  const a = sample()
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  const b = sample()
+  const delta = b.map((v, i) => v - a[i])
+  const total = delta.reduce((x, y) => x + y, 0)
+  const idle = delta[3] + delta[4]
+  return Math.round((100 * (total - idle)) / total)
+}
 const cli = (args, env) => time([bin, ...args], env)
 
 function labEnv(dir) {
@@ -84,7 +110,9 @@ async function addPods(dir, count) {
 }
 
 const small = withLab(2, 2, (dir, env) => {
+  const busy = busyPercent()
   const doctor = runs(7, () => cli(['doctor'], env))
+  const cpu = cpuOf(3, () => cli(['doctor'], env))
   cli(['lab', 'break', 'hang-replica', '--dir', dir])
   const hung = cli(['doctor', '--host-timeout', '2s', '-o', 'json'], env)
   cli(['lab', 'heal', 'hang-replica', '--dir', dir])
@@ -97,7 +125,7 @@ const small = withLab(2, 2, (dir, env) => {
   const storageReport = runs(5, () => cli(['storage', 'report'], kubeEnv))
   const upgradePlan = runs(5, () => cli(['upgrade', '--plan', '--backup-confirmed', '--set', 'otelCollector.replicaCount=2'], kubeEnv))
   const runbookNoop = runs(5, () => cli(['runbook', 'run', 'replica-readonly', '--yes'], kubeEnv))
-  return {doctor, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir, storageReport, upgradePlan, runbookNoop}
+  return {busy, doctor, cpu, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir, storageReport, upgradePlan, runbookNoop}
 })
 console.log(`2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`)
 const checkCount = JSON.parse(cli(['checks', 'list', '--json']).stdout).checks.length
@@ -133,5 +161,11 @@ console.log(`2×2 lab, through the kubeconfig: storage report ${small.storageRep
   }
 }
 
-const large = withLab(6, 3, (dir, env) => ({doctor: runs(7, () => cli(['doctor'], env)), viaKube: runs(5, () => cli(['doctor', '--kubeconfig', join(dir, 'kubeconfig')]))}))
+const large = withLab(6, 3, (dir, env) => ({
+  busy: busyPercent(),
+  doctor: runs(7, () => cli(['doctor'], env)),
+  cpu: cpuOf(3, () => cli(['doctor'], env)),
+  viaKube: runs(5, () => cli(['doctor', '--kubeconfig', join(dir, 'kubeconfig')])),
+}))
 console.log(`6×3 lab: up ${(large.up / 1000).toFixed(1)} s; doctor ${large.doctor.toFixed(0)} ms (${(large.doctor / small.doctor).toFixed(2)}× the 2×2 time); doctor --kubeconfig ${large.viaKube.toFixed(0)} ms (${(large.viaKube / small.viaKube).toFixed(2)}×)`)
+console.log(`machine: the idle 2×2 lab keeps the CPUs ${small.busy}% busy, the idle 6×3 lab ${large.busy}%; doctor's own CPU: ${small.cpu.toFixed(2)} s on 2×2, ${large.cpu.toFixed(2)} s on 6×3`)

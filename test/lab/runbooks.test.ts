@@ -97,7 +97,9 @@ describe('each automated runbook against its fault', () => {
       const checks = only(checksOf(drill.runbook))
       await lab.break(drill.fault!)
       try {
-        const failingBefore = failing((await doctorUntil(() => doctor([...checks, ...config]), (r) => failing(r).length > 0, drill.settleMs ?? 0)).report)
+        // A developing fault gets its time, then up to three times as long at the machine's pace (polled).
+        if (drill.settleMs) await sleep(drill.settleMs)
+        const failingBefore = failing((await doctorUntil(() => doctor([...checks, ...config]), (r) => failing(r).length > 0, 3 * (drill.settleMs ?? 0))).report)
         expect(failingBefore.length, `${drill.fault} makes a check of ${drill.runbook} fail`).toBeGreaterThan(0)
 
         const dry = await run(drill.runbook, ['--dry-run', '--json', ...config])
