@@ -73,6 +73,15 @@ export async function doctorUntil<R extends {report: Report}>(doctor: () => Prom
   }
 }
 
+/** Waits (polling every 100 ms) until condition() holds; past ms, fails naming what it waited for. */
+export async function eventually(what: string, condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 export const resultOf = (report: Report, id: string) => {
   const r = report.results.find((x) => x.id === id)
   if (!r) throw new Error(`no result for ${id}`)

@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
@@ -6,11 +6,12 @@ import {CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {ALL_CHECKS} from '../../checks/index.js'
 import {FAULTS} from '../../src/lab/faults.js'
 import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
+import {kubeStatePath} from '../../src/lab/state.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
 import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
-import {TestLab, doctorUntil, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {TestLab, doctorUntil, eventually, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 import type {Report} from '../../src/core/report.js'
 
 /**
@@ -78,7 +79,8 @@ describe('the lab Kubernetes API (the simulator, reached with the real client)',
 
   test('the API process killed by hand shows unhealthy; lab up restarts it with its objects', async () => {
     await client().createNamespacedConfigMap({namespace: 'platform', body: {metadata: {name: 'survives-restarts'}, data: {k: 'v'}}})
-    await new Promise((r) => setTimeout(r, 200)) // the store writes its file a moment after a change
+    // The store writes its file a moment after a change.
+    await eventually('the object in the store file', () => readFileSync(kubeStatePath(lab.dir), 'utf8').includes('survives-restarts'))
     process.kill(lab.status.kubeApi!.pid!, 'SIGKILL')
     const status = JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout)
     expect(status.kubeApi).toMatchObject({healthy: false, state: 'dead'})

@@ -23,6 +23,7 @@ import {FORWARD_ANNOTATION} from '../../src/lab/kube/portforward.js'
 import {labPrincipals} from '../../src/lab/kube/serve.js'
 import {KubeApiSimulator, LOG_ANNOTATION} from '../../src/lab/kube/server.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'
+import {eventually} from '../helpers/lab.js'
 
 /**
  * Conformance of the lab's Kubernetes API simulator, driven by the real @kubernetes/client-node:
@@ -233,7 +234,7 @@ describe('watch', () => {
     await core.createNamespacedConfigMap({namespace: 'platform', body: {metadata: {name: 'ignored'}}})
     await core.patchNamespacedConfigMap({name: 'w1', namespace: 'platform', body: {data: {k: 'v'}}}, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
     await core.deleteNamespacedConfigMap({name: 'w1', namespace: 'platform'})
-    await new Promise((r) => setTimeout(r, 200))
+    await eventually('three watch events', () => seen.length >= 3, 5000)
     controller.abort()
     expect(seen).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1'])
   })
