@@ -91,6 +91,9 @@ export const resultOf = (report: Report, id: string) => {
 /** Checks that skip, with their reason, on the lab's ClickHouse 18.16 (it lacks the system table they read). */
 export const LEGACY_SKIPS = new Set(['clickhouse/disk-free', 'signoz/retention', 'clickhouse/distribution-queue', 'clickhouse/errors'])
 
+/** The ids of the checks that failed, sorted. */
+export const failing = (report: Report): string[] => report.results.filter((r) => r.status === 'fail').map((r) => r.id).sort()
+
 /** The ids of checks that did not pass (the known skips on an 18.x server aside). */
 export const notPassing = (report: Report) =>
   report.results

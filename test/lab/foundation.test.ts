@@ -11,8 +11,7 @@ import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
 import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
-import {TestLab, doctorUntil, eventually, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
-import type {Report} from '../../src/core/report.js'
+import {TestLab, doctorUntil, eventually, failing, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
 /**
  * The foundation end to end: a real 2×2 ClickHouse cluster with ZooKeeper, the SigNoz schema
@@ -169,8 +168,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       await lab.break(c.fault, c.target)
       try {
         // A fault that develops (a Keeper session expiring, rows going stale) is polled for, up to 30 s.
-        const allFail = (r: Report) => c.failing.every((id) => r.results.find((x) => x.id === id)?.status === 'fail')
-        const broken = await doctorUntil(() => lab.doctor(c.args), allFail, c.develops ? 30_000 : 0)
+        const broken = await doctorUntil(() => lab.doctor(c.args), (r) => c.failing.every((id) => failing(r).includes(id)), c.develops ? 30_000 : 0)
         for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
         expect(broken.code).toBe(1)
       } finally {

@@ -8,7 +8,7 @@ import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
 import {labHelm, labChartPath} from '../../src/lab/release.js'
 import {readState} from '../../src/lab/state.js'
 import {readHeartbeat} from '../../src/lab/world.js'
-import {LEGACY_SKIPS, TestLab, doctorUntil, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {LEGACY_SKIPS, TestLab, doctorUntil, failing, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
 /**
  * The Kubernetes half end to end: the SigNoz release installed by real Helm into the simulator,
@@ -30,7 +30,6 @@ const api = () => {
 const doctor = (args: string[] = []) =>
   lab.doctor(['--kubeconfig', kubeconfig, ...args], {SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined, SIGNOZ_HA_CLUSTER: undefined})
 const helm = (args: string[], namespace = 'platform') => runHelm({...labHelm(readState(lab.dir)), namespace}, args)
-const failing = (report: Awaited<ReturnType<typeof doctor>>['report']) => report.results.filter((r) => r.status === 'fail').map((r) => r.id).sort()
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])

@@ -4,9 +4,8 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {ALL_RUNBOOKS} from '../../runbooks/index.js'
 import {runCliInterrupted} from '../helpers/cli.js'
-import {TestLab, doctorUntil, remediationEnv, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {TestLab, doctorUntil, failing, remediationEnv, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 import {RUNBOOK_DRILLS} from '../helpers/runbook-drills.js'
-import type {Report} from '../../src/core/report.js'
 
 /**
  * `runbook run` on the lab: each automated runbook against the fault it is for brings doctor back
@@ -27,15 +26,8 @@ const checksOf = (id: string) => ALL_RUNBOOKS.find((r) => r.id === id)!.checks
 const only = (checks: readonly string[]) => checks.flatMap((c) => ['--only', c])
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** What doctor still finds after up to ms (polled): the cluster settling after a fix. */
-async function cleanWithin(ms: number, args: string[] = []): Promise<string[]> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const left = notPassing((await doctor(args)).report)
-    if (left.length === 0 || Date.now() > deadline) return left
-    await sleep(2000)
-  }
-}
-const failing = (report: Report) => report.results.filter((r) => r.status === 'fail').map((r) => r.id)
+const cleanWithin = async (ms: number, args: string[] = []): Promise<string[]> =>
+  notPassing((await doctorUntil(() => doctor(args), (r) => notPassing(r).length === 0, ms)).report)
 const pids = async () => (JSON.parse((await lab.cli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as {clickhouse: {pod: string; pid: number}[]}).clickhouse
 
 beforeAll(async () => {
