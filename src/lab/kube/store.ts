@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto'
 import {EventEmitter} from 'node:events'
 import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {BUILTIN_KINDS, apiVersionOf, kindsOfCrd, type ResourceKind} from './resources.js'
+import {BUILTIN_KINDS, apiVersionOf, crdServedStatus, kindsOfCrd, type CrdObject, type ResourceKind} from './resources.js'
 import {alreadyExists, conflict, invalid, notFound} from './status.js'
 
 export type KubeObject = {
@@ -31,6 +31,11 @@ export type WatchEvent = {type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeOb
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
 
+/** The finalizer the API server puts on every CRD: its instances go before it does. */
+const CRD_CLEANUP = 'customresourcecleanup.apiextensions.k8s.io'
+const isCrd = (obj: KubeObject) => obj.kind === 'CustomResourceDefinition'
+const stamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+
 /**
  * The simulator's object store: every object of every kind, one resourceVersion counter for
  * all, watch events, cascading deletion through ownerReferences, and persistence to one JSON
@@ -39,6 +44,8 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
 export class ObjectStore {
   private readonly objects = new Map<string, KubeObject>()
   private readonly kinds = new Map<string, ResourceKind>()
+  /** CRD name → the keys of the kinds it serves. */
+  private readonly crdKinds = new Map<string, string[]>()
   readonly events = new EventEmitter()
   private revision = 1
   private saveTimer?: NodeJS.Timeout
@@ -64,6 +71,28 @@ export class ObjectStore {
 
   private addKind(k: ResourceKind): void {
     this.kinds.set(`${k.group}/${k.version}/${k.plural}`, k)
+  }
+
+  /** A CRD's kinds are served (and in discovery) from the moment it is written; renamed ones stop. */
+  private serveCrd(crd: KubeObject): void {
+    this.unserveCrd(crd.metadata.name!)
+    const kinds = kindsOfCrd(crd as CrdObject)
+    for (const k of kinds) this.addKind(k)
+    this.crdKinds.set(crd.metadata.name!, kinds.map((k) => `${k.group}/${k.version}/${k.plural}`))
+  }
+
+  private unserveCrd(name: string): void {
+    for (const key of this.crdKinds.get(name) ?? []) this.kinds.delete(key)
+    this.crdKinds.delete(name)
+  }
+
+  /** The server owns a CRD's status: accepted names and conditions, whatever the client sent. */
+  private establish(crd: KubeObject, previous: KubeObject | undefined): void {
+    const status = crdServedStatus(crd as CrdObject, previous?.status as never, stamp())
+    if (crd.metadata.deletionTimestamp) {
+      ;(status.conditions as unknown[]).push({type: 'Terminating', status: 'True', lastTransitionTime: crd.metadata.deletionTimestamp, reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress'})
+    }
+    crd.status = status
   }
 
   private key(k: ResourceKind, namespace: string | undefined, name: string): string {
@@ -120,8 +149,12 @@ export class ObjectStore {
     obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     obj.metadata.generation = 1
     obj.metadata.resourceVersion = String(++this.revision)
+    if (isCrd(obj)) {
+      obj.metadata.finalizers = [...new Set([...(obj.metadata.finalizers ?? []), CRD_CLEANUP])]
+      this.establish(obj, undefined)
+    }
     this.objects.set(key, obj)
-    if (k.kind === 'CustomResourceDefinition') for (const crdKind of kindsOfCrd(obj as never)) this.addKind(crdKind)
+    if (isCrd(obj)) this.serveCrd(obj)
     this.emit('ADDED', k, obj)
     return this.present(k, obj)
   }
@@ -153,10 +186,11 @@ export class ObjectStore {
     next.apiVersion = apiVersionOf(k)
     next.kind = k.kind
     next.metadata.resourceVersion = String(++this.revision)
+    if (isCrd(next)) this.establish(next, current)
     this.objects.set(key, next)
-    if (k.kind === 'CustomResourceDefinition') for (const crdKind of kindsOfCrd(next as never)) this.addKind(crdKind)
     // An object marked for deletion goes once its last finalizer is removed.
     if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) return this.remove(k, namespace, name)
+    if (isCrd(next) && !next.metadata.deletionTimestamp) this.serveCrd(next)
     this.emit('MODIFIED', k, next)
     return this.present(k, next)
   }
@@ -168,13 +202,43 @@ export class ObjectStore {
     if (!current) throw notFound(k.plural, k.group, name)
     if (current.metadata.finalizers?.length) {
       if (!current.metadata.deletionTimestamp) {
-        current.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+        current.metadata.deletionTimestamp = stamp()
         current.metadata.resourceVersion = String(++this.revision)
+        if (isCrd(current)) this.establish(current, current)
         this.emit('MODIFIED', k, current)
+        if (isCrd(current)) return this.deleteInstances(current)
       }
       return this.present(k, current)
     }
     return this.remove(k, namespace, name)
+  }
+
+  /**
+   * A deleted CRD takes its objects with it: each is deleted (an object with finalizers waits for
+   * its controller), and the CRD goes, with its kinds, once none is left.
+   */
+  private deleteInstances(crd: KubeObject): KubeObject {
+    const kindsOfIt = (this.crdKinds.get(crd.metadata.name!) ?? []).map((key) => this.kinds.get(key)!).filter(Boolean)
+    for (const k of kindsOfIt) {
+      for (const obj of this.scan(k)) if (this.tryGet(k, obj.metadata.namespace, obj.metadata.name!)) this.delete(k, obj.metadata.namespace, obj.metadata.name!)
+    }
+    return this.finishCrdCleanup(crd.metadata.name!) ?? this.present(this.kindOfObject(crd)!, crd)
+  }
+
+  /** Removes a terminating CRD whose instances are all gone; returns it when it went. */
+  private finishCrdCleanup(name: string): KubeObject | undefined {
+    const crdKind = this.kinds.get('apiextensions.k8s.io/v1/customresourcedefinitions')!
+    const crd = this.objects.get(this.key(crdKind, undefined, name))
+    if (!crd?.metadata.deletionTimestamp) return undefined
+    const kindsOfIt = (this.crdKinds.get(name) ?? []).map((key) => this.kinds.get(key)).filter((k): k is ResourceKind => Boolean(k))
+    if (kindsOfIt.some((k) => this.scan(k).length > 0)) return undefined
+    crd.metadata.finalizers = crd.metadata.finalizers?.filter((f) => f !== CRD_CLEANUP)
+    if (crd.metadata.finalizers?.length) return undefined
+    return this.remove(crdKind, undefined, name)
+  }
+
+  private kindOfObject(obj: KubeObject): ResourceKind | undefined {
+    return [...this.kinds.values()].find((k) => k.kind === obj.kind && apiVersionOf(k) === obj.apiVersion)
   }
 
   private remove(k: ResourceKind, namespace: string | undefined, name: string): KubeObject {
@@ -182,16 +246,19 @@ export class ObjectStore {
     const current = this.objects.get(key)!
     this.objects.delete(key)
     current.metadata.resourceVersion = String(++this.revision)
+    const gone = this.present(k, current)
     this.emit('DELETED', k, current)
+    if (isCrd(current)) this.unserveCrd(name)
+    else if (k.crd) this.finishCrdCleanup(k.crd)
     this.cascade(current.metadata.uid!)
-    return this.present(k, current)
+    return gone
   }
 
   /** Background cascading deletion: every object owned by uid goes too. */
   private cascade(uid: string): void {
     for (const [key, obj] of [...this.objects]) {
       if (!obj.metadata.ownerReferences?.some((o) => o.uid === uid)) continue
-      const kind = [...this.kinds.values()].find((k) => k.kind === obj.kind && apiVersionOf(k) === obj.apiVersion)
+      const kind = this.kindOfObject(obj)
       if (kind && this.objects.has(key)) this.delete(kind, obj.metadata.namespace, obj.metadata.name!)
     }
   }
@@ -230,7 +297,7 @@ export class ObjectStore {
     this.revision = data.revision
     for (const [key, obj] of data.objects) {
       this.objects.set(key, obj)
-      if (obj.kind === 'CustomResourceDefinition') for (const crdKind of kindsOfCrd(obj as never)) this.addKind(crdKind)
+      if (isCrd(obj) && !obj.metadata.deletionTimestamp) this.serveCrd(obj)
     }
   }
 }

@@ -49,27 +49,3 @@ export function seedCluster(store: ObjectStore, namespace: string, nodeCount = l
     })
   }
 }
-
-/**
- * The Altinity operator's CRDs, installed once per cluster as the chart's crds/ directory does
- * (Helm never upgrades them): ClickHouseInstallation and ClickHouseKeeperInstallation.
- */
-export function seedOperatorCrds(store: ObjectStore): void {
-  const crds = store.kindByPath('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!
-  const define = (kind: string, plural: string, shortNames: string[]) => {
-    const name = `${plural}.clickhouse.altinity.com`
-    if (store.tryGet(crds, undefined, name)) return
-    store.create(crds, undefined, {
-      metadata: {name, labels: {'clickhouse.altinity.com/chop': '0.21.2'}},
-      spec: {
-        group: 'clickhouse.altinity.com',
-        scope: 'Namespaced',
-        names: {kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List`, shortNames},
-        versions: [{name: 'v1', served: true, storage: true, subresources: {status: {}}, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
-      },
-      status: {conditions: [{type: 'Established', status: 'True', reason: 'InitialNamesAccepted'}, {type: 'NamesAccepted', status: 'True', reason: 'NoConflicts'}], acceptedNames: {kind, plural}},
-    })
-  }
-  define('ClickHouseInstallation', 'clickhouseinstallations', ['chi'])
-  define('ClickHouseKeeperInstallation', 'clickhousekeeperinstallations', ['chk'])
-}
