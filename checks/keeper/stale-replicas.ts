@@ -3,6 +3,32 @@ import {perHost} from '../../src/core/host-results.js'
 import {Q} from '../../src/gateways/queries.js'
 import {hostStatefulSetName} from '../../src/signoz/naming.js'
 import {SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
+import {observedTopology} from '../../src/signoz/topology.js'
+import type {ClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
+import type {Expectations} from '../../src/core/check.js'
+
+/**
+ * The replica names the installation's layout defines, answering or not: from the CHI through
+ * Kubernetes, else from the operator's macros on the hosts that answer (installation, cluster)
+ * and the cluster's shards × replicas in system.clusters. Undefined when neither is known.
+ */
+async function layoutReplicas(clickhouse: ClickHouseFleet, chi: {name: string; cluster: string; shards: number; replicasPerShard: number} | undefined, expect: Expectations, signal: AbortSignal): Promise<Set<string> | undefined> {
+  const names = new Set<string>()
+  if (chi) {
+    for (let s = 0; s < chi.shards; s++) for (let r = 0; r < chi.replicasPerShard; r++) names.add(hostStatefulSetName(chi.name, chi.cluster, s, r))
+    return names
+  }
+  const macros = clickhouse.reachable().map((h) => h.macros).find((m) => m.installation && m.cluster)
+  if (!macros) return undefined
+  const topology = await observedTopology(clickhouse, expect.cluster, signal)
+  const shards = expect.shards ?? topology?.shards
+  if (!shards) return undefined
+  for (let s = 0; s < shards; s++) {
+    const replicas = expect.replicasPerShard ?? topology?.replicasByShard.get(s + 1) ?? 0
+    for (let r = 0; r < replicas; r++) names.add(hostStatefulSetName(macros.installation!, macros.cluster!, s, r))
+  }
+  return names
+}
 
 /**
  * Keeper holds no replica that is not a host of the cluster.
@@ -10,7 +36,8 @@ import {SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
  * `<zookeeper_path>/replicas`; the replication log then grows for a replica that never reads it,
  * and a host re-created under that name fails with REPLICA_ALREADY_EXISTS (catalogue #29).
  * Fails if: a replicated SigNoz table has a replica registered in Keeper whose name is no host of
- * the cluster (by the hosts' replica macros and, through Kubernetes, the installation's layout).
+ * the cluster: neither a host's replica macro nor a name of the installation's layout (the CHI
+ * through Kubernetes, else the operator's macros and system.clusters).
  */
 export default defineCheck({
   id: 'keeper/stale-replicas',
@@ -18,15 +45,16 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'stale-replica',
-  async run({clickhouse, kube, signal}) {
+  async run({clickhouse, kube, expect, signal}) {
     // Every replica of a shard shares the table's Keeper path: one host per shard reads it.
     const {answered, unreadable} = perHost(await clickhouse.queryPerShard(Q.replicaPaths, {databases: SIGNOZ_DATABASES}, signal), 'system.replicas')
     const findings: Finding[] = [...unreadable]
     const known = new Set(clickhouse.reachable().map((h) => h.macros.replica).filter((r): r is string => Boolean(r)))
-    const chi = kube?.deployment.active
-    if (chi) for (let s = 0; s < chi.shards; s++) for (let r = 0; r < chi.replicasPerShard; r++) known.add(hostStatefulSetName(chi.name, chi.cluster, s, r))
+    // A name the layout defines is a host of the cluster whether or not it answers now (a host just killed keeps its session for a while).
+    const layout = await layoutReplicas(clickhouse, kube?.deployment.active, expect, signal)
+    for (const name of layout ?? []) known.add(name)
     // Without the layout, an unreachable host's name is unknown: it may be one of the "extra" ones.
-    const unknownHosts = chi ? 0 : clickhouse.hosts.filter((h) => !h.reachable).length
+    const unknownHosts = layout ? 0 : clickhouse.hosts.filter((h) => !h.reachable).length
 
     // Shards are read at once: one after another, the check would grow with the shard count.
     const perShard = answered.map(async ({host, rows}): Promise<Finding[]> => {

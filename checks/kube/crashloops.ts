@@ -5,14 +5,17 @@ import type {KubeItem} from '../../src/gateways/kube.js'
 
 type Probe = {initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number}
 type ContainerSpec = {name: string; livenessProbe?: Probe; startupProbe?: Probe}
-type ContainerStatus = {name: string; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}}; lastState?: {terminated?: {reason?: string; exitCode?: number; message?: string}}}
+type ContainerStatus = {name: string; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}}; lastState?: {terminated?: {reason?: string; exitCode?: number; message?: string; finishedAt?: string}}}
+
+/** Restarts count while the last one is this recent: a container that restarted long ago and has run since is history. */
+const RECENT_RESTART_MS = 60 * 60 * 1000
 
 /**
  * No container of the release crash-loops, was OOM-killed, or keeps restarting.
  * Why: a crash-looping collector drops data; an OOM-killed or liveness-killed ClickHouse
  * replays its tables on every start (catalogue: OOMKilled, liveness kills during table loading).
  * Fails if: a container is in CrashLoopBackOff, its last termination was OOMKilled, or it
- * restarted at least the threshold number of times. A kill by the liveness probe is named, with
+ * restarted at least the threshold number of times, the last time within the hour. A kill by the liveness probe is named, with
  * the time the probe allows, since ClickHouse loading its tables needs a startup probe instead.
  */
 export default defineCheck({
@@ -41,7 +44,7 @@ export default defineCheck({
           findings.push(fail(subject, `CrashLoopBackOff after ${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason}${last.message ? `: ${last.message}` : ''})` : ''}`, evidence))
         } else if (last?.reason === 'OOMKilled') {
           findings.push(fail(subject, `OOMKilled (exit ${last.exitCode}); ${restarts} restarts: raise the memory limit or lower max_server_memory_usage`, evidence))
-        } else if (restarts >= thresholds.podRestarts) {
+        } else if (restarts >= thresholds.podRestarts && (!last?.finishedAt || Date.now() - Date.parse(last.finishedAt) < RECENT_RESTART_MS)) {
           findings.push(fail(subject, `${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason})` : ''}`, evidence))
         }
       }

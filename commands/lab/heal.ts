@@ -3,7 +3,7 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {labDirFlag} from '../../src/cli/lab-flags.js'
 
 export default class LabHeal extends BaseCommand {
-  static override summary = 'Undo one injected fault, or all of them.'
+  static override summary = 'Undo one injected fault; without one, undo them all and bring back whatever else is down or stopped.'
   static override args = {fault: Args.string({description: 'fault id (default: every active fault)'})}
   static override flags = {...labDirFlag}
 
@@ -12,6 +12,6 @@ export default class LabHeal extends BaseCommand {
     const {healLab} = await import('../../src/lab/faults.js')
     const {readState, resolveLabDir} = await import('../../src/lab/state.js')
     const healed = await healLab(readState(resolveLabDir(flags.dir)), args.fault)
-    this.print(healed.length ? `healed ${healed.join(', ')}` : 'no active faults')
+    this.print(args.fault ? `healed ${healed.join(', ')}` : `${healed.length ? `healed ${healed.join(', ')}; ` : 'no active faults; '}the lab is healthy`)
   }
 }

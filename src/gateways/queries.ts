@@ -157,6 +157,17 @@ export const Q = {
       } AS parts_left, ${hasColumn(caps, 'system.mutations', 'latest_fail_reason') ? 'latest_fail_reason' : "''"} AS fail_reason FROM system.mutations WHERE is_done = 0 AND database != 'system' ORDER BY create_time LIMIT 100`,
   }),
 
+  /**
+   * Part mutations that keep failing, per table: how servers without system.mutations'
+   * latest_fail_reason (before 19.x) show a failing mutation of a replicated table.
+   */
+  failingPartMutations: defineQuery<{database: string; table: string; entries: number; tries: number; last_failure: string}, {minTries: number}>({
+    name: 'failing-part-mutations',
+    needs: ['system.replication_queue'],
+    sql: ({minTries}) =>
+      `SELECT database, table, count() AS entries, max(num_tries) AS tries, any(last_exception) AS last_failure FROM system.replication_queue WHERE type = 'MUTATE_PART' AND last_exception != '' AND num_tries >= ${Math.floor(minTries)} GROUP BY database, table ORDER BY database, table`,
+  }),
+
   /** The partitions with the most active parts on the host. */
   partsPerPartition: defineQuery<{database: string; table: string; partition_id: string; active_parts: number}, {limit: number}>({
     name: 'parts-per-partition',

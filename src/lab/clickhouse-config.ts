@@ -120,8 +120,11 @@ ${user(state.user, state.password)}
 `
 }
 
-/** zoo.cfg for a single-member ZooKeeper on loopback with the four-letter words doctor uses. */
-export function zookeeperConfig(dataDir: string, port: number): string {
+/** A configuration the server refuses at start (an element never closed): it exits at once (code 78), as after a bad rollout. */
+export const unparsableConfig = (config: string): string => config.replace(/<\/(yandex|clickhouse)>\s*$/, '  <remote_servers>\n</$1>\n')
+
+/** zoo.cfg for a single-member ZooKeeper on loopback with the four-letter words doctor uses ('invalid' as the port: a config it refuses). */
+export function zookeeperConfig(dataDir: string, port: number | 'invalid'): string {
   return `tickTime=2000
 initLimit=10
 syncLimit=5

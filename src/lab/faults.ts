@@ -4,8 +4,12 @@ import {hostByPod, hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrator.js'
 import {processState, signal, waitFor} from './processes.js'
-import {writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
-import {startIngestion, stopIngestion} from './world.js'
+import {readState, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
+import {LabKubeClient} from './kube/admin-client.js'
+import {zookeeperName} from '../signoz/naming.js'
+import {restoreLab, startIngestion, stopIngestion} from './world.js'
+import {waitReleaseSettled} from './release.js'
+import {hostWritable, recoverHosts} from './recovery.js'
 import {labConnection} from './connections.js'
 import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 import {KUBE_FAULTS} from './kube-faults.js'
@@ -33,89 +37,88 @@ function targetHost(state: LabState, target: string | undefined): LabHost {
   return host
 }
 
-/**
- * True when the host answers and none of its replicated tables is read-only, has an expired
- * session or lags (18.x reports an absurd delay for a moment after a restart).
- */
-async function hostWritable(state: LabState, host: LabHost, maxDelaySeconds = 60): Promise<boolean> {
-  if (!(await hostPing(host))) return false
-  const conn = labConnection(state, host, 3000)
-  try {
-    const rows = await conn.query<{n: number}>(
-      `SELECT count() AS n FROM system.replicas WHERE is_readonly OR is_session_expired OR absolute_delay > ${Math.floor(maxDelaySeconds)}`,
-    )
-    return Number(rows[0]?.n ?? 1) === 0
-  } catch {
-    return false
-  } finally {
-    await conn.close()
-  }
+/** The uids of the pods whose names match, when the lab has its Kubernetes half (a crash loop is scoped to them). */
+async function podUids(state: LabState, matches: (name: string) => boolean): Promise<string[] | undefined> {
+  if (!state.kubeApi) return undefined
+  const list = await new LabKubeClient(state).get<{items?: {metadata: {name?: string; uid?: string}}[]}>(`/api/v1/namespaces/${state.namespace}/pods`)
+  const uids = (list?.items ?? []).filter((p) => matches(p.metadata.name ?? '')).map((p) => p.metadata.uid).filter((uid): uid is string => Boolean(uid))
+  return uids.length ? uids : undefined
 }
 
 /**
- * Waits for every host's replicas to be writable again; a host that does not recover by
- * itself within graceMs is restarted, as an operator would (18.x keeps some sessions expired
- * after a long stall).
+ * Hosts go down for good, as on a real cluster where the kubelet restarts whatever exits: each
+ * server is killed and every restart exits at once (its configuration does not parse), so its pod
+ * crash-loops with the real back-off until it is recreated or the fault healed.
  */
-export async function recoverHosts(state: LabState, hosts: LabHost[] = state.clickhouse, graceMs = 20_000, maxDelaySeconds = 60): Promise<void> {
-  await Promise.all(
-    hosts.map(async (host) => {
-      try {
-        await waitFor(`${host.pod} to become writable`, () => hostWritable(state, host, maxDelaySeconds), graceMs, 500)
-      } catch {
-        await stopHost(host)
-        startHost(state, host)
-        writeState(state)
-        await waitHost(host)
-        await waitFor(`${host.pod} to become writable after a restart`, () => hostWritable(state, host), 60_000, 500)
-      }
-    }),
-  )
+async function crashLoopHosts(state: LabState, hosts: LabHost[]): Promise<void> {
+  for (const h of hosts) h.crashLoop = {reason: 'its configuration does not parse', pods: await podUids(state, (name) => name === h.pod)}
+  writeState(state)
+  for (const h of hosts) if (h.pid) signal(h.pid, 'SIGKILL')
+  await waitFor(`${hosts.map((h) => h.pod).join(', ')} to exit`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
+}
+
+/**
+ * Ends a crash loop as an operator does once the cause is fixed: the good configuration again,
+ * and the pod recreated (its restart count starts over) so its container starts at once,
+ * whatever the kubelet's back-off. Without the Kubernetes half, the server is restarted.
+ */
+async function restoreHosts(state: LabState, hosts: LabHost[]): Promise<void> {
+  for (const host of hosts) host.crashLoop = undefined
+  writeState(state)
+  if (!state.kubeApi) {
+    for (const host of hosts) {
+      await stopHost(host)
+      startHost(state, host)
+    }
+    writeState(state)
+    await Promise.all(hosts.map((h) => waitHost(h)))
+    return
+  }
+  await recreatePods(state, hosts.map((h) => h.pod))
+  await waitFor(`${hosts.map((h) => h.pod).join(', ')} to start on new pods`, async () => {
+    const current = readState(state.dir)
+    for (const host of hosts) host.pid = hostByPod(current, host.pod)?.pid
+    return (await Promise.all(hosts.map((h) => hostPing(h)))).every(Boolean)
+  }, 90_000, 200)
+  await waitReleaseSettled(state)
+}
+
+/** Deletes pods so their controller recreates them (kubectl delete pod). */
+async function recreatePods(state: LabState, pods: readonly string[]): Promise<void> {
+  const kube = new LabKubeClient(state)
+  for (const pod of pods) await kube.delete(`/api/v1/namespaces/${state.namespace}/pods/${pod}`)
 }
 
 const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
-    summary: 'SIGKILL one ClickHouse host (catalogue #35: a replica or a whole shard down)',
+    summary: 'one ClickHouse host down: killed, and every restart exits at once (its pod crash-loops until recreated) (catalogue #35: a replica or a whole shard down)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = targetHost(state, target)
-      if (host.pid) signal(host.pid, 'SIGKILL')
-      await waitFor(`${host.pod} to exit`, async () => processState(host.pid) === 'dead', 5000, 50)
+      await crashLoopHosts(state, [host])
       return {pod: host.pod}
     },
     async heal(state, fault) {
       const host = targetHost(state, fault.undo.pod as string)
-      if (!(await hostPing(host))) {
-        await stopHost(host)
-        startHost(state, host)
-        writeState(state)
-        await waitHost(host)
-      }
+      await restoreHosts(state, [host])
       await recoverHosts(state, [host])
     },
   },
   {
     id: 'shard-down',
-    summary: 'SIGKILL every replica of one shard (catalogue #35): inserts for it queue up on the other shards (catalogue #15)',
+    summary: 'every replica of one shard down, crash-looping (catalogue #35): inserts for it queue up on the other shards (catalogue #15)',
     target: {description: 'shard number', default: (s) => String(s.shards - 1)},
     async inject(state, target) {
       const shard = Number(target ?? state.shards - 1)
       const hosts = state.clickhouse.filter((h) => h.shard === shard)
       if (hosts.length === 0 || state.shards < 2) throw new UsageError(`shard-down needs a lab with at least two shards and a shard ${target}`)
-      for (const h of hosts) if (h.pid) signal(h.pid, 'SIGKILL')
-      await waitFor(`shard ${shard} to go down`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
+      await crashLoopHosts(state, hosts)
       return {shard, pods: hosts.map((h) => h.pod)}
     },
     async heal(state, fault) {
       const hosts = (fault.undo.pods as string[]).map((p) => targetHost(state, p))
-      for (const host of hosts) {
-        if (await hostPing(host)) continue
-        await stopHost(host)
-        startHost(state, host)
-      }
-      writeState(state)
-      await Promise.all(hosts.map((h) => waitHost(h)))
+      await restoreHosts(state, hosts)
       await recoverHosts(state, hosts)
       // Healed means the queued inserts reached the shard again.
       await waitFor('the distributed send queues to drain', async () => {
@@ -152,17 +155,29 @@ const PROCESS_FAULTS: readonly Fault[] = [
   },
   {
     id: 'stop-keeper',
-    summary: 'stop ZooKeeper/Keeper: replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
+    summary: 'ZooKeeper/Keeper down: it exits at every start (an invalid configuration), its member pods crash-loop until recreated; replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
     async inject(state) {
+      state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, (name) => name.startsWith(`${zookeeperName(state.release)}-`))}
+      writeState(state)
       await stopKeeper(state)
       return {}
     },
     async heal(state) {
-      if (processState(state.keeper.pid) !== 'running') {
-        startKeeper(state)
-        writeState(state)
-      }
+      const current = readState(state.dir)
+      state.keeper.pid = current.keeper.pid
+      state.keeper.crashLoop = undefined
+      writeState(state)
+      await stopKeeper(state)
+      startKeeper(state)
+      writeState(state)
       await waitKeeper(state)
+      // The member pods start over too (their restart counts with them), as after the operator's fix.
+      if (state.kubeApi) {
+        const zookeeper = `${zookeeperName(state.release)}-`
+        const members = ((await new LabKubeClient(state).get<{items?: {metadata: {name?: string}}[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? []).map((p) => p.metadata.name ?? '').filter((n) => n.startsWith(zookeeper))
+        await recreatePods(state, members)
+        await waitReleaseSettled(state)
+      }
       await recoverHosts(state)
     },
   },
@@ -343,5 +358,7 @@ export async function healLab(state: LabState, id?: string): Promise<string[]> {
     healed.push(active.id)
   }
   if (id && healed.length === 0) throw new UsageError(`fault ${id} is not active`)
+  // Without a fault named: back to healthy whatever else happened (processes killed or stopped by hand).
+  if (!id) await restoreLab(readState(state.dir), {resumeStopped: true})
   return healed
 }

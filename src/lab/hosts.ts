@@ -1,7 +1,8 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {serverConfig, usersConfig} from './clickhouse-config.js'
-import {GiveUp, findProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {serverConfig, unparsableConfig, usersConfig} from './clickhouse-config.js'
+import {holdContainer, releaseContainer, startContainer} from './container.js'
+import {GiveUp, findProcess, processState, terminate, waitFor} from './processes.js'
 import {hostUrl, type LabHost, type LabState} from './state.js'
 
 /** What identifies a host's server on its command line: its config file. */
@@ -16,16 +17,19 @@ export function startHost(state: LabState, host: LabHost): void {
   const running = findProcess(hostMarker(host))
   if (running) {
     host.pid = running
+    releaseContainer(host.dir)
     return
   }
   for (const sub of ['data', 'log']) mkdirSync(join(host.dir, sub), {recursive: true})
   const config = join(host.dir, 'config.xml')
-  writeFileSync(config, serverConfig(state, host))
+  writeFileSync(config, host.crashLoop ? unparsableConfig(serverConfig(state, host)) : serverConfig(state, host))
   writeFileSync(join(host.dir, 'users.xml'), usersConfig(state), {mode: 0o600})
-  host.pid = spawnDetached(state.engine.binary, [...state.engine.args, `--config-file=${config}`], {
+  // Under the lab's container shim: the kubelet sees how each run of the server ends.
+  host.pid = startContainer(host.dir, state.engine.binary, [...state.engine.args, `--config-file=${config}`], {
     cwd: host.dir,
     log: join(host.dir, 'log', 'stdout.log'),
   })
+  releaseContainer(host.dir)
 }
 
 /** The server's own liveness endpoint; a stopped or dead process never answers. */
@@ -48,6 +52,8 @@ export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void>
 
 /** Stops a host's server: the recorded pid, and any other live server of the host (a pid the state file lost). */
 export async function stopHost(host: LabHost): Promise<void> {
+  // Held until it starts again (or this process ends): the kubelet must not restart it meanwhile.
+  holdContainer(host.dir)
   if (host.pid) await terminate(host.pid)
   // A SIGSTOPped one too (hang-replica): terminate resumes it first.
   for (let live = findProcess(hostMarker(host), {stoppedToo: true}); live; live = findProcess(hostMarker(host), {stoppedToo: true})) await terminate(live)

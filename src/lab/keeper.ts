@@ -1,26 +1,33 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fourLetterWord} from '../gateways/four-letter-words.js'
-import {keeperConfig, zookeeperConfig} from './clickhouse-config.js'
+import {keeperConfig, unparsableConfig, zookeeperConfig} from './clickhouse-config.js'
 import {ZOOKEEPER_JAR} from './engine.js'
-import {findProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {holdContainer, releaseContainer, startContainer} from './container.js'
+import {execFile} from 'node:child_process'
+import {findProcess, processState, terminate, waitFor} from './processes.js'
 import type {LabState} from './state.js'
+
+/** What identifies the lab's coordination service on its command line. */
+const keeperMarker = (state: LabState): string => (state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`)
 
 /** Writes the coordination service's config and starts it detached; records the pid in state. */
 export function startKeeper(state: LabState): void {
   const k = state.keeper
   // A live coordination service of this lab (the other writer started it) is adopted.
-  const running = findProcess(k.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(k.dir, 'keeper.xml')}`)
+  const running = findProcess(keeperMarker(state))
   if (running) {
     k.pid = running
+    releaseContainer(k.dir)
     return
   }
   mkdirSync(join(k.dir, 'data'), {recursive: true})
   const log = join(k.dir, `${k.kind}.log`)
   if (k.kind === 'zookeeper') {
     const cfg = join(k.dir, 'zoo.cfg')
-    writeFileSync(cfg, zookeeperConfig(join(k.dir, 'data'), k.port))
-    k.pid = spawnDetached(
+    writeFileSync(cfg, zookeeperConfig(join(k.dir, 'data'), k.crashLoop ? 'invalid' : k.port))
+    k.pid = startContainer(
+      k.dir,
       'java',
       [
         '-Xms32m',
@@ -39,9 +46,11 @@ export function startKeeper(state: LabState): void {
   } else {
     const cfg = join(k.dir, 'keeper.xml')
     const raftPort = (k as {raftPort?: number}).raftPort ?? k.port + 1
-    writeFileSync(cfg, keeperConfig(k.dir, k.port, raftPort))
-    k.pid = spawnDetached(state.engine.binary, ['keeper', `--config-file=${cfg}`], {cwd: k.dir, log})
+    const config = keeperConfig(k.dir, k.port, raftPort)
+    writeFileSync(cfg, k.crashLoop ? unparsableConfig(config) : config)
+    k.pid = startContainer(k.dir, state.engine.binary, ['keeper', `--config-file=${cfg}`], {cwd: k.dir, log})
   }
+  releaseContainer(k.dir)
 }
 
 export async function keeperHealthy(state: LabState): Promise<boolean> {
@@ -57,5 +66,25 @@ export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<v
 }
 
 export async function stopKeeper(state: LabState): Promise<void> {
+  holdContainer(state.keeper.dir)
   if (state.keeper.pid) await terminate(state.keeper.pid)
+  // And one the state file does not name (the kubelet restarted it meanwhile).
+  for (let live = findProcess(keeperMarker(state), {stoppedToo: true}); live; live = findProcess(keeperMarker(state), {stoppedToo: true})) await terminate(live)
+}
+
+/** ZooKeeper's own command-line client, which speaks to Keeper too (Debian's zookeeper package). */
+const ZK_CLI = '/usr/share/zookeeper/bin/zkCli.sh'
+
+/**
+ * Runs commands (delete PATH, …) in one session of ZooKeeper's command-line client: for lab
+ * repairs that only writing to Keeper can make (system.zookeeper is read-only).
+ */
+export function keeperCli(state: LabState, commands: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(ZK_CLI, ['-server', `127.0.0.1:${state.keeper.port}`], {timeout: 60_000}, (error, stdout, stderr) => {
+      if (error) reject(new Error(`zkCli: ${error.message}: ${stderr.trim().split('\n').pop() ?? ''}`))
+      else resolve(stdout)
+    })
+    child.stdin?.end(`${[...commands, 'quit'].join('\n')}\n`)
+  })
 }

@@ -9,6 +9,7 @@ import {waitFor} from './processes.js'
 import {readState, type LabHost, type LabState} from './state.js'
 import {waitFreshRowsOnEveryShard} from './world.js'
 import type {Fault} from './faults.js'
+import {recoverHosts} from './recovery.js'
 
 type Obj = {metadata: {name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string}; spec?: Record<string, unknown>; status?: Record<string, unknown>; data?: Record<string, string>; [k: string]: unknown}
 
@@ -50,7 +51,6 @@ async function restoreHost(state: LabState, host: LabHost): Promise<void> {
     host.pid = hostByPod(readState(state.dir), host.pod)?.pid
     return hostPing(host)
   }, 90_000, 200)
-  const {recoverHosts} = await import('./faults.js')
   await recoverHosts(state, [host])
   await waitReleaseSettled(state)
   await waitFreshRowsOnEveryShard(state)
@@ -59,7 +59,6 @@ async function restoreHost(state: LabState, host: LabHost): Promise<void> {
 /** The release settled and, after pods were rolled (their servers restarted), every replica writable again. */
 async function settledAndWritable(state: LabState): Promise<void> {
   await waitReleaseSettled(state)
-  const {recoverHosts} = await import('./faults.js')
   await recoverHosts({...state, clickhouse: readState(state.dir).clickhouse})
 }
 

@@ -16,6 +16,15 @@ export interface LabHost {
   interserverPort: number
   /** Set by the readonly-table fault: the host runs without a Keeper section. */
   withoutKeeper?: boolean
+  /** Set by the host-down faults: the server exits at every start (its configuration does not parse) until this pod (uid) is replaced, or for good without one. */
+  crashLoop?: CrashLoop
+}
+
+/** A container that fails at each start, for real: its process exits with the error. */
+export interface CrashLoop {
+  reason: string
+  /** Only while the container belongs to one of these pods (uids): a recreated pod starts clean. */
+  pods?: string[]
 }
 
 export interface LabKeeper {
@@ -23,6 +32,8 @@ export interface LabKeeper {
   dir: string
   pid?: number
   port: number
+  /** Set by stop-keeper: the coordination service exits at every start (its configuration is invalid). */
+  crashLoop?: CrashLoop
 }
 
 /** The lab's Kubernetes API simulator: a detached process serving the SigNoz world's objects. */

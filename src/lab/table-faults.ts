@@ -1,5 +1,5 @@
 import {UsageError} from '../core/errors.js'
-import {ident} from '../gateways/clickhouse.js'
+import {ident, quote} from '../gateways/clickhouse.js'
 import {hostStatefulSetName} from '../signoz/naming.js'
 import {labConnection} from './connections.js'
 import {hostByPod, waitHost} from './hosts.js'
@@ -7,6 +7,8 @@ import {syntheticBatch} from './ingest.js'
 import {processState, signal, waitFor} from './processes.js'
 import type {LabHost, LabState} from './state.js'
 import type {Fault} from './faults.js'
+import {recoverHosts} from './recovery.js'
+import {keeperCli} from './keeper.js'
 
 function labHost(state: LabState, target: string | undefined, fallback: LabHost): LabHost {
   if (!target) return fallback
@@ -25,6 +27,9 @@ async function onHost<T>(state: LabState, host: LabHost, fn: (conn: ReturnType<t
 }
 
 const PROBE_TABLE = 'signoz_logs.lab_mutation_probe'
+/** A replicated SigNoz table: its mutations are part mutations every replica of the shard runs from its queue. */
+const MUTATED_TABLE = {database: 'signoz_logs', table: 'logs_v2'}
+const FAILING_MUTATION = 'DELETE WHERE throwIf(timestamp > 0) = 0'
 /** Tables no lab agent writes to, so only the schema checks see them gone. */
 const SHARD_TABLES = ['signoz_metadata.distributed_attributes_metadata', 'signoz_metadata.attributes_metadata']
 const DRIFT_TABLE = 'signoz_traces.distributed_signoz_index_v3'
@@ -50,6 +55,52 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
       await onHost(state, host, (conn) => conn.command(`DROP TABLE IF EXISTS ${PROBE_TABLE}`))
+    },
+  },
+  {
+    id: 'failing-mutation',
+    summary: "start a mutation on a replicated SigNoz table (signoz_logs.logs_v2) whose part mutations all fail: every replica of the shard retries them from its replication queue, and later ALTERs wait (catalogue #21)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      if (!state.replication) throw new UsageError('failing-mutation needs a lab with replication (not --no-replication)')
+      await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${MUTATED_TABLE.database}.${MUTATED_TABLE.table} ${FAILING_MUTATION}`))
+      return {shard: host.shard}
+    },
+    async heal(state, fault) {
+      // Servers before 19.x cannot KILL MUTATION: its node and the part mutations it queued go from Keeper, then each replica reloads.
+      const hosts = state.clickhouse.filter((h) => h.shard === fault.undo.shard)
+      const {database, table} = MUTATED_TABLE
+      const paths = await onHost(state, hosts[0]!, (conn) =>
+        conn.query<{zookeeper_path: string; replica_path: string}>(`SELECT zookeeper_path, replica_path FROM system.replicas WHERE database = ${quote(database)} AND table = ${quote(table)}`),
+      )
+      const zkPath = paths[0]?.zookeeper_path
+      if (!zkPath) throw new Error(`no replica path of ${database}.${table}`)
+      const deletes = await onHost(state, hosts[0]!, async (conn) => {
+        const mutations = await conn.query<{node: string}>(`SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/mutations`)} AND position(value, 'throwIf') > 0`)
+        const replicas = await conn.query<{name: string}>(`SELECT name FROM system.zookeeper WHERE path = ${quote(`${zkPath}/replicas`)}`)
+        // 18.x reads system.zookeeper only with path = '…': one replica's queue at a time.
+        const queued = (
+          await Promise.all(
+            replicas.map((r) => conn.query<{node: string}>(`SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/replicas/${r.name}/queue`)} AND position(value, '\\nmutate\\n') > 0`)),
+          )
+        ).flat()
+        return [...queued, ...mutations].map((r) => `delete ${r.node}`)
+      })
+      if (deletes.length) await keeperCli(state, deletes)
+      for (const host of hosts) await onHost(state, host, (conn) => conn.command(`SYSTEM RESTART REPLICA ${database}.${table}`))
+      await waitFor('the failing mutation to be gone', async () => {
+        const left = await Promise.all(
+          hosts.map((h) =>
+            onHost(state, h, async (conn) => {
+              const [m] = await conn.query<{n: number}>(`SELECT count() AS n FROM system.mutations WHERE NOT is_done AND database = ${quote(database)} AND table = ${quote(table)}`)
+              const [q] = await conn.query<{n: number}>(`SELECT count() AS n FROM system.replication_queue WHERE type = 'MUTATE_PART' AND database = ${quote(database)} AND table = ${quote(table)}`)
+              return Number(m?.n ?? 1) + Number(q?.n ?? 1)
+            }),
+          ),
+        )
+        return left.every((n) => n === 0)
+      }, 30_000, 500)
     },
   },
   {
@@ -102,8 +153,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
       await waitFor(`${host.pod} to run the pending ON CLUSTER task`, () => onHost(state, host, async (conn) => (await conn.query<{n: number}>("SELECT count() AS n FROM system.tables WHERE database = 'default' AND name = 'lab_ddl_probe'"))[0]?.n === 1), 60_000, 500)
       await onHost(state, initiator, (conn) => conn.command(`DROP TABLE IF EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)}`))
       // After a stall its Keeper session may have expired: healed means writable and caught up again.
-      const {recoverHosts} = await import('./faults.js')
-      await recoverHosts(state, [host])
+          await recoverHosts(state, [host])
     },
   },
   {

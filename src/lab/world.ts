@@ -11,10 +11,11 @@ import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
 import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {Migrator} from './migrator.js'
-import {installRelease, userValuesPath, waitReleaseSettled} from './release.js'
+import {recoverHosts} from './recovery.js'
+import {installRelease, labChartPath, userValuesPath, waitReleaseSettled} from './release.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
-import {GiveUp, labProcesses, ownsProcess, processState, spawnDetached, terminate, waitFor} from './processes.js'
+import {GiveUp, labProcesses, ownsProcess, processState, signal, spawnDetached, terminate, waitFor} from './processes.js'
 import {servingCertificate} from './kube/certificate.js'
 import {writeKubeconfig} from './kube/kubeconfig.js'
 import {hostUrl, kubeCertPaths, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
@@ -154,28 +155,50 @@ async function resumeLab(state: LabState, options: UpOptions, log: (line: string
       'run signoz-ha lab down first, or use another --dir',
     )
   }
+  return restoreLab(state, {log, resumeStopped: false})
+}
+
+/**
+ * Brings every part of an existing lab back to running and healthy, whatever happened to it:
+ * the simulator, Keeper and every ClickHouse host restarted when dead (or crash-looping), and
+ * with resumeStopped processes stopped by a signal resumed too (`lab heal` does; `lab up` leaves
+ * a host a hang fault stopped as it is); then the replicas writable, the release settled,
+ * ingestion running.
+ */
+export async function restoreLab(state: LabState, options: {log?: (line: string) => void; resumeStopped: boolean}): Promise<LabState> {
+  const log = options.log ?? (() => undefined)
+  if (options.resumeStopped) {
+    for (const pid of [state.kubeApi?.pid, state.keeper.pid, state.ingestion.pid, ...state.clickhouse.map((h) => h.pid)]) {
+      if (pid && processState(pid) === 'stopped' && ownsProcess(pid, state.dir)) signal(pid, 'SIGCONT')
+    }
+  }
   if (state.kubeApi && !(await kubeApiHealthy(state))) {
     log('restarting the Kubernetes API simulator')
     if (state.kubeApi.pid && ownsProcess(state.kubeApi.pid, state.dir)) await terminate(state.kubeApi.pid)
     await startKubeApi(state)
   }
-  if (!(await keeperHealthy(state))) {
+  if (state.keeper.crashLoop || !(await keeperHealthy(state))) {
     log(`restarting ${state.keeper.kind}`)
-    if (processState(state.keeper.pid) !== 'dead') await stopKeeper(state)
+    state.keeper.crashLoop = undefined
+    await stopKeeper(state)
     startKeeper(state)
     writeState(state)
     await waitKeeper(state)
   }
+  const restarted = []
   for (const host of state.clickhouse) {
     if (processState(host.pid) === 'stopped') continue // a hang fault the user injected stays until healed
-    if (!(await hostPing(host))) {
+    if (host.crashLoop || !(await hostPing(host))) {
       log(`restarting ${host.pod}`)
-      if (host.pid) await stopHost(host)
+      host.crashLoop = undefined
+      await stopHost(host)
       startHost(state, host)
+      restarted.push(host)
     }
   }
   writeState(state)
   await Promise.all(state.clickhouse.filter((h) => processState(h.pid) !== 'stopped').map((h) => waitHost(h)))
+  if (restarted.length || options.resumeStopped) await recoverHosts(state, state.clickhouse.filter((h) => processState(h.pid) !== 'stopped'))
   if (state.kubeApi && state.faults.length === 0) await waitReleaseSettled(state)
   if (state.ingestion.enabled && processState(state.ingestion.pid) !== 'running') await startIngestion(state)
   return state
@@ -291,6 +314,8 @@ export async function labDown(dir: string, keep = false): Promise<{stopped: bool
 /** The `lab status` document (CONTRACT.md): what the state file says, probed live. */
 export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release' | 'cluster' | 'shards' | 'replicasPerShard' | 'replication' | 'user' | 'password'> {
   kubeconfig?: string
+  /** The chart the release was installed from (the lab's own). */
+  chart?: string
   kubeApi?: {url: string; pid: number | null; healthy: boolean; state: string}
   keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
   clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string}[]
@@ -308,7 +333,7 @@ export async function labStatus(dir: string): Promise<LabStatus> {
   const recent = beat?.lastSuccessAt ? Date.now() - Date.parse(beat.lastSuccessAt) < 10_000 : false
   const status: LabStatus = {
     dir: state.dir,
-    ...(state.kubeApi ? {kubeconfig: kubeconfigPath(state.dir)} : {}),
+    ...(state.kubeApi ? {kubeconfig: kubeconfigPath(state.dir), chart: labChartPath()} : {}),
     namespace: state.namespace,
     release: state.release,
     cluster: state.cluster,

@@ -9,9 +9,13 @@ import {keeperHealthy, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator} from '../migrator.js'
 import {findProcess, processState, terminate} from '../processes.js'
 import {hostUrl, readState, writeState, type LabHost, type LabState} from '../state.js'
-import type {LabWorld, PodBackend} from './controllers/kubelet.js'
+import {containerHeldByOther, containerRuns} from '../container.js'
+import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
 import type {ObjectStore} from './store.js'
+
+/** The key of the one coordination-service process every member pod shares. */
+const KEEPER = 'keeper'
 
 /** The chart's migrator containers run `signoz-otel-collector migrate …`. */
 const isMigrate = (c: {args?: string[]}) => (c.args ?? [])[0] === 'migrate'
@@ -29,6 +33,8 @@ export class RealLabWorld implements LabWorld {
   /** Pod name → the uid of the pod incarnation whose container last started (persisted). */
   private readonly incarnations: Record<string, string>
   private readonly starting = new Set<string>()
+  /** A new pod's container start waiting for the start under way to finish. */
+  private readonly startNext = new Map<string, () => Promise<void>>()
 
   constructor(
     private readonly dir: string,
@@ -63,22 +69,68 @@ export class RealLabWorld implements LabWorld {
     if (/clickhouse-server/.test(images)) {
       const host = inLab ? this.state.clickhouse.find((h) => h.pod === pod.metadata.name) : undefined
       if (!host) return {kind: 'unavailable', reason: 'the lab runs no ClickHouse server for this pod'}
-      this.noticeIncarnation(pod, () => this.restartHost(host.pod))
+      this.noticeIncarnation(pod, () => this.restartHost(host.pod, pod.metadata.uid!))
       return {
         kind: 'process',
         healthy: this.hostHealth.get(host.pod) ?? false,
         forwardPorts: {8123: host.httpPort, 9000: host.tcpPort, 9009: host.interserverPort},
         logFile: join(host.dir, 'log', 'clickhouse-server.log'),
+        container: this.containerState(host.dir, host.pid, host.pod),
+        start: () => this.startOnce(host.pod, () => this.restartHost(host.pod)),
       }
     }
     if (/zookeeper|clickhouse-keeper/.test(images)) {
       // The lab runs one real ZooKeeper; every member pod of the release's ensemble is backed by it.
       if (!inLab || !pod.metadata.name!.startsWith(`${zookeeperName(this.state.release)}-`)) return {kind: 'unavailable', reason: 'the lab runs no ZooKeeper for this pod'}
-      this.noticeIncarnation(pod, () => this.startKeeperIfDown())
+      this.noticeIncarnation(pod, () => this.startKeeperIfDown(pod.metadata.uid!))
       const k = this.state.keeper
-      return {kind: 'process', healthy: this.keeperOk, forwardPorts: {2181: k.port}, logFile: join(k.dir, `${k.kind}.log`)}
+      return {
+        kind: 'process',
+        healthy: this.keeperOk,
+        forwardPorts: {2181: k.port},
+        logFile: join(k.dir, `${k.kind}.log`),
+        container: this.containerState(k.dir, k.pid, KEEPER),
+        // Every member pod's kubelet may ask; the one process starts once.
+        start: () => this.startOnce(KEEPER, () => this.startKeeperIfDown()),
+      }
     }
     return undefined
+  }
+
+  /** The runtime's view of a container: is its process alive, its current and previous runs, is a restart under way. */
+  private containerState(dir: string, pid: number | undefined, key: string): ContainerState {
+    // A start under way (a new pod's container, or a restart): the process of before is not this container's.
+    if (this.starting.has(key)) return {alive: false, busy: true}
+    const runs = containerRuns(dir)
+    const index = runs.findLastIndex((r) => r.pid === pid)
+    const current = index >= 0 ? index : runs.length - 1
+    return {
+      alive: processState(pid) !== 'dead',
+      run: runs[current],
+      previous: current > 0 ? runs[current - 1] : undefined,
+      busy: containerHeldByOther(dir),
+    }
+  }
+
+  /** Runs start unless one for this key is under way; with then, a start that must happen runs after the current one. */
+  private startOnce(key: string, start: () => Promise<void>, then = false): void {
+    if (this.starting.has(key)) {
+      if (then) this.startNext.set(key, start)
+      return
+    }
+    this.starting.add(key)
+    void start()
+      .catch((error: unknown) => console.error(`lab kubelet: starting ${key}: ${errorMessage(error)}`))
+      .finally(() => {
+        const next = this.startNext.get(key)
+        this.startNext.delete(key)
+        // The next start follows at once: the container stays "being created" in between.
+        if (next) {
+          void next()
+            .catch((error: unknown) => console.error(`lab kubelet: starting ${key}: ${errorMessage(error)}`))
+            .finally(() => this.starting.delete(key))
+        } else this.starting.delete(key)
+      })
   }
 
   /**
@@ -111,37 +163,48 @@ export class RealLabWorld implements LabWorld {
     if (known === uid) return
     this.incarnations[name] = uid
     writeFileSync(this.incarnationsPath, JSON.stringify(this.incarnations))
-    if (known === undefined || this.starting.has(name)) return
-    this.starting.add(name)
-    void start()
-      .catch((error: unknown) => console.error(`lab kubelet: starting ${name}: ${errorMessage(error)}`))
-      .finally(() => this.starting.delete(name))
+    if (known === undefined) return
+    // A new pod's container must start even when a restart of the old one is under way.
+    this.startOnce(name.startsWith(`${zookeeperName(this.state.release)}-`) ? KEEPER : name, start, true)
   }
 
   /**
    * The container of a ClickHouse pod starts again: the old process (stopped, hung or running)
-   * ends, a new one starts with the operator's configuration (Keeper included). Only this
-   * host's pid changes in the state file, read afresh just before it is written.
+   * ends, a new one starts. A new pod (newPod: its uid) gets the operator's configuration afresh
+   * (Keeper included) and leaves a crash loop of the pod it replaces behind; a restart of the
+   * same pod's container keeps what that pod had. Only this host's pid changes in the state
+   * file, read afresh just before it is written.
    */
-  private async restartHost(pod: string): Promise<void> {
-    // The old server ends, and whatever else serves this host (a pid the state file lost): the container is new.
+  private async restartHost(pod: string, newPod?: string): Promise<void> {
+    // The old server ends, and whatever else serves this host (a pid the state file lost).
     const old = readState(this.dir).clickhouse.find((h) => h.pod === pod)
     if (old) await stopHost(old)
     const state = readState(this.dir)
     const host = state.clickhouse.find((h) => h.pod === pod)
     if (!host) return
-    host.withoutKeeper = undefined
+    if (newPod) {
+      host.withoutKeeper = undefined
+      if (host.crashLoop?.pods && !host.crashLoop.pods.includes(newPod)) host.crashLoop = undefined
+    }
     startHost(state, host)
     writeState(state)
+    // The kubelet's next sync sees the new process at once, not at the next tick's read.
+    this.state = state
   }
 
-  /** One real ZooKeeper backs every member pod: a member's new container starts it only if it is down. */
-  private async startKeeperIfDown(): Promise<void> {
+  /**
+   * One real ZooKeeper backs every member pod: a member's container starts it only if it is down.
+   * A new member pod (newPod: its uid) ends a crash loop of the pods it replaces.
+   */
+  private async startKeeperIfDown(newPod?: string): Promise<void> {
     const state = readState(this.dir)
-    if (processState(state.keeper.pid) === 'running') return
+    const endsCrashLoop = Boolean(newPod && state.keeper.crashLoop?.pods && !state.keeper.crashLoop.pods.includes(newPod))
+    if (endsCrashLoop) state.keeper.crashLoop = undefined
+    if (processState(state.keeper.pid) === 'running' && !endsCrashLoop) return
     if (state.keeper.pid) await terminate(state.keeper.pid)
     startKeeper(state)
     writeState(state)
+    this.state = state
   }
 
   /** The migrator container's steps (ready, bootstrap, sync up, async up) with its own env. */

@@ -1,5 +1,6 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {containerId, type ContainerRun} from '../../container.js'
 import {FORWARD_ANNOTATION} from '../portforward.js'
 import {LOG_ANNOTATION} from '../server.js'
 import type {ObjectStore} from '../store.js'
@@ -11,10 +12,25 @@ export const CRASH_ANNOTATION = 'lab.signoz-ha.io/crash'
 /** A lab pod annotation: the liveness probe kills the main container while it loads tables (its value: the last loader line). */
 export const LIVENESS_ANNOTATION = 'lab.signoz-ha.io/liveness-kill'
 
+/** What the lab's container runtime says of a container backed by a real process. */
+export interface ContainerState {
+  /** The process runs (or is stopped by a signal); false once it has exited. */
+  alive: boolean
+  /** The current run, or once exited the last one (with its exit code). */
+  run?: ContainerRun
+  /** The run before it: what lastState reports after a restart. */
+  previous?: ContainerRun
+  /** Someone else (the CLI) is restarting it, or a start is under way. */
+  busy: boolean
+}
+
 /** What really runs behind a pod, as the lab knows it. */
 export type PodBackend =
-  /** A real long-running process: the pod is Ready while it is healthy. */
-  | {kind: 'process'; healthy: boolean; forwardPorts: Record<string, number>; logFile?: string}
+  /**
+   * A real long-running process: the pod is Ready while it is healthy. With the runtime's view
+   * of it, a process that exits is restarted (restartPolicy Always) with the kubelet's back-off.
+   */
+  | {kind: 'process'; healthy: boolean; forwardPorts: Record<string, number>; logFile?: string; container?: ContainerState; start?: () => void}
   /** A run-to-completion container (the migrator): the pod ends Succeeded or Failed for real. */
   | {kind: 'task'; run(log: (line: string) => void): Promise<void>}
   /** The image needs a real process the lab does not have for this pod: it never starts. */
@@ -41,9 +57,30 @@ const ready = (status: boolean, reason?: string) => [
  * real process is Ready only while that process answers; a task pod runs its task once; a pod
  * marked to crash shows CrashLoopBackOff with a growing restart count.
  */
+/** The kubelet's crash back-off: 10 s, doubled per failed restart, at most 5 min; reset by 10 min of running. */
+const BACKOFF_INITIAL_MS = 10_000
+const BACKOFF_MAX_MS = 300_000
+const BACKOFF_RESET_MS = 600_000
+
+/** Go's duration format, as the kubelet's back-off messages print it (10s, 1m20s, 5m0s). */
+function goDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`
+}
+
+const terminatedState = (run: ContainerRun) => ({
+  exitCode: run.exitCode ?? 137,
+  reason: run.exitCode === 0 ? 'Completed' : 'Error',
+  startedAt: run.startedAt,
+  finishedAt: run.finishedAt ?? timestamp(),
+  containerID: `containerd://${containerId(run)}`,
+})
+
 export class Kubelet {
   private readonly tasks = new Map<string, Promise<void>>()
   private readonly ips = new Map<string, string>()
+  /** Pod uid → the current restart back-off. */
+  private readonly backoffs = new Map<string, number>()
 
   constructor(
     private readonly store: ObjectStore,
@@ -115,7 +152,8 @@ export class Kubelet {
           [FORWARD_ANNOTATION]: JSON.stringify(backend.forwardPorts),
           ...(backend.logFile ? {[LOG_ANNOTATION]: backend.logFile} : {}),
         }) as Pod
-        this.running(pod, base, containers, backend.healthy)
+        if (backend.container) this.container(pod, base, containers, backend as typeof backend & {container: ContainerState})
+        else this.running(pod, base, containers, backend.healthy)
         continue
       }
       this.runTask(pod, base, containers, backend)
@@ -139,6 +177,74 @@ export class Kubelet {
         state: {running: {startedAt}},
       })),
     })
+  }
+
+  /**
+   * A container backed by a real process, as the kubelet keeps it: running while the process
+   * runs (a new run since the last status is a restart, the run before it the last state); once
+   * it has exited, started again at once the first time, then after a back-off that doubles, the
+   * pod waiting in CrashLoopBackOff meanwhile.
+   */
+  private container(pod: Pod, base: Record<string, unknown>, containers: string[], backend: Extract<PodBackend, {kind: 'process'}> & {container: ContainerState}): void {
+    const podKind = mustKind(this.store, 'Pod')
+    const uid = pod.metadata.uid!
+    const name = containers[0]!
+    const c = backend.container
+    const previous = pod.status?.containerStatuses?.[0] as {containerID?: string; restartCount?: number; lastState?: Record<string, unknown>; state?: {waiting?: unknown}} | undefined
+    const runId = c.run ? `containerd://${containerId(c.run)}` : previous?.containerID
+    const restarted = Boolean(previous?.containerID && runId && previous.containerID !== runId)
+    const restartCount = (previous?.restartCount ?? 0) + (restarted ? 1 : 0)
+    const image = pod.spec.containers[0]?.image
+    const others = containers.slice(1).map((n) => ({name: n, image: pod.spec.containers.find((x) => x.name === n)?.image, ready: c.alive && backend.healthy, started: c.alive, restartCount: 0, state: {running: {startedAt: base.startTime}}}))
+    if (c.alive) {
+      const lastState = restarted && c.previous ? {terminated: terminatedState(c.previous)} : (previous?.lastState ?? {})
+      setStatus(this.store, podKind, pod, {
+        ...base,
+        phase: 'Running',
+        conditions: ready(backend.healthy, backend.healthy ? undefined : 'ContainersNotReady'),
+        containerStatuses: [
+          {name, image, containerID: runId, ready: backend.healthy, started: true, restartCount, state: {running: {startedAt: c.run?.startedAt ?? base.startTime}}, lastState},
+          ...others,
+        ],
+      })
+      return
+    }
+    // The process has exited: restart it when the back-off allows, else wait in CrashLoopBackOff.
+    let delay = this.backoffs.get(uid) ?? 0
+    const run = c.run
+    if (run?.finishedAt && Date.parse(run.finishedAt) - Date.parse(run.startedAt) >= BACKOFF_RESET_MS) delay = 0
+    const due = !run?.finishedAt || Date.parse(run.finishedAt) + delay <= Date.now()
+    const lastState = run ? {terminated: terminatedState(run)} : (previous?.lastState ?? {})
+    if (due && !c.busy && backend.start) {
+      backend.start()
+      this.backoffs.set(uid, delay ? Math.min(delay * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS)
+      recordEvent(this.store, pod, 'Normal', 'Created', `Created container: ${name}`, 'kubelet')
+      recordEvent(this.store, pod, 'Normal', 'Started', `Started container ${name}`, 'kubelet')
+    }
+    const waiting = delay > 0 && !due
+    setStatus(this.store, podKind, pod, {
+      ...base,
+      phase: 'Running',
+      conditions: ready(false, 'ContainersNotReady'),
+      containerStatuses: [
+        {
+          name,
+          image,
+          containerID: runId,
+          ready: false,
+          started: false,
+          restartCount,
+          state: waiting
+            ? {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`}}
+            : run
+              ? {terminated: terminatedState(run)}
+              : {waiting: {reason: 'ContainerCreating'}},
+          lastState: waiting ? lastState : (previous?.lastState ?? {}),
+        },
+        ...others,
+      ],
+    })
+    if (waiting && !previous?.state?.waiting) recordEvent(this.store, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`, 'kubelet')
   }
 
   private runTask(pod: Pod, base: Record<string, unknown>, containers: string[], backend: Extract<PodBackend, {kind: 'task'}>): void {

@@ -1,0 +1,99 @@
+import {createHash} from 'node:crypto'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {processState, spawnDetached} from './processes.js'
+
+/**
+ * The lab's container runtime: each server process (a ClickHouse host, ZooKeeper) runs under a
+ * small shell shim, as a real runtime's shim does, that records when the process started and how
+ * it ended (its exit status, 137 for a SIGKILL). The kubelet reads that record to report
+ * restarts, last terminations and crash loops; whoever restarts a process holds the container
+ * meanwhile, so the kubelet never starts a second one.
+ */
+
+/** One run of a container's process, from the shim's record. */
+export interface ContainerRun {
+  pid: number
+  startedAt: string
+  exitCode?: number
+  finishedAt?: string
+}
+
+const runsPath = (dir: string) => join(dir, 'container-runs.log')
+const holdPath = (dir: string) => join(dir, 'container-hold')
+const shimPath = (dir: string) => join(dir, 'container.sh')
+
+const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+
+/**
+ * Starts command under the shim, detached, and returns the pid of the process itself (not the
+ * shim's). The command line stays the process's own, so its markers still find it.
+ */
+export function startContainer(dir: string, command: string, args: readonly string[], options: {cwd: string; log: string; env?: NodeJS.ProcessEnv}): number {
+  const runs = runsPath(dir)
+  const script = [
+    '#!/bin/sh',
+    '# Written by signoz-ha lab: runs the container process and records how it ended, as a runtime shim does.',
+    `${[command, ...args].map(shellQuote).join(' ')} &`,
+    'pid=$!',
+    `echo "start $pid $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> ${shellQuote(runs)}`,
+    'wait "$pid"',
+    'code=$?',
+    `echo "exit $pid $code $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> ${shellQuote(runs)}`,
+    '',
+  ].join('\n')
+  writeFileSync(shimPath(dir), script, {mode: 0o700})
+  const before = containerRuns(dir).length
+  const shim = spawnDetached('/bin/sh', [shimPath(dir)], options)
+  // The shim writes the process's pid at once; wait for it (a few milliseconds).
+  const deadline = Date.now() + 5000
+  for (;;) {
+    const started = containerRuns(dir).slice(before).find((r) => r.pid)
+    if (started) return started.pid
+    if (Date.now() > deadline || processState(shim) === 'dead') throw new Error(`${command} did not start under the lab's container shim (${dir})`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
+  }
+}
+
+/** Every run the shim recorded, oldest first; a run without exitCode is still going (or was killed with its shim). */
+export function containerRuns(dir: string): ContainerRun[] {
+  let text: string
+  try {
+    text = readFileSync(runsPath(dir), 'utf8')
+  } catch {
+    return []
+  }
+  const runs: ContainerRun[] = []
+  for (const line of text.split('\n')) {
+    const [event, pid, a, b] = line.split(' ')
+    if (event === 'start' && pid && a) runs.push({pid: Number(pid), startedAt: a})
+    if (event === 'exit' && pid && a && b) {
+      const run = [...runs].reverse().find((r) => r.pid === Number(pid) && r.exitCode === undefined)
+      if (run) Object.assign(run, {exitCode: Number(a), finishedAt: b})
+    }
+  }
+  return runs
+}
+
+/** The id a runtime would give this run (containerd's are 64 hex digits). */
+export const containerId = (run: ContainerRun): string => createHash('sha256').update(`${run.pid}:${run.startedAt}`).digest('hex')
+
+/** Marks the container as being restarted by this process: the kubelet leaves it alone meanwhile. */
+export function holdContainer(dir: string): void {
+  if (existsSync(dir)) writeFileSync(holdPath(dir), `${process.pid} ${now()}\n`)
+}
+
+export function releaseContainer(dir: string): void {
+  rmSync(holdPath(dir), {force: true})
+}
+
+/** True while a live process other than this one holds the container. */
+export function containerHeldByOther(dir: string): boolean {
+  try {
+    const pid = Number(readFileSync(holdPath(dir), 'utf8').split(' ')[0])
+    return pid !== process.pid && processState(pid) !== 'dead'
+  } catch {
+    return false
+  }
+}
