@@ -75,7 +75,9 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
   // Every concurrent query listens on this one signal.
   setMaxListeners(0, signal)
   try {
-    const fleet = await openFleet(kube, flags, hostTimeoutMs, signal)
+    // Only what the selected checks need is opened: no port-forward nor probe when none reads ClickHouse.
+    const needsClickHouse = checks.some((c) => c.requires.includes('clickhouse') || c.requires.includes('hosts'))
+    const fleet = needsClickHouse ? await openFleet(kube, flags, hostTimeoutMs, signal) : await openClickHouseFleet([], hostTimeoutMs, signal)
     try {
       const active = kube?.context.deployment.active
       const report = await runDoctor(fleet, {

@@ -4,6 +4,7 @@ import {assessDuplicate, duplicatePlan} from '../remediation/duplicate-clickhous
 import {rebuildPlan} from './remediation-plans.js'
 import {openKubeTarget} from './kube-target.js'
 import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
+import {Journal} from '../remediation/journal.js'
 import {executePlan, undoJournal, type GuardFlags, type RemediationIo} from './remediation-run.js'
 
 export interface FixFlags extends RemedyFlags, GuardFlags {
@@ -16,6 +17,8 @@ export const DUPLICATE_VERIFY_CHECKS = ['kube/duplicate-clickhouse', 'kube/colle
 
 /** `fix duplicate-clickhouse`: assess, plan, confirm, apply step by step, verify with doctor. */
 export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): Promise<number> {
+  // An unknown journal is a usage error before the cluster is read.
+  if (flags.undo) Journal.open(flags.undo)
   const target = await openKubeTarget(flags)
   try {
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)

@@ -7,6 +7,7 @@ import {pendingSteps, runPlan, undoRun, type RunOutcome} from '../remediation/en
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
 import {renderPlan} from '../render/plan.js'
+import {requireHelm} from '../gateways/helm.js'
 import {interruptible, terminalConfirm} from './remediation-io.js'
 
 export interface RemediationIo {
@@ -42,7 +43,10 @@ export async function verifyChecks(doctor: (only: readonly string[]) => Promise<
   }
 }
 
-export interface ExecuteOptions<Ctx> {
+/** The part of a remediation context the runner reads: the Helm its steps run. */
+type WithHelm = {helm: {binary: string}}
+
+export interface ExecuteOptions<Ctx extends WithHelm> {
   plan: Plan<Ctx>
   ctx: Ctx
   /** Why this plan (evidence), printed above it. */
@@ -73,8 +77,10 @@ function nextSteps<Ctx>(plan: Plan<Ctx>, journal: Journal, outcome: RunOutcome, 
  * a journal, the engine step by step (Ctrl-C stops after the current step), then doctor's checks.
  * Exit 0 when they pass, 3 when a step failed, the run was interrupted or the checks still fail.
  */
-export async function executePlan<Ctx>(o: ExecuteOptions<Ctx>): Promise<number> {
+export async function executePlan<Ctx extends WithHelm>(o: ExecuteOptions<Ctx>): Promise<number> {
   const {plan, ctx, io} = o
+  // A program a step needs must be there before any step is even looked at.
+  if (plan.actions.some((a) => a.runs === 'helm')) requireHelm(ctx.helm.binary)
   const pending = await pendingSteps(plan, ctx)
   const steps = await Promise.all(plan.actions.map(async (a) => ({action: a, pending: pending.includes(a), previews: pending.includes(a) ? await a.preview(ctx) : []})))
   if (!io.json) io.print(renderPlan({title: plan.title, reasons: o.reasons, steps}, io.chalk))
@@ -112,7 +118,7 @@ export async function executePlan<Ctx>(o: ExecuteOptions<Ctx>): Promise<number> 
  * Reverses what a journalled run applied, last first, from the backups saved before each step.
  * rebuild turns the journal's plan entry back into the plan (its parameters were journalled).
  */
-export async function undoJournal<Ctx>(
+export async function undoJournal<Ctx extends WithHelm>(
   journalId: string,
   rebuild: (planId: string, params: Record<string, unknown>) => Plan<Ctx> | undefined,
   ctx: Ctx,
@@ -126,6 +132,7 @@ export async function undoJournal<Ctx>(
   const applied = journal.entries().filter((e) => e.event === 'apply').map((e) => plan.actions.find((a) => a.id === e.step)).filter((a) => a !== undefined)
   io.progress(`undo ${journal.id}: ${applied.map((a) => a.title).reverse().join('; ') || 'nothing was applied'}`)
   if (flags['dry-run']) return EXIT.ok
+  if (applied.some((a) => a.runs === 'helm')) requireHelm(ctx.helm.binary)
   await confirmSteps(applied, terminalConfirm(flags))
   const reversed = await undoRun(plan, ctx, {journal, progress: io.progress})
   io.print(io.json ? JSON.stringify({journal: journal.id, undone: reversed}, null, 2) : `undone: ${reversed.length} step(s) of ${journal.id}`)

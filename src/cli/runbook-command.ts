@@ -7,6 +7,7 @@ import {manualSteps} from '../render/runbook.js'
 import {openKubeTarget} from './kube-target.js'
 import {rebuildPlan} from './remediation-plans.js'
 import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
+import {Journal} from '../remediation/journal.js'
 import {executePlan, undoJournal, type GuardFlags, type RemediationIo} from './remediation-run.js'
 
 export interface RunbookRunFlags extends RemedyFlags, GuardFlags {
@@ -35,6 +36,8 @@ function diagnosisLines(report: Report): string[] {
  */
 export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: RemediationIo): Promise<number> {
   const runbook = findRunbook(id)
+  // An unknown journal is a usage error before the cluster is read.
+  if (flags.undo) Journal.open(flags.undo)
   const target = await openKubeTarget(flags)
   try {
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)

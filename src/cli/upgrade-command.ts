@@ -7,6 +7,7 @@ import {waitUntil} from '../remediation/context.js'
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
 import {releaseHistory} from '../remediation/actions/helm.js'
+import {requireHelm} from '../gateways/helm.js'
 import {phase} from '../render/progress.js'
 import {renderGates, renderUpgradePlan} from '../render/upgrade.js'
 import {AFTER_ROLLBACK_CHECKS, POSTFLIGHT_CHECKS, PREFLIGHT_CHECKS, UPGRADE_GATES, runGates, type GateResult} from '../upgrade/gates.js'
@@ -46,6 +47,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
   if (budgetMs < 90_000) throw new UsageError('--timeout must leave room for the upgrade and a rollback: at least 90s')
   const helmTimeoutMs = Math.round((budgetMs * 2) / 3)
   const rollbackTimeoutMs = budgetMs - helmTimeoutMs
+  requireHelm(flags.helm)
   const target = await openKubeTarget(flags)
   try {
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)

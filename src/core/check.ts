@@ -4,8 +4,11 @@ import type {Thresholds} from './thresholds.js'
 
 export type Severity = 'critical' | 'warning' | 'info'
 export type Status = 'pass' | 'fail' | 'skip' | 'error'
-/** What a check needs to run; the runner skips it with one shared reason when a part is missing. */
-export type Requirement = 'clickhouse' | 'kube' | 'helm'
+/**
+ * What a check needs to run; the runner skips it with one shared reason when a part is missing.
+ * clickhouse: at least one host answered; hosts: the hosts to probe, answering or not.
+ */
+export type Requirement = 'clickhouse' | 'hosts' | 'kube' | 'helm'
 
 export type EvidenceValue = string | number | boolean | null | EvidenceValue[] | {[key: string]: EvidenceValue}
 export type Evidence = Readonly<Record<string, EvidenceValue>>

@@ -6,6 +6,8 @@ import {runChecks, type CheckResult} from './runner.js'
 import type {Thresholds} from './thresholds.js'
 import type {ConfigFile} from './config.js'
 import {applyPolicy} from './policy.js'
+import type {KubeItem} from '../gateways/kube.js'
+import {podTrouble} from '../signoz/deployment.js'
 
 export interface DoctorOptions {
   checks: readonly Check[]
@@ -22,13 +24,17 @@ export interface DoctorOptions {
   kube?: {context: KubeContext; contextName: string; unavailable?: string}
 }
 
-/** Why ClickHouse checks cannot run, or undefined when at least one host answered. */
-function clickhouseUnavailable(fleet: ClickHouseFleet): string | undefined {
+/** Why ClickHouse checks cannot run, or undefined when at least one host answered; a host's pod in trouble is named by its state. */
+function clickhouseUnavailable(fleet: ClickHouseFleet, pods: readonly KubeItem[]): string | undefined {
   if (fleet.hosts.length === 0) return 'no ClickHouse host to check'
   if (fleet.reachable().length > 0) return undefined
   const kinds = new Set(fleet.hosts.map((h) => h.error?.kind))
   if (kinds.size === 1 && kinds.has('auth')) return `ClickHouse rejected the credentials on every host (${fleet.hosts[0]!.error!.message})`
-  return `no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ')})`
+  const why = (h: ClickHouseFleet['hosts'][number]) => {
+    const pod = pods.find((p) => p.metadata?.name === h.name)
+    return (pod && podTrouble(pod)?.message) || `${h.target}: ${h.error?.message}`
+  }
+  return `no ClickHouse host answered (${fleet.hosts.map(why).join('; ')})`
 }
 
 function helmUnavailable(deployment: NonNullable<DoctorOptions['kube']>['context']['deployment']): string {
@@ -49,7 +55,8 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
     'helm',
     !kube ? 'needs Kubernetes access to read the Helm release' : kube.unavailable ? kube.unavailable : deployment?.release ? true : helmUnavailable(deployment!),
   )
-  const chUnavailable = clickhouseUnavailable(fleet)
+  available.set('hosts', fleet.hosts.length > 0 ? true : 'no ClickHouse host to check')
+  const chUnavailable = clickhouseUnavailable(fleet, deployment?.active?.pods ?? [])
   if (chUnavailable) {
     available.set('clickhouse', chUnavailable)
     // Hosts were there to check and none could be asked: the run is incomplete (CONTRACT exit 3),

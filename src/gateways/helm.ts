@@ -1,4 +1,6 @@
 import {execFile} from 'node:child_process'
+import {UsageError} from '../core/errors.js'
+import {resolveExecutable} from '../core/executables.js'
 import {GatewayError} from './errors.js'
 
 export interface HelmTarget {
@@ -18,6 +20,21 @@ export interface HelmRelease {
   app_version: string
 }
 
+/** Helm missing is the user's to fix, not a failure of the run: one line, the flag and the env var that point at it. */
+export function helmNotFound(binary: string): UsageError {
+  return new UsageError(
+    binary.includes('/') ? `helm not found: ${binary} does not exist or is not executable` : `helm not found: no "${binary}" on PATH`,
+    'install Helm 3 or 4 (https://helm.sh/docs/intro/install/), or give its path with --helm or SIGNOZ_HA_HELM',
+  )
+}
+
+/** Checks the Helm binary is there before anything is read or changed with it. */
+export function requireHelm(binary: string): string {
+  const found = resolveExecutable(binary)
+  if (!found) throw helmNotFound(binary)
+  return found
+}
+
 /** Runs the real helm binary; the only module that spawns it. Output is returned, never printed. */
 export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<{code: number; stdout: string; stderr: string}> {
   const globals = [
@@ -31,7 +48,7 @@ export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs =
     // failed, never leaving it pending (a SIGKILL would).
     execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, signal, killSignal: 'SIGTERM'}, (error, stdout, stderr) => {
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new GatewayError('unreachable', `helm not found at ${target.binary}`, 'helm'))
+        reject(helmNotFound(target.binary))
         return
       }
       resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr})

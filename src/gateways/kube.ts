@@ -83,6 +83,10 @@ export class KubeGateway {
   static open(target: KubeTarget): KubeGateway {
     const config = new KubeConfig()
     if (target.kubeconfig && !existsSync(target.kubeconfig)) throw new UsageError(`kubeconfig ${target.kubeconfig} does not exist`)
+    // Without one, the client library would aim at http://localhost:8080 and fail with a TLS message.
+    if (!KubeGateway.configured(target.kubeconfig)) {
+      throw new UsageError('no kubeconfig: no --kubeconfig, no KUBECONFIG, no ~/.kube/config, and not running in a pod', 'give --kubeconfig PATH (or set KUBECONFIG)')
+    }
     try {
       if (target.kubeconfig) config.loadFromFile(target.kubeconfig)
       else config.loadFromDefault()

@@ -31,6 +31,8 @@ export interface Action<Ctx> {
   safety: Safety
   /** The resource a destructive step removes: what the user types back to confirm. */
   confirmName?: string
+  /** An external program the step runs (checked before any step of the plan is applied). */
+  runs?: 'helm'
   done(ctx: Ctx): Promise<boolean>
   preview(ctx: Ctx): Promise<Preview[]>
   backup(ctx: Ctx): Promise<Backup>

@@ -43,14 +43,20 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
           `${t.namespace ? ' · ' : ''}ClickHouse ${ch.version ?? '?'} · cluster ${ch.cluster} · ${ch.shards ?? '?'}×${ch.replicasPerShard ?? '?'} · ${ch.hosts} hosts`,
       ),
   )
-  const areas = [...new Set(report.results.map((r) => area(r.id)))]
+  // One cause that skipped (or errored) several checks is said once, with the checks it kept from running.
+  const byReason = new Map<string, CheckResult[]>()
+  for (const r of report.results) if ((r.status === 'skip' || r.status === 'error') && r.reason) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r])
+  const shared = new Map([...byReason].filter(([, rs]) => rs.length > 1))
+  const sharedResults = new Set([...shared.values()].flat())
+  const listed = report.results.filter((r) => !sharedResults.has(r))
+  const areas = [...new Set(listed.map((r) => area(r.id)))]
   const sorted = (rs: CheckResult[]) =>
     [...rs].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])
   // Areas with failures come first, too.
-  const areaRank = (a: string) => Math.min(...report.results.filter((r) => area(r.id) === a).map((r) => STATUS_ORDER[r.status]))
+  const areaRank = (a: string) => Math.min(...listed.filter((r) => area(r.id) === a).map((r) => STATUS_ORDER[r.status]))
   for (const a of areas.sort((x, y) => areaRank(x) - areaRank(y))) {
     lines.push('', c.bold(a))
-    for (const r of sorted(report.results.filter((x) => area(x.id) === a))) {
+    for (const r of sorted(listed.filter((x) => area(x.id) === a))) {
       const label = r.status === 'fail' ? `${r.severity}` : r.status
       lines.push(`  ${mark(r, c)} ${r.title} ${c.gray(`(${r.id}, ${label}${r.durationMs ? `, ${r.durationMs}ms` : ''})`)}`)
       if (r.status === 'skip' || r.status === 'error') {
@@ -69,6 +75,14 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
       }
       if (shown.length > 12 && !verbose) lines.push(c.gray(`      … ${shown.length - 12} more (use -o json for all)`))
       if (r.status === 'fail') lines.push(`      ${c.cyan('→')} signoz-ha runbook show ${r.runbook}`)
+    }
+  }
+  if (shared.size > 0) {
+    lines.push('', c.bold('not checked'))
+    for (const [reason, rs] of shared) {
+      const errored = rs.some((r) => r.status === 'error')
+      lines.push(`  ${errored ? c.magenta('?') : c.gray('-')} ${reason}`)
+      lines.push(c.gray(`      ${rs.length} checks ${errored ? 'errored' : 'skipped'}: ${rs.map((r) => r.id).join(', ')}`))
     }
   }
   const s = report.summary

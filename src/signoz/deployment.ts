@@ -67,6 +67,45 @@ export const podReady = (pod: KubeItem): boolean => Boolean((pod.status?.conditi
 
 export const isSignozRelease = (r: HelmReleaseRecord) => r.chart.name === 'signoz'
 
+type ContainerStatus = {name: string; ready?: boolean; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}; terminated?: {reason?: string; exitCode?: number}}; lastState?: {terminated?: {reason?: string; exitCode?: number}}}
+
+/**
+ * What the cluster says of a pod that is not Running and Ready: its phase, each unready
+ * container's waiting or terminated reason (and message), restarts and last exit. Undefined for a
+ * pod that is Running and Ready.
+ */
+export function podTrouble(pod: KubeItem): {message: string; evidence: Record<string, string | number | boolean | null>} | undefined {
+  const status = (pod.status ?? {}) as {phase?: string; reason?: string; message?: string; conditions?: {type: string; status: string; reason?: string; message?: string}[]; containerStatuses?: ContainerStatus[]}
+  const phase = pod.metadata?.deletionTimestamp ? 'Terminating' : (status.phase ?? 'Pending')
+  if (phase === 'Running' && podReady(pod)) return undefined
+  const parts: string[] = [`pod ${pod.metadata?.name} is ${phase}${phase === 'Running' ? ' but not ready' : ''}`]
+  const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')
+  if (scheduled) parts.push(`not scheduled: ${scheduled.reason ?? ''}${scheduled.message ? ` (${scheduled.message})` : ''}`)
+  if (status.reason) parts.push(`${status.reason}${status.message ? `: ${status.message}` : ''}`)
+  const unready = (status.containerStatuses ?? []).filter((c) => !c.ready)
+  for (const c of unready) {
+    const state = c.state?.waiting
+      ? `${c.state.waiting.reason ?? 'waiting'}${c.state.waiting.message ? ` (${c.state.waiting.message})` : ''}`
+      : c.state?.terminated
+        ? `terminated: ${c.state.terminated.reason ?? ''} exit ${c.state.terminated.exitCode ?? '?'}`
+        : 'running, not ready'
+    const last = c.lastState?.terminated
+    parts.push(`container ${c.name} ${state}, ${c.restartCount ?? 0} restart${c.restartCount === 1 ? '' : 's'}${last ? `, last exit ${last.exitCode} (${last.reason ?? 'Error'})` : ''}`)
+  }
+  const first = unready[0]
+  return {
+    message: parts.join('; '),
+    evidence: {
+      pod: pod.metadata?.name ?? null,
+      phase,
+      ready: false,
+      waiting: first?.state?.waiting?.reason ?? null,
+      restarts: first?.restartCount ?? null,
+      lastExitCode: first?.lastState?.terminated?.exitCode ?? null,
+    },
+  }
+}
+
 function installationOf(item: KubeItem, pods: readonly KubeItem[]): Installation {
   const spec = (item.spec ?? {}) as {
     configuration?: {clusters?: {name?: string; layout?: {shardsCount?: number; replicasCount?: number}}[]; zookeeper?: {nodes?: {host: string; port?: number}[]}}

@@ -9,6 +9,7 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'replica-counts': undefined,
   'replica-keeper-errors': undefined,
   'replication-queue-failing': {minTries: 5, minAgeSeconds: 600},
+  'failing-part-mutations': {minTries: 2},
   'keeper-root': undefined,
   'signoz-data': {databases: ['signoz_traces', 'signoz_logs']},
   'replica-paths': {databases: ['signoz_traces', 'signoz_logs']},

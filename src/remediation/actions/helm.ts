@@ -43,6 +43,7 @@ export function rollbackRelease(p: {release: string; revision: number}): Action<
     id: 'rollback-release',
     title: `Roll release ${p.release} back to revision ${p.revision} (its last deployed one)`,
     safety: 'disruptive',
+    runs: 'helm',
     done: async (ctx) => (await latestStatus(ctx, p.release))?.status === 'deployed',
     async preview(ctx) {
       const latest = await latestStatus(ctx, p.release)
@@ -109,6 +110,7 @@ export function upgradeWithValues(c: ValuesChange): Action<FixContext> {
     id: c.id,
     title: c.title,
     safety: 'safe',
+    runs: 'helm',
     done: applied,
     async preview(ctx) {
       return [
