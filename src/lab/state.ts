@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {ownsProcess, processState} from './processes.js'
@@ -116,13 +116,63 @@ function keepLivePids(state: LabState): void {
   state.keeper.pid = live(state.keeper.pid, current.keeper?.pid)
 }
 
-/** Written atomically: a crash mid-write never leaves a half state file. */
-export function writeState(state: LabState): void {
-  mkdirSync(state.dir, {recursive: true})
-  keepLivePids(state)
+/**
+ * The writers' lock: a read-modify-write of the state file by one writer never interleaves with
+ * another's write (the kubelet restarting a host while a fault is recorded). A lock whose holder
+ * has died is taken over.
+ */
+function withStateLock<T>(dir: string, fn: () => T): T {
+  mkdirSync(dir, {recursive: true})
+  const lock = join(dir, 'state.lock')
+  const deadline = Date.now() + 5000
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'))
+      writeFileSync(lock, String(process.pid))
+      break
+    } catch {
+      const holder = Number(readFileSafe(lock))
+      if ((holder && processState(holder) === 'dead') || Date.now() > deadline) rmSync(lock, {force: true})
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2)
+    }
+  }
+  try {
+    return fn()
+  } finally {
+    rmSync(lock, {force: true})
+  }
+}
+
+const readFileSafe = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+function writeRaw(state: LabState): void {
   const tmp = `${statePath(state.dir)}.${process.pid}.tmp`
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, {mode: 0o600})
   renameSync(tmp, statePath(state.dir))
+}
+
+/** Written atomically: a crash mid-write never leaves a half state file. */
+export function writeState(state: LabState): void {
+  withStateLock(state.dir, () => {
+    keepLivePids(state)
+    writeRaw(state)
+  })
+}
+
+/** Changes the state file as it is now (read, mutate, write under the lock): for a writer that owns only part of it. */
+export function updateState(dir: string, mutate: (state: LabState) => void): LabState {
+  return withStateLock(dir, () => {
+    const state = readState(dir)
+    mutate(state)
+    writeRaw(state)
+    return state
+  })
 }
 
 export const hostUrl = (host: LabHost): string => `http://127.0.0.1:${host.httpPort}`

@@ -8,7 +8,7 @@ import {hostMarker, hostPing, startHost, stopHost} from '../hosts.js'
 import {keeperHealthy, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator} from '../migrator.js'
 import {findProcess, processState, terminate} from '../processes.js'
-import {hostUrl, readState, writeState, type LabHost, type LabState} from '../state.js'
+import {hostUrl, readState, updateState, type LabHost, type LabState} from '../state.js'
 import {containerHeldByOther, containerRuns} from '../container.js'
 import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
@@ -142,13 +142,12 @@ export class RealLabWorld implements LabWorld {
     if (lost.length === 0) return
     const found = lost.map((h) => [h.pod, findProcess(hostMarker(h))] as const).filter(([, pid]) => pid !== undefined)
     if (found.length === 0) return
-    const state = readState(this.dir)
-    for (const [pod, pid] of found) {
-      const host = state.clickhouse.find((h) => h.pod === pod)
-      if (host && processState(host.pid) === 'dead') host.pid = pid
-    }
-    writeState(state)
-    this.state = state
+    this.state = updateState(this.dir, (state) => {
+      for (const [pod, pid] of found) {
+        const host = state.clickhouse.find((h) => h.pod === pod)
+        if (host && processState(host.pid) === 'dead') host.pid = pid
+      }
+    })
   }
 
   /**
@@ -187,9 +186,11 @@ export class RealLabWorld implements LabWorld {
       if (host.crashLoop?.pods && !host.crashLoop.pods.includes(newPod)) host.crashLoop = undefined
     }
     startHost(state, host)
-    writeState(state)
-    // The kubelet's next sync sees the new process at once, not at the next tick's read.
-    this.state = state
+    // Only this host's fields change in the file as it is now; the kubelet's next sync sees the new process at once.
+    this.state = updateState(this.dir, (current) => {
+      const h = current.clickhouse.find((x) => x.pod === pod)
+      if (h) Object.assign(h, {pid: host.pid, withoutKeeper: host.withoutKeeper, crashLoop: host.crashLoop})
+    })
   }
 
   /**
@@ -203,8 +204,10 @@ export class RealLabWorld implements LabWorld {
     if (processState(state.keeper.pid) === 'running' && !endsCrashLoop) return
     if (state.keeper.pid) await terminate(state.keeper.pid)
     startKeeper(state)
-    writeState(state)
-    this.state = state
+    this.state = updateState(this.dir, (current) => {
+      current.keeper.pid = state.keeper.pid
+      current.keeper.crashLoop = state.keeper.crashLoop
+    })
   }
 
   /** The migrator container's steps (ready, bootstrap, sync up, async up) with its own env. */
