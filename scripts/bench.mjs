@@ -69,6 +69,14 @@ function labTools(dir) {
   return {SIGNOZ_HA_HELM: env.SIGNOZ_HA_HELM, SIGNOZ_HA_CHART: env.SIGNOZ_HA_CHART}
 }
 
+// npm run bench -- --remote 80ms: the same lab behind a latency injector (see remoteBench).
+const remoteArg = process.argv.indexOf('--remote')
+if (remoteArg >= 0) {
+  const {remoteBench} = await import('./bench-remote.mjs')
+  await remoteBench({rttMs: Number.parseInt(process.argv[remoteArg + 1] ?? '80', 10), cli, withLab, median})
+  process.exit(0)
+}
+
 const nodeBaseline = runs(9, () => time(['-e', '0']))
 const version = runs(9, () => cli(['--version']))
 console.log(`node -e 0: ${nodeBaseline.toFixed(0)} ms; signoz-ha --version: ${version.toFixed(0)} ms (${(version / nodeBaseline).toFixed(2)}×)`)

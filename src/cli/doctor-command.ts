@@ -98,12 +98,13 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
       })
       const durationMs = Math.round(performance.now() - started)
       const apiRequests = kube?.gateway.requests ?? 0
-      report.stats = {durationMs, queries: fleet.queryCount(), apiRequests}
+      const streams = kube?.gateway.streamsOpened ?? 0
+      report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams}
       return {
         report,
         output: renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
         exitCode: exitCodeFor(report, failOn),
-        stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests`,
+        stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)`,
       }
     } finally {
       await fleet.close()

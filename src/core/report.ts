@@ -19,7 +19,7 @@ export interface Report {
   summary: {critical: number; warning: number; info: number; passed: number; skipped: number; errored: number}
   results: CheckResult[]
   errors: string[]
-  stats?: {durationMs: number; queries: number; apiRequests: number}
+  stats?: {durationMs: number; queries: number; apiRequests: number; portForwardStreams?: number}
 }
 
 export function buildReport(results: CheckResult[], target: ReportTarget, errors: string[], version: string): Report {

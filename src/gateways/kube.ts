@@ -59,6 +59,8 @@ export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
 export class KubeGateway {
   /** API requests made, port-forward streams included (for --stats). */
   requests = 0
+  /** Port-forward streams opened (for --stats). */
+  streamsOpened = 0
   private readonly forwards: Server[] = []
   /** Open port-forward streams and their local sockets, ended by close() so the process can exit. */
   private readonly streams = new Set<{terminate?: () => void; close?: () => void}>()
@@ -261,6 +263,7 @@ export class KubeGateway {
     const errors: string[] = []
     const server = createServer((socket) => {
       this.requests++
+      this.streamsOpened++
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
       socket.on('error', () => undefined)
