@@ -2,6 +2,7 @@
 // chunks that only the commands needing them load.
 import {build} from 'esbuild'
 import {rmSync} from 'node:fs'
+import {dirname} from 'node:path'
 
 const quiet = process.argv.includes('--quiet')
 rmSync('dist', {recursive: true, force: true})
@@ -29,7 +30,41 @@ const result = await build({
     js: "import {createRequire as __signozHaCreateRequire} from 'node:module'; const require = __signozHaCreateRequire(import.meta.url);",
   },
   logLevel: quiet ? 'error' : 'info',
+  plugins: [
+    {
+      // client-node's kubeconfig module imports its generated API's index for two names; the
+      // index re-exports every API and model (3 MB). Those two come from their own modules here,
+      // so a run that only reads the kubeconfig does not load (or even parse) the rest.
+      name: 'client-node-config-only',
+      setup(b) {
+        b.onResolve({filter: /^\.\/gen\/index\.js$/}, (args) =>
+          /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer) ? {path: 'client-node-config-gen', namespace: 'signoz-ha', pluginData: {dir: dirname(args.importer)}} : undefined,
+        )
+        // What the kubeconfig module needs only for proxies, other auth providers and its own HTTP
+        // client (undici, 742 kB) loads on first use, not with every run.
+        const LAZY = {undici: ['Agent', 'ProxyAgent', 'fetch'], socks: ['SocksClient'], 'socks-proxy-agent': ['SocksProxyAgent'], hpagent: ['HttpProxyAgent', 'HttpsProxyAgent'], 'jsonpath-plus': ['JSONPath']}
+        b.onResolve({filter: /^(undici|socks|socks-proxy-agent|hpagent|jsonpath-plus)$/}, (args) =>
+          /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer) ? {path: args.path, namespace: 'signoz-ha-lazy', pluginData: {dir: args.resolveDir}} : undefined,
+        )
+        b.onLoad({filter: /.*/, namespace: 'signoz-ha-lazy'}, (args) => ({
+          contents: [
+            `let loaded; const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+            'const lazy = (name) => new Proxy(function () {}, {construct: (_, a) => Reflect.construct(load()[name], a), apply: (_, t, a) => load()[name].apply(t, a), get: (_, p) => load()[name][p]});',
+            ...LAZY[args.path].map((name) => `export const ${name} = lazy(${JSON.stringify(name)});`),
+          ].join('\n'),
+          resolveDir: args.pluginData.dir,
+          loader: 'js',
+        }))
+        b.onLoad({filter: /.*/, namespace: 'signoz-ha'}, (args) => ({
+          contents: "export {createConfiguration} from './gen/configuration.js'; export {ServerConfiguration} from './gen/servers.js'",
+          resolveDir: args.pluginData.dir,
+          loader: 'js',
+        }))
+      },
+    },
+  ],
 })
+if (process.env.SIGNOZ_HA_METAFILE) (await import('node:fs')).writeFileSync(process.env.SIGNOZ_HA_METAFILE, JSON.stringify(result.metafile))
 // The command manifest is derived from the bundle just built.
 rmSync('oclif.manifest.json', {force: true})
 const {execFileSync} = await import('node:child_process')

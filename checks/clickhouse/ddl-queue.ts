@@ -1,5 +1,6 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {Q} from '../../src/gateways/queries.js'
+import type {ClickHouseFleet, HostProbe} from '../../src/gateways/clickhouse-fleet.js'
 import {ddlQueuePath} from '../../src/signoz/naming.js'
 
 /** The hosts an ON CLUSTER task names (its Keeper node: "hosts: ['host:port',…]"). */
@@ -39,11 +40,13 @@ export default defineCheck({
       throw new SkipCheck(`cannot read the ON CLUSTER queue in Keeper (${path}): ${tasks!.error.message}`)
     }
     const findings: Finding[] = []
+    // Every task's finished hosts in one statement: one query per task, a remote cluster pays a round trip each.
+    const finishedOf = await finishedHosts(clickhouse, host, tasks!.rows.map((t) => ({task: t.name, path: `${path}/${t.name}/finished`})), signal)
     for (const task of tasks!.rows) {
-      const [finished] = await clickhouse.queryHosts([host], Q.ddlTaskFinished, {path: `${path}/${task.name}/finished`}, signal)
+      const finished = finishedOf.get(task.name)
       // A task removed meanwhile (queue cleanup) has nothing left to finish.
-      if (!finished!.rows) continue
-      const done = new Set(finished!.rows.map((r) => decodeURIComponent(r.name)))
+      if (!finished) continue
+      const done = new Set(finished.map((name) => decodeURIComponent(name)))
       const missing = taskHosts(task.value).filter((h) => !done.has(h))
       if (missing.length) {
         const query = /query: (.*)/.exec(task.value)?.[1] ?? ''
@@ -53,3 +56,20 @@ export default defineCheck({
     return findings.length ? findings : [pass('ddl queue', `${tasks!.rows.length} task(s) older than ${olderThanSeconds}s, all finished (${path})`)]
   },
 })
+
+/**
+ * The hosts that finished each task, by task; a task whose node is gone maps to nothing. One
+ * statement for all; if one node is gone the statement fails, and each task is asked alone.
+ */
+async function finishedHosts(clickhouse: ClickHouseFleet, host: HostProbe, tasks: {task: string; path: string}[], signal: AbortSignal): Promise<Map<string, string[] | undefined>> {
+  const byTask = new Map<string, string[] | undefined>()
+  if (tasks.length === 0) return byTask
+  const [all] = await clickhouse.queryHosts([host], Q.ddlTasksFinished, {tasks}, signal)
+  if (all!.rows) {
+    for (const t of tasks) byTask.set(t.task, all!.rows.filter((r) => r.task === t.task).map((r) => r.name))
+    return byTask
+  }
+  const alone = await Promise.all(tasks.map((t) => clickhouse.queryHosts([host], Q.ddlTasksFinished, {tasks: [t]}, signal)))
+  for (const [i, t] of tasks.entries()) byTask.set(t.task, alone[i]![0]!.rows?.map((r) => r.name))
+  return byTask
+}

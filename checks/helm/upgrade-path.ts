@@ -1,5 +1,5 @@
 import {SkipCheck, defineCheck, fail, pass} from '../../src/core/check.js'
-import {releaseHistory} from '../../src/signoz/helm-release.js'
+import {revisionsNewestFirst, type HelmReleaseRecord} from '../../src/signoz/helm-release.js'
 import {REQUIRED_STOPS, skippedStops} from '../../src/signoz/versions.js'
 
 /** Statuses of a revision that really ran (a failed or pending one never became the release). */
@@ -22,12 +22,22 @@ export default defineCheck({
   async run({kube}) {
     const d = kube!.deployment
     if (!d.release) throw new SkipCheck(`no SigNoz Helm release in ${d.namespace}`)
-    const history = releaseHistory(d.snapshot.items.secrets ?? [], d.release.name, d.release.namespace).filter((r) => RAN.has(r.status))
-    const current = history.at(-1)
+    // Newest first, decoded one by one until an earlier app version turns up.
+    let current: HelmReleaseRecord | undefined
+    let previous: HelmReleaseRecord | undefined
+    let seen = 0
+    for (const r of revisionsNewestFirst(d.snapshot.items.secrets ?? [], d.release.name, d.release.namespace)) {
+      if (!RAN.has(r.status)) continue
+      seen++
+      if (!current) current = r
+      else if (r.chart.appVersion && r.chart.appVersion !== current.chart.appVersion) {
+        previous = r
+        break
+      }
+    }
     if (!current?.chart.appVersion) throw new SkipCheck(`release ${d.release.name} has no deployed revision with an appVersion`)
-    const previous = [...history].reverse().find((r) => r.version < current.version && r.chart.appVersion && r.chart.appVersion !== current.chart.appVersion)
     const subject = `${d.release.name} revision ${current.version}`
-    if (!previous) return [pass(subject, `${current.chart.appVersion}; no earlier app version in the ${history.length} stored revision(s)`, {appVersion: current.chart.appVersion})]
+    if (!previous) return [pass(subject, `${current.chart.appVersion}; no earlier app version in the ${seen} stored revision(s)`, {appVersion: current.chart.appVersion})]
     const from = previous.chart.appVersion!
     const to = current.chart.appVersion
     const skipped = skippedStops(from, to)

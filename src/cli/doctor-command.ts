@@ -19,6 +19,7 @@ import type {Report} from '../core/report.js'
 import type {ChalkInstance as Chalk} from 'chalk'
 import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeTarget} from './kube-target.js'
 import {KubeGateway} from '../gateways/kube.js'
+import {trace} from '../core/trace.js'
 
 export interface DoctorFlags {
   kubeconfig?: string
@@ -70,7 +71,9 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
   const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: [...(flags.skip ?? []), ...(config.disable ?? [])]})
   const thresholds = resolveThresholds(config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
   const failOn = (flags['fail-on'] ?? config.failOn ?? 'warning') as Severity | 'none'
+  trace('doctor: start')
   const kube = await openKubeSide(flags)
+  trace('doctor: kubernetes snapshot read')
   const signal = AbortSignal.timeout(timeoutMs)
   // Every concurrent query listens on this one signal.
   setMaxListeners(0, signal)
@@ -78,6 +81,7 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
     // Only what the selected checks need is opened: no port-forward nor probe when none reads ClickHouse.
     const needsClickHouse = checks.some((c) => c.requires.includes('clickhouse') || c.requires.includes('hosts'))
     const fleet = needsClickHouse ? await openFleet(kube, flags, hostTimeoutMs, signal) : await openClickHouseFleet([], hostTimeoutMs, signal)
+    trace('doctor: ClickHouse hosts probed')
     try {
       const active = kube?.context.deployment.active
       const report = await runDoctor(fleet, {
@@ -95,6 +99,7 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
         signal,
         version: io.version,
         kube: kube ? {context: kube.context, contextName: kube.contextName, unavailable: kube.unavailable} : undefined,
+        onResult: (r) => trace(`check ${r.id} ${r.status}`),
       })
       const durationMs = Math.round(performance.now() - started)
       const apiRequests = kube?.gateway.requests ?? 0
@@ -139,9 +144,12 @@ const clickhouseUrls = (flags: TargetFlags): string[] => ([] as string[]).concat
  */
 export async function openFleet(kube: KubeTarget | undefined, flags: TargetFlags, hostTimeoutMs: number, signal: AbortSignal) {
   const urls = clickhouseUrls(flags)
-  const fromRelease = kube && !kube.unavailable ? await releaseCredentials(kube) : {}
-  const user = flags['clickhouse-user'] ?? fromRelease.user ?? 'default'
-  const password = process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? fromRelease.password ?? ''
-  const endpoints = urls.length > 0 ? clickhouseEndpoints(urls, user, password) : kube && !kube.unavailable ? await forwardedEndpoints(kube, user, password) : []
+  const viaCluster = kube && !kube.unavailable
+  const credentials = (viaCluster ? releaseCredentials(kube) : Promise.resolve({} as {user?: string; password?: string})).then((fromRelease) => ({
+    user: flags['clickhouse-user'] ?? fromRelease.user ?? 'default',
+    password: process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? fromRelease.password ?? '',
+  }))
+  // Through the cluster, the port-forwards open while the credentials are read.
+  const endpoints = urls.length > 0 ? await credentials.then(({user, password}) => clickhouseEndpoints(urls, user, password)) : viaCluster ? await forwardedEndpoints(kube, credentials) : []
   return openClickHouseFleet(endpoints, hostTimeoutMs, signal)
 }

@@ -6,6 +6,7 @@ import {KubeGateway} from '../gateways/kube.js'
 import {podReady, readDeployment, isSignozRelease, type EnvSource, type SignozDeployment} from '../signoz/deployment.js'
 import {latestReleases, valueAt} from '../signoz/helm-release.js'
 import {takeSnapshot, type KubeSnapshot} from '../signoz/kube-snapshot.js'
+import {trace} from '../core/trace.js'
 
 export interface KubeFlags {
   kubeconfig?: string
@@ -66,6 +67,7 @@ export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
 
 /** The ClickHouse credentials the release's own components use (collector env, its Secret, or the values). */
 export async function releaseCredentials(target: KubeTarget): Promise<{user?: string; password?: string}> {
+  trace('credentials: reading')
   const d: SignozDeployment = target.context.deployment
   const client = d.clients.find((c) => c.component === 'otel-collector') ?? d.clients[0]
   const resolve = async (source: EnvSource | undefined): Promise<string | undefined> => {
@@ -80,17 +82,25 @@ export async function releaseCredentials(target: KubeTarget): Promise<{user?: st
   return {user, password}
 }
 
-/** One local port-forward per ready host of an installation (default: the serving one); endpoints named by pod. */
-export async function forwardedEndpoints(target: KubeTarget, user: string, password: string, installation = target.context.deployment.active): Promise<ClickHouseEndpoint[]> {
+/**
+ * One local port-forward per host of an installation (default: the serving one; another only its
+ * ready hosts); endpoints named by pod. The pods' port-forward sessions open at once, while the
+ * credentials (a promise, e.g. the release's Secret being read) arrive.
+ */
+export async function forwardedEndpoints(
+  target: KubeTarget,
+  credentials: {user: string; password: string} | Promise<{user: string; password: string}>,
+  installation = target.context.deployment.active,
+): Promise<ClickHouseEndpoint[]> {
   const d = target.context.deployment
   if (!installation) return []
   // The serving installation keeps every pod, so a host that is down is reported as such.
   const pods = installation === d.active ? installation.pods : installation.pods.filter(podReady)
-  return Promise.all(
-    pods.map(async (pod) => {
-      const name = pod.metadata?.name ?? ''
-      const forwarded = await target.gateway.forward(d.namespace, name, 8123)
-      return {url: `http://127.0.0.1:${forwarded.port}`, name, user, password, maxConnections: 1}
-    }),
-  )
+  const forwards = Promise.all(pods.map(async (pod) => ({name: pod.metadata?.name ?? '', forwarded: await target.gateway.forward(d.namespace, pod.metadata?.name ?? '', 8123)})))
+  const [{user, password}, forwarded] = await Promise.all([credentials, forwards])
+  // Several sockets per host: queries of one wave run at once, each a stream of the pod's one session.
+  return forwarded.map(({name, forwarded: f}) => ({url: `http://127.0.0.1:${f.port}`, name, user, password, maxConnections: FORWARDED_CONNECTIONS}))
 }
+
+/** Concurrent queries per forwarded host: enough for one wave of checks (their first queries). */
+const FORWARDED_CONNECTIONS = 16

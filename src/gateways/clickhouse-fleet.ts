@@ -2,6 +2,7 @@ import {ClickHouseConnection, safeTarget, type ClickHouseEndpoint} from './click
 import {GatewayError, type GatewayErrorKind} from './errors.js'
 import {Q, hasTable, type Capabilities, type NamedQuery} from './queries.js'
 import type {NamedStatement} from './statements.js'
+import {trace} from '../core/trace.js'
 
 /** One ClickHouse host as doctor sees it after the probe. */
 export interface HostProbe {
@@ -92,7 +93,10 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
       return {host, error: new GatewayError('unsupported', `ClickHouse ${caps.version} has no ${missing.join(', ')}`, host.target)}
     }
     try {
-      return {host, rows: await this.connections.get(host.target)!.query<Row>(query.sql(params, caps), signal)}
+      trace(`query ${query.name} on ${host.name}`)
+      const rows = await this.connections.get(host.target)!.query<Row>(query.sql(params, caps), signal)
+      trace(`query ${query.name} on ${host.name} answered`)
+      return {host, rows}
     } catch (error) {
       return {host, error: error instanceof GatewayError ? error : new GatewayError('server', String(error), host.target)}
     }

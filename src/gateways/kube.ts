@@ -2,7 +2,9 @@ import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type AddressInfo, type Server} from 'node:net'
-import {ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, PolicyV1Api, PortForward} from '@kubernetes/client-node'
+// The kubeconfig alone on every run's path; the object API (and its model registry) only for writes.
+import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
+import {KubeHttp} from './kube-http.js'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
@@ -57,18 +59,26 @@ export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
  * every failure is a GatewayError (unreachable, auth, forbidden, not-found, timeout).
  */
 export class KubeGateway {
-  /** API requests made, port-forward streams included (for --stats). */
-  requests = 0
-  /** Port-forward streams opened (for --stats). */
-  streamsOpened = 0
+  /** API requests made, port-forward connections included (for --stats). */
+  private calls = 0
+  get requests(): number {
+    return this.calls + this.http.upgrades
+  }
+  /** Port-forward connections to the API server (a SPDY session per pod; a WebSocket per connection where SPDY is refused), for --stats. */
+  get streamsOpened(): number {
+    return this.http.upgrades
+  }
   private readonly forwards: Server[] = []
   /** Open port-forward streams and their local sockets, ended by close() so the process can exit. */
-  private readonly streams = new Set<{terminate?: () => void; close?: () => void}>()
+  private readonly streams = new Set<{close(): void}>()
   private readonly sockets = new Set<import('node:net').Socket>()
   readonly context: string
   readonly namespace: string | undefined
 
+  private readonly http: KubeHttp
+
   private constructor(private readonly config: KubeConfig) {
+    this.http = new KubeHttp(config)
     this.context = config.getCurrentContext()
     this.namespace = config.getContextObject(this.context)?.namespace
   }
@@ -109,48 +119,36 @@ export class KubeGateway {
     return this.config.getCurrentCluster()?.server ?? ''
   }
 
-  /** One LIST of a kind, in a namespace (or cluster-wide for nodes). */
+  /** The API path of one LIST of a snapshot kind. */
+  private static listPath(kind: SnapshotKind, namespace: string): string {
+    const ns = `namespaces/${encodeURIComponent(namespace)}`
+    switch (kind) {
+      case 'nodes':
+        return '/api/v1/nodes'
+      case 'statefulsets':
+      case 'deployments':
+        return `/apis/apps/v1/${ns}/${kind}`
+      case 'jobs':
+        return `/apis/batch/v1/${ns}/jobs`
+      case 'poddisruptionbudgets':
+        return `/apis/policy/v1/${ns}/poddisruptionbudgets`
+      case 'clickhouseinstallations':
+        return `/apis/clickhouse.altinity.com/v1/${ns}/clickhouseinstallations`
+      case 'customresourcedefinitions':
+        // Cluster-scoped and large: only the installation CRD, by name.
+        return `/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldSelector=${encodeURIComponent(`metadata.name=${CHI_CRD}`)}`
+      default:
+        return `/api/v1/${ns}/${kind}`
+    }
+  }
+
+  /** One LIST of a kind, in a namespace (or cluster-wide for nodes); plain JSON items. */
   async list(kind: SnapshotKind, namespace: string, labelSelector?: string): Promise<KubeItem[]> {
-    this.requests++
-    const core = () => this.config.makeApiClient(CoreV1Api)
-    const apps = () => this.config.makeApiClient(AppsV1Api)
-    const params = {namespace, labelSelector}
+    this.calls++
+    const path = KubeGateway.listPath(kind, namespace)
+    const query = labelSelector ? `${path.includes('?') ? '&' : '?'}labelSelector=${encodeURIComponent(labelSelector)}` : ''
     try {
-      const result = await (() => {
-        switch (kind) {
-          case 'pods':
-            return core().listNamespacedPod(params)
-          case 'services':
-            return core().listNamespacedService(params)
-          case 'endpoints':
-            return core().listNamespacedEndpoints(params)
-          case 'persistentvolumeclaims':
-            return core().listNamespacedPersistentVolumeClaim(params)
-          case 'events':
-            return core().listNamespacedEvent(params)
-          case 'secrets':
-            return core().listNamespacedSecret(params)
-          case 'nodes':
-            return core().listNode({labelSelector})
-          case 'statefulsets':
-            return apps().listNamespacedStatefulSet(params)
-          case 'deployments':
-            return apps().listNamespacedDeployment(params)
-          case 'jobs':
-            return this.config.makeApiClient(BatchV1Api).listNamespacedJob(params)
-          case 'poddisruptionbudgets':
-            return this.config.makeApiClient(PolicyV1Api).listNamespacedPodDisruptionBudget(params)
-          case 'clickhouseinstallations':
-            return this.config
-              .makeApiClient(CustomObjectsApi)
-              .listNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', plural: 'clickhouseinstallations', namespace, labelSelector})
-          case 'customresourcedefinitions':
-            // Cluster-scoped and large: only the installation CRD, by name.
-            return this.config.makeApiClient(ApiextensionsV1Api).listCustomResourceDefinition({fieldSelector: `metadata.name=${CHI_CRD}`})
-        }
-      })()
-      // Plain JSON from here on: checks never see client classes (Dates become ISO strings).
-      return (JSON.parse(JSON.stringify((result as {items?: unknown[]}).items ?? [])) as KubeItem[])
+      return ((await this.http.get(`${path}${query}`)) as {items?: KubeItem[]}).items ?? []
     } catch (error) {
       throw translate(error, `${kind} in ${namespace}`, this.server)
     }
@@ -161,10 +159,9 @@ export class KubeGateway {
    * not serve that resource at all (its CRD is not installed).
    */
   async listCustom(group: string, version: string, plural: string, namespace: string): Promise<KubeItem[] | undefined> {
-    this.requests++
+    this.calls++
     try {
-      const result = await this.config.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({group, version, plural, namespace})
-      return JSON.parse(JSON.stringify((result as {items?: unknown[]}).items ?? [])) as KubeItem[]
+      return ((await this.http.get(`/apis/${group}/${version}/namespaces/${encodeURIComponent(namespace)}/${plural}`)) as {items?: KubeItem[]}).items ?? []
     } catch (error) {
       const e = translate(error, `${plural}.${group} in ${namespace}`, this.server)
       if (e.kind === 'not-found') return undefined
@@ -174,19 +171,18 @@ export class KubeGateway {
 
   /** One LIST of a kind across every namespace (finding which namespace holds a release). */
   async listAllNamespaces(kind: 'secrets', labelSelector?: string): Promise<KubeItem[]> {
-    this.requests++
+    this.calls++
     try {
-      const result = await this.config.makeApiClient(CoreV1Api).listSecretForAllNamespaces({labelSelector})
-      return JSON.parse(JSON.stringify(result.items ?? [])) as KubeItem[]
+      return ((await this.http.get(`/api/v1/secrets${labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : ''}`)) as {items?: KubeItem[]}).items ?? []
     } catch (error) {
       throw translate(error, `${kind} in all namespaces`, this.server)
     }
   }
 
   async readSecret(namespace: string, name: string): Promise<KubeItem> {
-    this.requests++
+    this.calls++
     try {
-      return JSON.parse(JSON.stringify(await this.config.makeApiClient(CoreV1Api).readNamespacedSecret({namespace, name}))) as KubeItem
+      return (await this.http.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`)) as KubeItem
     } catch (error) {
       throw translate(error, `secret ${name} in ${namespace}`, this.server)
     }
@@ -194,9 +190,10 @@ export class KubeGateway {
 
   /** The last lines of a pod's log (a failed Job's reason). */
   async podLog(namespace: string, name: string, tailLines = 20, container?: string): Promise<string> {
-    this.requests++
+    this.calls++
     try {
-      return String(await this.config.makeApiClient(CoreV1Api).readNamespacedPodLog({namespace, name, tailLines, container}))
+      const query = `tailLines=${tailLines}${container ? `&container=${encodeURIComponent(container)}` : ''}`
+      return String(await this.http.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log?${query}`, 'text'))
     } catch (error) {
       throw translate(error, `the log of pod ${name}`, this.server)
     }
@@ -204,9 +201,9 @@ export class KubeGateway {
 
   /** One object by kind and name; undefined when it does not exist. */
   async getObject(ref: ObjectRef): Promise<KubeItem | undefined> {
-    this.requests++
+    this.calls++
     try {
-      return plain(await KubernetesObjectApi.makeApiClient(this.config).read(header(ref)))
+      return plain(await (await objectApi(this.config)).read(header(ref)))
     } catch (error) {
       const e = translate(error, describeRef(ref), this.server)
       if (e.kind === 'not-found') return undefined
@@ -216,19 +213,20 @@ export class KubeGateway {
 
   /** A strategic-merge patch (merge patch for custom resources, which have no patch strategy). */
   async patchObject(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeItem> {
-    this.requests++
+    this.calls++
+    const {PatchStrategy} = await import('@kubernetes/client-node')
     const strategy = ref.apiVersion.includes('.') && !ref.apiVersion.startsWith('apps/') ? PatchStrategy.MergePatch : PatchStrategy.StrategicMergePatch
     try {
-      return plain(await KubernetesObjectApi.makeApiClient(this.config).patch({...header(ref), ...patch}, undefined, undefined, 'signoz-ha', undefined, strategy))
+      return plain(await (await objectApi(this.config)).patch({...header(ref), ...patch}, undefined, undefined, 'signoz-ha', undefined, strategy))
     } catch (error) {
       throw translate(error, describeRef(ref), this.server)
     }
   }
 
   async createObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
-    this.requests++
+    this.calls++
     try {
-      return plain(await KubernetesObjectApi.makeApiClient(this.config).create(object as never, undefined, undefined, 'signoz-ha'))
+      return plain(await (await objectApi(this.config)).create(object as never, undefined, undefined, 'signoz-ha'))
     } catch (error) {
       throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
     }
@@ -236,9 +234,9 @@ export class KubeGateway {
 
   /** Deletes one object; true when it was there. Dependents go with it (background propagation). */
   async deleteObject(ref: ObjectRef): Promise<boolean> {
-    this.requests++
+    this.calls++
     try {
-      await KubernetesObjectApi.makeApiClient(this.config).delete(header(ref), undefined, undefined, undefined, undefined, 'Background')
+      await (await objectApi(this.config)).delete(header(ref), undefined, undefined, undefined, undefined, 'Background')
       return true
     } catch (error) {
       const e = translate(error, describeRef(ref), this.server)
@@ -249,9 +247,10 @@ export class KubeGateway {
 
   /** Stops every local port-forward listener. */
   async close(): Promise<void> {
-    for (const ws of this.streams) (ws.terminate ?? ws.close)?.call(ws)
+    for (const stream of this.streams) stream.close()
     for (const socket of this.sockets) socket.destroy()
     await Promise.all(this.forwards.map((server) => new Promise((resolve) => server.close(resolve))))
+    this.http.close()
   }
 
   /**
@@ -259,22 +258,15 @@ export class KubeGateway {
    * TCP connection is one port-forward stream through the API server. Closed by close().
    */
   async forward(namespace: string, pod: string, port: number): Promise<Forwarded> {
-    const forwarder = new PortForward(this.config)
     const errors: string[] = []
+    // The pod's session opens now, while the caller does other work (reads credentials).
+    this.http.session(namespace, pod).catch(() => undefined)
     const server = createServer((socket) => {
-      this.requests++
-      this.streamsOpened++
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
       socket.on('error', () => undefined)
-      forwarder.portForward(namespace, pod, [port], socket, null, socket).then(
-        (ws) => {
-          const s = ws as unknown as {on?: (event: string, listener: (...args: unknown[]) => void) => void; terminate?: () => void; close?: () => void}
-          this.streams.add(s)
-          s.on?.('error', (e: unknown) => errors.push(String((e as Error)?.message ?? e)))
-          // The stream ended (the process went away): end the local connection too, so callers see it at once.
-          s.on?.('close', () => socket.destroy())
-        },
+      this.http.portForward(namespace, pod, port, socket, (message) => errors.push(message)).then(
+        (stream) => this.streams.add(stream),
         (error: unknown) => {
           errors.push(translate(error, `port-forward to ${pod}`, this.server).message)
           socket.destroy()
@@ -295,6 +287,12 @@ export interface Forwarded {
   port: number
   /** Failures of the forwarded streams (pod not running, forbidden), newest last. */
   errors: string[]
+}
+
+/** client-node's object API, loaded when the first write needs it. */
+async function objectApi(config: KubeConfig) {
+  const {KubernetesObjectApi} = await import('@kubernetes/client-node')
+  return KubernetesObjectApi.makeApiClient(config as never)
 }
 
 function translate(error: unknown, what: string, server: string): GatewayError {

@@ -199,11 +199,14 @@ export const Q = {
       `SELECT name, value, toUInt32(now()) - toUInt32(ctime) AS age_seconds FROM system.zookeeper WHERE path = ${quote(path)} AND ctime < now() - ${Math.floor(olderThanSeconds)} ORDER BY ctime DESC LIMIT 20`,
   }),
 
-  /** The hosts that finished one ON CLUSTER task (children of its finished node). */
-  ddlTaskFinished: defineQuery<{name: string}, {path: string}>({
-    name: 'ddl-task-finished',
+  /**
+   * The hosts that finished each of some ON CLUSTER tasks (children of their finished nodes), in
+   * one statement: a SELECT per path (18.x reads system.zookeeper only by path = '…'), joined by UNION ALL.
+   */
+  ddlTasksFinished: defineQuery<{task: string; name: string}, {tasks: readonly {task: string; path: string}[]}>({
+    name: 'ddl-tasks-finished',
     needs: ['system.zookeeper'],
-    sql: ({path}) => `SELECT name FROM system.zookeeper WHERE path = ${quote(path)}`,
+    sql: ({tasks}) => tasks.map((t) => `SELECT ${quote(t.task)} AS task, name FROM system.zookeeper WHERE path = ${quote(t.path)}`).join(' UNION ALL '),
   }),
 
   /** Distributed tables' pending sends: per table (20.x+), else the server-wide file count from system.metrics (no row: the server exposes neither). */

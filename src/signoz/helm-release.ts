@@ -18,8 +18,16 @@ export interface HelmReleaseRecord {
 
 const GZIP_MAGIC = [0x1f, 0x8b]
 
-/** Decodes one release Secret: data.release is base64 (the Secret) of base64 of gzipped JSON. */
+const decoded = new WeakMap<KubeItem, HelmReleaseRecord | undefined>()
+
+/** Decodes one release Secret (once per run: a record is gzipped JSON of the whole chart). */
 export function decodeReleaseSecret(secret: KubeItem): HelmReleaseRecord | undefined {
+  if (!decoded.has(secret)) decoded.set(secret, decodeRecord(secret))
+  return decoded.get(secret)
+}
+
+/** data.release is base64 (the Secret) of base64 of gzipped JSON. */
+function decodeRecord(secret: KubeItem): HelmReleaseRecord | undefined {
   const data = (secret.data as Record<string, string> | undefined)?.release
   if (!data) return undefined
   try {
@@ -67,12 +75,26 @@ export function valueAt(values: Record<string, unknown>, path: string): unknown 
   return current
 }
 
-/** Every release in the Secrets given, latest revision of each, newest first. */
+/**
+ * Every release in the Secrets given, latest revision of each, newest first. The revision is read
+ * from the labels Helm puts on each record, so only the latest record of a release is decoded.
+ */
 export function latestReleases(secrets: readonly KubeItem[]): HelmReleaseRecord[] {
-  const latest = new Map<string, HelmReleaseRecord>()
+  const newest = new Map<string, {version: number; secret: KubeItem}>()
+  const unlabelled: KubeItem[] = []
   for (const s of secrets) {
     if (s.type !== 'helm.sh/release.v1') continue
-    const r = decodeReleaseSecret(s)
+    const labels = s.metadata?.labels ?? {}
+    const version = Number(labels.version)
+    if (!labels.name || !Number.isFinite(version)) {
+      unlabelled.push(s)
+      continue
+    }
+    const key = `${s.metadata?.namespace}/${labels.name}`
+    if (!newest.has(key) || newest.get(key)!.version < version) newest.set(key, {version, secret: s})
+  }
+  const latest = new Map<string, HelmReleaseRecord>()
+  for (const r of [...[...newest.values()].map((n) => decodeReleaseSecret(n.secret)), ...unlabelled.map(decodeReleaseSecret)]) {
     if (!r) continue
     const key = `${r.namespace}/${r.name}`
     if (!latest.has(key) || latest.get(key)!.version < r.version) latest.set(key, r)
@@ -80,11 +102,16 @@ export function latestReleases(secrets: readonly KubeItem[]): HelmReleaseRecord[
   return [...latest.values()].sort((a, b) => b.version - a.version)
 }
 
-/** Every stored revision of one release, oldest first (Helm keeps --history-max of them). */
-export function releaseHistory(secrets: readonly KubeItem[], name: string, namespace: string): HelmReleaseRecord[] {
-  return secrets
+/**
+ * The stored revisions of one release (Helm keeps --history-max of them), newest first, each
+ * decoded only when the caller gets to it: most callers stop after one or two.
+ */
+export function* revisionsNewestFirst(secrets: readonly KubeItem[], name: string, namespace: string): Generator<HelmReleaseRecord> {
+  const ofRelease = secrets
     .filter((s) => s.type === 'helm.sh/release.v1' && s.metadata?.labels?.name === name)
-    .map(decodeReleaseSecret)
-    .filter((r): r is HelmReleaseRecord => r !== undefined && r.name === name && r.namespace === namespace)
-    .sort((a, b) => a.version - b.version)
+    .sort((a, b) => Number(b.metadata?.labels?.version ?? 0) - Number(a.metadata?.labels?.version ?? 0))
+  for (const s of ofRelease) {
+    const r = decodeReleaseSecret(s)
+    if (r && r.name === name && r.namespace === namespace) yield r
+  }
 }

@@ -1,6 +1,6 @@
 import {inflateSync, constants} from 'node:zlib'
 import {describe, expect, test} from 'vitest'
-import {SPDY_DICTIONARY, SpdySession} from '../../src/lab/kube/spdy.js'
+import {SPDY_DICTIONARY, SpdySession} from '../../src/gateways/spdy.js'
 
 describe('SPDY/3.1 session (server side)', () => {
   test('the dictionary is the 1423 bytes of the SPDY/3 draft', () => {

@@ -3,7 +3,7 @@ import {connect} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {WebSocketServer, type WebSocket} from 'ws'
 import type {Principal} from './server.js'
-import {SpdySession, type SpdyStream} from './spdy.js'
+import {SpdySession, type SpdyStream} from '../../gateways/spdy.js'
 import type {KubeObject, ObjectStore} from './store.js'
 
 /** Annotation the lab's controllers put on a pod: container port → the local port of the real process. */

@@ -2,10 +2,12 @@ import {EventEmitter} from 'node:events'
 import {createInflate, deflateSync, constants as zlibConstants, type Inflate} from 'node:zlib'
 
 /**
- * The server side of SPDY/3.1 as Kubernetes streaming uses it (kubectl port-forward, directly or
- * tunnelled in a WebSocket): stream creation and replies, data with FIN, resets, pings, go-away.
- * Like the kubelet's spdystream peer it keeps no flow-control windows; headers are zlib with
- * the SPDY/3 dictionary, inflated with one stream per connection as the client compresses them.
+ * SPDY/3.1 as Kubernetes streaming uses it (port-forward, directly or tunnelled in a WebSocket),
+ * both sides: the server (the lab's API simulator answering kubectl) replies to the streams the
+ * client opens; the client (doctor's port-forwards) opens many streams over one connection, so a
+ * pod's connections cost no new handshake each. Data with FIN, resets, pings, go-away. Like
+ * spdystream it keeps no flow-control windows; headers are zlib with the SPDY/3 dictionary,
+ * inflated with one stream per connection as the peer compresses them.
  */
 
 /** The SPDY/3 header compression dictionary (draft 3, section 2.6.10.1): length-prefixed words, then raw text. */
@@ -109,11 +111,14 @@ export class SpdyStream extends EventEmitter {
 }
 
 /**
- * One SPDY connection, server side. feed() takes the client's bytes as they come (a socket's
- * chunks or WebSocket messages); write() is how frames leave. 'stream' is emitted for each
- * stream the client opens, after the reply has been sent.
+ * One SPDY connection. feed() takes the peer's bytes as they come (a socket's chunks or
+ * WebSocket messages); writeOut is how frames leave. As the server, 'stream' is emitted for
+ * each stream the client opens, after the reply has been sent; as the client, openStream()
+ * opens one (its data may follow at once, before the reply).
  */
 export class SpdySession extends EventEmitter {
+  /** The next id of a stream this side opens: odd for the client, even for the server. */
+  private nextId: number
   private buffer: Buffer = Buffer.alloc(0)
   private draining = false
   private closed = false
@@ -121,9 +126,31 @@ export class SpdySession extends EventEmitter {
   private readonly inflater: Inflate = createInflate({dictionary: SPDY_DICTIONARY})
   private headersSent = false
 
-  constructor(private readonly writeOut: (frame: Buffer) => void) {
+  constructor(
+    private readonly writeOut: (frame: Buffer) => void,
+    private readonly role: 'server' | 'client' = 'server',
+  ) {
     super()
+    this.nextId = role === 'client' ? 1 : 2
     this.inflater.on('error', (error) => this.fail(error))
+  }
+
+  /** Opens a stream with these headers (client side); data may be written at once. */
+  openStream(headers: Headers): SpdyStream {
+    if (this.closed) throw new Error('the SPDY connection is closed')
+    const id = this.nextId
+    this.nextId += 2
+    const stream = new SpdyStream(id, headers, this)
+    this.streams.set(id, stream)
+    const body = Buffer.alloc(10)
+    body.writeUInt32BE(id & 0x7fffffff, 0)
+    // associated-to 0, priority 0, slot 0
+    this.sendControl(Type.SynStream, 0, Buffer.concat([body, this.compressHeaders(headers)]))
+    return stream
+  }
+
+  get isClosed(): boolean {
+    return this.closed
   }
 
   feed(chunk: Buffer): void {
@@ -221,6 +248,12 @@ export class SpdySession extends EventEmitter {
     switch (frame.readUInt16BE(2) as Type) {
       case Type.SynStream: {
         const id = body.readUInt32BE(0) & 0x7fffffff
+        if (this.role === 'client') {
+          // A server-initiated stream: port-forwarding has none; its headers still advance the zlib stream.
+          await this.inflate(body.subarray(10))
+          this.sendReset(id, RST_PROTOCOL_ERROR)
+          return
+        }
         const headers = parseHeaderBlock(await this.inflate(body.subarray(10)))
         const stream = new SpdyStream(id, headers, this)
         this.streams.set(id, stream)
@@ -237,13 +270,21 @@ export class SpdySession extends EventEmitter {
         this.streams.get(body.readUInt32BE(0) & 0x7fffffff)?.remoteReset()
         return
       case Type.Ping:
-        // The client's pings (odd ids) are echoed; kubectl sends one every 10 s.
-        if (body.readUInt32BE(0) % 2 === 1) this.sendControl(Type.Ping, 0, Buffer.from(body))
+        // The peer's pings are echoed (a client's ids are odd, a server's even); kubectl sends one every 10 s.
+        if (body.readUInt32BE(0) % 2 === (this.role === 'server' ? 1 : 0)) this.sendControl(Type.Ping, 0, Buffer.from(body))
+        return
+      case Type.SynReply:
+        // The reply to a stream this side opened: nothing port-forwarding needs but its header block, which advances the zlib stream.
+        await this.inflate(body.subarray(4))
+        {
+          const stream = this.streams.get(body.readUInt32BE(0) & 0x7fffffff)
+          stream?.emit('reply')
+          if (flags & FLAG_FIN) stream?.receive(Buffer.alloc(0), true)
+        }
         return
       case Type.GoAway:
         this.close()
         return
-      case Type.SynReply:
       case Type.Settings:
       case Type.WindowUpdate:
       default:
