@@ -123,7 +123,8 @@ export class SpdySession extends EventEmitter {
   private draining = false
   private closed = false
   private readonly streams = new Map<number, SpdyStream>()
-  private readonly inflater: Inflate = createInflate({dictionary: SPDY_DICTIONARY})
+  /** The peer's header compression stream (created on first use: a client never reads the server's headers). */
+  private inflaterStream?: Inflate
   private headersSent = false
 
   constructor(
@@ -132,7 +133,14 @@ export class SpdySession extends EventEmitter {
   ) {
     super()
     this.nextId = role === 'client' ? 1 : 2
-    this.inflater.on('error', (error) => this.fail(error))
+  }
+
+  private get inflater(): Inflate {
+    if (!this.inflaterStream) {
+      this.inflaterStream = createInflate({dictionary: SPDY_DICTIONARY})
+      this.inflaterStream.on('error', (error) => this.fail(error))
+    }
+    return this.inflaterStream
   }
 
   /** Opens a stream with these headers (client side); data may be written at once. */
@@ -164,7 +172,7 @@ export class SpdySession extends EventEmitter {
     if (this.closed) return
     this.closed = true
     for (const stream of [...this.streams.values()]) stream.remoteReset()
-    this.inflater.destroy()
+    this.inflaterStream?.destroy()
     this.emit('close')
   }
 
@@ -249,8 +257,7 @@ export class SpdySession extends EventEmitter {
       case Type.SynStream: {
         const id = body.readUInt32BE(0) & 0x7fffffff
         if (this.role === 'client') {
-          // A server-initiated stream: port-forwarding has none; its headers still advance the zlib stream.
-          await this.inflate(body.subarray(10))
+          // A server-initiated stream: port-forwarding has none.
           this.sendReset(id, RST_PROTOCOL_ERROR)
           return
         }
@@ -263,8 +270,8 @@ export class SpdySession extends EventEmitter {
         return
       }
       case Type.Headers:
-        // Headers after the stream started carry nothing port-forwarding needs, but their block still advances the zlib stream.
-        await this.inflate(body.subarray(4))
+        // Headers after the stream started carry nothing port-forwarding needs; a server still inflates them to keep its zlib stream in step.
+        if (this.role === 'server') await this.inflate(body.subarray(4))
         return
       case Type.RstStream:
         this.streams.get(body.readUInt32BE(0) & 0x7fffffff)?.remoteReset()
@@ -274,8 +281,8 @@ export class SpdySession extends EventEmitter {
         if (body.readUInt32BE(0) % 2 === (this.role === 'server' ? 1 : 0)) this.sendControl(Type.Ping, 0, Buffer.from(body))
         return
       case Type.SynReply:
-        // The reply to a stream this side opened: nothing port-forwarding needs but its header block, which advances the zlib stream.
-        await this.inflate(body.subarray(4))
+        // The reply to a stream this side opened. Its headers carry nothing port-forwarding needs, and
+        // a client never reads the server's headers at all: they are not even inflated.
         {
           const stream = this.streams.get(body.readUInt32BE(0) & 0x7fffffff)
           stream?.emit('reply')

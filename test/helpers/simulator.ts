@@ -9,12 +9,12 @@ import {ObjectStore} from '../../src/lab/kube/store.js'
 import {seedCluster} from '../../src/lab/kube/world-seed.js'
 
 /** An in-process API simulator (HTTPS, the lab's two tokens, seeded) with a kubeconfig for it. */
-export async function startSimulator(name: string, options: {stateFile?: boolean} = {}) {
+export async function startSimulator(name: string, options: {stateFile?: boolean; portForwardSpdy?: boolean} = {}) {
   const dir = mkdtempSync(join(tmpdir(), `signoz-ha-${name}-`))
   const store = new ObjectStore(options.stateFile ? join(dir, 'state.json') : undefined)
   const tls = await servingCertificate()
   const api = {port: 0, adminToken: `${name}-admin-token`, readOnlyToken: `${name}-reader-token`}
-  const sim = new KubeApiSimulator({store, tls, tokens: labPrincipals(api)})
+  const sim = new KubeApiSimulator({store, tls, tokens: labPrincipals(api), portForwardSpdy: options.portForwardSpdy})
   seedCluster(store, 'platform')
   api.port = await sim.listen()
   const kubeconfig = join(dir, 'kubeconfig')

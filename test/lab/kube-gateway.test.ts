@@ -62,3 +62,74 @@ describe('snapshot', () => {
     expect(snapshot.errors.pods?.kind).toBe('auth')
   })
 })
+
+describe('port-forwards as doctor opens them', () => {
+  /** A TCP server that answers each connection's bytes with "echo:" and them. */
+  async function echo(): Promise<{port: number; close(): void}> {
+    const {createServer} = await import('node:net')
+    const server = createServer((s) => s.on('data', (d) => s.write(`echo:${d}`)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return {port: (server.address() as {port: number}).port, close: () => server.close()}
+  }
+  const ask = async (port: number, message: string) => {
+    const {connect} = await import('node:net')
+    return new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(message))
+      socket.on('data', (d) => {
+        resolve(String(d))
+        socket.end()
+      })
+      socket.on('error', reject)
+      socket.on('close', () => resolve(''))
+    })
+  }
+  const forwardTo = async (s: {store: typeof store}, name: string, target: number) => {
+    const {FORWARD_ANNOTATION} = await import('../../src/lab/kube/portforward.js')
+    s.store.create(s.store.kindByPath('', 'v1', 'pods')!, 'platform', {metadata: {name, annotations: {[FORWARD_ANNOTATION]: JSON.stringify({8123: target})}}, spec: {containers: [{name: 'c'}], nodeName: 'lab-node-0'}, status: {phase: 'Running'}} as never)
+  }
+
+  test('one SPDY session per pod carries every connection to it', async () => {
+    const target = await echo()
+    await forwardTo({store}, 'fwd-spdy', target.port)
+    const kube = KubeGateway.open({kubeconfig})
+    try {
+      const {port} = await kube.forward('platform', 'fwd-spdy', 8123)
+      const answers = await Promise.all(Array.from({length: 6}, (_, i) => ask(port, `q${i}`)))
+      expect(answers.sort()).toEqual(['echo:q0', 'echo:q1', 'echo:q2', 'echo:q3', 'echo:q4', 'echo:q5'])
+      expect(kube.streamsOpened).toBe(1)
+    } finally {
+      await kube.close()
+      target.close()
+    }
+  })
+
+  test('an API server that refuses SPDY (a proxy passing WebSockets only): one WebSocket per connection', async () => {
+    const websocketsOnly = await startSimulator('kubegw-ws', {portForwardSpdy: false})
+    const target = await echo()
+    await forwardTo(websocketsOnly, 'fwd-ws', target.port)
+    const kube = KubeGateway.open({kubeconfig: websocketsOnly.kubeconfig})
+    try {
+      const {port} = await kube.forward('platform', 'fwd-ws', 8123)
+      const answers = await Promise.all(Array.from({length: 3}, (_, i) => ask(port, `w${i}`)))
+      expect(answers.sort()).toEqual(['echo:w0', 'echo:w1', 'echo:w2'])
+      // The refused SPDY upgrade, then a WebSocket for each connection.
+      expect(kube.streamsOpened).toBe(4)
+    } finally {
+      await kube.close()
+      target.close()
+      await websocketsOnly.sim.close()
+    }
+  })
+
+  test('a pod that is not running: the forward fails with the API server\'s reason', async () => {
+    store.create(store.kindByPath('', 'v1', 'pods')!, 'platform', {metadata: {name: 'fwd-pending'}, spec: {containers: [{name: 'c'}]}, status: {phase: 'Pending'}} as never)
+    const kube = KubeGateway.open({kubeconfig})
+    try {
+      const forwarded = await kube.forward('platform', 'fwd-pending', 8123)
+      expect(await ask(forwarded.port, 'x').catch(() => '')).toBe('')
+      expect(forwarded.errors.join(' ')).toMatch(/unable to upgrade connection: pod fwd-pending is not running/)
+    } finally {
+      await kube.close()
+    }
+  })
+})

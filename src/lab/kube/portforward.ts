@@ -40,7 +40,7 @@ function refuse(socket: Duplex, code: number, reason: string, message: string): 
  * an error and a data stream with the same requestID). Either way each connection reaches the
  * pod's real process.
  */
-export function servePortForward(server: Server, store: ObjectStore, authenticate: (req: IncomingMessage) => Principal | undefined): void {
+export function servePortForward(server: Server, store: ObjectStore, authenticate: (req: IncomingMessage) => Principal | undefined, options: {spdy?: boolean} = {}): void {
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false,
@@ -73,6 +73,8 @@ export function servePortForward(server: Server, store: ObjectStore, authenticat
       return live?.metadata.uid === pod.metadata.uid ? live : undefined
     }
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase()
+    // A server behind a proxy that passes WebSockets only (options.spdy false) answers a SPDY upgrade as a plain request.
+    if (upgrade === 'spdy/3.1' && options.spdy === false) return refuse(socket, 400, 'BadRequest', 'Upgrade request required')
     if (upgrade === 'spdy/3.1') {
       const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((v) => v.trim())
       if (!versions.includes(PORT_FORWARD_PROTOCOL)) return refuse(socket, 403, 'Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${versions.join(' ')}], server supports [${PORT_FORWARD_PROTOCOL}]`)

@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   tls: {cert: string; key: string}
   /** Bearer token → who it is. */
   tokens: ReadonlyMap<string, Principal>
+  /** false: SPDY upgrades refused (an API server behind a proxy that passes WebSockets only). */
+  portForwardSpdy?: boolean
 }
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez'])
@@ -55,13 +57,18 @@ export class KubeApiSimulator {
 
   async listen(port = 0): Promise<number> {
     this.server = createServer({cert: this.options.tls.cert, key: this.options.tls.key}, (req, res) => void this.handle(req, res))
-    servePortForward(this.server, this.options.store, (req) => {
-      try {
-        return this.authenticate(req)
-      } catch {
-        return undefined
-      }
-    })
+    servePortForward(
+      this.server,
+      this.options.store,
+      (req) => {
+        try {
+          return this.authenticate(req)
+        } catch {
+          return undefined
+        }
+      },
+      {spdy: this.options.portForwardSpdy},
+    )
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     return (this.server.address() as AddressInfo).port
   }
