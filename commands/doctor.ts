@@ -14,6 +14,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     '<%= config.bin %> doctor --context prod -n platform --release signoz',
     'eval "$(<%= config.bin %> lab env)" && <%= config.bin %> doctor',
     '<%= config.bin %> doctor --only clickhouse --skip clickhouse/replication-lag -o json',
+    '<%= config.bin %> doctor --from-bundle signoz-ha-bundle-platform-20261203T011500Z.tar.gz',
   ]
 
   static override flags = {
@@ -39,6 +40,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     watch: Flags.string({summary: 'Re-run every DURATION (e.g. 30s) and show what changed since the previous run; Ctrl-C stops.'}),
     count: Flags.integer({summary: 'With --watch: stop after this many runs.', min: 1, dependsOn: ['watch']}),
     stats: Flags.boolean({summary: 'Print the wall time, ClickHouse queries and Kubernetes API requests to stderr.'}),
+    'from-bundle': Flags.string({summary: 'Run the checks offline on a support bundle (signoz-ha bundle), as of when it was collected; no cluster is contacted.'}),
   }
 
   async run(): Promise<void> {

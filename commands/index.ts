@@ -19,10 +19,14 @@ import ValuesLint from './values/lint.js'
 import StoragePlan from './storage/plan.js'
 import StorageReport from './storage/report.js'
 import Completion from './completion.js'
+import Status from './status.js'
+import Bundle from './bundle.js'
 
 /** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
 export const COMMANDS: Record<string, Command.Class> = {
   doctor: Doctor,
+  status: Status,
+  bundle: Bundle,
   'checks:list': ChecksList,
   'runbook:list': RunbookList,
   'runbook:show': RunbookShow,

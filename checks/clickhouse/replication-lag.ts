@@ -16,7 +16,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'replication-queue-stuck',
-  async run({clickhouse, thresholds, signal}) {
+  async run({clickhouse, thresholds, signal, now}) {
     const [status, queue] = await Promise.all([
       clickhouse.queryEach(Q.replicaStatus, undefined, signal),
       clickhouse.queryEach(Q.failingQueueEntries, {minTries: thresholds.replicationQueueTries, minAgeSeconds: thresholds.replicationQueueStuckSeconds}, signal),
@@ -26,7 +26,7 @@ export default defineCheck({
     const findings: Finding[] = [...unreadable]
     // A replica whose queue is not loaded yet (seconds after a restart) reports its delay since
     // 1970 on old servers: that is no lag, and it clears by itself.
-    const loadedSince = Date.now() / 1000 - 20 * 365 * 86400
+    const loadedSince = now / 1000 - 20 * 365 * 86400
     const delayOf = (r: {absolute_delay: number}) => (Number(r.absolute_delay) > loadedSince ? 0 : Number(r.absolute_delay))
     for (const {host, rows} of answered) {
       const lagging = rows.filter((r) => delayOf(r) > thresholds.replicaDelaySeconds || Number(r.queue_size) > thresholds.replicationQueueSize)

@@ -24,7 +24,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'crashloop',
-  async run({kube, thresholds}) {
+  async run({kube, thresholds, now}) {
     const d = kube!.deployment
     if (d.snapshot.errors.pods) throw new SkipCheck(`cannot list pods: ${d.snapshot.errors.pods.message}`)
     const pods = d.snapshot.items.pods ?? []
@@ -44,7 +44,7 @@ export default defineCheck({
           findings.push(fail(subject, `CrashLoopBackOff after ${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason}${last.message ? `: ${last.message}` : ''})` : ''}`, evidence))
         } else if (last?.reason === 'OOMKilled') {
           findings.push(fail(subject, `OOMKilled (exit ${last.exitCode}); ${restarts} restarts: raise the memory limit or lower max_server_memory_usage`, evidence))
-        } else if (restarts >= thresholds.podRestarts && (!last?.finishedAt || Date.now() - Date.parse(last.finishedAt) < RECENT_RESTART_MS)) {
+        } else if (restarts >= thresholds.podRestarts && (!last?.finishedAt || now - Date.parse(last.finishedAt) < RECENT_RESTART_MS)) {
           findings.push(fail(subject, `${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason})` : ''}`, evidence))
         }
       }

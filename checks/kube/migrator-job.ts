@@ -16,7 +16,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'migrator-job-failed',
-  async run({kube, thresholds}) {
+  async run({kube, thresholds, now}) {
     const d = kube!.deployment
     if (d.snapshot.errors.jobs) throw new SkipCheck(`cannot list Jobs: ${d.snapshot.errors.jobs.message}`)
     const jobs = (d.snapshot.items.jobs ?? []).filter((j) => /migrator/.test(`${label(j, 'app.kubernetes.io/component') ?? ''} ${j.metadata?.name ?? ''}`))
@@ -34,7 +34,7 @@ export default defineCheck({
       return [fail(name, `failed (${failed.reason ?? 'Failed'}, ${status.failed ?? 0} pods failed): ${reason}`, {...evidence, pod: last ?? null, log: log.trim().split('\n').slice(-5)})]
     }
     if (status.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) return [pass(name, 'completed', evidence)]
-    const runningSeconds = status.startTime ? (Date.now() - Date.parse(status.startTime)) / 1000 : 0
+    const runningSeconds = status.startTime ? (now - Date.parse(status.startTime)) / 1000 : 0
     if (runningSeconds > thresholds.migrationStuckSeconds) return [fail(name, `still running after ${Math.round(runningSeconds / 60)} minutes`, evidence)]
     return [pass(name, `running for ${Math.round(runningSeconds)}s`, evidence)]
   },

@@ -14,7 +14,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'pods-pending',
-  async run({kube, thresholds}) {
+  async run({kube, thresholds, now}) {
     const d = kube!.deployment
     if (d.snapshot.errors.pods) throw new SkipCheck(`cannot list pods: ${d.snapshot.errors.pods.message}`)
     const pods = d.snapshot.items.pods ?? []
@@ -24,7 +24,7 @@ export default defineCheck({
       const status = (pod.status ?? {}) as {phase?: string; conditions?: {type: string; status: string; reason?: string; message?: string}[]; containerStatuses?: {state?: {waiting?: {reason?: string; message?: string}}}[]}
       if (status.phase !== 'Pending') continue
       const name = pod.metadata?.name ?? ''
-      const ageSeconds = (Date.now() - Date.parse(String(pod.metadata?.creationTimestamp ?? new Date().toISOString()))) / 1000
+      const ageSeconds = (now - Date.parse(String(pod.metadata?.creationTimestamp ?? new Date(now).toISOString()))) / 1000
       const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled')
       const event = eventsFor(events, name).filter((e) => e.reason === 'FailedScheduling').pop()
       if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {

@@ -22,7 +22,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['kube'],
   runbook: 'stuck-terminating',
-  async run({kube, thresholds}) {
+  async run({kube, thresholds, now}) {
     const d = kube!.deployment
     const findings: Finding[] = []
     let seen = 0
@@ -31,7 +31,7 @@ export default defineCheck({
         seen++
         const since = item.metadata?.deletionTimestamp as string | undefined
         if (!since) continue
-        const ageSeconds = Math.round((Date.now() - Date.parse(since)) / 1000)
+        const ageSeconds = Math.round((now - Date.parse(since)) / 1000)
         if (ageSeconds < thresholds.terminatingStuckSeconds) continue
         const finalizers = (item.metadata?.finalizers as string[] | undefined) ?? []
         findings.push(fail(`${name}/${item.metadata?.name}`, `terminating for ${ageSeconds}s, held by ${finalizers.join(', ') || 'no finalizer (a controller is not finishing it)'}`, {ageSeconds, finalizers}))

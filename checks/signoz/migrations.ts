@@ -16,11 +16,11 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'migration-failed',
-  async run({clickhouse, thresholds, signal}) {
+  async run({clickhouse, thresholds, signal, now}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
     const findings: Finding[] = [...unreadable]
     const tables = new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
-    const now = Math.floor(Date.now() / 1000)
+    const nowSeconds = Math.floor(now / 1000)
     // Rows are spread over shards (the distributed table shards by rand()). Every replica is read,
     // not one per shard: the newest outcome may not have replicated yet to the one asked.
     const withTable = SIGNOZ_DATABASES.filter((db) => tables.has(`${db}.${MIGRATIONS_TABLE}`))
@@ -42,12 +42,12 @@ export default defineCheck({
     for (const database of withTable) {
       const mine = [...latest].filter(([key]) => key.startsWith(`${database} `)).map(([key, m]) => [Number(key.split(' ')[1]), m] as const)
       const failed = mine.filter(([, m]) => m.status === 'failed')
-      const stuck = mine.filter(([, m]) => m.status === 'in-progress' && now - m.updated > thresholds.migrationStuckSeconds)
+      const stuck = mine.filter(([, m]) => m.status === 'in-progress' && nowSeconds - m.updated > thresholds.migrationStuckSeconds)
       for (const [id, m] of failed) {
         findings.push(fail(`${database} migration ${id}`, 'migration failed', {database, migration: id, error: m.error.split('\n')[0]!.slice(0, 300), at: new Date(m.updated * 1000).toISOString()}))
       }
       for (const [id, m] of stuck) {
-        findings.push(fail(`${database} migration ${id}`, `in progress for ${Math.round((now - m.updated) / 60)} minutes`, {database, migration: id, since: new Date(m.updated * 1000).toISOString()}))
+        findings.push(fail(`${database} migration ${id}`, `in progress for ${Math.round((nowSeconds - m.updated) / 60)} minutes`, {database, migration: id, since: new Date(m.updated * 1000).toISOString()}))
       }
       if (failed.length === 0 && stuck.length === 0) {
         findings.push(pass(database, mine.length ? `${mine.length} migrations finished` : 'no migrations recorded yet', {migrations: mine.length, latest: Math.max(0, ...mine.map(([id]) => id))}))

@@ -41,6 +41,8 @@ export interface DoctorFlags {
   'max-replica-delay'?: string
   concurrency: number
   verbose: boolean
+  /** Run on a support bundle (signoz-ha bundle) instead of a cluster. */
+  'from-bundle'?: string
 }
 
 /** Everything doctor does after flag parsing; returns what to print and the exit code. */
@@ -62,8 +64,8 @@ export function renderReport(report: Report, format: ReportFormat, options: {cha
   }
 }
 
-export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}) {
-  const started = performance.now()
+/** What doctor's flags and config file decide before anything is read: checks, thresholds, bounds. */
+export function doctorSetup(flags: DoctorFlags) {
   const timeoutMs = parseDuration(flags.timeout, '--timeout')
   const hostTimeoutMs = Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs)
   const {config} = loadConfig(flags.config)
@@ -71,6 +73,20 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
   const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: [...(flags.skip ?? []), ...(config.disable ?? [])]})
   const thresholds = resolveThresholds(config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
   const failOn = (flags['fail-on'] ?? config.failOn ?? 'warning') as Severity | 'none'
+  // A check may wait on one hung host at most, plus its own work.
+  return {timeoutMs, hostTimeoutMs, config, checks, thresholds, failOn, checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000)}
+}
+
+/** The layout doctor expects: the flags, else the serving installation's. */
+export function expectationsFor(flags: Pick<DoctorFlags, 'cluster' | 'shards' | 'replicas'>, kube: KubeTarget | undefined) {
+  const active = kube?.context.deployment.active
+  return {cluster: flags.cluster ?? active?.cluster ?? 'cluster', shards: flags.shards ?? active?.shards, replicasPerShard: flags.replicas ?? active?.replicasPerShard}
+}
+
+export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}) {
+  const started = performance.now()
+  const {timeoutMs, hostTimeoutMs, config, checks, thresholds, failOn, checkTimeoutMs} = doctorSetup(flags)
+  if (flags['from-bundle']) return doctorFromBundle(flags, io, {config, checks, thresholds, failOn, checkTimeoutMs, started})
   trace('doctor: start')
   const kube = await openKubeSide(flags)
   trace('doctor: kubernetes snapshot read')
@@ -83,19 +99,13 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
     const fleet = needsClickHouse ? await openFleet(kube, flags, hostTimeoutMs, signal) : await openClickHouseFleet([], hostTimeoutMs, signal)
     trace('doctor: ClickHouse hosts probed')
     try {
-      const active = kube?.context.deployment.active
       const report = await runDoctor(fleet, {
         checks,
-        expect: {
-          cluster: flags.cluster ?? active?.cluster ?? 'cluster',
-          shards: flags.shards ?? active?.shards,
-          replicasPerShard: flags.replicas ?? active?.replicasPerShard,
-        },
+        expect: expectationsFor(flags, kube),
         thresholds,
         policy: config,
         concurrency: flags.concurrency,
-        // A check may wait on one hung host at most, plus its own work.
-        checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000),
+        checkTimeoutMs,
         signal,
         version: io.version,
         kube: kube ? {context: kube.context, contextName: kube.contextName, unavailable: kube.unavailable} : undefined,
@@ -116,6 +126,43 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
     }
   } finally {
     await kube?.gateway.close()
+  }
+}
+
+/**
+ * doctor --from-bundle: the same checks on what a bundle recorded, through the same fleet and
+ * Kubernetes interfaces, at the moment it was collected. Its thresholds and expected layout are
+ * the recorded run's unless flags say otherwise.
+ */
+async function doctorFromBundle(
+  flags: DoctorFlags,
+  io: {format: ReportFormat; chalk: ChalkInstance; version: string},
+  setup: Pick<ReturnType<typeof doctorSetup>, 'config' | 'checks' | 'thresholds' | 'failOn' | 'checkTimeoutMs'> & {started: number},
+) {
+  const {openBundle} = await import('../bundle/replay.js')
+  const bundle = openBundle(flags['from-bundle']!)
+  const recorded = bundle.replay
+  const thresholdsGiven = flags['freshness-window'] !== undefined || flags['max-replica-delay'] !== undefined || flags.config !== undefined
+  const report = await runDoctor(bundle.fleet, {
+    checks: setup.checks,
+    expect: {cluster: flags.cluster ?? recorded.expect.cluster, shards: flags.shards ?? recorded.expect.shards, replicasPerShard: flags.replicas ?? recorded.expect.replicasPerShard},
+    thresholds: thresholdsGiven ? setup.thresholds : recorded.thresholds,
+    policy: setup.config,
+    concurrency: flags.concurrency,
+    checkTimeoutMs: setup.checkTimeoutMs,
+    signal: new AbortController().signal,
+    version: io.version,
+    now: bundle.collectedAt,
+    kube: bundle.kube,
+  })
+  report.source = {bundle: flags['from-bundle']!, collectedAt: recorded.collectedAt}
+  const durationMs = Math.round(performance.now() - setup.started)
+  report.stats = {durationMs, queries: 0, apiRequests: 0, portForwardStreams: 0}
+  return {
+    report,
+    output: renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
+    exitCode: exitCodeFor(report, setup.failOn),
+    stats: `doctor: ${durationMs}ms, from bundle ${flags['from-bundle']} (no cluster contacted)`,
   }
 }
 
@@ -143,6 +190,11 @@ const clickhouseUrls = (flags: TargetFlags): string[] => ([] as string[]).concat
  * through a port-forward. Credentials: flag and env first, else what the release's collectors use.
  */
 export async function openFleet(kube: KubeTarget | undefined, flags: TargetFlags, hostTimeoutMs: number, signal: AbortSignal) {
+  return (await openFleetWithCredentials(kube, flags, hostTimeoutMs, signal)).fleet
+}
+
+/** openFleet, and the credentials it used (a bundle scrubs the password from everything it keeps). */
+export async function openFleetWithCredentials(kube: KubeTarget | undefined, flags: TargetFlags, hostTimeoutMs: number, signal: AbortSignal) {
   const urls = clickhouseUrls(flags)
   const viaCluster = kube && !kube.unavailable
   const credentials = (viaCluster ? releaseCredentials(kube) : Promise.resolve({} as {user?: string; password?: string})).then((fromRelease) => ({
@@ -151,5 +203,5 @@ export async function openFleet(kube: KubeTarget | undefined, flags: TargetFlags
   }))
   // Through the cluster, the port-forwards open while the credentials are read.
   const endpoints = urls.length > 0 ? await credentials.then(({user, password}) => clickhouseEndpoints(urls, user, password)) : viaCluster ? await forwardedEndpoints(kube, credentials) : []
-  return openClickHouseFleet(endpoints, hostTimeoutMs, signal)
+  return {fleet: await openClickHouseFleet(endpoints, hostTimeoutMs, signal), credentials: await credentials}
 }

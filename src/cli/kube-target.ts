@@ -2,6 +2,7 @@ import {UsageError} from '../core/errors.js'
 import type {KubeContext} from '../core/check.js'
 import type {ClickHouseEndpoint} from '../gateways/clickhouse.js'
 import {isGatewayError} from '../gateways/errors.js'
+import {fourLetterWord} from '../gateways/four-letter-words.js'
 import {KubeGateway} from '../gateways/kube.js'
 import {podReady, readDeployment, isSignozRelease, type EnvSource, type SignozDeployment} from '../signoz/deployment.js'
 import {latestReleases, valueAt} from '../signoz/helm-release.js'
@@ -61,7 +62,11 @@ export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
     gateway,
     contextName: gateway.context,
     unavailable,
-    context: {deployment, podLog: (ns, pod, tail) => gateway.podLog(ns, pod, tail)},
+    context: {
+      deployment,
+      podLog: (ns, pod, tail) => gateway.podLog(ns, pod, tail),
+      fourLetterWord: async (ns, pod, port, word) => fourLetterWord('127.0.0.1', (await gateway.forward(ns, pod, port)).port, word, 3000),
+    },
   }
 }
 

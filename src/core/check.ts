@@ -35,9 +35,13 @@ export interface KubeContext {
   deployment: SignozDeployment
   /** The last lines of a pod's log (one API request; only where a finding needs the reason). */
   podLog(namespace: string, pod: string, tailLines: number): Promise<string>
+  /** A ZooKeeper/Keeper four-letter word sent to a member pod through a port-forward; undefined when nothing answers. */
+  fourLetterWord?(namespace: string, pod: string, port: number, word: 'mntr' | 'srvr' | 'ruok'): Promise<string | undefined>
 }
 
 export interface CheckContext {
+  /** The moment the run looks at (ms since the epoch): now for a live run, the collection time for a bundle. */
+  now: number
   clickhouse: ClickHouseFleet
   /** Present when the Kubernetes API was read (requires: kube / helm). */
   kube?: KubeContext

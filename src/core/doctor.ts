@@ -20,6 +20,8 @@ export interface DoctorOptions {
   onResult?: (result: CheckResult) => void
   /** Severity overrides and exemptions from the config file. */
   policy?: Pick<ConfigFile, 'severity' | 'exempt'>
+  /** The moment the run looks at (default: now; a bundle's collection time when replaying one). */
+  now?: number
   /** The Kubernetes side, when doctor reached an API server. */
   kube?: {context: KubeContext; contextName: string; unavailable?: string}
 }
@@ -67,7 +69,7 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
   }
   if (kube?.unavailable && fleet.hosts.length === 0) errors.push(kube.unavailable)
 
-  const ctx = {clickhouse: fleet, kube: kube && !kube.unavailable ? kube.context : undefined, expect: options.expect, thresholds: options.thresholds, signal: options.signal}
+  const ctx = {now: options.now ?? Date.now(), clickhouse: fleet, kube: kube && !kube.unavailable ? kube.context : undefined, expect: options.expect, thresholds: options.thresholds, signal: options.signal}
   const [results, topology] = await Promise.all([
     runChecks(options.checks, ctx, {available, concurrency: options.concurrency, checkTimeoutMs: options.checkTimeoutMs, onResult: options.onResult}),
     chUnavailable ? undefined : observedTopology(fleet, options.expect.cluster, options.signal).catch(() => undefined),

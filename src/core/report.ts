@@ -20,6 +20,8 @@ export interface Report {
   results: CheckResult[]
   errors: string[]
   stats?: {durationMs: number; queries: number; apiRequests: number; portForwardStreams?: number}
+  /** Set when the run read a support bundle instead of a cluster (doctor --from-bundle). */
+  source?: {bundle: string; collectedAt: string}
 }
 
 export function buildReport(results: CheckResult[], target: ReportTarget, errors: string[], version: string): Report {

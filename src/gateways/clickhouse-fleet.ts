@@ -90,6 +90,8 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     const caps = host.capabilities!
     const missing = query.needs.filter((t) => !hasTable(caps, t))
     if (missing.length > 0) {
+      // system.zookeeper exists on every version, but only where Keeper is configured.
+      if (missing.includes('system.zookeeper')) return {host, error: new GatewayError('unsupported', `${host.name} has no Keeper configured (no system.zookeeper)`, host.target)}
       return {host, error: new GatewayError('unsupported', `ClickHouse ${caps.version} has no ${missing.join(', ')}`, host.target)}
     }
     try {

@@ -53,6 +53,9 @@ export const SNAPSHOT_KINDS = [
 /** The one CRD doctor reads (its version label against the operator's image); never the whole list. */
 export const CHI_CRD = 'clickhouseinstallations.clickhouse.altinity.com'
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
+/** Kinds a support bundle lists besides the snapshot's (whole namespace; Secrets without a selector). */
+export const BUNDLE_EXTRA_KINDS = ['configmaps', 'serviceaccounts', 'replicasets', 'daemonsets', 'cronjobs'] as const
+export type ListKind = SnapshotKind | (typeof BUNDLE_EXTRA_KINDS)[number]
 
 /**
  * The Kubernetes API as doctor needs it. The only module that imports @kubernetes/client-node;
@@ -120,16 +123,19 @@ export class KubeGateway {
   }
 
   /** The API path of one LIST of a snapshot kind. */
-  private static listPath(kind: SnapshotKind, namespace: string): string {
+  private static listPath(kind: ListKind, namespace: string): string {
     const ns = `namespaces/${encodeURIComponent(namespace)}`
     switch (kind) {
       case 'nodes':
         return '/api/v1/nodes'
       case 'statefulsets':
       case 'deployments':
+      case 'replicasets':
+      case 'daemonsets':
         return `/apis/apps/v1/${ns}/${kind}`
       case 'jobs':
-        return `/apis/batch/v1/${ns}/jobs`
+      case 'cronjobs':
+        return `/apis/batch/v1/${ns}/${kind}`
       case 'poddisruptionbudgets':
         return `/apis/policy/v1/${ns}/poddisruptionbudgets`
       case 'clickhouseinstallations':
@@ -143,7 +149,7 @@ export class KubeGateway {
   }
 
   /** One LIST of a kind, in a namespace (or cluster-wide for nodes); plain JSON items. */
-  async list(kind: SnapshotKind, namespace: string, labelSelector?: string): Promise<KubeItem[]> {
+  async list(kind: ListKind, namespace: string, labelSelector?: string): Promise<KubeItem[]> {
     this.calls++
     const path = KubeGateway.listPath(kind, namespace)
     const query = labelSelector ? `${path.includes('?') ? '&' : '?'}labelSelector=${encodeURIComponent(labelSelector)}` : ''
@@ -188,15 +194,31 @@ export class KubeGateway {
     }
   }
 
-  /** The last lines of a pod's log (a failed Job's reason). */
-  async podLog(namespace: string, name: string, tailLines = 20, container?: string): Promise<string> {
+  /**
+   * The last lines of a pod's log (a failed Job's reason); with previous, the container's run
+   * before the current one (what a crash printed). sinceSeconds and limitBytes bound it.
+   */
+  async podLog(namespace: string, name: string, tailLines = 20, container?: string, options: {previous?: boolean; sinceSeconds?: number; limitBytes?: number} = {}): Promise<string> {
     this.calls++
     try {
-      const query = `tailLines=${tailLines}${container ? `&container=${encodeURIComponent(container)}` : ''}`
+      const query = new URLSearchParams({tailLines: String(tailLines)})
+      if (container) query.set('container', container)
+      if (options.previous) query.set('previous', 'true')
+      if (options.sinceSeconds) query.set('sinceSeconds', String(Math.max(1, Math.floor(options.sinceSeconds))))
+      if (options.limitBytes) query.set('limitBytes', String(options.limitBytes))
       return String(await this.http.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/log?${query}`, 'text'))
     } catch (error) {
-      throw translate(error, `the log of pod ${name}`, this.server)
+      throw translate(error, `the log of pod ${name}${container ? ` container ${container}` : ''}${options.previous ? ' (previous)' : ''}`, this.server)
     }
+  }
+
+  /**
+   * What the kubeconfig authenticates with (token, password, client key): values a bundle must
+   * never contain, so it scrubs them. Never printed.
+   */
+  credentialValues(): string[] {
+    const user = this.config.getCurrentUser() as {token?: string; password?: string; keyData?: string; certData?: string} | null
+    return [user?.token, user?.password, user?.keyData].filter((v): v is string => Boolean(v))
   }
 
   /** One object by kind and name; undefined when it does not exist. */

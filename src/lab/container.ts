@@ -17,6 +17,8 @@ export interface ContainerRun {
   startedAt: string
   exitCode?: number
   finishedAt?: string
+  /** Where this run's output begins in the container's log file (the previous run's ends there). */
+  logOffset?: number
 }
 
 const runsPath = (dir: string) => join(dir, 'container-runs.log')
@@ -30,14 +32,17 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
  * Starts command under the shim, detached, and returns the pid of the process itself (not the
  * shim's). The command line stays the process's own, so its markers still find it.
  */
-export function startContainer(dir: string, command: string, args: readonly string[], options: {cwd: string; log: string; env?: NodeJS.ProcessEnv}): number {
+export function startContainer(dir: string, command: string, args: readonly string[], options: {cwd: string; log: string; env?: NodeJS.ProcessEnv; logFile?: string}): number {
   const runs = runsPath(dir)
+  // The runtime keeps each run's log apart; here one file grows across runs, so each run notes where its part begins.
+  const logFile = options.logFile ?? options.log
   const script = [
     '#!/bin/sh',
     '# Written by signoz-ha lab: runs the container process and records how it ended, as a runtime shim does.',
+    `offset=$(wc -c < ${shellQuote(logFile)} 2>/dev/null || echo 0)`,
     `${[command, ...args].map(shellQuote).join(' ')} &`,
     'pid=$!',
-    `echo "start $pid $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> ${shellQuote(runs)}`,
+    `echo "start $pid $(date -u +%Y-%m-%dT%H:%M:%SZ) $offset" >> ${shellQuote(runs)}`,
     'wait "$pid"',
     'code=$?',
     `echo "exit $pid $code $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> ${shellQuote(runs)}`,
@@ -67,7 +72,7 @@ export function containerRuns(dir: string): ContainerRun[] {
   const runs: ContainerRun[] = []
   for (const line of text.split('\n')) {
     const [event, pid, a, b] = line.split(' ')
-    if (event === 'start' && pid && a) runs.push({pid: Number(pid), startedAt: a})
+    if (event === 'start' && pid && a) runs.push({pid: Number(pid), startedAt: a, ...(b && /^\d+$/.test(b.trim()) ? {logOffset: Number(b)} : {})})
     if (event === 'exit' && pid && a && b) {
       const run = [...runs].reverse().find((r) => r.pid === Number(pid) && r.exitCode === undefined)
       if (run) Object.assign(run, {exitCode: Number(a), finishedAt: b})

@@ -28,6 +28,8 @@ export function startHost(state: LabState, host: LabHost): void {
   host.pid = startContainer(host.dir, state.engine.binary, [...state.engine.args, `--config-file=${config}`], {
     cwd: host.dir,
     log: join(host.dir, 'log', 'stdout.log'),
+    // What the pod's log serves (the server logs there, as it logs to the console in a container).
+    logFile: join(host.dir, 'log', 'clickhouse-server.log'),
   })
   releaseContainer(host.dir)
 }

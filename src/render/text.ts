@@ -43,6 +43,7 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
           `${t.namespace ? ' · ' : ''}ClickHouse ${ch.version ?? '?'} · cluster ${ch.cluster} · ${ch.shards ?? '?'}×${ch.replicasPerShard ?? '?'} · ${ch.hosts} hosts`,
       ),
   )
+  if (report.source) lines.push(c.gray(`from bundle ${report.source.bundle}, collected ${report.source.collectedAt} (no cluster contacted)`))
   // One cause that skipped (or errored) several checks is said once, with the checks it kept from running.
   const byReason = new Map<string, CheckResult[]>()
   for (const r of report.results) if ((r.status === 'skip' || r.status === 'error') && r.reason) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r])

@@ -1,4 +1,4 @@
-import {gunzipSync} from 'node:zlib'
+import {gunzipSync, gzipSync} from 'node:zlib'
 import type {KubeItem} from '../gateways/kube.js'
 
 /** A Helm release record as Helm 3/4 store it (a Secret `sh.helm.release.v1.<name>.v<N>`). */
@@ -26,14 +26,31 @@ export function decodeReleaseSecret(secret: KubeItem): HelmReleaseRecord | undef
   return decoded.get(secret)
 }
 
-/** data.release is base64 (the Secret) of base64 of gzipped JSON. */
-function decodeRecord(secret: KubeItem): HelmReleaseRecord | undefined {
+/**
+ * The whole record as Helm wrote it (name, info, chart, config, manifest, hooks), or undefined
+ * when the Secret holds none. data.release is base64 (the Secret) of base64 of gzipped JSON.
+ */
+export function releaseRecordJson(secret: KubeItem): Record<string, unknown> | undefined {
   const data = (secret.data as Record<string, string> | undefined)?.release
   if (!data) return undefined
   try {
     let bytes = Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64')
     if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) bytes = gunzipSync(bytes)
-    const r = JSON.parse(bytes.toString('utf8')) as {
+    return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+}
+
+/** A record back into a Secret's data.release, as Helm stores it. */
+export const encodeReleaseRecord = (record: Record<string, unknown>): string =>
+  Buffer.from(gzipSync(Buffer.from(JSON.stringify(record))).toString('base64')).toString('base64')
+
+function decodeRecord(secret: KubeItem): HelmReleaseRecord | undefined {
+  const json = releaseRecordJson(secret)
+  if (!json) return undefined
+  try {
+    const r = json as {
       name: string
       namespace: string
       version: number

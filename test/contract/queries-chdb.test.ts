@@ -78,7 +78,7 @@ describe('a check over a modern server only (chdb)', () => {
     ]
     return {hosts: [host], reachable: () => [host], queryEach: answer, queryPerShard: answer, queryHosts: (_hosts, q, p) => answer(q, p), queryCount: () => 0}
   }
-  const ctx = (diskFreePercent: number) => ({clickhouse: chdbFleet(), expect: {cluster: 'cluster'}, thresholds: {...DEFAULT_THRESHOLDS, diskFreePercent}, signal: new AbortController().signal})
+  const ctx = (diskFreePercent: number) => ({now: Date.now(), clickhouse: chdbFleet(), expect: {cluster: 'cluster'}, thresholds: {...DEFAULT_THRESHOLDS, diskFreePercent}, signal: new AbortController().signal})
 
   test('signoz/retention sees the TTL the migrator set, and its absence', async () => {
     const withTtl = await retention.run(ctx(10))

@@ -66,7 +66,7 @@ describe('distributedTarget', () => {
 
 describe('runner and report', () => {
   const emptyFleet = {hosts: [], reachable: () => [], queryEach: async () => [], queryPerShard: async () => [], queryHosts: async () => [], queryCount: () => 0}
-  const ctx: CheckContext = {clickhouse: emptyFleet, expect: {cluster: 'cluster'}, thresholds: DEFAULT_THRESHOLDS, signal: new AbortController().signal}
+  const ctx: CheckContext = {now: Date.now(), clickhouse: emptyFleet, expect: {cluster: 'cluster'}, thresholds: DEFAULT_THRESHOLDS, signal: new AbortController().signal}
   const mk = (id: string, run: () => Promise<ReturnType<typeof pass>[]>, requires: ('clickhouse' | 'kube')[] = []) =>
     defineCheck({id, title: id, severity: id.includes('warn') ? 'warning' : 'critical', requires, runbook: 'x', run})
   const available = new Map<Requirement, true | string>([

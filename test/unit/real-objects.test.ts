@@ -44,6 +44,7 @@ describe('kube/crashloops counts restarts while they are recent', () => {
         podLog: async () => '',
       },
       thresholds: DEFAULT_THRESHOLDS,
+      now: Date.now(),
     } as never)
   test('nine restarts, the last a minute ago: fails', async () => {
     expect((await run(ago(60_000))).map((f) => f.ok)).toEqual([false])

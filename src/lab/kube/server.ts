@@ -23,6 +23,8 @@ export interface Principal {
 
 /** Annotation the lab's controllers put on a pod: the log file of the real process behind it. */
 export const LOG_ANNOTATION = 'lab.signoz-ha.io/log-file'
+/** {current, previous}: byte offsets in the log file where the container's current and previous runs begin. */
+export const LOG_RUNS_ANNOTATION = 'lab.signoz-ha.io/log-runs'
 
 export interface SimulatorOptions {
   store: ObjectStore
@@ -270,13 +272,41 @@ export class KubeApiSimulator {
     }
   }
 
-  /** pods/log: the real process log behind the pod (tailLines, limitBytes), as text/plain. */
+  /**
+   * pods/log as the kubelet serves it: the real process log behind the pod's container, its
+   * current run or (previous=true) the run before; tailLines, sinceSeconds, limitBytes. A pod with
+   * several containers needs container=; a container with no run before has no previous log.
+   */
   private podLog(pod: KubeObject, url: URL, res: ServerResponse): void {
+    const name = pod.metadata.name
+    const spec = (pod as {spec?: {containers?: {name: string}[]; initContainers?: {name: string}[]}}).spec ?? {}
+    const containers = (spec.containers ?? []).map((c) => c.name)
+    const all = [...containers, ...(spec.initContainers ?? []).map((c) => c.name)]
+    const asked = url.searchParams.get('container')
+    if (!asked && containers.length > 1) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${spec.initContainers?.length ? ` or one of the init containers: [${spec.initContainers.map((c) => c.name).join(' ')}]` : ''}`)
+    const container = asked ?? containers[0] ?? 'main'
+    if (asked && !all.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`)
+    const status = (pod as {status?: {phase?: string; containerStatuses?: {name: string; restartCount?: number; state?: {waiting?: {reason?: string}}}[]}}).status ?? {}
+    const cs = status.containerStatuses?.find((c) => c.name === container)
+    const previous = url.searchParams.get('previous') === 'true'
+    if (previous && !(cs?.restartCount ?? 0)) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
     const file = pod.metadata.annotations?.[LOG_ANNOTATION]
-    if (!file || !existsSync(file)) {
-      throw new ApiError(400, 'BadRequest', `container "${url.searchParams.get('container') ?? 'main'}" in pod "${pod.metadata.name}" is waiting to start: no log yet`)
+    // The lab's process backs the first container; the others run nothing it could log.
+    const backed = container === containers[0]
+    let text: string
+    if (!backed || !file || !existsSync(file)) {
+      // A container that ran (the pod is running or done) and logged nothing the lab keeps: an empty log.
+      if (['Running', 'Succeeded', 'Failed'].includes(status.phase ?? '') && !cs?.state?.waiting) text = ''
+      else throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${cs?.state?.waiting?.reason ?? 'ContainerCreating'}`)
+    } else {
+      text = readFileSync(file, 'utf8')
+      const runs = JSON.parse(pod.metadata.annotations?.[LOG_RUNS_ANNOTATION] ?? '{}') as {current?: number; previous?: number}
+      const bytes = Buffer.from(text, 'utf8')
+      if (previous) text = runs.previous !== undefined && runs.current !== undefined ? bytes.subarray(runs.previous, runs.current).toString('utf8') : ''
+      else if (runs.current !== undefined) text = bytes.subarray(runs.current).toString('utf8')
     }
-    let text = readFileSync(file, 'utf8')
+    const since = Number(url.searchParams.get('sinceSeconds') ?? 0)
+    if (since > 0) text = linesSince(text, Date.now() - since * 1000)
     const tail = Number(url.searchParams.get('tailLines') ?? 0)
     if (tail > 0) text = text.split('\n').slice(-(tail + 1)).join('\n')
     const limit = Number(url.searchParams.get('limitBytes') ?? 0)
@@ -392,4 +422,21 @@ async function readJson<T = KubeObject>(req: IncomingMessage, kind = ''): Promis
   } catch {
     throw badRequest(`the request body is not JSON: ${text.slice(0, 40)}`)
   }
+}
+
+/**
+ * The lines written since a moment, as the runtime's timestamps tell (the lab has the processes'
+ * own: ClickHouse's "2026.12.03 00:39:05.1", ZooKeeper's "2026-12-03 00:39:05,1", ISO); a line
+ * without one belongs to the line before it.
+ */
+function linesSince(text: string, sinceMs: number): string {
+  const stamp = /^(\d{4})[.-](\d{2})[.-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})/
+  let keep = false
+  const out: string[] = []
+  for (const line of text.split('\n')) {
+    const m = stamp.exec(line)
+    if (m) keep = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) >= sinceMs - 1000
+    if (keep) out.push(line)
+  }
+  return out.join('\n')
 }

@@ -2,7 +2,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {containerId, type ContainerRun} from '../../container.js'
 import {FORWARD_ANNOTATION} from '../portforward.js'
-import {LOG_ANNOTATION} from '../server.js'
+import {LOG_ANNOTATION, LOG_RUNS_ANNOTATION} from '../server.js'
 import type {ObjectStore} from '../store.js'
 import {recordEvent} from './events.js'
 import {mustKind, podTerminal, setMetadata, setStatus, timestamp, type Pod} from './objects.js'
@@ -148,9 +148,12 @@ export class Kubelet {
         continue
       }
       if (backend.kind === 'process') {
+        const runs = backend.container
         pod = setMetadata(this.store, podKind, pod, {}, {
           [FORWARD_ANNOTATION]: JSON.stringify(backend.forwardPorts),
           ...(backend.logFile ? {[LOG_ANNOTATION]: backend.logFile} : {}),
+          // Where the current run's and the previous run's output begin in that file (pods/log?previous=true).
+          ...(runs?.run?.logOffset !== undefined ? {[LOG_RUNS_ANNOTATION]: JSON.stringify({current: runs.run.logOffset, ...(runs.previous?.logOffset !== undefined ? {previous: runs.previous.logOffset} : {})})} : {}),
         }) as Pod
         if (backend.container) this.container(pod, base, containers, backend as typeof backend & {container: ContainerState})
         else this.running(pod, base, containers, backend.healthy)

@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand, outputFlags} from '../src/cli/base.js'
+import {kubeFlags} from '../src/cli/kube-flags.js'
+
+export default class Status extends BaseCommand {
+  static override summary = "The deployment right now on one screen: release, installation, every host, Keeper, ingestion, problems."
+  static override description = `Read-only, within doctor's budget: one LIST per kind, one port-forward session per host, every query at once. A host that does not answer shows its pod's state and "—" in the ClickHouse columns.
+
+Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could be read (no API, no host).`
+  static override examples = [
+    '<%= config.bin %> status',
+    '<%= config.bin %> status --context prod -n platform -o json',
+    '<%= config.bin %> status --watch 5s',
+    '<%= config.bin %> status --from-bundle signoz-ha-bundle-platform-20261203T011500Z.tar.gz',
+  ]
+
+  static override flags = {
+    ...outputFlags,
+    ...kubeFlags,
+    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
+    'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
+    timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
+    'host-timeout': Flags.string({summary: 'Bound on one call to one host.', default: '5s'}),
+    watch: Flags.string({summary: 'Redraw every DURATION (e.g. 5s): in place on a terminal, one report after another otherwise; Ctrl-C stops.'}),
+    count: Flags.integer({summary: 'With --watch: stop after this many.', min: 1, dependsOn: ['watch']}),
+    'from-bundle': Flags.string({summary: 'Show the status recorded in a bundle (signoz-ha bundle) instead of a cluster.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Status)
+    const json = this.format(flags) === 'json'
+    const chalk = this.chalkFor(flags)
+    const {statusCommand, watchStatus} = await import('../src/cli/status-command.js')
+    const {renderStatus} = await import('../src/render/status.js')
+    const render = (view: Parameters<typeof renderStatus>[0]) => (json ? JSON.stringify(view, null, 2) : renderStatus(view, chalk))
+    if (flags.watch) {
+      const code = await watchStatus(flags, this.config.version, render, process.stdout.isTTY === true && !json)
+      if (code !== 0) this.exit(code)
+      return
+    }
+    const {view, exitCode} = await statusCommand(flags, this.config.version)
+    this.print(render(view))
+    if (exitCode !== 0) this.exit(exitCode)
+  }
+}
