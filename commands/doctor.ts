@@ -40,6 +40,11 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     watch: Flags.string({summary: 'Re-run every DURATION (e.g. 30s) and show what changed since the previous run; Ctrl-C stops.'}),
     count: Flags.integer({summary: 'With --watch: stop after this many runs.', min: 1, dependsOn: ['watch']}),
     stats: Flags.boolean({summary: 'Print the wall time, ClickHouse queries and Kubernetes API requests to stderr.'}),
+    export: Flags.string({summary: 'Also send the run over OTLP/HTTP (metrics per check and subject, a log record per failing finding); a failed export is one line on stderr, never another exit code.', options: ['otlp'], env: 'SIGNOZ_HA_EXPORT'}),
+    'otlp-endpoint': Flags.string({summary: 'OTLP/HTTP base URL (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318).'}),
+    'otlp-header': Flags.string({summary: 'Header KEY=VALUE for the OTLP requests, e.g. signoz-ingestion-key=… (repeatable; default: OTEL_EXPORTER_OTLP_HEADERS).', multiple: true}),
+    'otlp-protocol': Flags.string({summary: 'http/protobuf or http/json (default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).', options: ['http/protobuf', 'http/json']}),
+    'otlp-timeout': Flags.string({summary: 'Bound on each OTLP request (default: OTEL_EXPORTER_OTLP_TIMEOUT, else 10s).'}),
     'from-bundle': Flags.string({summary: 'Run the checks offline on a support bundle (signoz-ha bundle), as of when it was collected; no cluster is contacted.'}),
   }
 
@@ -64,7 +69,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     }
     const result = await doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version})
     await show(result)
+    if ('warning' in result && result.warning) process.stderr.write(`signoz-ha: ${result.warning}\n`)
     if (flags.stats) process.stderr.write(`${result.stats}\n`)
-    if (result.exitCode !== 0) this.exit(result.exitCode)
+    // An export the SDK still retries would keep the process alive: doctor is done.
+    if (result.exitCode !== 0 || ('exported' in result && result.exported?.pending)) this.exit(result.exitCode)
   }
 }

@@ -1,7 +1,7 @@
 // Performance figures for the README (npm run bench). Each figure is the median of several
 // runs of the built CLI against a real lab; nothing here is asserted by tests.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, statSync} from 'node:fs'
 import {Agent, request} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -133,9 +133,16 @@ const small = withLab(2, 2, (dir, env) => {
   const storageReport = runs(5, () => cli(['storage', 'report'], kubeEnv))
   const upgradePlan = runs(5, () => cli(['upgrade', '--plan', '--backup-confirmed', '--set', 'otelCollector.replicaCount=2'], kubeEnv))
   const runbookNoop = runs(5, () => cli(['runbook', 'run', 'replica-readonly', '--yes'], kubeEnv))
-  return {busy, doctor, cpu, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir, storageReport, upgradePlan, runbookNoop}
+  const status = runs(7, () => cli(['status'], {KUBECONFIG: kubeconfig}))
+  const bundleDir = mkdtempSync(join(tmpdir(), 'signoz-ha-bench-bundle-'))
+  let n = 0
+  const bundle = runs(5, () => cli(['bundle', '-o', join(bundleDir, `b${n++}.tar.gz`)], {KUBECONFIG: kubeconfig}))
+  const bundleBytes = statSync(join(bundleDir, 'b0.tar.gz')).size
+  const fromBundle = runs(5, () => cli(['doctor', '--from-bundle', join(bundleDir, 'b0.tar.gz')], {KUBECONFIG: undefined}))
+  return {busy, doctor, cpu, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir, storageReport, upgradePlan, runbookNoop, status, bundle, bundleBytes, fromBundle}
 })
 console.log(`2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`)
+console.log(`2×2 lab, through the kubeconfig: status ${small.status.toFixed(0)} ms; bundle ${small.bundle.toFixed(0)} ms (${(small.bundleBytes / 1024).toFixed(0)} KiB); doctor --from-bundle ${small.fromBundle.toFixed(0)} ms`)
 const checkCount = JSON.parse(cli(['checks', 'list', '--json']).stdout).checks.length
 console.log(`2×2 lab, doctor --kubeconfig (all ${checkCount} checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`)
 console.log(`2×2 lab, through the kubeconfig: storage report ${small.storageReport.toFixed(0)} ms; upgrade --plan (gates, helm dry run, plan) ${small.upgradePlan.toFixed(0)} ms; runbook run on a healthy cluster (diagnose, nothing to do) ${small.runbookNoop.toFixed(0)} ms`)

@@ -26,6 +26,8 @@ export default class LabEnv extends BaseCommand {
         // What fix and upgrade run Helm with against the lab: its Helm binary and its chart.
         ...(helm ? [`export SIGNOZ_HA_HELM=${q(helm)}`] : []),
         `export SIGNOZ_HA_CHART=${q(labChartPath())}`,
+        // doctor --export otlp sends to the lab's collectors, as to SigNoz's.
+        ...(state.ingestion.otlpPort ? [`export OTEL_EXPORTER_OTLP_ENDPOINT=${q(`http://127.0.0.1:${state.ingestion.otlpPort}`)}`] : []),
       ].join('\n'),
     )
   }

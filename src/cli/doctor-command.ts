@@ -43,6 +43,40 @@ export interface DoctorFlags {
   verbose: boolean
   /** Run on a support bundle (signoz-ha bundle) instead of a cluster. */
   'from-bundle'?: string
+  /** Send the run over OTLP/HTTP too. */
+  export?: string
+  'otlp-endpoint'?: string
+  'otlp-header'?: string[]
+  'otlp-protocol'?: string
+  'otlp-timeout'?: string
+}
+
+/** How a run is exported (flags over the OTEL_EXPORTER_OTLP_* variables); checked before anything is read. */
+export function exportSetup(flags: Pick<DoctorFlags, 'export' | 'otlp-endpoint' | 'otlp-header' | 'otlp-protocol' | 'otlp-timeout'>) {
+  if (!flags.export) return undefined
+  if (flags.export !== 'otlp') throw new UsageError(`--export ${flags.export}: only otlp is supported`)
+  const protocol = flags['otlp-protocol']
+  if (protocol && protocol !== 'http/protobuf' && protocol !== 'http/json') throw new UsageError(`--otlp-protocol ${protocol}: use http/protobuf or http/json`)
+  const endpoint = flags['otlp-endpoint']
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new UsageError(`--otlp-endpoint ${endpoint} is not an http(s) URL`)
+  const headers: Record<string, string> = {}
+  for (const pair of (flags['otlp-header'] ?? []).flatMap((p) => p.split(','))) {
+    const i = pair.indexOf('=')
+    if (i <= 0) throw new UsageError(`--otlp-header ${pair.replace(/=.*/, '=…')}: not KEY=VALUE`)
+    headers[pair.slice(0, i).trim()] = pair.slice(i + 1).trim()
+  }
+  return {
+    endpoint,
+    headers: Object.keys(headers).length ? headers : undefined,
+    protocol,
+    timeoutMs: flags['otlp-timeout'] ? parseDuration(flags['otlp-timeout'], '--otlp-timeout') : undefined,
+  }
+}
+
+/** Sends a finished run over OTLP; the outcome never changes doctor's exit code or report. */
+export async function exportReport(report: Report, setup: NonNullable<ReturnType<typeof exportSetup>>, version: string) {
+  const [{exportRun}, {reportSeries, failingFindingRecords}] = await Promise.all([import('../gateways/otlp.js'), import('../monitor/series.js')])
+  return exportRun(reportSeries(report), failingFindingRecords(report), {...setup, version})
 }
 
 /** Everything doctor does after flag parsing; returns what to print and the exit code. */
@@ -86,6 +120,7 @@ export function expectationsFor(flags: Pick<DoctorFlags, 'cluster' | 'shards' | 
 export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}) {
   const started = performance.now()
   const {timeoutMs, hostTimeoutMs, config, checks, thresholds, failOn, checkTimeoutMs} = doctorSetup(flags)
+  const exporting = exportSetup(flags)
   if (flags['from-bundle']) return doctorFromBundle(flags, io, {config, checks, thresholds, failOn, checkTimeoutMs, started})
   trace('doctor: start')
   const kube = await openKubeSide(flags)
@@ -115,11 +150,14 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
       const apiRequests = kube?.gateway.requests ?? 0
       const streams = kube?.gateway.streamsOpened ?? 0
       report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams}
+      const exported = exporting ? await exportReport(report, exporting, io.version) : undefined
       return {
         report,
         output: renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
         exitCode: exitCodeFor(report, failOn),
-        stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)`,
+        stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
+        ...(exported && !exported.ok ? {warning: `export otlp failed: ${exported.error}`} : {}),
+        exported,
       }
     } finally {
       await fleet.close()

@@ -5,6 +5,7 @@ import {errorMessage} from '../core/errors.js'
 import {labConnection} from './connections.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {readState, type LabHost, type LabState} from './state.js'
+import {serveOtlp, type OtlpCounts, type TelemetryRows} from './otlp-receiver.js'
 
 /** What the ingester last did, for `lab status` and for tests waiting on fresh rows. */
 export interface IngestionHeartbeat {
@@ -15,6 +16,8 @@ export interface IngestionHeartbeat {
   lastError?: string
   lastErrorAt?: string
   lastTarget?: string
+  /** What the OTLP/HTTP receiver took in. */
+  otlp?: OtlpCounts
 }
 
 export const heartbeatPath = (dir: string): string => join(dir, 'ingestion.json')
@@ -100,7 +103,7 @@ export async function runIngestion(dir: string, stop: AbortSignal): Promise<void
   const state: LabState = readState(dir)
   const kube = state.kubeApi ? new LabKubeClient(state) : undefined
   const connections = new Map(state.clickhouse.map((h) => [h.pod, labConnection(state, h, 2000)]))
-  const beat: IngestionHeartbeat = {pid: process.pid, batches: 0, rows: 0}
+  const beat: IngestionHeartbeat = {pid: process.pid, batches: 0, rows: 0, otlp: {requests: 0, metricPoints: 0, logRecords: 0}}
   const save = () => {
     const tmp = `${heartbeatPath(dir)}.tmp`
     writeFileSync(tmp, JSON.stringify(beat))
@@ -108,6 +111,21 @@ export async function runIngestion(dir: string, stop: AbortSignal): Promise<void
   }
   let route: {hosts: LabHost[]; why?: string} = {hosts: state.clickhouse}
   let next = 0
+  // What arrives over OTLP goes where the collectors' own batches go: the route of the moment.
+  const sink = async (rows: Partial<TelemetryRows>) => {
+    let last: unknown = new Error(route.why ?? 'no ClickHouse host to send to')
+    for (let attempt = 0; attempt < route.hosts.length; attempt++) {
+      const conn = connections.get(route.hosts[next++ % route.hosts.length]!.pod)!
+      try {
+        for (const [table, batch] of Object.entries(rows)) if (batch.length > 0) await conn.insert(table, batch)
+        return
+      } catch (error) {
+        last = error
+      }
+    }
+    throw last
+  }
+  const otlp = state.ingestion.otlpPort ? await serveOtlp(state.ingestion.otlpPort, sink, beat.otlp!) : undefined
   while (!stop.aborted) {
     const started = Date.now()
     if (kube) route = await collectorTargets(state, kube).catch(() => route)
@@ -141,5 +159,6 @@ export async function runIngestion(dir: string, stop: AbortSignal): Promise<void
       }, {once: true})
     })
   }
+  await new Promise((resolve) => (otlp ? otlp.close(resolve) : resolve(undefined)))
   await Promise.all([...connections.values()].map((c) => c.close()))
 }

@@ -72,7 +72,8 @@ export interface LabState {
   engine: {kind: 'legacy' | 'modern'; binary: string; args: string[]}
   keeper: LabKeeper
   clickhouse: LabHost[]
-  ingestion: {pid?: number; enabled: boolean; log: string}
+  /** The simulated collectors; otlpPort: where their OTLP/HTTP receiver listens (the collector Service's 4318). */
+  ingestion: {pid?: number; enabled: boolean; log: string; otlpPort?: number}
   kubeApi?: LabKubeApi
   faults: ActiveFault[]
   /** The release was installed with a user's values file (kept in the lab directory) over the lab's own. */

@@ -54,7 +54,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
   if (keeperKind === 'zookeeper' && !hasZookeeper()) throw new UsageError('no ZooKeeper found', 'install it: apt-get install -y zookeeper')
 
   const hostCount = options.shards * options.replicas
-  const ports = await freePorts(3 + hostCount * 3)
+  const ports = await freePorts(4 + hostCount * 3)
   const chi = options.chi ?? clickhouseFullname('signoz')
   const state: LabState = {
     version: 1,
@@ -72,7 +72,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     engine: {kind: engine.kind, binary: engine.binary, args: engine.args},
     keeper: {kind: keeperKind, dir: join(options.dir, keeperKind), port: ports[0]!, ...(keeperKind === 'keeper' ? {raftPort: ports[1]} : {})},
     clickhouse: [],
-    ingestion: {enabled: true, log: join(options.dir, 'ingestion.log')},
+    ingestion: {enabled: true, log: join(options.dir, 'ingestion.log'), otlpPort: ports[3 + hostCount * 3]!},
     kubeApi: {port: ports[2 + hostCount * 3]!, adminToken: secret(), readOnlyToken: secret(), restrictedToken: secret()},
     faults: [],
     createdAt: new Date().toISOString(),
@@ -245,6 +245,8 @@ export async function startIngestion(state: LabState): Promise<void> {
   const agent = labAgentScript()
   if (!existsSync(agent)) throw new Error(`${agent} is missing; run npm run build`)
   rmSync(heartbeatPath(state.dir), {force: true})
+  // A lab made before the collectors received OTLP gets its port now.
+  state.ingestion.otlpPort ??= (await freePorts(1))[0]
   state.ingestion.pid = spawnDetached(process.execPath, [agent, '--dir', state.dir], {cwd: state.dir, log: state.ingestion.log})
   state.ingestion.enabled = true
   writeState(state)
@@ -320,6 +322,8 @@ export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release
   keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
   clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string}[]
   ingestion: {pid: number | null; enabled: boolean; healthy: boolean; rows: number; lastSuccessAt: string | null; lastError: string | null}
+  /** The collectors' OTLP/HTTP receiver (what OTEL_EXPORTER_OTLP_ENDPOINT points at), and what it took in. */
+  otlp: {url: string | null; requests: number; metricPoints: number; logRecords: number; lastAt: string | null}
   faults: {id: string; target?: string; since: string}[]
   healthy: boolean
 }
@@ -364,6 +368,13 @@ export async function labStatus(dir: string): Promise<LabStatus> {
       rows: beat?.rows ?? 0,
       lastSuccessAt: beat?.lastSuccessAt ?? null,
       lastError: beat?.lastError ?? null,
+    },
+    otlp: {
+      url: state.ingestion.otlpPort ? `http://127.0.0.1:${state.ingestion.otlpPort}` : null,
+      requests: beat?.otlp?.requests ?? 0,
+      metricPoints: beat?.otlp?.metricPoints ?? 0,
+      logRecords: beat?.otlp?.logRecords ?? 0,
+      lastAt: beat?.otlp?.lastAt ?? null,
     },
     faults: state.faults.map(({id, target, since}) => ({id, target, since})),
     healthy: false,
