@@ -21,12 +21,15 @@ import StorageReport from './storage/report.js'
 import Completion from './completion.js'
 import Status from './status.js'
 import Bundle from './bundle.js'
+import Serve from './serve.js'
+import GenerateMonitor from './generate/monitor.js'
 
 /** Every command, registered explicitly (oclif "explicit" strategy): id → class. */
 export const COMMANDS: Record<string, Command.Class> = {
   doctor: Doctor,
   status: Status,
   bundle: Bundle,
+  serve: Serve,
   'checks:list': ChecksList,
   'runbook:list': RunbookList,
   'runbook:show': RunbookShow,
@@ -41,6 +44,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   'journal:list': JournalList,
   'journal:show': JournalShow,
   generate: Generate,
+  'generate:monitor': GenerateMonitor,
   upgrade: UpgradeCommand,
   'values:lint': ValuesLint,
   'storage:plan': StoragePlan,

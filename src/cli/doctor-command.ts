@@ -15,6 +15,7 @@ import {renderJunit} from '../render/junit.js'
 import {renderMarkdown} from '../render/markdown.js'
 import {renderSarif} from '../render/sarif.js'
 import {renderText} from '../render/text.js'
+import {runLogLine} from '../render/log-line.js'
 import type {Report} from '../core/report.js'
 import type {ChalkInstance as Chalk} from 'chalk'
 import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeTarget} from './kube-target.js'
@@ -80,7 +81,7 @@ export async function exportReport(report: Report, setup: NonNullable<ReturnType
 }
 
 /** Everything doctor does after flag parsing; returns what to print and the exit code. */
-export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown'
+export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown' | 'line'
 
 /** The report in one of the output formats (all pure renderers). */
 export function renderReport(report: Report, format: ReportFormat, options: {chalk: Chalk; verbose: boolean}): string {
@@ -93,6 +94,8 @@ export function renderReport(report: Report, format: ReportFormat, options: {cha
       return renderSarif(report, ALL_CHECKS)
     case 'markdown':
       return renderMarkdown(report)
+    case 'line':
+      return runLogLine(report)
     default:
       return renderText(report, options)
   }
@@ -151,9 +154,10 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
       const streams = kube?.gateway.streamsOpened ?? 0
       report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams}
       const exported = exporting ? await exportReport(report, exporting, io.version) : undefined
+      const exportField = exported ? {export: {ok: exported.ok, metricPoints: exported.metricPoints, logRecords: exported.logRecords, ...(exported.error ? {error: exported.error} : {})}} : {}
       return {
         report,
-        output: renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
+        output: io.format === 'line' ? runLogLine(report, exportField) : renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
         exitCode: exitCodeFor(report, failOn),
         stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
         ...(exported && !exported.ok ? {warning: `export otlp failed: ${exported.error}`} : {}),

@@ -1,6 +1,6 @@
 import {SeverityNumber} from '@opentelemetry/api'
 import {detectResources, envDetector, resourceFromAttributes, type Resource} from '@opentelemetry/resources'
-import {LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter} from '@opentelemetry/sdk-logs'
+import {BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter} from '@opentelemetry/sdk-logs'
 import {AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter} from '@opentelemetry/sdk-metrics'
 import {UsageError} from '../core/errors.js'
 import {METRIC, METRIC_HELP, type FindingRecord, type ReportSeries} from '../monitor/series.js'
@@ -107,13 +107,14 @@ export async function exportRun(series: ReportSeries, records: readonly FindingR
   const LogExporter =
     logsProtocol === 'http/json' ? (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter : (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter
   const logExporter = watched(new LogExporter({...common, ...(logsUrl ? {url: logsUrl} : {})}) as LogRecordExporter, outcomes)
-  const logs = new LoggerProvider({resource, processors: [new SimpleLogRecordProcessor({exporter: logExporter})]})
+  const logs = new LoggerProvider({resource, processors: [new BatchLogRecordProcessor({exporter: logExporter, maxExportBatchSize: 2048, maxQueueSize: 4096, scheduledDelayMillis: 2_147_483_647, exportTimeoutMillis: timeoutMs})]})
   const logger = logs.getLogger('signoz-ha', options.version)
   const now = Date.now()
   for (const r of records) logger.emit({timestamp: now, severityNumber: r.severityNumber as SeverityNumber, severityText: r.severity, body: r.body, attributes: r.attributes})
 
   // One deadline for the whole export: the SDK retries a refused connection with back-off past it.
-  const done = Promise.allSettled([meters.forceFlush(), logs.forceFlush()]).then(() => Promise.allSettled([meters.shutdown(), logs.shutdown()])).then(() => true)
+  // Shutting down collects and exports once: the metrics in one request, the records in one batch.
+  const done = Promise.allSettled([meters.shutdown(), logs.shutdown()]).then(() => true)
   const inTime = await Promise.race([done, new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs + 250).unref())])
   if (!inTime || outcomes.length < (records.length > 0 ? 2 : 1)) outcomes.push({code: 1, error: new Error(`the collector did not answer within ${timeoutMs}ms`)})
   const failed = outcomes.find((o) => o.code !== 0)

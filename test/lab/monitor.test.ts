@@ -1,0 +1,219 @@
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import type {Report} from '../../src/core/report.js'
+import {freePorts} from '../../src/lab/ports.js'
+import {labEnv, runCli} from '../helpers/cli.js'
+import {TestLab, eventually, processesMentioning} from '../helpers/lab.js'
+
+/**
+ * doctor's results where operators look: over OTLP into the lab's collectors (and so into its
+ * ClickHouse, as SigNoz stores them), and scraped by a real Prometheus from serve; the generated
+ * alert rules checked and unit-tested by the real promtool.
+ */
+const lab = new TestLab()
+const work = mkdtempSync(join(tmpdir(), 'signoz-ha-monitor-'))
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+let otlpUrl = ''
+
+/** SQL on the lab's first host, as the SigNoz query service would read the data. */
+async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
+  const host = lab.status.clickhouse[0]!
+  const res = await fetch(`${host.url}/?default_format=JSONEachRow`, {method: 'POST', body: query, headers: {authorization: `Basic ${Buffer.from(`${lab.status.user}:${lab.status.password}`).toString('base64')}`}})
+  const text = await res.text()
+  if (!res.ok) throw new Error(text)
+  return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l) as T) : []
+}
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+  otlpUrl = (lab.status as unknown as {otlp: {url: string}}).otlp.url
+})
+
+afterAll(async () => {
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe('doctor --export otlp', () => {
+  test('lab env points the OTLP exporter at the lab collectors', async () => {
+    const env = await runCli(['lab', 'env', '--dir', lab.dir])
+    expect(env.stdout).toContain(`export OTEL_EXPORTER_OTLP_ENDPOINT='${otlpUrl}'`)
+  })
+
+  test('protobuf and JSON: every check and subject a sample in signoz_metrics, each failing finding a record in signoz_logs', async () => {
+    await lab.break('readonly-table')
+    try {
+      for (const protocol of ['http/protobuf', 'http/json']) {
+        const since = Date.now()
+        const r = await lab.cli(['doctor', '--export', 'otlp', '--otlp-protocol', protocol, '--stats', '-o', 'json'], {OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=lab,test.run=${protocol}`})
+        expect(r.code).toBe(1)
+        expect(r.stderr).toMatch(/export otlp: ok \(\d+ metric points, \d+ log records/)
+        const report = JSON.parse(r.stdout) as Report
+        const failingSubjects = report.results.find((x) => x.id === 'clickhouse/replicas-readonly')!.findings.filter((f) => !f.ok).map((f) => f.subject).sort()
+        expect(failingSubjects.length).toBeGreaterThan(0)
+        // What SigNoz's query service reads: the series' labels in time_series_v4, the values in samples_v4 (18.16: visitParam for JSON).
+        // Rows for the other shard go through the Distributed table's background send: read until they are there.
+        const subjectsFailing = async () => {
+          const rows = await sql<{subject: string; value: number; env: string}>(
+            `SELECT visitParamExtractString(t.labels, 'subject') AS subject, s.value AS value, s.env AS env FROM signoz_metrics.distributed_samples_v4 AS s GLOBAL ANY INNER JOIN (SELECT DISTINCT fingerprint, labels FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'signoz_ha_check_status' AND visitParamExtractString(labels, 'check') = 'clickhouse/replicas-readonly' AND visitParamExtractString(labels, 'test.run') = '${protocol}') AS t USING fingerprint WHERE s.metric_name = 'signoz_ha_check_status' AND s.unix_milli >= ${since - 1000}`,
+          )
+          return {rows, subjects: [...new Set(rows.filter((x) => Number(x.value) === 1).map((x) => x.subject))].sort()}
+        }
+        await eventually('every failing subject in ClickHouse', async () => (await subjectsFailing()).subjects.length === failingSubjects.length, 15_000)
+        const {rows, subjects} = await subjectsFailing()
+        expect(subjects).toEqual(failingSubjects)
+        expect(rows.every((x) => x.env === 'lab')).toBe(true)
+        await eventually('the posture score in ClickHouse', async () => (await sql(`SELECT 1 FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'signoz_ha_posture_score' AND unix_milli >= ${since - 1000} AND env = 'lab'`)).length > 0, 15_000)
+        const posture = await sql<{value: number}>(`SELECT value FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'signoz_ha_posture_score' AND unix_milli >= ${since - 1000} AND env = 'lab'`)
+        expect(posture.length).toBeGreaterThan(0)
+        expect(Number(posture[0]!.value)).toBeGreaterThanOrEqual(0)
+        const readLogs = () => sql<{severity_text: string; body: string}>(`SELECT severity_text, body FROM signoz_logs.distributed_logs_v2 WHERE body LIKE 'clickhouse/replicas-readonly %' AND resource_fingerprint LIKE '%test.run=${protocol}%'`)
+        await eventually('every failing finding in signoz_logs', async () => (await readLogs()).length >= failingSubjects.length, 15_000)
+        const logs = await readLogs()
+        expect(logs.length).toBe(failingSubjects.length)
+        expect(logs.every((l) => l.severity_text === 'ERROR')).toBe(true)
+      }
+    } finally {
+      await lab.heal('readonly-table')
+    }
+  })
+
+  test('a collector that is down changes neither the exit code nor the report: one line on stderr, bounded by --otlp-timeout', async () => {
+    const [closed] = await freePorts(1)
+    const plain = await lab.cli(['doctor', '-o', 'json'])
+    const r = await lab.cli(['doctor', '-o', 'json', '--export', 'otlp', '--otlp-endpoint', `http://127.0.0.1:${closed}`, '--otlp-timeout', '2s'])
+    expect(r.code).toBe(plain.code)
+    const strip = (out: string) => (JSON.parse(out) as Report).results.map((x) => [x.id, x.status])
+    expect(strip(r.stdout)).toEqual(strip(plain.stdout))
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^signoz-ha: export otlp failed: .*(ECONNREFUSED|did not answer)/)])
+    expect(r.ms).toBeLessThan(plain.ms + 6000)
+    const bad = await lab.cli(['doctor', '--export', 'otlp', '--otlp-header', 'novalue'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^signoz-ha: --otlp-header novalue: not KEY=VALUE/)
+  })
+})
+
+describe('serve, scraped by a real Prometheus', () => {
+  let serve: ChildProcess | undefined
+  let prometheus: ChildProcess | undefined
+  let servePort = 0
+  let promPort = 0
+  let serveLog = ''
+
+  const query = async (promql: string): Promise<number | undefined> => {
+    const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(promql)}`)
+    const body = (await res.json()) as {data: {result: {value: [number, string]}[]}}
+    const first = body.data.result[0]
+    return first ? Number(first.value[1]) : undefined
+  }
+  const metricsText = async () => (await fetch(`http://127.0.0.1:${servePort}/metrics`)).text()
+  const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1])
+
+  afterAll(() => {
+    serve?.kill('SIGKILL')
+    prometheus?.kill('SIGKILL')
+  })
+
+  test('readyz before and after the first run; the check goes to 1 in Prometheus on a fault and back to 0 on heal; SIGTERM ends it cleanly', async () => {
+    ;[servePort, promPort] = await freePorts(2)
+    const env: NodeJS.ProcessEnv = {...process.env, ...labEnv(lab.status), NO_COLOR: '1'}
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
+    serve = spawn(process.execPath, [BIN, 'serve', '--listen', `127.0.0.1:${servePort}`, '--interval', '2s'], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    serve.stdout!.on('data', (d) => (serveLog += d))
+    serve.stderr!.on('data', (d) => (serveLog += d))
+    await eventually('serve listens', async () => (await fetch(`http://127.0.0.1:${servePort}/healthz`).catch(() => undefined))?.status === 200, 20_000)
+    await eventually('serve is ready after its first run', async () => (await fetch(`http://127.0.0.1:${servePort}/readyz`)).status === 200, 30_000)
+    expect(serveLog).toMatch(/"msg":"serving"/)
+    expect(await metricsText()).toMatch(/^signoz_ha_check_status\{check="clickhouse\/replicas-readonly",severity="critical",runbook="replica-readonly",subject="[^"]+"\} 0$/m)
+
+    const config = join(work, 'prometheus.yml')
+    writeFileSync(config, `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: signoz-ha\n    static_configs:\n      - targets: ['127.0.0.1:${servePort}']\n`)
+    prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], {stdio: 'ignore'})
+    const readonly = 'max(signoz_ha_check_status{check="clickhouse/replicas-readonly"})'
+    await eventually('Prometheus scrapes serve', async () => (await query(readonly).catch(() => undefined)) === 0, 60_000)
+
+    await lab.break('readonly-table')
+    await eventually('Prometheus sees the replicas-readonly check failing', async () => (await query(readonly)) === 1, 60_000)
+    expect(await query('max(signoz_ha_failing_checks{severity="critical"})')).toBeGreaterThan(0)
+    await lab.heal('readonly-table')
+    await eventually('Prometheus sees it pass again', async () => (await query(readonly)) === 0, 90_000)
+    expect(await query('signoz_ha_runs_total')).toBeGreaterThan(3)
+
+    // Memory stays flat: the heap after many more runs is what it was after a few, the process within a pod's limit.
+    const before = gauge(await metricsText(), 'signoz_ha_nodejs_heap_size_used_bytes')
+    const runsBefore = gauge(await metricsText(), 'signoz_ha_runs_total')
+    await eventually('ten more runs', async () => gauge(await metricsText(), 'signoz_ha_runs_total') >= runsBefore + 10, 60_000)
+    const text = await metricsText()
+    expect(gauge(text, 'signoz_ha_nodejs_heap_size_used_bytes') - before).toBeLessThan(10 * 1024 * 1024)
+    expect(gauge(text, 'signoz_ha_process_resident_memory_bytes')).toBeLessThan(250 * 1024 * 1024)
+
+    const exited = new Promise<number | null>((resolve) => serve!.once('exit', (code) => resolve(code)))
+    serve.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(serveLog.trim().split('\n').pop()).toMatch(/"msg":"stopped"/)
+    for (const l of serveLog.trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow()
+  })
+
+  test('a port already taken is a usage error', async () => {
+    const r = await lab.cli(['serve', '--listen', `127.0.0.1:${promPort}`])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^signoz-ha: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/)
+  })
+})
+
+describe('generate monitor: the alert rules, as promtool checks and tests them', () => {
+  test('promtool check rules passes; promtool test rules: a failing critical check fires after 2m, a monitor that stops reporting fires', async () => {
+    const out = join(work, 'monitor')
+    const r = await runCli(['generate', 'monitor', '-n', 'platform', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    execFileSync('promtool', ['check', 'rules', join(out, 'prometheus-rules.yaml')])
+    const tests = join(out, 'rules.test.yaml')
+    writeFileSync(
+      tests,
+      [
+        'rule_files: [prometheus-rules.yaml]',
+        'evaluation_interval: 1m',
+        'tests:',
+        '  - interval: 1m',
+        '    input_series:',
+        '      - series: \'signoz_ha_check_status{check="clickhouse/replicas-readonly",severity="critical",subject="chi-0-0/signoz_logs.logs_v2",runbook="replica-readonly"}\'',
+        "        values: '0 1 1 1 1'",
+        "      - series: 'signoz_ha_last_run_timestamp_seconds'",
+        "        values: '0 60 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120 120'",
+        '    alert_rule_test:',
+        '      - eval_time: 2m',
+        '        alertname: SignozHaCriticalCheckFailing',
+        '        exp_alerts: []',
+        '      - eval_time: 4m',
+        '        alertname: SignozHaCriticalCheckFailing',
+        '        exp_alerts:',
+        '          - exp_labels: {severity: critical, source: signoz-ha, check: clickhouse/replicas-readonly, subject: chi-0-0/signoz_logs.logs_v2, runbook: replica-readonly}',
+        '            exp_annotations:',
+        '              summary: clickhouse/replicas-readonly fails on chi-0-0/signoz_logs.logs_v2',
+        "              description: 'signoz-ha doctor finds clickhouse/replicas-readonly failing on chi-0-0/signoz_logs.logs_v2. Next: signoz-ha runbook show replica-readonly'",
+        '      - eval_time: 23m',
+        '        alertname: SignozHaNotReporting',
+        '        exp_alerts:',
+        '          - exp_labels: {severity: warning, source: signoz-ha}',
+        '            exp_annotations:',
+        '              summary: signoz-ha has not finished a run for over 15 minutes',
+        "              description: 'The monitor is down, cannot reach the API, or is not scraped: nothing is watching the SigNoz cluster.'",
+        '',
+      ].join('\n'),
+    )
+    const run = execFileSync('promtool', ['test', 'rules', tests], {encoding: 'utf8'})
+    expect(run).toMatch(/SUCCESS/)
+    // The same alerts for SigNoz: PromQL rules, the threshold out of the expression.
+    const alerts = JSON.parse(readFileSync(join(out, 'signoz-alerts.json'), 'utf8')) as {alert: string; ruleType: string; condition: {compositeQuery: {queries: {spec: {query: string}}[]}; thresholds: {spec: {op: string; target: number}[]}}}[]
+    const critical = alerts.find((a) => a.alert === 'SignozHaCriticalCheckFailing')!
+    expect(critical.ruleType).toBe('promql_rule')
+    expect(critical.condition.compositeQuery.queries[0]!.spec.query).toBe('max by (check, subject, runbook) (signoz_ha_check_status{severity="critical"})')
+    expect(critical.condition.thresholds.spec[0]).toMatchObject({op: 'equal', target: 1})
+    const dashboard = JSON.parse(readFileSync(join(out, 'signoz-dashboard.json'), 'utf8')) as {widgets: {query: {promql: {query: string}[]}}[]}
+    expect(dashboard.widgets.every((w) => /signoz_ha_/.test(w.query.promql[0]!.query))).toBe(true)
+  })
+})
