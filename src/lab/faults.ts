@@ -55,6 +55,14 @@ async function crashLoopHosts(state: LabState, hosts: LabHost[]): Promise<void> 
   writeState(state)
   for (const h of hosts) if (h.pid) signal(h.pid, 'SIGKILL')
   await waitFor(`${hosts.map((h) => h.pod).join(', ')} to exit`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
+  // The fault is in place once the cluster shows it, as a real kubelet's PLEG reports an exit within a second.
+  if (state.kubeApi) await waitFor(`${hosts.map((h) => h.pod).join(', ')} to show as not ready`, async () => (await Promise.all(hosts.map((h) => podReady(state, h.pod)))).every((r) => r !== true), 10_000, 100)
+}
+
+async function podReady(state: LabState, pod: string): Promise<boolean | undefined> {
+  const obj = await new LabKubeClient(state).get<{status?: {containerStatuses?: {ready?: boolean}[]}}>(`/api/v1/namespaces/${state.namespace}/pods/${pod}`)
+  const statuses = obj?.status?.containerStatuses
+  return statuses ? statuses.every((c) => c.ready === true) : undefined
 }
 
 /**
