@@ -8,7 +8,7 @@ import {UsageError} from '../core/errors.js'
 import {EXIT} from '../core/exit-codes.js'
 import {doctorSetup, expectationsFor, openFleetWithCredentials, openKubeSide, type DoctorFlags} from './doctor-command.js'
 
-export interface BundleFlags extends Pick<DoctorFlags, 'kubeconfig' | 'context' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user' | 'cluster' | 'config' | 'timeout' | 'host-timeout'> {
+export interface BundleFlags extends Pick<DoctorFlags, 'kubeconfig' | 'context' | 'in-cluster' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user' | 'cluster' | 'config' | 'timeout' | 'host-timeout'> {
   output?: string
   since: string
   'logs-tail': number

@@ -25,6 +25,7 @@ import {trace} from '../core/trace.js'
 export interface DoctorFlags {
   kubeconfig?: string
   context?: string
+  'in-cluster'?: boolean
   namespace?: string
   release?: string
   'clickhouse-url'?: string[]
@@ -209,7 +210,7 @@ async function doctorFromBundle(
 }
 
 /** How a command finds ClickHouse: through the cluster, or the URLs given. */
-export type TargetFlags = Pick<DoctorFlags, 'kubeconfig' | 'context' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user'>
+export type TargetFlags = Pick<DoctorFlags, 'kubeconfig' | 'context' | 'in-cluster' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user'>
 
 /**
  * The Kubernetes side of a run, when there is one: the cluster flags, or no URL and a kubeconfig
@@ -217,7 +218,7 @@ export type TargetFlags = Pick<DoctorFlags, 'kubeconfig' | 'context' | 'namespac
  */
 export async function openKubeSide(flags: TargetFlags): Promise<KubeTarget | undefined> {
   const urls = clickhouseUrls(flags)
-  const useKube = Boolean(flags.kubeconfig || flags.context || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
+  const useKube = Boolean(flags.kubeconfig || flags.context || flags['in-cluster'] || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
   if (urls.length === 0 && !useKube) {
     throw new UsageError('no ClickHouse host to check', 'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"')
   }

@@ -5,5 +5,10 @@ export const kubeFlags = {
   kubeconfig: Flags.string({summary: 'Path to the kubeconfig (default: KUBECONFIG, then ~/.kube/config, then in-cluster).', env: 'KUBECONFIG'}),
   context: Flags.string({summary: 'kubeconfig context (default: the current one).', aliases: ['kube-context'], env: 'SIGNOZ_HA_CONTEXT'}),
   namespace: Flags.string({char: 'n', summary: "Namespace of the SigNoz release (default: the context's, else the one that holds a release).", env: 'SIGNOZ_HA_NAMESPACE'}),
+  'in-cluster': Flags.boolean({
+    summary: "Use the pod's service account (its mounted token, CA and namespace) instead of a kubeconfig.",
+    env: 'SIGNOZ_HA_IN_CLUSTER',
+    exclusive: ['kubeconfig', 'context'],
+  }),
   release: Flags.string({summary: 'Helm release name (default: the one SigNoz release in the namespace).', env: 'SIGNOZ_HA_RELEASE'}),
 }

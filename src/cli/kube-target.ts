@@ -12,6 +12,7 @@ import {trace} from '../core/trace.js'
 export interface KubeFlags {
   kubeconfig?: string
   context?: string
+  'in-cluster'?: boolean
   namespace?: string
   release?: string
 }
@@ -37,7 +38,7 @@ function apiUnavailable(snapshot: KubeSnapshot): string | undefined {
  * release (the flag, else the context's, else the one namespace that has one), one snapshot.
  */
 export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
-  const gateway = KubeGateway.open({kubeconfig: flags.kubeconfig, context: flags.context})
+  const gateway = KubeGateway.open({kubeconfig: flags.kubeconfig, context: flags.context, inCluster: flags['in-cluster']})
   let namespace = flags.namespace ?? gateway.namespace ?? 'default'
   let snapshot = await takeSnapshot(gateway, namespace)
   const unavailable = apiUnavailable(snapshot)
@@ -104,7 +105,7 @@ export async function forwardedEndpoints(
   const forwards = Promise.all(pods.map(async (pod) => ({name: pod.metadata?.name ?? '', forwarded: await target.gateway.forward(d.namespace, pod.metadata?.name ?? '', 8123)})))
   const [{user, password}, forwarded] = await Promise.all([credentials, forwards])
   // Several sockets per host: queries of one wave run at once, each a stream of the pod's one session.
-  return forwarded.map(({name, forwarded: f}) => ({url: `http://127.0.0.1:${f.port}`, name, user, password, maxConnections: FORWARDED_CONNECTIONS}))
+  return forwarded.map(({name, forwarded: f}) => ({url: `http://127.0.0.1:${f.port}`, name, user, password, maxConnections: FORWARDED_CONNECTIONS, whyUnreachable: () => f.errors.at(-1)}))
 }
 
 /** Concurrent queries per forwarded host: enough for one wave of checks (their first queries). */

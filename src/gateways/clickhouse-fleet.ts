@@ -131,7 +131,10 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
         latencyMs: Math.round(performance.now() - started),
       }
     } catch (error) {
-      const e = error instanceof GatewayError ? error : new GatewayError('server', String(error), conn.target)
+      let e = error instanceof GatewayError ? error : new GatewayError('server', String(error), conn.target)
+      // A refused port-forward resets the local socket; the API server's own words say why.
+      const why = e.kind === 'unreachable' ? endpoint.whyUnreachable?.() : undefined
+      if (why) e = new GatewayError(/forbidden/i.test(why) ? 'forbidden' : 'unreachable', why, conn.target)
       return {...base, reachable: false, error: {kind: e.kind, message: e.message}, latencyMs: Math.round(performance.now() - started)}
     }
   }

@@ -7,6 +7,8 @@ export interface ClickHouseEndpoint {
   name?: string
   /** Sockets to keep to the host; 1 through a port-forward, where each socket is a new stream. */
   maxConnections?: number
+  /** What the path to the host knows of a failed connection (a port-forward the API server refused). */
+  whyUnreachable?: () => string | undefined
   user: string
   password: string
 }

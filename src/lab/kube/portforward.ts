@@ -1,4 +1,5 @@
 import type {IncomingMessage, Server} from 'node:http'
+import {rbacAllows} from './rbac.js'
 import {connect} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {WebSocketServer, type WebSocket} from 'ws'
@@ -57,7 +58,8 @@ export function servePortForward(server: Server, store: ObjectStore, authenticat
     if (!match) return refuse(socket, 404, 'NotFound', 'the server could not find the requested resource')
     const principal = authenticate(req)
     if (!principal) return refuse(socket, 401, 'Unauthorized', 'Unauthorized')
-    if (principal.readOnly) {
+    const request = {verb: 'create', group: '', resource: 'pods', subresource: 'portforward', namespace: decodeURIComponent(match[1]!), name: decodeURIComponent(match[2]!)}
+    if (principal.readOnly || (principal.serviceAccount && !rbacAllows(store, principal.serviceAccount, request))) {
       return refuse(socket, 403, 'Forbidden', `pods "${match[2]}" is forbidden: User "${principal.user}" cannot create resource "pods/portforward" in API group "" in the namespace "${match[1]}"`)
     }
     const pods = store.kindByPath('', 'v1', 'pods')!

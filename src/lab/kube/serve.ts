@@ -22,7 +22,7 @@ export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void
   const store = new ObjectStore(kubeStatePath(dir))
   seedCluster(store, state.namespace, labNodeCount(state.clickhouse.length))
   const {cert, key} = kubeCertPaths(dir)
-  const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api)})
+  const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api), serviceAccountKey: api.adminToken})
   await simulator.listen(api.port)
   const controllers = new ControllerManager(store, new RealLabWorld(dir, store), {onError: (error) => console.error(`controllers: ${error instanceof Error ? error.stack : String(error)}`)})
   controllers.start()

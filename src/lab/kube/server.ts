@@ -9,7 +9,8 @@ import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js'
 import {servePortForward} from './portforward.js'
 import {PROTOBUF_CONTENT_TYPE, decodeProtobufObject} from './protobuf.js'
 import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
-import {ApiError, badRequest, forbidden, methodNotAllowed, notFound, unauthorized} from './status.js'
+import {ApiError, badRequest, forbidden, forbiddenRequest, methodNotAllowed, notFound, unauthorized} from './status.js'
+import {rbacAllows, serviceAccountOfToken, serviceAccountUser, type RequestAttributes, type ServiceAccountRef} from './rbac.js'
 import {ObjectStore, type KubeObject, type WatchEvent} from './store.js'
 import {toTable, wantsTable, type IncludeObject} from './tables.js'
 
@@ -19,6 +20,8 @@ export interface Principal {
   readOnly: boolean
   /** Resources (plurals) this principal may not touch at all, for RBAC drills (403 on a list). */
   denied?: readonly string[]
+  /** A service account's token: every request is authorized by RBAC (Roles, ClusterRoles and their bindings). */
+  serviceAccount?: ServiceAccountRef
 }
 
 /** Annotation the lab's controllers put on a pod: the log file of the real process behind it. */
@@ -32,6 +35,8 @@ export interface SimulatorOptions {
   tls: {cert: string; key: string}
   /** Bearer token → who it is. */
   tokens: ReadonlyMap<string, Principal>
+  /** The key service-account tokens are signed with (the lab kubelet projects them into pods). */
+  serviceAccountKey?: string
   /** false: SPDY upgrades refused (an API server behind a proxy that passes WebSockets only). */
   portForwardSpdy?: boolean
 }
@@ -100,6 +105,10 @@ export class KubeApiSimulator {
       if (principal.denied?.includes(route.kind.plural)) {
         throw forbidden(principal.user, verb ?? (route.name ? 'get' : url.searchParams.get('watch') ? 'watch' : 'list'), route.kind.plural, route.kind.group, route.namespace)
       }
+      if (principal.serviceAccount) {
+        const request = requestAttributes(route, req.method ?? 'GET', url)
+        if (!rbacAllows(this.options.store, principal.serviceAccount, request)) throw forbiddenRequest(principal.user, request)
+      }
       await this.resource(route, req, res, url)
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`)
@@ -111,9 +120,19 @@ export class KubeApiSimulator {
   private authenticate(req: IncomingMessage): Principal {
     const header = req.headers.authorization ?? ''
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]
-    const principal = token ? this.options.tokens.get(token) : undefined
+    const principal = token ? (this.options.tokens.get(token) ?? this.serviceAccountPrincipal(token)) : undefined
     if (!principal) throw unauthorized()
     return principal
+  }
+
+  /** A projected token is valid while its ServiceAccount exists, as a bound token is. */
+  private serviceAccountPrincipal(token: string): Principal | undefined {
+    const key = this.options.serviceAccountKey
+    const sa = key ? serviceAccountOfToken(key, token) : undefined
+    if (!sa) return undefined
+    const kind = this.options.store.kindByPath('', 'v1', 'serviceaccounts')
+    if (!kind || !this.options.store.tryGet(kind, sa.namespace, sa.name)) return undefined
+    return {user: serviceAccountUser(sa), readOnly: false, serviceAccount: sa}
   }
 
   /** /version, /api, /apis and each group/version's resource list. */
@@ -439,4 +458,15 @@ function linesSince(text: string, sinceMs: number): string {
     if (keep) out.push(line)
   }
   return out.join('\n')
+}
+
+/** The verb and object a request is about, as kube-apiserver's request-info resolver reads them. */
+function requestAttributes(route: Route, method: string, url: URL): RequestAttributes {
+  const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '')
+  const collection = route.name === undefined
+  const verb =
+    WRITE_VERBS[method] === 'delete' && collection ? 'deletecollection' : (WRITE_VERBS[method] ?? (collection ? (watch ? 'watch' : 'list') : 'get'))
+  // A list or watch pinned to one object by metadata.name is authorized as that object.
+  const pinned = collection ? /(?:^|,)metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1] : undefined
+  return {verb, group: route.kind.group, resource: route.kind.plural, subresource: route.subresource, namespace: route.namespace, name: route.name ?? pinned}
 }

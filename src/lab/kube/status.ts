@@ -40,4 +40,13 @@ export const forbidden = (user: string, verb: string, plural: string, group: str
     {group, kind: plural},
   )
 
+/** 403 for an RBAC denial, worded as the real authorizer's (object name, subresource, scope). */
+export const forbiddenRequest = (user: string, r: {verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string}) =>
+  new ApiError(
+    403,
+    'Forbidden',
+    `${resourceRef(r.resource, r.group)}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${user}" cannot ${r.verb} resource "${r.subresource ? `${r.resource}/${r.subresource}` : r.resource}" in API group "${r.group}"${r.namespace ? ` in the namespace "${r.namespace}"` : ' at the cluster scope'}`,
+    {group: r.group, kind: r.resource, ...(r.name ? {name: r.name} : {})},
+  )
+
 export const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource')

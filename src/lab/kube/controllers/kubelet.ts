@@ -267,6 +267,9 @@ export class Kubelet {
       .then(
         () => ({exitCode: 0, reason: 'Completed', message: undefined as string | undefined}),
         (error: unknown) => {
+          // A task that ran a real process ends with its exit code; its log is the process's own output.
+          const exitCode = (error as {exitCode?: number}).exitCode
+          if (exitCode !== undefined) return {exitCode, reason: 'Error', message: undefined}
           const message = error instanceof Error ? error.message : String(error)
           log(`error: ${message}`)
           return {exitCode: 1, reason: 'Error', message}

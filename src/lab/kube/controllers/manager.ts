@@ -1,6 +1,7 @@
 import type {ObjectStore, WatchEvent} from '../store.js'
 import {reconcileEndpoints} from './endpoints.js'
 import {reconcileJobs} from './jobs.js'
+import {reconcileCronJobs} from './cronjobs.js'
 import {Kubelet, type LabWorld} from './kubelet.js'
 import {reconcileInstallations} from './operator.js'
 import {schedule} from './scheduler.js'
@@ -55,6 +56,7 @@ export class ControllerManager {
         reconcileDeployments(this.store)
         reconcileReplicaSets(this.store)
         reconcileStatefulSets(this.store)
+        reconcileCronJobs(this.store)
         reconcileJobs(this.store)
         schedule(this.store)
         this.kubelet.sync()
