@@ -1,3 +1,4 @@
+import {parseCron} from '../core/cron.js'
 import {METRIC} from '../monitor/series.js'
 import {doctorRules} from '../monitor/permissions.js'
 
@@ -24,11 +25,14 @@ type Doc = Record<string, unknown>
 
 const labels = (i: MonitorInputs) => ({'app.kubernetes.io/name': 'signoz-ha', 'app.kubernetes.io/instance': i.name, 'app.kubernetes.io/component': 'monitor', 'app.kubernetes.io/version': i.version})
 
-/** A five-field cron schedule (minute hour day month weekday), each field a number, range, step, list or *. */
+/** A schedule the CronJob controller accepts (five fields, or an @ macro). */
 export function validCronSchedule(schedule: string): boolean {
-  const fields = schedule.trim().split(/\s+/)
-  if (fields.length !== 5) return false
-  return fields.every((f) => /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/.test(f))
+  try {
+    parseCron(schedule)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function podSpec(i: MonitorInputs, args: string[], serve: boolean): Doc {

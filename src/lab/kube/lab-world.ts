@@ -71,8 +71,10 @@ export class RealLabWorld implements LabWorld {
     if (containers.some(isMigrate)) return {kind: 'task', run: (log) => this.migrate(pod, log)}
     const images = pod.spec.containers.map((c) => c.image ?? '').join(' ')
     // signoz-ha's own image (generate monitor's CronJob): the real CLI, run to completion.
-    if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '') && pod.spec.restartPolicy !== 'Always' && pod.spec.restartPolicy !== undefined) {
-      return {kind: 'task', run: (log) => this.runSignozHa(pod, log)}
+    if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '')) {
+      if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure') return {kind: 'task', run: (log) => this.runSignozHa(pod, log)}
+      // Not pretended: a long-running signoz-ha (serve) has no process behind it in the lab.
+      return {kind: 'unavailable', reason: 'the lab runs signoz-ha pods that run to completion (generate monitor --mode cronjob); run serve outside the lab'}
     }
     const inLab = pod.metadata.namespace === this.state.namespace
     if (/clickhouse-server/.test(images)) {
