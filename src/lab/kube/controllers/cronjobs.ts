@@ -36,6 +36,12 @@ export function reconcileCronJobs(store: ObjectStore, now = Date.now()): void {
   for (const obj of store.scan(cronKind)) {
     const cron = obj as CronJob
     if (cron.metadata.deletionTimestamp) continue
+    if (cron.spec.suspend === undefined) {
+      // API-server defaulting, as kubectl get shows it (SUSPEND False).
+      const spec = {concurrencyPolicy: 'Allow', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, ...cron.spec, suspend: false}
+      store.replace(cronKind, cron.metadata.namespace, cron.metadata.name!, {...cron, spec} as CronJob)
+      continue
+    }
     const jobs = store.scan(jobKind, cron.metadata.namespace).filter((j) => ownedBy(j, cron)) as Job[]
     const finished = (j: Job, type: string) => (j.status?.conditions ?? []).some((c) => c.type === type && c.status === 'True')
     const active = jobs.filter((j) => !finished(j, 'Complete') && !finished(j, 'Failed'))
