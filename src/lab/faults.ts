@@ -56,7 +56,13 @@ async function crashLoopHosts(state: LabState, hosts: LabHost[]): Promise<void> 
   for (const h of hosts) if (h.pid) signal(h.pid, 'SIGKILL')
   await waitFor(`${hosts.map((h) => h.pod).join(', ')} to exit`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
   // The fault is in place once the cluster shows it, as a real kubelet's PLEG reports an exit within a second.
-  if (state.kubeApi) await waitFor(`${hosts.map((h) => h.pod).join(', ')} to show as not ready`, async () => (await Promise.all(hosts.map((h) => podReady(state, h.pod)))).every((r) => r !== true), 10_000, 100)
+  if (state.kubeApi) {
+    await waitFor(`${hosts.map((h) => h.pod).join(', ')} to show as not ready`, async () => (await Promise.all(hosts.map((h) => podReady(state, h.pod)))).every((r) => r !== true), 10_000, 100)
+    // Meanwhile the kubelet may have restarted a container (into the crash loop): the state this
+    // fault writes back must name that run's pid, not the one killed here.
+    const current = readState(state.dir)
+    for (const h of hosts) h.pid = hostByPod(current, h.pod)?.pid ?? h.pid
+  }
 }
 
 async function podReady(state: LabState, pod: string): Promise<boolean | undefined> {

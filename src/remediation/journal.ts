@@ -29,6 +29,12 @@ export const journalDir = (): string => join(process.env.XDG_STATE_HOME || join(
  * One run's append-only record (JSON lines): the plan, each step's backup, what it applied,
  * its verification, and any undo. Every entry is redacted before it is written.
  */
+/**
+ * Oldest first: by the id without its extension, numbers compared as numbers, so a second run in
+ * the same second (…-plan-2) comes after the first (…-plan), and -10 after -9.
+ */
+export const byJournalId = (a: string, b: string): number => a.localeCompare(b, 'en', {numeric: true})
+
 export class Journal {
   private constructor(
     readonly id: string,
@@ -56,8 +62,9 @@ export class Journal {
     if (!existsSync(dir)) return []
     return readdirSync(dir)
       .filter((f) => f.endsWith('.jsonl'))
-      .sort()
-      .map((f) => Journal.open(join(dir, f)).summary())
+      .map((f) => basename(f, '.jsonl'))
+      .sort(byJournalId)
+      .map((id) => Journal.open(join(dir, `${id}.jsonl`)).summary())
   }
 
   append(entry: Omit<JournalEntry, 'at'>): void {

@@ -182,7 +182,7 @@ describe('shell completion', () => {
     expect(await complete(['signoz-ha', 'runbook', 'show', 'r'])).toEqual(['replica-inactive', 'replica-readonly', 'replica-spread', 'replication-queue-stuck', 'retention'])
     expect(await complete(['signoz-ha', 'doctor', '--only', 'clickhouse/re'])).toEqual(['clickhouse/reachable', 'clickhouse/replicas-active', 'clickhouse/replicas-readonly', 'clickhouse/replication-lag'])
     expect(await complete(['signoz-ha', 'lab', ''])).toEqual(['break', 'down', 'env', 'heal', 'status', 'up'])
-    expect(await complete(['signoz-ha', 'doctor', '-o', ''])).toEqual(['json', 'junit', 'markdown', 'sarif', 'text'])
+    expect(await complete(['signoz-ha', 'doctor', '-o', ''])).toEqual(['json', 'junit', 'line', 'markdown', 'sarif', 'text'])
     expect(await complete(['signoz-ha', 'generate', '--cloud', ''])).toEqual(['aws', 'azure', 'gcp', 'generic'])
     expect(await complete(['signoz-ha', 'lab', 'break', 'kill-'])).toEqual(['kill-replica'])
     expect(await complete(['signoz-ha', 'doctor', '--fail'])).toEqual(['--fail-on'])

@@ -2,6 +2,7 @@ import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {byJournalId} from '../../src/remediation/journal.js'
 import {runCliInterrupted} from '../helpers/cli.js'
 import {TestLab, remediationEnv, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
@@ -14,7 +15,8 @@ const lab = new TestLab()
 const state = mkdtempSync(join(tmpdir(), 'signoz-ha-state-'))
 let env: NodeJS.ProcessEnv = {}
 const journalDir = join(state, 'signoz-ha', 'journal')
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).sort() : [])
+// In the order journal list shows them: a second run in the same second (…-2) after the first.
+const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort(byJournalId).map((id) => `${id}.jsonl`) : [])
 
 const fix = (args: string[]) => lab.cli(['fix', 'duplicate-clickhouse', ...args], env)
 /** doctor through the kubeconfig alone, as after `eval "$(signoz-ha lab env)"`. */

@@ -2,6 +2,7 @@ import {existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {byJournalId} from '../../src/remediation/journal.js'
 import {ALL_RUNBOOKS} from '../../runbooks/index.js'
 import {runCliInterrupted} from '../helpers/cli.js'
 import {TestLab, doctorUntil, failing, remediationEnv, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
@@ -17,7 +18,8 @@ const state = mkdtempSync(join(tmpdir(), 'signoz-ha-runbooks-'))
 const LOW = join(state, 'low-thresholds.yaml')
 writeFileSync(LOW, 'thresholds:\n  replicaDelay: 2s\n  replicationQueueSize: 5\n  partsPerPartition: 30\n  freshnessWindow: 5s\n')
 const journalDir = join(state, 'signoz-ha', 'journal')
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).sort() : [])
+// In the order journal list shows them: a second run in the same second (…-2) after the first.
+const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort(byJournalId).map((id) => `${id}.jsonl`) : [])
 let env: NodeJS.ProcessEnv = {}
 
 const run = (id: string, args: string[] = []) => lab.cli(['runbook', 'run', id, ...args], env)
