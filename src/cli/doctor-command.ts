@@ -155,10 +155,9 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
       const streams = kube?.gateway.streamsOpened ?? 0
       report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams}
       const exported = exporting ? await exportReport(report, exporting, io.version) : undefined
-      const exportField = exported ? {export: {ok: exported.ok, metricPoints: exported.metricPoints, logRecords: exported.logRecords, ...(exported.error ? {error: exported.error} : {})}} : {}
       return {
         report,
-        output: io.format === 'line' ? runLogLine(report, exportField) : renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
+        output: io.format === 'line' ? runLogLine(report, exported) : renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
         exitCode: exitCodeFor(report, failOn),
         stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
         ...(exported && !exported.ok ? {warning: `export otlp failed: ${exported.error}`} : {}),

@@ -1,8 +1,7 @@
-import {existsSync, mkdirSync, renameSync, writeFileSync} from 'node:fs'
-import {join, resolve} from 'node:path'
-import {UsageError} from '../core/errors.js'
+import {resolve} from 'node:path'
 import {generateFiles} from '../generate/index.js'
 import {resolveInputs, type RawInputs} from '../generate/inputs.js'
+import {writeFilesInto} from './write-files.js'
 
 /**
  * Writes a generated configuration into a directory. Existing files are never overwritten
@@ -12,14 +11,6 @@ export function generateCommand(raw: RawInputs, options: {out?: string; force: b
   const inputs = resolveInputs(raw)
   const dir = resolve(options.out ?? `signoz-ha-${inputs.release}`)
   const files = generateFiles(inputs)
-  const clashes = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path)
-  if (clashes.length && !options.force) throw new UsageError(`${dir} already has ${clashes.join(', ')}: nothing was written`, 'choose another --out, or --force to replace them')
-  mkdirSync(dir, {recursive: true})
-  for (const f of files) {
-    // Each file whole or not at all: written aside, then renamed over.
-    const path = join(dir, f.path)
-    writeFileSync(`${path}.tmp`, f.content)
-    renameSync(`${path}.tmp`, path)
-  }
+  writeFilesInto(dir, files, options.force)
   return {dir, files: files.map(({path, purpose}) => ({path, purpose})), inputs}
 }

@@ -1,8 +1,8 @@
-import {existsSync, mkdirSync, renameSync, writeFileSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 import {stringify} from 'yaml'
 import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
+import {writeFilesInto} from './write-files.js'
 import {monitorAlerts, monitorManifests, prometheusRules, signozAlertRules, signozDashboard, validCronSchedule, type MonitorInputs} from '../generate/monitor.js'
 
 export interface GenerateMonitorFlags {
@@ -72,13 +72,6 @@ export function generateMonitorCommand(flags: GenerateMonitorFlags, version: str
     {path: 'signoz-dashboard.json', content: `${JSON.stringify(signozDashboard(), null, 2)}\n`},
   ]
   const dir = resolve(flags.out)
-  const clashes = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path)
-  if (clashes.length && !flags.force) throw new UsageError(`${dir} already has ${clashes.join(', ')}: nothing was written`, 'choose another --out, or --force to replace them')
-  mkdirSync(dir, {recursive: true})
-  for (const f of files) {
-    const path = join(dir, f.path)
-    writeFileSync(`${path}.tmp`, f.content)
-    renameSync(`${path}.tmp`, path)
-  }
+  writeFilesInto(dir, files, flags.force)
   return {manifests, files: {dir, paths: files.map((f) => f.path)}}
 }

@@ -69,7 +69,7 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
       metrics.record(reportSeries(result.report), Date.now(), failed)
       ready = true
       const exported = 'exported' in result ? result.exported : undefined
-      process.stdout.write(`${runLogLine(result.report, exported ? {export: {ok: exported.ok, ...(exported.error ? {error: exported.error} : {})}} : {})}\n`)
+      process.stdout.write(`${runLogLine(result.report, exported)}\n`)
     } catch (error) {
       metrics.recordError()
       line({msg: 'run', status: 'error', error: errorMessage(error)})

@@ -17,21 +17,17 @@ export interface KubeTarget {
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount'
 
-/**
- * Where the service-account volume is mounted: SIGNOZ_HA_IN_CLUSTER_ROOT prefixes the standard
- * path (a chroot, or the lab's kubelet, which cannot mount at /var/run).
- */
-export const serviceAccountDir = (): string => `${process.env.SIGNOZ_HA_IN_CLUSTER_ROOT ?? ''}${SERVICE_ACCOUNT_DIR}`
-
 /** In a pod as client-go sees it: the API's Service in the environment and a token mounted. */
 function loadInCluster(config: KubeConfig): void {
   const {KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port} = process.env
   if (!host || !port) throw new UsageError('--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod)', 'outside a cluster give --kubeconfig PATH')
-  const dir = serviceAccountDir()
+  // SIGNOZ_HA_IN_CLUSTER_ROOT prefixes the standard mount (a chroot, or the lab's kubelet, which cannot mount at /var/run).
+  const root = process.env.SIGNOZ_HA_IN_CLUSTER_ROOT ?? ''
+  const dir = `${root}${SERVICE_ACCOUNT_DIR}`
   for (const file of ['token', 'ca.crt']) {
     if (!existsSync(join(dir, file))) throw new UsageError(`--in-cluster: no service-account ${file} at ${join(dir, file)}`, 'the pod needs automountServiceAccountToken (or a projected token volume)')
   }
-  config.loadFromCluster(process.env.SIGNOZ_HA_IN_CLUSTER_ROOT ?? '')
+  config.loadFromCluster(root)
 }
 
 /** A Kubernetes object as doctor reads it: plain JSON, no client classes. */
@@ -77,6 +73,28 @@ export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number]
 /** Kinds a support bundle lists besides the snapshot's (whole namespace; Secrets without a selector). */
 export const BUNDLE_EXTRA_KINDS = ['configmaps', 'serviceaccounts', 'replicasets', 'daemonsets', 'cronjobs'] as const
 export type ListKind = SnapshotKind | (typeof BUNDLE_EXTRA_KINDS)[number]
+
+/** Where each kind is served: its API group and version, and whether it lives outside namespaces. */
+export const KIND_API: Record<ListKind, {group: string; version: string; clusterScoped?: boolean}> = {
+  pods: {group: '', version: 'v1'},
+  services: {group: '', version: 'v1'},
+  endpoints: {group: '', version: 'v1'},
+  persistentvolumeclaims: {group: '', version: 'v1'},
+  events: {group: '', version: 'v1'},
+  secrets: {group: '', version: 'v1'},
+  configmaps: {group: '', version: 'v1'},
+  serviceaccounts: {group: '', version: 'v1'},
+  nodes: {group: '', version: 'v1', clusterScoped: true},
+  statefulsets: {group: 'apps', version: 'v1'},
+  deployments: {group: 'apps', version: 'v1'},
+  replicasets: {group: 'apps', version: 'v1'},
+  daemonsets: {group: 'apps', version: 'v1'},
+  jobs: {group: 'batch', version: 'v1'},
+  cronjobs: {group: 'batch', version: 'v1'},
+  poddisruptionbudgets: {group: 'policy', version: 'v1'},
+  clickhouseinstallations: {group: 'clickhouse.altinity.com', version: 'v1'},
+  customresourcedefinitions: {group: 'apiextensions.k8s.io', version: 'v1', clusterScoped: true},
+}
 
 /**
  * The Kubernetes API as doctor needs it. The only module that imports @kubernetes/client-node;
@@ -149,28 +167,11 @@ export class KubeGateway {
 
   /** The API path of one LIST of a snapshot kind. */
   private static listPath(kind: ListKind, namespace: string): string {
-    const ns = `namespaces/${encodeURIComponent(namespace)}`
-    switch (kind) {
-      case 'nodes':
-        return '/api/v1/nodes'
-      case 'statefulsets':
-      case 'deployments':
-      case 'replicasets':
-      case 'daemonsets':
-        return `/apis/apps/v1/${ns}/${kind}`
-      case 'jobs':
-      case 'cronjobs':
-        return `/apis/batch/v1/${ns}/${kind}`
-      case 'poddisruptionbudgets':
-        return `/apis/policy/v1/${ns}/poddisruptionbudgets`
-      case 'clickhouseinstallations':
-        return `/apis/clickhouse.altinity.com/v1/${ns}/clickhouseinstallations`
-      case 'customresourcedefinitions':
-        // Cluster-scoped and large: only the installation CRD, by name.
-        return `/apis/apiextensions.k8s.io/v1/customresourcedefinitions?fieldSelector=${encodeURIComponent(`metadata.name=${CHI_CRD}`)}`
-      default:
-        return `/api/v1/${ns}/${kind}`
-    }
+    const {group, version, clusterScoped} = KIND_API[kind]
+    const base = group ? `/apis/${group}/${version}` : `/api/${version}`
+    // Cluster-scoped and large: only the installation CRD, by name.
+    if (kind === 'customresourcedefinitions') return `${base}/customresourcedefinitions?fieldSelector=${encodeURIComponent(`metadata.name=${CHI_CRD}`)}`
+    return clusterScoped ? `${base}/${kind}` : `${base}/namespaces/${encodeURIComponent(namespace)}/${kind}`
   }
 
   /** One LIST of a kind, in a namespace (or cluster-wide for nodes); plain JSON items. */

@@ -1,4 +1,4 @@
-import {CHI_CRD, SNAPSHOT_KINDS, type SnapshotKind} from '../gateways/kube.js'
+import {CHI_CRD, KIND_API, SNAPSHOT_KINDS} from '../gateways/kube.js'
 
 /** One RBAC rule, as a Role or ClusterRole holds it. */
 export interface PolicyRule {
@@ -7,26 +7,6 @@ export interface PolicyRule {
   verbs: string[]
   resourceNames?: string[]
 }
-
-/** The API group of each kind doctor lists. */
-export const KIND_GROUP: Record<SnapshotKind, string> = {
-  pods: '',
-  services: '',
-  endpoints: '',
-  persistentvolumeclaims: '',
-  events: '',
-  secrets: '',
-  nodes: '',
-  statefulsets: 'apps',
-  deployments: 'apps',
-  jobs: 'batch',
-  poddisruptionbudgets: 'policy',
-  clickhouseinstallations: 'clickhouse.altinity.com',
-  customresourcedefinitions: 'apiextensions.k8s.io',
-}
-
-/** Kinds that live outside any namespace: granted by the ClusterRole. */
-const CLUSTER_SCOPED: ReadonlySet<SnapshotKind> = new Set(['nodes', 'customresourcedefinitions'])
 
 /**
  * Exactly what a read-only doctor run asks of the API, and no more: one list per kind in the
@@ -38,8 +18,10 @@ const CLUSTER_SCOPED: ReadonlySet<SnapshotKind> = new Set(['nodes', 'customresou
 export function doctorRules(): {namespaced: PolicyRule[]; cluster: PolicyRule[]} {
   const byGroup = new Map<string, string[]>()
   for (const kind of SNAPSHOT_KINDS) {
-    if (CLUSTER_SCOPED.has(kind)) continue
-    byGroup.set(KIND_GROUP[kind], [...(byGroup.get(KIND_GROUP[kind]) ?? []), kind])
+    const {group, clusterScoped} = KIND_API[kind]
+    // Kinds outside any namespace are granted by the ClusterRole.
+    if (clusterScoped) continue
+    byGroup.set(group, [...(byGroup.get(group) ?? []), kind])
   }
   const namespaced: PolicyRule[] = [...byGroup].map(([group, resources]) => ({apiGroups: [group], resources, verbs: ['list']}))
   namespaced.push(

@@ -1,7 +1,8 @@
 import type {Report} from '../core/report.js'
+import type {ExportOutcome} from '../gateways/otlp.js'
 
 /** A run as one JSON line (doctor -o line, serve): what a log pipeline or a CronJob's log keeps. */
-export function runLogLine(report: Report, extra: Record<string, unknown> = {}, now = new Date()): string {
+export function runLogLine(report: Report, exported?: ExportOutcome, now = new Date()): string {
   return JSON.stringify({
     time: now.toISOString(),
     msg: 'run',
@@ -12,7 +13,7 @@ export function runLogLine(report: Report, extra: Record<string, unknown> = {}, 
     // What was not checked and why, one entry per cause (a permission the monitor lacks, a host down).
     notChecked: notChecked(report),
     ...(report.errors.length ? {errors: report.errors} : {}),
-    ...extra,
+    ...(exported ? {export: {ok: exported.ok, metricPoints: exported.metricPoints, logRecords: exported.logRecords, ...(exported.error ? {error: exported.error} : {})}} : {}),
   })
 }
 

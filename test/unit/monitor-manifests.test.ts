@@ -1,7 +1,6 @@
 import {describe, expect, test} from 'vitest'
 import {monitorManifests, validCronSchedule, type MonitorInputs} from '../../src/generate/monitor.js'
-import {CHI_CRD, SNAPSHOT_KINDS} from '../../src/gateways/kube.js'
-import {KIND_GROUP} from '../../src/monitor/permissions.js'
+import {CHI_CRD, KIND_API, SNAPSHOT_KINDS} from '../../src/gateways/kube.js'
 import {rbacAllows} from '../../src/lab/kube/rbac.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'
 
@@ -44,7 +43,7 @@ describe('generate monitor', () => {
   test('the Role and ClusterRole allow what doctor does, and nothing else (as the lab authorizer, modelled on RBAC, decides)', () => {
     const allows = authorizerFor(monitorManifests(INPUTS) as Doc[])
     for (const kind of SNAPSHOT_KINDS) {
-      const group = KIND_GROUP[kind]
+      const group = KIND_API[kind].group
       if (kind === 'nodes') expect(allows('list', kind, {namespace: undefined}), kind).toBe(true)
       else if (kind === 'customresourcedefinitions') expect(allows('list', kind, {group, namespace: undefined, name: CHI_CRD})).toBe(true)
       else expect(allows('list', kind, {group}), kind).toBe(true)

@@ -102,13 +102,9 @@ export class KubeApiSimulator {
       if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
       const verb = WRITE_VERBS[req.method ?? 'GET']
       if (verb && principal.readOnly) throw forbidden(principal.user, verb, route.kind.plural, route.kind.group, route.namespace)
-      if (principal.denied?.includes(route.kind.plural)) {
-        throw forbidden(principal.user, verb ?? (route.name ? 'get' : url.searchParams.get('watch') ? 'watch' : 'list'), route.kind.plural, route.kind.group, route.namespace)
-      }
-      if (principal.serviceAccount) {
-        const request = requestAttributes(route, req.method ?? 'GET', url)
-        if (!rbacAllows(this.options.store, principal.serviceAccount, request)) throw forbiddenRequest(principal.user, request)
-      }
+      const request = requestAttributes(route, req.method ?? 'GET', url)
+      if (principal.denied?.includes(route.kind.plural)) throw forbidden(principal.user, request.verb, route.kind.plural, route.kind.group, route.namespace)
+      if (principal.serviceAccount && !rbacAllows(this.options.store, principal.serviceAccount, request)) throw forbiddenRequest(principal.user, request)
       await this.resource(route, req, res, url)
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`)
