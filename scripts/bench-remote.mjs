@@ -13,7 +13,13 @@ import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
-const kubectlBinary = join(root, 'node_modules', '.cache', 'signoz-ha', 'kubectl-1.31', 'kubectl')
+
+/** The kubectl an operator of the lab has: the one `lab env` puts first on PATH (extracted on first use). */
+function labKubectl(dir) {
+  const r = spawnSync('bash', ['-c', `eval "$("${process.execPath}" "${bin}" lab env --dir "${dir}")" && command -v kubectl`], {encoding: 'utf8'})
+  if (r.status !== 0 || !r.stdout.trim()) throw new Error(`no kubectl after lab env: ${r.stderr.trim()}`)
+  return r.stdout.trim()
+}
 
 /** Starts the delaying proxy in front of port; resolves with its own port and a stop function. */
 function startProxy(port, delayMs) {
@@ -45,10 +51,10 @@ function doctor(kubeconfig, extra = []) {
 /**
  * The manual way, as an on-call runs the quick reference's health commands: kubectl get of pods,
  * installations and jobs, then per host a kubectl port-forward and curl of system.clusters,
- * system.replicas, system.replication_queue, system.mutations and the freshness query, one after
- * another.
+ * system.replicas, system.replication_queue, system.mutations and the freshness of traces, logs and
+ * metrics, one after another.
  */
-async function manualWay(kubeconfig, status) {
+async function manualWay(kubectlBinary, kubeconfig, status) {
   const t = performance.now()
   const kubectl = (args) => spawnSync(kubectlBinary, ['--kubeconfig', kubeconfig, '-n', status.namespace, ...args], {encoding: 'utf8'})
   for (const kind of ['pods', 'chi', 'jobs']) if (kubectl(['get', kind]).status !== 0) throw new Error(`kubectl get ${kind} failed`)
@@ -57,7 +63,10 @@ async function manualWay(kubeconfig, status) {
     'SELECT database, table, is_readonly, absolute_delay, queue_size FROM system.replicas',
     'SELECT database, table, type, num_tries, last_exception FROM system.replication_queue',
     'SELECT database, table, mutation_id, is_done FROM system.mutations WHERE is_done = 0',
+    // Freshness: the newest row of each signal doctor's ingestion check covers.
+    'SELECT max(timestamp) FROM signoz_traces.signoz_index_v3',
     'SELECT max(timestamp) FROM signoz_logs.logs_v2',
+    'SELECT max(unix_milli) FROM signoz_metrics.samples_v4',
   ]
   for (const host of status.clickhouse) {
     const forward = spawn(kubectlBinary, ['--kubeconfig', kubeconfig, '-n', status.namespace, 'port-forward', `pod/${host.pod}`, ':8123'], {stdio: ['ignore', 'pipe', 'ignore']})
@@ -104,7 +113,7 @@ export async function remoteBench({rttMs, cli}) {
       const wall0 = median(near.map((r) => r.ms))
       const wall = median(far.map((r) => r.ms))
       const stats = far[0].report.stats
-      const manual = await manualWay(remote, status)
+      const manual = await manualWay(labKubectl(dir), remote, status)
       results.push({
         layout: `${shards}×${replicas}`,
         wall0,

@@ -10,8 +10,10 @@ export default class LabEnv extends BaseCommand {
     const {readState, resolveLabDir, hostUrl, kubeconfigPath} = await import('../../src/lab/state.js')
     const state = readState(resolveLabDir(flags.dir))
     const {labChartPath} = await import('../../src/lab/release.js')
-    const {labHelmBinary} = await import('../../src/lab/helm-binary.js')
+    const {labHelmBinary, labKubectlBinary} = await import('../../src/lab/helm-binary.js')
+    const {dirname} = await import('node:path')
     const helm = labHelmBinary(3)
+    const kubectl = labKubectlBinary(31)
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     // The lab is local and disposable; its own credentials are the one password this tool prints.
     this.print(
@@ -25,6 +27,8 @@ export default class LabEnv extends BaseCommand {
         ...(state.kubeApi ? [`export KUBECONFIG=${q(kubeconfigPath(state.dir))}`] : []),
         // What fix and upgrade run Helm with against the lab: its Helm binary and its chart.
         ...(helm ? [`export SIGNOZ_HA_HELM=${q(helm)}`] : []),
+        // A real kubectl first on PATH, so the quick reference's commands run against the lab as written.
+        ...(kubectl ? [`export PATH=${q(dirname(kubectl))}:"$PATH"`] : []),
         `export SIGNOZ_HA_CHART=${q(labChartPath())}`,
         // doctor --export otlp sends to the lab's collectors, as to SigNoz's.
         ...(state.ingestion.otlpPort ? [`export OTEL_EXPORTER_OTLP_ENDPOINT=${q(`http://127.0.0.1:${state.ingestion.otlpPort}`)}`] : []),

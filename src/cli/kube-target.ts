@@ -33,23 +33,43 @@ function apiUnavailable(snapshot: KubeSnapshot): string | undefined {
   return ['unreachable', 'auth', 'timeout'].includes(first.kind) ? first.message : `the Kubernetes API refused every list (${first.message})`
 }
 
+/** The SigNoz releases across the cluster (namespace/name), or why they could not be listed. */
+async function releasesEverywhere(gateway: KubeGateway): Promise<{releases: {namespace: string; name: string}[]; error?: string}> {
+  try {
+    const everywhere = latestReleases(await gateway.listAllNamespaces('secrets', 'owner=helm')).filter(isSignozRelease)
+    return {releases: everywhere.map((r) => ({namespace: r.namespace, name: r.name})).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))}
+  } catch (error) {
+    if (isGatewayError(error)) return {releases: [], error: error.message}
+    throw error
+  }
+}
+
+/**
+ * Nothing of SigNoz in the namespace: no release, no ClickHouse installation, no workload that
+ * connects to ClickHouse. A typo in -n or --context must not read as a healthy cluster.
+ */
+function nothingFound(deployment: SignozDeployment): boolean {
+  const listed = (kind: keyof KubeSnapshot['items']) => !deployment.snapshot.errors[kind]
+  return listed('secrets') && listed('clickhouseinstallations') && deployment.releases.length === 0 && deployment.installations.length === 0 && deployment.clients.length === 0
+}
+
 /**
  * Opens the Kubernetes side of a run: kubeconfig and context, the namespace holding the SigNoz
  * release (the flag, else the context's, else the one namespace that has one), one snapshot.
+ * Where nothing of SigNoz is found it is a usage error naming where releases are instead (with
+ * hosts given by URL too: the namespace was named, and a typo must not pass for a healthy cluster).
  */
 export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
   const gateway = KubeGateway.open({kubeconfig: flags.kubeconfig, context: flags.context, inCluster: flags['in-cluster']})
   let namespace = flags.namespace ?? gateway.namespace ?? 'default'
   let snapshot = await takeSnapshot(gateway, namespace)
   const unavailable = apiUnavailable(snapshot)
+  let elsewhere: Awaited<ReturnType<typeof releasesEverywhere>> | undefined
   if (!unavailable && !flags.namespace && !latestReleases(snapshot.items.secrets ?? []).some(isSignozRelease)) {
     // Not in the context's namespace: the one namespace that holds a SigNoz release, if exactly one does.
-    const everywhere = await gateway.listAllNamespaces('secrets', 'owner=helm').catch((error: unknown) => {
-      if (isGatewayError(error)) return []
-      throw error
-    })
-    const namespaces = [...new Set(latestReleases(everywhere).filter(isSignozRelease).map((r) => r.namespace))]
-    if (namespaces.length > 1) throw new UsageError(`SigNoz releases are in several namespaces: ${namespaces.sort().join(', ')}`, 'pick one with -n NAMESPACE')
+    elsewhere = await releasesEverywhere(gateway)
+    const namespaces = [...new Set(elsewhere.releases.map((r) => r.namespace))]
+    if (namespaces.length > 1) throw new UsageError(`SigNoz releases are in several namespaces: ${namespaces.join(', ')}`, 'pick one with -n NAMESPACE')
     if (namespaces.length === 1 && namespaces[0] !== namespace) {
       namespace = namespaces[0]!
       snapshot = await takeSnapshot(gateway, namespace)
@@ -58,6 +78,19 @@ export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
   const deployment = readDeployment(snapshot, flags.release)
   if (flags.release && !deployment.release && !unavailable) {
     throw new UsageError(`no SigNoz release "${flags.release}" in namespace ${namespace}`, deployment.releases.length ? `releases: ${deployment.releases.map((r) => r.name).join(', ')}` : undefined)
+  }
+  if (!unavailable && nothingFound(deployment)) {
+    elsewhere ??= await releasesEverywhere(gateway)
+    const found = elsewhere.releases.filter((r) => r.namespace !== namespace)
+    const where = found.length
+      ? `SigNoz releases found: ${found.map((r) => `${r.name} in ${r.namespace}`).join(', ')}`
+      : elsewhere.error
+        ? `other namespaces could not be searched (${elsewhere.error})`
+        : 'no SigNoz release in any namespace'
+    throw new UsageError(
+      `no SigNoz in namespace ${namespace} of context ${gateway.context} (no SigNoz Helm release, ClickHouseInstallation or ClickHouse client there); ${where}`,
+      found.length ? `pick the namespace with -n ${found[0]!.namespace}` : 'check --context and -n, or give ClickHouse with --clickhouse-url',
+    )
   }
   return {
     gateway,

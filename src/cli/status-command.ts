@@ -14,8 +14,8 @@ export interface StatusFlags extends TargetFlags {
   'from-bundle'?: string
 }
 
-/** Nothing of the deployment could be read: no API and no host answered. */
-const nothingRead = (view: StatusView, hosts: number) => view.target.namespace === null && (hosts === 0 || view.hosts.every((h) => h.error !== null))
+/** Nothing to show a status of: no ClickHouse host found, or no API and no host answered. */
+const nothingRead = (view: StatusView, hosts: number) => hosts === 0 || (view.target.namespace === null && view.hosts.every((h) => h.error !== null))
 
 /** One status of the cluster (or of a bundle, as it was when collected). */
 export async function statusCommand(flags: StatusFlags, version: string): Promise<{view: StatusView; exitCode: number}> {

@@ -53,11 +53,14 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
   const kube = options.kube
   const deployment = kube?.context.deployment
   available.set('kube', kube ? (kube.unavailable ?? true) : 'needs Kubernetes access (--kubeconfig)')
+  // The subjects a run can lack (as opposed to access it was not given): no release, no host.
+  const noRelease = kube && !kube.unavailable && !deployment?.release && !deployment?.snapshot.errors.secrets && deployment?.releases.length === 0 ? helmUnavailable(deployment) : undefined
+  const noHosts = fleet.hosts.length === 0 ? 'no ClickHouse host to check' : undefined
   available.set(
     'helm',
     !kube ? 'needs Kubernetes access to read the Helm release' : kube.unavailable ? kube.unavailable : deployment?.release ? true : helmUnavailable(deployment!),
   )
-  available.set('hosts', fleet.hosts.length > 0 ? true : 'no ClickHouse host to check')
+  available.set('hosts', noHosts ?? true)
   const chUnavailable = clickhouseUnavailable(fleet, deployment?.active?.pods ?? [])
   if (chUnavailable) {
     available.set('clickhouse', chUnavailable)
@@ -74,6 +77,10 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
     runChecks(options.checks, ctx, {available, concurrency: options.concurrency, checkTimeoutMs: options.checkTimeoutMs, onResult: options.onResult}),
     chUnavailable ? undefined : observedTopology(fleet, options.expect.cluster, options.signal).catch(() => undefined),
   ])
+  // Most checks found nothing to look at (no host, no release): not a health verdict, an incomplete run.
+  const absent = new Set([noHosts, noRelease].filter((r): r is string => r !== undefined))
+  const withoutSubject = results.filter((r) => r.status === 'skip' && r.reason && absent.has(r.reason)).length
+  if (withoutSubject > results.length / 2) errors.push(`${withoutSubject} of ${results.length} checks had nothing to look at: ${[...absent].join('; ')}`)
   const first = fleet.reachable()[0]
   return buildReport(
     options.policy ? applyPolicy(results, options.policy) : results,

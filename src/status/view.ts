@@ -322,6 +322,7 @@ function problems(view: Omit<StatusView, 'problems'>, inputs: StatusInputs): str
   if (inst && !inst.service.exists) out.push(`Service ${inst.service.name} does not exist`)
   else if (inst && inst.service.readyEndpoints === 0) out.push(`Service ${inst.service.name} has no ready endpoint`)
   if (inst && !['Completed', 'unknown'].includes(inst.status)) out.push(`installation ${inst.name} is ${inst.status}`)
+  if (view.hosts.length === 0) out.push(`no ClickHouse host found${view.target.namespace ? ` in ${view.target.namespace}` : ''}: nothing of ClickHouse was checked`)
   for (const h of view.hosts) {
     if (h.error) out.push(`${h.pod}: ${h.phase && h.phase !== 'Running' ? `${h.phase}; ` : ''}ClickHouse does not answer (${h.error})`)
     else if (h.ready === false) out.push(`${h.pod}: pod not ready (${h.phase})`)

@@ -1,4 +1,4 @@
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {Report} from '../../src/core/report.js'
 import {labKubectlBinary} from '../../src/lab/helm-binary.js'
 import type {StatusView} from '../../src/status/view.js'
-import {runCli} from '../helpers/cli.js'
+import {ROOT, runCli} from '../helpers/cli.js'
 import {TestLab, doctorUntil, eventually, processesMentioning, resultOf} from '../helpers/lab.js'
 
 /**
@@ -36,6 +36,8 @@ const filesUnder = (dir: string): string[] => readdirSync(dir, {recursive: true,
 const everyHostAnswers = () => eventually('every host answers again', async () => (await status()).view.hosts.every((h) => h.error === null && h.ready && h.readonlyTables === 0), 60_000)
 /** What a comparison of two doctor runs keeps: each check's status and reason, and its failing subjects. */
 const findings = (report: Report) => report.results.map((r) => ({id: r.id, status: r.status, reason: r.reason, failing: r.findings.filter((f) => !f.ok).map((f) => f.subject).sort()}))
+/** The bundle of the broken lab, once the test that makes it has run. */
+let incident: string | undefined
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
@@ -202,6 +204,7 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     expect(settled(live.report)).toBe(true)
     const file = join(work, 'incident.tar.gz')
     const r = await cli(['bundle', '-o', file, '--config', config])
+    incident = file
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(new RegExp(`^bundle ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: [\\d.]+ KiB, \\d+ files`))
     const afterBundle = JSON.parse((await cli(['doctor', '-o', 'json', '--config', config])).stdout) as Report
@@ -256,5 +259,48 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {files: {path: string; bytes: number}[]; tool: {version: string}}
     expect(manifest.tool.version).toBe('0.1.0')
     expect(manifest.files.map((f) => f.path).sort()).toEqual(files.filter((f) => f !== 'manifest.json').sort())
+  })
+
+  test('a report of several MB with findings (exit 1) reaches a slow reader whole through a pipe, in every format', async () => {
+    expect(incident, 'the broken lab\'s bundle').toBeDefined()
+    // The incident as recorded, with 4,000 more crash-looping pods: a report as large as a big cluster's in trouble.
+    const replay = JSON.parse(readFileSync(join(unpack(incident!), 'replay.json'), 'utf8')) as {kube: {snapshot: {items: {pods: {metadata: {name: string; uid?: string}; status: unknown}[]}}}}
+    const pods = replay.kube.snapshot.items.pods
+    const template = pods[0]!
+    for (let i = 0; i < 4000; i++) {
+      pods.push({
+        ...template,
+        metadata: {...template.metadata, name: `crashing-collector-${i}`, uid: `crash-${i}`},
+        status: {
+          phase: 'Running',
+          containerStatuses: [{name: 'collector', ready: false, restartCount: 12, state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=collector pod=crashing-collector-${i}`}}, lastState: {terminated: {reason: 'Error', exitCode: 1, message: 'dial tcp: lookup signoz-clickhouse on 10.0.0.10:53: no such host'}}}],
+        },
+      })
+    }
+    const big = join(work, 'big-replay.json')
+    writeFileSync(big, JSON.stringify(replay))
+    // The reader starts late and reads slowly, as jq on a loaded machine or a CI step does.
+    const run = (args: string[]) => {
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js "$@" | (sleep 1; cat); exit \${PIPESTATUS[0]}`, 'piped', ...args], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: {...process.env, NO_COLOR: '1', KUBECONFIG: ''}})
+      return {code: r.status, stdout: r.stdout, stderr: r.stderr}
+    }
+    const last = 'crashing-collector-3999'
+    const wholes: Record<string, (out: string) => void> = {
+      json: (out) => expect(resultOf(JSON.parse(out) as Report, 'kube/crashloops').findings.map((f) => f.subject)).toContain(`${last}/collector`),
+      sarif: (out) => expect(JSON.stringify(JSON.parse(out))).toContain(last),
+      junit: (out) => expect(out.trimEnd()).toMatch(new RegExp(`${last}[\\s\\S]*</testsuites>$`)),
+      markdown: (out) => expect(out).toContain(last),
+      text: (out) => expect(out).toMatch(new RegExp(`${last}[\\s\\S]*\\d+ critical`)),
+      line: (out) => expect((JSON.parse(out) as {status: string}).status).toBe('problems'),
+    }
+    for (const [format, whole] of Object.entries(wholes)) {
+      const r = run(['doctor', '--from-bundle', big, '-o', format, ...(format === 'text' ? ['--verbose'] : [])])
+      expect(r.code, `${format}: ${r.stderr}`).toBe(1)
+      if (format !== 'line') expect(r.stdout.length, format).toBeGreaterThan(1_000_000)
+      whole(r.stdout)
+    }
+    const status = run(['status', '--from-bundle', big, '-o', 'json'])
+    expect(status.code, status.stderr).toBe(0)
+    expect((JSON.parse(status.stdout) as StatusView).kind).toBe('status')
   })
 })

@@ -257,6 +257,18 @@ describe('bad input and partial access', () => {
     }
   })
 
+  test('a namespace without SigNoz (a typo) is a usage error naming where SigNoz is, never healthy; with or without ClickHouse URLs', async () => {
+    for (const env of [{SIGNOZ_HA_CLICKHOUSE_URL: undefined}, {}]) {
+      for (const args of [['doctor', '-n', 'nowhere'], ['doctor', '-n', 'nowhere', '-o', 'json'], ['status', '-n', 'nowhere'], ['status', '-n', 'nowhere', '-o', 'json'], ['runbook', 'run', 'replica-readonly', '-n', 'nowhere', '--dry-run']]) {
+        const r = await lab.cli(args, env)
+        expect(r.code, args.join(' ')).toBe(2)
+        expect(r.stdout).toBe('')
+        // (The release of namespace dev, installed above, is found too.)
+        expect(r.stderr).toMatch(/^signoz-ha: no SigNoz in namespace nowhere of context signoz-ha-lab \(no SigNoz Helm release, ClickHouseInstallation or ClickHouse client there\); SigNoz releases found: (.+, )?signoz in platform(, .+)?\n {2}hint: pick the namespace with -n \w+\n$/)
+      }
+    }
+  })
+
   test('an unreachable API server with no other source: exit 3 with the reason', async () => {
     const dead = join(lab.dir, 'dead-kubeconfig')
     writeFileSync(dead, readFileSync(kubeconfig, 'utf8').replace(/https:\/\/127\.0\.0\.1:\d+/, 'https://127.0.0.1:1'))

@@ -9,6 +9,9 @@ import {selectChecks} from '../../src/core/select.js'
 import {DEFAULT_THRESHOLDS} from '../../src/core/thresholds.js'
 import {clickhouseEndpoints} from '../../src/gateways/factory.js'
 import {ALL_CHECKS} from '../../checks/index.js'
+import {runDoctor} from '../../src/core/doctor.js'
+import {encodeReleaseRecord} from '../../src/signoz/helm-release.js'
+import {readDeployment} from '../../src/signoz/deployment.js'
 
 describe('parseDuration', () => {
   test.each([
@@ -112,5 +115,21 @@ describe('runner and report', () => {
     expect(exitCodeFor(report, 'warning')).toBe(1)
     expect(exitCodeFor(report, 'critical')).toBe(0)
     expect(exitCodeFor(report, 'none')).toBe(0)
+  })
+
+  test('a run where most checks had nothing to look at (a release, no ClickHouse host) is incomplete, never healthy', async () => {
+    const record = {name: 'signoz', namespace: 'platform', version: 1, info: {status: 'deployed'}, chart: {metadata: {name: 'signoz', version: '0.131.0', appVersion: 'v0.100.0'}, values: {}}, config: {}}
+    const secret = {type: 'helm.sh/release.v1', metadata: {name: 'sh.helm.release.v1.signoz.v1', namespace: 'platform', labels: {name: 'signoz', owner: 'helm', version: '1', status: 'deployed'}}, data: {release: encodeReleaseRecord(record)}}
+    const deployment = readDeployment({namespace: 'platform', items: {secrets: [secret], pods: [], clickhouseinstallations: [], statefulsets: [], deployments: [], jobs: []}, errors: {}})
+    expect(deployment.release?.name).toBe('signoz')
+    const options = {expect: {cluster: 'cluster'}, thresholds: DEFAULT_THRESHOLDS, concurrency: 8, checkTimeoutMs: 2000, signal: new AbortController().signal, version: '0.1.0', kube: {context: {deployment, podLog: async () => ''}, contextName: 'test'}}
+    const report = await runDoctor(emptyFleet, {...options, checks: ALL_CHECKS})
+    expect(report.status).toBe('error')
+    expect(exitCodeFor(report, 'warning')).toBe(3)
+    expect(report.errors).toEqual([expect.stringMatching(/^\d+ of \d+ checks had nothing to look at: no ClickHouse host to check$/)])
+    // The Kubernetes checks alone, chosen with --only: they had their subject, the run is a verdict.
+    const kubeOnly = await runDoctor(emptyFleet, {...options, checks: selectChecks(ALL_CHECKS, {only: ['kube/'], skip: []})})
+    expect(kubeOnly.errors).toEqual([])
+    expect(kubeOnly.status).not.toBe('error')
   })
 })
