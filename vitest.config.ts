@@ -7,7 +7,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 240_000,
-    reporters: ['default', 'json'],
+    reporters: ['default', 'json', './test/helpers/durations-reporter.ts'],
     outputFile: {json: '.test-results.json'},
   },
 })

@@ -1,8 +1,8 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {serverConfig, unparsableConfig, usersConfig} from './clickhouse-config.js'
-import {holdContainer, releaseContainer, startContainer} from './container.js'
-import {GiveUp, findProcess, processState, terminate, waitFor} from './processes.js'
+import {containerRuns, holdContainer, releaseContainer, startContainer} from './container.js'
+import {findProcess, processExited, processState, terminate, waitFor} from './processes.js'
 import {hostUrl, type LabHost, type LabState} from './state.js'
 
 /** What identifies a host's server on its command line: its config file. */
@@ -47,7 +47,10 @@ export async function hostPing(host: LabHost, timeoutMs = 1000): Promise<boolean
 
 export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void> {
   await waitFor(`ClickHouse ${host.pod} on port ${host.httpPort}`, async () => {
-    if (processState(host.pid) === 'dead') throw new GiveUp(`ClickHouse ${host.pod} exited; see ${host.dir}/log`)
+    if (processState(host.pid) === 'dead') {
+      const run = containerRuns(host.dir).find((r) => r.pid === host.pid)
+      throw processExited(`ClickHouse ${host.pod}`, [join(host.dir, 'log', 'clickhouse-server.err.log'), join(host.dir, 'log', 'stdout.log')], run?.exitCode)
+    }
     return hostPing(host)
   }, timeoutMs, 150)
 }

@@ -5,7 +5,7 @@ import {keeperConfig, unparsableConfig, zookeeperConfig} from './clickhouse-conf
 import {ZOOKEEPER_JAR} from './engine.js'
 import {holdContainer, releaseContainer, startContainer} from './container.js'
 import {execFile} from 'node:child_process'
-import {findProcess, processState, terminate, waitFor} from './processes.js'
+import {findProcess, processExited, processState, terminate, waitFor} from './processes.js'
 import type {LabState} from './state.js'
 
 /** What identifies the lab's coordination service on its command line. */
@@ -62,7 +62,13 @@ export async function keeperHealthy(state: LabState): Promise<boolean> {
 }
 
 export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`${state.keeper.kind} on port ${state.keeper.port}`, () => keeperHealthy(state), timeoutMs, 200)
+  await waitFor(`${state.keeper.kind} on port ${state.keeper.port}`, async () => {
+    // Dead and not restarted by the kubelet meanwhile: say why, rather than wait out the timeout.
+    if (processState(state.keeper.pid) === 'dead' && !state.keeper.crashLoop && !findProcess(keeperMarker(state))) {
+      throw processExited(state.keeper.kind === 'zookeeper' ? 'ZooKeeper' : 'ClickHouse Keeper', [join(state.keeper.dir, `${state.keeper.kind}.log`)])
+    }
+    return keeperHealthy(state)
+  }, timeoutMs, 200)
 }
 
 export async function stopKeeper(state: LabState): Promise<void> {

@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process'
-import {closeSync, openSync, readFileSync, readdirSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync} from 'node:fs'
+import {IncompleteError} from '../core/errors.js'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 export type ProcessState = 'running' | 'stopped' | 'dead'
@@ -108,8 +109,39 @@ export async function terminate(pid: number, graceMs = 5000): Promise<void> {
   while (Date.now() < hardDeadline && processState(pid) !== 'dead') await sleep(25)
 }
 
-/** Thrown by a waitFor probe to stop waiting at once (the process died). */
-export class GiveUp extends Error {}
+/**
+ * Thrown by a waitFor probe to stop waiting at once (the process died): a lab error (exit 3) that
+ * says what exited and quotes the end of its log, never a bug report.
+ */
+export class GiveUp extends IncompleteError {}
+
+/** The last lines of a log that say something (blank lines dropped), or nothing when it cannot be read. */
+export function lastLogLines(file: string, count = 3): string[] {
+  try {
+    const fd = openSync(file, 'r')
+    try {
+      const size = fstatSync(fd).size
+      const length = Math.min(size, 16_384)
+      const buffer = Buffer.alloc(length)
+      readSync(fd, buffer, 0, length, size - length)
+      return buffer.toString('utf8').split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-count)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return []
+  }
+}
+
+/** A lab process that exited when it should run: what, how it ended, the end of its logs (first one that has lines). */
+export function processExited(what: string, logs: readonly string[], exitCode?: number): GiveUp {
+  const file = logs.find((f) => lastLogLines(f, 1).length > 0)
+  const lines = file ? lastLogLines(file) : []
+  return new GiveUp(
+    `${what} exited${exitCode !== undefined ? ` with code ${exitCode}` : ''}${lines.length ? `: ${lines.join(' | ')}` : ' (its log is empty)'}`,
+    `the whole log: ${file ?? logs[0]}`,
+  )
+}
 
 /** Polls probe until it answers true or the deadline passes; a GiveUp from the probe ends the wait. */
 export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {

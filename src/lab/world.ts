@@ -15,7 +15,7 @@ import {recoverHosts} from './recovery.js'
 import {installRelease, labChartPath, userValuesPath, waitReleaseSettled} from './release.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
-import {GiveUp, labProcesses, ownsProcess, processState, signal, spawnDetached, terminate, waitFor} from './processes.js'
+import {labProcesses, processExited, ownsProcess, processState, signal, spawnDetached, terminate, waitFor} from './processes.js'
 import {servingCertificate} from './kube/certificate.js'
 import {writeKubeconfig} from './kube/kubeconfig.js'
 import {hostUrl, kubeCertPaths, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
@@ -218,7 +218,7 @@ async function startKubeApi(state: LabState): Promise<void> {
   writeState(state)
   writeKubeconfig(kubeconfigPath(state.dir), api, state.namespace, readFileSync(paths.cert, 'utf8'))
   await waitFor('the Kubernetes API simulator', async () => {
-    if (processState(api.pid) === 'dead') throw new GiveUp(`the Kubernetes API simulator exited; see ${join(state.dir, 'kube-api.log')}`)
+    if (processState(api.pid) === 'dead') throw processExited('the Kubernetes API simulator', [join(state.dir, 'kube-api.log')])
     return kubeApiHealthy(state)
   }, 30_000, 100)
 }
@@ -251,7 +251,7 @@ export async function startIngestion(state: LabState): Promise<void> {
   state.ingestion.enabled = true
   writeState(state)
   await waitFor('the first ingested batch', async () => {
-    if (processState(state.ingestion.pid) === 'dead') throw new Error(`the ingestion agent exited; see ${state.ingestion.log}`)
+    if (processState(state.ingestion.pid) === 'dead') throw processExited('the ingestion agent', [state.ingestion.log])
     return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
   }, 30_000, 200)
   await waitFreshRowsOnEveryShard(state)

@@ -1,7 +1,7 @@
-import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, renameSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {expect} from 'vitest'
+import {afterEach, expect} from 'vitest'
 import type {Report} from '../../src/core/report.js'
 import type {LabStatus} from '../../src/lab/world.js'
 import {labChartPath} from '../../src/lab/release.js'
@@ -21,20 +21,56 @@ export const remediationEnv = (stateHome: string): NodeJS.ProcessEnv => ({
   SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
 })
 
+/** Whether a test of this file failed: its labs' directories are kept for the post-mortem. */
+let failedInFile = false
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') failedInFile = true
+})
+
 /** A real lab in a fresh temporary directory, driven through the CLI. */
 export class TestLab {
   status!: LabStatus
   readonly dir = mkdtempSync(join(tmpdir(), 'signoz-ha-test-'))
+  private upArgs: string[] = []
+  /** Directories of labs this file gave up on (kept: the servers' logs, the kubelet's store, the state file). */
+  readonly kept: string[] = []
 
   async up(args: string[] = []): Promise<LabStatus> {
+    this.upArgs = args
     const r = await runCli(['lab', 'up', '--dir', this.dir, '--json', ...args], {timeoutMs: 240_000})
-    if (r.code !== 0) throw new Error(`lab up failed (${r.code}): ${r.stderr}`)
+    if (r.code !== 0) {
+      failedInFile = true
+      throw new Error(`lab up failed (${r.code}): ${r.stderr}`)
+    }
     this.status = JSON.parse(r.stdout) as LabStatus
     return this.status
   }
 
+  /** Stops the lab; after a failed test its directory stays, and where is printed. */
   async down(): Promise<void> {
-    await runCli(['lab', 'down', '--dir', this.dir])
+    if (failedInFile && existsSync(this.dir)) {
+      await runCli(['lab', 'down', '--keep', '--dir', this.dir])
+      this.kept.push(this.dir)
+    } else await runCli(['lab', 'down', '--dir', this.dir])
+    if (this.kept.length) process.stderr.write(`signoz-ha test: lab directories kept for inspection (server logs under clickhouse/*/log, the simulator's store, lab.json): ${this.kept.join(', ')}\n`)
+  }
+
+  /**
+   * Proves the lab healthy before a drill: doctor through the kubeconfig clean within ms (polled).
+   * A lab that does not get there is kept for inspection and rebuilt with the same layout, so one
+   * failed drill stays one failure instead of every later drill running on the damage.
+   */
+  async healthy(ms = 60_000): Promise<void> {
+    const through = {SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined}
+    const run = await doctorUntil(() => this.doctor([], through).catch(() => ({report: undefined as unknown as Report})), (r) => r !== undefined && notPassing(r).length === 0, ms)
+    if (run.report && notPassing(run.report).length === 0) return
+    const left = run.report ? notPassing(run.report).join(', ') : 'no report'
+    await runCli(['lab', 'down', '--keep', '--dir', this.dir])
+    const keep = `${this.dir}-unhealthy-${this.kept.length + 1}`
+    renameSync(this.dir, keep)
+    this.kept.push(keep)
+    process.stderr.write(`signoz-ha test: the lab did not get healthy within ${ms} ms (${left}); kept in ${keep}, rebuilding\n`)
+    await this.up(this.upArgs)
   }
 
   cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {

@@ -89,6 +89,8 @@ describe('each automated runbook against its fault', () => {
     test(`${drill.runbook} fixes ${drill.fault}: the dry run changes nothing, the run leaves doctor clean`, async () => {
       const config = drill.lowThresholds || drill.runbook === 'ingestion-stopped' ? ['--config', LOW] : []
       const checks = only(checksOf(drill.runbook))
+      // Each drill starts from a lab proven healthy (rebuilt if the last one could not heal it).
+      await lab.healthy()
       await lab.break(drill.fault!)
       try {
         // A developing fault gets its time, then up to three times as long at the machine's pace (polled).
@@ -119,6 +121,7 @@ describe('each automated runbook against its fault', () => {
 
 describe('undo, interruption and the journal', () => {
   test('--undo reverses a run (keeper-quorum: the release rolled back to one member); a second run fixes it again', async () => {
+    await lab.healthy()
     await lab.break('keeper-single-replica')
     try {
       expect((await run('keeper-quorum', ['--yes'])).code).toBe(0)
@@ -135,6 +138,7 @@ describe('undo, interruption and the journal', () => {
   })
 
   test('a rolling restart stopped by Ctrl-C resumes with the hosts it had not restarted; every host restarts once', async () => {
+    await lab.healthy()
     const before = new Map((await pids()).map((h) => [h.pod, h.pid]))
     // Interrupted while the first host restarts: the engine finishes that step, then stops.
     const {code, stdout, stderr} = await runCliInterrupted(['runbook', 'run', 'clickhouse-rolling-restart', '--yes'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /\[1\/4\] .*: applying/)
