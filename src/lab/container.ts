@@ -51,13 +51,27 @@ export function startContainer(dir: string, command: string, args: readonly stri
   writeFileSync(shimPath(dir), script, {mode: 0o700})
   const before = containerRuns(dir).length
   const shim = spawnDetached('/bin/sh', [shimPath(dir)], options)
-  // The shim writes the process's pid at once; wait for it (a few milliseconds).
+  // The shim writes the process's pid at once (a few milliseconds); the pid is returned only once
+  // it runs the command itself. Between the shell's fork and its exec the child still has the
+  // shim's command line: a kubelet looking for this host's server by its marker then found none,
+  // took the container for dead, restarted it and killed this run (the readonly-table drill's
+  // "ClickHouse … exited" on a loaded machine).
+  const marker = args.at(-1) ?? command
   const deadline = Date.now() + 5000
   for (;;) {
     const started = containerRuns(dir).slice(before).find((r) => r.pid)
-    if (started) return started.pid
-    if (Date.now() > deadline || processState(shim) === 'dead') throw new Error(`${command} did not start under the lab's container shim (${dir})`)
+    if (started && (runsCommand(started.pid, marker) || processState(started.pid) === 'dead')) return started.pid
+    if (Date.now() > deadline || (!started && processState(shim) === 'dead')) throw new Error(`${command} did not start under the lab's container shim (${dir})`)
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
+  }
+}
+
+/** True once the pid has exec'd the command whose arguments include marker. */
+function runsCommand(pid: number, marker: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)
+  } catch {
+    return false
   }
 }
 
