@@ -332,7 +332,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
       await settledAndWritable(state)
     },
   },
-  valuesFault('collector-needs-newer-clickhouse', 'upgrade the collectors to v0.145.0, whose migrations need ClickHouse 25.12.5, on the older lab servers (catalogue #9)', 'otelCollector.image.tag', 'v0.145.0', 'v0.144.5'),
+  valuesFault('collector-needs-newer-clickhouse', 'upgrade the collectors to v0.144.6, whose sync migration 1011 needs ClickHouse 25.12.5, on the older lab servers (catalogue #9)', 'otelCollector.image.tag', 'v0.144.6', 'v0.144.5'),
   valuesFault('keeper-no-autopurge', 'upgrade with clickhouse.zookeeper.autopurge.purgeInterval=0: ZooKeeper never purges snapshots and logs, its disk fills (catalogue #31)', 'clickhouse.zookeeper.autopurge.purgeInterval', '0', '1'),
   {
     id: 'operator-crd-drift',

@@ -62,11 +62,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
   },
   {
     component: 'collector',
-    from: 'v0.145.0',
+    from: 'v0.144.6',
     needs: 'clickhouse',
     atLeast: '25.12.5',
-    why: 'its migrations store trace attributes as JSON with settings that exist only in 25.12',
-    source: 'signoz-otel-collector PR #833; catalogue #9',
+    why: "its sync migration 1011 sets object_serialization_version on signoz_index_v3 (trace attributes as JSON), a setting older servers reject with Code 115 (UNKNOWN_SETTING)",
+    source: 'signoz-otel-collector PR #833, first released in v0.144.6; catalogue #9',
   },
   {
     component: 'signoz',

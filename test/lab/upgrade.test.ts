@@ -88,6 +88,15 @@ describe('gates refuse, and nothing changes', () => {
     expect(gate.fix).toMatch(/^upgrade ClickHouse first, on the current chart: helm upgrade signoz .* --version 0\.130\.1 --reuse-values --set clickhouse\.image\.tag=25\.12\.5/)
   })
 
+  test('collector v0.144.6 on ClickHouse 18.16: version-requirements refuses it (its sync migration 1011 needs 25.12)', async () => {
+    const before = await history()
+    const r = await upgrade(['--json', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.6'])
+    expect(r.code).toBe(3)
+    const gate = (JSON.parse(r.stdout) as Answer).gates.find((g) => g.id === 'version-requirements')!
+    expect(gate.message).toMatch(/^collector v0\.144\.6 needs ClickHouse ≥ 25\.12\.5, runs 18\.16/)
+    expect(await history()).toEqual(before)
+  })
+
   test('a downgrade is refused by version-path', async () => {
     const r = await upgrade(['--json', '--yes', '--backup-confirmed'], {SIGNOZ_HA_CHART: chartAt('0.120.0')})
     expect(r.code).toBe(3)
@@ -95,7 +104,7 @@ describe('gates refuse, and nothing changes', () => {
   })
 
   test('no recent backup: the backup gate fails until every claim has a VolumeSnapshot from the last day', async () => {
-    const args = ['--plan', '--json', '--set', 'otelCollector.image.tag=v0.144.6']
+    const args = ['--plan', '--json', '--set', 'otelCollector.image.tag=v0.144.4']
     const gate = async () => (JSON.parse((await upgrade(args)).stdout) as Answer).gates.find((g) => g.id === 'backup')!
     expect((await gate()).message).toBe('the cluster serves no VolumeSnapshot API and no backup was confirmed')
     const kube = new LabKubeClient(readState(lab.dir))
@@ -114,7 +123,7 @@ describe('gates refuse, and nothing changes', () => {
 
   test('without a terminal and without --yes: exit 4, nothing changed', async () => {
     const before = await history()
-    const r = await upgrade(['--set', 'otelCollector.image.tag=v0.144.6'])
+    const r = await upgrade(['--set', 'otelCollector.image.tag=v0.144.4'])
     expect(r.code).toBe(4)
     expect(r.stderr).toMatch(/signoz-ha: stdin is not a terminal and --yes was not given: nothing was changed/)
     expect(await history()).toEqual(before)
@@ -124,7 +133,8 @@ describe('gates refuse, and nothing changes', () => {
 describe('the upgrade', () => {
   for (const major of [3, 4] as const) {
     test(`Helm ${major}: a clean upgrade runs the migrator, passes postflight, and a re-run has nothing to do`, async () => {
-      const tag = major === 3 ? 'v0.144.6' : 'v0.144.7'
+      // Collector tags before v0.144.6 (whose sync migration needs ClickHouse 25.12): the lab's 18.16 servers take them.
+      const tag = major === 3 ? 'v0.144.4' : 'v0.144.3'
       const before = (await history()).at(-1)!
       const r = await upgrade(['--yes', '--backup-confirmed', '--set', `otelCollector.image.tag=${tag}`], {SIGNOZ_HA_HELM: labHelmBinary(major)})
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
@@ -154,7 +164,7 @@ describe('the upgrade', () => {
   })
 
   test('Ctrl-C while Helm runs: Helm stops cleanly, the release is never left pending', async () => {
-    const {code, stdout, stderr} = await runCliInterrupted(['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.8'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
+    const {code, stdout, stderr} = await runCliInterrupted(['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.2'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect([4, 5]).toContain(code)
     expect(stdout).toMatch(code === 5 ? /^rolled back: interrupted/m : /^aborted: interrupted: Helm was asked to stop; nothing was changed/m)
