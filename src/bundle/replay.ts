@@ -1,5 +1,5 @@
 import {existsSync, readFileSync} from 'node:fs'
-import type {Expectations, KubeContext} from '../core/check.js'
+import type {Expectations, KubeContext, PodLogOptions} from '../core/check.js'
 import {UsageError} from '../core/errors.js'
 import type {Thresholds} from '../core/thresholds.js'
 import type {KubeItem, SnapshotKind} from '../gateways/kube.js'
@@ -31,7 +31,8 @@ export interface ReplayFile {
   tape: Record<string, Take>
 }
 
-export const podLogKey = (namespace: string, pod: string, tail: number) => `kube|log|${namespace}/${pod}|${tail}`
+export const podLogKey = (namespace: string, pod: string, tail: number, options?: PodLogOptions) =>
+  `kube|log|${namespace}/${pod}|${tail}${options?.container ? `|${options.container}` : ''}${options?.previous ? '|previous' : ''}`
 export const keeperWordKey = (namespace: string, pod: string, port: number, word: string) => `keeper|${word}|${namespace}/${pod}:${port}`
 
 /** The live run's Kubernetes side, recorded on the tape as it is used. */
@@ -39,7 +40,7 @@ export function recordingKubeContext(context: KubeContext, tape: Tape): KubeCont
   const word = context.fourLetterWord
   return {
     deployment: context.deployment,
-    podLog: (ns, pod, tail) => tape.record(podLogKey(ns, pod, tail), () => context.podLog(ns, pod, tail)),
+    podLog: (ns, pod, tail, options) => tape.record(podLogKey(ns, pod, tail, options), () => context.podLog(ns, pod, tail, options)),
     ...(word ? {fourLetterWord: (ns: string, pod: string, port: number, w: 'mntr' | 'srvr' | 'ruok') => tape.record(keeperWordKey(ns, pod, port, w), () => word(ns, pod, port, w))} : {}),
   }
 }
@@ -90,7 +91,7 @@ export function openBundle(file: string): OpenedBundle {
       unavailable: k.unavailable,
       context: {
         deployment: readDeployment(snapshot, k.release),
-        podLog: (ns, pod, tail) => tape.play<string>(podLogKey(ns, pod, tail)),
+        podLog: (ns, pod, tail, options) => tape.play<string>(podLogKey(ns, pod, tail, options)),
         fourLetterWord: (ns, pod, port, word) => tape.play<string | undefined>(keeperWordKey(ns, pod, port, word)),
       },
     }

@@ -98,7 +98,7 @@ export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
     unavailable,
     context: {
       deployment,
-      podLog: (ns, pod, tail) => gateway.podLog(ns, pod, tail),
+      podLog: (ns, pod, tail, options) => gateway.podLog(ns, pod, tail, options?.container, {previous: options?.previous}),
       fourLetterWord: async (ns, pod, port, word) => fourLetterWord('127.0.0.1', (await gateway.forward(ns, pod, port)).port, word, 3000),
     },
   }

@@ -15,6 +15,17 @@ export interface RunbookRunFlags extends RemedyFlags, GuardFlags {
 }
 
 /** What was found, one line per failing finding (at most a few per check), for the plan's "why". */
+/** The objects the diagnosis names, for the runbook's commands: the migrator's Job, pod and failing container. */
+export function foundObjects(report: Report): Record<string, string> {
+  const migrator = report.results.find((r) => r.id === 'kube/migrator-job')?.findings.find((f) => !f.ok)
+  const evidence = (migrator?.evidence ?? {}) as {pod?: string | null; container?: string | null}
+  return {
+    ...(migrator ? {migratorJob: migrator.subject} : {}),
+    ...(evidence.pod ? {migratorPod: evidence.pod} : {}),
+    ...(evidence.container ? {failingContainer: evidence.container} : {}),
+  }
+}
+
 function diagnosisLines(report: Report): string[] {
   return report.results
     .filter((r) => r.status === 'fail' || r.status === 'error')
@@ -57,7 +68,7 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
       if (resumed) io.progress(`continuing the unfinished run ${resumed.journal}`)
       const plan = runbookPlan(runbook, resumed?.targets ?? (await runbookTargets(runbook, ctx, diagnosis)))
       if (plan.actions.length === 0) {
-        const manual = manualSteps(runbook, {namespace: ctx.namespace, release: ctx.release ?? '<release>', cluster: diagnosis.target.clickhouse.cluster})
+        const manual = manualSteps(runbook, {namespace: ctx.namespace, release: ctx.release ?? '<release>', cluster: diagnosis.target.clickhouse.cluster, objects: foundObjects(diagnosis)})
         if (io.json) io.print(JSON.stringify({status: 'manual', runbook: runbook.id, diagnosis: found, manual}, null, 2))
         else io.print([...found.map((l) => `✗ ${l}`), '', 'No automated step applies to what was found. By hand:', ...manual].join('\n'))
         return EXIT.findings

@@ -13,6 +13,7 @@ import {renderGates, renderUpgradePlan} from '../render/upgrade.js'
 import {AFTER_ROLLBACK_CHECKS, POSTFLIGHT_CHECKS, PREFLIGHT_CHECKS, UPGRADE_GATES, runGates, type GateResult} from '../upgrade/gates.js'
 import {hasChanges, planUpgrade, type UpgradePlan} from '../upgrade/plan.js'
 import {deployedRelease, renderUpgrade, type UpgradeRequest} from '../upgrade/release.js'
+import {failingStep, migratorSteps} from '../signoz/migrator-pod.js'
 import {helmUpgradeAction, type UpgradeContext} from '../upgrade/run.js'
 import {openKubeTarget} from './kube-target.js'
 import {askOnTerminal, interruptible, terminalConfirm} from './remediation-io.js'
@@ -154,10 +155,17 @@ async function clearFailedMigrator(ctx: UpgradeContext, name: string, journal: J
   const ref = {apiVersion: 'batch/v1', kind: 'Job', name, namespace: ctx.namespace}
   const job = await ctx.kube.getObject(ref)
   const failed = ((job?.status as {conditions?: {type: string; status: string}[]} | undefined)?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True')
-  if (!failed) return
   const pods = await ctx.kube.list('pods', ctx.namespace, `job-name=${name}`).catch(() => [])
-  const log = pods.length ? await ctx.kube.podLog(ctx.namespace, pods.at(-1)!.metadata!.name!, 20).catch(() => '') : ''
-  journal.append({event: 'undo', step: 'migrator-job', job: name, log: log.trim().split('\n').slice(-20)})
+  const pod = pods.at(-1)
+  // Under OnFailure a failing step restarts in place: the Job is not Failed yet, but it has failed.
+  const steps = pod ? migratorSteps(pod) : []
+  if (!failed && !failingStep(steps)) return
+  const logs: Record<string, string[]> = {}
+  for (const step of steps.filter((s) => s.state !== 'waiting' || s.restarts > 0)) {
+    const log = await ctx.kube.podLog(ctx.namespace, pod!.metadata!.name!, 20, step.container, {previous: step.state === 'waiting' && step.hasPrevious}).catch(() => '')
+    logs[step.container] = log.trim().split('\n').slice(-20)
+  }
+  journal.append({event: 'undo', step: 'migrator-job', job: name, logs})
   report(`removing the failed migrator Job ${name} of the failed revision (its log is in the journal)`)
   await ctx.kube.deleteObject(ref)
   await waitUntil(30_000, async () => (await ctx.kube.getObject(ref)) === undefined)

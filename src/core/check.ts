@@ -31,10 +31,16 @@ export interface Expectations {
 }
 
 /** What checks that need Kubernetes get: the deployment read from one snapshot, and logs on demand. */
+/** Which log: the container (required on a pod with several) and the run before the current one. */
+export interface PodLogOptions {
+  container?: string
+  previous?: boolean
+}
+
 export interface KubeContext {
   deployment: SignozDeployment
-  /** The last lines of a pod's log (one API request; only where a finding needs the reason). */
-  podLog(namespace: string, pod: string, tailLines: number): Promise<string>
+  /** The last lines of a pod's log, of one container and run (one API request; only where a finding needs the reason). */
+  podLog(namespace: string, pod: string, tailLines: number, options?: PodLogOptions): Promise<string>
   /** A ZooKeeper/Keeper four-letter word sent to a member pod through a port-forward; undefined when nothing answers. */
   fourLetterWord?(namespace: string, pod: string, port: number, word: 'mntr' | 'srvr' | 'ruok'): Promise<string | undefined>
 }

@@ -1,5 +1,5 @@
 import {AFTER_ROLLBACK_CHECKS, POSTFLIGHT_CHECKS, PREFLIGHT_CHECKS, type UpgradeGate} from '../upgrade/gates.js'
-import {KNOWN_MIGRATOR_FAILURES} from '../upgrade/run.js'
+import {KNOWN_MIGRATOR_FAILURES} from '../signoz/migrator-pod.js'
 import {REQUIRED_STOPS, REQUIREMENTS} from '../signoz/versions.js'
 import {code, commandBlock, generatedFrom, table} from './markdown.js'
 

@@ -1,5 +1,5 @@
 import {UsageError} from '../core/errors.js'
-import {errorMessage} from '../core/errors.js'
+import {IncompleteError, SignozHaError, errorMessage} from '../core/errors.js'
 import {hostByPod, hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrator.js'
@@ -365,7 +365,8 @@ export async function healLab(state: LabState, id?: string): Promise<string[]> {
     try {
       await findFault(active.id).heal(state, active)
     } catch (error) {
-      throw new Error(`healing ${active.id} failed: ${errorMessage(error)}`)
+      // A lab error (exit 3) that says what could not be healed, with the cause's own words and hint.
+      throw new IncompleteError(`healing ${active.id} failed: ${errorMessage(error)}`, error instanceof SignozHaError ? error.hint : undefined)
     }
     state.faults = state.faults.filter((f) => f !== active)
     writeState(state)

@@ -9,7 +9,7 @@ import {findProcess, processExited, processState, terminate, waitFor} from './pr
 import type {LabState} from './state.js'
 
 /** What identifies the lab's coordination service on its command line. */
-const keeperMarker = (state: LabState): string => (state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`)
+export const keeperMarker = (state: LabState): string => (state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`)
 
 /** Writes the coordination service's config and starts it detached; records the pid in state. */
 export function startKeeper(state: LabState): void {
@@ -65,7 +65,7 @@ export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<v
   await waitFor(`${state.keeper.kind} on port ${state.keeper.port}`, async () => {
     // Dead and not restarted by the kubelet meanwhile: say why, rather than wait out the timeout.
     if (processState(state.keeper.pid) === 'dead' && !state.keeper.crashLoop && !findProcess(keeperMarker(state))) {
-      throw processExited(state.keeper.kind === 'zookeeper' ? 'ZooKeeper' : 'ClickHouse Keeper', [join(state.keeper.dir, `${state.keeper.kind}.log`)])
+      throw processExited(state.keeper.kind === 'zookeeper' ? 'ZooKeeper' : 'ClickHouse Keeper', [{file: join(state.keeper.dir, `${state.keeper.kind}.log`)}])
     }
     return keeperHealthy(state)
   }, timeoutMs, 200)

@@ -223,9 +223,10 @@ export const KUBE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'migrator-job-failed',
-    summary: "upgrade with a migrator timeout too short for its statements: the pre-upgrade hook Job fails, so does the upgrade (release failed)",
+    summary: "upgrade with a migrator timeout too short for its statements: the pre-upgrade hook Job's ready step crash-loops (Init:CrashLoopBackOff, restartPolicy OnFailure) and Helm's wait for it times out (release failed)",
     async inject(state) {
-      const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=1ms']).then(
+      // Helm waits on the hook until its own --timeout; the Job would retry for minutes (backoffLimit 6).
+      const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=1ms'], 20_000).then(
         () => false,
         () => true,
       )

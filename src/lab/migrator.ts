@@ -257,6 +257,14 @@ export class Migrator {
     return outcomes
   }
 
+  /** Like `migrate sync check`: the last migration of each database must be finished; the first that is not. */
+  async unfinished(migrations: readonly Migration[] = MIGRATIONS): Promise<Migration | undefined> {
+    const last = new Map<string, Migration>()
+    for (const m of migrations) last.set(m.database, m)
+    for (const m of last.values()) if (!(await this.isFinished(m))) return m
+    return undefined
+  }
+
   /** force: run even if recorded finished. */
   async run(m: Migration, options: {force?: boolean} = {}): Promise<MigrationOutcome> {
     if (!options.force && (await this.isFinished(m))) return {database: m.database, id: m.id, status: 'skipped'}

@@ -115,15 +115,15 @@ export async function terminate(pid: number, graceMs = 5000): Promise<void> {
  */
 export class GiveUp extends IncompleteError {}
 
-/** The last lines of a log that say something (blank lines dropped), or nothing when it cannot be read. */
-export function lastLogLines(file: string, count = 3): string[] {
+/** The last lines of a log that say something (blank lines dropped), from byte offset on; nothing when it cannot be read. */
+export function lastLogLines(file: string, count = 3, from = 0): string[] {
   try {
     const fd = openSync(file, 'r')
     try {
       const size = fstatSync(fd).size
-      const length = Math.min(size, 16_384)
-      const buffer = Buffer.alloc(length)
-      readSync(fd, buffer, 0, length, size - length)
+      const start = Math.max(from, size - 16_384)
+      const buffer = Buffer.alloc(Math.max(0, size - start))
+      readSync(fd, buffer, 0, buffer.length, start)
       return buffer.toString('utf8').split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-count)
     } finally {
       closeSync(fd)
@@ -133,14 +133,17 @@ export function lastLogLines(file: string, count = 3): string[] {
   }
 }
 
-/** A lab process that exited when it should run: what, how it ended, the end of its logs (first one that has lines). */
-export function processExited(what: string, logs: readonly string[], exitCode?: number): GiveUp {
-  const file = logs.find((f) => lastLogLines(f, 1).length > 0)
-  const lines = file ? lastLogLines(file) : []
-  return new GiveUp(
-    `${what} exited${exitCode !== undefined ? ` with code ${exitCode}` : ''}${lines.length ? `: ${lines.join(' | ')}` : ' (its log is empty)'}`,
-    `the whole log: ${file ?? logs[0]}`,
-  )
+const SIGNALS: Record<number, string> = {134: 'SIGABRT', 137: 'SIGKILL', 139: 'SIGSEGV', 143: 'SIGTERM'}
+
+/**
+ * A lab process that exited when it should run: what, how it ended (a signal named), the end of
+ * its log (the first of logs that has lines, each read from where this run began).
+ */
+export function processExited(what: string, logs: readonly {file: string; from?: number}[], exitCode?: number): GiveUp {
+  const log = logs.find((l) => lastLogLines(l.file, 1, l.from).length > 0)
+  const lines = log ? lastLogLines(log.file, 3, log.from) : []
+  const how = exitCode === undefined ? '' : ` with code ${exitCode}${SIGNALS[exitCode] ? ` (${SIGNALS[exitCode]}${exitCode === 143 || exitCode === 137 ? ': ended by another process' : ''})` : ''}`
+  return new GiveUp(`${what} exited${how}${lines.length ? `: ${lines.join(' | ')}` : ' (its log is empty)'}`, `the whole log: ${(log ?? logs[0])?.file}`)
 }
 
 /** Polls probe until it answers true or the deadline passes; a GiveUp from the probe ends the wait. */
@@ -152,7 +155,7 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
       return false
     })
     if (ok) return
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`)
+    if (Date.now() > deadline) throw new IncompleteError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`)
     await sleep(intervalMs)
   }
 }

@@ -218,7 +218,7 @@ async function startKubeApi(state: LabState): Promise<void> {
   writeState(state)
   writeKubeconfig(kubeconfigPath(state.dir), api, state.namespace, readFileSync(paths.cert, 'utf8'))
   await waitFor('the Kubernetes API simulator', async () => {
-    if (processState(api.pid) === 'dead') throw processExited('the Kubernetes API simulator', [join(state.dir, 'kube-api.log')])
+    if (processState(api.pid) === 'dead') throw processExited('the Kubernetes API simulator', [{file: join(state.dir, 'kube-api.log')}])
     return kubeApiHealthy(state)
   }, 30_000, 100)
 }
@@ -251,7 +251,7 @@ export async function startIngestion(state: LabState): Promise<void> {
   state.ingestion.enabled = true
   writeState(state)
   await waitFor('the first ingested batch', async () => {
-    if (processState(state.ingestion.pid) === 'dead') throw processExited('the ingestion agent', [state.ingestion.log])
+    if (processState(state.ingestion.pid) === 'dead') throw processExited('the ingestion agent', [{file: state.ingestion.log}])
     return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
   }, 30_000, 200)
   await waitFreshRowsOnEveryShard(state)

@@ -7,11 +7,15 @@ export interface RunbookFill {
   namespace: string
   cluster: string
   release?: string
+  /** Objects the diagnosis found ({migratorJob}, {migratorPod}, {failingContainer}), named as they are. */
+  objects?: Record<string, string>
 }
 
-/** Placeholders in a step's commands filled with what is known. */
-export const fillCommand = (command: string, o: RunbookFill): string =>
-  command.replaceAll('{namespace}', o.namespace).replaceAll('{cluster}', o.cluster).replaceAll('{release}', o.release ?? '<release>')
+/** Placeholders in a step's commands filled with what is known; the rest shown as <what-to-fill-in>. */
+export const fillCommand = (command: string, o: RunbookFill): string => {
+  const known: Record<string, string | undefined> = {namespace: o.namespace, cluster: o.cluster, release: o.release, ...o.objects}
+  return command.replace(/\{([a-zA-Z]+)\}/g, (_, key: string) => known[key] ?? `<${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}>`)
+}
 
 /** A runbook for a person on a terminal; placeholders filled with what is known. */
 export function renderRunbook(r: Runbook, o: RunbookFill & {chalk: ChalkInstance}): string {
@@ -34,10 +38,10 @@ export function renderRunbook(r: Runbook, o: RunbookFill & {chalk: ChalkInstance
   return lines.join('\n').trimEnd()
 }
 
-/** The steps a person carries out (no remedy, not a read), with their commands, as plain lines. */
+/** The steps a person carries out (no remedy), reads included, with their commands filled with what was found, as plain lines. */
 export function manualSteps(r: Runbook, o: RunbookFill): string[] {
   return r.steps
     .map((s, i) => ({s, i}))
-    .filter(({s}) => !s.remedy && s.safety !== 'read')
+    .filter(({s}) => !s.remedy && (s.safety !== 'read' || (s.commands ?? []).length > 0))
     .flatMap(({s, i}) => [`${i + 1}. ${s.title} [${SAFETY_LABEL[s.safety]}]: ${s.explain}`, ...(s.commands ?? []).map((cmd) => `     ${fillCommand(cmd, o)}`)])
 }

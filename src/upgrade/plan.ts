@@ -1,5 +1,6 @@
 import {isDeepStrictEqual} from 'node:util'
 import {compareVersions, imageRepository, imageTag} from '../signoz/versions.js'
+import {hostPodName} from '../signoz/naming.js'
 import {resolvedEnv, type ManifestObject, type ReleaseView} from './release.js'
 
 /** How much a change matters: info (routine), caution (a restart, a data move), danger (a duplicate, data unreachable). */
@@ -96,6 +97,18 @@ function installationChanges(live: ManifestObject[], next: ManifestObject[]): Pl
   return changes
 }
 
+/** The ClickHouse host pods of the installations in a manifest, named as the operator names them. */
+function installationHosts(manifest: ManifestObject[]): string[] {
+  return manifest
+    .filter((o) => o.kind === 'ClickHouseInstallation')
+    .flatMap((chi) =>
+      (chiOf(chi).spec?.configuration?.clusters ?? []).flatMap((cluster) => {
+        const {shardsCount = 1, replicasCount = 1} = cluster.layout ?? {}
+        return Array.from({length: shardsCount * replicasCount}, (_, i) => hostPodName(chi.metadata.name, cluster.name ?? 'cluster', Math.floor(i / replicasCount), i % replicasCount))
+      }),
+    )
+}
+
 /** Images, ZooKeeper members and the collectors' ClickHouse target of the workloads. */
 function workloadChanges(live: ManifestObject[], next: ManifestObject[]): PlannedChange[] {
   const changes: PlannedChange[] = []
@@ -105,7 +118,17 @@ function workloadChanges(live: ManifestObject[], next: ManifestObject[]): Planne
     for (const c of containers(n)) {
       const before = containers(l).find((x) => x.name === c.name)?.image
       if (before && c.image && before !== c.image) {
-        changes.push({level: 'info', object: key(n), what: `${imageRepository(c.image).split('/').pop()} ${imageTag(before) ?? before} → ${imageTag(c.image) ?? c.image} (${key(n)})`, means: 'a rolling update of its pods'})
+        const what = `${imageRepository(c.image).split('/').pop()} ${imageTag(before) ?? before} → ${imageTag(c.image) ?? c.image} (${key(n)})`
+        if (/clickhouse-operator/.test(c.image)) {
+          // A new operator reconciles every installation afresh and restarts its pods (clickhouse-operator#1845, #1797).
+          const hosts = installationHosts(live)
+          changes.push({
+            level: 'caution',
+            object: key(n),
+            what,
+            means: `the new operator re-reconciles every ClickHouse installation and restarts every ClickHouse pod${hosts.length ? ` (${hosts.length}: ${hosts.join(', ')})` : ''}, one after another: while each restarts its replicas are read-only and inserts routed to it fail (clickhouse-operator#1845, #1797)`,
+          })
+        } else changes.push({level: 'info', object: key(n), what, means: 'a rolling update of its pods'})
       }
     }
     const [hostBefore, hostAfter] = [envOf(l, 'CLICKHOUSE_HOST'), envOf(n, 'CLICKHOUSE_HOST')]

@@ -4,6 +4,7 @@ import type {Action} from '../remediation/action.js'
 import {waitUntil, type RemedyContext} from '../remediation/context.js'
 import {isSecretKey} from '../remediation/redact.js'
 import {helmUpgradeArgs, parseManifest, type UpgradeRequest} from './release.js'
+import {failureLine, knownFailure, migratorSteps} from '../signoz/migrator-pod.js'
 
 /** The remediation context of an upgrade, with the signal that asks a running Helm to stop. */
 export interface UpgradeContext extends RemedyContext {
@@ -12,56 +13,75 @@ export interface UpgradeContext extends RemedyContext {
   report(line: string): void
 }
 
-/** Migrator failures recognised in its log as they happen, with the runbook for each. */
-export const KNOWN_MIGRATOR_FAILURES: readonly {pattern: RegExp; what: string; runbook: string}[] = [
-  {pattern: /code: 159|distributed_ddl_task_timeout|Watching task .* is executing longer/i, what: 'an ON CLUSTER statement timed out on some host (catalogue #1)', runbook: 'ddl-queue-stuck'},
-  {pattern: /context deadline exceeded/i, what: "the migrator's own timeout passed (telemetryStoreMigrator.timeout)", runbook: 'migrator-job-failed'},
-  {pattern: /dirty/i, what: 'a legacy migration is marked dirty (catalogue #10)', runbook: 'migration-failed'},
-  {pattern: /REPLICA_ALREADY_EXISTS|code: 253|Replica .* already exists/i, what: 'a replica is still registered in Keeper (catalogue #29)', runbook: 'stale-replica'},
-  {pattern: /UNKNOWN_SETTING|code: 115|UNKNOWN_FUNCTION|code: 46/i, what: 'ClickHouse is too old for this migration (catalogue #9)', runbook: 'version-mismatch'},
-  {pattern: /not found in system\.clusters|CLUSTER_DOESNT_EXIST|code: 701|code: 170/i, what: "the migrator's cluster name is not the servers' (catalogue #19)", runbook: 'cluster-topology-mismatch'},
-]
-
 /** Helm's arguments for a person: the values of secret keys given with --set are masked. */
 export const displayArgs = (args: readonly string[]): string =>
   args.map((a, i) => (args[i - 1] === '--set' && isSecretKey(a.split('=')[0]!) ? `${a.split('=')[0]}=[redacted]` : a)).join(' ')
 
+/** Runs of one migrator step that failed with a recognised cause before the upgrade stops waiting on the Job's back-off. */
+const FAILED_RUNS_TO_STOP = 2
+
 /**
- * Streams the schema migrator's log while Helm waits on it: new lines as they come, and a known
- * failure named with its runbook the moment it shows. Returns what it recognised.
+ * Streams the schema migrator's logs while Helm waits on it: every container of its pod (the init
+ * containers ready, bootstrap, sync, then async; the previous run of one that restarted), new
+ * lines as they come, a known failure named with its runbook the moment it shows. A step that
+ * failed FAILED_RUNS_TO_STOP times with a recognised cause will not pass by retrying (under
+ * OnFailure the Job would restart it until its back-off limit, minutes later): stop() is then
+ * asked for with the reason. What it read stays after the Job deletes its pod.
  */
-function watchMigrator(ctx: UpgradeContext, jobName: string | undefined): {stop(): void; flush(): Promise<void>; recognised: string[]} {
+function watchMigrator(ctx: UpgradeContext, jobName: string | undefined, stopHelm: (why: string) => void): {stop(): void; flush(): Promise<void>; recognised: string[]; failure?: string} {
   // Only this upgrade's migrator: an earlier run's pod of the same Job may still be there.
   const since = Date.now() - 2000
   const seen = new Set<string>()
   const recognised: string[] = []
-  let stopped = false
+  const state: {stopped: boolean; failure?: string} = {stopped: false}
+  const read = async (pod: string, container: string, previous: boolean, run: number) => {
+    const log = await ctx.kube.podLog(ctx.namespace, pod, 50, container, {previous}).catch(() => '')
+    for (const line of log.split('\n').filter(Boolean)) {
+      const key = `${pod}/${container}/${run}/${line}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      ctx.report(`migrator ${container}: ${line}`)
+      const known = knownFailure(line)
+      if (known && !recognised.includes(known.what)) {
+        recognised.push(known.what)
+        ctx.report(`recognised: ${known.what} → signoz-ha runbook show ${known.runbook}`)
+      }
+    }
+    return log
+  }
   const tick = async () => {
     if (!jobName) return
     const pods = (await ctx.kube.list('pods', ctx.namespace, `job-name=${jobName}`).catch(() => [])).filter((p) => Date.parse(String(p.metadata?.creationTimestamp)) >= since)
     for (const pod of pods) {
-      const log = await ctx.kube.podLog(ctx.namespace, pod.metadata!.name!, 50).catch(() => '')
-      for (const line of log.split('\n').filter(Boolean)) {
-        const key = `${pod.metadata!.name} ${line}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        ctx.report(`migrator: ${line}`)
-        const known = KNOWN_MIGRATOR_FAILURES.find((f) => f.pattern.test(line))
-        if (known && !recognised.includes(known.what)) {
-          recognised.push(known.what)
-          ctx.report(`recognised: ${known.what} → signoz-ha runbook show ${known.runbook}`)
+      const name = pod.metadata!.name!
+      for (const step of migratorSteps(pod)) {
+        if (step.state === 'waiting' && step.restarts === 0) continue
+        // The run that failed, once the container has restarted past it, is the previous log.
+        const previous = step.hasPrevious ? await read(name, step.container, true, step.restarts - 1) : ''
+        const current = step.state === 'waiting' && step.waiting === 'CrashLoopBackOff' ? '' : await read(name, step.container, false, step.restarts)
+        const known = knownFailure(`${previous}\n${current}`)
+        if (!state.failure && known && step.failedRuns >= FAILED_RUNS_TO_STOP) {
+          state.failure = `the migrator's ${step.container} step (${step.command}) failed ${step.failedRuns} times: ${failureLine(current) ?? failureLine(previous) ?? ''} (${known.what})`
+          stopHelm(state.failure)
         }
       }
     }
   }
   const loop = async () => {
-    while (!stopped) {
+    while (!state.stopped) {
       await tick().catch(() => undefined)
       await new Promise((resolve) => setTimeout(resolve, 400))
     }
   }
   void loop()
-  return {stop: () => void (stopped = true), flush: () => tick().catch(() => undefined), recognised}
+  return {
+    stop: () => void (state.stopped = true),
+    flush: () => tick().catch(() => undefined),
+    recognised,
+    get failure() {
+      return state.failure
+    },
+  }
 }
 
 const latest = async (ctx: UpgradeContext, release: string) => (await releaseHistory(ctx, release)).at(-1)
@@ -85,11 +105,20 @@ export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: num
       return {revision: p.fromRevision}
     },
     async apply(ctx) {
-      const watcher = watchMigrator(ctx, p.migratorJob)
+      // Helm stops when the person interrupts, or when the migrator has failed for good.
+      const migratorFailed = new AbortController()
+      const watcher = watchMigrator(ctx, p.migratorJob, (why) => {
+        ctx.report(`stopping Helm: ${why}`)
+        migratorFailed.abort()
+      })
       try {
-        const r = await runHelm(ctx.helm, args, p.timeoutMs, ctx.interrupt)
+        const r = await runHelm(ctx.helm, args, p.timeoutMs, AbortSignal.any([ctx.interrupt, migratorFailed.signal]))
         // A migrator quicker than the poll: its log is read once more, whatever the outcome.
         await watcher.flush()
+        if (migratorFailed.signal.aborted && !ctx.interrupt.aborted) {
+          await waitUntil(60_000, async () => !(await latest(ctx, p.request.release))?.status.startsWith('pending'), 1000)
+          throw new Error(`helm upgrade failed: ${watcher.failure}`)
+        }
         if (ctx.interrupt.aborted) {
           // Helm cancels on SIGTERM and records the release failed; wait for that, never pending.
           await waitUntil(60_000, async () => !(await latest(ctx, p.request.release))?.status.startsWith('pending'), 1000)

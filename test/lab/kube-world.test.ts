@@ -136,7 +136,7 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
     },
   },
   {fault: 'pvc-pending', fails: ['clickhouse/reachable', 'kube/pods-pending', 'kube/pvc'], message: ['kube/pvc', /Pending/]},
-  {fault: 'migrator-job-failed', fails: ['helm/release-status', 'kube/migrator-job'], message: ['kube/migrator-job', /deadline exceeded/]},
+  {fault: 'migrator-job-failed', fails: ['helm/release-status', 'kube/migrator-job'], message: ['kube/migrator-job', /^init container ready \(migrate ready\) exited 1(, \d+ times)?(; in CrashLoopBackOff|; running again)?: Error: store not ready due to non-retryable error: context deadline exceeded — the migrator's own timeout passed/]},
   {
     fault: 'helm-pending-upgrade',
     fails: ['helm/release-status'],

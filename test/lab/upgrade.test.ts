@@ -26,7 +26,7 @@ type History = {revision: number; status: string; chart: string}[]
 const history = async (): Promise<History> => JSON.parse((await runHelm(labHelm(readState(lab.dir)), ['history', 'signoz', '-o', 'json'])).stdout) as History
 const values = async () => JSON.parse((await runHelm(labHelm(readState(lab.dir)), ['get', 'values', 'signoz', '-o', 'json'])).stdout) as {otelCollector?: {image?: {tag?: string}}; telemetryStoreMigrator?: {timeout?: string}}
 const upgrade = (args: string[], extra: NodeJS.ProcessEnv = {}) => lab.cli(['upgrade', '--safe', ...args], {...env, ...extra})
-type Answer = {status: string; gates: {id: string; status: string; message: string; fix?: string}[]; plan: {changes: {level: string; what: string}[]}}
+type Answer = {status: string; gates: {id: string; status: string; message: string; fix?: string}[]; plan: {changes: {level: string; what: string; means: string}[]}}
 
 /** A copy of the lab chart at another chart and app version, as `helm upgrade --version` would fetch it. */
 function chartAt(version: string): string {
@@ -62,6 +62,15 @@ describe('plan', () => {
     const none = await upgrade(['--plan', '--detailed-exitcode', '--backup-confirmed'])
     expect(none.stdout).toMatch(/no change: the release already renders this/)
     expect(none.code).toBe(0)
+  })
+
+  test('an operator image change is a caution that names every ClickHouse host it will restart', async () => {
+    const r = await upgrade(['--plan', '--json', '--set', 'clickhouse.clickhouseOperator.image.tag=0.23.7', '--backup-confirmed'])
+    const change = (JSON.parse(r.stdout) as Answer).plan.changes.find((c) => c.what.startsWith('clickhouse-operator 0.21.2 → 0.23.7'))
+    expect(change?.level).toBe('caution')
+    expect(change?.means).toMatch(
+      /restarts every ClickHouse pod \(4: chi-signoz-clickhouse-cluster-0-0-0, chi-signoz-clickhouse-cluster-0-1-0, chi-signoz-clickhouse-cluster-1-0-0, chi-signoz-clickhouse-cluster-1-1-0\)/,
+    )
   })
 })
 
@@ -139,7 +148,7 @@ describe('the upgrade', () => {
       const r = await upgrade(['--yes', '--backup-confirmed', '--set', `otelCollector.image.tag=${tag}`], {SIGNOZ_HA_HELM: labHelmBinary(major)})
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
       expect(r.stdout).toMatch(/upgraded: signoz is deployed on chart 0\.130\.1; postflight clean/)
-      expect(r.stderr).toMatch(/migrator: migrate sync up/)
+      expect(r.stderr).toMatch(/migrator sync-up: \{"level":"info",.*"msg":"running sync migrations"/)
       const after = (await history()).at(-1)!
       expect(after).toMatchObject({revision: before.revision + 1, status: 'deployed'})
       expect((await values()).otelCollector?.image?.tag).toBe(tag)

@@ -7,12 +7,13 @@ import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
 import {zookeeperName} from '../../signoz/naming.js'
 import {hostMarker, hostPing, startHost, stopHost} from '../hosts.js'
-import {keeperHealthy, startKeeper} from '../keeper.js'
+import {keeperHealthy, keeperMarker, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator} from '../migrator.js'
 import {findProcess, processState, terminate} from '../processes.js'
 import {hostUrl, readState, updateState, type LabHost, type LabState} from '../state.js'
 import {containerHeldByOther, containerRuns} from '../container.js'
 import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
+import {ContainerExit, type ContainerSpec} from './controllers/task-pods.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
 import type {ObjectStore} from './store.js'
 import {serviceAccountToken} from './rbac.js'
@@ -68,11 +69,11 @@ export class RealLabWorld implements LabWorld {
 
   backend(pod: Pod): PodBackend | undefined {
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
-    if (containers.some(isMigrate)) return {kind: 'task', run: (log) => this.migrate(pod, log)}
+    if (containers.some(isMigrate)) return {kind: 'task', run: (container, log) => this.migrate(pod, container, log)}
     const images = pod.spec.containers.map((c) => c.image ?? '').join(' ')
     // signoz-ha's own image (generate monitor's CronJob): the real CLI, run to completion.
     if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '')) {
-      if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure') return {kind: 'task', run: (log) => this.runSignozHa(pod, log)}
+      if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure') return {kind: 'task', run: (container, log) => this.runSignozHa(pod, container, log)}
       // Not pretended: a long-running signoz-ha (serve) has no process behind it in the lab.
       return {kind: 'unavailable', reason: 'the lab runs signoz-ha pods that run to completion (generate monitor --mode cronjob); run serve outside the lab'}
     }
@@ -86,7 +87,7 @@ export class RealLabWorld implements LabWorld {
         healthy: this.hostHealth.get(host.pod) ?? false,
         forwardPorts: {8123: host.httpPort, 9000: host.tcpPort, 9009: host.interserverPort},
         logFile: join(host.dir, 'log', 'clickhouse-server.log'),
-        container: this.containerState(host.dir, host.pid, host.pod),
+        container: this.containerState(host.dir, host.pid, host.pod, hostMarker(host)),
         start: () => this.startOnce(host.pod, () => this.restartHost(host.pod)),
       }
     }
@@ -100,7 +101,7 @@ export class RealLabWorld implements LabWorld {
         healthy: this.keeperOk,
         forwardPorts: {2181: k.port},
         logFile: join(k.dir, `${k.kind}.log`),
-        container: this.containerState(k.dir, k.pid, KEEPER),
+        container: this.containerState(k.dir, k.pid, KEEPER, keeperMarker(this.state)),
         // Every member pod's kubelet may ask; the one process starts once.
         start: () => this.startOnce(KEEPER, () => this.startKeeperIfDown()),
       }
@@ -108,10 +109,15 @@ export class RealLabWorld implements LabWorld {
     return undefined
   }
 
-  /** The runtime's view of a container: is its process alive, its current and previous runs, is a restart under way. */
-  private containerState(dir: string, pid: number | undefined, key: string): ContainerState {
+  /**
+   * The runtime's view of a container: is its process alive, its current and previous runs, is a
+   * restart under way. The pid this tick read can be stale (the CLI restarted the server since):
+   * a dead pid counts as dead only when no live process carries the container's marker.
+   */
+  private containerState(dir: string, recorded: number | undefined, key: string, marker: string): ContainerState {
     // A start under way (a new pod's container, or a restart): the process of before is not this container's.
     if (this.starting.has(key)) return {alive: false, busy: true}
+    const pid = processState(recorded) === 'dead' ? (findProcess(marker, {stoppedToo: true}) ?? recorded) : recorded
     const runs = containerRuns(dir)
     const index = runs.findLastIndex((r) => r.pid === pid)
     const current = index >= 0 ? index : runs.length - 1
@@ -221,10 +227,26 @@ export class RealLabWorld implements LabWorld {
     })
   }
 
-  /** The migrator container's steps (ready, bootstrap, sync up, async up) with its own env. */
-  private async migrate(pod: Pod, log: (line: string) => void): Promise<void> {
-    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].filter(isMigrate)
-    const env = this.environment(pod.metadata.namespace!, containers[0]?.env ?? [])
+  /**
+   * One container of the migrator Job: the step its args name (`migrate ready`, `bootstrap`,
+   * `sync up`, `sync check`, `async up`), with its own env, against the host the Service in its
+   * DSN routes to. It logs as the collector does (zap JSON lines) and ends as it does: a failing
+   * step prints "Error: …" and exits 1.
+   */
+  private async migrate(pod: Pod, container: ContainerSpec, log: (line: string) => void): Promise<void> {
+    const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
+    const command = (container.args ?? []).join(' ')
+    try {
+      if (!isMigrate(container)) return
+      await this.migrateStep(pod, container, command, zap)
+    } catch (error) {
+      log(`Error: ${errorMessage(error)}`)
+      throw new ContainerExit(1)
+    }
+  }
+
+  private async migrateStep(pod: Pod, container: ContainerSpec, command: string, zap: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void): Promise<void> {
+    const env = this.environment(pod.metadata.namespace!, container.env ?? [])
     const dsn = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN
     if (!dsn) throw new Error('SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN is not set')
     const url = new URL(dsn)
@@ -233,48 +255,52 @@ export class RealLabWorld implements LabWorld {
     const timeoutMs = parseDuration(env.SIGNOZ_OTEL_COLLECTOR_TIMEOUT ?? '10m', 'SIGNOZ_OTEL_COLLECTOR_TIMEOUT')
     const deadline = Date.now() + timeoutMs
     const port = Number(url.port || 9000)
-    log(`connecting to ${url.hostname}:${port} (cluster ${cluster}, replication ${replication})`)
-    // Like `migrate ready`: wait (within the timeout) until the Service routes to a host.
+    // The Service in the DSN must route to a host; until then the connection is refused (retried within the timeout).
     let host: LabHost | undefined
     for (;;) {
       try {
         host = this.route(url.hostname, pod.metadata.namespace!, port)
         break
       } catch (error) {
-        if (Date.now() + 500 > deadline) throw new Error(`migrate ready: ${errorMessage(error)}`)
+        if (Date.now() + 500 > deadline) throw new Error(`store not ready due to non-retryable error: ${errorMessage(error)}`)
+        zap('info', 'Waiting for store to be in ready state', {error: errorMessage(error)})
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
     }
     const conn = new ClickHouseConnection({url: hostUrl(host), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)}, {requestTimeoutMs: Math.max(1, timeoutMs)})
     const signal = AbortSignal.timeout(Math.max(1, timeoutMs))
-    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      if (Date.now() > deadline) throw new Error(`${name}: context deadline exceeded`)
-      log(name)
+    const step = async <T>(failure: string, work: () => Promise<T>): Promise<T> => {
+      if (Date.now() > deadline) throw new Error(`${failure}: context deadline exceeded`)
       try {
-        return await work()
+        return await Promise.race([work(), aborted(signal)])
       } catch (error) {
-        throw new Error(signal.aborted || Date.now() > deadline ? `${name}: context deadline exceeded` : `${name}: ${errorMessage(error)}`)
+        throw new Error(signal.aborted || Date.now() > deadline ? `${failure}: context deadline exceeded` : `${failure}: ${errorMessage(error)}`)
       }
     }
     try {
-      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern'}, log)
-      for (const c of containers) {
-        const command = (c.args ?? []).join(' ')
-        if (command === 'migrate ready') {
-          await step('migrate ready', async () => {
-            const rows = await conn.query<{n: number}>(`SELECT count() AS n FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`, signal)
-            if (Number(rows[0]?.n ?? 0) === 0) throw new Error(`cluster ${cluster} not found in system.clusters`)
-          })
-        } else if (command === 'migrate bootstrap') {
-          await step('migrate bootstrap', () => Promise.race([migrator.bootstrap({onlyMissing: true}), aborted(signal)]))
-        } else if (command === 'migrate sync up') {
-          const outcomes = await step('migrate sync up', () => Promise.race([migrator.up().then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])), aborted(signal)]))
-          const failed = outcomes.find((o) => o.status === 'failed')
-          if (failed) throw new Error(`migrate sync up: migration ${failed.database} ${failed.id} failed: ${failed.error}`)
-          log(`sync up: ${outcomes.filter((o) => o.status === 'finished').length} applied, ${outcomes.filter((o) => o.status === 'skipped').length} already finished`)
-        } else if (command === 'migrate async up') {
-          log('migrate async up: no async migrations pending')
+      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern'}, (line) => zap('info', line))
+      if (command === 'migrate ready') {
+        await step('store not ready due to non-retryable error', async () => {
+          const rows = await conn.query<{n: number}>(`SELECT count() AS n FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`, signal)
+          if (Number(rows[0]?.n ?? 0) === 0) throw new Error(`cluster ${cluster} not found in system.clusters`)
+        })
+        zap('info', 'clickhouse is ready', {host: url.hostname, port})
+      } else if (command === 'migrate bootstrap') {
+        await step('failed to bootstrap store for migrations', () => migrator.bootstrap({onlyMissing: true}))
+      } else if (command === 'migrate sync up') {
+        zap('info', 'running sync migrations')
+        const outcomes = await step('failed to run migrations up sync', () => migrator.up().then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])))
+        const failed = outcomes.find((o) => o.status === 'failed')
+        if (failed) {
+          zap('error', 'Error occurred while running operation', {error: failed.error})
+          throw new Error(`failed to run migrations up sync: ${failed.error}`)
         }
+        zap('info', 'sync migrations done', {applied: outcomes.filter((o) => o.status === 'finished').length, alreadyFinished: outcomes.filter((o) => o.status === 'skipped').length})
+      } else if (command === 'migrate sync check') {
+        const unfinished = await step('timed out waiting for sync migrations to complete within the configured timeout', () => migrator.unfinished())
+        if (unfinished) throw new Error(`migration with ID ${unfinished.id} for database '${unfinished.database}' has not been completed`)
+      } else if (command === 'migrate async up') {
+        zap('info', 'no async migrations pending')
       }
     } finally {
       await conn.close()
@@ -301,11 +327,10 @@ export class RealLabWorld implements LabWorld {
    * at /var/run/secrets). Emptydir mounts are directories of the pod; cluster DNS names of the
    * collector Service resolve to the lab's OTLP receiver. The exit code is the container's.
    */
-  private async runSignozHa(pod: Pod, log: (line: string) => void): Promise<void> {
+  private async runSignozHa(pod: Pod, container: ContainerSpec, log: (line: string) => void): Promise<void> {
     const api = this.state.kubeApi
     if (!api) throw new Error('the lab has no Kubernetes API')
     const namespace = pod.metadata.namespace!
-    const container = pod.spec.containers[0]!
     const root = join(this.dir, 'pods', `${namespace}_${pod.metadata.name}_${pod.metadata.uid}`)
     const account = join(root, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount')
     mkdirSync(account, {recursive: true})
@@ -330,7 +355,7 @@ export class RealLabWorld implements LabWorld {
     })
     for (const stream of [child.stdout, child.stderr]) createInterface({input: stream}).on('line', log)
     const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 128 + 9 : 1))))
-    if (code !== 0) throw Object.assign(new Error(`signoz-ha exited with code ${code}`), {exitCode: code})
+    if (code !== 0) throw new ContainerExit(code)
   }
 
   /**

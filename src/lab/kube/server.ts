@@ -13,6 +13,7 @@ import {ApiError, badRequest, forbidden, forbiddenRequest, methodNotAllowed, not
 import {rbacAllows, serviceAccountOfToken, serviceAccountUser, type RequestAttributes, type ServiceAccountRef} from './rbac.js'
 import {ObjectStore, type KubeObject, type WatchEvent} from './store.js'
 import {toTable, wantsTable, type IncludeObject} from './tables.js'
+import {CONTAINER_LOGS_ANNOTATION, type ContainerLogs} from './controllers/task-pods.js'
 
 export interface Principal {
   user: string
@@ -28,6 +29,7 @@ export interface Principal {
 export const LOG_ANNOTATION = 'lab.signoz-ha.io/log-file'
 /** {current, previous}: byte offsets in the log file where the container's current and previous runs begin. */
 export const LOG_RUNS_ANNOTATION = 'lab.signoz-ha.io/log-runs'
+
 
 export interface SimulatorOptions {
   store: ObjectStore
@@ -301,15 +303,22 @@ export class KubeApiSimulator {
     if (!asked && containers.length > 1) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${spec.initContainers?.length ? ` or one of the init containers: [${spec.initContainers.map((c) => c.name).join(' ')}]` : ''}`)
     const container = asked ?? containers[0] ?? 'main'
     if (asked && !all.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`)
-    const status = (pod as {status?: {phase?: string; containerStatuses?: {name: string; restartCount?: number; state?: {waiting?: {reason?: string}}}[]}}).status ?? {}
-    const cs = status.containerStatuses?.find((c) => c.name === container)
+    type Status = {name: string; restartCount?: number; state?: {waiting?: {reason?: string}; running?: unknown; terminated?: unknown}}
+    const status = (pod as {status?: {phase?: string; containerStatuses?: Status[]; initContainerStatuses?: Status[]}}).status ?? {}
+    const cs = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? [])].find((c) => c.name === container)
     const previous = url.searchParams.get('previous') === 'true'
     if (previous && !(cs?.restartCount ?? 0)) throw badRequest(`previous terminated container "${container}" in pod "${name}" not found`)
-    const file = pod.metadata.annotations?.[LOG_ANNOTATION]
-    // The lab's process backs the first container; the others run nothing it could log.
-    const backed = container === containers[0]
+    // Run-to-completion pods keep a log per container (each run's start noted); a process pod's
+    // one log is its first container's.
+    const perContainer = (JSON.parse(pod.metadata.annotations?.[CONTAINER_LOGS_ANNOTATION] ?? '{}') as ContainerLogs)[container]
+    const file = perContainer?.file ?? (container === containers[0] ? pod.metadata.annotations?.[LOG_ANNOTATION] : undefined)
     let text: string
-    if (!backed || !file || !existsSync(file)) {
+    if (cs?.state?.waiting && !perContainer && !cs.restartCount && !previous) {
+      throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${cs.state.waiting.reason ?? 'ContainerCreating'}`)
+    } else if (perContainer && existsSync(perContainer.file)) {
+      const bytes = readFileSync(perContainer.file)
+      text = previous ? (perContainer.previous !== undefined ? bytes.subarray(perContainer.previous, perContainer.current).toString('utf8') : '') : bytes.subarray(perContainer.current).toString('utf8')
+    } else if (!file || !existsSync(file)) {
       // A container that ran (the pod is running or done) and logged nothing the lab keeps: an empty log.
       if (['Running', 'Succeeded', 'Failed'].includes(status.phase ?? '') && !cs?.state?.waiting) text = ''
       else throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${cs?.state?.waiting?.reason ?? 'ContainerCreating'}`)

@@ -113,8 +113,10 @@ export function podStatusReason(pod: any): string {
 function podCells(pod: any, now: number): Cell[] {
   const containers: ContainerStatus[] = pod.status?.containerStatuses ?? []
   const ready = containers.filter((c) => c.ready && c.state?.running).length
-  const restarts = containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0)
-  const lastRestart = containers.map((c) => c.lastState?.terminated?.finishedAt).filter((t): t is string => Boolean(t)).sort().pop()
+  // RESTARTS counts init containers' restarts too, as kubectl's printer does.
+  const all: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...containers]
+  const restarts = all.reduce((sum, c) => sum + (c.restartCount ?? 0), 0)
+  const lastRestart = all.map((c) => c.lastState?.terminated?.finishedAt).filter((t): t is string => Boolean(t)).sort().pop()
   const gates: {conditionType: string}[] = pod.spec?.readinessGates ?? []
   const gatesTrue = gates.filter((g) => (pod.status?.conditions ?? []).some((c: {type: string; status: string}) => c.type === g.conditionType && c.status === 'True')).length
   return [

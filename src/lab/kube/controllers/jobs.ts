@@ -6,9 +6,22 @@ import {newPod} from './workloads.js'
 
 type Job = KubeObject & {spec: {template: PodTemplate; backoffLimit?: number; completions?: number}; status?: Record<string, unknown>}
 
+/** Container restarts of a Job's live pods under OnFailure: they count against backoffLimit (kube-controller-manager's pastBackoffLimitOnFailure). */
+function restartsOnFailure(job: Job, pods: Pod[]): number {
+  if (job.spec.template.spec.restartPolicy !== 'OnFailure') return 0
+  let restarts = 0
+  for (const pod of pods) {
+    if (pod.status?.phase !== 'Running' && pod.status?.phase !== 'Pending' && pod.status?.phase !== undefined) continue
+    for (const c of [...((pod.status?.initContainerStatuses as {restartCount?: number}[] | undefined) ?? []), ...((pod.status?.containerStatuses as {restartCount?: number}[] | undefined) ?? [])]) restarts += c.restartCount ?? 0
+  }
+  return restarts
+}
+
 /**
- * The Job controller: one pod at a time until one succeeds (Complete) or backoffLimit+1 have
- * failed (Failed, BackoffLimitExceeded), with the conditions Helm and kubectl wait on.
+ * The Job controller: one pod at a time until one succeeds (Complete). It fails the Job
+ * (Failed, with the reason kubectl and Helm show) once failed pods exceed backoffLimit, or, under
+ * restartPolicy OnFailure, once the live pods' container restarts reach it, or past
+ * activeDeadlineSeconds; a failed Job's live pods are deleted, their logs with them.
  */
 export function reconcileJobs(store: ObjectStore): void {
   const jobKind = mustKind(store, 'Job')
@@ -27,10 +40,11 @@ export function reconcileJobs(store: ObjectStore): void {
       } as Job)
       continue
     }
-    const pods = store.scan(podKind, job.metadata.namespace).filter((p) => ownedBy(p, job)) as Pod[]
+    const pods = store.scan(podKind, job.metadata.namespace).filter((p) => ownedBy(p, job) && !p.metadata.deletionTimestamp) as Pod[]
     const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length
-    const failed = pods.filter((p) => p.status?.phase === 'Failed').length
-    const active = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length
+    const failedPods = pods.filter((p) => p.status?.phase === 'Failed').length
+    const live = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')
+    const failed = failedPods
     const limit = job.spec.backoffLimit ?? 6
     const started = (job.status?.startTime as string | undefined) ?? timestamp()
     const labels = {'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'batch.kubernetes.io/job-name': job.metadata.name!, 'controller-uid': job.metadata.uid!, 'job-name': job.metadata.name!}
@@ -39,17 +53,28 @@ export function reconcileJobs(store: ObjectStore): void {
       recordEvent(store, job, 'Normal', 'Completed', 'Job completed', 'job-controller')
       continue
     }
-    if (failed > limit) {
-      const message = 'Job has reached the specified backoff limit'
-      setStatus(store, jobKind, job, {startTime: started, failed, ready: 0, conditions: [{type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message, lastProbeTime: timestamp(), lastTransitionTime: timestamp()}]})
-      recordEvent(store, job, 'Warning', 'BackoffLimitExceeded', message, 'job-controller')
+    const deadline = (job.spec as {activeDeadlineSeconds?: number}).activeDeadlineSeconds
+    const restarts = restartsOnFailure(job, live)
+    const end =
+      deadline !== undefined && Date.now() - Date.parse(started) >= deadline * 1000
+        ? {reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline'}
+        : failed > limit || (job.spec.template.spec.restartPolicy === 'OnFailure' && (limit === 0 ? restarts > 0 : restarts >= limit))
+          ? {reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit'}
+          : undefined
+    if (end) {
+      for (const pod of live) {
+        store.delete(podKind, pod.metadata.namespace, pod.metadata.name!)
+        recordEvent(store, job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'job-controller')
+      }
+      setStatus(store, jobKind, job, {startTime: started, failed: failed + live.length, ready: 0, conditions: [{type: 'Failed', status: 'True', reason: end.reason, message: end.message, lastProbeTime: timestamp(), lastTransitionTime: timestamp()}]})
+      recordEvent(store, job, 'Warning', end.reason, end.message, 'job-controller')
       continue
     }
-    if (active === 0) {
+    if (live.length === 0) {
       const name = `${job.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`
       store.create(podKind, job.metadata.namespace, newPod(job, name, job.spec.template, labels))
       recordEvent(store, job, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, 'job-controller')
     }
-    setStatus(store, jobKind, job, {startTime: started, active: Math.max(active, 1), ...(failed ? {failed} : {}), ready: 0})
+    setStatus(store, jobKind, job, {startTime: started, active: Math.max(live.length, 1), ...(failed ? {failed} : {}), ready: 0})
   }
 }

@@ -6,6 +6,7 @@ import {LOG_ANNOTATION, LOG_RUNS_ANNOTATION} from '../server.js'
 import type {ObjectStore} from '../store.js'
 import {recordEvent} from './events.js'
 import {mustKind, podTerminal, setMetadata, setStatus, timestamp, type Pod} from './objects.js'
+import {TaskPods, goDuration, type RunContainer} from './task-pods.js'
 
 /** A lab pod annotation: the pod's main container exits at start with this message (a crash loop). */
 export const CRASH_ANNOTATION = 'lab.signoz-ha.io/crash'
@@ -31,8 +32,11 @@ export type PodBackend =
    * of it, a process that exits is restarted (restartPolicy Always) with the kubelet's back-off.
    */
   | {kind: 'process'; healthy: boolean; forwardPorts: Record<string, number>; logFile?: string; container?: ContainerState; start?: () => void}
-  /** A run-to-completion container (the migrator): the pod ends Succeeded or Failed for real. */
-  | {kind: 'task'; run(log: (line: string) => void): Promise<void>}
+  /**
+   * Run-to-completion containers (the migrator's steps, signoz-ha's monitor): each container,
+   * init containers first, runs its own process; the pod follows its restartPolicy.
+   */
+  | {kind: 'task'; run: RunContainer}
   /** The image needs a real process the lab does not have for this pod: it never starts. */
   | {kind: 'unavailable'; reason: string}
 
@@ -62,12 +66,6 @@ const BACKOFF_INITIAL_MS = 10_000
 const BACKOFF_MAX_MS = 300_000
 const BACKOFF_RESET_MS = 600_000
 
-/** Go's duration format, as the kubelet's back-off messages print it (10s, 1m20s, 5m0s). */
-function goDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000)
-  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`
-}
-
 const terminatedState = (run: ContainerRun) => ({
   exitCode: run.exitCode ?? 137,
   reason: run.exitCode === 0 ? 'Completed' : 'Error',
@@ -77,7 +75,7 @@ const terminatedState = (run: ContainerRun) => ({
 })
 
 export class Kubelet {
-  private readonly tasks = new Map<string, Promise<void>>()
+  private readonly tasks: TaskPods
   private readonly ips = new Map<string, string>()
   /** Pod uid → the current restart back-off. */
   private readonly backoffs = new Map<string, number>()
@@ -85,12 +83,15 @@ export class Kubelet {
   constructor(
     private readonly store: ObjectStore,
     private readonly world: LabWorld | undefined,
-    private readonly onChange: () => void,
-  ) {}
+    onChange: () => void,
+  ) {
+    this.tasks = new TaskPods(store, world?.logDir ?? '/tmp', onChange)
+  }
 
   sync(): void {
     const podKind = mustKind(this.store, 'Pod')
     const nodes = this.store.scan(mustKind(this.store, 'Node')).map((n) => n.metadata.name!)
+    this.tasks.forget(new Set(this.store.scan(podKind).map((p) => p.metadata.uid!)))
     for (const obj of this.store.scan(podKind)) {
       let pod = obj as Pod
       if (!pod.spec.nodeName || podTerminal(pod) || pod.metadata.deletionTimestamp) continue
@@ -159,7 +160,7 @@ export class Kubelet {
         else this.running(pod, base, containers, backend.healthy)
         continue
       }
-      this.runTask(pod, base, containers, backend)
+      this.tasks.sync(pod, base, backend.run)
     }
   }
 
@@ -248,50 +249,6 @@ export class Kubelet {
       ],
     })
     if (waiting && !previous?.state?.waiting) recordEvent(this.store, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`, 'kubelet')
-  }
-
-  private runTask(pod: Pod, base: Record<string, unknown>, containers: string[], backend: Extract<PodBackend, {kind: 'task'}>): void {
-    const uid = pod.metadata.uid!
-    if (this.tasks.has(uid)) return
-    const podKind = mustKind(this.store, 'Pod')
-    const lines: string[] = []
-    const file = this.writeLog(pod, '')
-    const log = (line: string) => {
-      lines.push(line)
-      this.writeLog(pod, `${lines.join('\n')}\n`)
-    }
-    const live = setMetadata(this.store, podKind, pod, {}, {[LOG_ANNOTATION]: file}) as Pod
-    this.running(live, base, containers, true)
-    const task = backend
-      .run(log)
-      .then(
-        () => ({exitCode: 0, reason: 'Completed', message: undefined as string | undefined}),
-        (error: unknown) => {
-          // A task that ran a real process ends with its exit code; its log is the process's own output.
-          const exitCode = (error as {exitCode?: number}).exitCode
-          if (exitCode !== undefined) return {exitCode, reason: 'Error', message: undefined}
-          const message = error instanceof Error ? error.message : String(error)
-          log(`error: ${message}`)
-          return {exitCode: 1, reason: 'Error', message}
-        },
-      )
-      .then((outcome) => {
-        const current = this.store.tryGet(podKind, pod.metadata.namespace, pod.metadata.name!) as Pod | undefined
-        if (!current) return
-        setStatus(this.store, podKind, current, {
-          ...base,
-          phase: outcome.exitCode === 0 ? 'Succeeded' : 'Failed',
-          conditions: ready(false, 'PodCompleted'),
-          containerStatuses: containers.map((name) => ({
-            name,
-            ready: false,
-            restartCount: 0,
-            state: {terminated: {exitCode: outcome.exitCode, reason: outcome.reason, ...(outcome.message ? {message: outcome.message.slice(0, 1000)} : {}), finishedAt: timestamp()}},
-          })),
-        })
-        this.onChange()
-      })
-    this.tasks.set(uid, task)
   }
 
   /** Pod IPs 10.<node+1>.<hi>.<lo>, unique per node, continuing after those already given. */
