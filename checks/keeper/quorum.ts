@@ -26,8 +26,10 @@ function podsBehind(host: string, d: SignozDeployment): KubeItem[] {
 }
 
 /** The StatefulSet a pod belongs to (its controller). */
-const ownerSet = (pod: KubeItem, sets: readonly KubeItem[]) =>
-  sets.find((s) => pod.metadata?.ownerReferences?.some((o) => o.kind === 'StatefulSet' && o.name === s.metadata?.name) ?? String(pod.metadata?.name).startsWith(`${s.metadata?.name}-`))
+const ownerSet = (pod: KubeItem, sets: readonly KubeItem[]) => {
+  const owners = (pod.metadata as {ownerReferences?: {kind: string; name: string}[]} | undefined)?.ownerReferences
+  return sets.find((s) => (owners ? owners.some((o) => o.kind === 'StatefulSet' && o.name === s.metadata?.name) : String(pod.metadata?.name).startsWith(`${s.metadata?.name}-`)))
+}
 
 /**
  * ZooKeeper/Keeper has at least three members, all ready, and ClickHouse knows every one.

@@ -232,6 +232,35 @@ const PROCESS_FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'stale-migration-row',
+    summary: 'leave a migration recorded in-progress by a migrator that stopped mid-way, then finish a later one after it: the stale row of signoz-otel-collector#681',
+    async inject(state) {
+      const conn = labConnection(state)
+      try {
+        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+        const first = MIGRATIONS.find((m) => m.database === FIXED_MIGRATION.database)!
+        await migrator.abandon(first)
+        // A later migration of the same database finishes after the abandoned one.
+        const later = await migrator.run(FIXED_MIGRATION, {force: true})
+        if (later.status !== 'finished') throw new Error(`the later migration did not finish: ${later.error}`)
+        return {database: first.database, migration: first.id}
+      } finally {
+        await conn.close()
+      }
+    },
+    async heal(state) {
+      // What re-running the migrator does: the migration applied again (idempotent) and recorded finished.
+      const conn = labConnection(state)
+      try {
+        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+        const outcome = await migrator.run(MIGRATIONS.find((m) => m.database === FIXED_MIGRATION.database)!)
+        if (outcome.status === 'failed') throw new Error(`re-running the migration failed: ${outcome.error}`)
+      } finally {
+        await conn.close()
+      }
+    },
+  },
+  {
     id: 'lag-replica',
     summary: 'stop part fetches on one replica (SYSTEM STOP FETCHES): its queue grows and it falls behind (catalogue #24)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},

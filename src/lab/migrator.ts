@@ -265,6 +265,15 @@ export class Migrator {
     return undefined
   }
 
+  /**
+   * Records a migration in-progress and nothing after it, as a migrator killed in the middle of it
+   * leaves it (`lab break stale-migration-row`).
+   */
+  async abandon(m: Migration): Promise<void> {
+    this.log(`migrate: ${m.database} ${m.id} (abandoned in progress)`)
+    await this.record(m, 'in-progress', '')
+  }
+
   /** force: run even if recorded finished. */
   async run(m: Migration, options: {force?: boolean} = {}): Promise<MigrationOutcome> {
     if (!options.force && (await this.isFinished(m))) return {database: m.database, id: m.id, status: 'skipped'}

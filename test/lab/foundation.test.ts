@@ -147,6 +147,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], develops: true},
     {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
     {fault: 'fail-migration', failing: ['signoz/migrations']},
+    {fault: 'stale-migration-row', failing: ['signoz/migrations']},
     {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '5s'], develops: true},
     // Thresholds lowered through a config file, so a few seconds prove what production sees in minutes.
     {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], develops: true},
@@ -188,6 +189,18 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     expect(finding?.subject).toBe('signoz_traces migration 1015')
     expect(JSON.stringify(finding?.evidence)).toMatch(/signozLabUnknownFunction|Unknown function/i)
     await lab.heal('fail-migration')
+  })
+
+  test('stale-migration-row: the in-progress row that a later migration finished after is named, at once', async () => {
+    await lab.break('stale-migration-row')
+    try {
+      const {report} = await lab.doctor(['--only', 'signoz/migrations'])
+      const finding = resultOf(report, 'signoz/migrations').findings.find((f) => !f.ok)
+      expect(finding?.subject).toBe('signoz_traces migration 1')
+      expect(finding?.message).toBe('left in-progress while later migrations finished (1, up to 1015): a stale row from a migrator that stopped mid-way (signoz-otel-collector#681)')
+    } finally {
+      await lab.heal('stale-migration-row')
+    }
   })
 
   test('a hung replica is named within the host timeout plus 1 s', async () => {
