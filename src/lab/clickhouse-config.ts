@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {ddlQueuePath, hostMacros} from '../signoz/naming.js'
+import {chopDdlPath, chopHostMacros} from './operator-names.js'
 import type {LabHost, LabState} from './state.js'
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -28,7 +28,7 @@ export function serverConfig(state: LabState, host: LabHost): string {
   for (const h of state.clickhouse) (byShard[h.shard] ??= []).push(h)
   const all = state.clickhouse
   const root = state.engine.kind === 'modern' ? 'clickhouse' : 'yandex'
-  const macros = Object.entries(hostMacros(state.chi, state.cluster, host.shard, host.replica))
+  const macros = Object.entries(chopHostMacros(state.chi, state.cluster, host.shard, host.replica, state.replicasPerShard))
     .map(([k, v]) => `    <${k}>${esc(v)}</${k}>`)
     .join('\n')
   return `<?xml version="1.0"?>
@@ -73,7 +73,7 @@ ${host.withoutKeeper ? '' : `  <zookeeper>
 ${macros}
   </macros>
   <distributed_ddl>
-    <path>${ddlQueuePath(state.chi)}</path>
+    <path>${chopDdlPath(state.chi)}</path>
   </distributed_ddl>
   <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>
   <max_session_timeout>3600</max_session_timeout>

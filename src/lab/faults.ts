@@ -6,7 +6,7 @@ import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrato
 import {processState, signal, waitFor} from './processes.js'
 import {readState, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
 import {LabKubeClient} from './kube/admin-client.js'
-import {zookeeperName} from '../signoz/naming.js'
+import {isKeeperImage} from './images.js'
 import {restoreLab, startIngestion, stopIngestion} from './world.js'
 import {waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
@@ -38,12 +38,17 @@ function targetHost(state: LabState, target: string | undefined): LabHost {
 }
 
 /** The uids of the pods whose names match, when the lab has its Kubernetes half (a crash loop is scoped to them). */
-async function podUids(state: LabState, matches: (name: string) => boolean): Promise<string[] | undefined> {
+type PodRef = {metadata: {name?: string; uid?: string}; spec?: {containers?: {image?: string}[]}}
+
+async function podUids(state: LabState, matches: (name: string, pod: PodRef) => boolean): Promise<string[] | undefined> {
   if (!state.kubeApi) return undefined
-  const list = await new LabKubeClient(state).get<{items?: {metadata: {name?: string; uid?: string}}[]}>(`/api/v1/namespaces/${state.namespace}/pods`)
-  const uids = (list?.items ?? []).filter((p) => matches(p.metadata.name ?? '')).map((p) => p.metadata.uid).filter((uid): uid is string => Boolean(uid))
+  const list = await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`)
+  const uids = (list?.items ?? []).filter((p) => matches(p.metadata.name ?? '', p)).map((p) => p.metadata.uid).filter((uid): uid is string => Boolean(uid))
   return uids.length ? uids : undefined
 }
+
+/** The release's Keeper member pods: those whose image the lab backs with its ZooKeeper/Keeper (by image, not name). */
+const keeperMember = (_name: string, pod: PodRef) => (pod.spec?.containers ?? []).some((c) => isKeeperImage(c.image ?? ''))
 
 /**
  * Hosts go down for good, as on a real cluster where the kubelet restarts whatever exits: each
@@ -171,7 +176,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
     id: 'stop-keeper',
     summary: 'ZooKeeper/Keeper down: it exits at every start (an invalid configuration), its member pods crash-loop until recreated; replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
     async inject(state) {
-      state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, (name) => name.startsWith(`${zookeeperName(state.release)}-`))}
+      state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, keeperMember)}
       writeState(state)
       await stopKeeper(state)
       return {}
@@ -187,8 +192,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       await waitKeeper(state)
       // The member pods start over too (their restart counts with them), as after the operator's fix.
       if (state.kubeApi) {
-        const zookeeper = `${zookeeperName(state.release)}-`
-        const members = ((await new LabKubeClient(state).get<{items?: {metadata: {name?: string}}[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? []).map((p) => p.metadata.name ?? '').filter((n) => n.startsWith(zookeeper))
+        const members = ((await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? []).filter((p) => keeperMember('', p)).map((p) => p.metadata.name ?? '')
         await recreatePods(state, members)
         await waitReleaseSettled(state)
       }

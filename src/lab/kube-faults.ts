@@ -1,6 +1,6 @@
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {UsageError} from '../core/errors.js'
-import {hostPvcName} from '../signoz/naming.js'
+import {chopPvcName} from './operator-names.js'
 import {hostByPod, hostPing, stopHost} from './hosts.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {CRASH_ANNOTATION, LIVENESS_ANNOTATION} from './kube/controllers/kubelet.js'
@@ -356,7 +356,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target ?? state.clickhouse[0]!.pod)
-      const path = core(state, 'persistentvolumeclaims', hostPvcName(state.chi, state.cluster, host.shard, host.replica))
+      const path = core(state, 'persistentvolumeclaims', chopPvcName('data-volumeclaim-template', state.chi, state.cluster, host.shard, host.replica))
       const kube = new LabKubeClient(state)
       const claim = await kube.get<Obj>(path)
       const size = (claim?.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources?.requests?.storage

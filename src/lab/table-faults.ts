@@ -1,6 +1,6 @@
 import {UsageError} from '../core/errors.js'
 import {ident, quote} from '../gateways/clickhouse.js'
-import {hostStatefulSetName} from '../signoz/naming.js'
+import {chopStatefulSetName} from './operator-names.js'
 import {labConnection} from './connections.js'
 import {hostByPod, waitHost} from './hosts.js'
 import {syntheticBatch} from './ingest.js'
@@ -205,7 +205,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
       // The name the next replica of this shard had before a scale-down removed it.
-      const ghost = hostStatefulSetName(state.chi, state.cluster, host.shard, state.replicasPerShard)
+      const ghost = chopStatefulSetName(state.chi, state.cluster, host.shard, state.replicasPerShard)
       await onHost(state, host, async (conn) => {
         const [row] = await conn.query<{statement: string}>(`SHOW CREATE TABLE ${STALE_SOURCE}`)
         if (!row) throw new Error(`no ${STALE_SOURCE} on ${host.pod}`)

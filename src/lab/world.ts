@@ -3,7 +3,7 @@ import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import {get as httpsGet} from 'node:https'
 import {join} from 'node:path'
 import {UsageError} from '../core/errors.js'
-import {clickhouseFullname, hostPodName} from '../signoz/naming.js'
+import {chopPodName} from './operator-names.js'
 import {SIGNAL_TABLES} from '../signoz/schema.js'
 import {labConnection} from './connections.js'
 import {detectEngine, hasZookeeper} from './engine.js'
@@ -35,6 +35,9 @@ export interface UpOptions {
 
 const secret = () => randomBytes(18).toString('base64url')
 
+/** The ClickHouse installation name the lab gives its release (clickhouse.fullnameOverride in its values). */
+export const LAB_INSTALLATION = 'signoz-clickhouse'
+
 /**
  * Brings the lab up and returns once every part is healthy: Keeper, every ClickHouse host,
  * the SigNoz schema, and ingestion. A lab already in dir is resumed (dead parts restarted).
@@ -55,7 +58,8 @@ export async function labUp(options: UpOptions): Promise<LabState> {
 
   const hostCount = options.shards * options.replicas
   const ports = await freePorts(4 + hostCount * 3)
-  const chi = options.chi ?? clickhouseFullname('signoz')
+  // The installation name the lab pins in its values (clickhouse.fullnameOverride), unless the user's values name one.
+  const chi = options.chi ?? LAB_INSTALLATION
   const state: LabState = {
     version: 1,
     dir: options.dir,
@@ -80,7 +84,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
   for (let s = 0; s < options.shards; s++) {
     for (let r = 0; r < options.replicas; r++) {
       const i = 2 + (s * options.replicas + r) * 3
-      const pod = hostPodName(chi, options.cluster, s, r)
+      const pod = chopPodName(chi, options.cluster, s, r)
       state.clickhouse.push({shard: s, replica: r, pod, dir: join(options.dir, 'clickhouse', pod), httpPort: ports[i]!, tcpPort: ports[i + 1]!, interserverPort: ports[i + 2]!})
     }
   }

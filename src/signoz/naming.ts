@@ -1,6 +1,6 @@
 /**
  * Names the SigNoz chart and the Altinity operator give to objects (signoz-facts.md §2.1–2.2).
- * Used by the lab to build the world and by checks to know what to expect.
+ * What checks and plans expect; the lab has its own copy of the operator's rules (src/lab/operator-names.ts).
  */
 
 const MAX_NAME = 63
@@ -23,22 +23,7 @@ export function hostStatefulSetName(chi: string, cluster: string, shard: number,
 export const hostPodName = (chi: string, cluster: string, shard: number, replica: number): string =>
   `${hostStatefulSetName(chi, cluster, shard, replica)}-0`
 
-/** The data PVC of a host pod. */
-export const hostPvcName = (chi: string, cluster: string, shard: number, replica: number): string =>
-  `data-volumeclaim-template-${hostPodName(chi, cluster, shard, replica)}`
-
 /** Where ON CLUSTER tasks live in Keeper for an installation. */
 export const ddlQueuePath = (chi: string): string => `/clickhouse/${chi}/task_queue/ddl`
 
 export const zookeeperName = (release: string): string => truncate(`${release}-zookeeper`)
-
-/** Per-host macros the operator writes (GetHostMacros). */
-export function hostMacros(chi: string, cluster: string, shard: number, replica: number): Record<string, string> {
-  return {
-    installation: chi,
-    'all-sharded-shard': String(shard),
-    cluster,
-    shard: String(shard),
-    replica: hostStatefulSetName(chi, cluster, shard, replica),
-  }
-}

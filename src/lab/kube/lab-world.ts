@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
-import {zookeeperName} from '../../signoz/naming.js'
+import {isClickHouseServerImage, isKeeperImage} from '../images.js'
 import {hostMarker, hostPing, startHost, stopHost} from '../hosts.js'
 import {keeperHealthy, keeperMarker, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator} from '../migrator.js'
@@ -70,7 +70,6 @@ export class RealLabWorld implements LabWorld {
   backend(pod: Pod): PodBackend | undefined {
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
     if (containers.some(isMigrate)) return {kind: 'task', run: (container, log) => this.migrate(pod, container, log)}
-    const images = pod.spec.containers.map((c) => c.image ?? '').join(' ')
     // signoz-ha's own image (generate monitor's CronJob): the real CLI, run to completion.
     if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '')) {
       if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure') return {kind: 'task', run: (container, log) => this.runSignozHa(pod, container, log)}
@@ -78,8 +77,12 @@ export class RealLabWorld implements LabWorld {
       return {kind: 'unavailable', reason: 'the lab runs signoz-ha pods that run to completion (generate monitor --mode cronjob); run serve outside the lab'}
     }
     const inLab = pod.metadata.namespace === this.state.namespace
-    if (/clickhouse-server/.test(images)) {
-      const host = inLab ? this.state.clickhouse.find((h) => h.pod === pod.metadata.name) : undefined
+    if (pod.spec.containers.some((c) => isClickHouseServerImage(c.image ?? ''))) {
+      // The host the operator made this pod for, by the installation, shard and replica it labels it with.
+      const labels = pod.metadata.labels ?? {}
+      const host = inLab && labels['clickhouse.altinity.com/chi'] === this.state.chi
+        ? this.state.clickhouse.find((h) => String(h.shard) === labels['clickhouse.altinity.com/shard'] && String(h.replica) === labels['clickhouse.altinity.com/replica'])
+        : undefined
       if (!host) return {kind: 'unavailable', reason: 'the lab runs no ClickHouse server for this pod'}
       this.noticeIncarnation(pod, () => this.restartHost(host.pod, pod.metadata.uid!))
       return {
@@ -91,9 +94,9 @@ export class RealLabWorld implements LabWorld {
         start: () => this.startOnce(host.pod, () => this.restartHost(host.pod)),
       }
     }
-    if (/zookeeper|clickhouse-keeper/.test(images)) {
+    if (pod.spec.containers.some((c) => isKeeperImage(c.image ?? ''))) {
       // The lab runs one real ZooKeeper; every member pod of the release's ensemble is backed by it.
-      if (!inLab || !pod.metadata.name!.startsWith(`${zookeeperName(this.state.release)}-`)) return {kind: 'unavailable', reason: 'the lab runs no ZooKeeper for this pod'}
+      if (!inLab || !this.ofRelease(pod)) return {kind: 'unavailable', reason: 'the lab runs no ZooKeeper for this pod'}
       this.noticeIncarnation(pod, () => this.startKeeperIfDown(pod.metadata.uid!))
       const k = this.state.keeper
       return {
@@ -107,6 +110,12 @@ export class RealLabWorld implements LabWorld {
       }
     }
     return undefined
+  }
+
+  /** A pod of the lab's release (the instance label charts put on what they render), or one without that label. */
+  private ofRelease(pod: Pod): boolean {
+    const instance = pod.metadata.labels?.['app.kubernetes.io/instance']
+    return instance === undefined || instance === this.state.release
   }
 
   /**
@@ -181,7 +190,7 @@ export class RealLabWorld implements LabWorld {
     writeFileSync(this.incarnationsPath, JSON.stringify(this.incarnations))
     if (known === undefined) return
     // A new pod's container must start even when a restart of the old one is under way.
-    this.startOnce(name.startsWith(`${zookeeperName(this.state.release)}-`) ? KEEPER : name, start, true)
+    this.startOnce(pod.spec.containers.some((c) => isKeeperImage(c.image ?? '')) ? KEEPER : name, start, true)
   }
 
   /**

@@ -1,4 +1,4 @@
-import {hostStatefulSetName} from '../../../signoz/naming.js'
+import {chopStatefulSetName} from '../../operator-names.js'
 import type {KubeObject, ObjectStore} from '../store.js'
 import {recordEvent} from './events.js'
 import {ensure, kindOf, mustKind, ownedBy, ownerRef, podReady, setMetadata, setStatus, type AffinityTerm, type PodSpec, type Pod} from './objects.js'
@@ -85,7 +85,7 @@ export function reconcileInstallations(store: ObjectStore): void {
     const hosts: {sts: string; pod: string}[] = []
     for (let s = 0; s < shards; s++) {
       for (let r = 0; r < replicas; r++) {
-        const host = hostStatefulSetName(name, cluster.name, s, r)
+        const host = chopStatefulSetName(name, cluster.name, s, r)
         wanted.add(host)
         hosts.push({sts: host, pod: `${host}-0`})
         const hostLabels = {...chiLabels, [CLUSTER]: cluster.name, [SHARD]: String(s), [REPLICA]: String(r)}
