@@ -9,7 +9,7 @@ export default class LabEnv extends BaseCommand {
     const {flags} = await this.parse(LabEnv)
     const {readState, resolveLabDir, hostUrl, kubeconfigPath} = await import('../../src/lab/state.js')
     const state = readState(resolveLabDir(flags.dir))
-    const {labChartPath} = await import('../../src/lab/release.js')
+    const {releaseChartPath} = await import('../../src/lab/release.js')
     const {labHelmBinary, labKubectlBinary} = await import('../../src/lab/helm-binary.js')
     const {dirname} = await import('node:path')
     const helm = labHelmBinary(3)
@@ -29,7 +29,7 @@ export default class LabEnv extends BaseCommand {
         ...(helm ? [`export SIGNOZ_HA_HELM=${q(helm)}`] : []),
         // A real kubectl first on PATH, so the quick reference's commands run against the lab as written.
         ...(kubectl ? [`export PATH=${q(dirname(kubectl))}:"$PATH"`] : []),
-        `export SIGNOZ_HA_CHART=${q(labChartPath())}`,
+        `export SIGNOZ_HA_CHART=${q(releaseChartPath(state))}`,
         // doctor --export otlp sends to the lab's collectors, as to SigNoz's.
         ...(state.ingestion.otlpPort ? [`export OTEL_EXPORTER_OTLP_ENDPOINT=${q(`http://127.0.0.1:${state.ingestion.otlpPort}`)}`] : []),
       ].join('\n'),

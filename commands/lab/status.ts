@@ -15,8 +15,9 @@ export default class LabStatus extends BaseCommand {
     const ok = (b: boolean) => (b ? c.green('healthy') : c.red('unhealthy'))
     const lines = [
       `${c.bold('lab')} ${status.dir}: ${status.healthy ? c.green('healthy') : c.red('degraded')} · cluster ${status.cluster} ${status.shards}×${status.replicasPerShard}${status.replication ? '' : ' (no replication)'}`,
+      ...(status.chartName ? [`  chart      ${status.chartName}${status.chartClickHouseImage ? ` · asks for ${status.chartClickHouseImage}` : ''}`] : []),
       `  ${status.keeper.kind.padEnd(10)} pid ${status.keeper.pid} port ${status.keeper.port} ${ok(status.keeper.healthy)} (${status.keeper.state})`,
-      ...status.clickhouse.map((h) => `  ${h.pod} pid ${h.pid} ${h.url} ${ok(h.healthy)} (${h.state})`),
+      ...status.clickhouse.map((h) => `  ${h.pod} pid ${h.pid} ${h.url} ${ok(h.healthy)} (${h.state})${h.version ? ` · runs ${h.version}` : ''}`),
       `  ingestion  pid ${status.ingestion.pid} ${status.ingestion.enabled ? ok(status.ingestion.healthy) : c.yellow('stopped')} · ${status.ingestion.rows} rows${status.ingestion.lastError ? c.gray(` · last error: ${status.ingestion.lastError}`) : ''}`,
       `  faults: ${status.faults.length ? status.faults.map((f) => `${f.id}${f.target ? `(${f.target})` : ''}`).join(', ') : 'none'}`,
     ]

@@ -13,6 +13,8 @@ export default class LabUp extends BaseCommand {
     cluster: Flags.string({summary: 'ClickHouse cluster name (default cluster, or that of --values).'}),
     'no-replication': Flags.boolean({summary: 'Create plain MergeTree tables, as the migrator does with replication off (catalogue #14).'}),
     values: Flags.string({summary: 'Install the release with this values file (e.g. from signoz-ha generate) over the lab\'s own; the lab takes its layout, cluster and installation name.'}),
+    chart: Flags.string({summary: 'Install this SigNoz chart (.tgz or directory, e.g. a public release) instead of the lab\'s stand-in; the lab backs its pods by image.'}),
+    set: Flags.string({summary: 'A chart value for the release, as helm --set takes it (repeatable).', multiple: true}),
   }
 
   async run(): Promise<void> {
@@ -33,10 +35,12 @@ export default class LabUp extends BaseCommand {
       replication: !flags['no-replication'] && shape.replication !== false,
       values: flags.values ? resolve(flags.values) : undefined,
       chi: shape.chi,
+      chart: flags.chart,
+      set: flags.set,
       log: (line) => process.stderr.write(`lab: ${line}\n`),
     })
     const status = await labStatus(dir)
     if (json) return this.print(JSON.stringify(status, null, 2))
-    this.print(`lab up in ${((performance.now() - started) / 1000).toFixed(1)}s: ${status.shards}×${status.replicasPerShard} ClickHouse, ${status.keeper.kind}, ingestion running (${dir})\nnext: eval "$(${this.config.bin} lab env)" && ${this.config.bin} doctor`)
+    this.print(`lab up in ${((performance.now() - started) / 1000).toFixed(1)}s: ${status.shards}×${status.replicasPerShard} ClickHouse, ${status.keeper.kind}, ${status.chartName ?? 'the lab chart'}, ingestion running (${dir})\nnext: eval "$(${this.config.bin} lab env)" && ${this.config.bin} doctor`)
   }
 }

@@ -44,15 +44,21 @@ export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs =
     target.namespace,
   ]
   return new Promise((resolve, reject) => {
-    // An abort asks Helm to stop with SIGTERM: it then cancels the operation and marks the release
-    // failed, never leaving it pending (a SIGKILL would).
-    execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, signal, killSignal: 'SIGTERM'}, (error, stdout, stderr) => {
+    const child = execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGTERM'}, (error, stdout, stderr) => {
+      signal?.removeEventListener('abort', stop)
       if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(helmNotFound(target.binary))
         return
       }
       resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr})
     })
+    // An abort asks Helm to stop with SIGTERM and waits for it to exit: it then cancels the
+    // operation and marks the release failed, never leaving it pending. Its output pipes stay open
+    // meanwhile: execFile's own abort closed them at once, and Helm, printing "Release … has been
+    // cancelled", died of SIGPIPE before it could mark the release (left pending-upgrade).
+    const stop = () => child.kill('SIGTERM')
+    if (signal?.aborted) stop()
+    else signal?.addEventListener('abort', stop, {once: true})
   })
 }
 

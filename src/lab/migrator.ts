@@ -156,6 +156,36 @@ export const MIGRATIONS: readonly Migration[] = [
 ]
 
 /**
+ * Sync migrations that only some collector versions carry, from the version that first shipped
+ * each (read in SigNoz/signoz-otel-collector: #833, first released in v0.144.6, adds migration 1011
+ * to signoz_traces). A server that lacks a setting it uses answers for itself.
+ */
+export const VERSIONED_MIGRATIONS: readonly {since: string; migration: Migration}[] = [
+  {
+    since: 'v0.144.6',
+    migration: {
+      database: 'signoz_traces',
+      id: 1011,
+      statements: (o) => [`ALTER TABLE signoz_traces.signoz_index_v3 ON CLUSTER ${ident(o.cluster)} MODIFY SETTING object_serialization_version = 'v3', object_shared_data_serialization_version = 'advanced'`],
+    },
+  },
+]
+
+/** v0.144.6 → [0, 144, 6]; compared part by part (the lab's own reading of a collector tag). */
+const versionParts = (tag: string): number[] => tag.replace(/^v/, '').split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0)
+const atLeast = (tag: string, since: string): boolean => {
+  const [a, b] = [versionParts(tag), versionParts(since)]
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)
+  return true
+}
+
+/** The sync migrations a collector of this image tag runs (no tag, a digest or latest: every one the lab knows). */
+export function migrationsOf(tag: string | undefined): Migration[] {
+  const unversioned = !tag || !/^v?\d/.test(tag)
+  return [...MIGRATIONS, ...VERSIONED_MIGRATIONS.filter((v) => unversioned || atLeast(tag, v.since)).map((v) => v.migration)]
+}
+
+/**
  * The migration `lab break fail-migration` runs: an ON CLUSTER CREATE whose ORDER BY calls a
  * function no server has, so it fails on every host for real (UNKNOWN_FUNCTION), the way a
  * migration written for a newer ClickHouse fails on an older one (catalogue #9). CREATE, not

@@ -9,10 +9,33 @@ import {resolveExecutable} from '../core/executables.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {packageRoot} from './package-root.js'
 import {GiveUp, waitFor} from './processes.js'
-import {kubeconfigPath, type LabState} from './state.js'
+import {kubeconfigPath, type LabChart, type LabState} from './state.js'
 
 /** The lab chart in the repository (the real chart's structure and value keys). */
 export const labChartPath = (): string => join(packageRoot(), 'src', 'lab', 'chart', 'signoz')
+
+/** The chart the lab's release runs: the one lab up --chart gave, else the stand-in chart. */
+export const releaseChartPath = (state: LabState): string => state.chart?.path ?? labChartPath()
+
+/**
+ * What Helm reads of a chart (a .tgz or a directory): its name, version and app version, and the
+ * ClickHouse image its values ask for. A path Helm cannot read as a chart is a usage error.
+ */
+export async function readChart(path: string, helm: HelmTarget): Promise<LabChart> {
+  if (!existsSync(path)) throw new UsageError(`--chart ${path} does not exist`)
+  const [chart, values] = await Promise.all([runHelm(helm, ['show', 'chart', path], 30_000), runHelm(helm, ['show', 'values', path], 30_000)])
+  if (chart.code !== 0) throw new UsageError(`--chart ${path} is not a Helm chart: ${chart.stderr.trim().split('\n').pop()}`)
+  const meta = (parse(chart.stdout) ?? {}) as {name?: string; version?: string; appVersion?: string}
+  if (meta.name !== 'signoz') throw new UsageError(`--chart ${path} is the chart "${meta.name}", not SigNoz's (signoz)`)
+  const image = ((parse(values.stdout) ?? {}) as {clickhouse?: {image?: {registry?: string; repository?: string; tag?: string}}}).clickhouse?.image
+  return {
+    path,
+    name: meta.name,
+    version: String(meta.version),
+    ...(meta.appVersion ? {appVersion: String(meta.appVersion)} : {}),
+    ...(image?.repository ? {clickhouseImage: `${image.registry ? `${image.registry}/` : ''}${image.repository}:${image.tag ?? 'latest'}`} : {}),
+  }
+}
 
 export const labValuesPath = (dir: string): string => join(dir, 'values.yaml')
 /** A user's values (lab up --values), installed over the lab's own. */
@@ -43,6 +66,9 @@ export function labValues(state: LabState, serverVersion: string): Record<string
       // Production-shaped: merges and queries need memory (values rule clickhouse-memory).
       resources: {requests: {cpu: '500m', memory: '4Gi'}},
       zookeeper: {replicaCount: 3, pdb: {create: true}},
+      // The public chart's init container downloads a UDF binary from GitHub; the lab has no
+      // internet, as an air-gapped cluster, whose operators turn it off the same way.
+      initContainers: {enabled: false},
     },
     telemetryStoreMigrator: {enableReplication: state.replication},
   }
@@ -60,7 +86,7 @@ export function labHelm(state: LabState, major: 3 | 4 = 3): HelmTarget {
 
 /** helm upgrade --install of the lab chart as the lab's release; throws with Helm's own message. */
 export async function helmUpgrade(state: LabState, extraArgs: readonly string[] = [], timeoutMs = 180_000): Promise<void> {
-  const args = ['upgrade', '--install', state.release, labChartPath(), '--timeout', `${Math.round(timeoutMs / 1000)}s`, ...extraArgs]
+  const args = ['upgrade', '--install', state.release, releaseChartPath(state), '--timeout', `${Math.round(timeoutMs / 1000)}s`, ...extraArgs]
   const r = await runHelm(labHelm(state), args, timeoutMs + 10_000)
   if (r.code !== 0) throw new Error(`helm ${args.slice(0, 3).join(' ')}: ${r.stderr.trim().split('\n').pop()}`)
 }
@@ -78,25 +104,34 @@ export async function installRelease(state: LabState): Promise<void> {
   const essentials = {clickhouse: {user: state.user, password: state.password, image: {tag: serverVersion}}}
   writeFileSync(essentialsPath(state.dir), `${JSON.stringify(essentials, null, 2)}\n`, {mode: 0o600})
   const files = [labValuesPath(state.dir), ...(state.userValues ? [userValuesPath(state.dir), essentialsPath(state.dir)] : [])]
-  await helmUpgrade(state, files.flatMap((f) => ['--values', f]))
+  await helmUpgrade(state, [...files.flatMap((f) => ['--values', f]), ...(state.helmSet ?? []).flatMap((s) => ['--set', s])])
   await waitReleaseSettled(state)
 }
 
-/** Every ClickHouse host ready in the installation, the collectors ready, the migrator Job done. */
+type Conditions = {status?: {conditions?: {type: string; status: string}[]}}
+const ended = (o: Conditions, type: 'Complete' | 'Failed') => Boolean(o.status?.conditions?.some((c) => c.type === type && c.status === 'True'))
+
+/**
+ * Every ClickHouse host ready in the installation, the collectors ready, and the release's Jobs
+ * (the schema migrator, whatever the chart calls it) complete.
+ */
 export async function waitReleaseSettled(state: LabState, timeoutMs = 90_000): Promise<void> {
   const kube = new LabKubeClient(state)
   const ns = `/namespaces/${state.namespace}`
   await waitFor('the SigNoz release to settle', async () => {
-    const [chi, collector, job, pods] = await Promise.all([
+    const [chi, collector, jobs, pods] = await Promise.all([
       kube.get<{status?: {status?: string}}>(`/apis/clickhouse.altinity.com/v1${ns}/clickhouseinstallations/${state.chi}`),
       kube.get<{status?: {readyReplicas?: number}; spec?: {replicas?: number}}>(`/apis/apps/v1${ns}/deployments/${state.release}-otel-collector`),
-      kube.get<{status?: {conditions?: {type: string; status: string}[]}}>(`/apis/batch/v1${ns}/jobs/${state.release}-telemetrystore-migrator`),
+      kube.get<{items: (Conditions & {metadata: {name: string; ownerReferences?: {kind: string}[]}})[]}>(`/apis/batch/v1${ns}/jobs`),
       kube.get<{items: {metadata: {deletionTimestamp?: string}; status?: {conditions?: {type: string; status: string}[]}}[]}>(`/api/v1${ns}/pods?labelSelector=clickhouse.altinity.com/chi=${state.chi}`),
     ])
     // Every host pod up: a rolled pod restarts its server, which takes a moment to answer.
     const hostsReady = (pods?.items ?? []).filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === state.clickhouse.length
-    if (job?.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True')) throw new GiveUp(`the schema migrator Job failed; see kubectl -n ${state.namespace} logs job/${state.release}-telemetrystore-migrator`)
-    return hostsReady && chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && (!job || Boolean(job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')))
+    // The release's own Jobs (not a CronJob's runs): the schema migrator of whichever chart.
+    const releaseJobs = (jobs?.items ?? []).filter((j) => !j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob'))
+    const failed = releaseJobs.find((j) => ended(j, 'Failed'))
+    if (failed) throw new GiveUp(`the Job ${failed.metadata.name} failed`, `kubectl -n ${state.namespace} logs job/${failed.metadata.name} --all-containers`)
+    return hostsReady && chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && releaseJobs.every((j) => ended(j, 'Complete'))
   }, timeoutMs, 250)
 }
 

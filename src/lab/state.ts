@@ -55,6 +55,16 @@ export interface ActiveFault {
   undo: Record<string, unknown>
 }
 
+export interface LabChart {
+  /** The .tgz or directory Helm installs. */
+  path: string
+  name: string
+  version: string
+  appVersion?: string
+  /** The ClickHouse image the chart asks for by default (the lab's servers run what they are). */
+  clickhouseImage?: string
+}
+
 export interface LabState {
   version: 1
   dir: string
@@ -78,6 +88,10 @@ export interface LabState {
   faults: ActiveFault[]
   /** The release was installed with a user's values file (kept in the lab directory) over the lab's own. */
   userValues?: boolean
+  /** The chart the release runs (lab up --chart: a public SigNoz chart; absent: the lab's stand-in chart), as Helm reads it. */
+  chart?: LabChart
+  /** --set values given to lab up, applied on every install of the release. */
+  helmSet?: string[]
   createdAt: string
 }
 

@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {get as httpsGet} from 'node:https'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {chopPodName} from './operator-names.js'
 import {SIGNAL_TABLES} from '../signoz/schema.js'
@@ -12,7 +12,9 @@ import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
 import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {Migrator} from './migrator.js'
 import {recoverHosts} from './recovery.js'
-import {installRelease, labChartPath, userValuesPath, waitReleaseSettled} from './release.js'
+import {installRelease, readChart, releaseChartPath, userValuesPath, waitReleaseSettled} from './release.js'
+import {labHelmBinary} from './helm-binary.js'
+import {resolveExecutable} from '../core/executables.js'
 import {labAgentScript} from './package-root.js'
 import {freePorts} from './ports.js'
 import {labProcesses, processExited, ownsProcess, processState, signal, spawnDetached, terminate, waitFor} from './processes.js'
@@ -30,6 +32,10 @@ export interface UpOptions {
   values?: string
   /** The installation name (clickhouse.fullnameOverride of those values), else the chart's. */
   chi?: string
+  /** A SigNoz chart (.tgz or directory) to install instead of the lab's stand-in, as Helm reads it. */
+  chart?: string
+  /** --set values for the release, as Helm takes them. */
+  set?: string[]
   log?: (line: string) => void
 }
 
@@ -87,6 +93,15 @@ export async function labUp(options: UpOptions): Promise<LabState> {
       const pod = chopPodName(chi, options.cluster, s, r)
       state.clickhouse.push({shard: s, replica: r, pod, dir: join(options.dir, 'clickhouse', pod), httpPort: ports[i]!, tcpPort: ports[i + 1]!, interserverPort: ports[i + 2]!})
     }
+  }
+  if (options.chart) {
+    const helm = labHelmBinary(3) ?? resolveExecutable(process.env.SIGNOZ_HA_HELM ?? 'helm')
+    if (!helm) throw new UsageError('lab up --chart needs Helm: no helm on PATH', 'install Helm 3 or 4, or point SIGNOZ_HA_HELM at it')
+    state.chart = await readChart(resolve(options.chart), {binary: helm, namespace: state.namespace})
+  }
+  if (options.set?.length) {
+    for (const s of options.set) if (!/^[^=]+=/.test(s)) throw new UsageError(`--set ${s}: not KEY=VALUE`)
+    state.helmSet = options.set
   }
   if (options.values) {
     // The lab keeps its copy: later upgrades (faults, runbooks) reuse what was installed.
@@ -320,11 +335,15 @@ export async function labDown(dir: string, keep = false): Promise<{stopped: bool
 /** The `lab status` document (CONTRACT.md): what the state file says, probed live. */
 export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release' | 'cluster' | 'shards' | 'replicasPerShard' | 'replication' | 'user' | 'password'> {
   kubeconfig?: string
-  /** The chart the release was installed from (the lab's own). */
+  /** The chart the release was installed from (lab up --chart, else the lab's own). */
   chart?: string
+  /** Its name and version (signoz-0.131.0), or "the lab chart". */
+  chartName?: string
+  /** The ClickHouse image the chart asks for; beside each host's running version. */
+  chartClickHouseImage?: string
   kubeApi?: {url: string; pid: number | null; healthy: boolean; state: string}
   keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
-  clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string}[]
+  clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string; version: string | null}[]
   ingestion: {pid: number | null; enabled: boolean; healthy: boolean; rows: number; lastSuccessAt: string | null; lastError: string | null}
   /** The collectors' OTLP/HTTP receiver (what OTEL_EXPORTER_OTLP_ENDPOINT points at), and what it took in. */
   otlp: {url: string | null; requests: number; metricPoints: number; logRecords: number; lastAt: string | null}
@@ -332,16 +351,42 @@ export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release
   healthy: boolean
 }
 
+/** The version the host's server reports, or null when it does not answer within a second. */
+async function serverVersion(state: LabState, host: LabState['clickhouse'][number]): Promise<string | null> {
+  if (processState(host.pid) !== 'running') return null
+  try {
+    const response = await fetch(`${hostUrl(host)}/?query=${encodeURIComponent('SELECT version()')}`, {
+      headers: {authorization: `Basic ${Buffer.from(`${state.user}:${state.password}`).toString('base64')}`},
+      signal: AbortSignal.timeout(1000),
+    })
+    return response.ok ? (await response.text()).trim() : null
+  } catch {
+    return null
+  }
+}
+
 /** What is really running, probed now; a pid killed or stopped by hand shows unhealthy. */
 export async function labStatus(dir: string): Promise<LabStatus> {
   const state = readState(dir)
-  const [keeperOk, hostsOk, kubeOk] = await Promise.all([keeperHealthy(state), Promise.all(state.clickhouse.map((h) => hostPing(h))), kubeApiHealthy(state)])
+  const [keeperOk, hostsOk, kubeOk, versions] = await Promise.all([
+    keeperHealthy(state),
+    Promise.all(state.clickhouse.map((h) => hostPing(h))),
+    kubeApiHealthy(state),
+    Promise.all(state.clickhouse.map((h) => serverVersion(state, h))),
+  ])
   const beat = readHeartbeat(dir)
   const ingestionRunning = processState(state.ingestion.pid) === 'running' && ownsProcess(state.ingestion.pid, state.dir)
   const recent = beat?.lastSuccessAt ? Date.now() - Date.parse(beat.lastSuccessAt) < 10_000 : false
   const status: LabStatus = {
     dir: state.dir,
-    ...(state.kubeApi ? {kubeconfig: kubeconfigPath(state.dir), chart: labChartPath()} : {}),
+    ...(state.kubeApi
+      ? {
+          kubeconfig: kubeconfigPath(state.dir),
+          chart: releaseChartPath(state),
+          chartName: state.chart ? `${state.chart.name}-${state.chart.version}` : 'the lab chart',
+          ...(state.chart?.clickhouseImage ? {chartClickHouseImage: state.chart.clickhouseImage} : {}),
+        }
+      : {}),
     namespace: state.namespace,
     release: state.release,
     cluster: state.cluster,
@@ -364,6 +409,7 @@ export async function labStatus(dir: string): Promise<LabStatus> {
       tcpPort: h.tcpPort,
       healthy: hostsOk[i]!,
       state: processState(h.pid),
+      version: versions[i]!,
     })),
     ingestion: {
       pid: state.ingestion.pid ?? null,

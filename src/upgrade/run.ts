@@ -116,6 +116,7 @@ export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: num
         // A migrator quicker than the poll: its log is read once more, whatever the outcome.
         await watcher.flush()
         if (migratorFailed.signal.aborted && !ctx.interrupt.aborted) {
+          for (const line of `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() && !/level=WARN/.test(l))) ctx.report(`helm: ${line}`)
           await waitUntil(60_000, async () => !(await latest(ctx, p.request.release))?.status.startsWith('pending'), 1000)
           throw new Error(`helm upgrade failed: ${watcher.failure}`)
         }

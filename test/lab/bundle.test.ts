@@ -296,7 +296,8 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     for (const [format, whole] of Object.entries(wholes)) {
       const r = run(['doctor', '--from-bundle', big, '-o', format, ...(format === 'text' ? ['--verbose'] : [])])
       expect(r.code, `${format}: ${r.stderr}`).toBe(1)
-      if (format !== 'line') expect(r.stdout.length, format).toBeGreaterThan(1_000_000)
+      // Far beyond a pipe's 64 KiB buffer (JSON, SARIF and JUnit run to megabytes; text and Markdown group findings).
+      if (format !== 'line') expect(r.stdout.length, format).toBeGreaterThan(300_000)
       whole(r.stdout)
     }
     const status = run(['status', '--from-bundle', big, '-o', 'json'])

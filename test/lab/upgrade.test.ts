@@ -166,7 +166,7 @@ describe('the upgrade', () => {
     expect(r.stderr).toMatch(/recognised: the migrator's own timeout passed \(telemetryStoreMigrator\.timeout\) → signoz-ha runbook show migrator-job-failed/)
     expect(r.stdout).toMatch(new RegExp(`^rolled back: helm upgrade failed: .*; the release is deployed again from revision ${before.revision}`, 'm'))
     const now = await history()
-    expect(now.at(-2)).toMatchObject({revision: before.revision + 1, status: 'failed'})
+    expect(now.at(-2), r.stderr).toMatchObject({revision: before.revision + 1, status: "failed"})
     expect(now.at(-1)).toMatchObject({revision: before.revision + 2, status: 'deployed'})
     expect((await values()).telemetryStoreMigrator?.timeout).not.toBe('1ms')
     expect(notPassing((await lab.doctor([], env)).report)).toEqual([])

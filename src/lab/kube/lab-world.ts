@@ -5,15 +5,16 @@ import {join} from 'node:path'
 import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
-import {isClickHouseServerImage, isKeeperImage} from '../images.js'
+import {imageTagOf, isClickHouseServerImage, isKeeperImage} from '../images.js'
 import {hostMarker, hostPing, startHost, stopHost} from '../hosts.js'
 import {keeperHealthy, keeperMarker, startKeeper} from '../keeper.js'
-import {FIXED_MIGRATION, Migrator} from '../migrator.js'
+import {FIXED_MIGRATION, Migrator, migrationsOf} from '../migrator.js'
 import {findProcess, processState, terminate} from '../processes.js'
 import {hostUrl, readState, updateState, type LabHost, type LabState} from '../state.js'
 import {containerHeldByOther, containerRuns} from '../container.js'
 import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
 import {ContainerExit, type ContainerSpec} from './controllers/task-pods.js'
+import {chartTask} from './chart-tasks.js'
 import {kindOf, mustKind, type EnvVar, type Pod} from './controllers/objects.js'
 import type {ObjectStore} from './store.js'
 import {serviceAccountToken} from './rbac.js'
@@ -69,7 +70,7 @@ export class RealLabWorld implements LabWorld {
 
   backend(pod: Pod): PodBackend | undefined {
     const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers]
-    if (containers.some(isMigrate)) return {kind: 'task', run: (container, log) => this.migrate(pod, container, log)}
+    if (containers.some((c) => chartTask(c))) return {kind: 'task', run: (container, log) => this.runChartContainer(pod, container, log)}
     // signoz-ha's own image (generate monitor's CronJob): the real CLI, run to completion.
     if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '')) {
       if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure') return {kind: 'task', run: (container, log) => this.runSignozHa(pod, container, log)}
@@ -237,6 +238,105 @@ export class RealLabWorld implements LabWorld {
   }
 
   /**
+   * One container of a chart's pod with run-to-completion steps (chart-tasks.ts). A container the
+   * lab has no task for runs until its pod goes: the collector's own (the ingestion agent writes
+   * what it would), or an init container of an image the lab does not run, which then never
+   * finishes, as it would not in a cluster that cannot run it.
+   */
+  private async runChartContainer(pod: Pod, container: ContainerSpec, log: (line: string) => void): Promise<void> {
+    const task = chartTask(container)
+    const namespace = pod.metadata.namespace!
+    const env = () => this.environment(namespace, container.env ?? [])
+    switch (task?.kind) {
+      case 'migrate':
+        return this.migrate(pod, container, log)
+      case 'schema-migrator': {
+        const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
+        try {
+          return await this.migrateStep(pod, container, task.step === 'sync' ? 'migrate sync up' : 'migrate async up', zap, {dsn: task.dsn, cluster: task.cluster, replication: (container.args ?? []).includes('--replication') ? true : undefined})
+        } catch (error) {
+          log(`Error: ${errorMessage(error)}`)
+          throw new ContainerExit(1)
+        }
+      }
+      case 'wait-http':
+        return this.waitHttp(namespace, task.target, task.user, env(), log)
+      case 'clickhouse-ready-script':
+        return this.clickhouseReadyScript(namespace, env(), log)
+      case 'wait-for-job':
+        return this.waitForJob(namespace, task.job, log)
+      default:
+        if ((pod.spec.initContainers ?? []).includes(container)) log(`the lab runs nothing for image ${container.image}: this init container does not finish`)
+        return new Promise<void>(() => undefined)
+    }
+  }
+
+  /** busybox `until wget --spider URL; do …; sleep 5; done`: the URL's Service routes to a host that answers it. */
+  private async waitHttp(namespace: string, target: string, user: string | undefined, env: Record<string, string>, log: (line: string) => void): Promise<void> {
+    const m = /^(?:https?:\/\/)?([^/:]+):(\d+)(\/.*)?$/.exec(target)
+    if (!m) throw new ContainerExit(1, `wget: bad address '${target}'`)
+    const credentials = user?.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole)
+    for (;;) {
+      try {
+        const host = this.route(m[1]!, namespace, Number(m[2]))
+        const response = await fetch(`${hostUrl(host)}${m[3] ?? '/'}`, {
+          method: 'HEAD',
+          headers: credentials ? {authorization: `Basic ${Buffer.from(credentials).toString('base64')}`} : {},
+          signal: AbortSignal.timeout(5000),
+        })
+        if (response.ok) break
+      } catch {
+        // not yet
+      }
+      log('waiting for clickhouseDB')
+      await new Promise((resolve) => setTimeout(resolve, 5000))
+    }
+    log('clickhouse ready, starting schema migrator now')
+  }
+
+  /**
+   * The charts' ClickHouse ready check (a clickhouse-server image running `clickhouse client`):
+   * until the Service's host runs the expected version and the cluster has the expected shards and
+   * replicas, with the script's own words.
+   */
+  private async clickhouseReadyScript(namespace: string, env: Record<string, string>, log: (line: string) => void): Promise<void> {
+    log('Running clickhouse ready check')
+    const cluster = env.CLICKHOUSE_CLUSTER ?? 'cluster'
+    for (;;) {
+      const answer = await (async () => {
+        const host = this.route(env.CLICKHOUSE_HOST ?? '', namespace, Number(env.CLICKHOUSE_PORT ?? 9000))
+        const conn = new ClickHouseConnection({url: hostUrl(host), user: env.CLICKHOUSE_USER ?? 'default', password: env.CLICKHOUSE_PASSWORD ?? ''}, {requestTimeoutMs: 5000})
+        try {
+          const [v] = await conn.query<{v: string}>('SELECT version() AS v')
+          const [c] = await conn.query<{shards: number; replicas: number}>(`SELECT count(DISTINCT shard_num) AS shards, count(DISTINCT replica_num) AS replicas FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`)
+          return {version: v?.v ?? '', shards: Number(c?.shards ?? 0), replicas: Number(c?.replicas ?? 0)}
+        } finally {
+          await conn.close()
+        }
+      })().catch(() => undefined)
+      if (!answer?.version) log('waiting for clickhouse to be ready')
+      else if (env.CLICKHOUSE_VERSION && !answer.version.includes(env.CLICKHOUSE_VERSION)) log(`expected version: ${env.CLICKHOUSE_VERSION}, current version: ${answer.version}\nwaiting for clickhouse with correct version`)
+      else if (env.CLICKHOUSE_SHARDS && answer.shards !== Number(env.CLICKHOUSE_SHARDS)) log(`expected shard count: ${env.CLICKHOUSE_SHARDS}, current shard count: ${answer.shards}\nwaiting for clickhouse with correct shard count`)
+      else if (env.CLICKHOUSE_REPLICAS && answer.replicas !== Number(env.CLICKHOUSE_REPLICAS)) log(`expected replica count: ${env.CLICKHOUSE_REPLICAS}, current replica count: ${answer.replicas}\nwaiting for clickhouse with correct replica count`)
+      else break
+      await new Promise((resolve) => setTimeout(resolve, 5000))
+    }
+    log('clickhouse ready, starting schema migrator now')
+  }
+
+  /** groundnuty/k8s-wait-for `job NAME`: until the Job is complete. */
+  private async waitForJob(namespace: string, job: string, log: (line: string) => void): Promise<void> {
+    const jobs = mustKind(this.store, 'Job')
+    for (let said = false; ; said = true) {
+      const current = this.store.tryGet(jobs, namespace, job) as {status?: {conditions?: {type: string; status: string}[]}} | undefined
+      if (current?.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) break
+      if (!said) log(`[${new Date().toISOString()}] Waiting for job ${job}...`)
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+    }
+    log(`[${new Date().toISOString()}] job ${job} is complete`)
+  }
+
+  /**
    * One container of the migrator Job: the step its args name (`migrate ready`, `bootstrap`,
    * `sync up`, `sync check`, `async up`), with its own env, against the host the Service in its
    * DSN routes to. It logs as the collector does (zap JSON lines) and ends as it does: a failing
@@ -245,8 +345,10 @@ export class RealLabWorld implements LabWorld {
   private async migrate(pod: Pod, container: ContainerSpec, log: (line: string) => void): Promise<void> {
     const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
     const command = (container.args ?? []).join(' ')
+    // The collector's own container beside its `migrate sync check` init container: it runs until
+    // its pod goes (the lab's ingestion agent writes what a collector writes, through the Service its env names).
+    if (!isMigrate(container)) return new Promise<void>(() => undefined)
     try {
-      if (!isMigrate(container)) return
       await this.migrateStep(pod, container, command, zap)
     } catch (error) {
       log(`Error: ${errorMessage(error)}`)
@@ -254,13 +356,14 @@ export class RealLabWorld implements LabWorld {
     }
   }
 
-  private async migrateStep(pod: Pod, container: ContainerSpec, command: string, zap: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void): Promise<void> {
+  private async migrateStep(pod: Pod, container: ContainerSpec, command: string, zap: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void, given: {dsn?: string; cluster?: string; replication?: boolean} = {}): Promise<void> {
     const env = this.environment(pod.metadata.namespace!, container.env ?? [])
-    const dsn = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN
+    const substitute = (v: string | undefined) => v?.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole)
+    const dsn = substitute(given.dsn) ?? env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN
     if (!dsn) throw new Error('SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN is not set')
     const url = new URL(dsn)
-    const cluster = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_CLUSTER ?? 'cluster'
-    const replication = env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_REPLICATION === 'true'
+    const cluster = substitute(given.cluster) ?? env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_CLUSTER ?? 'cluster'
+    const replication = given.replication ?? env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_REPLICATION === 'true'
     const timeoutMs = parseDuration(env.SIGNOZ_OTEL_COLLECTOR_TIMEOUT ?? '10m', 'SIGNOZ_OTEL_COLLECTOR_TIMEOUT')
     const deadline = Date.now() + timeoutMs
     const port = Number(url.port || 9000)
@@ -298,7 +401,7 @@ export class RealLabWorld implements LabWorld {
         await step('failed to bootstrap store for migrations', () => migrator.bootstrap({onlyMissing: true}))
       } else if (command === 'migrate sync up') {
         zap('info', 'running sync migrations')
-        const outcomes = await step('failed to run migrations up sync', () => migrator.up().then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])))
+        const outcomes = await step('failed to run migrations up sync', () => migrator.up(migrationsOf(imageTagOf(container.image ?? ''))).then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])))
         const failed = outcomes.find((o) => o.status === 'failed')
         if (failed) {
           zap('error', 'Error occurred while running operation', {error: failed.error})
@@ -306,7 +409,7 @@ export class RealLabWorld implements LabWorld {
         }
         zap('info', 'sync migrations done', {applied: outcomes.filter((o) => o.status === 'finished').length, alreadyFinished: outcomes.filter((o) => o.status === 'skipped').length})
       } else if (command === 'migrate sync check') {
-        const unfinished = await step('timed out waiting for sync migrations to complete within the configured timeout', () => migrator.unfinished())
+        const unfinished = await step('timed out waiting for sync migrations to complete within the configured timeout', () => migrator.unfinished(migrationsOf(imageTagOf(container.image ?? ''))))
         if (unfinished) throw new Error(`migration with ID ${unfinished.id} for database '${unfinished.database}' has not been completed`)
       } else if (command === 'migrate async up') {
         zap('info', 'no async migrations pending')

@@ -1,0 +1,95 @@
+import {execFile} from 'node:child_process'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import type {Report} from '../../src/core/report.js'
+import {labHelmBinary, labKubectlBinary} from '../../src/lab/helm-binary.js'
+import {ROOT, runCli} from '../helpers/cli.js'
+import {LEGACY_SKIPS, TestLab, doctorUntil, eventually, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+
+/**
+ * The public SigNoz chart 0.131.0 (../shared/fixtures/charts, packaged from the SigNoz/charts
+ * release tag) installed in the lab by the real Helm: its pods backed by what the lab runs, chosen
+ * by image; its schema made by its own migrator Job's containers (ready, bootstrap, sync; async);
+ * its collectors gated on `migrate sync check`. Then the failure the tool exists for, for real: a
+ * collector whose sync migration the lab's ClickHouse cannot take, in the pre-upgrade hook.
+ */
+const CHARTS = join(ROOT, '..', 'shared', 'fixtures', 'charts')
+const chart = (version: string) => join(CHARTS, `signoz-${version}.tgz`)
+const present = existsSync(chart('0.131.0'))
+if (!present) console.warn(`skipped: the public SigNoz charts are not in ${CHARTS}`)
+
+const lab = new TestLab()
+/** Through the kubeconfig alone, as an operator runs it. */
+const clusterEnv = (): NodeJS.ProcessEnv => ({KUBECONFIG: lab.status.kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const doctor = async (args: string[] = []) => {
+  const r = await runCli(['doctor', '-o', 'json', ...args], {env: clusterEnv()})
+  return {report: JSON.parse(r.stdout) as Report, code: r.code, stderr: r.stderr}
+}
+const tool = (binary: string | undefined, args: string[], timeoutMs = 60_000) =>
+  new Promise<{code: number; stdout: string; stderr: string}>((resolve) =>
+    execFile(binary!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {encoding: 'utf8', timeout: timeoutMs}, (error, stdout, stderr) =>
+      resolve({code: error ? Number((error as {code?: number}).code ?? 1) : 0, stdout, stderr}),
+    ),
+  )
+const kubectl = (...args: string[]) => tool(labKubectlBinary(31), args)
+const helm = (args: string[], timeoutMs = 120_000) => tool(labHelmBinary(3), args, timeoutMs)
+
+beforeAll(async () => {
+  if (present) await lab.up(['--shards', '2', '--replicas', '2', '--chart', chart('0.131.0')])
+})
+
+afterAll(async () => {
+  if (!present) return
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe.skipIf(!present)('chart 0.131.0 in the lab', () => {
+  test('lab status names the chart, the ClickHouse image it asks for, and the version each host runs', async () => {
+    const r = await runCli(['lab', 'status', '--dir', lab.dir, '--json'])
+    const status = JSON.parse(r.stdout) as {chartName: string; chartClickHouseImage: string; clickhouse: {version: string | null}[]; healthy: boolean}
+    expect(status).toMatchObject({chartName: 'signoz-0.131.0', chartClickHouseImage: 'docker.io/clickhouse/clickhouse-server:25.12.5', healthy: true})
+    for (const h of status.clickhouse) expect(h.version).toMatch(/^18\.16\./)
+    const text = await runCli(['lab', 'status', '--dir', lab.dir])
+    expect(text.stdout).toMatch(/chart\s+signoz-0\.131\.0 · asks for docker\.io\/clickhouse\/clickhouse-server:25\.12\.5/)
+  })
+
+  test("the chart's own objects run: its migrator Job's containers completed in order, the collectors passed their sync check", async () => {
+    const job = JSON.parse((await kubectl('get', 'job', 'signoz-telemetrystore-migrator', '-o', 'json')).stdout) as {status: {conditions: {type: string; status: string}[]}}
+    expect(job.status.conditions.find((c) => c.type === 'Complete')?.status).toBe('True')
+    const sync = await kubectl('logs', 'job/signoz-telemetrystore-migrator', '-c', 'sync')
+    expect(sync.code, sync.stderr).toBe(0)
+    expect(sync.stdout).toMatch(/"msg":"running sync migrations"/)
+    const collector = JSON.parse((await kubectl('get', 'pods', '-l', 'app.kubernetes.io/component=otel-collector', '-o', 'json')).stdout) as {items: {status: {initContainerStatuses: {name: string; state: {terminated?: {exitCode: number}}}[]}}[]}
+    expect(collector.items[0]!.status.initContainerStatuses.map((c) => [c.name, c.state.terminated?.exitCode])).toEqual([['check', 0]])
+  })
+
+  test('doctor through the kubeconfig alone: clean, the 18.16 skips aside', async () => {
+    const {report} = await doctorUntil(() => doctor(), (r) => notPassing(r).length === 0, 60_000)
+    expect(notPassing(report)).toEqual([])
+    expect(report.target).toMatchObject({namespace: 'platform', release: 'signoz'})
+    for (const id of LEGACY_SKIPS) expect(resultOf(report, id).status).toBe('skip')
+  })
+
+  test('a collector whose sync migration needs a newer ClickHouse, upgraded with plain Helm: sync fails for real in the hook; kubectl shows it; doctor names the step and its line within a minute', async () => {
+    // Helm waits on the pre-upgrade hook; it gives up after 60 s with the release failed.
+    const upgrade = helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--set', 'otelCollector.image.tag=v0.144.6', '--timeout', '60s'], 120_000)
+    const started = Date.now()
+    const failing = await doctorUntil(() => doctor(['--only', 'kube/migrator-job']), (r) => resultOf(r, 'kube/migrator-job').status === 'fail', 60_000)
+    expect(Date.now() - started).toBeLessThan(60_000)
+    const finding = resultOf(failing.report, 'kube/migrator-job').findings.find((f) => !f.ok)!
+    expect(finding.subject).toBe('signoz-telemetrystore-migrator')
+    expect(finding.message).toMatch(/^init container sync \(migrate sync up\) exited 1.*: Error: failed to run migrations up sync: .*object_serialization_version/)
+    expect(finding.evidence).toMatchObject({container: 'sync'})
+    await eventually('kubectl to show the init container crash-looping', async () => /Init:(CrashLoopBackOff|Error)/.test((await kubectl('get', 'pods', '-l', 'job-name=signoz-telemetrystore-migrator', '--no-headers')).stdout), 60_000)
+    const logs = await kubectl('logs', 'job/signoz-telemetrystore-migrator', '-c', 'sync')
+    expect(logs.stdout).toMatch(/Error: failed to run migrations up sync: .*object_serialization_version/)
+    expect((await upgrade).code).not.toBe(0)
+    // Back to the collector the servers take: the hook Job is made anew and completes.
+    const back = await helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--set', 'otelCollector.image.tag=v0.144.5', '--timeout', '90s'])
+    expect(back.code, back.stderr).toBe(0)
+    const healed = await doctorUntil(() => doctor(), (r) => notPassing(r).length === 0, 60_000)
+    expect(notPassing(healed.report)).toEqual([])
+  }, 240_000)
+})
