@@ -16,7 +16,7 @@ async function stepLog(kube: KubeContext, namespace: string, pod: string, step: 
   const read = (previous: boolean) => kube.podLog(namespace, pod, 20, {container: step.container, previous}).catch(() => '')
   const [current, previous] = await Promise.all([read(false), step.hasPrevious ? read(true) : Promise.resolve('')])
   const log = `${previous}\n${current}`
-  const line = failureLine(current) ?? failureLine(previous)
+  const line = failureLine(current, previous)
   return {line, lines: (current.trim() || previous.trim()).split('\n').filter(Boolean).slice(-5), log}
 }
 

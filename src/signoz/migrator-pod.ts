@@ -63,11 +63,19 @@ export function migratorSteps(pod: KubeItem): MigratorStep[] {
 /** The step that failed (the first that did, in the order they run), if one has. */
 export const failingStep = (steps: readonly MigratorStep[]): MigratorStep | undefined => steps.find((s) => s.state === 'failed' || s.failedRuns > 0)
 
-/** The line of a step's log that says why it failed: the last error line, else the last line. */
-export function failureLine(log: string): string | undefined {
+/** The last line of a step's log that reports an error, if any. */
+export function errorLine(log: string): string | undefined {
   const lines = log.split('\n').map((l) => l.trim()).filter(Boolean)
-  const error = [...lines].reverse().find((l) => /^Error:|"level":"(error|fatal)"|\berror\b|code: \d+/i.test(l))
-  return readable(error ?? lines.at(-1))
+  return readable([...lines].reverse().find((l) => /^Error:|"level":"(error|fatal)"|\berror\b|code: \d+/i.test(l)))
+}
+
+/**
+ * The line that says why a step failed, from its current and previous runs: an error line (the
+ * current run first: a run still going has not said why the last one ended), else the last line.
+ */
+export function failureLine(current: string, previous = ''): string | undefined {
+  const last = (log: string) => readable(log.split('\n').map((l) => l.trim()).filter(Boolean).at(-1))
+  return errorLine(current) ?? errorLine(previous) ?? last(current) ?? last(previous)
 }
 
 /** A zap JSON line as a person reads it (its msg and error), other lines as they are. */
@@ -84,6 +92,7 @@ function readable(line: string | undefined): string | undefined {
 /** Migrator failures recognised in its log as they happen, with the runbook for each. */
 export const KNOWN_MIGRATOR_FAILURES: readonly {pattern: RegExp; what: string; runbook: string}[] = [
   {pattern: /code: 999|Coordination::Exception|KEEPER_EXCEPTION|connecting to ZooKeeper/i, what: 'Keeper failed the migration\'s coordination (code 999): the step exits and the Job retries until Keeper answers (signoz-otel-collector#589)', runbook: 'keeper-down'},
+  {pattern: /code: 62\b.*Syntax error|SYNTAX_ERROR/i, what: "the server does not understand the migration's statement (code 62): ClickHouse is older than the migration expects (catalogue #9)", runbook: 'version-mismatch'},
   {pattern: /code: 47\b|UNKNOWN_IDENTIFIER|Missing columns/i, what: 'a column the migration reads is missing (code 47): an earlier migration was left half-applied', runbook: 'migration-failed'},
   {pattern: /code: 159|distributed_ddl_task_timeout|Watching task .* is executing longer/i, what: 'an ON CLUSTER statement timed out on some host (catalogue #1)', runbook: 'ddl-queue-stuck'},
   {pattern: /context deadline exceeded/i, what: "the migrator's own timeout passed (telemetryStoreMigrator.timeout)", runbook: 'migrator-job-failed'},

@@ -61,7 +61,7 @@ function watchMigrator(ctx: UpgradeContext, jobName: string | undefined, stopHel
         const current = step.state === 'waiting' && step.waiting === 'CrashLoopBackOff' ? '' : await read(name, step.container, false, step.restarts)
         const known = knownFailure(`${previous}\n${current}`)
         if (!state.failure && known && step.failedRuns >= FAILED_RUNS_TO_STOP) {
-          state.failure = `the migrator's ${step.container} step (${step.command}) failed ${step.failedRuns} times: ${failureLine(current) ?? failureLine(previous) ?? ''} (${known.what})`
+          state.failure = `the migrator's ${step.container} step (${step.command}) failed ${step.failedRuns} times: ${failureLine(current, previous) ?? ''} (${known.what})`
           stopHelm(state.failure)
         }
       }
