@@ -7,7 +7,7 @@ import {waitUntil} from '../remediation/context.js'
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
 import {releaseHistory} from '../remediation/actions/helm.js'
-import {requireHelm} from '../gateways/helm.js'
+import {requireHelm, reuseValuesFlag} from '../gateways/helm.js'
 import {phase} from '../render/progress.js'
 import {renderGates, renderUpgradePlan} from '../render/upgrade.js'
 import {AFTER_ROLLBACK_CHECKS, POSTFLIGHT_CHECKS, PREFLIGHT_CHECKS, UPGRADE_GATES, runGates, type GateResult} from '../upgrade/gates.js'
@@ -65,6 +65,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         values: flags.values ?? [],
         set: flags.set ?? [],
         reuseValues: !flags['reset-values'],
+        reuseFlag: await reuseValuesFlag(base.helm),
         timeout: `${Math.round(helmTimeoutMs / 1000)}s`,
       }
       const {live, next, gates, plan} = await phase(

@@ -62,15 +62,30 @@ export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs =
   })
 }
 
-const majors = new Map<string, number>()
+const versions = new Map<string, [number, number]>()
 
-/** The binary's major version (3 or 4), asked once per binary: flags differ between them. */
-export async function helmMajor(target: HelmTarget): Promise<number> {
-  if (!majors.has(target.binary)) {
+/** The binary's version (major, minor), asked once per binary: flags differ between them. */
+export async function helmVersion(target: HelmTarget): Promise<[number, number]> {
+  if (!versions.has(target.binary)) {
     const r = await runHelm({...target, kubeconfig: undefined, context: undefined}, ['version', '--short'])
-    majors.set(target.binary, Number(/^v(\d+)\./.exec(r.stdout.trim())?.[1] ?? 3))
+    const m = /^v(\d+)\.(\d+)/.exec(r.stdout.trim())
+    versions.set(target.binary, m ? [Number(m[1]), Number(m[2])] : [3, 0])
   }
-  return majors.get(target.binary)!
+  return versions.get(target.binary)!
+}
+
+/** The binary's major version (3 or 4). */
+export const helmMajor = async (target: HelmTarget): Promise<number> => (await helmVersion(target))[0]
+
+/**
+ * How an upgrade keeps the deployed values: --reset-then-reuse-values (Helm ≥ 3.14) lays them over
+ * the new chart's defaults; plain --reuse-values drops those defaults, so a key the new chart
+ * added is missing and its templates fail (helm#8085: chart 0.112 → 0.113 stops on
+ * telemetryStoreMigrator.serviceAccount).
+ */
+export async function reuseValuesFlag(target: HelmTarget): Promise<'--reset-then-reuse-values' | '--reuse-values'> {
+  const [major, minor] = await helmVersion(target)
+  return major > 3 || minor >= 14 ? '--reset-then-reuse-values' : '--reuse-values'
 }
 
 /** `helm list -o json` in the target namespace, every status included (Helm 4 lists them all by default). */

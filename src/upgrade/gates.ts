@@ -135,7 +135,7 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
         ok: false,
         message: [...new Set(unmet)].join('; '),
         fix: needsClickhouse
-          ? `upgrade ClickHouse first, on the current chart: helm upgrade ${ctx.request.release} ${ctx.request.chart} --version ${ctx.live.chartVersion} --reuse-values --set clickhouse.image.tag=${needsClickhouse.atLeast}; wait until signoz-ha doctor --only signoz/version-compat passes, then run this upgrade`
+          ? `upgrade ClickHouse first, on the current chart: helm upgrade ${ctx.request.release} ${isChartFile(ctx.request.chart) ? `<chart ${ctx.live.chartVersion}: the .tgz or directory you deployed>` : `${ctx.request.chart} --version ${ctx.live.chartVersion}`} --reuse-values --set clickhouse.image.tag=${needsClickhouse.atLeast}; wait until signoz-ha doctor --only signoz/version-compat passes, then run this upgrade`
           : 'upgrade the collector in the same release first (otelCollector.image.tag)',
       }
     },
@@ -243,3 +243,6 @@ export async function runGates(ctx: GateContext, skip: readonly string[]): Promi
   }
   return results
 }
+
+/** A chart given as a file or directory (./signoz-0.131.0.tgz), not a repository reference (signoz/signoz): --version means nothing for it. */
+const isChartFile = (chart: string): boolean => /\.tgz$|^[./~]/.test(chart)

@@ -143,6 +143,31 @@ function workloadChanges(live: ManifestObject[], next: ManifestObject[]): Planne
   return changes
 }
 
+const runsImage = (o: ManifestObject, image: RegExp) => containersOfJob(o).some((c) => image.test(c.image ?? ''))
+type JobContainer = {image?: string; args?: string[]}
+const jobSpec = (o: ManifestObject) => (o as unknown as {spec?: {template?: {spec?: {initContainers?: JobContainer[]; containers?: JobContainer[]}}}}).spec?.template?.spec
+const containersOfJob = (o: ManifestObject) => [...(jobSpec(o)?.initContainers ?? []), ...(jobSpec(o)?.containers ?? [])]
+const steps = (list: JobContainer[] | undefined) => (list ?? []).map((c) => (c.args ?? []).slice(1).join(' ')).filter(Boolean).join(' → ')
+
+/**
+ * Charts up to 0.112 migrate in `schema-migrator` Jobs (signoz-schema-migrator image, sync and
+ * async); from 0.113 one Job of the collector image runs `migrate ready|bootstrap|sync` as init
+ * containers before `migrate async`, as a pre-upgrade hook.
+ */
+function migratorGenerationChange(live: ReleaseView, next: ReleaseView): PlannedChange[] {
+  const old = live.manifest.filter((o) => o.kind === 'Job' && runsImage(o, /(^|\/)signoz-schema-migrator(:|@|$)/))
+  const now = [...next.manifest, ...next.hooks.map((h) => h.object)].find((o) => o.kind === 'Job' && containersOfJob(o).some((c) => c.args?.[0] === 'migrate'))
+  if (old.length === 0 || !now) return []
+  return [
+    {
+      level: 'caution',
+      object: `Job/${now.metadata.name}`,
+      what: `the schema-migrator Jobs (${old.map((o) => o.metadata.name).join(', ')}) give way to ${now.metadata.name}`,
+      means: `from this chart the migration runs as init containers (${steps(jobSpec(now)?.initContainers)}) before ${steps(jobSpec(now)?.containers)}, in one Job, a pre-upgrade hook on every upgrade: the upgrade waits for it and fails with it; a failing step restarts in place (Init:CrashLoopBackOff) until the Job's back-off limit`,
+    },
+  ]
+}
+
 /** The schema migrator the upgrade runs as a hook: its cluster, replication and timeout. */
 function migratorChanges(next: ReleaseView): PlannedChange[] {
   return next.hooks
@@ -178,7 +203,7 @@ export function planUpgrade(live: ReleaseView, next: ReleaseView): UpgradePlan {
       return l && !isDeepStrictEqual(comparable(l), comparable(n))
     }).map(key),
   }
-  const changes = [...installationChanges(live.manifest, next.manifest), ...workloadChanges(live.manifest, next.manifest)]
+  const changes = [...installationChanges(live.manifest, next.manifest), ...workloadChanges(live.manifest, next.manifest), ...migratorGenerationChange(live, next)]
   if (live.chartVersion !== next.chartVersion || live.appVersion !== next.appVersion) {
     changes.unshift({level: 'info', object: 'release', what: `chart ${live.chartVersion} → ${next.chartVersion} (SigNoz ${live.appVersion} → ${next.appVersion})`, means: 'the release moves to the new chart'})
   }

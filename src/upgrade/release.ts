@@ -15,8 +15,10 @@ export interface UpgradeRequest {
   values: string[]
   /** --set KEY=VALUE, in order. */
   set: string[]
-  /** Keep the deployed values under the new ones (Helm's --reuse-values). */
+  /** Keep the deployed values (over the new chart's defaults where Helm can: --reset-then-reuse-values). */
   reuseValues: boolean
+  /** The flag that does it with this Helm (helm.ts reuseValuesFlag). */
+  reuseFlag?: '--reset-then-reuse-values' | '--reuse-values'
   /** Helm's --timeout for the upgrade (hooks included). */
   timeout: string
 }
@@ -26,7 +28,7 @@ export const helmUpgradeArgs = (r: UpgradeRequest): string[] => [
   r.release,
   r.chart,
   ...(r.version ? ['--version', r.version] : []),
-  ...(r.reuseValues ? ['--reuse-values'] : []),
+  ...(r.reuseValues ? [r.reuseFlag ?? '--reuse-values'] : []),
   ...r.values.flatMap((f) => ['-f', f]),
   ...r.set.flatMap((s) => ['--set', s]),
   '--timeout',

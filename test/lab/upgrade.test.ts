@@ -94,7 +94,8 @@ describe('gates refuse, and nothing changes', () => {
     expect(r.code).toBe(3)
     const gate = (JSON.parse(r.stdout) as Answer).gates.find((g) => g.id === 'version-requirements')!
     expect(gate.message).toMatch(/^chart 0\.131\.0 needs ClickHouse ≥ 25\.12\.5, runs 18\.16/)
-    expect(gate.fix).toMatch(/^upgrade ClickHouse first, on the current chart: helm upgrade signoz .* --version 0\.130\.1 --reuse-values --set clickhouse\.image\.tag=25\.12\.5/)
+    // The chart is a directory here: the fix names the chart deployed (0.130.1), not --version of a file.
+    expect(gate.fix).toMatch(/^upgrade ClickHouse first, on the current chart: helm upgrade signoz <chart 0\.130\.1: the \.tgz or directory you deployed> --reuse-values --set clickhouse\.image\.tag=25\.12\.5/)
   })
 
   test('collector v0.144.6 on ClickHouse 18.16: version-requirements refuses it (its sync migration 1011 needs 25.12)', async () => {

@@ -35,7 +35,7 @@ export function chartTask(c: ContainerSpec): ChartTask | undefined {
   }
   const script = argv(c).join(' ')
   if (/(^|\/)busybox(:|@|$)/.test(image) && /\bwget\b.*--spider/.test(script)) {
-    const target = /--spider(?:\s+-q)?\s+(\S+)/.exec(script)?.[1]
+    const target = /--spider(?:\s+-q)?\s+([^\s;]+)/.exec(script)?.[1]
     const user = /--user\s+"?([^"\s]+)"?/.exec(script)?.[1]
     if (target) return {kind: 'wait-http', target, ...(user ? {user} : {})}
   }

@@ -275,7 +275,8 @@ export class RealLabWorld implements LabWorld {
   private async waitHttp(namespace: string, target: string, user: string | undefined, env: Record<string, string>, log: (line: string) => void): Promise<void> {
     const m = /^(?:https?:\/\/)?([^/:]+):(\d+)(\/.*)?$/.exec(target)
     if (!m) throw new ContainerExit(1, `wget: bad address '${target}'`)
-    const credentials = user?.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole)
+    // $(VAR) as the kubelet expands it in a command, ${VAR} as the container's shell does.
+    const credentials = user?.replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (whole, name: string) => env[name] ?? whole)
     for (;;) {
       try {
         const host = this.route(m[1]!, namespace, Number(m[2]))
