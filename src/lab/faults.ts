@@ -8,7 +8,7 @@ import {readState, writeState, type ActiveFault, type LabHost, type LabState} fr
 import {LabKubeClient} from './kube/admin-client.js'
 import {isKeeperImage} from './images.js'
 import {restoreLab, startIngestion, stopIngestion} from './world.js'
-import {waitReleaseSettled} from './release.js'
+import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
 import {labConnection} from './connections.js'
 import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
@@ -108,6 +108,35 @@ async function recreatePods(state: LabState, pods: readonly string[]): Promise<v
   for (const pod of pods) await kube.delete(`/api/v1/namespaces/${state.namespace}/pods/${pod}`)
 }
 
+/** Keeper down for good (its own fault, and the start of migrator-keeper-lost). */
+const STOP_KEEPER: Fault = {
+    id: 'stop-keeper',
+    summary: 'ZooKeeper/Keeper down: it exits at every start (an invalid configuration), its member pods crash-loop until recreated; replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
+    async inject(state) {
+      state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, keeperMember)}
+      writeState(state)
+      await stopKeeper(state)
+      return {}
+    },
+    async heal(state) {
+      const current = readState(state.dir)
+      state.keeper.pid = current.keeper.pid
+      state.keeper.crashLoop = undefined
+      writeState(state)
+      await stopKeeper(state)
+      startKeeper(state)
+      writeState(state)
+      await waitKeeper(state)
+      // The member pods start over too (their restart counts with them), as after the operator's fix.
+      if (state.kubeApi) {
+        const members = ((await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? []).filter((p) => keeperMember('', p)).map((p) => p.metadata.name ?? '')
+        await recreatePods(state, members)
+        await waitReleaseSettled(state)
+      }
+      await recoverHosts(state)
+    },
+  }
+
 const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
@@ -172,31 +201,23 @@ const PROCESS_FAULTS: readonly Fault[] = [
       await recoverHosts(state, [host])
     },
   },
+  STOP_KEEPER,
   {
-    id: 'stop-keeper',
-    summary: 'ZooKeeper/Keeper down: it exits at every start (an invalid configuration), its member pods crash-loop until recreated; replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
+    id: 'migrator-keeper-lost',
+    summary: "Keeper down while an upgrade runs its migrator: the hook's ready step fails on the server's own code 999 and crash-loops (signoz-otel-collector#589), Helm's wait times out (release failed)",
     async inject(state) {
-      state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, keeperMember)}
-      writeState(state)
-      await stopKeeper(state)
+      await STOP_KEEPER.inject(state, undefined)
+      const failed = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
+        () => false,
+        () => true,
+      )
+      if (!failed) throw new Error('the upgrade unexpectedly succeeded with Keeper down')
       return {}
     },
-    async heal(state) {
-      const current = readState(state.dir)
-      state.keeper.pid = current.keeper.pid
-      state.keeper.crashLoop = undefined
-      writeState(state)
-      await stopKeeper(state)
-      startKeeper(state)
-      writeState(state)
-      await waitKeeper(state)
-      // The member pods start over too (their restart counts with them), as after the operator's fix.
-      if (state.kubeApi) {
-        const members = ((await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? []).filter((p) => keeperMember('', p)).map((p) => p.metadata.name ?? '')
-        await recreatePods(state, members)
-        await waitReleaseSettled(state)
-      }
-      await recoverHosts(state)
+    async heal(state, fault) {
+      await STOP_KEEPER.heal(state, fault)
+      await helmUpgrade(state, ['--reuse-values'])
+      await waitReleaseSettled(state)
     },
   },
   {

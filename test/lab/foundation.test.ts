@@ -148,6 +148,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
     {fault: 'fail-migration', failing: ['signoz/migrations']},
     {fault: 'stale-migration-row', failing: ['signoz/migrations']},
+    {fault: 'migrator-keeper-lost', failing: ['helm/release-status', 'keeper/reachable', 'kube/migrator-job'], develops: true},
     {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '5s'], develops: true},
     // Thresholds lowered through a config file, so a few seconds prove what production sees in minutes.
     {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], develops: true},
@@ -189,6 +190,17 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     expect(finding?.subject).toBe('signoz_traces migration 1015')
     expect(JSON.stringify(finding?.evidence)).toMatch(/signozLabUnknownFunction|Unknown function/i)
     await lab.heal('fail-migration')
+  })
+
+  test('migrator-keeper-lost: the migrator step, the server\'s code 999 and its cause are named', async () => {
+    await lab.break('migrator-keeper-lost')
+    try {
+      const {report} = await doctorUntil(() => lab.doctor(['--only', 'kube/migrator-job']), (r) => failing(r).length > 0, 30_000)
+      const finding = resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)
+      expect(finding?.message).toMatch(/^init container ready \(migrate ready\) exited 1.*: Error: store not ready due to non-retryable error: .*[Cc]ode: 999.* — Keeper failed the migration's coordination \(code 999\)/)
+    } finally {
+      await lab.heal('migrator-keeper-lost')
+    }
   })
 
   test('stale-migration-row: the in-progress row that a later migration finished after is named, at once', async () => {

@@ -1,11 +1,12 @@
 import {execFile} from 'node:child_process'
-import {existsSync} from 'node:fs'
+import {existsSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {Report} from '../../src/core/report.js'
 import {labHelmBinary, labKubectlBinary} from '../../src/lab/helm-binary.js'
 import {ROOT, runCli} from '../helpers/cli.js'
-import {LEGACY_SKIPS, TestLab, doctorUntil, eventually, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
+import {LEGACY_SKIPS, TestLab, doctorUntil, eventually, failing as failingIds, notPassing, processesMentioning, remediationEnv, resultOf} from '../helpers/lab.js'
 
 /**
  * The public SigNoz chart 0.131.0 (../shared/fixtures/charts, packaged from the SigNoz/charts
@@ -20,6 +21,7 @@ const present = existsSync(chart('0.131.0'))
 if (!present) console.warn(`skipped: the public SigNoz charts are not in ${CHARTS}`)
 
 const lab = new TestLab()
+const state = mkdtempSync(join(tmpdir(), 'signoz-ha-real-charts-'))
 /** Through the kubeconfig alone, as an operator runs it. */
 const clusterEnv = (): NodeJS.ProcessEnv => ({KUBECONFIG: lab.status.kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
 const doctor = async (args: string[] = []) => {
@@ -73,6 +75,18 @@ describe.skipIf(!present)('chart 0.131.0 in the lab', () => {
     for (const id of LEGACY_SKIPS) expect(resultOf(report, id).status).toBe('skip')
   })
 
+  test('runbook run migrator-job-failed on the chart: the crash-looping hook named, the migrator run again with a timeout that holds, doctor back', async () => {
+    await lab.break('migrator-job-failed')
+    try {
+      const {report} = await doctorUntil(() => doctor(['--only', 'kube/migrator-job']), (r) => failingIds(r).length > 0, 30_000)
+      expect(resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)?.message).toMatch(/^init container ready \(migrate ready\) exited 1.*context deadline exceeded/)
+      const r = await runCli(['runbook', 'run', 'migrator-job-failed', '--yes', '--json'], {env: {...remediationEnv(state), ...clusterEnv(), SIGNOZ_HA_CHART: chart('0.131.0')}})
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
+      expect((JSON.parse(r.stdout) as {status: string}).status).toBe('fixed')
+    } finally {
+      await lab.heal('migrator-job-failed')
+    }
+  }, 240_000)
   test('a collector whose sync migration needs a newer ClickHouse, upgraded with plain Helm: sync fails for real in the hook; kubectl shows it; doctor names the step and its line within a minute', async () => {
     // Helm waits on the pre-upgrade hook; it gives up after 60 s with the release failed.
     const upgrade = helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--set', 'otelCollector.image.tag=v0.144.6', '--timeout', '60s'], 120_000)
@@ -96,4 +110,5 @@ describe.skipIf(!present)('chart 0.131.0 in the lab', () => {
     expect(notPassing(after.report).sort()).toEqual(['signoz/migrations:fail', 'signoz/version-compat:fail'])
     expect(resultOf(after.report, 'signoz/migrations').findings.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['signoz_traces migration 1011'])
   }, 240_000)
+
 })

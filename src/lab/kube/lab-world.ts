@@ -398,6 +398,14 @@ export class RealLabWorld implements LabWorld {
           if (Number(rows[0]?.n ?? 0) === 0) throw new Error(`cluster ${cluster} not found in system.clusters`)
         })
         zap('info', 'clickhouse is ready', {host: url.hostname, port})
+        // CheckKeeper: the real step reads system.zookeeper_connection (22.x+); on the lab's server,
+        // which lacks it, the same question is a read of Keeper's root through system.zookeeper.
+        // Its answer is the server's own: code 999 when Keeper cannot be reached.
+        await step('store not ready due to non-retryable error', async () => {
+          if (this.state.engine.kind === 'modern') return
+          await conn.query("SELECT count() AS n FROM system.zookeeper WHERE path = '/'", signal)
+        })
+        zap('info', 'keeper is ready')
       } else if (command === 'migrate bootstrap') {
         await step('failed to bootstrap store for migrations', () => migrator.bootstrap({onlyMissing: true}))
       } else if (command === 'migrate sync up') {
