@@ -15,6 +15,7 @@ export default class LabUp extends BaseCommand {
     values: Flags.string({summary: 'Install the release with this values file (e.g. from signoz-ha generate) over the lab\'s own; the lab takes its layout, cluster and installation name.'}),
     chart: Flags.string({summary: 'Install this SigNoz chart (.tgz or directory, e.g. a public release) instead of the lab\'s stand-in; the lab backs its pods by image.'}),
     set: Flags.string({summary: 'A chart value for the release, as helm --set takes it (repeatable).', multiple: true}),
+    clickhouse: Flags.string({summary: 'ClickHouse engine: debian (Debian\'s 18.16, replicated; the default) or modern (26.x from the chdb package: shards × 1, no replication).', options: ['debian', 'modern'], default: 'debian'}),
   }
 
   async run(): Promise<void> {
@@ -30,12 +31,13 @@ export default class LabUp extends BaseCommand {
     await labUp({
       dir,
       shards: flags.shards ?? shape.shards ?? 2,
-      replicas: flags.replicas ?? shape.replicas ?? 2,
+      replicas: flags.replicas ?? shape.replicas ?? (flags.clickhouse === 'modern' ? 1 : 2),
       cluster: flags.cluster ?? shape.cluster ?? 'cluster',
       replication: !flags['no-replication'] && shape.replication !== false,
       values: flags.values ? resolve(flags.values) : undefined,
       chi: shape.chi,
       chart: flags.chart,
+      clickhouse: flags.clickhouse as 'modern' | 'debian',
       set: flags.set,
       log: (line) => process.stderr.write(`lab: ${line}\n`),
     })

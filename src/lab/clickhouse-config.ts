@@ -43,8 +43,8 @@ export function serverConfig(state: LabState, host: LabHost): string {
   <listen_host>127.0.0.1</listen_host>
   <http_port>${host.httpPort}</http_port>
   <tcp_port>${host.tcpPort}</tcp_port>
-  <interserver_http_port>${host.interserverPort}</interserver_http_port>
-  <interserver_http_host>127.0.0.1</interserver_http_host>
+${state.engine.chdb ? '' : `  <interserver_http_port>${host.interserverPort}</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>`}
   <max_connections>512</max_connections>
   <keep_alive_timeout>3</keep_alive_timeout>
   <max_concurrent_queries>100</max_concurrent_queries>
@@ -64,7 +64,7 @@ ${clusterXml(state.cluster, byShard, state.replicasPerShard > 1, state)}
 ${clusterXml('all-replicated', [all], true, state)}
 ${clusterXml('all-sharded', all.map((h) => [h]), false, state)}
   </remote_servers>
-${host.withoutKeeper ? '' : `  <zookeeper>
+${state.engine.chdb ? CHDB_SERVER : ''}${host.keepFreeBytes ? `  <storage_configuration><disks><default><keep_free_space_bytes>${host.keepFreeBytes}</keep_free_space_bytes></default></disks></storage_configuration>\n` : ''}${host.withoutKeeper || state.engine.chdb ? '' : `  <zookeeper>
     <node><host>127.0.0.1</host><port>${state.keeper.port}</port></node>
     <session_timeout_ms>6000</session_timeout_ms>
     <operation_timeout_ms>3000</operation_timeout_ms>
@@ -72,15 +72,21 @@ ${host.withoutKeeper ? '' : `  <zookeeper>
   <macros>
 ${macros}
   </macros>
-  <distributed_ddl>
+${state.engine.chdb ? '' : `  <distributed_ddl>
     <path>${chopDdlPath(state.chi)}</path>
-  </distributed_ddl>
+  </distributed_ddl>`}
   <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>
   <max_session_timeout>3600</max_session_timeout>
   <default_session_timeout>60</default_session_timeout>
 </${root}>
 `
 }
+
+/**
+ * The chdb engine's local defaults that a server needs: a pool that sends Distributed inserts in
+ * the background (0 in local mode, where the send queue would never drain).
+ */
+const CHDB_SERVER = '  <background_distributed_schedule_pool_size>4</background_distributed_schedule_pool_size>\n'
 
 /**
  * 18.x polls each Distributed table's per-shard send directory every 100 ms, even with nothing to
@@ -98,6 +104,16 @@ export function usersConfig(state: LabState): string {
       <profile>default</profile>
       <quota>default</quota>
     </${name}>`
+  // The chdb engine's own serving query runs as `default`, which then has no password: it is kept
+  // to loopback, as the operator keeps it to the installation's pods.
+  const defaultUser = state.engine.chdb
+    ? `    <default>
+      <no_password/>
+      <networks><ip>::1</ip><ip>127.0.0.1</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+    </default>`
+    : user('default', state.defaultPassword)
   return `<?xml version="1.0"?>
 <${root}>
   <profiles>
@@ -108,7 +124,7 @@ export function usersConfig(state: LabState): string {
 ${state.engine.kind === 'legacy' ? DIRECTORY_MONITOR_SLEEP : ''}    </default>
   </profiles>
   <users>
-${user('default', state.defaultPassword)}
+${defaultUser}
 ${user(state.user, state.password)}
   </users>
   <quotas>

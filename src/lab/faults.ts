@@ -2,7 +2,7 @@ import {UsageError} from '../core/errors.js'
 import {IncompleteError, SignozHaError, errorMessage} from '../core/errors.js'
 import {hostByPod, hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
-import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS, Migrator} from './migrator.js'
+import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS} from './migrator.js'
 import {processState, signal, waitFor} from './processes.js'
 import {readState, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
 import {LabKubeClient} from './kube/admin-client.js'
@@ -10,7 +10,7 @@ import {isKeeperImage} from './images.js'
 import {restoreLab, startIngestion, stopIngestion} from './world.js'
 import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
-import {labConnection} from './connections.js'
+import {labConnection, withLabMigrator} from './connections.js'
 import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 import {KUBE_FAULTS} from './kube-faults.js'
 import {TABLE_FAULTS} from './table-faults.js'
@@ -235,54 +235,38 @@ const PROCESS_FAULTS: readonly Fault[] = [
     id: 'fail-migration',
     summary: 'run a schema migration that fails on every host (UNKNOWN_FUNCTION) and is recorded as failed (catalogue #1, #9)',
     async inject(state) {
-      const conn = labConnection(state)
-      try {
-        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+      return withLabMigrator(state, async (migrator) => {
         const outcome = await migrator.run(BROKEN_MIGRATION, {force: true})
         if (outcome.status !== 'failed') throw new Error('the broken migration unexpectedly succeeded')
         return {database: BROKEN_MIGRATION.database, migration: BROKEN_MIGRATION.id, error: outcome.error ?? ''}
-      } finally {
-        await conn.close()
-      }
+      })
     },
     async heal(state) {
-      const conn = labConnection(state)
-      try {
-        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+      return withLabMigrator(state, async (migrator) => {
         const outcome = await migrator.run(FIXED_MIGRATION, {force: true})
         if (outcome.status === 'failed') throw new Error(`the corrected migration failed: ${outcome.error}`)
-      } finally {
-        await conn.close()
-      }
+      })
     },
   },
   {
     id: 'stale-migration-row',
     summary: 'leave a migration recorded in-progress by a migrator that stopped mid-way, then finish a later one after it: the stale row of signoz-otel-collector#681',
     async inject(state) {
-      const conn = labConnection(state)
-      try {
-        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+      return withLabMigrator(state, async (migrator) => {
         const first = MIGRATIONS.find((m) => m.database === FIXED_MIGRATION.database)!
         await migrator.abandon(first)
         // A later migration of the same database finishes after the abandoned one.
         const later = await migrator.run(FIXED_MIGRATION, {force: true})
         if (later.status !== 'finished') throw new Error(`the later migration did not finish: ${later.error}`)
         return {database: first.database, migration: first.id}
-      } finally {
-        await conn.close()
-      }
+      })
     },
     async heal(state) {
       // What re-running the migrator does: the migration applied again (idempotent) and recorded finished.
-      const conn = labConnection(state)
-      try {
-        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+      return withLabMigrator(state, async (migrator) => {
         const outcome = await migrator.run(MIGRATIONS.find((m) => m.database === FIXED_MIGRATION.database)!)
         if (outcome.status === 'failed') throw new Error(`re-running the migration failed: ${outcome.error}`)
-      } finally {
-        await conn.close()
-      }
+      })
     },
   },
   {
@@ -316,14 +300,10 @@ const PROCESS_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       // The migrator's statements are idempotent and ON CLUSTER: they recreate what one host lacks,
       // and its replicated tables fetch their data back from their peers.
-      const conn = labConnection(state)
-      try {
-        const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'})
+      await withLabMigrator(state, async (migrator) => {
         await migrator.bootstrap()
         for (const m of MIGRATIONS) await migrator.apply(m)
-      } finally {
-        await conn.close()
-      }
+      })
       await recoverHosts(state, [targetHost(state, fault.undo.pod as string)], 30_000, 1)
     },
   },

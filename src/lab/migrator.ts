@@ -13,7 +13,15 @@ export interface MigratorOptions {
   replication: boolean
   /** The server is modern enough for TTL and DateTime64 (19.6+ / 20.1+); 18.16 is not. */
   modern: boolean
+  /**
+   * Every host of a cluster that cannot run ON CLUSTER (the chdb engine: no Keeper, no DDL queue):
+   * its DDL is then sent to each of them, as a migrator without a DDL queue would.
+   */
+  everyHost?: readonly ClickHouseConnection[]
 }
+
+/** The ON CLUSTER clause of a DDL statement, where the cluster has a DDL queue. */
+const onCluster = (o: MigratorOptions): string => (o.everyHost ? '' : `ON CLUSTER ${ident(o.cluster)}`)
 
 interface TableSpec {
   name: string
@@ -40,7 +48,7 @@ function engine(spec: TableSpec, db: string, o: MigratorOptions): string {
 
 /** CREATE TABLE for a local table and its distributed_ twin, both ON CLUSTER. */
 export function tableStatements(db: string, spec: TableSpec, o: MigratorOptions): string[] {
-  const on = `ON CLUSTER ${ident(o.cluster)}`
+  const on = onCluster(o)
   const local = [
     `CREATE TABLE IF NOT EXISTS ${db}.${spec.name} ${on} (${spec.columns})`,
     `ENGINE = ${engine(spec, db, o)}`,
@@ -166,7 +174,7 @@ export const VERSIONED_MIGRATIONS: readonly {since: string; migration: Migration
     migration: {
       database: 'signoz_traces',
       id: 1011,
-      statements: (o) => [`ALTER TABLE signoz_traces.signoz_index_v3 ON CLUSTER ${ident(o.cluster)} MODIFY SETTING object_serialization_version = 'v3', object_shared_data_serialization_version = 'advanced'`],
+      statements: (o) => [`ALTER TABLE signoz_traces.signoz_index_v3 ${onCluster(o)} MODIFY SETTING object_serialization_version = 'v3', object_shared_data_serialization_version = 'advanced'`],
     },
   },
 ]
@@ -209,14 +217,14 @@ export const FIXED_MIGRATION: Migration = {
 
 function spanCostsTable(o: MigratorOptions, orderBy: string, name = 'span_costs'): string {
   const engineSql = engine({name, columns: '', engine: 'MergeTree', orderBy, shardingKey: ''}, 'signoz_traces', o)
-  return `CREATE TABLE ${name === 'span_costs' ? 'IF NOT EXISTS ' : ''}signoz_traces.${name} ON CLUSTER ${ident(o.cluster)} (timestamp ${ts(o)}, trace_id String, cost UInt64) ENGINE = ${engineSql} ORDER BY ${orderBy}`
+  return `CREATE TABLE ${name === 'span_costs' ? 'IF NOT EXISTS ' : ''}signoz_traces.${name} ${onCluster(o)} (timestamp ${ts(o)}, trace_id String, cost UInt64) ENGINE = ${engineSql} ORDER BY ${orderBy}`
 }
 
 const spanCostsDistributed = (o: MigratorOptions) =>
-  `CREATE TABLE IF NOT EXISTS signoz_traces.${DISTRIBUTED_PREFIX}span_costs ON CLUSTER ${ident(o.cluster)} AS signoz_traces.span_costs ENGINE = Distributed(${quote(o.cluster)}, 'signoz_traces', 'span_costs', cityHash64(trace_id))`
+  `CREATE TABLE IF NOT EXISTS signoz_traces.${DISTRIBUTED_PREFIX}span_costs ${onCluster(o)} AS signoz_traces.span_costs ENGINE = Distributed(${quote(o.cluster)}, 'signoz_traces', 'span_costs', cityHash64(trace_id))`
 
 function bookkeeping(db: string, o: MigratorOptions): string[] {
-  const on = `ON CLUSTER ${ident(o.cluster)}`
+  const on = onCluster(o)
   const engineSql = o.replication
     ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}.${MIGRATIONS_TABLE}', '{replica}')`
     : 'ReplacingMergeTree()'
@@ -229,7 +237,7 @@ function bookkeeping(db: string, o: MigratorOptions): string[] {
 /** Every statement bootstrap + up would send, in order (used to build the schema in other engines). */
 export function schemaStatements(o: MigratorOptions): string[] {
   return [
-    ...SIGNOZ_DATABASES.flatMap((db) => [`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${ident(o.cluster)}`, ...bookkeeping(db, o)]),
+    ...SIGNOZ_DATABASES.flatMap((db) => [`CREATE DATABASE IF NOT EXISTS ${db} ${onCluster(o)}`, ...bookkeeping(db, o)]),
     ...MIGRATIONS.flatMap((m) => m.statements(o)),
   ]
 }
@@ -261,8 +269,8 @@ export class Migrator {
     for (const db of SIGNOZ_DATABASES) {
       if (present.has(db)) continue
       this.log(`bootstrap: database ${db}`)
-      await this.conn.command(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${ident(this.options.cluster)}`)
-      for (const sql of bookkeeping(db, this.options)) await this.conn.command(sql)
+      await this.ddl(`CREATE DATABASE IF NOT EXISTS ${db} ${onCluster(this.options)}`)
+      for (const sql of bookkeeping(db, this.options)) await this.ddl(sql)
     }
   }
 
@@ -310,7 +318,7 @@ export class Migrator {
     this.log(`migrate: ${m.database} ${m.id}`)
     await this.record(m, 'in-progress', '')
     try {
-      for (const sql of m.statements(this.options)) await this.conn.command(sql)
+      for (const sql of m.statements(this.options)) await this.ddl(sql)
     } catch (error) {
       const message = errorMessage(error)
       await this.record(m, 'failed', message)
@@ -322,7 +330,13 @@ export class Migrator {
 
   /** Runs a migration's statements without bookkeeping (they are idempotent): repairs a host that lost them. */
   async apply(m: Migration): Promise<void> {
-    for (const sql of m.statements(this.options)) await this.conn.command(sql)
+    for (const sql of m.statements(this.options)) await this.ddl(sql)
+  }
+
+  /** A DDL statement: ON CLUSTER through this host, or on every host where the cluster has no DDL queue. */
+  private async ddl(sql: string): Promise<void> {
+    if (!this.options.everyHost) return this.conn.command(sql)
+    for (const host of this.options.everyHost) await host.command(sql)
   }
 
   /**

@@ -6,6 +6,8 @@ import {ownsProcess, processState} from './processes.js'
 export const DEFAULT_LAB_DIR = '.signoz-ha-lab'
 
 export interface LabHost {
+  /** A disk reserve set by a fault (disk-nearly-full): keep_free_space_bytes of the default disk. */
+  keepFreeBytes?: number
   shard: number
   replica: number
   pod: string
@@ -79,7 +81,8 @@ export interface LabState {
   password: string
   /** Password of the built-in `default` user; the lab never leaves it open. */
   defaultPassword: string
-  engine: {kind: 'legacy' | 'modern'; binary: string; args: string[]}
+  /** chdb: the chdb package's ClickHouse 26.x (no replication, Keeper or ON CLUSTER: every shard one replica). */
+  engine: {kind: 'legacy' | 'modern'; binary: string; args: string[]; chdb?: boolean}
   keeper: LabKeeper
   clickhouse: LabHost[]
   /** The simulated collectors; otlpPort: where their OTLP/HTTP receiver listens (the collector Service's 4318). */

@@ -5,12 +5,11 @@ import {join, resolve} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {chopPodName} from './operator-names.js'
 import {SIGNAL_TABLES} from '../signoz/schema.js'
-import {labConnection} from './connections.js'
-import {detectEngine, hasZookeeper} from './engine.js'
+import {labConnection, withLabMigrator} from './connections.js'
+import {chdbEngine, detectEngine, hasZookeeper} from './engine.js'
 import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {heartbeatPath, type IngestionHeartbeat} from './ingest.js'
 import {keeperHealthy, startKeeper, stopKeeper, waitKeeper} from './keeper.js'
-import {Migrator} from './migrator.js'
 import {recoverHosts} from './recovery.js'
 import {installRelease, readChart, releaseChartPath, userValuesPath, waitReleaseSettled} from './release.js'
 import {labHelmBinary} from './helm-binary.js'
@@ -36,6 +35,8 @@ export interface UpOptions {
   chart?: string
   /** --set values for the release, as Helm takes them. */
   set?: string[]
+  /** The ClickHouse engine: modern (26.x from the chdb package: shards × 1, no replication), debian (Debian's 18.16, replicated). */
+  clickhouse?: 'modern' | 'debian'
   log?: (line: string) => void
 }
 
@@ -57,8 +58,11 @@ export async function labUp(options: UpOptions): Promise<LabState> {
   if (!/^[a-zA-Z0-9_-]{1,63}$/.test(options.cluster)) throw new UsageError(`invalid cluster name "${options.cluster}"`)
   if (labExists(options.dir)) return resumeLab(readState(options.dir), options, log)
 
-  const engine = detectEngine()
+  const engine = options.clickhouse === 'modern' ? chdbEngine() : detectEngine()
+  if (!engine && options.clickhouse === 'modern') throw new UsageError('no modern ClickHouse engine: it needs the chdb package (ClickHouse 26.x) and python3', 'npm install chdb (signoz-ha installs it as a development dependency), and apt-get install -y python3')
   if (!engine) throw new UsageError('no ClickHouse server found', 'install it: apt-get install -y clickhouse-server')
+  if (engine.chdb && options.replicas > 1) throw new UsageError(`--clickhouse modern serves no replication: every shard has one replica (not --replicas ${options.replicas})`, 'lab up --clickhouse modern --shards N --replicas 1, or --clickhouse debian for a replicated lab')
+  if (engine.chdb) options.replication = false
   const keeperKind = engine.keeper ? 'keeper' : 'zookeeper'
   if (keeperKind === 'zookeeper' && !hasZookeeper()) throw new UsageError('no ZooKeeper found', 'install it: apt-get install -y zookeeper')
 
@@ -79,7 +83,7 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     user: 'admin',
     password: secret(),
     defaultPassword: secret(),
-    engine: {kind: engine.kind, binary: engine.binary, args: engine.args},
+    engine: {kind: engine.kind, binary: engine.binary, args: engine.args, ...(engine.chdb ? {chdb: true} : {})},
     keeper: {kind: keeperKind, dir: join(options.dir, keeperKind), port: ports[0]!, ...(keeperKind === 'keeper' ? {raftPort: ports[1]} : {})},
     clickhouse: [],
     ingestion: {enabled: true, log: join(options.dir, 'ingestion.log'), otlpPort: ports[3 + hostCount * 3]!},
@@ -155,16 +159,12 @@ async function migrateWithRetry(state: LabState, log: (line: string) => void, at
 }
 
 async function migrate(state: LabState, log: (line: string) => void): Promise<void> {
-  const conn = labConnection(state)
-  try {
-    const migrator = new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern'}, log)
+  await withLabMigrator(state, async (migrator) => {
     await migrator.bootstrap()
     const outcomes = await migrator.up()
     const failed = outcomes.find((o) => o.status === 'failed')
     if (failed) throw new Error(`lab migration ${failed.database} ${failed.id} failed: ${failed.error}`)
-  } finally {
-    await conn.close()
-  }
+  }, log)
 }
 
 async function resumeLab(state: LabState, options: UpOptions, log: (line: string) => void): Promise<LabState> {

@@ -45,6 +45,8 @@ export interface HostStatus {
   version: string | null
   uptimeSeconds: number | null
   readonlyTables: number | null
+  /** Replicated tables on the host (0: it needs no Keeper). */
+  replicatedTables: number | null
   replicationQueue: number | null
   maxDelaySeconds: number | null
   busiestPartitionParts: number | null
@@ -214,6 +216,7 @@ function hostRows(inputs: StatusInputs): HostStatus[] {
       version: answered?.version ?? null,
       uptimeSeconds: up?.[0] ? num(up[0].uptime) : null,
       readonlyTables: rep ? rep.filter((r) => num(r.is_readonly) === 1).length : null,
+      replicatedTables: rep ? rep.length : null,
       replicationQueue: rep ? rep.reduce((n, r) => n + num(r.queue_size), 0) : null,
       // A read-only replica's delay is not lag (older servers report it since the epoch).
       maxDelaySeconds: rep ? rep.filter((r) => num(r.is_readonly) === 0).reduce((n, r) => Math.max(n, num(r.absolute_delay)), 0) : null,
@@ -327,7 +330,8 @@ function problems(view: Omit<StatusView, 'problems'>, inputs: StatusInputs): str
     if (h.error) out.push(`${h.pod}: ${h.phase && h.phase !== 'Running' ? `${h.phase}; ` : ''}ClickHouse does not answer (${h.error})`)
     else if (h.ready === false) out.push(`${h.pod}: pod not ready (${h.phase})`)
     if (h.readonlyTables) out.push(`${h.pod}: ${h.readonlyTables} read-only table(s)`)
-    if (h.keeperSession && h.keeperSession !== 'connected') out.push(`${h.pod}: Keeper session ${h.keeperSession}`)
+    // A host with no replicated table needs no Keeper (one replica per shard).
+    if (h.keeperSession && h.keeperSession !== 'connected' && !(h.keeperSession === 'not configured' && h.replicatedTables === 0)) out.push(`${h.pod}: Keeper session ${h.keeperSession}`)
     if ((h.maxDelaySeconds ?? 0) > 300) out.push(`${h.pod}: replica ${ago(h.maxDelaySeconds!)} behind (${h.replicationQueue} queued)`)
     if ((h.diskUsedPercent ?? 0) >= 90) out.push(`${h.pod}: disk ${h.diskUsedPercent}% used`)
     if ((h.busiestPartitionParts ?? 0) >= 300) out.push(`${h.pod}: ${h.busiestPartitionParts} active parts in one partition`)

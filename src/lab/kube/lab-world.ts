@@ -390,8 +390,12 @@ export class RealLabWorld implements LabWorld {
         throw new Error(signal.aborted || Date.now() > deadline ? `${failure}: context deadline exceeded` : `${failure}: ${errorMessage(error)}`)
       }
     }
+    // Without a DDL queue (the chdb engine) the migrator's DDL goes to each host in turn.
+    const everyHost = this.state.engine.chdb
+      ? this.state.clickhouse.map((h) => new ClickHouseConnection({url: hostUrl(h), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)}, {requestTimeoutMs: Math.max(1, timeoutMs)}))
+      : undefined
     try {
-      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern'}, (line) => zap('info', line))
+      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern', ...(everyHost ? {everyHost} : {})}, (line) => zap('info', line))
       if (command === 'migrate ready') {
         await step('store not ready due to non-retryable error', async () => {
           const rows = await conn.query<{n: number}>(`SELECT count() AS n FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`, signal)
@@ -402,7 +406,8 @@ export class RealLabWorld implements LabWorld {
         // which lacks it, the same question is a read of Keeper's root through system.zookeeper.
         // Its answer is the server's own: code 999 when Keeper cannot be reached.
         await step('store not ready due to non-retryable error', async () => {
-          if (this.state.engine.kind === 'modern') return
+          // (The chdb engine has no Keeper: its servers run no replicated table.)
+          if (this.state.engine.chdb) return
           await conn.query("SELECT count() AS n FROM system.zookeeper WHERE path = '/'", signal)
         })
         zap('info', 'keeper is ready')
@@ -424,7 +429,7 @@ export class RealLabWorld implements LabWorld {
         zap('info', 'no async migrations pending')
       }
     } finally {
-      await conn.close()
+      await Promise.all([conn, ...(everyHost ?? [])].map((c) => c.close()))
     }
   }
 
