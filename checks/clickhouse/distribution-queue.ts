@@ -7,7 +7,7 @@ import {Q, hasTable} from '../../src/gateways/queries.js'
  * Why: with a shard down or refusing inserts, the sending host queues files on its disk; rows
  * are missing from queries until they are sent, and the queue can fill the disk (catalogue #15,
  * #35).
- * Fails if: a distributed table's queue reports errors or is blocked (20.x+), or holds at least
+ * Fails if: a distributed table's queue holds files it failed to send or is blocked (20.x+), or holds at least
  * distributionQueueFiles files (older servers: the host's DistributedFilesToInsert metric;
  * servers exposing neither, such as 18.x, are skipped with the reason).
  */
@@ -27,7 +27,10 @@ export default defineCheck({
     }
     for (const {host, rows} of answered) {
       if (blind.some((b) => b.host === host)) continue
-      const bad = rows.filter((r) => Number(r.error_count) > 0 || Number(r.blocked) > 0 || Number(r.data_files) >= thresholds.distributionQueueFiles)
+      // error_count only grows; the server clears last_exception once a send succeeds. Where it
+      // tells (error_age known), a queue is failing while its last error stands; elsewhere while files wait.
+      const failingNow = (r: (typeof rows)[number]) => Number(r.error_count) > 0 && (r.error_age === null ? Number(r.data_files) > 0 : r.last_error !== '')
+      const bad = rows.filter((r) => failingNow(r) || Number(r.blocked) > 0 || Number(r.data_files) >= thresholds.distributionQueueFiles)
       for (const r of bad) {
         const subject = r.table ? `${host.name}/${r.database}.${r.table}` : host.name
         findings.push(

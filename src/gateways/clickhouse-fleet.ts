@@ -89,6 +89,10 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
   private async queryHost<Row, P>(host: HostProbe, query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>> {
     const caps = host.capabilities!
     const missing = query.needs.filter((t) => !hasTable(caps, t))
+    // The ON CLUSTER queue lives in Keeper: without Keeper its table exists but cannot be read.
+    if (query.needs.includes('system.distributed_ddl_queue') && !hasTable(caps, 'system.zookeeper')) {
+      return {host, error: new GatewayError('unsupported', `${host.name} has no Keeper configured: no ON CLUSTER queue (system.distributed_ddl_queue) to read`, host.target)}
+    }
     if (missing.length > 0) {
       // system.zookeeper exists on every version, but only where Keeper is configured.
       if (missing.includes('system.zookeeper')) return {host, error: new GatewayError('unsupported', `${host.name} has no Keeper configured (no system.zookeeper)`, host.target)}

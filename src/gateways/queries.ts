@@ -212,13 +212,13 @@ export const Q = {
   }),
 
   /** Distributed tables' pending sends: per table (20.x+), else the server-wide file count from system.metrics (no row: the server exposes neither). */
-  distributionQueue: defineQuery<{database: string; table: string; data_files: number; error_count: number; blocked: number; last_error: string}>({
+  distributionQueue: defineQuery<{database: string; table: string; data_files: number; error_count: number; blocked: number; last_error: string; error_age: number | null}>({
     name: 'distribution-queue',
     needs: [],
     sql: (_, caps) =>
       hasTable(caps, 'system.distribution_queue')
-        ? `SELECT database, table, data_files, error_count, toUInt8(is_blocked) AS blocked, ${hasColumn(caps, 'system.distribution_queue', 'last_exception') ? 'last_exception' : "''"} AS last_error FROM system.distribution_queue WHERE data_files > 0 OR error_count > 0 OR is_blocked`
-        : "SELECT '' AS database, '' AS table, toUInt64(value) AS data_files, toUInt64(0) AS error_count, toUInt8(0) AS blocked, '' AS last_error FROM system.metrics WHERE metric = 'DistributedFilesToInsert'",
+        ? `SELECT database, table, data_files, error_count, toUInt8(is_blocked) AS blocked, ${hasColumn(caps, 'system.distribution_queue', 'last_exception') ? 'last_exception' : "''"} AS last_error, ${hasColumn(caps, 'system.distribution_queue', 'last_exception_time') ? "if(error_count > 0, toInt64(now() - last_exception_time), NULL)" : 'NULL'} AS error_age FROM system.distribution_queue WHERE data_files > 0 OR error_count > 0 OR is_blocked`
+        : "SELECT '' AS database, '' AS table, toUInt64(value) AS data_files, toUInt64(0) AS error_count, toUInt8(0) AS blocked, '' AS last_error, NULL AS error_age FROM system.metrics WHERE metric = 'DistributedFilesToInsert'",
   }),
 
   /** The TTL clause of the SigNoz signal tables (TTL exists from 19.6; older servers keep data forever). */

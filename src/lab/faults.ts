@@ -11,7 +11,7 @@ import {restoreLab, startIngestion, stopIngestion} from './world.js'
 import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
 import {labConnection, withLabMigrator} from './connections.js'
-import {quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
+import {ident, quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 import {KUBE_FAULTS} from './kube-faults.js'
 import {TABLE_FAULTS} from './table-faults.js'
 
@@ -137,6 +137,34 @@ const STOP_KEEPER: Fault = {
     },
   }
 
+/**
+ * Waits until every Distributed send queue is empty: the inserts queued while a shard was down
+ * reached it. The send back-off may have grown while the shard was down: each queue is flushed
+ * now, as an operator does (servers with system.distribution_queue; 18.x sends on its own poll).
+ */
+async function drainDistributionQueues(state: LabState): Promise<void> {
+  await waitFor('the distributed send queues to drain', async () => {
+    const counts = await Promise.all(
+      state.clickhouse.map(async (h) => {
+        const conn = labConnection(state, h, 10_000)
+        try {
+          if (state.engine.kind === 'modern') {
+            const queued = await conn.query<{db: string; t: string}>('SELECT database AS db, table AS t FROM system.distribution_queue WHERE data_files > 0')
+            for (const q of queued) await conn.command(`SYSTEM FLUSH DISTRIBUTED ${ident(q.db)}.${ident(q.t)}`).catch(() => undefined)
+            return queued.length
+          }
+          return Number((await conn.query<{n: number}>("SELECT toUInt64(value) AS n FROM system.metrics WHERE metric = 'DistributedFilesToInsert'"))[0]?.n ?? 0)
+        } catch {
+          return 1
+        } finally {
+          await conn.close()
+        }
+      }),
+    )
+    return counts.every((n) => n === 0)
+  }, 60_000, 500)
+}
+
 const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
@@ -151,6 +179,8 @@ const PROCESS_FAULTS: readonly Fault[] = [
       const host = targetHost(state, fault.undo.pod as string)
       await restoreHosts(state, [host])
       await recoverHosts(state, [host])
+      // With one replica per shard the host was its whole shard: inserts for it queued meanwhile.
+      await drainDistributionQueues(state)
     },
   },
   {
@@ -168,22 +198,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       const hosts = (fault.undo.pods as string[]).map((p) => targetHost(state, p))
       await restoreHosts(state, hosts)
       await recoverHosts(state, hosts)
-      // Healed means the queued inserts reached the shard again.
-      await waitFor('the distributed send queues to drain', async () => {
-        const counts = await Promise.all(
-          state.clickhouse.map(async (h) => {
-            const conn = labConnection(state, h, 3000)
-            try {
-              return Number((await conn.query<{n: number}>("SELECT toUInt64(value) AS n FROM system.metrics WHERE metric = 'DistributedFilesToInsert'"))[0]?.n ?? 0)
-            } catch {
-              return 1
-            } finally {
-              await conn.close()
-            }
-          }),
-        )
-        return counts.every((n) => n === 0)
-      }, 60_000, 500)
+      await drainDistributionQueues(state)
     },
   },
   {
@@ -383,7 +398,11 @@ export async function breakLab(state: LabState, id: string, target?: string): Pr
   if (state.faults.some((f) => f.id === id && (f.target ?? '') === (target ?? ''))) {
     throw new UsageError(`fault ${id} is already active`, `undo it with: signoz-ha lab heal ${id}`)
   }
-  const undo = await fault.inject(state, target)
+  const undo = await fault.inject(state, target).catch((error: unknown) => {
+    // A fault that could not be made is a lab error (exit 3) in the cause's own words.
+    if (error instanceof SignozHaError) throw error
+    throw new IncompleteError(`breaking ${id} failed: ${errorMessage(error)}`)
+  })
   const active: ActiveFault = {id, target, since: new Date().toISOString(), undo}
   state.faults.push(active)
   writeState(state)

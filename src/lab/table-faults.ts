@@ -2,7 +2,9 @@ import {UsageError} from '../core/errors.js'
 import {ident, quote} from '../gateways/clickhouse.js'
 import {chopStatefulSetName} from './operator-names.js'
 import {labConnection} from './connections.js'
-import {hostByPod, waitHost} from './hosts.js'
+import {statfsSync} from 'node:fs'
+import {hostByPod, startHost, stopHost, waitHost} from './hosts.js'
+import {writeState} from './state.js'
 import {syntheticBatch} from './ingest.js'
 import {processState, signal, waitFor} from './processes.js'
 import type {LabHost, LabState} from './state.js'
@@ -48,7 +50,11 @@ export const TABLE_FAULTS: readonly Fault[] = [
         // A table of its own: on 18.16 a mutation can only be dropped with its table.
         await conn.command(`CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (id UInt64, body String) ENGINE = MergeTree ORDER BY id`)
         await conn.command(`INSERT INTO ${PROBE_TABLE} VALUES (1, 'a'), (2, 'b')`)
-        await conn.command(`ALTER TABLE ${PROBE_TABLE} DELETE WHERE throwIf(id > 0) = 0`)
+        // Newer servers try the mutation at once and answer its failure, leaving it registered (and failing) all the same.
+        await conn.command(`ALTER TABLE ${PROBE_TABLE} DELETE WHERE throwIf(id > 0) = 0`).catch(async (error: unknown) => {
+          const [left] = await conn.query<{n: number}>(`SELECT count() AS n FROM system.mutations WHERE database = 'signoz_logs' AND table = 'lab_mutation_probe' AND NOT is_done`)
+          if (!Number(left?.n)) throw error
+        })
       })
       return {pod: host.pod}
     },
@@ -226,4 +232,65 @@ export const TABLE_FAULTS: readonly Fault[] = [
       })
     },
   },
+  {
+    id: 'disk-nearly-full',
+    summary: "make one host's disk nearly full as ClickHouse sees it: keep_free_space_bytes reserves all but 2% of what is free, so merges and inserts run out of room (catalogue #5; servers with system.disks)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      const disk = statfsSync(host.dir)
+      const free = disk.bavail * disk.bsize
+      host.keepFreeBytes = Math.max(0, free - Math.floor(disk.blocks * disk.bsize * 0.02))
+      await restartWithConfig(state, host)
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
+      host.keepFreeBytes = undefined
+      await restartWithConfig(state, host)
+    },
+  },
+  {
+    id: 'error-fingerprint',
+    summary: 'raise a known error on one host for real (a query over its memory limit: MEMORY_LIMIT_EXCEEDED, code 241, as an OOM-bound host raises it): system.errors records when (catalogue #17; 21.x+)',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      const answer = await onHost(state, host, (conn) => conn.query('SELECT groupArray(number) FROM numbers(1000000) SETTINGS max_memory_usage = 1000000').then(() => 'no error', (error: unknown) => String(error)))
+      if (!/241|MEMORY_LIMIT_EXCEEDED|memory limit exceeded/i.test(answer)) throw new Error(`the server did not raise MEMORY_LIMIT_EXCEEDED: ${answer}`)
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      // system.errors keeps what it counted until the server restarts.
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
+      await restartWithConfig(state, host)
+    },
+  },
+  {
+    id: 'ttl-missing',
+    summary: "remove the TTL of signoz_logs.logs_v2 on one host, as a table made by hand or an old migration leaves it: its logs are kept until the disk fills (catalogue #6; servers with table TTL)",
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      const ttl = await onHost(state, host, async (conn) => {
+        const [row] = await conn.query<{ttl: string}>("SELECT extract(engine_full, 'TTL (.+?) SETTINGS') AS ttl FROM system.tables WHERE database = 'signoz_logs' AND name = 'logs_v2'")
+        if (!row?.ttl) throw new Error(`signoz_logs.logs_v2 on ${host.pod} has no TTL to remove`)
+        await conn.command('ALTER TABLE signoz_logs.logs_v2 REMOVE TTL')
+        return row.ttl
+      })
+      return {pod: host.pod, ttl}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
+      await onHost(state, host, (conn) => conn.command(`ALTER TABLE signoz_logs.logs_v2 MODIFY TTL ${fault.undo.ttl as string}`))
+    },
+  },
 ]
+
+/** Restarts one host's server with its configuration written again (a fault changed it), under the container hold. */
+async function restartWithConfig(state: LabState, host: LabHost): Promise<void> {
+  await stopHost(host)
+  startHost(state, host)
+  writeState(state)
+  await waitHost(host)
+}
