@@ -19,7 +19,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
 
   static override flags = {
     ...outputFlags,
-    output: Flags.string({char: 'o', summary: 'Output format: text for a person, json (CONTRACT), junit or sarif for pipelines, markdown for an incident ticket, line (status, summary and failing checks on one JSON line, for a log).', options: ['text', 'json', 'junit', 'sarif', 'markdown', 'line'], env: 'SIGNOZ_HA_OUTPUT'}),
+    output: Flags.string({char: 'o', summary: 'Output format: text for a person, json (CONTRACT), junit or sarif for pipelines, markdown for an incident ticket, html (one self-contained page: mail it, attach it, open it offline), line (status, summary and failing checks on one JSON line, for a log).', options: ['text', 'json', 'junit', 'sarif', 'markdown', 'line', 'html'], env: 'SIGNOZ_HA_OUTPUT'}),
     'output-file': Flags.string({summary: 'Write the report in the -o format to this file; the console gets the text report.'}),
     ...kubeFlags,
     'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),

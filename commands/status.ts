@@ -16,6 +16,8 @@ Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could b
 
   static override flags = {
     ...outputFlags,
+    output: Flags.string({char: 'o', summary: 'Output format: text, json, or html (one self-contained page).', options: ['text', 'json', 'html'], env: 'SIGNOZ_HA_OUTPUT'}),
+    'output-file': Flags.string({summary: 'Write the status in the -o format to this file; the console gets the text.'}),
     ...kubeFlags,
     'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
@@ -29,17 +31,23 @@ Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could b
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
     const json = this.format(flags) === 'json'
+    const html = flags.output === 'html'
     const chalk = this.chalkFor(flags)
     const {statusCommand, watchStatus} = await import('../src/cli/status-command.js')
     const {renderStatus} = await import('../src/render/status.js')
-    const render = (view: Parameters<typeof renderStatus>[0]) => (json ? JSON.stringify(view, null, 2) : renderStatus(view, chalk))
+    const {renderStatusHtml} = await import('../src/render/html.js')
+    const render = (view: Parameters<typeof renderStatus>[0]) => (json ? JSON.stringify(view, null, 2) : html ? renderStatusHtml(view) : renderStatus(view, chalk))
     if (flags.watch) {
       const code = await watchStatus(flags, this.config.version, render, process.stdout.isTTY === true && !json)
       if (code !== 0) this.exit(code)
       return
     }
     const {view, exitCode} = await statusCommand(flags, this.config.version)
-    this.print(render(view))
+    if (flags['output-file']) {
+      const {writeReportFile} = await import('../src/cli/output-file.js')
+      writeReportFile(flags['output-file'], render(view))
+      this.print(renderStatus(view, chalk))
+    } else this.print(render(view))
     if (exitCode !== 0) this.exit(exitCode)
   }
 }

@@ -13,8 +13,8 @@ export default defineRunbook({
     {
       title: 'Fix the cause, then restart the replica and let it catch up',
       safety: 'safe',
-      explain: 'Fetches and merges stopped by hand or by a tool are started again (their normal state); RESTART re-reads the queue; then the replica catches up from its peers. SYNC waits for that by hand.',
-      commands: ['SYSTEM DROP DNS CACHE', 'SYSTEM START FETCHES', 'SYSTEM START MERGES', 'SYSTEM RESTART REPLICA <db>.<table>', 'SYSTEM SYNC REPLICA <db>.<table>'],
+      explain: 'Fetches, merges and replication queues stopped by hand or by a tool are started again (their normal state); RESTART re-reads the queue; then the replica catches up from its peers. SYNC waits for that by hand.',
+      commands: ['SYSTEM DROP DNS CACHE', 'SYSTEM START FETCHES', 'SYSTEM START REPLICATION QUEUES', 'SYSTEM START MERGES', 'SYSTEM RESTART REPLICA <db>.<table>', 'SYSTEM SYNC REPLICA <db>.<table>'],
       remedy: defineRemedy<{hosts: {host: HostRef; calls: StatementCall[]}[]}>({
         async target(ctx, diagnosis) {
           const hosts = await failingHosts(ctx, diagnosis, 'clickhouse/replication-lag')
@@ -25,6 +25,7 @@ export default defineRunbook({
               calls: [
                 {statement: 'dropDnsCache', params: {}},
                 {statement: 'startFetches', params: {}},
+                {statement: 'startReplicationQueues', params: {}},
                 {statement: 'startMerges', params: {}},
                 ...failingTables(diagnosis, 'clickhouse/replication-lag', host.host).map((table): StatementCall => ({statement: 'restartReplica', params: {table}})),
               ],

@@ -17,9 +17,11 @@ export default defineCheck({
   async run({clickhouse, kube}) {
     const pods = kube?.deployment.active?.pods ?? []
     return clickhouse.hosts.map((h) => {
-      if (h.reachable) return pass(h.name, `answers (ClickHouse ${h.version})`, {target: h.target, version: h.version ?? null, latencyMs: h.latencyMs})
-      const connection = {target: h.target, error: h.error?.kind ?? null, connection: h.error?.message ?? null, latencyMs: h.latencyMs}
+      // The shard: the server's macro where it answered, else its pod's operator label.
       const pod = pods.find((p) => p.metadata?.name === h.name)
+      const shard = h.macros?.shard ?? pod?.metadata?.labels?.['clickhouse.altinity.com/shard'] ?? null
+      if (h.reachable) return pass(h.name, `answers (ClickHouse ${h.version})`, {target: h.target, version: h.version ?? null, latencyMs: h.latencyMs, shard})
+      const connection = {target: h.target, error: h.error?.kind ?? null, connection: h.error?.message ?? null, latencyMs: h.latencyMs, shard}
       const trouble = pod ? podTrouble(pod) : undefined
       return trouble ? fail(h.name, `does not answer: ${trouble.message}`, {...connection, ...trouble.evidence}) : fail(h.name, `does not answer: ${h.error?.message ?? 'unknown error'}`, connection)
     })

@@ -15,6 +15,7 @@ import {renderJunit} from '../render/junit.js'
 import {renderMarkdown} from '../render/markdown.js'
 import {renderSarif} from '../render/sarif.js'
 import {renderText} from '../render/text.js'
+import {renderDoctorHtml} from '../render/html.js'
 import {runLogLine} from '../render/log-line.js'
 import type {Report} from '../core/report.js'
 import type {ChalkInstance as Chalk} from 'chalk'
@@ -82,7 +83,7 @@ export async function exportReport(report: Report, setup: NonNullable<ReturnType
 }
 
 /** Everything doctor does after flag parsing; returns what to print and the exit code. */
-export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown' | 'line'
+export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown' | 'line' | 'html'
 
 /** The report in one of the output formats (all pure renderers). */
 export function renderReport(report: Report, format: ReportFormat, options: {chalk: Chalk; verbose: boolean}): string {
@@ -97,6 +98,8 @@ export function renderReport(report: Report, format: ReportFormat, options: {cha
       return renderMarkdown(report)
     case 'line':
       return runLogLine(report)
+    case 'html':
+      return renderDoctorHtml(report)
     default:
       return renderText(report, options)
   }

@@ -6,6 +6,7 @@ import {errorMessage, UsageError} from '../core/errors.js'
 import {PrometheusExposition} from '../gateways/prometheus.js'
 import {reportSeries} from '../monitor/series.js'
 import {runLogLine} from '../render/log-line.js'
+import {renderDoctorHtml} from '../render/html.js'
 import {doctorCommand, doctorSetup, exportSetup, type DoctorFlags} from './doctor-command.js'
 
 export interface ServeFlags extends DoctorFlags {
@@ -38,6 +39,8 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
   exportSetup(flags)
   const metrics = new PrometheusExposition()
   let ready = false
+  // The latest run as a page, for whoever opens the monitor in a browser.
+  let page: string | undefined
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://serve').pathname
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, {allow: 'GET, HEAD'}).end()
@@ -51,7 +54,11 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
     if (path === '/healthz') return void res.writeHead(200, {'content-type': 'text/plain'}).end('ok\n')
     // Ready once a run has finished: before that /metrics has no check series.
     if (path === '/readyz') return void res.writeHead(ready ? 200 : 503, {'content-type': 'text/plain'}).end(ready ? 'ok\n' : 'no run finished yet\n')
-    res.writeHead(404, {'content-type': 'text/plain'}).end('not found: /metrics, /healthz, /readyz\n')
+    if (path === '/') {
+      if (!page) return void res.writeHead(503, {'content-type': 'text/plain', 'retry-after': '5'}).end('no run finished yet\n')
+      return void res.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'"}).end(page)
+    }
+    res.writeHead(404, {'content-type': 'text/plain'}).end('not found: /, /metrics, /healthz, /readyz\n')
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${flags.listen}: ${error.code ?? error.message}`)))
@@ -67,6 +74,7 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
       const result = await doctorCommand(flags, {format: 'json', chalk, version})
       const failed = result.report.status === 'error'
       metrics.record(reportSeries(result.report), Date.now(), failed)
+      page = renderDoctorHtml(result.report)
       ready = true
       const exported = 'exported' in result ? result.exported : undefined
       process.stdout.write(`${runLogLine(result.report, exported)}\n`)

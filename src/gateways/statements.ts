@@ -20,6 +20,8 @@ export const tableRef = (table: string): string => {
 export const S = {
   /** Part fetches from other replicas resume (they were stopped by hand or by a tool). */
   startFetches: defineStatement({name: 'startFetches', sql: () => 'SYSTEM START FETCHES'}),
+  /** Replication queues resume executing their entries (stopped by hand or a tool: nothing is fetched, merged or mutated). */
+  startReplicationQueues: defineStatement({name: 'startReplicationQueues', sql: () => 'SYSTEM START REPLICATION QUEUES'}),
   /** Background merges resume on one table, or on the whole host. */
   startMerges: defineStatement<{table?: string}>({name: 'startMerges', sql: (p) => (p.table ? `SYSTEM START MERGES ${tableRef(p.table)}` : 'SYSTEM START MERGES')}),
   /** Re-initialises a replicated table's Keeper session and state. */
@@ -47,6 +49,7 @@ export const S = {
 /** Every statement with sample parameters: what the contract test parses on chdb. */
 export const STATEMENT_SAMPLES: readonly {statement: NamedStatement<never>; params: unknown}[] = [
   {statement: S.startFetches as NamedStatement<never>, params: undefined},
+  {statement: S.startReplicationQueues as NamedStatement<never>, params: undefined},
   {statement: S.startMerges as NamedStatement<never>, params: {table: 'signoz_logs.logs_v2'}},
   {statement: S.startMerges as NamedStatement<never>, params: {}},
   {statement: S.restartReplica as NamedStatement<never>, params: {table: 'signoz_logs.logs_v2'}},

@@ -286,17 +286,24 @@ const PROCESS_FAULTS: readonly Fault[] = [
   },
   {
     id: 'lag-replica',
-    summary: 'stop part fetches on one replica (SYSTEM STOP FETCHES): its queue grows and it falls behind (catalogue #24)',
+    summary: 'stop part fetches and the replication queue on one replica (SYSTEM STOP FETCHES, STOP REPLICATION QUEUES): its queue only grows and it falls behind (catalogue #24)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = targetHost(state, target)
       if (state.replicasPerShard < 2 || !state.replication) throw new UsageError('lag-replica needs a lab with replication and at least 2 replicas per shard')
-      await onHost(state, host, (conn) => conn.command('SYSTEM STOP FETCHES'))
+      // The queue stopped too: no entry is executed or superseded, so the lag grows steadily instead of flapping.
+      await onHost(state, host, async (conn) => {
+        await conn.command('SYSTEM STOP FETCHES')
+        await conn.command('SYSTEM STOP REPLICATION QUEUES')
+      })
       return {pod: host.pod}
     },
     async heal(state, fault) {
       const host = targetHost(state, fault.undo.pod as string)
-      await onHost(state, host, (conn) => conn.command('SYSTEM START FETCHES'))
+      await onHost(state, host, async (conn) => {
+        await conn.command('SYSTEM START FETCHES')
+        await conn.command('SYSTEM START REPLICATION QUEUES')
+      })
       // Healed means caught up, not only fetching again.
       await recoverHosts(state, [host], 30_000, 1)
     },
