@@ -81,3 +81,6 @@ export function findRunbook(id: string): Runbook {
   if (!runbook) throw new UsageError(`no runbook "${id}"`, `runbooks: ${ALL_RUNBOOKS.map((r) => r.id).join(', ')}`)
   return runbook
 }
+
+/** A runbook by id, or undefined (for renderers that show what they have). */
+export const runbookOf = (id: string): Runbook | undefined => ALL_RUNBOOKS.find((r) => r.id === id)

@@ -15,6 +15,7 @@ import {recordError, Tape} from '../gateways/tape.js'
 import {renderJson} from '../render/json.js'
 import {renderStatus} from '../render/status.js'
 import {renderText} from '../render/text.js'
+import {runbookOf} from '../../runbooks/index.js'
 import {renderDoctorHtml} from '../render/html.js'
 import {isSignozRelease} from '../signoz/deployment.js'
 import {decodeReleaseSecret, encodeReleaseRecord, releaseRecordJson} from '../signoz/helm-release.js'
@@ -173,7 +174,7 @@ export async function collectBundle(
   add('status.json', `${redactor.json(status)}\n`)
   add('status.txt', `${redactor.text(renderStatus(status, c))}\n`)
   // The page a person opens first: the report of that moment, redacted like the rest.
-  add('report.html', renderDoctorHtml(redactor.object(report)))
+  add('report.html', renderDoctorHtml(redactor.object(report), {runbookOf}))
 
   // Kubernetes: each kind as listed (Secrets as names and keys only).
   for (const [kind, items] of Object.entries({...snapshotItems, ...extra}) as [ListKind | 'secrets', KubeItem[]][]) {

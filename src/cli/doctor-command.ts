@@ -15,6 +15,7 @@ import {renderJunit} from '../render/junit.js'
 import {renderMarkdown} from '../render/markdown.js'
 import {renderSarif} from '../render/sarif.js'
 import {renderText} from '../render/text.js'
+import {runbookOf} from '../../runbooks/index.js'
 import {renderDoctorHtml} from '../render/html.js'
 import {runLogLine} from '../render/log-line.js'
 import type {Report} from '../core/report.js'
@@ -99,7 +100,7 @@ export function renderReport(report: Report, format: ReportFormat, options: {cha
     case 'line':
       return runLogLine(report)
     case 'html':
-      return renderDoctorHtml(report)
+      return renderDoctorHtml(report, {runbookOf})
     default:
       return renderText(report, options)
   }

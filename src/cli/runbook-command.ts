@@ -3,7 +3,7 @@ import {EXIT} from '../core/exit-codes.js'
 import {IncompleteError} from '../core/errors.js'
 import type {Report} from '../core/report.js'
 import {runbookPlan, runbookPlanId, runbookTargets, unfinishedRun} from '../remediation/runbook-plan.js'
-import {manualSteps} from '../render/runbook.js'
+import {foundObjects, manualSteps} from '../render/runbook.js'
 import {openKubeTarget} from './kube-target.js'
 import {rebuildPlan} from './remediation-plans.js'
 import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
@@ -15,16 +15,6 @@ export interface RunbookRunFlags extends RemedyFlags, GuardFlags {
 }
 
 /** What was found, one line per failing finding (at most a few per check), for the plan's "why". */
-/** The objects the diagnosis names, for the runbook's commands: the migrator's Job, pod and failing container. */
-export function foundObjects(report: Report): Record<string, string> {
-  const migrator = report.results.find((r) => r.id === 'kube/migrator-job')?.findings.find((f) => !f.ok)
-  const evidence = (migrator?.evidence ?? {}) as {pod?: string | null; container?: string | null}
-  return {
-    ...(migrator ? {migratorJob: migrator.subject} : {}),
-    ...(evidence.pod ? {migratorPod: evidence.pod} : {}),
-    ...(evidence.container ? {failingContainer: evidence.container} : {}),
-  }
-}
 
 function diagnosisLines(report: Report): string[] {
   return report.results

@@ -6,6 +6,7 @@ import {errorMessage, UsageError} from '../core/errors.js'
 import {PrometheusExposition} from '../gateways/prometheus.js'
 import {reportSeries} from '../monitor/series.js'
 import {runLogLine} from '../render/log-line.js'
+import {runbookOf} from '../../runbooks/index.js'
 import {renderDoctorHtml} from '../render/html.js'
 import {doctorCommand, doctorSetup, exportSetup, type DoctorFlags} from './doctor-command.js'
 
@@ -74,7 +75,7 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
       const result = await doctorCommand(flags, {format: 'json', chalk, version})
       const failed = result.report.status === 'error'
       metrics.record(reportSeries(result.report), Date.now(), failed)
-      page = renderDoctorHtml(result.report)
+      page = renderDoctorHtml(result.report, {runbookOf})
       ready = true
       const exported = 'exported' in result ? result.exported : undefined
       process.stdout.write(`${runLogLine(result.report, exported)}\n`)

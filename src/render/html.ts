@@ -1,7 +1,9 @@
 import type {EvidenceValue} from '../core/check.js'
 import type {Report} from '../core/report.js'
+import type {Runbook} from '../core/runbook.js'
 import type {CheckResult} from '../core/runner.js'
 import type {HostStatus, StatusView} from '../status/view.js'
+import {fillCommand, foundObjects, type RunbookFill} from './runbook.js'
 
 /**
  * One self-contained HTML page of a doctor report or a status: inline CSS, no script, no font, no
@@ -27,7 +29,9 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--line);pad
 .grid td.host{min-width:140px}.host-ok{background:color-mix(in srgb,var(--ok) 22%,transparent)}.host-warning{background:color-mix(in srgb,var(--warn) 28%,transparent)}
 .host-critical{background:color-mix(in srgb,var(--crit) 28%,transparent)}.host-down{background:color-mix(in srgb,var(--down) 32%,transparent)}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}dt{color:var(--muted)}dd{margin:0}
-details summary{cursor:pointer}ul{margin:4px 0;padding-left:20px}
+details summary{cursor:pointer}ul,ol{margin:4px 0;padding-left:20px}
+.runbook{margin-top:6px}.runbook li{margin:4px 0}.runbook pre{background:var(--bg);border:1px solid var(--line);border-radius:4px;padding:4px 6px;margin:4px 0}
+.safety{font-size:11px;padding:0 6px;border-radius:8px;border:1px solid var(--line)}.safety-disruptive{color:var(--warn)}.safety-destructive{color:var(--crit)}
 @media (max-width:640px){main{padding:8px}th,td{padding:3px 4px}dl{grid-template-columns:1fr}}
 @media print{body{background:#fff;color:#000}details{display:block}details>*{display:block}.card{break-inside:avoid}}
 `
@@ -105,7 +109,29 @@ function gridHtml(report: Report): string {
   return `<div class="scroll"><table class="grid"><thead>${header}</thead><tbody>${rows}</tbody></table></div>`
 }
 
-function checkCard(r: CheckResult): string {
+export interface DoctorHtmlOptions {
+  /** The runbook a check names, so the page carries its steps and commands (without it, only the runbook's id). */
+  runbookOf?: (id: string) => Runbook | undefined
+  generatedAt?: string
+}
+
+const SAFETY = {read: 'read', safe: 'safe', disruptive: 'disruptive', destructive: 'destructive'} as const
+
+/** The runbook's steps with their commands filled from what the run found, folded under its title. */
+function runbookHtml(id: string, runbook: Runbook | undefined, fill: RunbookFill): string {
+  if (!runbook) return `<p>Runbook: <code>signoz-ha runbook show ${esc(id)}</code></p>`
+  const automated = runbook.steps.some((s) => s.remedy)
+  const steps = runbook.steps
+    .map(
+      (s) =>
+        `<li><strong>${esc(s.title)}</strong> <span class="safety safety-${SAFETY[s.safety]}">${SAFETY[s.safety]}${s.remedy ? ' · automated' : ''}</span><br>${esc(s.explain)}${(s.commands ?? []).length ? `<pre>${(s.commands ?? []).map((c) => esc(fillCommand(c, fill))).join('\n')}</pre>` : ''}</li>`,
+    )
+    .join('')
+  return `<details class="runbook"><summary>Runbook: ${esc(runbook.title)} <span class="muted">(${esc(id)})</span></summary>
+${automated ? `<p>The automated steps: <code>signoz-ha runbook run ${esc(id)}</code> (dry run with <code>--dry-run</code>)</p>` : ''}<ol>${steps}</ol></details>`
+}
+
+function checkCard(r: CheckResult, runbookOf: DoctorHtmlOptions['runbookOf'], fill: RunbookFill): string {
   const failing = r.findings.filter((f) => !f.ok)
   const cls = r.status === 'error' ? 'sev-error' : `sev-${r.severity}`
   return `<section class="card ${cls}" data-check="${esc(r.id)}">
@@ -113,14 +139,17 @@ function checkCard(r: CheckResult): string {
 ${r.status === 'error' ? `<p>Could not run: ${esc(r.reason)}</p>` : failing
     .map((f) => `<div class="finding"><p><strong>${esc(f.subject)}</strong>: ${esc(f.message)}</p>${evidenceTable(f.evidence)}</div>`)
     .join('\n')}
-<p>Runbook: <code>signoz-ha runbook show ${esc(r.runbook)}</code></p>
+${runbookHtml(r.runbook, runbookOf?.(r.runbook), fill)}
 </section>`
 }
 
 /** doctor -o html: the target, the hosts as a grid, findings by severity with evidence and runbook, skips with their reason, passes folded. */
-export function renderDoctorHtml(report: Report, generatedAt = new Date().toISOString()): string {
+export function renderDoctorHtml(report: Report, options: DoctorHtmlOptions = {}): string {
+  const generatedAt = options.generatedAt ?? new Date().toISOString()
   const t = report.target
   const ch = t.clickhouse
+  const fill: RunbookFill = {namespace: t.namespace ?? '<namespace>', cluster: ch.cluster, release: t.release, objects: foundObjects(report)}
+  const card = (r: CheckResult) => checkCard(r, options.runbookOf, fill)
   const failing = report.results.filter((r) => r.status === 'fail')
   const bySeverity = (['critical', 'warning', 'info'] as const).map((s) => [s, failing.filter((r) => r.severity === s)] as const).filter(([, rs]) => rs.length > 0)
   const errored = report.results.filter((r) => r.status === 'error')
@@ -144,8 +173,8 @@ export function renderDoctorHtml(report: Report, generatedAt = new Date().toISOS
 <h2>Hosts</h2>
 ${gridHtml(report)}
 ${report.errors.length ? `<h2>Could not complete</h2><ul>${report.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
-${bySeverity.map(([severity, rs]) => `<h2 id="${severity}">${severity === 'critical' ? 'Critical' : severity === 'warning' ? 'Warnings' : 'Info'} (${rs.length})</h2>\n${rs.map(checkCard).join('\n')}`).join('\n')}
-${errored.length ? `<h2>Errored (${errored.length})</h2>\n${errored.map(checkCard).join('\n')}` : ''}
+${bySeverity.map(([severity, rs]) => `<h2 id="${severity}">${severity === 'critical' ? 'Critical' : severity === 'warning' ? 'Warnings' : 'Info'} (${rs.length})</h2>\n${rs.map(card).join('\n')}`).join('\n')}
+${errored.length ? `<h2>Errored (${errored.length})</h2>\n${errored.map(card).join('\n')}` : ''}
 ${skipped.length ? `<h2>Not checked (${skipped.length})</h2><ul>${[...reasons].map(([reason, ids]) => `<li>${esc(reason)}: <code>${ids.map(esc).join('</code>, <code>')}</code></li>`).join('')}</ul>` : ''}
 <details><summary>${passed.length} checks pass</summary><ul>${passed.map((r) => `<li>${esc(r.title)} <span class="muted">(${esc(r.id)})</span></li>`).join('')}</ul></details>`
   return page(`SigNoz HA doctor: ${report.status === 'ok' ? 'healthy' : report.status}${t.namespace ? ` · ${t.namespace}` : ''}`, body)

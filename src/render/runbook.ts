@@ -1,4 +1,5 @@
 import type {ChalkInstance} from 'chalk'
+import type {Report} from '../core/report.js'
 import type {Runbook} from '../core/runbook.js'
 
 const SAFETY_LABEL = {read: 'READ', safe: 'SAFE', disruptive: 'DISRUPTIVE', destructive: 'DESTRUCTIVE'} as const
@@ -44,4 +45,15 @@ export function manualSteps(r: Runbook, o: RunbookFill): string[] {
     .map((s, i) => ({s, i}))
     .filter(({s}) => !s.remedy && (s.safety !== 'read' || (s.commands ?? []).length > 0))
     .flatMap(({s, i}) => [`${i + 1}. ${s.title} [${SAFETY_LABEL[s.safety]}]: ${s.explain}`, ...(s.commands ?? []).map((cmd) => `     ${fillCommand(cmd, o)}`)])
+}
+
+/** The objects the diagnosis names, for the runbook's commands: the migrator's Job, pod and failing container. */
+export function foundObjects(report: Report): Record<string, string> {
+  const migrator = report.results.find((r) => r.id === 'kube/migrator-job')?.findings.find((f) => !f.ok)
+  const evidence = (migrator?.evidence ?? {}) as {pod?: string | null; container?: string | null}
+  return {
+    ...(migrator ? {migratorJob: migrator.subject} : {}),
+    ...(evidence.pod ? {migratorPod: evidence.pod} : {}),
+    ...(evidence.container ? {failingContainer: evidence.container} : {}),
+  }
 }

@@ -40,6 +40,8 @@ async function open(url: string, shot: string) {
   await page.goto(url)
   // (Expressions as strings: the page's globals, not this process's types.)
   const pwned = (await page.evaluate('window.__pwned ?? null')) as number | null
+  // The runbooks unfolded, as a reader opens them.
+  await page.evaluate("document.querySelectorAll('details.runbook').forEach((d) => { d.open = true })")
   const text = (await page.evaluate('document.body.innerText')) as string
   const cells = await page.$$eval('td.host', (tds) => tds.map((td) => [td.getAttribute('data-host'), td.getAttribute('data-state')]))
   mkdirSync(artifacts, {recursive: true})
@@ -86,8 +88,11 @@ describe.skipIf(!available)('the report people look at, in a browser', () => {
     expect(page.errors).toEqual([])
     expect(page.pwned).toBeNull()
     expect(page.text).toContain(EVIL)
-    expect(page.text).toMatch(/signoz-ha runbook show crashloop/)
-    expect(page.text).toMatch(/signoz-ha runbook show migration-failed/)
+    // Each failing check with its runbook, the commands filled with what the run found.
+    expect(page.text).toMatch(/Runbook: .+ \(crashloop\)/)
+    expect(page.text).toMatch(/Runbook: .+ \(migration-failed\)/)
+    expect(page.text).toContain(`kubectl -n ${lab.status.namespace} `)
+    expect(page.text).not.toMatch(/\{namespace\}|\{release\}/)
     // (Hosts as the run names them: by the host Service their server reports, a host that does not answer by its pod.)
     expect(page.cells).toEqual([
       ['chi-signoz-clickhouse-cluster-0-0', expect.any(String)],

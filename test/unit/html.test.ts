@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest'
 import {buildReport} from '../../src/core/report.js'
 import type {CheckResult} from '../../src/core/runner.js'
+import {runbookOf} from '../../runbooks/index.js'
 import {renderDoctorHtml} from '../../src/render/html.js'
 
 /**
@@ -11,7 +12,7 @@ const EVIL = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</sc
 const result = (r: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>): CheckResult => ({title: r.id, severity: 'critical', durationMs: 1, runbook: 'x', findings: [], ...r})
 const report = buildReport(
   [
-    result({id: 'clickhouse/reachable', status: 'fail', findings: [
+    result({id: 'clickhouse/reachable', status: 'fail', runbook: 'clickhouse-host-down', findings: [
       {subject: 'chi-signoz-clickhouse-cluster-0-0-0', ok: true, message: 'answers', evidence: {shard: '0'}},
       {subject: 'chi-signoz-clickhouse-cluster-0-1-0', ok: false, message: `does not answer: ${EVIL}`, evidence: {shard: '0', error: EVIL}},
     ]}),
@@ -26,7 +27,7 @@ const report = buildReport(
 )
 
 describe('doctor -o html', () => {
-  const html = renderDoctorHtml(report, '2026-12-04T00:00:00Z')
+  const html = renderDoctorHtml(report, {generatedAt: '2026-12-04T00:00:00Z', runbookOf})
 
   test('nothing from the cluster is markup: every < of theirs is escaped; the page carries no script and fetches nothing', () => {
     expect(html).not.toContain('<script')
@@ -43,8 +44,19 @@ describe('doctor -o html', () => {
     expect(html).toContain(`${s.critical} critical · ${s.warning} warning · ${s.info} info · ${s.passed} passed · ${s.skipped} skipped · ${s.errored} errored`)
     for (const r of report.results.filter((x) => x.status === 'fail')) {
       expect(html).toContain(`data-check="${r.id}"`)
-      expect(html).toContain(`signoz-ha runbook show ${r.runbook}`)
+      expect(html).toContain(`Runbook: ${runbookOf(r.runbook)!.title}`)
     }
+  })
+
+  test("each failing check carries its runbook's steps, the commands filled with the run's namespace; an unknown runbook is named", () => {
+    const card = html.slice(html.indexOf('data-check="clickhouse/reachable"'), html.indexOf('</section>', html.indexOf('data-check="clickhouse/reachable"')))
+    const runbook = runbookOf('clickhouse-host-down')!
+    for (const step of runbook.steps) expect(card).toContain(step.title.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
+    expect(card).toContain('-n platform')
+    expect(card).not.toContain('{namespace}')
+    expect(card).toContain('signoz-ha runbook run clickhouse-host-down')
+    const unknown = renderDoctorHtml(buildReport([result({id: 'kube/x', status: 'fail', runbook: 'no-such', findings: [{subject: 's', ok: false, message: 'm'}]})], report.target, [], '0.1.0'), {runbookOf})
+    expect(unknown).toContain('Runbook: <code>signoz-ha runbook show no-such</code>')
   })
 
   test('the grid has one cell per host, coloured by its worst finding', () => {
