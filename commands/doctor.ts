@@ -44,7 +44,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     'otlp-endpoint': Flags.string({summary: 'OTLP/HTTP base URL (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318).'}),
     'otlp-header': Flags.string({summary: 'Header KEY=VALUE for the OTLP requests, e.g. signoz-ingestion-key=… (repeatable; default: OTEL_EXPORTER_OTLP_HEADERS).', multiple: true}),
     'otlp-protocol': Flags.string({summary: 'http/protobuf or http/json (default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).', options: ['http/protobuf', 'http/json']}),
-    'otlp-timeout': Flags.string({summary: 'Bound on each OTLP request (default: OTEL_EXPORTER_OTLP_TIMEOUT, else 10s).'}),
+    'otlp-timeout': Flags.string({summary: 'Bound on each OTLP request (default: OTEL_EXPORTER_OTLP_TIMEOUT, else 5s).'}),
     'from-bundle': Flags.string({summary: 'Run the checks offline on a support bundle (signoz-ha bundle), as of when it was collected; no cluster is contacted.'}),
   }
 

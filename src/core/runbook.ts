@@ -15,7 +15,7 @@ export interface Remedy<Target extends EvidenceValue = EvidenceValue> {
 
 export const defineRemedy = <Target extends EvidenceValue>(r: Remedy<Target>): Remedy => r as unknown as Remedy
 
-/** Safety class of a step (failure-scenarios.md tags). */
+/** Safety class of a step (docs/FAILURE_CATALOGUE.md tags). */
 export type Safety = 'read' | 'safe' | 'disruptive' | 'destructive'
 
 export interface RunbookStep {
@@ -35,7 +35,7 @@ export interface Runbook {
   title: string
   /** What the engineer sees when this is the problem. */
   symptoms: string
-  /** Catalogue scenario numbers (failure-scenarios.md). */
+  /** Catalogue scenario numbers (docs/FAILURE_CATALOGUE.md). */
   scenarios: number[]
   /** Checks that diagnose it and verify the fix. */
   checks: string[]

@@ -1,6 +1,6 @@
 /**
  * Numbers that decide when a healthy value becomes a finding. Defaults come from the
- * failure catalogue (failure-scenarios.md); a config file or flag may override them.
+ * failure catalogue (docs/FAILURE_CATALOGUE.md); a config file or flag may override them.
  */
 export interface Thresholds {
   /** system.replicas.absolute_delay above this is lag (catalogue #24 uses 300 s). */

@@ -5,7 +5,7 @@ type Manifest = Record<string, unknown> & {apiVersion: string; kind: string; met
 
 const labels = (i: GenerateInputs, component: string) => ({'app.kubernetes.io/part-of': 'signoz', 'app.kubernetes.io/instance': i.release, 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'signoz-ha'})
 
-/** The ClickHouse user the chart creates (signoz-facts.md §1.3). */
+/** The ClickHouse user the chart creates (the public SigNoz chart). */
 const CLICKHOUSE_USER = 'admin'
 
 /**
@@ -67,7 +67,7 @@ export function clickhouseInstallation(i: GenerateInputs): Manifest {
 }
 
 /**
- * The schema migration as a Job, as the chart runs it (signoz-facts.md §4): ready, bootstrap,
+ * The schema migration as a Job, as the chart runs it (the public SigNoz chart): ready, bootstrap,
  * sync up, then async up, with the cluster name and replication this topology needs, so a
  * distributed cluster never gets the single-node schema (the seed's first problem).
  */

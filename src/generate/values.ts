@@ -19,7 +19,7 @@ export function clickhousePlacement(i: GenerateInputs) {
 
 /**
  * The production values for the SigNoz chart: every key is one the real chart reads
- * (signoz-facts.md; src/signoz/chart-keys.ts lists them). The ClickHouse password is never here.
+ * (the public SigNoz chart; src/signoz/chart-keys.ts lists them). The ClickHouse password is never here.
  */
 export function productionValues(i: GenerateInputs): Record<string, unknown> {
   const {chi} = namesOf(i)

@@ -17,7 +17,7 @@ import {TABLE_FAULTS} from './table-faults.js'
 
 /**
  * A fault the lab can inject for real and undo. Each one reproduces a scenario of
- * failure-scenarios.md with the real processes, never by faking a check's input.
+ * docs/FAILURE_CATALOGUE.md with the real processes, never by faking a check's input.
  */
 export interface Fault {
   id: string

@@ -65,7 +65,7 @@ export function tableStatements(db: string, spec: TableSpec, o: MigratorOptions)
 
 const dayOfSeconds = (expr: string) => `toDate(toDateTime(${expr}))`
 
-/** One representative table per database, shaped like SigNoz's (signoz-facts.md §3). */
+/** One representative table per database, shaped like SigNoz's (the public SigNoz chart). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     database: 'signoz_traces',

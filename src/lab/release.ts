@@ -43,7 +43,7 @@ export const userValuesPath = (dir: string): string => join(dir, 'user-values.ya
 const essentialsPath = (dir: string): string => join(dir, 'lab-essentials.yaml')
 
 /**
- * The values the lab installs with: a production-shaped HA release (signoz-facts.md §1), with
+ * The values the lab installs with: a production-shaped HA release (the public SigNoz chart), with
  * the installation name pinned, one ClickHouse host per node, three ZooKeeper members with a
  * disruption budget, and the migrator's replication matching the lab.
  */

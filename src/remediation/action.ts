@@ -1,6 +1,6 @@
 import type {EvidenceValue} from '../core/check.js'
 
-/** How much a step can hurt (failure-scenarios.md safety classes; "read" steps are checks). */
+/** How much a step can hurt (docs/FAILURE_CATALOGUE.md safety classes; "read" steps are checks). */
 export type Safety = 'safe' | 'disruptive' | 'destructive'
 
 /** What a step will change, shown before anything is applied. */

@@ -2,7 +2,7 @@ import {CHART_DEFAULT_PASSWORD} from './values-rules.js'
 
 /**
  * The SigNoz chart's own defaults (charts/signoz/values.yaml at 0.131.0, with its clickhouse and
- * zookeeper sub-charts; signoz-facts.md §1.3, §1.4, §1.7), for the keys the HA rules read. A
+ * zookeeper sub-charts; the public SigNoz chart), for the keys the HA rules read. A
  * values file is only the user's part: `values lint` judges it over these, as Helm renders it.
  */
 export const CHART_DEFAULTS: Record<string, unknown> = {
@@ -25,7 +25,7 @@ export const CHART_DEFAULTS: Record<string, unknown> = {
 }
 
 /**
- * Value keys of the real chart that generated values may set, each named in signoz-facts.md
+ * Value keys of the real chart that generated values may set, each named in the public SigNoz chart
  * (the section in the comment). A test proves every key `generate` writes is one of these or
  * under one of the maps listed.
  */

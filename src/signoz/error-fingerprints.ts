@@ -1,5 +1,5 @@
 /**
- * ClickHouse error codes that are fingerprints of catalogue scenarios (failure-scenarios.md):
+ * ClickHouse error codes that are fingerprints of catalogue scenarios (docs/FAILURE_CATALOGUE.md):
  * seeing one recently on a host says which failure is happening and where to go.
  */
 export interface ErrorFingerprint {

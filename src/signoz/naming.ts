@@ -1,5 +1,5 @@
 /**
- * Names the SigNoz chart and the Altinity operator give to objects (signoz-facts.md §2.1–2.2).
+ * Names the SigNoz chart and the Altinity operator give to objects (the public SigNoz chart).
  * What checks and plans expect; the lab has its own copy of the operator's rules (src/lab/operator-names.ts).
  */
 

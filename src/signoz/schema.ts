@@ -1,5 +1,5 @@
 /**
- * What SigNoz keeps in ClickHouse (signoz-facts.md §3): databases, the tables each signal
+ * What SigNoz keeps in ClickHouse (the public SigNoz chart): databases, the tables each signal
  * is written to, and the migration bookkeeping.
  */
 

@@ -27,7 +27,7 @@ export interface StorageInputs {
   diskGbPerReplica?: number
 }
 
-/** SigNoz's own retention defaults (signoz-facts.md §5) and conservative sizing defaults. */
+/** SigNoz's own retention defaults (the public SigNoz chart) and conservative sizing defaults. */
 export const STORAGE_DEFAULTS = {
   share: {traces: 0.4, logs: 0.4, metrics: 0.2} as Record<Signal, number>,
   retentionDays: {traces: 15, logs: 15, metrics: 30} as Record<Signal, number>,

@@ -3,7 +3,7 @@ import {bytesOf} from '../core/quantity.js'
 import {valueAt} from './helm-release.js'
 import {planStorage, quantityToGb, type StorageInputs} from './storage-plan.js'
 
-/** The chart's published default ClickHouse password (signoz-facts.md §1.3). */
+/** The chart's published default ClickHouse password (the public SigNoz chart). */
 export const CHART_DEFAULT_PASSWORD = '27ff0399-0d3a-4bd8-919d-17c2181e6fb9'
 
 export interface ValuesFinding {

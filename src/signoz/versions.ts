@@ -1,5 +1,5 @@
 /**
- * Version facts of the SigNoz stack (signoz-facts.md §6–7) and comparisons over them. Shared by
+ * Version facts of the SigNoz stack (the public SigNoz chart) and comparisons over them. Shared by
  * doctor's version checks and the upgrade gates.
  */
 
@@ -50,7 +50,7 @@ export interface Requirement {
   source: string
 }
 
-/** Known minimum versions (signoz-facts.md §6–7, failure-scenarios.md #9). */
+/** Known minimum versions (the chart and collector release notes; docs/FAILURE_CATALOGUE.md #9). */
 export const REQUIREMENTS: readonly Requirement[] = [
   {
     component: 'chart',

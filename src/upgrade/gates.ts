@@ -101,7 +101,7 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
   {
     id: 'version-path',
     title: 'The upgrade passes through every required SigNoz version',
-    why: 'Some SigNoz releases run one-off data migrations that later releases assume done: skipping one corrupts or strands data (signoz-facts.md §7, catalogue #34). Downgrades are not supported at all.',
+    why: 'Some SigNoz releases run one-off data migrations that later releases assume done: skipping one corrupts or strands data (SigNoz upgrade notes; catalogue #34). Downgrades are not supported at all.',
     async evaluate(ctx) {
       const [from, to] = [ctx.live.appVersion, ctx.next.appVersion]
       if (!from || !to) return {ok: true, message: 'no app version to compare'}
