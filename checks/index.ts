@@ -21,6 +21,7 @@ import signozDistributedTables from './signoz/distributed-tables.js'
 import signozMigrations from './signoz/migrations.js'
 import signozIngestionFresh from './signoz/ingestion-fresh.js'
 import kubeDuplicateClickhouse from './kube/duplicate-clickhouse.js'
+import kubeOrphanedClaims from './kube/orphaned-claims.js'
 import kubeCollectorClickhouseTarget from './kube/collector-clickhouse-target.js'
 import kubePodsPending from './kube/pods-pending.js'
 import kubeCrashloops from './kube/crashloops.js'
@@ -62,6 +63,7 @@ export const ALL_CHECKS: readonly Check[] = [
   signozClusterName,
   signozVersionCompat,
   kubeDuplicateClickhouse,
+  kubeOrphanedClaims,
   kubeCollectorClickhouseTarget,
   kubePodsPending,
   kubeCrashloops,

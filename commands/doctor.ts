@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../src/cli/base.js'
-import {kubeFlags} from '../src/cli/kube-flags.js'
+import {kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
 import type {ReportFormat} from '../src/cli/doctor-command.js'
 
 export default class Doctor extends BaseCommand {
@@ -22,6 +22,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     output: Flags.string({char: 'o', summary: 'Output format: text for a person, json (CONTRACT), junit or sarif for pipelines, markdown for an incident ticket, html (one self-contained page: mail it, attach it, open it offline), line (status, summary and failing checks on one JSON line, for a log).', options: ['text', 'json', 'junit', 'sarif', 'markdown', 'line', 'html'], env: 'SIGNOZ_HA_OUTPUT'}),
     'output-file': Flags.string({summary: 'Write the report in the -o format to this file; the console gets the text report.'}),
     ...kubeFlags,
+    ...thresholdFlags,
     'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
     cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses (default: from the CHI, else "cluster").', env: 'SIGNOZ_HA_CLUSTER'}),
@@ -30,11 +31,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     only: Flags.string({summary: 'Run only these checks (id or prefix, repeatable).', multiple: true}),
     skip: Flags.string({summary: 'Skip these checks (id or prefix, repeatable).', multiple: true}),
     'fail-on': Flags.string({summary: 'Lowest severity that makes the exit code 1 (default: the config file, else warning).', options: ['critical', 'warning', 'info', 'none'], env: 'SIGNOZ_HA_FAIL_ON'}),
-    config: Flags.string({summary: 'Config file (default: ./.signoz-ha.yaml, then $XDG_CONFIG_HOME/signoz-ha/config.yaml).', env: 'SIGNOZ_HA_CONFIG'}),
     timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
     'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: '5s'}),
-    'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped (default 5m).', env: 'SIGNOZ_HA_FRESHNESS_WINDOW'}),
-    'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging (default 5m).', env: 'SIGNOZ_HA_MAX_REPLICA_DELAY'}),
     concurrency: Flags.integer({summary: 'Checks run at once (they wait on the network, not the CPU).', default: 64, min: 1}),
     verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
     watch: Flags.string({summary: 'Re-run every DURATION (e.g. 30s) and show what changed since the previous run; Ctrl-C stops.'}),

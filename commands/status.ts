@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../src/cli/base.js'
-import {kubeFlags} from '../src/cli/kube-flags.js'
+import {kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
 
 export default class Status extends BaseCommand {
   static override summary = "The deployment right now on one screen: release, installation, every host, Keeper, ingestion, problems."
@@ -19,6 +19,7 @@ Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could b
     output: Flags.string({char: 'o', summary: 'Output format: text, json, or html (one self-contained page).', options: ['text', 'json', 'html'], env: 'SIGNOZ_HA_OUTPUT'}),
     'output-file': Flags.string({summary: 'Write the status in the -o format to this file; the console gets the text.'}),
     ...kubeFlags,
+    ...thresholdFlags,
     'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
     timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),

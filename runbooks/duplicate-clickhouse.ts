@@ -14,7 +14,7 @@ export default defineRunbook({
   id: 'duplicate-clickhouse',
   title: 'Two ClickHouse installations after an upgrade or rename',
   symptoms: 'After a Helm upgrade a second ClickHouseInstallation appears; its pods stay Pending ("didn\'t match pod anti-affinity rules"); collectors point at its empty Service and ingestion stops; every later upgrade needs manual patching.',
-  scenarios: [10, 11],
+  scenarios: [12, 11],
   checks: ['kube/duplicate-clickhouse', 'kube/collector-clickhouse-target', 'kube/pods-pending', 'signoz/ingestion-fresh'],
   steps: [
     {title: 'See both installations and which one holds the data', safety: 'read', explain: 'The serving one has the ready hosts and the parts; the new one is empty and Pending.', commands: ['kubectl -n {namespace} get chi', 'kubectl -n {namespace} get pods -l clickhouse.altinity.com/app=chop -o wide']},

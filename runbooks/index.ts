@@ -25,6 +25,7 @@ import tooManyParts from './too-many-parts.js'
 import diskFull from './disk-full.js'
 import ddlQueueStuck from './ddl-queue-stuck.js'
 import duplicateClickhouse from './duplicate-clickhouse.js'
+import installationRenamed from './installation-renamed.js'
 import collectorWrongTarget from './collector-wrong-target.js'
 import podsPending from './pods-pending.js'
 import crashloop from './crashloop.js'
@@ -54,6 +55,7 @@ export const ALL_RUNBOOKS: readonly Runbook[] = [
   replicaInactive,
   replicationQueueStuck,
   duplicateClickhouse,
+  installationRenamed,
   collectorWrongTarget,
   podsPending,
   crashloop,

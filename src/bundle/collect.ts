@@ -152,7 +152,7 @@ export async function collectBundle(
 
   const [report, status, extra, logs, tables, keeperNodes] = await Promise.all([
     runDoctor(fleet, {...doctor, signal: options.signal, version: options.version, now: collectedAt, kube: recordedKube}),
-    collectStatus({fleet, kube: recordedKube, now: collectedAt, version: options.version, signal: options.signal}),
+    collectStatus({fleet, kube: recordedKube, now: collectedAt, version: options.version, signal: options.signal, thresholds: doctor.thresholds}),
     listExtra(reachableKube, namespace, gaps),
     collectLogs(reachableKube, options, gaps),
     collectTables(live.fleet, options, gaps),

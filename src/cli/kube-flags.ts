@@ -1,5 +1,12 @@
 import {Flags} from '@oclif/core'
 
+/** Where doctor's and status's thresholds come from: the configuration file, and the two most often set by hand. */
+export const thresholdFlags = {
+  config: Flags.string({summary: 'Config file (default: ./.signoz-ha.yaml, then $XDG_CONFIG_HOME/signoz-ha/config.yaml).', env: 'SIGNOZ_HA_CONFIG'}),
+  'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped (default 5m).', env: 'SIGNOZ_HA_FRESHNESS_WINDOW'}),
+  'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging (default 5m).', env: 'SIGNOZ_HA_MAX_REPLICA_DELAY'}),
+}
+
 /** The CONTRACT's cluster flags, shared by every command that talks to a cluster. */
 export const kubeFlags = {
   kubeconfig: Flags.string({summary: 'Path to the kubeconfig (default: KUBECONFIG, then ~/.kube/config, then in-cluster).', env: 'KUBECONFIG'}),

@@ -1,5 +1,7 @@
 import {setMaxListeners} from 'node:events'
 import {openBundle} from '../bundle/replay.js'
+import {resolveThresholds} from '../core/config.js'
+import {loadConfig} from './config-file.js'
 import {parseDuration} from '../core/duration.js'
 import {EXIT} from '../core/exit-codes.js'
 import {collectStatus} from '../status/collect.js'
@@ -7,6 +9,9 @@ import type {StatusView} from '../status/view.js'
 import {openFleet, openKubeSide, type TargetFlags} from './doctor-command.js'
 
 export interface StatusFlags extends TargetFlags {
+  config?: string
+  'freshness-window'?: string
+  'max-replica-delay'?: string
   timeout: string
   'host-timeout': string
   watch?: string
@@ -19,9 +24,11 @@ const nothingRead = (view: StatusView, hosts: number) => hosts === 0 || (view.ta
 
 /** One status of the cluster (or of a bundle, as it was when collected). */
 export async function statusCommand(flags: StatusFlags, version: string): Promise<{view: StatusView; exitCode: number}> {
+  // The same thresholds as doctor's (configuration file, then flags), so the two agree.
+  const thresholds = resolveThresholds(loadConfig(flags.config).config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
   if (flags['from-bundle']) {
     const b = openBundle(flags['from-bundle'])
-    const view = await collectStatus({fleet: b.fleet, kube: b.kube, now: b.collectedAt, version, signal: new AbortController().signal})
+    const view = await collectStatus({fleet: b.fleet, kube: b.kube, now: b.collectedAt, version, signal: new AbortController().signal, thresholds})
     return {view: {...view, bundle: flags['from-bundle']}, exitCode: EXIT.ok}
   }
   const timeoutMs = parseDuration(flags.timeout, '--timeout')
@@ -32,7 +39,7 @@ export async function statusCommand(flags: StatusFlags, version: string): Promis
   try {
     const fleet = await openFleet(kube, flags, hostTimeoutMs, signal)
     try {
-      const view = await collectStatus({fleet, kube, now: Date.now(), version, signal})
+      const view = await collectStatus({fleet, kube, now: Date.now(), version, signal, thresholds})
       return {view, exitCode: nothingRead(view, fleet.hosts.length) ? EXIT.incomplete : EXIT.ok}
     } finally {
       await fleet.close()

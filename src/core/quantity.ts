@@ -6,3 +6,15 @@ export function bytesOf(q: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)([KMGTP]i?|k)?$/.exec(q.trim())
   return m ? Number(m[1]) * (m[2] ? UNITS[m[2]]! : 1) : 0
 }
+
+/** Bytes for a person: 20 GiB, 1.5 MiB, 512 B. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`
+}

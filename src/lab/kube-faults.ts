@@ -115,6 +115,29 @@ export const KUBE_FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'installation-deleted',
+    summary: 'the ClickHouseInstallation deleted, as Helm deletes it when a rename changes its name on the public chart (or kubectl delete chi): its hosts go, its data claims stay (reclaimPolicy Retain), mounted by nothing (catalogue #12)',
+    async inject(state) {
+      const kube = new LabKubeClient(state)
+      await kube.delete(chiPath(state))
+      await waitFor("the installation's hosts to go", async () => (await Promise.all(state.clickhouse.map((h) => kube.get<Obj>(core(state, 'pods', h.pod))))).every((p) => !p), 60_000, 200)
+      // A deleted pod's container is killed with it.
+      for (const host of readState(state.dir).clickhouse) await stopHost(host)
+      return {}
+    },
+    async heal(state) {
+      // The release still lists the installation: an upgrade creates it again, and its hosts mount
+      // their claims. Without hooks first: the migrator hook would wait for a Service that comes
+      // only with the installation.
+      await helmUpgrade(state, ['--reuse-values', '--no-hooks'])
+      for (const host of readState(state.dir).clickhouse) {
+        await waitFor(`${host.pod} to start on its pod again`, async () => hostPing({...host, pid: hostByPod(readState(state.dir), host.pod)?.pid}), 90_000, 200)
+      }
+      await settledAndWritable(state)
+      await waitFreshRowsOnEveryShard(state)
+    },
+  },
+  {
     id: 'collector-wrong-host',
     summary: 'point the collectors at a ClickHouse Service that does not exist (kubectl set env CLICKHOUSE_HOST=…): ingestion stops',
     async inject(state) {

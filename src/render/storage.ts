@@ -1,6 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 import type {StoragePlan} from '../signoz/storage-plan.js'
 import type {StorageReport} from '../signoz/storage-report.js'
+import {formatBytes} from '../core/quantity.js'
 
 const gb = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} TB` : `${n} GB`)
 
@@ -30,17 +31,7 @@ export function renderStoragePlan(plan: StoragePlan, c: ChalkInstance): string {
   return lines.join('\n')
 }
 
-const bytes = (n: number | null): string => {
-  if (n === null) return '?'
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let u = 0
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024
-    u++
-  }
-  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`
-}
+const bytes = (n: number | null): string => (n === null ? '?' : formatBytes(n))
 
 /** The live storage report for a person: disks, tables, and what could be dropped. */
 export function renderStorageReport(report: StorageReport, target: {hosts: number; version: string | null; cluster: string}, c: ChalkInstance): string {

@@ -2,6 +2,7 @@ import type {KubeContext} from '../core/check.js'
 import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
 import {Q} from '../gateways/queries.js'
 import {SIGNAL_TABLES} from '../signoz/schema.js'
+import type {Thresholds} from '../core/thresholds.js'
 import {buildStatus, keeperPods, type StatusView} from './view.js'
 
 /** Ingestion rates are over this window: the last five minutes. */
@@ -13,6 +14,7 @@ export interface StatusSources {
   now: number
   version: string
   signal: AbortSignal
+  thresholds: Thresholds
 }
 
 /** A member pod's client port: the container port named client, else ZooKeeper's 2181 (Keeper's 9181 by image). */
@@ -67,6 +69,7 @@ export async function collectStatus(sources: StatusSources): Promise<StatusView>
     keeperConnection,
     freshness,
     windowSeconds: STATUS_WINDOW_SECONDS,
+    thresholds: sources.thresholds,
     keeperWords: new Map(words),
     signals: SIGNAL_TABLES.map((t) => t.signal),
   })

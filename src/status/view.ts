@@ -1,4 +1,5 @@
 import type {HostProbe, HostResult} from '../gateways/clickhouse-fleet.js'
+import type {Thresholds} from '../core/thresholds.js'
 import type {KubeItem} from '../gateways/kube.js'
 import {label, podReady, templateContainers, type SignozDeployment} from '../signoz/deployment.js'
 import {imageTag} from '../signoz/versions.js'
@@ -111,6 +112,8 @@ export interface StatusInputs {
   keeperConnection: HostResult<{is_expired: number}>[]
   freshness: HostResult<{signal: string; rows: number; age: number | null}>[]
   windowSeconds: number
+  /** doctor's thresholds, as the configuration and flags set them: status names a problem where doctor would. */
+  thresholds: Pick<Thresholds, 'replicaDelaySeconds' | 'diskFreePercent' | 'partsPerPartition'>
   /** Each Keeper member pod's `mntr` answer, or why there is none. */
   keeperWords: Map<string, {text?: string; error?: string}>
   signals: readonly string[]
@@ -332,9 +335,10 @@ function problems(view: Omit<StatusView, 'problems'>, inputs: StatusInputs): str
     if (h.readonlyTables) out.push(`${h.pod}: ${h.readonlyTables} read-only table(s)`)
     // A host with no replicated table needs no Keeper (one replica per shard).
     if (h.keeperSession && h.keeperSession !== 'connected' && !(h.keeperSession === 'not configured' && h.replicatedTables === 0)) out.push(`${h.pod}: Keeper session ${h.keeperSession}`)
-    if ((h.maxDelaySeconds ?? 0) > 300) out.push(`${h.pod}: replica ${ago(h.maxDelaySeconds!)} behind (${h.replicationQueue} queued)`)
-    if ((h.diskUsedPercent ?? 0) >= 90) out.push(`${h.pod}: disk ${h.diskUsedPercent}% used`)
-    if ((h.busiestPartitionParts ?? 0) >= 300) out.push(`${h.pod}: ${h.busiestPartitionParts} active parts in one partition`)
+    const t = inputs.thresholds
+    if ((h.maxDelaySeconds ?? 0) > t.replicaDelaySeconds) out.push(`${h.pod}: replica ${ago(h.maxDelaySeconds!)} behind (${h.replicationQueue} queued)`)
+    if ((h.diskUsedPercent ?? 0) > 100 - t.diskFreePercent) out.push(`${h.pod}: disk ${h.diskUsedPercent}% used`)
+    if ((h.busiestPartitionParts ?? 0) >= t.partsPerPartition) out.push(`${h.pod}: ${h.busiestPartitionParts} active parts in one partition`)
   }
   for (const m of view.keeper.members) if (m.ready === false) out.push(`${m.pod}: Keeper member not ready (${m.phase})`)
   for (const c of view.ingestion.collectors) {

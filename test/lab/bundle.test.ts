@@ -106,6 +106,32 @@ describe('signoz-ha status', () => {
     }
   })
 
+  test("status and doctor agree: the configuration's thresholds decide both (parts piled up on one host)", async () => {
+    const pod = 'chi-signoz-clickhouse-cluster-1-1-0'
+    await lab.break('too-many-parts', pod)
+    try {
+      const config = join(work, 'low-parts.yaml')
+      writeFileSync(config, 'thresholds:\n  partsPerPartition: 20\n')
+      const partsProblem = (view: StatusView) => view.problems.filter((p) => p.startsWith(`${pod}: `) && /active parts in one partition/.test(p))
+      // The defaults (300): neither says anything of the 40 parts.
+      const plain = await status()
+      expect(partsProblem(plain.view)).toEqual([])
+      const plainDoctor = JSON.parse((await cli(['doctor', '--only', 'clickhouse/parts-per-partition', '-o', 'json'])).stdout) as Report
+      expect(resultOf(plainDoctor, 'clickhouse/parts-per-partition').status).toBe('pass')
+      // The team's threshold (20): both name the host.
+      const low = await status(['--config', config])
+      expect(partsProblem(low.view)).toHaveLength(1)
+      const lowDoctor = JSON.parse((await cli(['doctor', '--only', 'clickhouse/parts-per-partition', '-o', 'json', '--config', config])).stdout) as Report
+      const failing = resultOf(lowDoctor, 'clickhouse/parts-per-partition').findings.filter((f) => !f.ok)
+      expect(failing.map((f) => f.subject.split('/')[0])).toContain(pod.replace(/-0$/, ''))
+      // The same threshold through the environment, as for doctor.
+      expect(partsProblem((await status([])).view)).toEqual([])
+      expect(partsProblem(JSON.parse((await cli(['status', '-o', 'json'], {SIGNOZ_HA_CONFIG: config})).stdout) as StatusView)).toHaveLength(1)
+    } finally {
+      await lab.heal('too-many-parts')
+    }
+  })
+
   test('--watch: plain reports one after another when not a terminal, --count stops it', async () => {
     const r = await cli(['status', '--watch', '1s', '--count', '2'])
     expect(r.code).toBe(0)

@@ -182,7 +182,7 @@ describe('shell completion', () => {
     expect(await complete(['signoz-ha', 'runbook', 'show', 'r'])).toEqual(['replica-inactive', 'replica-readonly', 'replica-spread', 'replication-queue-stuck', 'retention'])
     expect(await complete(['signoz-ha', 'doctor', '--only', 'clickhouse/re'])).toEqual(['clickhouse/reachable', 'clickhouse/replicas-active', 'clickhouse/replicas-readonly', 'clickhouse/replication-lag'])
     expect(await complete(['signoz-ha', 'lab', ''])).toEqual(['break', 'down', 'env', 'heal', 'status', 'up'])
-    expect(await complete(['signoz-ha', 'doctor', '-o', ''])).toEqual(['json', 'junit', 'line', 'markdown', 'sarif', 'text'])
+    expect(await complete(['signoz-ha', 'doctor', '-o', ''])).toEqual(['html', 'json', 'junit', 'line', 'markdown', 'sarif', 'text'])
     expect(await complete(['signoz-ha', 'generate', '--cloud', ''])).toEqual(['aws', 'azure', 'gcp', 'generic'])
     expect(await complete(['signoz-ha', 'lab', 'break', 'kill-'])).toEqual(['kill-replica'])
     expect(await complete(['signoz-ha', 'doctor', '--fail'])).toEqual(['--fail-on'])
@@ -207,8 +207,9 @@ describe('the npm package', () => {
     const npmEnv = {PATH: process.env.PATH, HOME: join(work, 'home'), npm_config_cache: join(work, 'npm-cache')}
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {cwd: ROOT, encoding: 'utf8', env: {...process.env, ...npmEnv}})) as {filename: string; size: number; files: {path: string}[]}[]
     const files = packed[0]!.files.map((f) => f.path)
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'bin/run.js', 'dist/cli.js', 'dist/commands.js', 'dist/lab-agent.js', 'oclif.manifest.json', 'src/lab/chart/signoz/Chart.yaml', 'LICENSE']))
-    expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || f.endsWith('.map') || f.startsWith('src/') && !f.startsWith('src/lab/chart/'))).toEqual([])
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'bin/run.js', 'dist/cli.js', 'dist/commands.js', 'dist/lab-agent.js', 'oclif.manifest.json', 'src/lab/chart/signoz/Chart.yaml', 'src/lab/chdb-server.py', 'LICENSE']))
+    // Of the sources only what runs as it is: the lab's chart and the launcher of the chdb server (python3).
+    expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || f.endsWith('.map') || f.startsWith('src/') && !f.startsWith('src/lab/chart/') && f !== 'src/lab/chdb-server.py')).toEqual([])
     const prefix = join(work, 'prefix')
     // No dependency to fetch: the bundle carries them, so the install works offline.
     execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(packDir, packed[0]!.filename)], {env: {...process.env, ...npmEnv}, stdio: 'pipe'})

@@ -121,6 +121,7 @@ describe('reports for pipelines', () => {
 /** Each Kubernetes fault: the checks that must fail on it (and pass again after heal). */
 const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during?: () => Promise<void>; args?: string[]}[] = [
   {fault: 'duplicate-clickhouse', fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'], message: ['kube/pods-pending', /didn't match pod anti-affinity rules/]},
+  {fault: 'installation-deleted', fails: ['kube/collector-clickhouse-target', 'kube/orphaned-claims'], message: ['kube/orphaned-claims', /^installation signoz-clickhouse is gone but its 4 data claim\(s\) remain \(.+\): the data of a renamed or deleted installation, mounted by nothing; no installation serves$/]},
   {fault: 'collector-wrong-host', fails: ['kube/collector-clickhouse-target'], message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/]},
   {fault: 'pending-antiaffinity', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/]},
   {fault: 'node-drained', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /node\(s\) were unschedulable/]},

@@ -87,6 +87,41 @@ describe.skipIf(!present)('chart 0.131.0 in the lab', () => {
       await lab.heal('migrator-job-failed')
     }
   }, 240_000)
+
+  test("a rename on the chart: Helm deletes the installation (the chart keeps none), its claims stay; doctor names them and the name to pin back; the runbook's two upgrades bring the hosts back on their claims", async () => {
+    const claimsOf = async (chi: string) => (await kubectl('get', 'pvc', '-l', `clickhouse.altinity.com/chi=${chi}`, '-o', 'name')).stdout.trim().split('\n').filter(Boolean)
+    const before = await claimsOf('signoz-clickhouse')
+    expect(before).toHaveLength(4)
+    const renamed = await helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--no-hooks', '--set', 'clickhouse.fullnameOverride=signoz-clickhouse-v2'])
+    expect(renamed.code, renamed.stderr).toBe(0)
+    try {
+      await eventually('Helm to delete the old installation', async () => !(await kubectl('get', 'chi', 'signoz-clickhouse', '-o', 'name')).stdout.trim(), 30_000)
+      expect(await claimsOf('signoz-clickhouse')).toEqual(before)
+      const {report} = await doctorUntil(() => doctor(['--only', 'kube/orphaned-claims']), (r) => failingIds(r).includes('kube/orphaned-claims'), 30_000)
+      const finding = resultOf(report, 'kube/orphaned-claims').findings.find((f) => !f.ok)!
+      expect(finding.subject).toBe('signoz-clickhouse')
+      expect(finding.message).toMatch(/^installation signoz-clickhouse is gone but its 4 data claim\(s\) remain .*signoz-clickhouse-v2 serves now$/)
+      expect(String(finding.evidence!.hint)).toContain('--set clickhouse.fullnameOverride=signoz-clickhouse')
+      const shown = await runCli(['runbook', 'show', 'installation-renamed', '-n', 'platform', '--release', 'signoz'])
+      expect(shown.stdout).toContain('helm -n platform upgrade signoz signoz/signoz --reuse-values --no-hooks --set clickhouse.fullnameOverride=<old installation>')
+    } finally {
+      // The runbook, by hand: the old name back without hooks, then with them.
+      const pinned = await helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--no-hooks', '--set', 'clickhouse.fullnameOverride=signoz-clickhouse'])
+      expect(pinned.code, pinned.stderr).toBe(0)
+      const hooks = await helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--timeout', '120s'], 180_000)
+      expect(hooks.code, hooks.stderr).toBe(0)
+    }
+    // The old hosts are back on their claims; the renamed installation's claims are now the ones left over.
+    await doctorUntil(() => doctor(['--only', 'clickhouse/reachable']), (r) => resultOf(r, 'clickhouse/reachable').status === 'pass', 90_000)
+    const leftover = await doctorUntil(() => doctor(['--only', 'kube/orphaned-claims']), (r) => failingIds(r).includes('kube/orphaned-claims'), 30_000)
+    expect(resultOf(leftover.report, 'kube/orphaned-claims').findings.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['signoz-clickhouse-v2'])
+    // The last step: the empty installation's claims deleted; nothing left over.
+    expect((await kubectl('delete', 'pvc', '-l', 'clickhouse.altinity.com/chi=signoz-clickhouse-v2', '--wait=false')).code).toBe(0)
+    await doctorUntil(() => doctor(['--only', 'kube/orphaned-claims']), (r) => resultOf(r, 'kube/orphaned-claims').status === 'pass', 60_000)
+    const {report} = await doctorUntil(() => doctor(), (r) => notPassing(r).length <= 1, 90_000)
+    expect(notPassing(report)).toEqual(['signoz/version-compat:fail'])
+  }, 420_000)
+
   test('a collector whose sync migration needs a newer ClickHouse, upgraded with plain Helm: sync fails for real in the hook; kubectl shows it; doctor names the step and its line within a minute', async () => {
     // Helm waits on the pre-upgrade hook; it gives up after 60 s with the release failed.
     const upgrade = helm(['upgrade', 'signoz', chart('0.131.0'), '--reuse-values', '--set', 'otelCollector.image.tag=v0.144.6', '--timeout', '60s'], 120_000)
