@@ -32,6 +32,7 @@ Exit codes: 0 upgraded or nothing to do; 2 usage (bad chart, values file); 3 a g
     chart: remediationFlags.chart,
     helm: remediationFlags.helm,
     config: remediationFlags.config,
+    'take-over-lease': remediationFlags['take-over-lease'],
     wait: Flags.string({summary: 'Bound on the postflight and on a rollback: every check passing, fresh rows.', default: '180s'}),
   }
 

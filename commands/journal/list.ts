@@ -10,6 +10,6 @@ export default class JournalList extends BaseCommand {
     const runs = Journal.list()
     if (this.format(flags) === 'json') return this.print(JSON.stringify({dir: journalDir(), runs}, null, 2))
     if (runs.length === 0) return this.print(`no journal in ${journalDir()}`)
-    this.print(runs.map((r) => `${r.id}  ${r.status.padEnd(11)} ${r.applied} applied  ${r.title}`).join('\n'))
+    this.print(runs.map((r) => `${r.id}  ${r.status.padEnd(11)} ${r.applied} applied  ${r.title}${r.holder ? `  (by ${r.holder})` : ''}`).join('\n'))
   }
 }

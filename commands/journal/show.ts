@@ -19,7 +19,8 @@ export default class JournalShow extends BaseCommand {
         c.bold(`${s.id}: ${s.title} (${s.status})`),
         ...entries.map((e) => {
           const {at, event, step, ...rest} = e
-          const detail = event === 'plan' ? '' : Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ''
+          const lease = rest.lease as {name?: string; holder?: string} | undefined
+          const detail = event === 'plan' ? (lease ? ` lease ${lease.name} held by ${lease.holder}` : '') : Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ''
           return `${c.gray(at)} ${event.padEnd(11)} ${step ?? ''}${detail}`
         }),
       ].join('\n'),

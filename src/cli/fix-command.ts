@@ -24,7 +24,8 @@ export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): P
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
     const ctx = await openRemedyContext(flags, target, io.chalk)
     try {
-      if (flags.undo) return await undoJournal(flags.undo, (id, params) => (id === 'duplicate-clickhouse' ? rebuildPlan(id, params) : undefined), ctx, flags, io)
+      const lease = {command: 'fix duplicate-clickhouse', takeOver: flags['take-over-lease'] ?? false}
+      if (flags.undo) return await undoJournal(flags.undo, (id, params) => (id === 'duplicate-clickhouse' ? rebuildPlan(id, params) : undefined), ctx, flags, io, lease)
       const d = target.context.deployment
       if (d.installations.length < 2) {
         const only = d.installations[0]?.name
@@ -45,6 +46,7 @@ export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): P
         undoCommand: (id) => `signoz-ha fix duplicate-clickhouse --undo ${id}`,
         fixedMessage: `fixed: one installation (${params.active}), ingestion flowing, doctor clean`,
         json: {active: params.active, removed: params.duplicates.map((x) => x.name)},
+        lease,
       })
     } finally {
       await ctx.close()

@@ -10,4 +10,5 @@ export const remediationFlags = {
   helm: Flags.string({summary: 'The helm binary.', env: 'SIGNOZ_HA_HELM', default: 'helm'}),
   config: Flags.string({summary: 'Config file whose thresholds diagnosis and verification use (as doctor).', env: 'SIGNOZ_HA_CONFIG'}),
   wait: Flags.string({summary: 'Bound on each wait: a rollout, a restart, a replica catching up, ingestion resuming.', default: '120s'}),
+  'take-over-lease': Flags.boolean({summary: "Take the release's remediation Lease from a run that stopped renewing it (its machine closed, killed)."}),
 }

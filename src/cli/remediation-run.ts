@@ -9,6 +9,7 @@ import {Journal} from '../remediation/journal.js'
 import {renderPlan} from '../render/plan.js'
 import {requireHelm} from '../gateways/helm.js'
 import {interruptible, terminalConfirm} from './remediation-io.js'
+import {acquireLease, type HeldLease, type LeaseApi} from '../remediation/lease.js'
 
 export interface RemediationIo {
   chalk: ChalkInstance
@@ -43,8 +44,33 @@ export async function verifyChecks(doctor: (only: readonly string[]) => Promise<
   }
 }
 
-/** The part of a remediation context the runner reads: the Helm its steps run. */
-type WithHelm = {helm: {binary: string}}
+/** The part of a remediation context the runner reads: the Helm its steps run (and, where there is one, the release whose Lease the run holds). */
+type WithHelm = {helm: {binary: string}; kube?: LeaseApi; namespace?: string; release?: string; lease?: {name: string; takenOverFrom?: string}}
+
+/** How a run takes the release's Lease: what it is (for whom it refuses) and whether to take over a stale one. */
+export interface LeaseFlags {
+  command: string
+  takeOver: boolean
+}
+
+/**
+ * fn while holding the release's Lease (one remediation at a time): refused (exit 3) while another
+ * run holds it; a context without a release or a Kubernetes API runs without one. The journal
+ * says who held it.
+ */
+export async function holdingLease<Ctx extends WithHelm, T>(ctx: Ctx, lease: LeaseFlags | undefined, io: RemediationIo, fn: (held: HeldLease | undefined) => Promise<T>): Promise<T> {
+  if (!lease || !ctx.kube || !ctx.namespace || !ctx.release) return fn(undefined)
+  const held = await acquireLease(ctx.kube, {namespace: ctx.namespace, release: ctx.release, command: lease.command, takeOver: lease.takeOver, progress: io.progress})
+  if (held) {
+    io.progress(`lease ${held.name}: held by this run`)
+    ctx.lease = {name: held.name, ...(held.takenOverFrom ? {takenOverFrom: held.takenOverFrom} : {})}
+  }
+  try {
+    return await fn(held)
+  } finally {
+    await held?.release()
+  }
+}
 
 export interface ExecuteOptions<Ctx extends WithHelm> {
   plan: Plan<Ctx>
@@ -61,6 +87,8 @@ export interface ExecuteOptions<Ctx extends WithHelm> {
   fixedMessage: string
   /** Extra fields of the JSON answer. */
   json?: Record<string, unknown>
+  /** The release's Lease this run takes before it changes anything. */
+  lease?: LeaseFlags
 }
 
 function nextSteps<Ctx>(plan: Plan<Ctx>, journal: Journal, outcome: RunOutcome, undoCommand: (id: string) => string): string[] {
@@ -93,12 +121,16 @@ export async function executePlan<Ctx extends WithHelm>(o: ExecuteOptions<Ctx>):
     return EXIT.ok
   }
   await confirmSteps(pending, terminalConfirm(o.flags))
+  return holdingLease(ctx, o.lease, io, (held) => applyPlan(o, held))
+}
 
+async function applyPlan<Ctx extends WithHelm>(o: ExecuteOptions<Ctx>, held: HeldLease | undefined): Promise<number> {
+  const {plan, ctx, io} = o
   const journal = Journal.create(plan.id)
   const signals = interruptible(io.progress)
   let outcome: RunOutcome
   try {
-    outcome = await runPlan(plan, ctx, {journal, progress: io.progress, interrupted: signals.interrupted})
+    outcome = await runPlan(plan, ctx, {journal, progress: io.progress, interrupted: signals.interrupted, lease: held ? {name: held.name, holder: held.holder} : undefined})
   } finally {
     signals.dispose()
   }
@@ -124,6 +156,7 @@ export async function undoJournal<Ctx extends WithHelm>(
   ctx: Ctx,
   flags: GuardFlags,
   io: RemediationIo,
+  lease?: LeaseFlags,
 ): Promise<number> {
   const journal = Journal.open(journalId)
   const entry = journal.entries().find((e) => e.event === 'plan')
@@ -134,7 +167,10 @@ export async function undoJournal<Ctx extends WithHelm>(
   if (flags['dry-run']) return EXIT.ok
   if (applied.some((a) => a.runs === 'helm')) requireHelm(ctx.helm.binary)
   await confirmSteps(applied, terminalConfirm(flags))
-  const reversed = await undoRun(plan, ctx, {journal, progress: io.progress})
+  const reversed = await holdingLease(ctx, lease, io, async (held) => {
+    if (held) journal.append({event: 'lease', step: 'lease', lease: held.name, holder: held.holder})
+    return undoRun(plan, ctx, {journal, progress: io.progress})
+  })
   io.print(io.json ? JSON.stringify({journal: journal.id, undone: reversed}, null, 2) : `undone: ${reversed.length} step(s) of ${journal.id}`)
   return EXIT.ok
 }

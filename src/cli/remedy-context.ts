@@ -20,6 +20,8 @@ export interface RemedyFlags extends KubeFlags {
   wait: string
   /** The config file doctor's thresholds come from (verification uses the same). */
   config?: string
+  /** Take the release's remediation Lease from a run that stopped renewing it. */
+  'take-over-lease'?: boolean
 }
 
 export interface OpenRemedyContext extends RemedyContext {

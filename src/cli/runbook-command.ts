@@ -44,7 +44,8 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
     const ctx = await openRemedyContext(flags, target, io.chalk)
     try {
-      if (flags.undo) return await undoJournal(flags.undo, (planId, params) => (planId === runbookPlanId(runbook.id) ? rebuildPlan(planId, params) : undefined), ctx, flags, io)
+      const lease = {command: `runbook run ${runbook.id}`, takeOver: flags['take-over-lease'] ?? false}
+      if (flags.undo) return await undoJournal(flags.undo, (planId, params) => (planId === runbookPlanId(runbook.id) ? rebuildPlan(planId, params) : undefined), ctx, flags, io, lease)
       io.progress(`diagnose: ${runbook.checks.join(', ')}`)
       const diagnosis = await ctx.doctor(runbook.checks)
       const found = diagnosisLines(diagnosis)
@@ -73,6 +74,7 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
         undoCommand: (journal) => `signoz-ha runbook run ${runbook.id} --undo ${journal}`,
         fixedMessage: runbook.kind === 'procedure' ? `done: ${runbook.title}; ${runbook.checks.join(', ')} pass` : `fixed: ${runbook.checks.join(', ')} pass`,
         json: {runbook: runbook.id},
+        lease,
       })
     } finally {
       await ctx.close()

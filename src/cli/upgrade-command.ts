@@ -17,7 +17,7 @@ import {failingStep, migratorSteps} from '../signoz/migrator-pod.js'
 import {helmUpgradeAction, type UpgradeContext} from '../upgrade/run.js'
 import {openKubeTarget} from './kube-target.js'
 import {askOnTerminal, interruptible, terminalConfirm} from './remediation-io.js'
-import {verifyChecks, type GuardFlags, type RemediationIo} from './remediation-run.js'
+import {holdingLease, verifyChecks, type GuardFlags, type RemediationIo} from './remediation-run.js'
 import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
 
 export interface UpgradeFlags extends RemedyFlags, GuardFlags {
@@ -32,6 +32,7 @@ export interface UpgradeFlags extends RemedyFlags, GuardFlags {
   'skip-gate'?: string[]
   'rollback-on-failure': boolean
   'backup-confirmed': boolean
+  'take-over-lease'?: boolean
 }
 
 /**
@@ -100,26 +101,28 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
       const migratorJob = next.hooks.find((h) => h.object.kind === 'Job')?.object.metadata.name
       const action = helmUpgradeAction({request, fromRevision: live.revision, migratorJob, timeoutMs: helmTimeoutMs + 30_000, rollbackTimeoutMs})
       await confirmSteps([action], terminalConfirm(flags))
-      const journal = Journal.create('upgrade')
-      // The journal keeps the request; a --set of a secret key is written as {name, value} so redaction sees the name.
-      const plannedRun = {
-        id: 'upgrade',
-        title: action.title,
-        params: {request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))}, fromRevision: live.revision, gates: gates.map((g) => `${g.id}:${g.status}`)},
-        actions: [action],
-      }
-      const outcome = await runUpgradePhase(action.title, (report) => runPlan(plannedRun, {...ctx, report}, {journal, progress: report, interrupted: signals.interrupted}), io.tty)
-      let failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
-      if (!failure) {
-        const verified = await phase(`Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`, (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report), {tty: io.tty})
-        journal.append({event: 'verify', step: 'postflight', ok: verified.ok, message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`})
-        if (verified.ok) {
-          io.print(io.json ? JSON.stringify({status: 'upgraded', journal: journal.id, gates, plan}, null, 2) : `upgraded: ${request.release} is deployed on chart ${plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`)
-          return EXIT.ok
+      return await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async (held) => {
+        const journal = Journal.create('upgrade')
+        // The journal keeps the request; a --set of a secret key is written as {name, value} so redaction sees the name.
+        const plannedRun = {
+          id: 'upgrade',
+          title: action.title,
+          params: {request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))}, fromRevision: live.revision, gates: gates.map((g) => `${g.id}:${g.status}`)},
+          actions: [action],
         }
-        failure = `postflight failed: ${verified.failing.join(', ')}`
-      }
-      return await rollBack({ctx, flags, io, journal, action, revision: live.revision, failure, interrupted: signals.interrupted(), gates, plan, migratorJob})
+        const outcome = await runUpgradePhase(action.title, (report) => runPlan(plannedRun, {...ctx, report}, {journal, progress: report, interrupted: signals.interrupted, lease: held ? {name: held.name, holder: held.holder} : undefined}), io.tty)
+        let failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
+        if (!failure) {
+          const verified = await phase(`Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`, (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report), {tty: io.tty})
+          journal.append({event: 'verify', step: 'postflight', ok: verified.ok, message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`})
+          if (verified.ok) {
+            io.print(io.json ? JSON.stringify({status: 'upgraded', journal: journal.id, gates, plan}, null, 2) : `upgraded: ${request.release} is deployed on chart ${plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`)
+            return EXIT.ok
+          }
+          failure = `postflight failed: ${verified.failing.join(', ')}`
+        }
+        return await rollBack({ctx, flags, io, journal, action, revision: live.revision, failure, interrupted: signals.interrupted(), gates, plan, migratorJob})
+      })
     } finally {
       signals.dispose()
       await base.close()

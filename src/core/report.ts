@@ -19,7 +19,14 @@ export interface Report {
   summary: {critical: number; warning: number; info: number; passed: number; skipped: number; errored: number}
   results: CheckResult[]
   errors: string[]
-  stats?: {durationMs: number; queries: number; apiRequests: number; portForwardStreams?: number}
+  stats?: {
+    durationMs: number
+    queries: number
+    apiRequests: number
+    portForwardStreams?: number
+    /** Reads that needed more than one attempt (the API server shedding load, a host at its query limit, a reset stream), with the attempts and why. */
+    retried?: {request: string; attempts: number; why: string; succeeded: boolean}[]
+  }
   /** Set when the run read a support bundle instead of a cluster (doctor --from-bundle). */
   source?: {bundle: string; collectedAt: string}
 }

@@ -3,6 +3,20 @@ import {GatewayError, type GatewayErrorKind} from './errors.js'
 import {Q, hasTable, type Capabilities, type NamedQuery} from './queries.js'
 import type {NamedStatement} from './statements.js'
 import {trace} from '../core/trace.js'
+import {READ_RETRIES, RetryLog, retrying, type Verdict} from './retry.js'
+
+/**
+ * ClickHouse errors a read may meet once and not again: the host at its query limit (202), its
+ * memory limit (241), a server-side time limit (159, 160), the connection or port-forward stream
+ * reset. A host that does not answer (a timeout) or refuses connections is not asked again: it
+ * would cost the host timeout each time.
+ */
+export function clickhouseReadVerdict(error: unknown): Verdict {
+  if (!(error instanceof GatewayError)) return {retry: false}
+  if (error.kind === 'server' && error.code !== undefined && [202, 241, 159, 160].includes(error.code)) return {retry: true, why: `code ${error.code} (${error.message.split('\n')[0]!.slice(0, 120)})`}
+  if (error.kind === 'unreachable' && /ECONNRESET|socket hang up|EPIPE|other side closed|stream reset/i.test(error.message)) return {retry: true, why: error.message}
+  return {retry: false}
+}
 
 /** One ClickHouse host as doctor sees it after the probe. */
 export interface HostProbe {
@@ -31,6 +45,8 @@ export interface ClickHouseFleet {
   queryHosts<Row, P>(hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]>
   /** Number of statements sent, for --stats. */
   queryCount(): number
+  /** Reads that needed more than one attempt. */
+  readonly retried?: RetryLog
 }
 
 export interface FleetOptions {
@@ -42,6 +58,7 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
   hosts: HostProbe[] = []
   private readonly connections = new Map<string, ClickHouseConnection>()
   private readonly cache = new Map<string, Promise<HostResult<unknown>[]>>()
+  readonly retried = new RetryLog()
 
   private constructor(private readonly options: FleetOptions) {}
 
@@ -100,7 +117,8 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     }
     try {
       trace(`query ${query.name} on ${host.name}`)
-      const rows = await this.connections.get(host.target)!.query<Row>(query.sql(params, caps), signal)
+      const conn = this.connections.get(host.target)!
+      const rows = await retrying(`${query.name} on ${host.name}`, () => conn.query<Row>(query.sql(params, caps), signal), clickhouseReadVerdict, {policy: READ_RETRIES, signal, log: this.retried})
       trace(`query ${query.name} on ${host.name} answered`)
       return {host, rows}
     } catch (error) {
@@ -115,7 +133,7 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     const started = performance.now()
     const base = {name: conn.target, target: conn.target, macros: {}}
     try {
-      const rows = await conn.query<{kind: string; a: string; b: string}>(Q.probe.sql(undefined, EMPTY_CAPS), signal)
+      const rows = await retrying(`probe of ${conn.target}`, () => conn.query<{kind: string; a: string; b: string}>(Q.probe.sql(undefined, EMPTY_CAPS), signal), clickhouseReadVerdict, {policy: READ_RETRIES, signal, log: this.retried})
       const version = rows.find((r) => r.kind === 'version')?.a
       const byTable = new Map<string, Set<string>>()
       for (const c of rows.filter((r) => r.kind === 'column')) {

@@ -4,6 +4,7 @@ import type {Socket} from 'node:net'
 import {createGunzip} from 'node:zlib'
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js'
 import {WebSocket} from 'ws'
+import {READ_RETRIES, RetryLog, TRANSIENT_NETWORK, retrying, type Verdict} from './retry.js'
 import {SpdySession} from './spdy.js'
 
 /** An HTTP error answer of the API server, shaped as client-node's errors are (code, body). */
@@ -11,9 +12,36 @@ export class ApiStatusError extends Error {
   constructor(
     readonly code: number,
     readonly body: string,
+    /** The server's Retry-After, when it sent one (429 from priority and fairness, 503). */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP ${code}`)
   }
+}
+
+/** Retry-After as seconds or an HTTP date. */
+function retryAfterOf(header: string | undefined): number | undefined {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return seconds * 1000
+  const at = Date.parse(header)
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined
+}
+
+/**
+ * A read worth repeating: the API server shedding load or restarting (429, 5xx), or the
+ * connection to it reset or refused. 4xx answers other than 429 are the answer.
+ */
+export function kubeReadVerdict(error: unknown): Verdict {
+  if (error instanceof ApiStatusError) {
+    if (error.code === 429) return {retry: true, why: 'HTTP 429 (the API server is shedding load)', afterMs: error.retryAfterMs}
+    if (error.code >= 500 && error.code !== 501) return {retry: true, why: `HTTP ${error.code}`, afterMs: error.retryAfterMs}
+    return {retry: false}
+  }
+  const e = error as {name?: string; code?: string; message?: string}
+  if (e?.name === 'AbortError') return {retry: false}
+  const text = `${e?.code ?? ''} ${e?.message ?? ''}`
+  return TRANSIENT_NETWORK.test(text) ? {retry: true, why: text.trim()} : {retry: false}
 }
 
 /** The channel protocols the API server's port-forward speaks, newest first (kubectl and client-node offer these). */
@@ -28,6 +56,8 @@ const CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel
  */
 export class KubeHttp {
   private agent?: HttpsAgent | HttpAgent
+  /** The reads of this run that needed more than one attempt. */
+  readonly retries = new RetryLog()
 
   constructor(private readonly config: KubeConfig) {}
 
@@ -48,8 +78,15 @@ export class KubeHttp {
     return opts
   }
 
-  /** GET of a path, answered as JSON (or text); an error status is an ApiStatusError with the server's body. */
-  async get(path: string, as: 'json' | 'text' = 'json', signal?: AbortSignal): Promise<unknown> {
+  /**
+   * GET of a path, answered as JSON (or text); an error status is an ApiStatusError with the
+   * server's body. Retried while the API server sheds load or restarts (kubeReadVerdict).
+   */
+  get(path: string, as: 'json' | 'text' = 'json', signal?: AbortSignal): Promise<unknown> {
+    return retrying(`GET ${path}`, () => this.getOnce(path, as, signal), kubeReadVerdict, {policy: READ_RETRIES, signal, log: this.retries})
+  }
+
+  private async getOnce(path: string, as: 'json' | 'text', signal?: AbortSignal): Promise<unknown> {
     const opts = await this.options()
     const server = this.server
     const send = server.protocol === 'http:' ? httpRequest : httpsRequest
@@ -72,7 +109,7 @@ export class KubeHttp {
           body.on('error', reject)
           body.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8')
-            if ((res.statusCode ?? 500) >= 400) return reject(new ApiStatusError(res.statusCode ?? 500, text))
+            if ((res.statusCode ?? 500) >= 400) return reject(new ApiStatusError(res.statusCode ?? 500, text, retryAfterOf(res.headers['retry-after'] as string | undefined)))
             if (as === 'text') return resolve(text)
             try {
               resolve(JSON.parse(text))

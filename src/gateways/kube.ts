@@ -5,6 +5,7 @@ import {createServer, type AddressInfo, type Server} from 'node:net'
 // The kubeconfig alone on every run's path; the object API (and its model registry) only for writes.
 import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
 import {KubeHttp} from './kube-http.js'
+import type {RetryLog} from './retry.js'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
@@ -105,6 +106,10 @@ export class KubeGateway {
   private calls = 0
   get requests(): number {
     return this.calls + this.http.upgrades
+  }
+  /** The reads that needed more than one attempt (the API server shedding load, restarting, a reset connection). */
+  get retried(): RetryLog {
+    return this.http.retries
   }
   /** Port-forward connections to the API server (a SPDY session per pod; a WebSocket per connection where SPDY is refused), for --stats. */
   get streamsOpened(): number {
@@ -265,7 +270,9 @@ export class KubeGateway {
     const {PatchStrategy} = await import('@kubernetes/client-node')
     const strategy = ref.apiVersion.includes('.') && !ref.apiVersion.startsWith('apps/') ? PatchStrategy.MergePatch : PatchStrategy.StrategicMergePatch
     try {
-      return plain(await (await objectApi(this.config)).patch({...header(ref), ...patch}, undefined, undefined, 'signoz-ha', undefined, strategy))
+      // The patch may carry metadata (annotations): the object's name and namespace stay in it.
+      const {metadata, ...rest} = patch as {metadata?: Record<string, unknown>}
+      return plain(await (await objectApi(this.config)).patch({...header(ref), ...rest, metadata: {...metadata, ...header(ref).metadata}}, undefined, undefined, 'signoz-ha', undefined, strategy))
     } catch (error) {
       throw translate(error, describeRef(ref), this.server)
     }
@@ -275,6 +282,19 @@ export class KubeGateway {
     this.calls++
     try {
       return plain(await (await objectApi(this.config)).create(object as never, undefined, undefined, 'signoz-ha'))
+    } catch (error) {
+      throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
+    }
+  }
+
+  /**
+   * Replaces an object as it was read: its metadata.resourceVersion is the precondition, so a
+   * write from someone else in between is a 409 (GatewayError code 409), never overwritten.
+   */
+  async replaceObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
+    this.calls++
+    try {
+      return plain(await (await objectApi(this.config)).replace(object as never, undefined, undefined, 'signoz-ha'))
     } catch (error) {
       throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
     }

@@ -47,7 +47,7 @@ ${state.engine.chdb ? '' : `  <interserver_http_port>${host.interserverPort}</in
   <interserver_http_host>127.0.0.1</interserver_http_host>`}
   <max_connections>512</max_connections>
   <keep_alive_timeout>3</keep_alive_timeout>
-  <max_concurrent_queries>100</max_concurrent_queries>
+  <max_concurrent_queries>${host.maxConcurrentQueries ?? 100}</max_concurrent_queries>
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <mark_cache_size>67108864</mark_cache_size>
   <path>${host.dir}/data/</path>
@@ -94,6 +94,11 @@ const CHDB_SERVER = '  <background_distributed_schedule_pool_size>4</background_
  * inside the freshness windows the lab's tests use.
  */
 const DIRECTORY_MONITOR_SLEEP = '      <distributed_directory_monitor_sleep_time_ms>500</distributed_directory_monitor_sleep_time_ms>\n'
+/**
+ * 18.16 holds a query beyond max_concurrent_queries in a queue for up to 5 s; servers since 21.x
+ * refuse it at once (202), as production does. The lab's legacy engine does as production.
+ */
+const NO_QUERY_QUEUE = '      <queue_max_wait_ms>0</queue_max_wait_ms>\n'
 
 /** users.xml: the chart-style admin user and a `default` user, both with passwords, loopback only. */
 export function usersConfig(state: LabState): string {
@@ -121,7 +126,7 @@ export function usersConfig(state: LabState): string {
       <max_memory_usage>2000000000</max_memory_usage>
       <load_balancing>random</load_balancing>
       <distributed_ddl_task_timeout>60</distributed_ddl_task_timeout>
-${state.engine.kind === 'legacy' ? DIRECTORY_MONITOR_SLEEP : ''}    </default>
+${state.engine.kind === 'legacy' ? DIRECTORY_MONITOR_SLEEP + NO_QUERY_QUEUE : ''}    </default>
   </profiles>
   <users>
 ${defaultUser}

@@ -13,6 +13,7 @@ import {hostWritable, recoverHosts} from './recovery.js'
 import {labConnection, withLabMigrator} from './connections.js'
 import {ident, quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 import {KUBE_FAULTS} from './kube-faults.js'
+import {WIRE_FAULTS} from './wire-faults.js'
 import {TABLE_FAULTS} from './table-faults.js'
 
 /**
@@ -364,7 +365,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
 ]
 
 /** Every fault `lab break` knows: the ClickHouse/Keeper processes', then the Kubernetes half's. */
-export const FAULTS: readonly Fault[] = [...PROCESS_FAULTS, ...TABLE_FAULTS, ...KUBE_FAULTS]
+export const FAULTS: readonly Fault[] = [...PROCESS_FAULTS, ...TABLE_FAULTS, ...KUBE_FAULTS, ...WIRE_FAULTS]
 
 /** Runs fn with an admin connection to one host. */
 async function onHost(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<void>): Promise<void> {

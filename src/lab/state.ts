@@ -8,6 +8,8 @@ export const DEFAULT_LAB_DIR = '.signoz-ha-lab'
 export interface LabHost {
   /** A disk reserve set by a fault (disk-nearly-full): keep_free_space_bytes of the default disk. */
   keepFreeBytes?: number
+  /** A query limit set by a fault (clickhouse-busy): max_concurrent_queries of the server. */
+  maxConcurrentQueries?: number
   shard: number
   replica: number
   pod: string
@@ -197,4 +199,6 @@ export const hostUrl = (host: LabHost): string => `http://127.0.0.1:${host.httpP
 
 export const kubeconfigPath = (dir: string): string => join(dir, 'kubeconfig')
 export const kubeStatePath = (dir: string): string => join(dir, 'kube-api.json')
+/** The wire faults the lab's API server injects now (lab break api-throttle, api-errors); absent: none. */
+export const wireFaultsPath = (dir: string): string => join(dir, 'kube-api-faults.json')
 export const kubeCertPaths = (dir: string) => ({cert: join(dir, 'kube-api.crt'), key: join(dir, 'kube-api.key')})

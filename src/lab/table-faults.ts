@@ -251,6 +251,24 @@ export const TABLE_FAULTS: readonly Fault[] = [
     },
   },
   {
+    id: 'clickhouse-busy',
+    summary: 'one host at its query limit (max_concurrent_queries 3): reads beyond it are refused with 202 TOO_MANY_SIMULTANEOUS_QUERIES, as a host busy with heavy queries refuses them',
+    target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
+    async inject(state, target) {
+      const host = labHost(state, target, state.clickhouse[0]!)
+      host.maxConcurrentQueries = 3
+      await restartWithConfig(state, host)
+      await recoverHosts(state, [host])
+      return {pod: host.pod}
+    },
+    async heal(state, fault) {
+      const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
+      host.maxConcurrentQueries = undefined
+      await restartWithConfig(state, host)
+      await recoverHosts(state, [host])
+    },
+  },
+  {
     id: 'error-fingerprint',
     summary: 'raise a known error on one host for real (a query over its memory limit: MEMORY_LIMIT_EXCEEDED, code 241, as an OOM-bound host raises it): system.errors records when (catalogue #17; 21.x+)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},

@@ -12,6 +12,11 @@ export interface FixContext {
   valuesDir: string
   /** Bound on each wait (a rollout, a deletion, a replica catching up). */
   waitMs: number
+  /**
+   * The release's Lease while the run holds it; takenOverFrom when it was taken from a run that
+   * is gone (killed, its machine closed): a release that run left pending is then this run's to recover.
+   */
+  lease?: {name: string; takenOverFrom?: string}
 }
 
 /** The ClickHouse hosts a remedy reaches: by target (the pod name), through port-forwards. */

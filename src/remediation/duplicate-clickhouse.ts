@@ -1,7 +1,7 @@
 import type {EvidenceValue} from '../core/check.js'
 import type {KubeItem, ObjectRef} from '../gateways/kube.js'
 import {label, templateContainers, type SignozDeployment} from '../signoz/deployment.js'
-import {chooseActive, serviceOf, type InstallationEvidence} from '../signoz/duplicate.js'
+import {KEPT_CLAIM_ANNOTATION, chooseActive, serviceOf, type InstallationEvidence} from '../signoz/duplicate.js'
 import type {Action, Backup, Plan} from './action.js'
 import {pointClients} from './actions/kube.js'
 import {pinInstallation} from './actions/helm.js'
@@ -77,6 +77,9 @@ export async function assessDuplicate(
   }
 }
 
+const claimsOf = (ctx: FixContext, p: DuplicateParams, installation: string) => ctx.kube.list('persistentvolumeclaims', p.namespace, `clickhouse.altinity.com/chi=${installation}`)
+const claimRef = (p: DuplicateParams, c: KubeItem): ObjectRef => ({apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: c.metadata!.name!, namespace: p.namespace})
+
 function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: string | null}): Action<FixContext> {
   const ref: ObjectRef = {...CHI, name: dup.name, namespace: p.namespace}
   const podsLeft = async (ctx: FixContext) => (await ctx.kube.list('pods', p.namespace, `clickhouse.altinity.com/chi=${dup.name}`)).length
@@ -86,7 +89,7 @@ function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: st
     safety: 'disruptive',
     done: async (ctx) => (await ctx.kube.getObject(ref)) === undefined,
     async preview() {
-      return [{kind: 'kubernetes', summary: `delete ClickHouseInstallation/${dup.name}`, detail: 'the operator removes its StatefulSets, Services and pods; PersistentVolumeClaims stay'}]
+      return [{kind: 'kubernetes', summary: `delete ClickHouseInstallation/${dup.name}`, detail: `the operator removes its StatefulSets, Services and pods; its PersistentVolumeClaims stay, annotated ${KEPT_CLAIM_ANNOTATION}=${p.active}`}]
     },
     async backup(ctx) {
       const item = await ctx.kube.getObject(ref)
@@ -97,6 +100,8 @@ function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: st
       // Checked again at the last moment: nothing may point at it any more.
       const users = (await ctx.kube.list('deployments', p.namespace)).filter((d) => templateContainers(d).some((c) => (c.env ?? []).some((e) => e.name === HOST_ENV && e.value && serviceOf(e.value) === dup.name)))
       if (users.length) throw new Error(`${users.map((u) => u.metadata?.name).join(', ')} still use ${dup.name}: not removed`)
+      // The claims stay; marked so that doctor tells kept-on-purpose from data lost to a rename.
+      for (const c of await claimsOf(ctx, p, dup.name)) await ctx.kube.patchObject(claimRef(p, c), {metadata: {annotations: {[KEPT_CLAIM_ANNOTATION]: p.active}}})
       await ctx.kube.deleteObject(ref)
     },
     async verify(ctx) {
@@ -105,6 +110,7 @@ function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: st
     },
     async undo(ctx, backup) {
       // A Helm-managed installation comes back with the release rollback (the next undo step).
+      for (const c of await claimsOf(ctx, p, dup.name)) await ctx.kube.patchObject(claimRef(p, c), {metadata: {annotations: {[KEPT_CLAIM_ANNOTATION]: null}}})
       if (backup.helmRelease) return
       await ctx.kube.createObject(backup.installation as KubeItem & {apiVersion: string; kind: string})
     },
@@ -112,7 +118,7 @@ function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: st
 }
 
 function deleteClaims(p: DuplicateParams, dup: {name: string}): Action<FixContext> {
-  const claims = (ctx: FixContext) => ctx.kube.list('persistentvolumeclaims', p.namespace, `clickhouse.altinity.com/chi=${dup.name}`)
+  const claims = (ctx: FixContext) => claimsOf(ctx, p, dup.name)
   return {
     id: `delete-claims-${dup.name}`,
     title: `Delete the volume claims of ${dup.name}`,
@@ -126,7 +132,7 @@ function deleteClaims(p: DuplicateParams, dup: {name: string}): Action<FixContex
       return {claims: (await claims(ctx)).map((c) => c.metadata?.name ?? '')}
     },
     async apply(ctx) {
-      for (const c of await claims(ctx)) await ctx.kube.deleteObject({apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: c.metadata!.name!, namespace: p.namespace})
+      for (const c of await claims(ctx)) await ctx.kube.deleteObject(claimRef(p, c))
     },
     async verify(ctx) {
       const gone = await waitUntil(ctx.waitMs, async () => (await claims(ctx)).length === 0)

@@ -8,6 +8,8 @@ export interface RunOptions {
   progress(line: string): void
   /** Set by Ctrl-C / SIGTERM: the engine stops after the current step. */
   interrupted(): boolean
+  /** The release's Lease this run holds, recorded with the plan. */
+  lease?: {name: string; holder: string}
 }
 
 export interface RunOutcome {
@@ -32,7 +34,7 @@ export async function pendingSteps<Ctx>(plan: Plan<Ctx>, ctx: Ctx): Promise<Acti
  */
 export async function runPlan<Ctx>(plan: Plan<Ctx>, ctx: Ctx, options: RunOptions): Promise<RunOutcome> {
   const {journal, progress} = options
-  journal.append({event: 'plan', plan: plan.id, title: plan.title, params: plan.params, steps: plan.actions.map((a) => ({id: a.id, title: a.title, safety: a.safety}))})
+  journal.append({event: 'plan', plan: plan.id, title: plan.title, params: plan.params, steps: plan.actions.map((a) => ({id: a.id, title: a.title, safety: a.safety})), ...(options.lease ? {lease: options.lease} : {})})
   const outcome: RunOutcome = {status: 'no-op', applied: [], skipped: []}
   for (const [i, step] of plan.actions.entries()) {
     const label = `[${i + 1}/${plan.actions.length}] ${step.title}`

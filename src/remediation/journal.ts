@@ -4,7 +4,7 @@ import {basename, join} from 'node:path'
 import {UsageError} from '../core/errors.js'
 import {redact} from './redact.js'
 
-export type JournalEvent = 'plan' | 'skip' | 'backup' | 'apply' | 'verify' | 'failed' | 'interrupted' | 'finished' | 'undo' | 'undone'
+export type JournalEvent = 'plan' | 'lease' | 'skip' | 'backup' | 'apply' | 'verify' | 'failed' | 'interrupted' | 'finished' | 'undo' | 'undone'
 
 export interface JournalEntry {
   at: string
@@ -20,6 +20,8 @@ export interface JournalSummary {
   started: string
   status: 'finished' | 'failed' | 'interrupted' | 'undone' | 'running'
   applied: number
+  /** Who held the release's remediation Lease for the run (absent when no Lease could be taken). */
+  holder?: string
 }
 
 /** $XDG_STATE_HOME/signoz-ha/journal (default ~/.local/state/signoz-ha/journal). */
@@ -68,14 +70,24 @@ export class Journal {
   }
 
   append(entry: Omit<JournalEntry, 'at'>): void {
-    appendFileSync(this.path, `${JSON.stringify(redact({at: new Date().toISOString(), ...entry}))}\n`, {mode: 0o600})
+    // After a kill mid-append (the last line torn, no newline) the next entry starts a line of its own.
+    const before = existsSync(this.path) ? readFileSync(this.path, 'utf8') : ''
+    const torn = before !== '' && !before.endsWith('\n')
+    appendFileSync(this.path, `${torn ? '\n' : ''}${JSON.stringify(redact({at: new Date().toISOString(), ...entry}))}\n`, {mode: 0o600})
   }
 
   entries(): JournalEntry[] {
+    // A process killed mid-append leaves one torn line: it is dropped, every whole line stands.
     return readFileSync(this.path, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as JournalEntry)
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as JournalEntry]
+        } catch {
+          return []
+        }
+      })
   }
 
   summary(): JournalSummary {
@@ -89,6 +101,7 @@ export class Journal {
       started: entries[0]?.at ?? '',
       status: last ? (last.event === 'undone' ? 'undone' : (last.event as JournalSummary['status'])) : 'running',
       applied: entries.filter((e) => e.event === 'apply').length,
+      ...((plan?.lease as {holder?: string} | undefined)?.holder ? {holder: (plan!.lease as {holder: string}).holder} : {}),
     }
   }
 }

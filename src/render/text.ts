@@ -86,6 +86,11 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
       lines.push(c.gray(`      ${rs.length} checks ${errored ? 'errored' : 'skipped'}: ${rs.map((r) => r.id).join(', ')}`))
     }
   }
+  const retried = report.stats?.retried ?? []
+  if (verbose && retried.length > 0) {
+    lines.push('', c.bold('retried'))
+    for (const r of retried) lines.push(c.gray(`  ${r.request}: ${r.attempts} attempts, ${r.succeeded ? 'then answered' : 'gave up'} (${r.why})`))
+  }
   const s = report.summary
   lines.push('')
   for (const e of report.errors) lines.push(c.red(`error: ${e}`))

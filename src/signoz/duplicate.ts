@@ -45,3 +45,9 @@ export function chooseActive(installations: readonly InstallationEvidence[]): Du
   ]
   return {ok: true, active, duplicates: ranked.slice(1), reasons}
 }
+
+/**
+ * On the claims a removed duplicate leaves behind: the installation kept instead. The duplicate
+ * was proven empty before removal, so these claims are not lost data (kube/orphaned-claims).
+ */
+export const KEPT_CLAIM_ANNOTATION = 'signoz-ha.io/empty-duplicate-of'

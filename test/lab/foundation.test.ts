@@ -6,6 +6,7 @@ import {CoreV1Api, KubeConfig} from '@kubernetes/client-node'
 import {ALL_CHECKS} from '../../checks/index.js'
 import {FAULTS} from '../../src/lab/faults.js'
 import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
+import {WIRE_FAULTS} from '../../src/lab/wire-faults.js'
 import {kubeStatePath} from '../../src/lab/state.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {Q, type NamedQuery} from '../../src/gateways/queries.js'
@@ -166,7 +167,9 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     // The Kubernetes-half faults are exercised by kube-world.test.ts; those that need what 18.16 lacks
     // (system.disks, system.errors, table TTL) by modern.test.ts on ClickHouse 26.7.
     const modernOnly = ['disk-nearly-full', 'error-fingerprint', 'ttl-missing']
-    expect([...cases.map((c) => c.fault), 'hang-replica', ...modernOnly, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(FAULTS.map((f) => f.id).sort())
+    // Faults that no check must see (the tool retries through them) are wire-faults.test.ts's.
+    const onTheWire = ['clickhouse-busy', ...WIRE_FAULTS.map((f) => f.id)]
+    expect([...cases.map((c) => c.fault), 'hang-replica', ...modernOnly, ...onTheWire, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(FAULTS.map((f) => f.id).sort())
   })
 
   for (const c of cases) {

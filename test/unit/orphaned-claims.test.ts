@@ -43,6 +43,17 @@ describe('kube/orphaned-claims', () => {
     expect(findings[0]!.message).toMatch(/no installation serves$/)
   })
 
+  test('claims fix duplicate-clickhouse kept of the empty duplicate it removed: pass, named, with the command that reclaims them', async () => {
+    const kept = {annotations: {'signoz-ha.io/empty-duplicate-of': 'signoz-clickhouse'}}
+    const findings = await run([chi('signoz-clickhouse')], [claim('signoz-clickhouse', '0-0'), claim('signoz-clickhouse-dup', '0-0', kept), claim('signoz-clickhouse-dup', '0-1', kept)])
+    expect(findings.map((f) => [f.subject, f.ok])).toEqual([['platform', true], ['signoz-clickhouse-dup', true]])
+    expect(findings[1]!.message).toBe('2 claim(s) of signoz-clickhouse-dup, the empty duplicate removed in favour of signoz-clickhouse, kept (40.0 GiB): delete them when no longer wanted')
+    expect(findings[1]!.evidence!.hint).toBe('kubectl delete pvc -n platform -l clickhouse.altinity.com/chi=signoz-clickhouse-dup')
+    // A rename next to it still fails.
+    const both = await run([chi('signoz-clickhouse-v2')], [claim('signoz-clickhouse', '0-0'), claim('signoz-clickhouse-dup', '0-0', kept)])
+    expect(both.map((f) => [f.subject, f.ok])).toEqual([['signoz-clickhouse-dup', true], ['signoz-clickhouse', false]])
+  })
+
   test('claims that cannot be listed: skipped with the reason', async () => {
     await expect(run([chi('signoz-clickhouse')], [], {persistentvolumeclaims: new Error('forbidden')})).rejects.toThrow(/cannot list PersistentVolumeClaims: forbidden/)
   })

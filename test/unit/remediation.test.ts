@@ -1,4 +1,4 @@
-import {mkdtempSync} from 'node:fs'
+import {appendFileSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, test} from 'vitest'
@@ -92,6 +92,17 @@ describe('engine and journal', () => {
     expect(world).toEqual({a: false, b: false})
     expect(log).toEqual(['apply a', 'apply b', 'undo b', 'undo a'])
     expect(Journal.list().map((j) => j.status).sort()).toEqual(['finished', 'undone'])
+  })
+
+  test('a torn line (a kill mid-append) is dropped; the next entry starts a line of its own', async () => {
+    const journal = Journal.create('p')
+    journal.append({event: 'plan', plan: 'p', title: 'p', lease: {name: 'signoz-ha-x', holder: 'me@host pid 1 (signoz-ha fix x)'}})
+    journal.append({event: 'apply', step: 'a'})
+    appendFileSync(journal.path, '{"at":"2026-12-04T00:00:00Z","event":"ver')
+    expect(journal.entries().map((e) => e.event)).toEqual(['plan', 'apply'])
+    expect(journal.summary()).toMatchObject({status: 'running', applied: 1, holder: 'me@host pid 1 (signoz-ha fix x)'})
+    journal.append({event: 'undone', step: 'a'})
+    expect(journal.entries().map((e) => e.event)).toEqual(['plan', 'apply', 'undone'])
   })
 
   test('an interruption stops before the next step', async () => {

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs'
+import {LAB_USER_AGENT} from './server.js'
 import {request} from 'node:https'
 import {kubeCertPaths, type LabState} from '../state.js'
 
@@ -54,7 +55,7 @@ export class LabKubeClient {
           path,
           ca: this.ca,
           timeout: 5000,
-          headers: {authorization: `Bearer ${api.adminToken}`, accept: 'application/json', ...(payload ? {'content-type': contentType, 'content-length': Buffer.byteLength(payload)} : {})},
+          headers: {authorization: `Bearer ${api.adminToken}`, accept: 'application/json', 'user-agent': LAB_USER_AGENT, ...(payload ? {'content-type': contentType, 'content-length': Buffer.byteLength(payload)} : {})},
         },
         (res) => {
           const chunks: Buffer[] = []

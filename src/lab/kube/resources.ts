@@ -76,6 +76,7 @@ export const BUILTIN_KINDS: readonly ResourceKind[] = [
   grouped('apps', 'v1', 'ReplicaSet', 'replicasets', true, ['rs'], ['status', 'scale']),
   grouped('batch', 'v1', 'Job', 'jobs', true, [], ['status']),
   grouped('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ['status']),
+  grouped('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb'], ['status']),
   grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing'], ['status']),
   grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),

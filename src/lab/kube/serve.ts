@@ -1,6 +1,6 @@
-import {readFileSync} from 'node:fs'
-import {kubeCertPaths, kubeStatePath, readState, type LabKubeApi} from '../state.js'
-import {KubeApiSimulator, type Principal} from './server.js'
+import {existsSync, readFileSync, statSync} from 'node:fs'
+import {kubeCertPaths, kubeStatePath, readState, wireFaultsPath, type LabKubeApi} from '../state.js'
+import {KubeApiSimulator, type Principal, type WireFaults} from './server.js'
 import {ObjectStore} from './store.js'
 import {ControllerManager} from './controllers/manager.js'
 import {RealLabWorld} from './lab-world.js'
@@ -14,6 +14,29 @@ export const labPrincipals = (api: Pick<LabKubeApi, 'adminToken' | 'readOnlyToke
     ...(api.restrictedToken ? [[api.restrictedToken, {user: 'lab-restricted', readOnly: false, denied: ['secrets']}] as const] : []),
   ])
 
+/** The wire faults file, read again when it changes (a stat per request at most every 200 ms). */
+function wireFaultsOf(dir: string): () => WireFaults | undefined {
+  const path = wireFaultsPath(dir)
+  let checkedAt = 0
+  let mtime = -1
+  let faults: WireFaults | undefined
+  return () => {
+    const now = Date.now()
+    if (now - checkedAt < 200) return faults
+    checkedAt = now
+    const m = existsSync(path) ? statSync(path).mtimeMs : 0
+    if (m !== mtime) {
+      mtime = m
+      try {
+        faults = m ? (JSON.parse(readFileSync(path, 'utf8')) as WireFaults) : undefined
+      } catch {
+        faults = undefined
+      }
+    }
+    return faults
+  }
+}
+
 /** Runs the lab's API simulator until stop fires; the world persists in the lab directory. */
 export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void> {
   const state = readState(dir)
@@ -22,7 +45,7 @@ export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void
   const store = new ObjectStore(kubeStatePath(dir))
   seedCluster(store, state.namespace, labNodeCount(state.clickhouse.length))
   const {cert, key} = kubeCertPaths(dir)
-  const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api), serviceAccountKey: api.adminToken})
+  const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api), serviceAccountKey: api.adminToken, wireFaults: wireFaultsOf(dir)})
   await simulator.listen(api.port)
   const controllers = new ControllerManager(store, new RealLabWorld(dir, store), {onError: (error) => console.error(`controllers: ${error instanceof Error ? error.stack : String(error)}`)})
   controllers.start()

@@ -41,7 +41,23 @@ export interface SimulatorOptions {
   serviceAccountKey?: string
   /** false: SPDY upgrades refused (an API server behind a proxy that passes WebSockets only). */
   portForwardSpdy?: boolean
+  /** The wire faults in force now (lab break api-throttle, api-errors), read at each request. */
+  wireFaults?: () => WireFaults | undefined
 }
+
+/**
+ * Answers an API server gives when it is in trouble, injected into every Nth request: 429 from
+ * priority and fairness shedding load (with Retry-After, as it sends), a 5xx from a control plane
+ * restarting. The lab's own traffic (its controllers' client, user agent LAB_USER_AGENT) is exempt,
+ * as system traffic is in the exempt priority level.
+ */
+export interface WireFaults {
+  throttle?: {everyNth: number; retryAfterSeconds: number}
+  errors?: {everyNth: number; code: number}
+}
+
+/** The user agent of the lab's own client: never throttled by a wire fault. */
+export const LAB_USER_AGENT = 'signoz-ha-lab'
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/readyz', '/livez'])
 
@@ -61,6 +77,8 @@ interface Route {
 export class KubeApiSimulator {
   private server?: Server
   requests = 0
+  /** Requests a wire fault applies to, counted to pick every Nth. */
+  private faultable = 0
 
   constructor(private readonly options: SimulatorOptions) {}
 
@@ -99,6 +117,7 @@ export class KubeApiSimulator {
       // Like a real cluster, health and version are public; everything else needs a token.
       if (req.method === 'GET' && PUBLIC_PATHS.has(path) && this.discovery(path, res)) return
       const principal = this.authenticate(req)
+      if (this.injectWireFault(req, res)) return
       if (req.method === 'GET' && this.discovery(path, res)) return
       const route = this.route(path)
       if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
@@ -113,6 +132,27 @@ export class KubeApiSimulator {
       if (!res.headersSent) send(res, apiError.code, apiError.toStatus())
       else res.end()
     }
+  }
+
+  /** A wire fault's answer instead of the real one, for every Nth request that is not the lab's own. */
+  private injectWireFault(req: IncomingMessage, res: ServerResponse): boolean {
+    const faults = this.options.wireFaults?.()
+    if (!faults || req.headers['user-agent'] === LAB_USER_AGENT) return false
+    const n = ++this.faultable
+    if (faults.throttle && n % faults.throttle.everyNth === 0) {
+      const retryAfter = faults.throttle.retryAfterSeconds
+      const status = new ApiError(429, 'TooManyRequests', 'Too many requests, please try again later.', {retryAfterSeconds: retryAfter} as never).toStatus()
+      const text = JSON.stringify(status)
+      res.writeHead(429, {'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'retry-after': String(retryAfter)})
+      res.end(text)
+      return true
+    }
+    if (faults.errors && n % faults.errors.everyNth === 0) {
+      const code = faults.errors.code
+      send(res, code, new ApiError(code, code === 503 ? 'ServiceUnavailable' : 'InternalError', code === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: etcdserver: request timed out').toStatus())
+      return true
+    }
+    return false
   }
 
   private authenticate(req: IncomingMessage): Principal {

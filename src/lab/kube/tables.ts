@@ -330,6 +330,10 @@ const printers: Record<string, Printer> = {
     columns: [NAME, col('Secrets', 'integer'), AGE],
     cells: (s, now) => [s.metadata.name, (s.secrets ?? []).length, age(s, now)],
   },
+  Lease: {
+    columns: [NAME, col('Holder'), AGE],
+    cells: (l, now) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l, now)],
+  },
   PodDisruptionBudget: {
     columns: [NAME, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), AGE],
     cells: (p, now) => [p.metadata.name, p.spec?.minAvailable !== undefined ? String(p.spec.minAvailable) : 'N/A', p.spec?.maxUnavailable !== undefined ? String(p.spec.maxUnavailable) : 'N/A', p.status?.disruptionsAllowed ?? 0, age(p, now)],

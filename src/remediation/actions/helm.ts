@@ -35,6 +35,24 @@ async function helmChange(ctx: FixContext, args: string[]): Promise<void> {
 const latestStatus = async (ctx: FixContext, release: string) => (await releaseHistory(ctx, release)).at(-1)
 
 /**
+ * A release left pending-* (install, upgrade, rollback) refuses every upgrade (helm#4558). When
+ * this run took the Lease over from a run that is gone, the pending operation was that run's,
+ * killed mid-way: rolled back to the last deployed revision so the step can go on. Otherwise a
+ * Helm operation may still be running: refused, naming the way out.
+ */
+async function recoverPending(ctx: FixContext, release: string): Promise<void> {
+  const history = await releaseHistory(ctx, release)
+  const latest = history.at(-1)
+  if (!latest?.status.startsWith('pending-')) return
+  const deployed = [...history].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded')
+  if (!ctx.lease?.takenOverFrom) {
+    throw new Error(`release ${release} is ${latest.status} at revision ${latest.revision}: a Helm operation is running, or one was killed; if none runs: signoz-ha runbook run helm-release-stuck`)
+  }
+  if (!deployed) throw new Error(`release ${release} is ${latest.status} at revision ${latest.revision} and has no deployed revision to go back to`)
+  await helmChange(ctx, ['rollback', release, String(deployed.revision)])
+}
+
+/**
  * Rolls a release back to a revision: the way out of a release stuck pending-* or failed
  * (catalogue #13). Helm writes a new revision from the old one's manifests and values.
  */
@@ -126,6 +144,7 @@ export function upgradeWithValues(c: ValuesChange): Action<FixContext> {
         mkdirSync(ctx.valuesDir, {recursive: true})
         writeFileSync(valuesFilePath(ctx, c), yaml)
       }
+      await recoverPending(ctx, c.release)
       await helmChange(ctx, args(ctx))
     },
     async verify(ctx) {

@@ -1,0 +1,93 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import type {Report} from '../../src/core/report.js'
+import type {StatusView} from '../../src/status/view.js'
+import {runCli} from '../helpers/cli.js'
+import {TestLab, notPassing, processesMentioning, remediationEnv} from '../helpers/lab.js'
+
+/**
+ * The tool under the faults of a cluster in trouble, on the wire: the lab's API server shedding
+ * load (429 with Retry-After) or answering 503, a ClickHouse host at its query limit (202). Each
+ * read-only command gives the healthy result, exit codes as on a healthy cluster, no stack trace,
+ * and the reads it had to repeat in its JSON (doctor's stats.retried).
+ */
+const lab = new TestLab()
+const state = mkdtempSync(join(tmpdir(), 'signoz-ha-wire-'))
+/** Through the kubeconfig alone: every Kubernetes read and every port-forward through the API server. */
+const clusterEnv = (): NodeJS.ProcessEnv => ({KUBECONFIG: lab.status.kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const cli = (args: string[], env: NodeJS.ProcessEnv = clusterEnv()) => runCli(args, {env})
+/** What a comparison keeps: each check's status and its failing subjects. */
+const outcome = (report: Report) => report.results.map((r) => `${r.id}:${r.status}:${r.findings.filter((f) => !f.ok).map((f) => f.subject).sort().join(',')}`)
+
+let healthy: Report
+let healthyStatus: StatusView
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+  await lab.healthy()
+  healthy = JSON.parse((await cli(['doctor', '-o', 'json'])).stdout) as Report
+  expect(notPassing(healthy)).toEqual([])
+  expect(healthy.stats?.retried).toBeUndefined()
+  healthyStatus = JSON.parse((await cli(['status', '-o', 'json'])).stdout) as StatusView
+})
+
+afterAll(async () => {
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe.each([
+  {fault: 'api-throttle', why: /HTTP 429/},
+  {fault: 'api-errors', why: /HTTP 503/},
+])('the API server in trouble: $fault', ({fault, why}) => {
+  beforeAll(async () => lab.break(fault))
+  afterAll(async () => lab.heal(fault))
+
+  test('doctor: the healthy result, exit 0; the reads it repeated in stats.retried, each answered in the end', async () => {
+    const r = await cli(['doctor', '-o', 'json', '--stats'])
+    expect(r.stderr).not.toMatch(/this is a bug|\n\s+at /)
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout) as Report
+    expect(outcome(report)).toEqual(outcome(healthy))
+    const retried = report.stats?.retried ?? []
+    expect(retried.length).toBeGreaterThan(0)
+    for (const x of retried) expect(x).toMatchObject({request: expect.stringMatching(/^GET \/api/), attempts: expect.any(Number), why: expect.stringMatching(why), succeeded: true})
+    expect(r.stderr).toMatch(/\d+ reads retried \(\d+ attempts more; 0 gave up\)/)
+  })
+
+  test('doctor --verbose names what it repeated and why', async () => {
+    const r = await cli(['doctor', '--verbose', '--only', 'kube'])
+    expect(r.stdout).toMatch(new RegExp(`^retried\\n {2}GET /api\\S* \\d attempts, then answered \\(${why.source}`, 'm'))
+  })
+
+  test('status, storage report and a runbook diagnosis: as on a healthy cluster', async () => {
+    const status = await cli(['status', '-o', 'json'])
+    expect(status.code, status.stderr).toBe(0)
+    const view = JSON.parse(status.stdout) as StatusView
+    expect(view.problems).toEqual(healthyStatus.problems)
+    expect(view.hosts.map((h) => [h.pod, h.ready, h.error])).toEqual(healthyStatus.hosts.map((h) => [h.pod, h.ready, h.error]))
+    expect(view.gaps).toEqual([])
+    const storage = await cli(['storage', 'report', '-o', 'json'])
+    expect(storage.code, storage.stderr).toBe(0)
+    const runbook = await cli(['runbook', 'run', 'replica-readonly', '--dry-run'], {...clusterEnv(), ...remediationEnv(state)})
+    expect(runbook.code, runbook.stderr).toBe(0)
+    expect(runbook.stdout).toMatch(/nothing to do/i)
+  })
+})
+
+describe('a ClickHouse host at its query limit (202)', () => {
+  beforeAll(async () => lab.break('clickhouse-busy'))
+  afterAll(async () => lab.heal('clickhouse-busy'))
+
+  test('doctor straight to the hosts (every query of a wave at once): the healthy result; the refused reads repeated', async () => {
+    const r = await lab.cli(['doctor', '-o', 'json'])
+    expect(r.code, r.stderr).toBe(0)
+    const report = JSON.parse(r.stdout) as Report
+    expect(outcome(report)).toEqual(outcome(healthy))
+    const retried = report.stats?.retried ?? []
+    expect(retried.some((x) => /code 202/.test(x.why) && x.succeeded)).toBe(true)
+    expect(retried.every((x) => x.succeeded)).toBe(true)
+  })
+})
