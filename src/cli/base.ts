@@ -2,6 +2,7 @@ import {Command, Flags, Errors} from '@oclif/core'
 import {Chalk, type ChalkInstance} from 'chalk'
 import {SignozHaError} from '../core/errors.js'
 import {EXIT} from '../core/exit-codes.js'
+import {isGatewayError} from '../gateways/errors.js'
 
 export type OutputFormat = 'text' | 'json'
 
@@ -49,6 +50,11 @@ export abstract class BaseCommand extends Command {
     if (error instanceof SignozHaError) {
       process.stderr.write(`signoz-ha: ${error.message}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`)
       return this.exit(error.exitCode)
+    }
+    // A server (the API server, Helm, ClickHouse) that answered with an error the command could not get past: its words, exit 3.
+    if (isGatewayError(error)) {
+      process.stderr.write(`signoz-ha: ${error.message.split('\n')[0]}\n  hint: the run stopped there; run it again when ${error.target === 'helm' ? 'Helm' : error.target} answers\n`)
+      return this.exit(EXIT.incomplete)
     }
     // oclif's own parse errors (unknown flag, bad option) are usage errors.
     if (error.oclif?.exit !== undefined || error instanceof Errors.CLIError) {

@@ -7,7 +7,8 @@ import {waitUntil} from '../remediation/context.js'
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
 import {releaseHistory} from '../remediation/actions/helm.js'
-import {requireHelm, reuseValuesFlag} from '../gateways/helm.js'
+import {GatewayError} from '../gateways/errors.js'
+import {helmSaysServerTrouble, requireHelm, reuseValuesFlag} from '../gateways/helm.js'
 import {phase} from '../render/progress.js'
 import {renderGates, renderUpgradePlan} from '../render/upgrade.js'
 import {AFTER_ROLLBACK_CHECKS, POSTFLIGHT_CHECKS, PREFLIGHT_CHECKS, UPGRADE_GATES, runGates, type GateResult} from '../upgrade/gates.js'
@@ -73,7 +74,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         'Preflight: read the release, render the upgrade, check the cluster, run the gates',
         async (report) => {
           report('rendering the upgrade (helm upgrade --dry-run)')
-          const [live, next] = await Promise.all([deployedRelease(ctx, request.release), renderUpgrade(ctx, request).catch((error: unknown) => Promise.reject(new UsageError(error instanceof Error ? error.message : String(error))))])
+          const [live, next] = await Promise.all([deployedRelease(ctx, request.release), renderUpgrade(ctx, request).catch((error: unknown) => Promise.reject(renderFailure(error)))])
           report(`doctor: ${PREFLIGHT_CHECKS.join(', ')}`)
           const health = await ctx.doctor(PREFLIGHT_CHECKS)
           const plan = planUpgrade(live, next)
@@ -212,4 +213,10 @@ async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: Remedi
   if (io.json) io.print(JSON.stringify({status: done.ok ? 'rolled-back' : 'rollback-failed', failure: o.failure, revision: o.revision, journal: journal.id, gates: o.gates, plan: o.plan}, null, 2))
   else io.print(done.ok ? `rolled back: ${o.failure}; the release is deployed again from revision ${o.revision}\njournal: ${journal.path}` : `rollback did not verify (${done.failing.join(', ')}): ${command}\njournal: ${journal.path}`)
   return done.ok ? EXIT.rolledBack : EXIT.incomplete
+}
+
+/** A render that failed on the values or the chart is the user's to fix (exit 2); one the API server failed is not (exit 3). */
+function renderFailure(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error)
+  return helmSaysServerTrouble(message) ? new GatewayError('server', message, 'the API server') : new UsageError(message)
 }

@@ -2,6 +2,7 @@ import {execFile} from 'node:child_process'
 import {UsageError} from '../core/errors.js'
 import {resolveExecutable} from '../core/executables.js'
 import {GatewayError} from './errors.js'
+import {READ_RETRIES, RetryLog, retrying} from './retry.js'
 
 export interface HelmTarget {
   binary: string
@@ -35,8 +36,59 @@ export function requireHelm(binary: string): string {
   return found
 }
 
-/** Runs the real helm binary; the only module that spawns it. Output is returned, never printed. */
-export function runHelm(target: HelmTarget, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<{code: number; stdout: string; stderr: string}> {
+type HelmResult = {code: number; stdout: string; stderr: string}
+
+/**
+ * Helm's words for an API server in trouble (client-go repeats a 429 with Retry-After itself, not
+ * a 503, a reset or a timeout): a read that failed so is worth another attempt.
+ */
+const HELM_TRANSIENT = /the server is currently unable to handle the request|the server has received too many requests|Too many requests|connection refused|connection reset by peer|i\/o timeout|TLS handshake timeout|etcdserver: request timed out|http2: client connection lost|unexpected EOF/i
+
+/** Whether Helm's error output says the API server was in trouble (not that the input was wrong). */
+export const helmSaysServerTrouble = (text: string): boolean => HELM_TRANSIENT.test(text)
+
+/** Helm commands that only read (an upgrade or install only with --dry-run): safe to repeat. */
+export function helmReadOnly(args: readonly string[]): boolean {
+  const [command, sub] = args
+  if (command === 'upgrade' || command === 'install') return args.some((a) => a.startsWith('--dry-run'))
+  return ['history', 'list', 'status', 'show', 'template', 'version', 'search'].includes(command ?? '') || (command === 'get' && sub !== undefined)
+}
+
+class HelmTransientFailure extends Error {
+  constructor(readonly result: HelmResult) {
+    super(result.stderr.trim().split('\n').pop() ?? 'helm failed')
+  }
+}
+
+/** The reads Helm had to repeat in this process (for traces and the closing figures). */
+export const helmRetries = new RetryLog()
+
+/**
+ * Runs the real helm binary; the only module that spawns it. Output is returned, never printed.
+ * A read-only command that failed on an API server in trouble is run again (READ_RETRIES); a
+ * command that changes the release never is.
+ */
+export async function runHelm(target: HelmTarget, args: readonly string[], timeoutMs = 60_000, signal?: AbortSignal): Promise<HelmResult> {
+  if (!helmReadOnly(args)) return runHelmOnce(target, args, timeoutMs, signal)
+  try {
+    return await retrying(
+      `helm ${args.slice(0, 2).join(' ')}`,
+      async () => {
+        const r = await runHelmOnce(target, args, timeoutMs, signal)
+        if (r.code !== 0 && HELM_TRANSIENT.test(r.stderr)) throw new HelmTransientFailure(r)
+        return r
+      },
+      (error) => (error instanceof HelmTransientFailure ? {retry: true, why: error.message} : {retry: false}),
+      {policy: READ_RETRIES, signal, log: helmRetries},
+    )
+  } catch (error) {
+    // Still failing after the last attempt: the caller reads Helm's answer as it would have.
+    if (error instanceof HelmTransientFailure) return error.result
+    throw error
+  }
+}
+
+function runHelmOnce(target: HelmTarget, args: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<HelmResult> {
   const globals = [
     ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
     ...(target.context ? ['--kube-context', target.context] : []),

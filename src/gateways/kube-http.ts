@@ -4,6 +4,7 @@ import type {Socket} from 'node:net'
 import {createGunzip} from 'node:zlib'
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js'
 import {WebSocket} from 'ws'
+import {UsageError} from '../core/errors.js'
 import {READ_RETRIES, RetryLog, TRANSIENT_NETWORK, retrying, type Verdict} from './retry.js'
 import {SpdySession} from './spdy.js'
 
@@ -44,6 +45,18 @@ export function kubeReadVerdict(error: unknown): Verdict {
   return TRANSIENT_NETWORK.test(text) ? {retry: true, why: text.trim()} : {retry: false}
 }
 
+/**
+ * One read's bound: 30 s by default (a LIST of a large namespace 80 ms away takes well under
+ * that); SIGNOZ_HA_KUBE_REQUEST_TIMEOUT (a duration: 10s, 1m, or milliseconds) changes it.
+ */
+export function kubeRequestTimeoutMs(value = process.env.SIGNOZ_HA_KUBE_REQUEST_TIMEOUT): number {
+  if (!value) return 30_000
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim())
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`SIGNOZ_HA_KUBE_REQUEST_TIMEOUT=${value} is not a duration`, 'give one such as 10s, 1m or 5000 (milliseconds)')
+  const n = Number(m[1])
+  return Math.round(m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n)
+}
+
 /** The channel protocols the API server's port-forward speaks, newest first (kubectl and client-node offer these). */
 const CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io']
 
@@ -59,7 +72,11 @@ export class KubeHttp {
   /** The reads of this run that needed more than one attempt. */
   readonly retries = new RetryLog()
 
-  constructor(private readonly config: KubeConfig) {}
+  constructor(
+    private readonly config: KubeConfig,
+    /** How long one read may go unanswered before it is abandoned and tried again (SIGNOZ_HA_KUBE_REQUEST_TIMEOUT). */
+    private readonly requestTimeoutMs = kubeRequestTimeoutMs(),
+  ) {}
 
   private get server(): URL {
     return new URL(this.config.getCurrentCluster()!.server)
@@ -120,6 +137,9 @@ export class KubeHttp {
         },
       )
       req.on('error', reject)
+      // An API server that accepted the request and then went quiet (overloaded, its etcd slow):
+      // the read is abandoned and, as a reset connection is, tried again.
+      req.setTimeout(this.requestTimeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.requestTimeoutMs / 1000}s (ETIMEDOUT)`), {code: 'ETIMEDOUT'})))
       req.end()
     })
   }

@@ -252,11 +252,11 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'clickhouse-busy',
-    summary: 'one host at its query limit (max_concurrent_queries 3): reads beyond it are refused with 202 TOO_MANY_SIMULTANEOUS_QUERIES, as a host busy with heavy queries refuses them',
+    summary: 'one host at its query limit (max_concurrent_queries 2): reads beyond it are refused with 202 TOO_MANY_SIMULTANEOUS_QUERIES, as a host busy with heavy queries refuses them',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
-      host.maxConcurrentQueries = 3
+      host.maxConcurrentQueries = 2
       await restartWithConfig(state, host)
       await recoverHosts(state, [host])
       return {pod: host.pod}

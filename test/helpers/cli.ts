@@ -63,3 +63,40 @@ export function runCliInterrupted(args: readonly string[], env: NodeJS.ProcessEn
     child.on('close', (code) => resolve({code: code ?? -1, stdout, stderr, ms: performance.now() - started}))
   })
 }
+
+/**
+ * Runs the built CLI in a process group of its own and SIGKILLs the whole group (the CLI and the
+ * Helm it runs, as when a laptop closes) as soon as when() holds, polled every 20 ms. killed is
+ * false when the run ended first.
+ */
+export function runCliKilledWhen(args: readonly string[], env: NodeJS.ProcessEnv, when: () => boolean | Promise<boolean>): Promise<CliResult & {killed: boolean}> {
+  const started = performance.now()
+  const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', ...env}
+  for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key]
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true})
+  let stdout = ''
+  let stderr = ''
+  let killed = false
+  let closed = false
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.on('data', (d) => (stderr += d))
+  const poll = async () => {
+    while (!closed) {
+      if (await Promise.resolve(when()).catch(() => false)) {
+        if (closed) return
+        killed = true
+        process.kill(-child.pid!, 'SIGKILL')
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+  void poll()
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => {
+      closed = true
+      resolve({code: code ?? -1, stdout, stderr, ms: performance.now() - started, killed})
+    })
+  })
+}

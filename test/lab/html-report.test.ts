@@ -141,7 +141,7 @@ describe.skipIf(!available)('the report people look at, in a browser', () => {
       for (let i = 0; i < 40 && !first.includes('hostile-collector'); i++) {
         const res = await fetch(url)
         first = res.ok ? await res.text() : ''
-        if (!first) await new Promise((resolve) => setTimeout(resolve, 500))
+        if (!first.includes('hostile-collector')) await new Promise((resolve) => setTimeout(resolve, 500))
       }
       expect(first).toContain('hostile-collector/collector')
       await new LabKubeClient(readState(lab.dir)).delete(`/api/v1/namespaces/platform/pods/hostile-collector`)
@@ -151,7 +151,9 @@ describe.skipIf(!available)('the report people look at, in a browser', () => {
         next = await (await fetch(url)).text()
       }
       expect(next).not.toContain('hostile-collector')
-      expect(next).toContain('data-check="kube/crashloops"')
+      // A later run's page, still the broken lab's: the failed migration the test recorded stays (the
+      // killed replica may be back by now, so crash loops are not a given).
+      expect(next).toContain('data-check="signoz/migrations"')
       const page = await open(url, 'serve.png')
       expect(page.errors).toEqual([])
     } finally {

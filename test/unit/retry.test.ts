@@ -1,7 +1,9 @@
 import {describe, expect, test} from 'vitest'
 import {clickhouseReadVerdict} from '../../src/gateways/clickhouse-fleet.js'
 import {GatewayError} from '../../src/gateways/errors.js'
-import {ApiStatusError, kubeReadVerdict} from '../../src/gateways/kube-http.js'
+import {UsageError} from '../../src/core/errors.js'
+import {helmReadOnly} from '../../src/gateways/helm.js'
+import {ApiStatusError, kubeReadVerdict, kubeRequestTimeoutMs} from '../../src/gateways/kube-http.js'
 import {backoffMs, retrying, RetryLog, type RetryPolicy} from '../../src/gateways/retry.js'
 
 /** The retry policy of reads: what is repeated, how long it waits, when it gives up. */
@@ -55,5 +57,27 @@ describe('retrying reads', () => {
     expect(clickhouseReadVerdict(new GatewayError('unreachable', 'cannot connect (ECONNRESET)', 'h')).retry).toBe(true)
     expect(clickhouseReadVerdict(new GatewayError('unreachable', 'cannot connect (ECONNREFUSED)', 'h')).retry).toBe(false)
     expect(clickhouseReadVerdict(new GatewayError('timeout', 'no answer within the host timeout', 'h')).retry).toBe(false)
+  })
+})
+
+describe('SIGNOZ_HA_KUBE_REQUEST_TIMEOUT', () => {
+  test('30 s by default; a duration in ms, s or m; anything else a usage error (exit 2)', () => {
+    expect(kubeRequestTimeoutMs(undefined)).toBe(30_000)
+    expect(kubeRequestTimeoutMs('2s')).toBe(2000)
+    expect(kubeRequestTimeoutMs('1.5m')).toBe(90_000)
+    expect(kubeRequestTimeoutMs('750')).toBe(750)
+    expect(() => kubeRequestTimeoutMs('soon')).toThrow(/SIGNOZ_HA_KUBE_REQUEST_TIMEOUT=soon is not a duration/)
+    expect(() => kubeRequestTimeoutMs('0s')).toThrow(UsageError)
+  })
+})
+
+describe('Helm reads repeated, Helm changes never', () => {
+  test('which Helm commands only read', () => {
+    expect(helmReadOnly(['history', 'signoz', '--max', '50'])).toBe(true)
+    expect(helmReadOnly(['get', 'manifest', 'signoz'])).toBe(true)
+    expect(helmReadOnly(['upgrade', 'signoz', 'chart', '--dry-run=client'])).toBe(true)
+    expect(helmReadOnly(['upgrade', 'signoz', 'chart', '--reuse-values'])).toBe(false)
+    expect(helmReadOnly(['rollback', 'signoz', '3'])).toBe(false)
+    expect(helmReadOnly(['uninstall', 'signoz'])).toBe(false)
   })
 })

@@ -3,7 +3,7 @@ import {rbacAllows} from './rbac.js'
 import {connect} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {WebSocketServer, type WebSocket} from 'ws'
-import type {Principal} from './server.js'
+import type {Principal, WireFaults} from './server.js'
 import {SpdySession, type SpdyStream} from '../../gateways/spdy.js'
 import type {KubeObject, ObjectStore} from './store.js'
 
@@ -41,7 +41,13 @@ function refuse(socket: Duplex, code: number, reason: string, message: string): 
  * an error and a data stream with the same requestID). Either way each connection reaches the
  * pod's real process.
  */
-export function servePortForward(server: Server, store: ObjectStore, authenticate: (req: IncomingMessage) => Principal | undefined, options: {spdy?: boolean} = {}): void {
+export function servePortForward(
+  server: Server,
+  store: ObjectStore,
+  authenticate: (req: IncomingMessage) => Principal | undefined,
+  options: {spdy?: boolean; faults?: () => WireFaults | undefined} = {},
+): void {
+  const resets = streamResets(options.faults)
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false,
@@ -86,7 +92,7 @@ export function servePortForward(server: Server, store: ObjectStore, authenticat
       socket.on('close', () => session.close())
       socket.on('error', () => session.close())
       session.on('close', () => socket.destroy())
-      forwardStreams(session, current)
+      forwardStreams(session, current, resets)
       if (head.length) session.feed(head)
       return
     }
@@ -99,7 +105,7 @@ export function servePortForward(server: Server, store: ObjectStore, authenticat
         ws.on('message', (data: Buffer) => session.feed(data))
         ws.on('close', () => session.close())
         session.on('close', () => ws.readyState === ws.OPEN && ws.close())
-        forwardStreams(session, current)
+        forwardStreams(session, current, resets)
       })
       return
     }
@@ -117,7 +123,19 @@ export function servePortForward(server: Server, store: ObjectStore, authenticat
  * dialled; bytes flow both ways; a failure is written on the error stream; both streams close
  * when either side is done.
  */
-function forwardStreams(session: SpdySession, pod: () => KubeObject | undefined): void {
+/** portforward-reset: of every Nth connection, the bytes from the pod after which it is reset (undefined: never). */
+type ResetPolicy = () => number | undefined
+
+function streamResets(faults: (() => WireFaults | undefined) | undefined): ResetPolicy {
+  let connections = 0
+  return () => {
+    const reset = faults?.()?.resetStreams
+    if (!reset) return undefined
+    return ++connections % reset.everyNth === 0 ? reset.afterBytes : undefined
+  }
+}
+
+function forwardStreams(session: SpdySession, pod: () => KubeObject | undefined, resets: ResetPolicy): void {
   const pairs = new Map<string, {data?: SpdyStream; error?: SpdyStream}>()
   session.on('error', () => undefined)
   session.on('stream', (stream: SpdyStream) => {
@@ -130,12 +148,12 @@ function forwardStreams(session: SpdySession, pod: () => KubeObject | undefined)
     pairs.set(key, pair)
     if (pair.data && pair.error) {
       pairs.delete(key)
-      connectPair(port, pair.data, pair.error, pod())
+      connectPair(port, pair.data, pair.error, pod(), resets())
     }
   })
 }
 
-function connectPair(port: number, data: SpdyStream, error: SpdyStream, pod: KubeObject | undefined): void {
+function connectPair(port: number, data: SpdyStream, error: SpdyStream, pod: KubeObject | undefined, resetAfterBytes?: number): void {
   const finish = () => {
     error.end()
     data.end()
@@ -149,7 +167,19 @@ function connectPair(port: number, data: SpdyStream, error: SpdyStream, pod: Kub
   if (!pod) return fail(`error forwarding port ${port}: the pod is gone`)
   if (!target) return fail(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: failed to connect to localhost:${port} inside the pod: connect: connection refused`)
   const socket = connect({host: '127.0.0.1', port: target})
-  socket.on('data', (chunk: Buffer) => data.write(chunk))
+  let sent = 0
+  socket.on('data', (chunk: Buffer) => {
+    if (resetAfterBytes !== undefined && sent + chunk.length > resetAfterBytes) {
+      // The fault: the part up to the limit goes through, then both streams are reset mid-answer.
+      data.write(chunk.subarray(0, Math.max(0, resetAfterBytes - sent)))
+      data.reset()
+      error.reset()
+      socket.destroy()
+      return
+    }
+    sent += chunk.length
+    data.write(chunk)
+  })
   socket.on('end', () => data.end())
   socket.on('error', (e) => fail(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: ${e.message.replace(/127\.0\.0\.1:\d+/, `localhost:${port}`)}`))
   socket.on('close', finish)

@@ -54,6 +54,10 @@ export interface SimulatorOptions {
 export interface WireFaults {
   throttle?: {everyNth: number; retryAfterSeconds: number}
   errors?: {everyNth: number; code: number}
+  /** Every Nth read answered only after delayMs (an API server whose etcd is slow). */
+  slow?: {everyNth: number; delayMs: number}
+  /** Every Nth port-forward connection reset after afterBytes from the pod (a kubelet or proxy dropping streams). */
+  resetStreams?: {everyNth: number; afterBytes: number}
 }
 
 /** The user agent of the lab's own client: never throttled by a wire fault. */
@@ -79,6 +83,7 @@ export class KubeApiSimulator {
   requests = 0
   /** Requests a wire fault applies to, counted to pick every Nth. */
   private faultable = 0
+  private slowable = 0
 
   constructor(private readonly options: SimulatorOptions) {}
 
@@ -94,7 +99,7 @@ export class KubeApiSimulator {
           return undefined
         }
       },
-      {spdy: this.options.portForwardSpdy},
+      {spdy: this.options.portForwardSpdy, faults: () => this.options.wireFaults?.()},
     )
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     return (this.server.address() as AddressInfo).port
@@ -117,6 +122,7 @@ export class KubeApiSimulator {
       // Like a real cluster, health and version are public; everything else needs a token.
       if (req.method === 'GET' && PUBLIC_PATHS.has(path) && this.discovery(path, res)) return
       const principal = this.authenticate(req)
+      await this.slowDown(req)
       if (this.injectWireFault(req, res)) return
       if (req.method === 'GET' && this.discovery(path, res)) return
       const route = this.route(path)
@@ -132,6 +138,13 @@ export class KubeApiSimulator {
       if (!res.headersSent) send(res, apiError.code, apiError.toStatus())
       else res.end()
     }
+  }
+
+  /** api-slow: every Nth plain read (not the lab's own, not a stream's upgrade) waits before it is answered. */
+  private async slowDown(req: IncomingMessage): Promise<void> {
+    const slow = this.options.wireFaults?.()?.slow
+    if (!slow || req.method !== 'GET' || req.headers.upgrade || req.headers['user-agent'] === LAB_USER_AGENT) return
+    if (++this.slowable % slow.everyNth === 0) await new Promise((resolve) => setTimeout(resolve, slow.delayMs))
   }
 
   /** A wire fault's answer instead of the real one, for every Nth request that is not the lab's own. */

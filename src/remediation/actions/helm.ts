@@ -1,6 +1,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {stringify} from 'yaml'
+import {GatewayError} from '../../gateways/errors.js'
 import {runHelm} from '../../gateways/helm.js'
 import {valueAt} from '../../signoz/helm-release.js'
 import type {Action} from '../action.js'
@@ -9,7 +10,7 @@ import {checkPasses, waitUntil, type FixContext, type RemedyContext} from '../co
 /** helm … -o json, parsed; Helm's last stderr line as the error. */
 export async function helmJson<T>(ctx: FixContext, args: string[]): Promise<T> {
   const r = await runHelm(ctx.helm, [...args, '-o', 'json'])
-  if (r.code !== 0) throw new Error(`helm ${args[0]}: ${lastLine(r.stderr)}`)
+  if (r.code !== 0) throw new GatewayError('server', `helm ${args[0]}: ${lastLine(r.stderr)}`, 'helm')
   return JSON.parse(r.stdout || 'null') as T
 }
 
@@ -29,27 +30,33 @@ export const releaseHistory = (ctx: FixContext, release: string) => helmJson<Hel
 /** Runs a Helm command that changes the release; fails with Helm's own message. */
 async function helmChange(ctx: FixContext, args: string[]): Promise<void> {
   const r = await runHelm(ctx.helm, [...args, '--timeout', '10m'], 11 * 60_000)
-  if (r.code !== 0) throw new Error(`helm ${args[0]}: ${lastLine(r.stderr)}`)
+  if (r.code !== 0) throw new GatewayError('server', `helm ${args[0]}: ${lastLine(r.stderr)}`, 'helm')
 }
 
 const latestStatus = async (ctx: FixContext, release: string) => (await releaseHistory(ctx, release)).at(-1)
 
+/** The revision the release really runs: the last deployed one (a pending or failed one on top never became the release). */
+const lastDeployed = (history: HelmRevision[]) => [...history].reverse().find((r) => r.status === 'deployed') ?? [...history].reverse().find((r) => r.status === 'superseded')
+
 /**
  * A release left pending-* (install, upgrade, rollback) refuses every upgrade (helm#4558). When
  * this run took the Lease over from a run that is gone, the pending operation was that run's,
- * killed mid-way: rolled back to the last deployed revision so the step can go on. Otherwise a
- * Helm operation may still be running: refused, naming the way out.
+ * killed mid-way: its revision record is deleted, so the last deployed revision is the release
+ * again and the step's upgrade goes on from it (Helm adopts what the killed upgrade had created;
+ * a rollback cannot, as it fails on what the killed upgrade had already removed). Otherwise a Helm
+ * operation may still be running: refused, naming the way out.
  */
 async function recoverPending(ctx: FixContext, release: string): Promise<void> {
   const history = await releaseHistory(ctx, release)
   const latest = history.at(-1)
   if (!latest?.status.startsWith('pending-')) return
-  const deployed = [...history].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded')
   if (!ctx.lease?.takenOverFrom) {
-    throw new Error(`release ${release} is ${latest.status} at revision ${latest.revision}: a Helm operation is running, or one was killed; if none runs: signoz-ha runbook run helm-release-stuck`)
+    throw new GatewayError('server', `release ${release} is ${latest.status} at revision ${latest.revision}: a Helm operation is running, or one was killed; if none runs: signoz-ha runbook run helm-release-stuck`, 'helm')
   }
-  if (!deployed) throw new Error(`release ${release} is ${latest.status} at revision ${latest.revision} and has no deployed revision to go back to`)
-  await helmChange(ctx, ['rollback', release, String(deployed.revision)])
+  if (!lastDeployed(history)) throw new GatewayError('server', `release ${release} is ${latest.status} at revision ${latest.revision} and has no deployed revision to go back to`, 'helm')
+  // Helm's storage driver (HELM_DRIVER): Secrets unless told ConfigMaps.
+  const kind = process.env.HELM_DRIVER?.toLowerCase().startsWith('configmap') ? 'ConfigMap' : 'Secret'
+  await ctx.kube.deleteObject({apiVersion: 'v1', kind, name: `sh.helm.release.v1.${release}.v${latest.revision}`, namespace: ctx.helm.namespace})
 }
 
 /**
@@ -137,7 +144,8 @@ export function upgradeWithValues(c: ValuesChange): Action<FixContext> {
       ]
     },
     async backup(ctx) {
-      return {revision: (await latestStatus(ctx, c.release))?.revision ?? null}
+      // What undo goes back to: the revision deployed now, not a pending one a killed run left on top.
+      return {revision: lastDeployed(await releaseHistory(ctx, c.release))?.revision ?? null}
     },
     async apply(ctx) {
       if (withFile) {

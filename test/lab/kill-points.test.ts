@@ -1,0 +1,151 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {labKubectlBinary} from '../../src/lab/helm-binary.js'
+import {byJournalId} from '../../src/remediation/journal.js'
+import {runCliKilledWhen} from '../helpers/cli.js'
+import {TestLab, notPassing, processesMentioning, remediationEnv, resultOf} from '../helpers/lab.js'
+
+/**
+ * kill -9 at every step of `fix duplicate-clickhouse --yes`: the process group (the CLI and the
+ * Helm it runs, as when a laptop closes or an SSH session drops) is killed in the middle of each
+ * step (its backup journalled, its change under way; for the Helm step, while the release is
+ * pending-upgrade) and at each step boundary (its verification journalled). After each kill the
+ * journal reads, a plain re-run converges to the end state of an uninterrupted run, what the
+ * killed run applied is not applied again, and the Lease of the dead run is taken over.
+ */
+const lab = new TestLab()
+const state = mkdtempSync(join(tmpdir(), 'signoz-ha-kill-'))
+let env: NodeJS.ProcessEnv = {}
+const journalDir = join(state, 'signoz-ha', 'journal')
+const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort(byJournalId) : [])
+/** A journal's events as `event:step`, read as a user's tools would (line by line, JSON). */
+const events = (id: string) =>
+  readFileSync(join(journalDir, `${id}.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => {
+      try {
+        const e = JSON.parse(l) as {event: string; step?: string}
+        return [`${e.event}${e.step ? `:${e.step}` : ''}`]
+      } catch {
+        return []
+      }
+    })
+
+const fix = (args: string[]) => lab.cli(['fix', 'duplicate-clickhouse', ...args], env)
+const kubectl = (args: string[]) => execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+/** Helm's own record: a release secret labelled status=pending-upgrade. */
+const releasePending = () => kubectl(['get', 'secret', '-l', 'owner=helm,name=signoz,status=pending-upgrade', '-o', 'name']).trim() !== ''
+const helmStatuses = () => kubectl(['get', 'secret', '-l', 'owner=helm,name=signoz', '-o', 'jsonpath={.items[*].metadata.labels.status}']).split(' ').filter(Boolean)
+
+/** What a finished fix leaves: one installation, the name pinned, doctor clean, no release pending. */
+async function endState() {
+  const {report} = await lab.doctor([], env)
+  return {
+    notPassing: notPassing(report),
+    installations: kubectl(['get', 'chi', '-o', 'jsonpath={.items[*].metadata.name}']).split(' ').filter(Boolean).sort(),
+    pinned: resultOf(report, 'helm/values-ha').findings.find((f) => f.subject === 'clickhouse.fullnameOverride')?.message,
+    pending: helmStatuses().filter((s) => s.startsWith('pending')),
+  }
+}
+
+let reference: Awaited<ReturnType<typeof endState>>
+const STEPS = ['point-clients', 'pin-release', 'remove-signoz-clickhouse-v2']
+
+beforeAll(async () => {
+  await lab.up(['--shards', '2', '--replicas', '2'])
+  env = {KUBECONFIG: lab.status.kubeconfig, ...remediationEnv(state)}
+})
+
+afterAll(async () => {
+  await lab.down()
+  expect(processesMentioning(lab.dir)).toEqual([])
+})
+
+describe('fix duplicate-clickhouse, killed with SIGKILL', () => {
+  test('the uninterrupted run: its steps (the kill points) and its end state', async () => {
+    await lab.break('duplicate-clickhouse')
+    try {
+      const r = await fix(['--yes'])
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      const [id] = journals()
+      const plan = JSON.parse(readFileSync(join(journalDir, `${id}.jsonl`), 'utf8').split('\n')[0]!) as {event: string; steps: {id: string}[]}
+      expect(plan.steps.map((x) => x.id)).toEqual(STEPS)
+      expect(events(id!)).toContain('finished')
+      reference = await endState()
+      expect(reference).toMatchObject({notPassing: [], installations: ['signoz-clickhouse'], pinned: 'ClickHouse installation name pinned to signoz-clickhouse', pending: []})
+    } finally {
+      await lab.heal('duplicate-clickhouse')
+    }
+  }, 240_000)
+
+  const points = STEPS.flatMap((step) => [
+    {step, at: 'in the middle of', event: `backup:${step}`},
+    {step, at: 'after', event: `verify:${step}`},
+  ])
+  test.each(points)('killed $at $step: the journal reads, a plain re-run converges, nothing is applied twice', async ({step, event}) => {
+    await lab.break('duplicate-clickhouse')
+    try {
+      const before = new Set(journals())
+      const killedJournal = () => journals().find((id) => !before.has(id))
+      // For the Helm step, "in the middle" is while Helm has the release pending-upgrade (helm#4558's trap).
+      const midHelm = event === 'backup:pin-release'
+      const killed = await runCliKilledWhen(['fix', 'duplicate-clickhouse', '--yes'], env, () => {
+        const id = killedJournal()
+        return id !== undefined && events(id).includes(event) && (!midHelm || releasePending())
+      })
+      expect(killed.killed, `the run ended before ${event}: ${killed.stdout}${killed.stderr}`).toBe(true)
+      const killedId = killedJournal()!
+      const show = await lab.cli(['journal', 'show', killedId], env)
+      expect(show.code, show.stderr).toBe(0)
+      expect(show.stdout).toContain(`${killedId}: `)
+      if (midHelm) expect(helmStatuses()).toContain('pending-upgrade')
+      const applied = events(killedId).filter((e) => e.startsWith('apply:')).map((e) => e.slice('apply:'.length))
+
+      const rerun = await fix(['--yes'])
+      expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0)
+      const rerunId = journals().find((id) => !before.has(id) && id !== killedId)
+      if (rerunId) {
+        // The dead run's Lease is taken over at once (its process on this machine is gone), and let go at the end.
+        expect(rerun.stderr).toMatch(/lease signoz-ha-signoz: taken over from \S+@\S+ pid \d+ \(signoz-ha fix duplicate-clickhouse\) \(its process on this machine is gone\)/)
+        const again = events(rerunId)
+        for (const s of applied) expect(again, `${s} applied by the killed run`).toContain(`skip:${s}`)
+        expect(again).toContain('finished')
+      } else {
+        // Killed after the last step's verification: nothing was left to do.
+        expect(rerun.stdout).toMatch(/one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/)
+      }
+      expect(await endState()).toEqual(reference)
+    } finally {
+      await lab.heal('duplicate-clickhouse')
+    }
+  }, 300_000)
+
+  test('undo still works after a kill: the re-run undone, then the killed run, give back the state before the fix', async () => {
+    await lab.break('duplicate-clickhouse')
+    try {
+      const before = new Set(journals())
+      const killed = await runCliKilledWhen(['fix', 'duplicate-clickhouse', '--yes'], env, () => {
+        const id = journals().find((x) => !before.has(x))
+        return id !== undefined && events(id).includes('backup:pin-release') && releasePending()
+      })
+      expect(killed.killed).toBe(true)
+      const killedId = journals().find((x) => !before.has(x))!
+      expect((await fix(['--yes'])).code).toBe(0)
+      const rerunId = journals().find((x) => !before.has(x) && x !== killedId)!
+      for (const id of [rerunId, killedId]) {
+        const undo = await fix(['--undo', id, '--yes'])
+        expect(undo.code, undo.stdout + undo.stderr).toBe(0)
+      }
+      const {report} = await lab.doctor(['--only', 'kube/duplicate-clickhouse', '--only', 'kube/collector-clickhouse-target', '--only', 'helm/release-status'], env)
+      expect(resultOf(report, 'kube/duplicate-clickhouse').status).toBe('fail')
+      expect(resultOf(report, 'kube/collector-clickhouse-target').status).toBe('fail')
+      expect(resultOf(report, 'helm/release-status').status).toBe('pass')
+    } finally {
+      await lab.heal('duplicate-clickhouse')
+    }
+  }, 300_000)
+})
