@@ -6,7 +6,8 @@ import {runPlan, type RunOutcome} from '../remediation/engine.js'
 import {waitUntil} from '../remediation/context.js'
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
-import {releaseHistory} from '../remediation/actions/helm.js'
+import {recoverPending, releaseHistory} from '../remediation/actions/helm.js'
+import type {RemedyContext} from '../remediation/context.js'
 import {GatewayError} from '../gateways/errors.js'
 import {helmSaysServerTrouble, requireHelm, reuseValuesFlag} from '../gateways/helm.js'
 import {phase} from '../render/progress.js'
@@ -57,6 +58,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
     const d = target.context.deployment
     if (!d.release) throw new UsageError(`no SigNoz Helm release in ${d.namespace} to upgrade`, 'give -n NAMESPACE and --release NAME')
     const base = await openRemedyContext(flags, target, io.chalk)
+    if (!flags.plan && !flags['dry-run']) await recoverKilledUpgrade(base, flags, io, d.release.name)
     const signals = interruptible(io.progress)
     const ctx: UpgradeContext = {...base, interrupt: signals.signal, report: io.progress}
     try {
@@ -218,5 +220,24 @@ async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: Remedi
 /** A render that failed on the values or the chart is the user's to fix (exit 2); one the API server failed is not (exit 3). */
 function renderFailure(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error)
+  if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(message)) {
+    return new IncompleteError(`${message}: the release is pending (a Helm operation runs, or one was killed)`, 'if none runs: signoz-ha runbook run helm-release-stuck; a signoz-ha upgrade killed on this machine is recovered by running it again')
+  }
   return helmSaysServerTrouble(message) ? new GatewayError('server', message, 'the API server') : new UsageError(message)
+}
+
+/**
+ * An upgrade killed mid-way (kill -9, a laptop closed) leaves the release pending-upgrade, and
+ * Helm refuses every later upgrade, its dry-run included (helm#4558). Run again, the upgrade takes
+ * the dead run's Lease over and deletes the pending record (recoverPending), so it starts from the
+ * last deployed revision; a release pending without such a run is refused by the render, naming the way out.
+ */
+async function recoverKilledUpgrade(ctx: RemedyContext, flags: UpgradeFlags, io: RemediationIo, release: string): Promise<void> {
+  const latest = (await releaseHistory(ctx, release)).at(-1)
+  if (!latest?.status.startsWith('pending-')) return
+  await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async (held) => {
+    if (!held?.takenOverFrom) return
+    const left = await recoverPending(ctx, release)
+    if (left) io.progress(`release ${release} was ${left.status} at revision ${left.revision}, left by ${held.takenOverFrom}: that record deleted, the last deployed revision is the release again`)
+  })
 }

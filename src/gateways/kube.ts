@@ -4,8 +4,8 @@ import {join} from 'node:path'
 import {createServer, type AddressInfo, type Server} from 'node:net'
 // The kubeconfig alone on every run's path; the object API (and its model registry) only for writes.
 import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
-import {KubeHttp} from './kube-http.js'
-import type {RetryLog} from './retry.js'
+import {KubeHttp, kubeReadVerdict} from './kube-http.js'
+import {READ_RETRIES, retrying, type RetryLog, type Verdict} from './retry.js'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
@@ -252,11 +252,21 @@ export class KubeGateway {
     return [user?.token, user?.password, user?.keyData].filter((v): v is string => Boolean(v))
   }
 
+  /**
+   * A request through client-node, repeated as the verdict allows: a read while the API server
+   * sheds load, restarts or drops the connection; a write only when it was refused with 429,
+   * which priority and fairness answers before the request is processed (anything else may have
+   * been applied, and is the answer).
+   */
+  private retrying<T>(request: string, kind: 'read' | 'write', run: () => Promise<T>): Promise<T> {
+    return retrying(request, run, (error) => clientNodeVerdict(error, kind), {policy: READ_RETRIES, log: this.http.retries})
+  }
+
   /** One object by kind and name; undefined when it does not exist. */
   async getObject(ref: ObjectRef): Promise<KubeItem | undefined> {
     this.calls++
     try {
-      return plain(await (await objectApi(this.config)).read(header(ref)))
+      return plain(await this.retrying(`GET ${describeRef(ref)}`, 'read', async () => (await objectApi(this.config)).read(header(ref))))
     } catch (error) {
       const e = translate(error, describeRef(ref), this.server)
       if (e.kind === 'not-found') return undefined
@@ -272,7 +282,7 @@ export class KubeGateway {
     try {
       // The patch may carry metadata (annotations): the object's name and namespace stay in it.
       const {metadata, ...rest} = patch as {metadata?: Record<string, unknown>}
-      return plain(await (await objectApi(this.config)).patch({...header(ref), ...rest, metadata: {...metadata, ...header(ref).metadata}}, undefined, undefined, 'signoz-ha', undefined, strategy))
+      return plain(await this.retrying(`PATCH ${describeRef(ref)}`, 'write', async () => (await objectApi(this.config)).patch({...header(ref), ...rest, metadata: {...metadata, ...header(ref).metadata}}, undefined, undefined, 'signoz-ha', undefined, strategy)))
     } catch (error) {
       throw translate(error, describeRef(ref), this.server)
     }
@@ -281,7 +291,7 @@ export class KubeGateway {
   async createObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
     this.calls++
     try {
-      return plain(await (await objectApi(this.config)).create(object as never, undefined, undefined, 'signoz-ha'))
+      return plain(await this.retrying(`POST ${object.kind}/${object.metadata?.name}`, 'write', async () => (await objectApi(this.config)).create(object as never, undefined, undefined, 'signoz-ha')))
     } catch (error) {
       throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
     }
@@ -294,7 +304,7 @@ export class KubeGateway {
   async replaceObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
     this.calls++
     try {
-      return plain(await (await objectApi(this.config)).replace(object as never, undefined, undefined, 'signoz-ha'))
+      return plain(await this.retrying(`PUT ${object.kind}/${object.metadata?.name}`, 'write', async () => (await objectApi(this.config)).replace(object as never, undefined, undefined, 'signoz-ha')))
     } catch (error) {
       throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
     }
@@ -304,7 +314,7 @@ export class KubeGateway {
   async deleteObject(ref: ObjectRef): Promise<boolean> {
     this.calls++
     try {
-      await (await objectApi(this.config)).delete(header(ref), undefined, undefined, undefined, undefined, 'Background')
+      await this.retrying(`DELETE ${describeRef(ref)}`, 'write', async () => (await objectApi(this.config)).delete(header(ref), undefined, undefined, undefined, undefined, 'Background'))
       return true
     } catch (error) {
       const e = translate(error, describeRef(ref), this.server)
@@ -361,6 +371,20 @@ export interface Forwarded {
 async function objectApi(config: KubeConfig) {
   const {KubernetesObjectApi} = await import('@kubernetes/client-node')
   return KubernetesObjectApi.makeApiClient(config as never)
+}
+
+/** client-node's errors (ApiException: code, headers) judged as KubeHttp's are: see KubeGateway.retrying. */
+export function clientNodeVerdict(error: unknown, kind: 'read' | 'write'): Verdict {
+  const e = error as {code?: number | string; headers?: Record<string, string>; message?: string}
+  if (typeof e?.code === 'number') {
+    const retryAfter = Number(e.headers?.['retry-after'] ?? e.headers?.['Retry-After'])
+    const afterMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined
+    if (e.code === 429) return {retry: true, why: 'HTTP 429 (the API server is shedding load)', afterMs}
+    if (kind === 'read' && e.code >= 500 && e.code !== 501) return {retry: true, why: `HTTP ${e.code}`, afterMs}
+    return {retry: false}
+  }
+  if (kind === 'write') return {retry: false}
+  return kubeReadVerdict(error)
 }
 
 function translate(error: unknown, what: string, server: string): GatewayError {

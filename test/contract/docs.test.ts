@@ -35,3 +35,23 @@ describe('documents link inside the repository', () => {
     })
   }
 })
+
+describe('docs/FAILURE_CATALOGUE.md agrees with the registries', async () => {
+  const {ALL_CHECKS} = await import('../../checks/index.js')
+  const {ALL_RUNBOOKS} = await import('../../runbooks/index.js')
+  const text = readFileSync(join(ROOT, 'docs', 'FAILURE_CATALOGUE.md'), 'utf8')
+  const rows = new Map([...text.matchAll(/^\| (\d+) \| [^|]+\| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]!]))
+  const ids = new Set(ALL_CHECKS.map((c) => c.id))
+
+  test('37 scenarios, numbered once; every runbook names scenarios of it', () => {
+    expect([...rows.keys()]).toEqual(Array.from({length: 37}, (_, i) => i + 1))
+    for (const r of ALL_RUNBOOKS) for (const n of r.scenarios) expect(rows.has(n), `${r.id}: catalogue #${n}`).toBe(true)
+  })
+
+  test('every check it names exists, and every check is in it: detecting a scenario, or listed beyond them', () => {
+    const named = new Set([...rows.values()].flatMap((cell) => [...cell.matchAll(/`([a-z]+\/[a-z0-9-]+)`/g)].map((m) => m[1]!)))
+    const beyond = new Set([...text.slice(text.indexOf('## Checks beyond')).matchAll(/^\| `([a-z]+\/[a-z0-9-]+)` \|/gm)].map((m) => m[1]!))
+    expect([...named, ...beyond].filter((id) => !ids.has(id))).toEqual([])
+    expect([...ids].filter((id) => !named.has(id) && !beyond.has(id)).sort()).toEqual([])
+  })
+})

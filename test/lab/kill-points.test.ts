@@ -35,7 +35,6 @@ const events = (id: string) =>
       }
     })
 
-const fix = (args: string[]) => lab.cli(['fix', 'duplicate-clickhouse', ...args], env)
 const kubectl = (args: string[]) => execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
 /** Helm's own record: a release secret labelled status=pending-upgrade. */
 const releasePending = () => kubectl(['get', 'secret', '-l', 'owner=helm,name=signoz,status=pending-upgrade', '-o', 'name']).trim() !== ''
@@ -54,6 +53,11 @@ async function endState() {
 
 let reference: Awaited<ReturnType<typeof endState>>
 const STEPS = ['point-clients', 'pin-release', 'remove-signoz-clickhouse-v2']
+/** The same remedy through its two doors: the fix and the runbook. */
+const COMMANDS = [
+  {name: 'fix duplicate-clickhouse', args: ['fix', 'duplicate-clickhouse', '--yes'], nothingLeft: /one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/},
+  {name: 'runbook run duplicate-clickhouse', args: ['runbook', 'run', 'duplicate-clickhouse', '--yes'], nothingLeft: /^nothing to do: /},
+]
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
@@ -65,17 +69,20 @@ afterAll(async () => {
   expect(processesMentioning(lab.dir)).toEqual([])
 })
 
-describe('fix duplicate-clickhouse, killed with SIGKILL', () => {
+describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}) => {
+  const escapedName = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   test('the uninterrupted run: its steps (the kill points) and its end state', async () => {
     await lab.break('duplicate-clickhouse')
     try {
-      const r = await fix(['--yes'])
+      const r = await lab.cli(args, env)
       expect(r.code, r.stdout + r.stderr).toBe(0)
-      const [id] = journals()
+      const id = journals().at(-1)
       const plan = JSON.parse(readFileSync(join(journalDir, `${id}.jsonl`), 'utf8').split('\n')[0]!) as {event: string; steps: {id: string}[]}
       expect(plan.steps.map((x) => x.id)).toEqual(STEPS)
       expect(events(id!)).toContain('finished')
-      reference = await endState()
+      const state = await endState()
+      if (reference) expect(state).toEqual(reference)
+      reference = state
       expect(reference).toMatchObject({notPassing: [], installations: ['signoz-clickhouse'], pinned: 'ClickHouse installation name pinned to signoz-clickhouse', pending: []})
     } finally {
       await lab.heal('duplicate-clickhouse')
@@ -93,7 +100,7 @@ describe('fix duplicate-clickhouse, killed with SIGKILL', () => {
       const killedJournal = () => journals().find((id) => !before.has(id))
       // For the Helm step, "in the middle" is while Helm has the release pending-upgrade (helm#4558's trap).
       const midHelm = event === 'backup:pin-release'
-      const killed = await runCliKilledWhen(['fix', 'duplicate-clickhouse', '--yes'], env, () => {
+      const killed = await runCliKilledWhen(args, env, () => {
         const id = killedJournal()
         return id !== undefined && events(id).includes(event) && (!midHelm || releasePending())
       })
@@ -105,18 +112,18 @@ describe('fix duplicate-clickhouse, killed with SIGKILL', () => {
       if (midHelm) expect(helmStatuses()).toContain('pending-upgrade')
       const applied = events(killedId).filter((e) => e.startsWith('apply:')).map((e) => e.slice('apply:'.length))
 
-      const rerun = await fix(['--yes'])
+      const rerun = await lab.cli(args, env)
       expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0)
       const rerunId = journals().find((id) => !before.has(id) && id !== killedId)
       if (rerunId) {
         // The dead run's Lease is taken over at once (its process on this machine is gone), and let go at the end.
-        expect(rerun.stderr).toMatch(/lease signoz-ha-signoz: taken over from \S+@\S+ pid \d+ \(signoz-ha fix duplicate-clickhouse\) \(its process on this machine is gone\)/)
+        expect(rerun.stderr).toMatch(new RegExp(`lease signoz-ha-signoz: taken over from \\S+@\\S+ pid \\d+ \\(signoz-ha ${escapedName}\\) \\(its process on this machine is gone\\)`))
         const again = events(rerunId)
         for (const s of applied) expect(again, `${s} applied by the killed run`).toContain(`skip:${s}`)
         expect(again).toContain('finished')
       } else {
         // Killed after the last step's verification: nothing was left to do.
-        expect(rerun.stdout).toMatch(/one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/)
+        expect(rerun.stdout).toMatch(nothingLeft)
       }
       expect(await endState()).toEqual(reference)
     } finally {
@@ -128,16 +135,16 @@ describe('fix duplicate-clickhouse, killed with SIGKILL', () => {
     await lab.break('duplicate-clickhouse')
     try {
       const before = new Set(journals())
-      const killed = await runCliKilledWhen(['fix', 'duplicate-clickhouse', '--yes'], env, () => {
+      const killed = await runCliKilledWhen(args, env, () => {
         const id = journals().find((x) => !before.has(x))
         return id !== undefined && events(id).includes('backup:pin-release') && releasePending()
       })
       expect(killed.killed).toBe(true)
       const killedId = journals().find((x) => !before.has(x))!
-      expect((await fix(['--yes'])).code).toBe(0)
+      expect((await lab.cli(args, env)).code).toBe(0)
       const rerunId = journals().find((x) => !before.has(x) && x !== killedId)!
       for (const id of [rerunId, killedId]) {
-        const undo = await fix(['--undo', id, '--yes'])
+        const undo = await lab.cli([...args.filter((a) => a !== '--yes'), '--undo', id, '--yes'], env)
         expect(undo.code, undo.stdout + undo.stderr).toBe(0)
       }
       const {report} = await lab.doctor(['--only', 'kube/duplicate-clickhouse', '--only', 'kube/collector-clickhouse-target', '--only', 'helm/release-status'], env)
@@ -147,5 +154,28 @@ describe('fix duplicate-clickhouse, killed with SIGKILL', () => {
     } finally {
       await lab.heal('duplicate-clickhouse')
     }
+  }, 300_000)
+})
+
+describe('upgrade --safe, killed with SIGKILL while Helm holds the release pending-upgrade', () => {
+  test("a plan meanwhile is refused naming the pending release; run again, the upgrade takes the dead run's Lease, deletes the pending record and finishes", async () => {
+    // A collector tag before v0.144.6 (whose sync migration needs ClickHouse 25.12): the lab's 18.16 takes it.
+    const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.4']
+    const killed = await runCliKilledWhen(args, env, () => releasePending())
+    expect(killed.killed, `${killed.stdout}${killed.stderr}`).toBe(true)
+    expect(helmStatuses()).toContain('pending-upgrade')
+
+    const plan = await lab.cli(['upgrade', '--safe', '--plan', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.4'], env)
+    expect(plan.code, plan.stderr).toBe(3)
+    expect(plan.stderr).toMatch(/another operation \(install\/upgrade\/rollback\) is in progress: the release is pending/)
+    expect(helmStatuses()).toContain('pending-upgrade')
+
+    const rerun = await lab.cli(args, env)
+    expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(0)
+    expect(rerun.stderr).toMatch(/lease signoz-ha-signoz: taken over from \S+ pid \d+ \(signoz-ha upgrade --safe\) \(its process on this machine is gone\)/)
+    expect(rerun.stderr).toMatch(/release signoz was pending-upgrade at revision \d+, left by .*: that record deleted, the last deployed revision is the release again/)
+    expect(rerun.stdout).toMatch(/upgraded: signoz is deployed on chart \S+; postflight clean/)
+    expect(helmStatuses().filter((s) => s.startsWith('pending'))).toEqual([])
+    expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
   }, 300_000)
 })

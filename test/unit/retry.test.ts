@@ -3,6 +3,7 @@ import {clickhouseReadVerdict} from '../../src/gateways/clickhouse-fleet.js'
 import {GatewayError} from '../../src/gateways/errors.js'
 import {UsageError} from '../../src/core/errors.js'
 import {helmReadOnly} from '../../src/gateways/helm.js'
+import {clientNodeVerdict} from '../../src/gateways/kube.js'
 import {ApiStatusError, kubeReadVerdict, kubeRequestTimeoutMs} from '../../src/gateways/kube-http.js'
 import {backoffMs, retrying, RetryLog, type RetryPolicy} from '../../src/gateways/retry.js'
 
@@ -79,5 +80,20 @@ describe('Helm reads repeated, Helm changes never', () => {
     expect(helmReadOnly(['upgrade', 'signoz', 'chart', '--reuse-values'])).toBe(false)
     expect(helmReadOnly(['rollback', 'signoz', '3'])).toBe(false)
     expect(helmReadOnly(['uninstall', 'signoz'])).toBe(false)
+  })
+})
+
+describe("client-node's errors: reads repeated as KubeHttp's, writes only when refused unprocessed (429)", () => {
+  const api = (code: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP-Code: ${code}`), {code, headers, body: ''})
+  test('a write refused with 429 is repeated after Retry-After; a 503 or a reset write is the answer', () => {
+    expect(clientNodeVerdict(api(429, {'retry-after': '2'}), 'write')).toEqual({retry: true, why: 'HTTP 429 (the API server is shedding load)', afterMs: 2000})
+    expect(clientNodeVerdict(api(503), 'write')).toEqual({retry: false})
+    expect(clientNodeVerdict(Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'}), 'write')).toEqual({retry: false})
+    expect(clientNodeVerdict(api(409), 'write')).toEqual({retry: false})
+  })
+  test('a read is repeated on 429, 5xx and a reset; 404 is the answer', () => {
+    expect(clientNodeVerdict(api(503), 'read')).toMatchObject({retry: true, why: 'HTTP 503'})
+    expect(clientNodeVerdict(Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'}), 'read')).toMatchObject({retry: true})
+    expect(clientNodeVerdict(api(404), 'read')).toEqual({retry: false})
   })
 })

@@ -46,10 +46,10 @@ const lastDeployed = (history: HelmRevision[]) => [...history].reverse().find((r
  * a rollback cannot, as it fails on what the killed upgrade had already removed). Otherwise a Helm
  * operation may still be running: refused, naming the way out.
  */
-async function recoverPending(ctx: FixContext, release: string): Promise<void> {
+export async function recoverPending(ctx: FixContext, release: string): Promise<HelmRevision | undefined> {
   const history = await releaseHistory(ctx, release)
   const latest = history.at(-1)
-  if (!latest?.status.startsWith('pending-')) return
+  if (!latest?.status.startsWith('pending-')) return undefined
   if (!ctx.lease?.takenOverFrom) {
     throw new GatewayError('server', `release ${release} is ${latest.status} at revision ${latest.revision}: a Helm operation is running, or one was killed; if none runs: signoz-ha runbook run helm-release-stuck`, 'helm')
   }
@@ -57,6 +57,7 @@ async function recoverPending(ctx: FixContext, release: string): Promise<void> {
   // Helm's storage driver (HELM_DRIVER): Secrets unless told ConfigMaps.
   const kind = process.env.HELM_DRIVER?.toLowerCase().startsWith('configmap') ? 'ConfigMap' : 'Secret'
   await ctx.kube.deleteObject({apiVersion: 'v1', kind, name: `sh.helm.release.v1.${release}.v${latest.revision}`, namespace: ctx.helm.namespace})
+  return latest
 }
 
 /**
