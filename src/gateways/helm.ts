@@ -2,7 +2,7 @@ import {execFile} from 'node:child_process'
 import {UsageError} from '../core/errors.js'
 import {resolveExecutable} from '../core/executables.js'
 import {GatewayError} from './errors.js'
-import {READ_RETRIES, RetryLog, retrying} from './retry.js'
+import {READ_RETRIES, retrying} from './retry.js'
 
 export interface HelmTarget {
   binary: string
@@ -60,9 +60,6 @@ class HelmTransientFailure extends Error {
   }
 }
 
-/** The reads Helm had to repeat in this process (for traces and the closing figures). */
-export const helmRetries = new RetryLog()
-
 /**
  * Runs the real helm binary; the only module that spawns it. Output is returned, never printed.
  * A read-only command that failed on an API server in trouble is run again (READ_RETRIES); a
@@ -79,7 +76,7 @@ export async function runHelm(target: HelmTarget, args: readonly string[], timeo
         return r
       },
       (error) => (error instanceof HelmTransientFailure ? {retry: true, why: error.message} : {retry: false}),
-      {policy: READ_RETRIES, signal, log: helmRetries},
+      {policy: READ_RETRIES, signal},
     )
   } catch (error) {
     // Still failing after the last attempt: the caller reads Helm's answer as it would have.

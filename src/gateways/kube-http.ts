@@ -4,6 +4,7 @@ import type {Socket} from 'node:net'
 import {createGunzip} from 'node:zlib'
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js'
 import {WebSocket} from 'ws'
+import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {READ_RETRIES, RetryLog, TRANSIENT_NETWORK, retrying, type Verdict} from './retry.js'
 import {SpdySession} from './spdy.js'
@@ -21,7 +22,7 @@ export class ApiStatusError extends Error {
 }
 
 /** Retry-After as seconds or an HTTP date. */
-function retryAfterOf(header: string | undefined): number | undefined {
+export function retryAfterOf(header: string | undefined): number | undefined {
   if (!header) return undefined
   const seconds = Number(header)
   if (Number.isFinite(seconds)) return seconds * 1000
@@ -34,15 +35,22 @@ function retryAfterOf(header: string | undefined): number | undefined {
  * connection to it reset or refused. 4xx answers other than 429 are the answer.
  */
 export function kubeReadVerdict(error: unknown): Verdict {
-  if (error instanceof ApiStatusError) {
-    if (error.code === 429) return {retry: true, why: 'HTTP 429 (the API server is shedding load)', afterMs: error.retryAfterMs}
-    if (error.code >= 500 && error.code !== 501) return {retry: true, why: `HTTP ${error.code}`, afterMs: error.retryAfterMs}
-    return {retry: false}
-  }
+  if (error instanceof ApiStatusError) return statusVerdict(error.code, error.retryAfterMs, 'read')
+
   const e = error as {name?: string; code?: string; message?: string}
   if (e?.name === 'AbortError') return {retry: false}
   const text = `${e?.code ?? ''} ${e?.message ?? ''}`
   return TRANSIENT_NETWORK.test(text) ? {retry: true, why: text.trim()} : {retry: false}
+}
+
+/**
+ * An API server's error status: 429 is refused before the request is processed, so any request
+ * may be repeated; a 5xx (not 501) may come after a write was applied, so only a read is.
+ */
+export function statusVerdict(code: number, afterMs: number | undefined, kind: 'read' | 'write'): Verdict {
+  if (code === 429) return {retry: true, why: 'HTTP 429 (the API server is shedding load)', afterMs}
+  if (kind === 'read' && code >= 500 && code !== 501) return {retry: true, why: `HTTP ${code}`, afterMs}
+  return {retry: false}
 }
 
 /**
@@ -51,10 +59,16 @@ export function kubeReadVerdict(error: unknown): Verdict {
  */
 export function kubeRequestTimeoutMs(value = process.env.SIGNOZ_HA_KUBE_REQUEST_TIMEOUT): number {
   if (!value) return 30_000
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim())
-  if (!m || Number(m[1]) <= 0) throw new UsageError(`SIGNOZ_HA_KUBE_REQUEST_TIMEOUT=${value} is not a duration`, 'give one such as 10s, 1m or 5000 (milliseconds)')
-  const n = Number(m[1])
-  return Math.round(m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n)
+  const trimmed = value.trim()
+  let ms: number | undefined
+  try {
+    // A bare number is milliseconds here (parseDuration reads it as seconds).
+    ms = /^\d+(\.\d+)?$/.test(trimmed) ? Math.round(Number(trimmed)) : parseDuration(trimmed)
+  } catch {
+    ms = undefined
+  }
+  if (!ms || ms <= 0) throw new UsageError(`SIGNOZ_HA_KUBE_REQUEST_TIMEOUT=${value} is not a duration`, 'give one such as 10s, 1m or 5000 (milliseconds)')
+  return ms
 }
 
 /** The channel protocols the API server's port-forward speaks, newest first (kubectl and client-node offer these). */

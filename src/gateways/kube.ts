@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {createServer, type AddressInfo, type Server} from 'node:net'
 // The kubeconfig alone on every run's path; the object API (and its model registry) only for writes.
 import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
-import {KubeHttp, kubeReadVerdict} from './kube-http.js'
+import {KubeHttp, kubeReadVerdict, retryAfterOf, statusVerdict} from './kube-http.js'
 import {READ_RETRIES, retrying, type RetryLog, type Verdict} from './retry.js'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
@@ -376,13 +376,7 @@ async function objectApi(config: KubeConfig) {
 /** client-node's errors (ApiException: code, headers) judged as KubeHttp's are: see KubeGateway.retrying. */
 export function clientNodeVerdict(error: unknown, kind: 'read' | 'write'): Verdict {
   const e = error as {code?: number | string; headers?: Record<string, string>; message?: string}
-  if (typeof e?.code === 'number') {
-    const retryAfter = Number(e.headers?.['retry-after'] ?? e.headers?.['Retry-After'])
-    const afterMs = Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined
-    if (e.code === 429) return {retry: true, why: 'HTTP 429 (the API server is shedding load)', afterMs}
-    if (kind === 'read' && e.code >= 500 && e.code !== 501) return {retry: true, why: `HTTP ${e.code}`, afterMs}
-    return {retry: false}
-  }
+  if (typeof e?.code === 'number') return statusVerdict(e.code, retryAfterOf(e.headers?.['retry-after'] ?? e.headers?.['Retry-After']), kind)
   if (kind === 'write') return {retry: false}
   return kubeReadVerdict(error)
 }
