@@ -7,7 +7,7 @@ import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {exitCodeFor} from '../core/report.js'
 import {selectChecks} from '../core/select.js'
-import {resolveThresholds} from '../core/config.js'
+import {resolveThresholds, thresholdOverrides} from '../core/config.js'
 import {loadConfig} from './config-file.js'
 import {clickhouseEndpoints, openClickHouseFleet} from '../gateways/factory.js'
 import {renderJson} from '../render/json.js'
@@ -113,7 +113,7 @@ export function doctorSetup(flags: DoctorFlags) {
   const {config} = loadConfig(flags.config)
   // Precedence: flags (and their env vars) over the config file over the defaults.
   const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: [...(flags.skip ?? []), ...(config.disable ?? [])]})
-  const thresholds = resolveThresholds(config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
+  const thresholds = resolveThresholds(config.thresholds, thresholdOverrides(flags))
   const failOn = (flags['fail-on'] ?? config.failOn ?? 'warning') as Severity | 'none'
   // A check may wait on one hung host at most, plus its own work.
   return {timeoutMs, hostTimeoutMs, config, checks, thresholds, failOn, checkTimeoutMs: Math.min(timeoutMs, hostTimeoutMs * 2 + 2000)}

@@ -1,10 +1,15 @@
 import {Flags} from '@oclif/core'
+import {THRESHOLD_KEYS, THRESHOLD_SPECS, formatThreshold} from '../core/thresholds.js'
 
-/** Where doctor's and status's thresholds come from: the configuration file, and the two most often set by hand. */
+/** Where doctor's and status's thresholds come from: the configuration file, and the thresholds that declare a flag (the ones most often set by hand). */
 export const thresholdFlags = {
   config: Flags.string({summary: 'Config file (default: ./.signoz-ha.yaml, then $XDG_CONFIG_HOME/signoz-ha/config.yaml).', env: 'SIGNOZ_HA_CONFIG'}),
-  'freshness-window': Flags.string({summary: 'No new rows for this long means ingestion stopped (default 5m).', env: 'SIGNOZ_HA_FRESHNESS_WINDOW'}),
-  'max-replica-delay': Flags.string({summary: 'A replica further behind than this is lagging (default 5m).', env: 'SIGNOZ_HA_MAX_REPLICA_DELAY'}),
+  ...Object.fromEntries(
+    THRESHOLD_KEYS.flatMap((key) => {
+      const flag = (THRESHOLD_SPECS[key] as {flag?: {name: string; summary: string}}).flag
+      return flag ? [[flag.name, Flags.string({summary: `${flag.summary} (default ${formatThreshold(key)}).`, env: `SIGNOZ_HA_${flag.name.toUpperCase().replace(/-/g, '_')}`})]] : []
+    }),
+  ),
 }
 
 /** The CONTRACT's cluster flags, shared by every command that talks to a cluster. */

@@ -1,6 +1,6 @@
 import {setMaxListeners} from 'node:events'
 import {openBundle} from '../bundle/replay.js'
-import {resolveThresholds} from '../core/config.js'
+import {resolveThresholds, thresholdOverrides} from '../core/config.js'
 import {loadConfig} from './config-file.js'
 import {parseDuration} from '../core/duration.js'
 import {EXIT} from '../core/exit-codes.js'
@@ -25,7 +25,7 @@ const nothingRead = (view: StatusView, hosts: number) => hosts === 0 || (view.ta
 /** One status of the cluster (or of a bundle, as it was when collected). */
 export async function statusCommand(flags: StatusFlags, version: string): Promise<{view: StatusView; exitCode: number}> {
   // The same thresholds as doctor's (configuration file, then flags), so the two agree.
-  const thresholds = resolveThresholds(loadConfig(flags.config).config.thresholds, {freshnessWindow: flags['freshness-window'], replicaDelay: flags['max-replica-delay']})
+  const thresholds = resolveThresholds(loadConfig(flags.config).config.thresholds, thresholdOverrides(flags))
   if (flags['from-bundle']) {
     const b = openBundle(flags['from-bundle'])
     const view = await collectStatus({fleet: b.fleet, kube: b.kube, now: b.collectedAt, version, signal: new AbortController().signal, thresholds})

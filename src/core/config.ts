@@ -1,25 +1,10 @@
 import {parseDuration} from './duration.js'
-import {DEFAULT_THRESHOLDS, type Thresholds} from './thresholds.js'
+import {THRESHOLD_KEYS, THRESHOLD_SPECS, type ThresholdKey, type Thresholds, type ThresholdsConfig} from './thresholds.js'
 import type {Severity} from './check.js'
 
 /** The config file (`.signoz-ha.yaml`, or the XDG path): what a team decides once for its cluster. */
 export interface ConfigFile {
-  thresholds?: {
-    replicaDelay?: string
-    replicationQueueSize?: number
-    replicationQueueTries?: number
-    replicationQueueStuck?: string
-    freshnessWindow?: string
-    migrationStuck?: string
-    podPending?: string
-    podRestarts?: number
-    mutationStuck?: string
-    partsPerPartition?: number
-    diskFreePercent?: number
-    ddlTaskStuck?: string
-    distributionQueueFiles?: number
-    terminatingStuck?: string
-  }
+  thresholds?: ThresholdsConfig
   /** Check id (or area prefix) → the severity this team gives it. */
   severity?: Record<string, Severity>
   /** Check ids or prefixes never run. */
@@ -31,6 +16,7 @@ export interface ConfigFile {
 
 const duration = {type: 'string', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$|^\\d+(\\.\\d+)?$'}
 const severity = {enum: ['critical', 'warning', 'info']}
+const THRESHOLD_SCHEMA = {duration, count: {type: 'integer', minimum: 1}, percent: {type: 'number', minimum: 0, maximum: 100}} as const
 
 /** JSON Schema of the config file (draft 2020-12); unknown keys are errors, so typos are caught. */
 export const CONFIG_SCHEMA = {
@@ -43,22 +29,7 @@ export const CONFIG_SCHEMA = {
     thresholds: {
       type: 'object',
       additionalProperties: false,
-      properties: {
-        replicaDelay: duration,
-        replicationQueueSize: {type: 'integer', minimum: 1},
-        replicationQueueTries: {type: 'integer', minimum: 1},
-        replicationQueueStuck: duration,
-        freshnessWindow: duration,
-        migrationStuck: duration,
-        podPending: duration,
-        podRestarts: {type: 'integer', minimum: 1},
-        mutationStuck: duration,
-        partsPerPartition: {type: 'integer', minimum: 1},
-        diskFreePercent: {type: 'number', minimum: 0, maximum: 100},
-        ddlTaskStuck: duration,
-        distributionQueueFiles: {type: 'integer', minimum: 1},
-        terminatingStuck: duration,
-      },
+      properties: Object.fromEntries(THRESHOLD_KEYS.map((k) => [THRESHOLD_SPECS[k].config, THRESHOLD_SCHEMA[THRESHOLD_SPECS[k].unit]])),
     },
     severity: {type: 'object', additionalProperties: severity, propertyNames: {pattern: '^[a-z]+(/[a-z0-9-]+)?$'}},
     disable: {type: 'array', items: {type: 'string', pattern: '^[a-z]+(/[a-z0-9-]+)?$'}, uniqueItems: true},
@@ -82,23 +53,30 @@ export const CONFIG_SCHEMA = {
 
 const seconds = (text: string | undefined, what: string) => (text === undefined ? undefined : Math.round(parseDuration(text, what) / 1000))
 
-/** Thresholds: the flag (or its env var) first, then the file, then the default. */
-export function resolveThresholds(file: ConfigFile['thresholds'] = {}, flags: {freshnessWindow?: string; replicaDelay?: string} = {}): Thresholds {
-  const pick = <T>(...values: (T | undefined)[]) => values.find((v) => v !== undefined)
-  return {
-    replicaDelaySeconds: pick(seconds(flags.replicaDelay, '--max-replica-delay'), seconds(file.replicaDelay, 'thresholds.replicaDelay'), DEFAULT_THRESHOLDS.replicaDelaySeconds)!,
-    replicationQueueSize: file.replicationQueueSize ?? DEFAULT_THRESHOLDS.replicationQueueSize,
-    replicationQueueTries: file.replicationQueueTries ?? DEFAULT_THRESHOLDS.replicationQueueTries,
-    replicationQueueStuckSeconds: seconds(file.replicationQueueStuck, 'thresholds.replicationQueueStuck') ?? DEFAULT_THRESHOLDS.replicationQueueStuckSeconds,
-    freshnessWindowSeconds: pick(seconds(flags.freshnessWindow, '--freshness-window'), seconds(file.freshnessWindow, 'thresholds.freshnessWindow'), DEFAULT_THRESHOLDS.freshnessWindowSeconds)!,
-    migrationStuckSeconds: seconds(file.migrationStuck, 'thresholds.migrationStuck') ?? DEFAULT_THRESHOLDS.migrationStuckSeconds,
-    podPendingSeconds: seconds(file.podPending, 'thresholds.podPending') ?? DEFAULT_THRESHOLDS.podPendingSeconds,
-    podRestarts: file.podRestarts ?? DEFAULT_THRESHOLDS.podRestarts,
-    mutationStuckSeconds: seconds(file.mutationStuck, 'thresholds.mutationStuck') ?? DEFAULT_THRESHOLDS.mutationStuckSeconds,
-    partsPerPartition: file.partsPerPartition ?? DEFAULT_THRESHOLDS.partsPerPartition,
-    diskFreePercent: file.diskFreePercent ?? DEFAULT_THRESHOLDS.diskFreePercent,
-    ddlTaskStuckSeconds: seconds(file.ddlTaskStuck, 'thresholds.ddlTaskStuck') ?? DEFAULT_THRESHOLDS.ddlTaskStuckSeconds,
-    distributionQueueFiles: file.distributionQueueFiles ?? DEFAULT_THRESHOLDS.distributionQueueFiles,
-    terminatingStuckSeconds: seconds(file.terminatingStuck, 'thresholds.terminatingStuck') ?? DEFAULT_THRESHOLDS.terminatingStuckSeconds,
+/** A threshold's value as the file or a flag gives it, in the unit Thresholds holds. */
+const valueOf = (key: ThresholdKey, given: string | number | undefined, what: string): number | undefined =>
+  THRESHOLD_SPECS[key].unit === 'duration' ? seconds(given === undefined ? undefined : String(given), what) : (given as number | undefined)
+
+/** Thresholds: the flag (or its env var) first, then the file, then the default. Flags are keyed by the threshold they set. */
+export function resolveThresholds(file: ThresholdsConfig = {}, flags: Partial<Record<ThresholdKey, string>> = {}): Thresholds {
+  const given = file as Record<string, string | number | undefined>
+  return Object.fromEntries(
+    THRESHOLD_KEYS.map((key) => {
+      const spec: {config: string; flag?: {name: string}; default: number} = THRESHOLD_SPECS[key]
+      const value = valueOf(key, flags[key], spec.flag ? `--${spec.flag.name}` : spec.config) ?? valueOf(key, given[spec.config], `thresholds.${spec.config}`) ?? spec.default
+      return [key, value]
+    }),
+  ) as Thresholds
+}
+
+/** The threshold overrides among a command's parsed flags, by each threshold's declared flag. */
+export function thresholdOverrides(flags: object): Partial<Record<ThresholdKey, string>> {
+  const given = flags as Record<string, unknown>
+  const out: Partial<Record<ThresholdKey, string>> = {}
+  for (const key of THRESHOLD_KEYS) {
+    const flag = (THRESHOLD_SPECS[key] as {flag?: {name: string}}).flag
+    const value = flag ? given[flag.name] : undefined
+    if (typeof value === 'string') out[key] = value
   }
+  return out
 }

@@ -1,3 +1,4 @@
+import {THRESHOLD_KEYS, THRESHOLD_SPECS, formatThreshold} from '../core/thresholds.js'
 import type {Command} from '@oclif/core'
 import {code, generatedFrom, table} from './markdown.js'
 
@@ -73,5 +74,24 @@ export function commandReference(commands: Record<string, Command.Class>, bin = 
     ids.map((id) => `- [\`${bin} ${id.replace(/:/g, ' ')}\`](#${`${bin} ${id.replace(/:/g, ' ')}`.replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')})`).join('\n'),
     '',
     ...ids.map((id) => `${commandSection(bin, id, commands[id]!)}\n`),
+    thresholdsSection(),
+  ].join('\n')
+}
+
+/** Every threshold of the configuration file, from its one declaration (src/core/thresholds.ts). */
+function thresholdsSection(): string {
+  return [
+    '## Thresholds',
+    '',
+    'Under `thresholds:` in the configuration file (durations as 30s, 5m, 1h). doctor, status and the verification of `fix` and `runbook run` use the same values.',
+    '',
+    table(
+      ['key', 'default', 'flag', 'checks', 'what'],
+      THRESHOLD_KEYS.map((k) => {
+        const spec: {config: string; checks: readonly string[]; description: string; flag?: {name: string}} = THRESHOLD_SPECS[k]
+        return [code(spec.config), formatThreshold(k), spec.flag ? code(`--${spec.flag.name}`) : '', spec.checks.map(code).join(', '), spec.description]
+      }),
+    ),
+    '',
   ].join('\n')
 }

@@ -1,4 +1,4 @@
-import {readdirSync} from 'node:fs'
+import {readFileSync, readdirSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {describe, expect, test} from 'vitest'
 import {ALL_CHECKS} from '../../checks/index.js'
@@ -9,6 +9,8 @@ import {RUNBOOK_DRILLS} from '../helpers/runbook-drills.js'
 import {FAULTS} from '../../src/lab/faults.js'
 import {rebuildPlan} from '../../src/cli/remediation-plans.js'
 import {runbookPlanId} from '../../src/remediation/runbook-plan.js'
+import {CONFIG_SCHEMA, resolveThresholds} from '../../src/core/config.js'
+import {THRESHOLD_KEYS, THRESHOLD_SPECS, type ThresholdKey} from '../../src/core/thresholds.js'
 
 /** Source files under a top-level folder, relative to it, without index.ts and tests. */
 const filesUnder = (top: string, sub = ''): string[] =>
@@ -119,5 +121,30 @@ describe('gateway boundary', () => {
       }
     }
     expect(offenders).toEqual([])
+  })
+})
+
+describe('thresholds: declared once, each owned by the checks that read it', () => {
+  const sources = new Map(filesUnder('checks').map((f) => [f.replace(/\.ts$/, ''), readFileSync(join(ROOT, 'checks', f), 'utf8')]))
+  const reads = (checkId: string) => new Set([...(sources.get(checkId) ?? '').matchAll(/thresholds\.([a-zA-Z]+)/g)].map((m) => m[1]!))
+
+  test('every threshold names checks that exist and read it', () => {
+    for (const key of THRESHOLD_KEYS) {
+      expect(THRESHOLD_SPECS[key].checks.length, key).toBeGreaterThan(0)
+      for (const id of THRESHOLD_SPECS[key].checks) {
+        expect(ALL_CHECKS.some((c) => c.id === id), `${key}: ${id} is a check`).toBe(true)
+        expect([...reads(id)], `${id} reads thresholds.${key}`).toContain(key)
+      }
+    }
+  })
+
+  test('every threshold a check reads names that check as its owner', () => {
+    for (const check of ALL_CHECKS) for (const key of reads(check.id)) expect(THRESHOLD_SPECS[key as ThresholdKey]?.checks, `thresholds.${key} read by ${check.id}`).toContain(check.id)
+  })
+
+  test('the config schema and the defaults cover exactly the declared thresholds', () => {
+    expect(Object.keys(CONFIG_SCHEMA.properties.thresholds.properties).sort()).toEqual(THRESHOLD_KEYS.map((k) => THRESHOLD_SPECS[k].config).sort())
+    expect(Object.keys(resolveThresholds()).sort()).toEqual([...THRESHOLD_KEYS].sort())
+    expect(resolveThresholds({replicaDelay: '2m', podRestarts: 3}, {freshnessWindowSeconds: '45s'})).toMatchObject({replicaDelaySeconds: 120, podRestarts: 3, freshnessWindowSeconds: 45, diskFreePercent: 10})
   })
 })

@@ -100,7 +100,7 @@ describe('config file', () => {
     const {config} = loadConfig(file('ok.yaml', 'thresholds:\n  freshnessWindow: 2m\n  podRestarts: 3\nseverity:\n  kube/replica-spread: critical\ndisable: [signoz/migrations]\nfailOn: critical\n'))
     expect(config.failOn).toBe('critical')
     expect(resolveThresholds(config.thresholds)).toMatchObject({freshnessWindowSeconds: 120, podRestarts: 3, replicaDelaySeconds: 300})
-    expect(resolveThresholds(config.thresholds, {freshnessWindow: '30s'}).freshnessWindowSeconds).toBe(30)
+    expect(resolveThresholds(config.thresholds, {freshnessWindowSeconds: '30s'}).freshnessWindowSeconds).toBe(30)
   })
 
   test('unknown keys, wrong types and bad YAML are usage errors naming the key and its line', () => {
