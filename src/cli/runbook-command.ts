@@ -49,6 +49,11 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
       io.progress(`diagnose: ${runbook.checks.join(', ')}`)
       const diagnosis = await ctx.doctor(runbook.checks)
       const found = diagnosisLines(diagnosis)
+      // A skipped check said nothing: not "nothing to do", and no ground to start a procedure on.
+      const skipped = diagnosis.results.filter((r) => r.status === 'skip')
+      if (found.length === 0 && skipped.length > 0) {
+        throw new IncompleteError(`cannot tell whether ${runbook.id} applies: ${skipped.map((r) => `${r.id} was skipped (${r.reason ?? 'no reason given'})`).join('; ')}`, `signoz-ha doctor --only ${skipped.map((r) => r.id).join(' --only ')} --verbose shows why`)
+      }
       if (runbook.kind === 'procedure') {
         if (found.length) throw new IncompleteError(`${runbook.id} needs a healthy cluster to start: ${found[0]}`, `signoz-ha doctor --only ${runbook.checks.join(' --only ')} shows all of it`)
       } else if (found.length === 0) {

@@ -62,10 +62,13 @@ export function subjectParts(subject: string): {host: string; table?: string} {
 export const failingFindings = (report: Report, checkId: string) =>
   (report.results.find((r) => r.id === checkId)?.findings ?? []).filter((f) => !f.ok && !f.exemption)
 
-/** True when the check ran and passed (on the subjects given, when given). */
+/** True when the check ran and passed (on the subjects given, when given, and said something about them). */
 export async function checkPasses(ctx: RemedyContext, checkId: string, subjects?: (subject: string) => boolean): Promise<boolean> {
   const result = (await ctx.doctor([checkId])).results.find((r) => r.id === checkId)
-  if (!result || result.status === 'error') return false
+  // A check that could not run or was skipped proves nothing: a step it settles is not done.
+  if (!result || result.status === 'error' || result.status === 'skip') return false
   if (!subjects) return result.status === 'pass'
-  return result.findings.filter((f) => subjects(f.subject)).every((f) => f.ok || f.exemption)
+  // A subject the check said nothing about (a host it did not reach) is not proven either.
+  const about = result.findings.filter((f) => subjects(f.subject))
+  return about.length > 0 && about.every((f) => f.ok || f.exemption)
 }
