@@ -16,5 +16,11 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   // V8's code cache on disk makes every run after the first start faster (Node >= 22.1).
   nodeModule.enableCompileCache?.()
   // No top-level await: oclif may end the process itself (help, exit codes).
-  import('../dist/cli.js').then((cli) => cli.main(argv, import.meta.url))
+  import('../dist/cli.js')
+    .then((cli) => cli.main(argv, import.meta.url))
+    .catch((error) => {
+      // Only a missing or broken build gets here (main handles every command's errors).
+      process.stderr.write(`signoz-ha: cannot load the CLI (${error.message.split('\n')[0]})\n  hint: npm run build\n`)
+      process.exitCode = 3
+    })
 }

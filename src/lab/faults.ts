@@ -12,31 +12,10 @@ import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
 import {labConnection, withLabMigrator} from './connections.js'
 import {ident, quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
+import {labHost, type Fault} from './fault.js'
 import {KUBE_FAULTS} from './kube-faults.js'
 import {WIRE_FAULTS} from './wire-faults.js'
 import {TABLE_FAULTS} from './table-faults.js'
-
-/**
- * A fault the lab can inject for real and undo. Each one reproduces a scenario of
- * docs/FAILURE_CATALOGUE.md with the real processes, never by faking a check's input.
- */
-export interface Fault {
-  id: string
-  summary: string
-  /** What --target names, when the fault takes one. */
-  target?: {description: string; default(state: LabState): string}
-  inject(state: LabState, target: string | undefined): Promise<Record<string, unknown>>
-  heal(state: LabState, fault: ActiveFault): Promise<void>
-}
-
-function targetHost(state: LabState, target: string | undefined): LabHost {
-  const name = target ?? state.clickhouse[state.clickhouse.length - 1]!.pod
-  const host =
-    hostByPod(state, name) ??
-    state.clickhouse.find((h) => `${h.shard}-${h.replica}` === name || h.pod.replace(/-0$/, '') === name)
-  if (!host) throw new UsageError(`no ClickHouse host "${name}" in this lab`, `hosts: ${state.clickhouse.map((h) => h.pod).join(', ')}`)
-  return host
-}
 
 /** The uids of the pods whose names match, when the lab has its Kubernetes half (a crash loop is scoped to them). */
 type PodRef = {metadata: {name?: string; uid?: string}; spec?: {containers?: {image?: string}[]}}
@@ -172,12 +151,12 @@ const PROCESS_FAULTS: readonly Fault[] = [
     summary: 'one ClickHouse host down: killed, and every restart exits at once (its pod crash-loops until recreated) (catalogue #35: a replica or a whole shard down)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
-      const host = targetHost(state, target)
+      const host = labHost(state, target)
       await crashLoopHosts(state, [host])
       return {pod: host.pod}
     },
     async heal(state, fault) {
-      const host = targetHost(state, fault.undo.pod as string)
+      const host = labHost(state, fault.undo.pod as string)
       await restoreHosts(state, [host])
       await recoverHosts(state, [host])
       // With one replica per shard the host was its whole shard: inserts for it queued meanwhile.
@@ -196,7 +175,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       return {shard, pods: hosts.map((h) => h.pod)}
     },
     async heal(state, fault) {
-      const hosts = (fault.undo.pods as string[]).map((p) => targetHost(state, p))
+      const hosts = (fault.undo.pods as string[]).map((p) => labHost(state, p))
       await restoreHosts(state, hosts)
       await recoverHosts(state, hosts)
       await drainDistributionQueues(state)
@@ -207,12 +186,12 @@ const PROCESS_FAULTS: readonly Fault[] = [
     summary: 'SIGSTOP one ClickHouse host: it accepts connections and never answers',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
-      const host = targetHost(state, target)
+      const host = labHost(state, target)
       if (!host.pid || !signal(host.pid, 'SIGSTOP')) throw new Error(`${host.pod} is not running`)
       return {pod: host.pod}
     },
     async heal(state, fault) {
-      const host = targetHost(state, fault.undo.pod as string)
+      const host = labHost(state, fault.undo.pod as string)
       if (host.pid) signal(host.pid, 'SIGCONT')
       await recoverHosts(state, [host])
     },
@@ -290,7 +269,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
     summary: 'stop part fetches and the replication queue on one replica (SYSTEM STOP FETCHES, STOP REPLICATION QUEUES): its queue only grows and it falls behind (catalogue #24)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
-      const host = targetHost(state, target)
+      const host = labHost(state, target)
       if (state.replicasPerShard < 2 || !state.replication) throw new UsageError('lag-replica needs a lab with replication and at least 2 replicas per shard')
       // The queue stopped too: no entry is executed or superseded, so the lag grows steadily instead of flapping.
       await onHost(state, host, async (conn) => {
@@ -300,7 +279,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       return {pod: host.pod}
     },
     async heal(state, fault) {
-      const host = targetHost(state, fault.undo.pod as string)
+      const host = labHost(state, fault.undo.pod as string)
       await onHost(state, host, async (conn) => {
         await conn.command('SYSTEM START FETCHES')
         await conn.command('SYSTEM START REPLICATION QUEUES')
@@ -315,7 +294,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
     target: {description: 'POD[:DATABASE]', default: (s) => `${s.clickhouse[s.clickhouse.length - 1]!.pod}:signoz_meter`},
     async inject(state, target) {
       const [podPart, database = 'signoz_meter'] = (target ?? '').split(':')
-      const host = targetHost(state, podPart || undefined)
+      const host = labHost(state, podPart || undefined)
       if (!/^signoz_[a-z]+$/.test(database)) throw new UsageError(`"${database}" is not a SigNoz database`)
       await onHost(state, host, (conn) => conn.command(`DROP DATABASE IF EXISTS ${database}`))
       return {pod: host.pod, database}
@@ -327,7 +306,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
         await migrator.bootstrap()
         for (const m of MIGRATIONS) await migrator.apply(m)
       })
-      await recoverHosts(state, [targetHost(state, fault.undo.pod as string)], 30_000, 1)
+      await recoverHosts(state, [labHost(state, fault.undo.pod as string)], 30_000, 1)
     },
   },
   {
@@ -335,12 +314,12 @@ const PROCESS_FAULTS: readonly Fault[] = [
     summary: "re-create one host's distributed_logs_v2 on another cluster, as after a cluster rename (catalogue #19)",
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
-      const host = targetHost(state, target ?? state.clickhouse[0]!.pod)
+      const host = labHost(state, target ?? state.clickhouse[0]!.pod)
       await onHost(state, host, (conn) => recreateDistributedLogs(conn, 'all-sharded'))
       return {pod: host.pod}
     },
     async heal(state, fault) {
-      await onHost(state, targetHost(state, fault.undo.pod as string), (conn) => recreateDistributedLogs(conn, state.cluster))
+      await onHost(state, labHost(state, fault.undo.pod as string), (conn) => recreateDistributedLogs(conn, state.cluster))
     },
   },
   {
@@ -348,7 +327,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
     summary: 'restart a host that lost its Keeper configuration: every replicated table on it is read-only (catalogue #4, #37)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
-      const host = targetHost(state, target ?? state.clickhouse[0]!.pod)
+      const host = labHost(state, target ?? state.clickhouse[0]!.pod)
       if (!state.replication) throw new UsageError('readonly-table needs a lab with replication (not --no-replication)')
       // Without a Keeper section the server attaches every replicated table read-only at once
       // ("No ZooKeeper: table will be in readonly mode"), as after a bad config rollout.
@@ -357,7 +336,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       return {pod: host.pod}
     },
     async heal(state, fault) {
-      const host = targetHost(state, fault.undo.pod as string)
+      const host = labHost(state, fault.undo.pod as string)
       await restartHost(state, host, {})
       await recoverHosts(state, [host])
     },

@@ -1,5 +1,4 @@
 import {gunzipSync, gzipSync} from 'node:zlib'
-import {UsageError} from '../core/errors.js'
 import {chopPvcName} from './operator-names.js'
 import {hostByPod, hostPing, stopHost} from './hosts.js'
 import {LabKubeClient} from './kube/admin-client.js'
@@ -8,7 +7,7 @@ import {helmUpgrade, waitReleaseSettled} from './release.js'
 import {waitFor} from './processes.js'
 import {readState, type LabHost, type LabState} from './state.js'
 import {waitFreshRowsOnEveryShard} from './world.js'
-import type {Fault} from './faults.js'
+import {labHost, type Fault} from './fault.js'
 import {recoverHosts} from './recovery.js'
 
 type Obj = {metadata: {name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string}; spec?: Record<string, unknown>; status?: Record<string, unknown>; data?: Record<string, string>; [k: string]: unknown}
@@ -19,13 +18,6 @@ const collector = (state: LabState) => `${state.release}-otel-collector`
 const chiPath = (state: LabState) => `/apis/clickhouse.altinity.com/v1/namespaces/${state.namespace}/clickhouseinstallations/${state.chi}`
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/clickhouseinstallations.clickhouse.altinity.com'
 const CHOP_LABEL = 'clickhouse.altinity.com/chop'
-
-function labHost(state: LabState, target: string | undefined): LabHost {
-  const name = target ?? state.clickhouse[state.clickhouse.length - 1]!.pod
-  const host = hostByPod(state, name) ?? state.clickhouse.find((h) => `${h.shard}-${h.replica}` === name)
-  if (!host) throw new UsageError(`no ClickHouse host "${name}" in this lab`, `hosts: ${state.clickhouse.map((h) => h.pod).join(', ')}`)
-  return host
-}
 
 async function podPhase(kube: LabKubeClient, state: LabState, pod: string): Promise<{phase?: string; ready: boolean; reason?: string} | undefined> {
   const p = await kube.get<Obj>(core(state, 'pods', pod))

@@ -116,7 +116,7 @@ export function logsRows(request: Record<string, unknown>): Pick<TelemetryRows, 
   const rows: Record<string, unknown>[] = []
   for (const rl of field<Record<string, unknown>[]>(request, 'resource_logs', 'resourceLogs') ?? []) {
     const resource = attributes((rl.resource as {attributes?: KeyValue[]} | undefined)?.attributes)
-    const resourceFingerprint = Object.entries(resource).sort().map(([k, v]) => `${k}=${v}`).join(';')
+    const resourceFingerprint = Object.entries(resource).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(';')
     for (const sl of field<Record<string, unknown>[]>(rl, 'scope_logs', 'scopeLogs') ?? []) {
       for (const r of field<Record<string, unknown>[]>(sl, 'log_records', 'logRecords') ?? []) {
         const observed = nanos(field(r, 'observed_time_unix_nano', 'observedTimeUnixNano'))

@@ -98,7 +98,12 @@ export async function helmUpgrade(state: LabState, extraArgs: readonly string[] 
  */
 export async function installRelease(state: LabState): Promise<void> {
   const conn = labConnection(state, state.clickhouse[0]!, 10_000)
-  const serverVersion = await conn.query<{v: string}>('SELECT version() AS v').then((rows) => rows[0]!.v).finally(() => conn.close())
+  let serverVersion: string
+  try {
+    serverVersion = (await conn.query<{v: string}>('SELECT version() AS v'))[0]!.v
+  } finally {
+    await conn.close()
+  }
   // The lab's own credentials are in the values: readable by the owner only.
   writeFileSync(labValuesPath(state.dir), `${JSON.stringify(labValues(state, serverVersion), null, 2)}\n`, {mode: 0o600})
   const essentials = {clickhouse: {user: state.user, password: state.password, image: {tag: serverVersion}}}

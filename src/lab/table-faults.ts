@@ -3,21 +3,14 @@ import {ident, quote} from '../gateways/clickhouse.js'
 import {chopStatefulSetName} from './operator-names.js'
 import {labConnection} from './connections.js'
 import {statfsSync} from 'node:fs'
-import {hostByPod, startHost, stopHost, waitHost} from './hosts.js'
+import {startHost, stopHost, waitHost} from './hosts.js'
 import {writeState} from './state.js'
 import {syntheticBatch} from './ingest.js'
 import {processState, signal, waitFor} from './processes.js'
 import type {LabHost, LabState} from './state.js'
-import type {Fault} from './faults.js'
+import {labHost, type Fault} from './fault.js'
 import {recoverHosts} from './recovery.js'
 import {keeperCli} from './keeper.js'
-
-function labHost(state: LabState, target: string | undefined, fallback: LabHost): LabHost {
-  if (!target) return fallback
-  const host = hostByPod(state, target) ?? state.clickhouse.find((h) => `${h.shard}-${h.replica}` === target)
-  if (!host) throw new UsageError(`no ClickHouse host "${target}" in this lab`, `hosts: ${state.clickhouse.map((h) => h.pod).join(', ')}`)
-  return host
-}
 
 async function onHost<T>(state: LabState, host: LabHost, fn: (conn: ReturnType<typeof labConnection>) => Promise<T>): Promise<T> {
   const conn = labConnection(state, host, 30_000)

@@ -1,6 +1,6 @@
 import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import type {Fault} from './faults.js'
-import type {WireFaults} from './kube/server.js'
+import type {Fault} from './fault.js'
+import type {WireFaults} from './kube/request-context.js'
 import {wireFaultsPath} from './state.js'
 
 /** A fault of the API server's wire (server.ts WireFaults): in force while its file is there. */

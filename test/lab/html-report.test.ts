@@ -35,8 +35,12 @@ const cli = (args: string[]) => runCli(args, {env: env(), cwd: work})
 async function open(url: string, shot: string) {
   const page = await browser.newPage({viewport: {width: 1100, height: 900}})
   const errors: string[] = []
-  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())))
-  page.on('pageerror', (e) => void errors.push(e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
+  page.on('pageerror', (e) => {
+    errors.push(e.message)
+  })
   await page.goto(url)
   // (Expressions as strings: the page's globals, not this process's types.)
   const pwned = (await page.evaluate('window.__pwned ?? null')) as number | null

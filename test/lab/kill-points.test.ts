@@ -93,7 +93,7 @@ describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}
     {step, at: 'in the middle of', event: `backup:${step}`},
     {step, at: 'after', event: `verify:${step}`},
   ])
-  test.each(points)('killed $at $step: the journal reads, a plain re-run converges, nothing is applied twice', async ({step, event}) => {
+  test.each(points)('killed $at $step: the journal reads, a plain re-run converges, nothing is applied twice', async ({event}) => {
     await lab.break('duplicate-clickhouse')
     try {
       const before = new Set(journals())

@@ -58,7 +58,7 @@ describe('the SigNoz release in the lab', () => {
     const chi = (await custom.getNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', namespace: 'platform', plural: 'clickhouseinstallations', name: 'signoz-clickhouse'})) as {status: {status: string; hostsCompleted: number}}
     expect(chi.status).toMatchObject({status: 'Completed', hostsCompleted: 4})
     const sts = await apps.listNamespacedStatefulSet({namespace: 'platform', labelSelector: 'clickhouse.altinity.com/chi=signoz-clickhouse'})
-    expect(sts.items.map((s) => s.metadata?.name).sort()).toEqual(['chi-signoz-clickhouse-cluster-0-0', 'chi-signoz-clickhouse-cluster-0-1', 'chi-signoz-clickhouse-cluster-1-0', 'chi-signoz-clickhouse-cluster-1-1'])
+    expect(sts.items.map((s) => s.metadata?.name ?? '').sort((a, b) => a.localeCompare(b))).toEqual(['chi-signoz-clickhouse-cluster-0-0', 'chi-signoz-clickhouse-cluster-0-1', 'chi-signoz-clickhouse-cluster-1-0', 'chi-signoz-clickhouse-cluster-1-1'])
     const pods = await core.listNamespacedPod({namespace: 'platform', labelSelector: 'clickhouse.altinity.com/chi=signoz-clickhouse'})
     expect(pods.items.every((p) => p.status?.phase === 'Running' && p.metadata?.labels?.['clickhouse.altinity.com/ready'] === 'yes')).toBe(true)
     // One ClickHouse host per node, and a shard's replicas in different zones.

@@ -74,7 +74,7 @@ describe('the lab CronJob controller', () => {
     // Times from the CronJob's creation (now, as the store stamps it): T is the first start.
     const FIVE = 5 * 60_000
     const T = Math.floor(Date.now() / FIVE) * FIVE + FIVE
-    const jobs = () => store.scan(kind(store, 'Job'), 'platform').map((j) => j.metadata.name).sort()
+    const jobs = () => store.scan(kind(store, 'Job'), 'platform').map((j) => j.metadata.name ?? '').sort((a, b) => a.localeCompare(b))
     const at = (ms: number) => reconcileCronJobs(store, ms)
     const finish = (name: string, when: number) => {
       const job = store.tryGet(kind(store, 'Job'), 'platform', name)!

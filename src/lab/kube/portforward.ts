@@ -3,7 +3,7 @@ import {rbacAllows} from './rbac.js'
 import {connect} from 'node:net'
 import type {Duplex} from 'node:stream'
 import {WebSocketServer, type WebSocket} from 'ws'
-import type {Principal, WireFaults} from './server.js'
+import type {Principal, WireFaults} from './request-context.js'
 import {SpdySession, type SpdyStream} from '../../gateways/spdy.js'
 import type {KubeObject, ObjectStore} from './store.js'
 

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {kubeCertPaths, kubeStatePath, readState, wireFaultsPath, type LabKubeApi} from '../state.js'
-import {KubeApiSimulator, type Principal, type WireFaults} from './server.js'
+import {KubeApiSimulator} from './server.js'
+import type {Principal, WireFaults} from './request-context.js'
 import {ObjectStore} from './store.js'
 import {ControllerManager} from './controllers/manager.js'
 import {RealLabWorld} from './lab-world.js'

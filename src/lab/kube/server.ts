@@ -10,20 +10,11 @@ import {servePortForward} from './portforward.js'
 import {PROTOBUF_CONTENT_TYPE, decodeProtobufObject} from './protobuf.js'
 import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector} from './selectors.js'
 import {ApiError, badRequest, forbidden, forbiddenRequest, methodNotAllowed, notFound, unauthorized} from './status.js'
-import {rbacAllows, serviceAccountOfToken, serviceAccountUser, type RequestAttributes, type ServiceAccountRef} from './rbac.js'
+import {rbacAllows, serviceAccountOfToken, serviceAccountUser, type RequestAttributes} from './rbac.js'
+import type {Principal, WireFaults} from './request-context.js'
 import {ObjectStore, type KubeObject, type WatchEvent} from './store.js'
 import {toTable, wantsTable, type IncludeObject} from './tables.js'
 import {CONTAINER_LOGS_ANNOTATION, type ContainerLogs} from './controllers/task-pods.js'
-
-export interface Principal {
-  user: string
-  /** Read-only principals get 403 on every write. */
-  readOnly: boolean
-  /** Resources (plurals) this principal may not touch at all, for RBAC drills (403 on a list). */
-  denied?: readonly string[]
-  /** A service account's token: every request is authorized by RBAC (Roles, ClusterRoles and their bindings). */
-  serviceAccount?: ServiceAccountRef
-}
 
 /** Annotation the lab's controllers put on a pod: the log file of the real process behind it. */
 export const LOG_ANNOTATION = 'lab.signoz-ha.io/log-file'
@@ -43,21 +34,6 @@ export interface SimulatorOptions {
   portForwardSpdy?: boolean
   /** The wire faults in force now (lab break api-throttle, api-errors), read at each request. */
   wireFaults?: () => WireFaults | undefined
-}
-
-/**
- * Answers an API server gives when it is in trouble, injected into every Nth request: 429 from
- * priority and fairness shedding load (with Retry-After, as it sends), a 5xx from a control plane
- * restarting. The lab's own traffic (its controllers' client, user agent LAB_USER_AGENT) is exempt,
- * as system traffic is in the exempt priority level.
- */
-export interface WireFaults {
-  throttle?: {everyNth: number; retryAfterSeconds: number}
-  errors?: {everyNth: number; code: number}
-  /** Every Nth read answered only after delayMs (an API server whose etcd is slow). */
-  slow?: {everyNth: number; delayMs: number}
-  /** Every Nth port-forward connection reset after afterBytes from the pod (a kubelet or proxy dropping streams). */
-  resetStreams?: {everyNth: number; afterBytes: number}
 }
 
 /** The user agent of the lab's own client: never throttled by a wire fault. */

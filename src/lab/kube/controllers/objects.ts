@@ -125,8 +125,14 @@ export function setStatus(store: ObjectStore, kind: ResourceKind, obj: KubeObjec
 export function setMetadata(store: ObjectStore, kind: ResourceKind, obj: KubeObject, labels: Record<string, string | undefined>, annotations: Record<string, string | undefined> = {}): KubeObject {
   const nextLabels = {...obj.metadata.labels}
   const nextAnnotations = {...obj.metadata.annotations}
-  for (const [k, v] of Object.entries(labels)) v === undefined ? delete nextLabels[k] : (nextLabels[k] = v)
-  for (const [k, v] of Object.entries(annotations)) v === undefined ? delete nextAnnotations[k] : (nextAnnotations[k] = v)
+  const apply = (into: Record<string, string>, changes: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === undefined) delete into[k]
+      else into[k] = v
+    }
+  }
+  apply(nextLabels, labels)
+  apply(nextAnnotations, annotations)
   if (same(nextLabels, obj.metadata.labels ?? {}) && same(nextAnnotations, obj.metadata.annotations ?? {})) return obj
   return store.replace(kind, obj.metadata.namespace, obj.metadata.name!, {...obj, metadata: {...obj.metadata, labels: nextLabels, annotations: nextAnnotations}})
 }
