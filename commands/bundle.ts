@@ -3,7 +3,8 @@ import {BaseCommand} from '../src/cli/base.js'
 import {kubeFlags} from '../src/cli/kube-flags.js'
 
 export default class Bundle extends BaseCommand {
-  static override summary = 'Write a redacted support bundle of one release: objects, events, Helm release, logs, ClickHouse system tables, doctor and status of the same moment.'
+  static override summary =
+    'Write a redacted support bundle of one release: objects, events, Helm release, logs, ClickHouse system tables, doctor and status of the same moment.'
   static override description = `Read-only. Collects what a person needs to see the deployment as it was: every object of the namespace (Secrets as names and keys only), events, the Helm release (history, values, manifest, hooks), logs of every container (current and, after a restart, previous), each ClickHouse host's system tables (clusters, macros, replicas, replication_queue, mutations, parts summary, disks, errors, DDL and distribution queues, Keeper znodes of the SigNoz tables, changed settings), and the doctor and status reports of that moment. A replay file lets doctor and status run again on the bundle, offline (--from-bundle).
 
 Redacted by default: Secret data, values under keys that name a secret, credentials in URLs, <password> elements, IDENTIFIED BY, every value so hidden wherever else it appears, the ClickHouse password and the kubeconfig credentials of the run; --redact adds patterns. Partial access still yields a bundle: manifest.json lists each gap and why.
@@ -20,7 +21,11 @@ Exit codes: 0 written; 2 usage (bad flag, the file exists); 3 written, but nothi
     json: Flags.boolean({summary: 'Print the manifest (what was collected, the gaps) as JSON.'}),
     'no-color': Flags.boolean({summary: 'No colour (also NO_COLOR).'}),
     ...kubeFlags,
-    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
+    'clickhouse-url': Flags.string({
+      summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.',
+      multiple: true,
+      env: 'SIGNOZ_HA_CLICKHOUSE_URL',
+    }),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
     cluster: Flags.string({summary: 'ClickHouse cluster name (default: from the CHI).', env: 'SIGNOZ_HA_CLUSTER'}),
     config: Flags.string({summary: "doctor's config file (thresholds, exemptions) for the bundle's doctor report.", env: 'SIGNOZ_HA_CONFIG'}),

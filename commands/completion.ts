@@ -16,6 +16,11 @@ export default class Completion extends BaseCommand {
     const {SHELLS, completionScript} = await import('../src/cli/completion.js')
     if (!SHELLS.includes(args.shell as never)) throw new UsageError(`no completion for "${args.shell}"`, `shells: ${SHELLS.join(', ')}`)
     const {completionModel} = await import('../src/cli/completion-model.js')
-    this.print(completionScript(args.shell as (typeof SHELLS)[number], await completionModel(this.config.bin, this.config.pjson.oclif.topics as Record<string, {description: string}> | undefined)))
+    this.print(
+      completionScript(
+        args.shell as (typeof SHELLS)[number],
+        await completionModel(this.config.bin, this.config.pjson.oclif.topics as Record<string, {description: string}> | undefined),
+      ),
+    )
   }
 }

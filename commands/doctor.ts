@@ -19,18 +19,32 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
 
   static override flags = {
     ...outputFlags,
-    output: Flags.string({char: 'o', summary: 'Output format: text for a person, json (CONTRACT), junit or sarif for pipelines, markdown for an incident ticket, html (one self-contained page: mail it, attach it, open it offline), line (status, summary and failing checks on one JSON line, for a log).', options: ['text', 'json', 'junit', 'sarif', 'markdown', 'line', 'html'], env: 'SIGNOZ_HA_OUTPUT'}),
+    output: Flags.string({
+      char: 'o',
+      summary:
+        'Output format: text for a person, json (CONTRACT), junit or sarif for pipelines, markdown for an incident ticket, html (one self-contained page: mail it, attach it, open it offline), line (status, summary and failing checks on one JSON line, for a log).',
+      options: ['text', 'json', 'junit', 'sarif', 'markdown', 'line', 'html'],
+      env: 'SIGNOZ_HA_OUTPUT',
+    }),
     'output-file': Flags.string({summary: 'Write the report in the -o format to this file; the console gets the text report.'}),
     ...kubeFlags,
     ...thresholdFlags,
-    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
+    'clickhouse-url': Flags.string({
+      summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.',
+      multiple: true,
+      env: 'SIGNOZ_HA_CLICKHOUSE_URL',
+    }),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
     cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses (default: from the CHI, else "cluster").', env: 'SIGNOZ_HA_CLUSTER'}),
     shards: Flags.integer({summary: 'Expected number of shards (default: what system.clusters says).', env: 'SIGNOZ_HA_SHARDS', min: 1}),
     replicas: Flags.integer({summary: 'Expected replicas per shard (default: what system.clusters says).', env: 'SIGNOZ_HA_REPLICAS', min: 1}),
     only: Flags.string({summary: 'Run only these checks (id or prefix, repeatable).', multiple: true}),
     skip: Flags.string({summary: 'Skip these checks (id or prefix, repeatable).', multiple: true}),
-    'fail-on': Flags.string({summary: 'Lowest severity that makes the exit code 1 (default: the config file, else warning).', options: ['critical', 'warning', 'info', 'none'], env: 'SIGNOZ_HA_FAIL_ON'}),
+    'fail-on': Flags.string({
+      summary: 'Lowest severity that makes the exit code 1 (default: the config file, else warning).',
+      options: ['critical', 'warning', 'info', 'none'],
+      env: 'SIGNOZ_HA_FAIL_ON',
+    }),
     timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
     'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: '5s'}),
     concurrency: Flags.integer({summary: 'Checks run at once (they wait on the network, not the CPU).', default: 64, min: 1}),
@@ -38,12 +52,25 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     watch: Flags.string({summary: 'Re-run every DURATION (e.g. 30s) and show what changed since the previous run; Ctrl-C stops.'}),
     count: Flags.integer({summary: 'With --watch: stop after this many runs.', min: 1, dependsOn: ['watch']}),
     stats: Flags.boolean({summary: 'Print the wall time, ClickHouse queries and Kubernetes API requests to stderr.'}),
-    export: Flags.string({summary: 'Also send the run over OTLP/HTTP (metrics per check and subject, a log record per failing finding); a failed export is one line on stderr, never another exit code.', options: ['otlp'], env: 'SIGNOZ_HA_EXPORT'}),
+    export: Flags.string({
+      summary:
+        'Also send the run over OTLP/HTTP (metrics per check and subject, a log record per failing finding); a failed export is one line on stderr, never another exit code.',
+      options: ['otlp'],
+      env: 'SIGNOZ_HA_EXPORT',
+    }),
     'otlp-endpoint': Flags.string({summary: 'OTLP/HTTP base URL (default: OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318).'}),
-    'otlp-header': Flags.string({summary: 'Header KEY=VALUE for the OTLP requests, e.g. signoz-ingestion-key=… (repeatable; default: OTEL_EXPORTER_OTLP_HEADERS).', multiple: true}),
-    'otlp-protocol': Flags.string({summary: 'http/protobuf or http/json (default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).', options: ['http/protobuf', 'http/json']}),
+    'otlp-header': Flags.string({
+      summary: 'Header KEY=VALUE for the OTLP requests, e.g. signoz-ingestion-key=… (repeatable; default: OTEL_EXPORTER_OTLP_HEADERS).',
+      multiple: true,
+    }),
+    'otlp-protocol': Flags.string({
+      summary: 'http/protobuf or http/json (default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).',
+      options: ['http/protobuf', 'http/json'],
+    }),
     'otlp-timeout': Flags.string({summary: 'Bound on each OTLP request (default: OTEL_EXPORTER_OTLP_TIMEOUT, else 5s).'}),
-    'from-bundle': Flags.string({summary: 'Run the checks offline on a support bundle (signoz-ha bundle), as of when it was collected; no cluster is contacted.'}),
+    'from-bundle': Flags.string({
+      summary: 'Run the checks offline on a support bundle (signoz-ha bundle), as of when it was collected; no cluster is contacted.',
+    }),
   }
 
   async run(): Promise<void> {
@@ -61,7 +88,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     }
     if (flags.watch) {
       const {watchDoctor} = await import('../src/cli/doctor-watch.js')
-      const last = await watchDoctor(flags.watch, flags.count, () => doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version}), show)
+      const last = await watchDoctor(
+        flags.watch,
+        flags.count,
+        () => doctorCommand(flags, {format, chalk: this.chalkFor(flags), version: this.config.version}),
+        show,
+      )
       if (last.exitCode !== 0) this.exit(last.exitCode)
       return
     }

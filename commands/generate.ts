@@ -3,7 +3,8 @@ import {BaseCommand, outputFlags} from '../src/cli/base.js'
 import {CLOUDS, GENERATE_DEFAULTS, INGRESS_KINDS} from '../src/generate/inputs.js'
 
 export default class Generate extends BaseCommand {
-  static override summary = 'Write the production HA configuration for your topology and cloud: chart values, ClickHouse cluster, schema-migration Job, ingress, host-metrics DaemonSet.'
+  static override summary =
+    'Write the production HA configuration for your topology and cloud: chart values, ClickHouse cluster, schema-migration Job, ingress, host-metrics DaemonSet.'
   static override description = `Every file goes into one directory with a README that says how to apply it. The values pin the ClickHouse name (no duplicate installation on upgrade), turn on replication for the migrator, give ZooKeeper a quorum and a disruption budget, keep replicas of a shard apart (nodes, and zones when named), and size the disks: with --ingest-gb-per-day by the storage planner, else --storage. The ClickHouse password is never written: it is given at install.
 
 Exit codes: 0 written; 2 a bad input or files already there (nothing written).`
@@ -58,8 +59,16 @@ Exit codes: 0 written; 2 a bad input or files already there (nothing written).`
       },
       {out: flags.out, force: flags.force},
     )
-    if (this.format(flags) === 'json') return this.print(JSON.stringify({dir: result.dir, files: result.files, storage: result.inputs.storage, plan: result.inputs.plan ?? null}, null, 2))
+    if (this.format(flags) === 'json')
+      return this.print(JSON.stringify({dir: result.dir, files: result.files, storage: result.inputs.storage, plan: result.inputs.plan ?? null}, null, 2))
     const width = Math.max(...result.files.map((f) => f.path.length))
-    this.print([`wrote ${result.dir}`, ...result.files.map((f) => `  ${f.path.padEnd(width)}  ${f.purpose}`), '', `next: signoz-ha values lint ${result.dir}/values.yaml${result.inputs.plan ? ` --plan ${result.dir}/storage-plan.yaml` : ''}, then ${result.dir}/README.md`].join('\n'))
+    this.print(
+      [
+        `wrote ${result.dir}`,
+        ...result.files.map((f) => `  ${f.path.padEnd(width)}  ${f.purpose}`),
+        '',
+        `next: signoz-ha values lint ${result.dir}/values.yaml${result.inputs.plan ? ` --plan ${result.dir}/storage-plan.yaml` : ''}, then ${result.dir}/README.md`,
+      ].join('\n'),
+    )
   }
 }

@@ -4,10 +4,21 @@ import {kubeFlags} from '../src/cli/kube-flags.js'
 import Doctor from './doctor.js'
 
 // doctor's flags that make sense on every run of a long-running exporter.
-const {watch: _watch, count: _count, 'output-file': _outputFile, output: _output, json: _json, verbose: _verbose, stats: _stats, 'from-bundle': _fromBundle, ...doctorFlags} = Doctor.flags
+const {
+  watch: _watch,
+  count: _count,
+  'output-file': _outputFile,
+  output: _output,
+  json: _json,
+  verbose: _verbose,
+  stats: _stats,
+  'from-bundle': _fromBundle,
+  ...doctorFlags
+} = Doctor.flags
 
 export default class Serve extends BaseCommand {
-  static override summary = 'Run doctor on an interval and serve its results to Prometheus (/metrics), with /healthz and /readyz; optionally push each run over OTLP.'
+  static override summary =
+    'Run doctor on an interval and serve its results to Prometheus (/metrics), with /healthz and /readyz; optionally push each run over OTLP.'
   static override description = `Never two runs at once: a run slower than the interval delays the next. Each run replaces every series (a subject that went away leaves none behind) and logs one JSON line on stdout. SIGTERM or SIGINT ends it after the run in progress.
 
 Series: signoz_ha_check_status{check,severity,subject,runbook} (0 pass, 1 fail, 2 error), signoz_ha_run_duration_seconds, signoz_ha_failing_checks{severity}, signoz_ha_posture_score, signoz_ha_last_run_timestamp_seconds, signoz_ha_runs_total, signoz_ha_run_errors_total, and the process's own (signoz_ha_process_*).

@@ -3,7 +3,7 @@ import {BaseCommand, outputFlags} from '../src/cli/base.js'
 import {kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
 
 export default class Status extends BaseCommand {
-  static override summary = "The deployment right now on one screen: release, installation, every host, Keeper, ingestion, problems."
+  static override summary = 'The deployment right now on one screen: release, installation, every host, Keeper, ingestion, problems.'
   static override description = `Read-only, within doctor's budget: one LIST per kind, one port-forward session per host, every query at once. A host that does not answer shows its pod's state and "—" in the ClickHouse columns.
 
 Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could be read (no API, no host).`
@@ -16,11 +16,20 @@ Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could b
 
   static override flags = {
     ...outputFlags,
-    output: Flags.string({char: 'o', summary: 'Output format: text, json, or html (one self-contained page).', options: ['text', 'json', 'html'], env: 'SIGNOZ_HA_OUTPUT'}),
+    output: Flags.string({
+      char: 'o',
+      summary: 'Output format: text, json, or html (one self-contained page).',
+      options: ['text', 'json', 'html'],
+      env: 'SIGNOZ_HA_OUTPUT',
+    }),
     'output-file': Flags.string({summary: 'Write the status in the -o format to this file; the console gets the text.'}),
     ...kubeFlags,
     ...thresholdFlags,
-    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
+    'clickhouse-url': Flags.string({
+      summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.',
+      multiple: true,
+      env: 'SIGNOZ_HA_CLICKHOUSE_URL',
+    }),
     'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
     timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
     'host-timeout': Flags.string({summary: 'Bound on one call to one host.', default: '5s'}),
@@ -37,7 +46,8 @@ Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could b
     const {statusCommand, watchStatus} = await import('../src/cli/status-command.js')
     const {renderStatus} = await import('../src/render/status.js')
     const {renderStatusHtml} = await import('../src/render/html.js')
-    const render = (view: Parameters<typeof renderStatus>[0]) => (json ? JSON.stringify(view, null, 2) : html ? renderStatusHtml(view) : renderStatus(view, chalk))
+    const render = (view: Parameters<typeof renderStatus>[0]) =>
+      json ? JSON.stringify(view, null, 2) : html ? renderStatusHtml(view) : renderStatus(view, chalk)
     if (flags.watch) {
       const code = await watchStatus(flags, this.config.version, render, process.stdout.isTTY === true && !json)
       if (code !== 0) this.exit(code)

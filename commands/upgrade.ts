@@ -21,7 +21,10 @@ Exit codes: 0 upgraded or nothing to do; 2 usage (bad chart, values file); 3 a g
     values: Flags.string({char: 'f', summary: 'Values file, as helm -f (repeatable).', multiple: true}),
     set: Flags.string({summary: 'KEY=VALUE, as helm --set (repeatable).', multiple: true}),
     'reset-values': Flags.boolean({summary: "Start from the chart's defaults instead of the deployed values."}),
-    timeout: Flags.string({summary: 'The whole upgrade, a rollback included: Helm gets two thirds (its --timeout, hooks included), a rollback the rest.', default: '15m'}),
+    timeout: Flags.string({
+      summary: 'The whole upgrade, a rollback included: Helm gets two thirds (its --timeout, hooks included), a rollback the rest.',
+      default: '15m',
+    }),
     plan: Flags.boolean({summary: 'Print the gates and the plan, change nothing.'}),
     'detailed-exitcode': Flags.boolean({summary: 'With --plan: exit 5 when the upgrade would change something.'}),
     'skip-gate': Flags.string({summary: 'Override one gate by id, at your own risk (repeatable).', multiple: true}),

@@ -9,16 +9,34 @@ export default defineRunbook({
   scenarios: [35, 18, 17],
   checks: ['clickhouse/reachable'],
   steps: [
-    {title: 'See why the pod is down', safety: 'read', explain: 'OOMKilled, a liveness kill during table loading and a crash loop need different fixes.', commands: ['kubectl -n {namespace} get pods -l clickhouse.altinity.com/app=chop -o wide', 'kubectl -n {namespace} describe pod <pod>', 'kubectl -n {namespace} logs <pod> --previous --tail=100']},
-    {title: 'Check the other replicas of its shard', safety: 'read', explain: 'With a healthy peer replica the shard still serves reads and writes; without one every distributed query fails.', commands: ["SELECT shard_num, replica_num, host_name, errors_count FROM system.clusters WHERE cluster = '{cluster}'"]},
+    {
+      title: 'See why the pod is down',
+      safety: 'read',
+      explain: 'OOMKilled, a liveness kill during table loading and a crash loop need different fixes.',
+      commands: [
+        'kubectl -n {namespace} get pods -l clickhouse.altinity.com/app=chop -o wide',
+        'kubectl -n {namespace} describe pod <pod>',
+        'kubectl -n {namespace} logs <pod> --previous --tail=100',
+      ],
+    },
+    {
+      title: 'Check the other replicas of its shard',
+      safety: 'read',
+      explain: 'With a healthy peer replica the shard still serves reads and writes; without one every distributed query fails.',
+      commands: ["SELECT shard_num, replica_num, host_name, errors_count FROM system.clusters WHERE cluster = '{cluster}'"],
+    },
     {
       title: 'Restart the host',
       safety: 'disruptive',
-      explain: 'Delete the pod so its StatefulSet recreates it; wait until it is Ready before touching any other host. A pod that stays Pending needs the pods-pending runbook instead.',
+      explain:
+        'Delete the pod so its StatefulSet recreates it; wait until it is Ready before touching any other host. A pod that stays Pending needs the pods-pending runbook instead.',
       commands: ['kubectl -n {namespace} delete pod <pod>'],
       remedy: defineRemedy<{namespace: string; pods: string[]}>({
         async target(ctx, diagnosis) {
-          const running = new Set((await ctx.deployment()).active?.pods.filter((p) => (p.status as {phase?: string} | undefined)?.phase === 'Running').map((p) => p.metadata?.name) ?? [])
+          const running = new Set(
+            (await ctx.deployment()).active?.pods.filter((p) => (p.status as {phase?: string} | undefined)?.phase === 'Running').map((p) => p.metadata?.name) ??
+              [],
+          )
           // Down but scheduled: a restart can help; a Pending pod cannot start by being deleted.
           const pods = (await failingHosts(ctx, diagnosis, 'clickhouse/reachable')).map((h) => h.pod).filter((pod) => running.has(pod))
           return pods.length ? {namespace: ctx.namespace, pods} : undefined

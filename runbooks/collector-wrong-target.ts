@@ -8,11 +8,19 @@ export default defineRunbook({
   scenarios: [10, 12],
   checks: ['kube/collector-clickhouse-target', 'signoz/ingestion-fresh'],
   steps: [
-    {title: 'Compare CLICKHOUSE_HOST with the serving Service', safety: 'read', explain: 'The Service must exist and have ready endpoints.', commands: ['kubectl -n {namespace} get deploy -o yaml | grep -A1 CLICKHOUSE_HOST', 'kubectl -n {namespace} get svc,endpoints -l clickhouse.altinity.com/app=chop']},
+    {
+      title: 'Compare CLICKHOUSE_HOST with the serving Service',
+      safety: 'read',
+      explain: 'The Service must exist and have ready endpoints.',
+      commands: [
+        'kubectl -n {namespace} get deploy -o yaml | grep -A1 CLICKHOUSE_HOST',
+        'kubectl -n {namespace} get svc,endpoints -l clickhouse.altinity.com/app=chop',
+      ],
+    },
     {
       title: 'Point the clients at the serving Service',
       safety: 'safe',
-      explain: 'Ingestion first: every collector and SigNoz workload gets the serving installation\'s Service as CLICKHOUSE_HOST, and their rollout is awaited.',
+      explain: "Ingestion first: every collector and SigNoz workload gets the serving installation's Service as CLICKHOUSE_HOST, and their rollout is awaited.",
       commands: ['kubectl -n {namespace} set env deploy/<collector> CLICKHOUSE_HOST=<serving service>'],
       remedy: pointClientsRemedy,
     },
@@ -23,6 +31,11 @@ export default defineRunbook({
       commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values --set clickhouse.fullnameOverride=<serving installation>'],
       remedy: pinInstallationRemedy,
     },
-    {title: 'Verify', safety: 'read', explain: 'Fresh rows arrive on every shard within a minute.', commands: ['signoz-ha doctor --only kube/collector-clickhouse-target --only signoz/ingestion-fresh']},
+    {
+      title: 'Verify',
+      safety: 'read',
+      explain: 'Fresh rows arrive on every shard within a minute.',
+      commands: ['signoz-ha doctor --only kube/collector-clickhouse-target --only signoz/ingestion-fresh'],
+    },
   ],
 })

@@ -9,8 +9,17 @@ export default defineRunbook({
   scenarios: [8],
   checks: ['helm/release-status'],
   steps: [
-    {title: 'See the history', safety: 'read', explain: 'Which revision is pending or failed, and the last deployed one.', commands: ['helm -n {namespace} history {release}']},
-    {title: 'Roll back to the last deployed revision', safety: 'disruptive', explain: 'A pending-upgrade left by a killed helm process is cleared by a rollback; a failed one too. Check what the failed revision changed first.', commands: ['helm -n {namespace} rollback {release} <last deployed revision> --wait'],
+    {
+      title: 'See the history',
+      safety: 'read',
+      explain: 'Which revision is pending or failed, and the last deployed one.',
+      commands: ['helm -n {namespace} history {release}'],
+    },
+    {
+      title: 'Roll back to the last deployed revision',
+      safety: 'disruptive',
+      explain: 'A pending-upgrade left by a killed helm process is cleared by a rollback; a failed one too. Check what the failed revision changed first.',
+      commands: ['helm -n {namespace} rollback {release} <last deployed revision> --wait'],
       remedy: defineRemedy<{release: string; revision: number}>({
         async target(ctx, diagnosis) {
           if (!ctx.release || failingFindings(diagnosis, 'helm/release-status').length === 0) return undefined

@@ -9,8 +9,21 @@ export default defineRunbook({
   scenarios: [3, 23],
   checks: ['keeper/quorum', 'keeper/reachable', 'helm/values-ha'],
   steps: [
-    {title: 'See the ensemble', safety: 'read', explain: 'Members desired and ready, and the node list ClickHouse uses.', commands: ['kubectl -n {namespace} get sts -l app.kubernetes.io/component=zookeeper', 'kubectl -n {namespace} get chi -o jsonpath="{.items[*].spec.configuration.zookeeper.nodes}"']},
-    {title: 'Grow to three members', safety: 'disruptive', explain: 'Set clickhouse.zookeeper.replicaCount=3 (and a disruption budget); the installation picks up the new node list. Never wipe the existing member\'s data: it holds every replicated table\'s metadata.', commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values --set clickhouse.zookeeper.replicaCount=3'],
+    {
+      title: 'See the ensemble',
+      safety: 'read',
+      explain: 'Members desired and ready, and the node list ClickHouse uses.',
+      commands: [
+        'kubectl -n {namespace} get sts -l app.kubernetes.io/component=zookeeper',
+        'kubectl -n {namespace} get chi -o jsonpath="{.items[*].spec.configuration.zookeeper.nodes}"',
+      ],
+    },
+    {
+      title: 'Grow to three members',
+      safety: 'disruptive',
+      explain:
+        "Set clickhouse.zookeeper.replicaCount=3 (and a disruption budget); the installation picks up the new node list. Never wipe the existing member's data: it holds every replicated table's metadata.",
+      commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values --set clickhouse.zookeeper.replicaCount=3'],
       remedy: defineRemedy<{release: string; chart: string; chartVersion: string | null}>({
         async target(ctx) {
           const d = await ctx.deployment()
@@ -25,7 +38,8 @@ export default defineRunbook({
             title: `Grow ZooKeeper to 3 members in release ${t.release}`,
             ...t,
             file: `${t.release}-keeper-quorum.yaml`,
-            comment: 'Written by signoz-ha runbook run keeper-quorum. Keep it in your values: three ZooKeeper\nmembers keep a quorum when one is lost, so replicated tables stay writable.',
+            comment:
+              'Written by signoz-ha runbook run keeper-quorum. Keep it in your values: three ZooKeeper\nmembers keep a quorum when one is lost, so replicated tables stay writable.',
             set: {'clickhouse.zookeeper.replicaCount': 3},
           }),
         ],

@@ -4,12 +4,23 @@ import {rerunMigratorRemedy} from '../src/remediation/remedies.js'
 export default defineRunbook({
   id: 'migration-failed',
   title: 'A SigNoz schema migration failed or is stuck',
-  symptoms: 'The migrator Job fails (often after 180 s: distributed_ddl_task_timeout, code 159); collectors stay in Init on `migrate sync check`; helm upgrade times out; schema_migrations_v2 shows a migration in-progress long after later ones finished.',
+  symptoms:
+    'The migrator Job fails (often after 180 s: distributed_ddl_task_timeout, code 159); collectors stay in Init on `migrate sync check`; helm upgrade times out; schema_migrations_v2 shows a migration in-progress long after later ones finished.',
   scenarios: [1, 2, 9, 10, 21],
   checks: ['signoz/migrations'],
   steps: [
-    {title: 'Read the recorded error', safety: 'read', explain: 'The error column says which statement failed and why.', commands: ["SELECT migration_id, status, error FROM <db>.distributed_schema_migrations_v2 WHERE status != 'finished'"]},
-    {title: 'Clear what blocks DDL', safety: 'read', explain: 'Unfinished ON CLUSTER tasks and stuck mutations block every migration.', commands: ["SELECT * FROM system.distributed_ddl_queue WHERE status != 'Finished'", 'SELECT * FROM system.mutations WHERE NOT is_done']},
+    {
+      title: 'Read the recorded error',
+      safety: 'read',
+      explain: 'The error column says which statement failed and why.',
+      commands: ["SELECT migration_id, status, error FROM <db>.distributed_schema_migrations_v2 WHERE status != 'finished'"],
+    },
+    {
+      title: 'Clear what blocks DDL',
+      safety: 'read',
+      explain: 'Unfinished ON CLUSTER tasks and stuck mutations block every migration.',
+      commands: ["SELECT * FROM system.distributed_ddl_queue WHERE status != 'Finished'", 'SELECT * FROM system.mutations WHERE NOT is_done'],
+    },
     {
       title: 'Fix the cause and re-run the migrator',
       safety: 'safe',

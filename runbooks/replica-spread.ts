@@ -7,8 +7,24 @@ export default defineRunbook({
   scenarios: [15],
   checks: ['kube/replica-spread'],
   steps: [
-    {title: 'See the placement', safety: 'read', explain: 'Which pods share a node or zone.', commands: ['kubectl -n {namespace} get pods -o wide -l clickhouse.altinity.com/app=chop']},
-    {title: 'Require spreading in the values', safety: 'safe', explain: 'Set clickhouse.podDistribution (ShardAntiAffinity by hostname, and by zone where there are enough zones) and the ZooKeeper anti-affinity preset.', commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values --set clickhouse.podDistribution[0].type=ShardAntiAffinity']},
-    {title: 'Move one replica at a time', safety: 'disruptive', explain: 'Delete one co-located pod, wait until it is ready and caught up, then the next; never both replicas of a shard at once.', commands: ['signoz-ha runbook show replica-readonly']},
+    {
+      title: 'See the placement',
+      safety: 'read',
+      explain: 'Which pods share a node or zone.',
+      commands: ['kubectl -n {namespace} get pods -o wide -l clickhouse.altinity.com/app=chop'],
+    },
+    {
+      title: 'Require spreading in the values',
+      safety: 'safe',
+      explain:
+        'Set clickhouse.podDistribution (ShardAntiAffinity by hostname, and by zone where there are enough zones) and the ZooKeeper anti-affinity preset.',
+      commands: ['helm -n {namespace} upgrade {release} signoz/signoz --reuse-values --set clickhouse.podDistribution[0].type=ShardAntiAffinity'],
+    },
+    {
+      title: 'Move one replica at a time',
+      safety: 'disruptive',
+      explain: 'Delete one co-located pod, wait until it is ready and caught up, then the next; never both replicas of a shard at once.',
+      commands: ['signoz-ha runbook show replica-readonly'],
+    },
   ],
 })

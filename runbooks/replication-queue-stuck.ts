@@ -9,12 +9,27 @@ export default defineRunbook({
   scenarios: [24, 22, 21],
   checks: ['clickhouse/replication-lag'],
   steps: [
-    {title: 'Read the failing entries', safety: 'read', explain: 'last_exception names the cause: DNS, a peer unreachable on the interserver port, a full disk, a blocked ALTER.', commands: ["SELECT database, table, type, num_tries, last_exception, postpone_reason FROM system.replication_queue WHERE num_tries > 5 ORDER BY num_tries DESC LIMIT 20"]},
+    {
+      title: 'Read the failing entries',
+      safety: 'read',
+      explain: 'last_exception names the cause: DNS, a peer unreachable on the interserver port, a full disk, a blocked ALTER.',
+      commands: [
+        'SELECT database, table, type, num_tries, last_exception, postpone_reason FROM system.replication_queue WHERE num_tries > 5 ORDER BY num_tries DESC LIMIT 20',
+      ],
+    },
     {
       title: 'Fix the cause, then restart the replica and let it catch up',
       safety: 'safe',
-      explain: 'Fetches, merges and replication queues stopped by hand or by a tool are started again (their normal state); RESTART re-reads the queue; then the replica catches up from its peers. SYNC waits for that by hand.',
-      commands: ['SYSTEM DROP DNS CACHE', 'SYSTEM START FETCHES', 'SYSTEM START REPLICATION QUEUES', 'SYSTEM START MERGES', 'SYSTEM RESTART REPLICA <db>.<table>', 'SYSTEM SYNC REPLICA <db>.<table>'],
+      explain:
+        'Fetches, merges and replication queues stopped by hand or by a tool are started again (their normal state); RESTART re-reads the queue; then the replica catches up from its peers. SYNC waits for that by hand.',
+      commands: [
+        'SYSTEM DROP DNS CACHE',
+        'SYSTEM START FETCHES',
+        'SYSTEM START REPLICATION QUEUES',
+        'SYSTEM START MERGES',
+        'SYSTEM RESTART REPLICA <db>.<table>',
+        'SYSTEM SYNC REPLICA <db>.<table>',
+      ],
       remedy: defineRemedy<{hosts: {host: HostRef; calls: StatementCall[]}[]}>({
         async target(ctx, diagnosis) {
           const hosts = await failingHosts(ctx, diagnosis, 'clickhouse/replication-lag')
@@ -27,13 +42,24 @@ export default defineRunbook({
                 {statement: 'startFetches', params: {}},
                 {statement: 'startReplicationQueues', params: {}},
                 {statement: 'startMerges', params: {}},
-                ...failingTables(diagnosis, 'clickhouse/replication-lag', host.host).map((table): StatementCall => ({statement: 'restartReplica', params: {table}})),
+                ...failingTables(diagnosis, 'clickhouse/replication-lag', host.host).map((table): StatementCall => ({
+                  statement: 'restartReplica',
+                  params: {table},
+                })),
               ],
             })),
           }
         },
         actions: (t) =>
-          t.hosts.map(({host, calls}) => statementsOnHost({id: `resume-replication-${host.pod}`, title: `Resume replication on ${host.host} and let it catch up`, host, calls, settledBy: 'clickhouse/replication-lag'})),
+          t.hosts.map(({host, calls}) =>
+            statementsOnHost({
+              id: `resume-replication-${host.pod}`,
+              title: `Resume replication on ${host.host} and let it catch up`,
+              host,
+              calls,
+              settledBy: 'clickhouse/replication-lag',
+            }),
+          ),
       }),
     },
     {title: 'Verify', safety: 'read', explain: 'Delay and queue back under the thresholds.', commands: ['signoz-ha doctor --only clickhouse/replication-lag']},

@@ -42,7 +42,10 @@ const childCpu = () => {
 function doctor(kubeconfig, extra = []) {
   const t = performance.now()
   const cpu0 = childCpu()
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'doctor', '--kubeconfig', kubeconfig, '-o', 'json', ...extra], {encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'doctor', '--kubeconfig', kubeconfig, '-o', 'json', ...extra], {
+    encoding: 'utf8',
+    env: {...process.env, NO_COLOR: '1'},
+  })
   const ms = performance.now() - t
   const report = JSON.parse(r.stdout)
   return {ms, cpu: childCpu() - cpu0, rssKiB: Number(r.stderr.trim().split('\n').pop()), report, code: r.status}
@@ -69,7 +72,9 @@ async function manualWay(kubectlBinary, kubeconfig, status) {
     'SELECT max(unix_milli) FROM signoz_metrics.samples_v4',
   ]
   for (const host of status.clickhouse) {
-    const forward = spawn(kubectlBinary, ['--kubeconfig', kubeconfig, '-n', status.namespace, 'port-forward', `pod/${host.pod}`, ':8123'], {stdio: ['ignore', 'pipe', 'ignore']})
+    const forward = spawn(kubectlBinary, ['--kubeconfig', kubeconfig, '-n', status.namespace, 'port-forward', `pod/${host.pod}`, ':8123'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
     const port = await new Promise((resolve, reject) => {
       forward.stdout.on('data', (d) => {
         const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(String(d))
@@ -78,7 +83,9 @@ async function manualWay(kubectlBinary, kubeconfig, status) {
       forward.on('exit', () => reject(new Error(`kubectl port-forward to ${host.pod} ended`)))
     })
     for (const query of queries) {
-      const r = spawnSync('curl', ['-sS', '--fail', '-u', `${status.user}:${status.password}`, '--data-binary', query, `http://127.0.0.1:${port}/`], {encoding: 'utf8'})
+      const r = spawnSync('curl', ['-sS', '--fail', '-u', `${status.user}:${status.password}`, '--data-binary', query, `http://127.0.0.1:${port}/`], {
+        encoding: 'utf8',
+      })
       if (r.status !== 0) throw new Error(`curl on ${host.pod}: ${r.stderr}`)
     }
     forward.kill('SIGINT')
@@ -109,7 +116,13 @@ export async function remoteBench({rttMs, cli}) {
       const near = Array.from({length: 5}, () => doctor(local))
       const far = Array.from({length: 5}, () => doctor(remote))
       const bad = far.find((r) => r.code !== 0)
-      if (bad) throw new Error(`doctor at ${rttMs} ms exited ${bad.code}: ${bad.report.results.filter((r) => r.status !== 'pass' && r.status !== 'skip').map((r) => r.id).join(', ')}`)
+      if (bad)
+        throw new Error(
+          `doctor at ${rttMs} ms exited ${bad.code}: ${bad.report.results
+            .filter((r) => r.status !== 'pass' && r.status !== 'skip')
+            .map((r) => r.id)
+            .join(', ')}`,
+        )
       const wall0 = median(near.map((r) => r.ms))
       const wall = median(far.map((r) => r.ms))
       const stats = far[0].report.stats
@@ -140,6 +153,8 @@ export async function remoteBench({rttMs, cli}) {
   }
   if (results.length === 2) {
     const [small, large] = results
-    console.log(`6×3 / 2×2 at ${rttMs} ms: ${(large.wall / small.wall).toFixed(2)}×; CPU per additional host: ${(((large.cpu - small.cpu) / (18 - 4)) * 1000).toFixed(0)} ms`)
+    console.log(
+      `6×3 / 2×2 at ${rttMs} ms: ${(large.wall / small.wall).toFixed(2)}×; CPU per additional host: ${(((large.cpu - small.cpu) / (18 - 4)) * 1000).toFixed(0)} ms`,
+    )
   }
 }

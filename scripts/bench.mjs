@@ -65,7 +65,13 @@ function withLab(shards, replicas, fn) {
 
 /** The lab's Helm binary and chart, as `lab env` exports them. */
 function labTools(dir) {
-  const env = Object.fromEntries(cli(['lab', 'env', '--dir', dir]).stdout.split('\n').map((l) => /^export (\w+)='(.*)'$/.exec(l)).filter(Boolean).map((m) => [m[1], m[2]]))
+  const env = Object.fromEntries(
+    cli(['lab', 'env', '--dir', dir])
+      .stdout.split('\n')
+      .map((l) => /^export (\w+)='(.*)'$/.exec(l))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2]]),
+  )
   return {SIGNOZ_HA_HELM: env.SIGNOZ_HA_HELM, SIGNOZ_HA_CHART: env.SIGNOZ_HA_CHART}
 }
 
@@ -95,10 +101,20 @@ async function addPods(dir, count) {
   const call = (method, path, body) =>
     new Promise((resolve, reject) => {
       const payload = JSON.stringify(body)
-      const req = request({host: '127.0.0.1', port: state.kubeApi.port, method, path, agent, headers: {authorization: `Bearer ${state.kubeApi.adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload)}}, (res) => {
-        res.resume()
-        res.on('end', () => (res.statusCode < 300 || res.statusCode === 409 ? resolve() : reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`))))
-      })
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: state.kubeApi.port,
+          method,
+          path,
+          agent,
+          headers: {authorization: `Bearer ${state.kubeApi.adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload)},
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => (res.statusCode < 300 || res.statusCode === 409 ? resolve() : reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`))))
+        },
+      )
       req.on('error', reject)
       req.end(payload)
     })
@@ -139,16 +155,43 @@ const small = withLab(2, 2, (dir, env) => {
   const bundle = runs(5, () => cli(['bundle', '-o', join(bundleDir, `b${n++}.tar.gz`)], {KUBECONFIG: kubeconfig}))
   const bundleBytes = statSync(join(bundleDir, 'b0.tar.gz')).size
   const fromBundle = runs(5, () => cli(['doctor', '--from-bundle', join(bundleDir, 'b0.tar.gz')], {KUBECONFIG: undefined}))
-  return {busy, doctor, cpu, hung: hung.ms, viaKube, stats, rss, kubeconfig, dir, storageReport, upgradePlan, runbookNoop, status, bundle, bundleBytes, fromBundle}
+  return {
+    busy,
+    doctor,
+    cpu,
+    hung: hung.ms,
+    viaKube,
+    stats,
+    rss,
+    kubeconfig,
+    dir,
+    storageReport,
+    upgradePlan,
+    runbookNoop,
+    status,
+    bundle,
+    bundleBytes,
+    fromBundle,
+  }
 })
-console.log(`2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`)
-console.log(`2×2 lab, through the kubeconfig: status ${small.status.toFixed(0)} ms; bundle ${small.bundle.toFixed(0)} ms (${(small.bundleBytes / 1024).toFixed(0)} KiB); doctor --from-bundle ${small.fromBundle.toFixed(0)} ms`)
+console.log(
+  `2×2 lab: up ${(small.up / 1000).toFixed(1)} s; doctor ${small.doctor.toFixed(0)} ms; doctor with one replica hung (host timeout 2 s): ${small.hung.toFixed(0)} ms`,
+)
+console.log(
+  `2×2 lab, through the kubeconfig: status ${small.status.toFixed(0)} ms; bundle ${small.bundle.toFixed(0)} ms (${(small.bundleBytes / 1024).toFixed(0)} KiB); doctor --from-bundle ${small.fromBundle.toFixed(0)} ms`,
+)
 const checkCount = JSON.parse(cli(['checks', 'list', '--json']).stdout).checks.length
-console.log(`2×2 lab, doctor --kubeconfig (all ${checkCount} checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`)
-console.log(`2×2 lab, through the kubeconfig: storage report ${small.storageReport.toFixed(0)} ms; upgrade --plan (gates, helm dry run, plan) ${small.upgradePlan.toFixed(0)} ms; runbook run on a healthy cluster (diagnose, nothing to do) ${small.runbookNoop.toFixed(0)} ms`)
+console.log(
+  `2×2 lab, doctor --kubeconfig (all ${checkCount} checks, ClickHouse by port-forward): ${small.viaKube.toFixed(0)} ms, peak RSS ${(small.rss.rssKiB / 1024).toFixed(0)} MB; ${small.stats}`,
+)
+console.log(
+  `2×2 lab, through the kubeconfig: storage report ${small.storageReport.toFixed(0)} ms; upgrade --plan (gates, helm dry run, plan) ${small.upgradePlan.toFixed(0)} ms; runbook run on a healthy cluster (diagnose, nothing to do) ${small.runbookNoop.toFixed(0)} ms`,
+)
 {
   const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-bench-gen-'))
-  const generate = runs(5, () => cli(['generate', '--cloud', 'aws', '--host', 'signoz.example.com', '--ingest-gb-per-day', '200', '--out', join(dir, String(Math.random())), '--json']))
+  const generate = runs(5, () =>
+    cli(['generate', '--cloud', 'aws', '--host', 'signoz.example.com', '--ingest-gb-per-day', '200', '--out', join(dir, String(Math.random())), '--json']),
+  )
   cli(['generate', '--cloud', 'aws', '--host', 'signoz.example.com', '--ingest-gb-per-day', '200', '--out', join(dir, 'g')])
   const lint = runs(5, () => cli(['values', 'lint', join(dir, 'g', 'values.yaml')]))
   console.log(`generate (7 files): ${generate.toFixed(0)} ms; values lint: ${lint.toFixed(0)} ms`)
@@ -170,7 +213,9 @@ console.log(`2×2 lab, through the kubeconfig: storage report ${small.storageRep
     const after = runs(7, () => cli(['doctor', '--kubeconfig', kubeconfig]))
     const rss = doctorRss(['--kubeconfig', kubeconfig])
     const stats = cli(['doctor', '--kubeconfig', kubeconfig, '--stats']).stderr.trim()
-    console.log(`2×2 lab + 5,000 unrelated pods (added in ${(added / 1000).toFixed(1)} s): doctor --kubeconfig ${after.toFixed(0)} ms vs ${before.toFixed(0)} ms without (${(after / before).toFixed(2)}×), peak RSS ${(rss.rssKiB / 1024).toFixed(0)} MB; ${stats}`)
+    console.log(
+      `2×2 lab + 5,000 unrelated pods (added in ${(added / 1000).toFixed(1)} s): doctor --kubeconfig ${after.toFixed(0)} ms vs ${before.toFixed(0)} ms without (${(after / before).toFixed(2)}×), peak RSS ${(rss.rssKiB / 1024).toFixed(0)} MB; ${stats}`,
+    )
   } finally {
     cli(['lab', 'down', '--dir', dir])
   }
@@ -182,5 +227,9 @@ const large = withLab(6, 3, (dir, env) => ({
   cpu: cpuOf(3, () => cli(['doctor'], env)),
   viaKube: runs(5, () => cli(['doctor', '--kubeconfig', join(dir, 'kubeconfig')])),
 }))
-console.log(`6×3 lab: up ${(large.up / 1000).toFixed(1)} s; doctor ${large.doctor.toFixed(0)} ms (${(large.doctor / small.doctor).toFixed(2)}× the 2×2 time); doctor --kubeconfig ${large.viaKube.toFixed(0)} ms (${(large.viaKube / small.viaKube).toFixed(2)}×)`)
-console.log(`machine: the idle 2×2 lab keeps the CPUs ${small.busy}% busy, the idle 6×3 lab ${large.busy}%; doctor's own CPU: ${small.cpu.toFixed(2)} s on 2×2, ${large.cpu.toFixed(2)} s on 6×3`)
+console.log(
+  `6×3 lab: up ${(large.up / 1000).toFixed(1)} s; doctor ${large.doctor.toFixed(0)} ms (${(large.doctor / small.doctor).toFixed(2)}× the 2×2 time); doctor --kubeconfig ${large.viaKube.toFixed(0)} ms (${(large.viaKube / small.viaKube).toFixed(2)}×)`,
+)
+console.log(
+  `machine: the idle 2×2 lab keeps the CPUs ${small.busy}% busy, the idle 6×3 lab ${large.busy}%; doctor's own CPU: ${small.cpu.toFixed(2)} s on 2×2, ${large.cpu.toFixed(2)} s on 6×3`,
+)

@@ -38,13 +38,23 @@ const result = await build({
       name: 'client-node-config-only',
       setup(b) {
         b.onResolve({filter: /^\.\/gen\/index\.js$/}, (args) =>
-          /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer) ? {path: 'client-node-config-gen', namespace: 'signoz-ha', pluginData: {dir: dirname(args.importer)}} : undefined,
+          /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer)
+            ? {path: 'client-node-config-gen', namespace: 'signoz-ha', pluginData: {dir: dirname(args.importer)}}
+            : undefined,
         )
         // What the kubeconfig module needs only for proxies, other auth providers and its own HTTP
         // client (undici, 742 kB) loads on first use, not with every run.
-        const LAZY = {undici: ['Agent', 'ProxyAgent', 'fetch'], socks: ['SocksClient'], 'socks-proxy-agent': ['SocksProxyAgent'], hpagent: ['HttpProxyAgent', 'HttpsProxyAgent'], 'jsonpath-plus': ['JSONPath']}
+        const LAZY = {
+          undici: ['Agent', 'ProxyAgent', 'fetch'],
+          socks: ['SocksClient'],
+          'socks-proxy-agent': ['SocksProxyAgent'],
+          hpagent: ['HttpProxyAgent', 'HttpsProxyAgent'],
+          'jsonpath-plus': ['JSONPath'],
+        }
         b.onResolve({filter: /^(undici|socks|socks-proxy-agent|hpagent|jsonpath-plus)$/}, (args) =>
-          /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer) ? {path: args.path, namespace: 'signoz-ha-lazy', pluginData: {dir: args.resolveDir}} : undefined,
+          /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]/.test(args.importer)
+            ? {path: args.path, namespace: 'signoz-ha-lazy', pluginData: {dir: args.resolveDir}}
+            : undefined,
         )
         b.onLoad({filter: /.*/, namespace: 'signoz-ha-lazy'}, (args) => ({
           contents: [

@@ -144,7 +144,10 @@ async function nodeBinary(arch) {
   // The Node running this script is that binary already when the platform matches.
   if (process.platform === 'linux' && process.arch === arch && existsSync(process.execPath)) return process.execPath
   mkdirSync(cache, {recursive: true})
-  const name = execFileSync('npm', ['pack', `node-linux-${arch}@${nodeVersion}`, '--pack-destination', cache, '--silent'], {encoding: 'utf8'}).trim().split('\n').pop()
+  const name = execFileSync('npm', ['pack', `node-linux-${arch}@${nodeVersion}`, '--pack-destination', cache, '--silent'], {encoding: 'utf8'})
+    .trim()
+    .split('\n')
+    .pop()
   execFileSync('tar', ['-xzf', join(cache, name), '-C', cache, 'package/bin/node'])
   rmSync(join(cache, name))
   return binary

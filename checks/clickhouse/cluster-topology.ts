@@ -27,14 +27,23 @@ export default defineCheck({
       }
       const perShard = new Map<number, number>()
       for (const r of rows) perShard.set(Number(r.shard_num), (perShard.get(Number(r.shard_num)) ?? 0) + 1)
-      const shape = [...perShard.entries()].sort(([a], [b]) => a - b).map(([, n]) => n).join(',')
+      const shape = [...perShard.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([, n]) => n)
+        .join(',')
       shapes.set(shape, [...(shapes.get(shape) ?? []), host.name])
       const localRows = rows.filter((r) => Number(r.is_local) === 1)
       const localShards = new Set(localRows.map((r) => Number(r.shard_num)))
       // Before 20.x is_local marks every replica of the host's own shard; later only the host's own row.
       const shardLevel = (host.capabilities?.major ?? 99) < 20
       const expectedLocal = shardLevel && localShards.size === 1 ? perShard.get([...localShards][0]!) : 1
-      const evidence = {shards: perShard.size, replicasPerShard: shape, isLocalRows: localRows.length, expectedShards: expect.shards ?? null, expectedReplicasPerShard: expect.replicasPerShard ?? null}
+      const evidence = {
+        shards: perShard.size,
+        replicasPerShard: shape,
+        isLocalRows: localRows.length,
+        expectedShards: expect.shards ?? null,
+        expectedReplicasPerShard: expect.replicasPerShard ?? null,
+      }
       const problems: string[] = []
       if (localRows.length === 0) problems.push('the host does not find itself in the cluster (no is_local row)')
       else if (localShards.size > 1 || localRows.length !== expectedLocal) problems.push(`${localRows.length} rows claim to be this host`)
@@ -46,10 +55,16 @@ export default defineCheck({
       if (expect.replicasPerShard !== undefined && [...perShard.values()].some((n) => n !== expect.replicasPerShard)) {
         problems.push(`replicas per shard ${shape}, expected ${expect.replicasPerShard}`)
       }
-      findings.push(problems.length ? fail(host.name, problems.join('; '), evidence) : pass(host.name, `${perShard.size} shards × ${shape.split(',')[0]} replicas, finds itself`, evidence))
+      findings.push(
+        problems.length
+          ? fail(host.name, problems.join('; '), evidence)
+          : pass(host.name, `${perShard.size} shards × ${shape.split(',')[0]} replicas, finds itself`, evidence),
+      )
     }
     if (shapes.size > 1) {
-      findings.push(fail(`cluster ${expect.cluster}`, 'hosts disagree on the cluster definition', {shapes: Object.fromEntries([...shapes].map(([k, v]) => [k, v]))}))
+      findings.push(
+        fail(`cluster ${expect.cluster}`, 'hosts disagree on the cluster definition', {shapes: Object.fromEntries([...shapes].map(([k, v]) => [k, v]))}),
+      )
     }
     const seen = new Map<string, string>()
     for (const {host} of answered) {

@@ -27,7 +27,12 @@ export default defineCheck({
     const [modern] = await clickhouse.queryHosts([host], Q.ddlQueueUnfinished, {olderThanSeconds}, signal)
     if (modern!.rows) {
       const findings = modern!.rows.map((r) =>
-        fail(`${r.entry}@${r.target_host || '?'}`, `${r.state} after ${Number(r.age_seconds)}s: ${r.query_text.slice(0, 160)}`, {entry: r.entry, host: r.target_host, state: r.state, ageSeconds: Number(r.age_seconds)}),
+        fail(`${r.entry}@${r.target_host || '?'}`, `${r.state} after ${Number(r.age_seconds)}s: ${r.query_text.slice(0, 160)}`, {
+          entry: r.entry,
+          host: r.target_host,
+          state: r.state,
+          ageSeconds: Number(r.age_seconds),
+        }),
       )
       return findings.length ? findings : [pass('ddl queue', `no ON CLUSTER task older than ${olderThanSeconds}s is unfinished`)]
     }
@@ -41,7 +46,12 @@ export default defineCheck({
     }
     const findings: Finding[] = []
     // Every task's finished hosts in one statement: one query per task, a remote cluster pays a round trip each.
-    const finishedOf = await finishedHosts(clickhouse, host, tasks!.rows.map((t) => ({task: t.name, path: `${path}/${t.name}/finished`})), signal)
+    const finishedOf = await finishedHosts(
+      clickhouse,
+      host,
+      tasks!.rows.map((t) => ({task: t.name, path: `${path}/${t.name}/finished`})),
+      signal,
+    )
     for (const task of tasks!.rows) {
       const finished = finishedOf.get(task.name)
       // A task removed meanwhile (queue cleanup) has nothing left to finish.
@@ -50,7 +60,14 @@ export default defineCheck({
       const missing = taskHosts(task.value).filter((h) => !done.has(h))
       if (missing.length) {
         const query = /query: (.*)/.exec(task.value)?.[1] ?? ''
-        findings.push(fail(task.name, `unfinished on ${missing.join(', ')} after ${Number(task.age_seconds)}s: ${query.slice(0, 160)}`, {task: task.name, pendingHosts: missing, ageSeconds: Number(task.age_seconds), keeperPath: `${path}/${task.name}`}))
+        findings.push(
+          fail(task.name, `unfinished on ${missing.join(', ')} after ${Number(task.age_seconds)}s: ${query.slice(0, 160)}`, {
+            task: task.name,
+            pendingHosts: missing,
+            ageSeconds: Number(task.age_seconds),
+            keeperPath: `${path}/${task.name}`,
+          }),
+        )
       }
     }
     return findings.length ? findings : [pass('ddl queue', `${tasks!.rows.length} task(s) older than ${olderThanSeconds}s, all finished (${path})`)]
@@ -61,15 +78,28 @@ export default defineCheck({
  * The hosts that finished each task, by task; a task whose node is gone maps to nothing. One
  * statement for all; if one node is gone the statement fails, and each task is asked alone.
  */
-async function finishedHosts(clickhouse: ClickHouseFleet, host: HostProbe, tasks: {task: string; path: string}[], signal: AbortSignal): Promise<Map<string, string[] | undefined>> {
+async function finishedHosts(
+  clickhouse: ClickHouseFleet,
+  host: HostProbe,
+  tasks: {task: string; path: string}[],
+  signal: AbortSignal,
+): Promise<Map<string, string[] | undefined>> {
   const byTask = new Map<string, string[] | undefined>()
   if (tasks.length === 0) return byTask
   const [all] = await clickhouse.queryHosts([host], Q.ddlTasksFinished, {tasks}, signal)
   if (all!.rows) {
-    for (const t of tasks) byTask.set(t.task, all!.rows.filter((r) => r.task === t.task).map((r) => r.name))
+    for (const t of tasks)
+      byTask.set(
+        t.task,
+        all!.rows.filter((r) => r.task === t.task).map((r) => r.name),
+      )
     return byTask
   }
   const alone = await Promise.all(tasks.map((t) => clickhouse.queryHosts([host], Q.ddlTasksFinished, {tasks: [t]}, signal)))
-  for (const [i, t] of tasks.entries()) byTask.set(t.task, alone[i]![0]!.rows?.map((r) => r.name))
+  for (const [i, t] of tasks.entries())
+    byTask.set(
+      t.task,
+      alone[i]![0]!.rows?.map((r) => r.name),
+    )
   return byTask
 }

@@ -26,7 +26,14 @@ export default defineCheck({
         const free = Math.max(0, Number(d.free_bytes) - Number(d.keep_free_bytes))
         const total = Number(d.total_bytes)
         const percent = Math.round((free / total) * 1000) / 10
-        const evidence = {disk: d.disk, path: d.disk_path || null, freeBytes: free, totalBytes: total, freePercent: percent, threshold: thresholds.diskFreePercent}
+        const evidence = {
+          disk: d.disk,
+          path: d.disk_path || null,
+          freeBytes: free,
+          totalBytes: total,
+          freePercent: percent,
+          threshold: thresholds.diskFreePercent,
+        }
         const subject = rows.length > 1 ? `${host.name}/${d.disk}` : host.name
         findings.push(
           percent < thresholds.diskFreePercent

@@ -23,7 +23,9 @@ export default defineCheck({
     // Without the table, the metric's row says the server counts pending files at all.
     const blind = answered.filter(({host, rows}) => !hasTable(host.capabilities!, 'system.distribution_queue') && rows.length === 0)
     if (blind.length === answered.length && unreadable.length === 0) {
-      throw new SkipCheck(`ClickHouse ${answered[0]!.host.version} exposes no distributed send queue (system.distribution_queue, or the DistributedFilesToInsert metric)`)
+      throw new SkipCheck(
+        `ClickHouse ${answered[0]!.host.version} exposes no distributed send queue (system.distribution_queue, or the DistributedFilesToInsert metric)`,
+      )
     }
     for (const {host, rows} of answered) {
       if (blind.some((b) => b.host === host)) continue
@@ -34,15 +36,28 @@ export default defineCheck({
       for (const r of bad) {
         const subject = r.table ? `${host.name}/${r.database}.${r.table}` : host.name
         findings.push(
-          fail(subject, `${Number(r.data_files)} file(s) waiting to be sent${Number(r.error_count) ? `, ${Number(r.error_count)} send error(s)` : ''}${Number(r.blocked) ? ', blocked' : ''}${r.last_error ? `: ${r.last_error.split('\n')[0]!.slice(0, 200)}` : ''}`, {
-            files: Number(r.data_files),
-            errors: Number(r.error_count),
-            blocked: Number(r.blocked) > 0,
-            threshold: thresholds.distributionQueueFiles,
-          }),
+          fail(
+            subject,
+            `${Number(r.data_files)} file(s) waiting to be sent${Number(r.error_count) ? `, ${Number(r.error_count)} send error(s)` : ''}${Number(r.blocked) ? ', blocked' : ''}${r.last_error ? `: ${r.last_error.split('\n')[0]!.slice(0, 200)}` : ''}`,
+            {
+              files: Number(r.data_files),
+              errors: Number(r.error_count),
+              blocked: Number(r.blocked) > 0,
+              threshold: thresholds.distributionQueueFiles,
+            },
+          ),
         )
       }
-      if (bad.length === 0) findings.push(pass(host.name, rows.length ? `${rows.reduce((n, r) => n + Number(r.data_files), 0)} file(s) in flight, below ${thresholds.distributionQueueFiles}` : 'nothing queued', {files: rows.reduce((n, r) => n + Number(r.data_files), 0)}))
+      if (bad.length === 0)
+        findings.push(
+          pass(
+            host.name,
+            rows.length
+              ? `${rows.reduce((n, r) => n + Number(r.data_files), 0)} file(s) in flight, below ${thresholds.distributionQueueFiles}`
+              : 'nothing queued',
+            {files: rows.reduce((n, r) => n + Number(r.data_files), 0)},
+          ),
+        )
     }
     return findings
   },

@@ -30,13 +30,17 @@ export default defineCheck({
       for (const e of rows) {
         const print = ERROR_FINGERPRINTS.find((f) => f.code === Number(e.error_code))
         findings.push(
-          fail(`${host.name}/${e.error_name}`, `${e.error_name} (${Number(e.error_code)}) ${Number(e.age_seconds)}s ago: ${e.last_message.split('\n')[0]!.slice(0, 200)}`, {
-            code: Number(e.error_code),
-            occurrences: Number(e.occurrences),
-            ageSeconds: Number(e.age_seconds),
-            scenario: print?.scenario ?? null,
-            runbook: print ? `signoz-ha runbook show ${print.runbook}` : null,
-          }),
+          fail(
+            `${host.name}/${e.error_name}`,
+            `${e.error_name} (${Number(e.error_code)}) ${Number(e.age_seconds)}s ago: ${e.last_message.split('\n')[0]!.slice(0, 200)}`,
+            {
+              code: Number(e.error_code),
+              occurrences: Number(e.occurrences),
+              ageSeconds: Number(e.age_seconds),
+              scenario: print?.scenario ?? null,
+              runbook: print ? `signoz-ha runbook show ${print.runbook}` : null,
+            },
+          ),
         )
       }
       if (rows.length === 0) findings.push(pass(host.name, `none of ${codes.length} fingerprint errors in the last ${WINDOW_SECONDS / 60} minutes`))

@@ -22,11 +22,22 @@ export default defineCheck({
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.unfinishedMutations, undefined, signal), 'system.mutations')
     const findings: Finding[] = [...unreadable]
     // Servers that record no failure on the mutation itself: its failing part mutations tell, asked only where a mutation is unfinished.
-    const legacy = answered.filter(({host, rows}) => rows.length > 0 && host.capabilities && !hasColumn(host.capabilities, 'system.mutations', 'latest_fail_reason'))
+    const legacy = answered.filter(
+      ({host, rows}) => rows.length > 0 && host.capabilities && !hasColumn(host.capabilities, 'system.mutations', 'latest_fail_reason'),
+    )
     const queueFailures = new Map<string, string>()
     if (legacy.length) {
-      for (const r of await clickhouse.queryHosts(legacy.map((a) => a.host), Q.failingPartMutations, {minTries: FAILING_PART_TRIES}, signal)) {
-        for (const row of r.rows ?? []) queueFailures.set(`${r.host.name}/${row.database}.${row.table}`, `${row.entries} part mutation(s) failing in the replication queue (${row.tries} tries): ${row.last_failure}`)
+      for (const r of await clickhouse.queryHosts(
+        legacy.map((a) => a.host),
+        Q.failingPartMutations,
+        {minTries: FAILING_PART_TRIES},
+        signal,
+      )) {
+        for (const row of r.rows ?? [])
+          queueFailures.set(
+            `${r.host.name}/${row.database}.${row.table}`,
+            `${row.entries} part mutation(s) failing in the replication queue (${row.tries} tries): ${row.last_failure}`,
+          )
       }
     }
     for (const {host, rows} of answered) {
@@ -35,17 +46,24 @@ export default defineCheck({
       for (const m of stuck) {
         const reason = reasonOf(m).split('\n')[0]!
         findings.push(
-          fail(`${host.name}/${m.database}.${m.table}`, `mutation ${m.mutation_id} not done after ${Number(m.age_seconds)}s${reason ? `: ${reason.slice(0, 200)}` : ''}`, {
-            mutation: m.mutation_id,
-            command: m.command.slice(0, 300),
-            ageSeconds: Number(m.age_seconds),
-            partsLeft: Number(m.parts_left),
-            failReason: reason.slice(0, 300) || null,
-            kill: `KILL MUTATION WHERE database = '${m.database}' AND table = '${m.table}' AND mutation_id = '${m.mutation_id}'`,
-          }),
+          fail(
+            `${host.name}/${m.database}.${m.table}`,
+            `mutation ${m.mutation_id} not done after ${Number(m.age_seconds)}s${reason ? `: ${reason.slice(0, 200)}` : ''}`,
+            {
+              mutation: m.mutation_id,
+              command: m.command.slice(0, 300),
+              ageSeconds: Number(m.age_seconds),
+              partsLeft: Number(m.parts_left),
+              failReason: reason.slice(0, 300) || null,
+              kill: `KILL MUTATION WHERE database = '${m.database}' AND table = '${m.table}' AND mutation_id = '${m.mutation_id}'`,
+            },
+          ),
         )
       }
-      if (stuck.length === 0) findings.push(pass(host.name, rows.length ? `${rows.length} mutation(s) in progress, none stuck` : 'no mutation in progress', {inProgress: rows.length}))
+      if (stuck.length === 0)
+        findings.push(
+          pass(host.name, rows.length ? `${rows.length} mutation(s) in progress, none stuck` : 'no mutation in progress', {inProgress: rows.length}),
+        )
     }
     return findings
   },

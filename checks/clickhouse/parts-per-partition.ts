@@ -20,15 +20,25 @@ export default defineCheck({
     for (const {host, rows} of answered) {
       const over = rows.filter((r) => Number(r.active_parts) >= thresholds.partsPerPartition)
       for (const r of over) {
-        findings.push(fail(`${host.name}/${r.database}.${r.table}`, `partition ${r.partition_id} has ${Number(r.active_parts)} active parts (threshold ${thresholds.partsPerPartition})`, {
-          partition: r.partition_id,
-          activeParts: Number(r.active_parts),
-          threshold: thresholds.partsPerPartition,
-        }))
+        findings.push(
+          fail(
+            `${host.name}/${r.database}.${r.table}`,
+            `partition ${r.partition_id} has ${Number(r.active_parts)} active parts (threshold ${thresholds.partsPerPartition})`,
+            {
+              partition: r.partition_id,
+              activeParts: Number(r.active_parts),
+              threshold: thresholds.partsPerPartition,
+            },
+          ),
+        )
       }
       if (over.length === 0) {
         const top = rows[0]
-        findings.push(pass(host.name, top ? `at most ${Number(top.active_parts)} parts in a partition (${top.database}.${top.table})` : 'no parts', {maxParts: top ? Number(top.active_parts) : 0}))
+        findings.push(
+          pass(host.name, top ? `at most ${Number(top.active_parts)} parts in a partition (${top.database}.${top.table})` : 'no parts', {
+            maxParts: top ? Number(top.active_parts) : 0,
+          }),
+        )
       }
     }
     return findings

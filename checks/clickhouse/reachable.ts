@@ -23,7 +23,9 @@ export default defineCheck({
       if (h.reachable) return pass(h.name, `answers (ClickHouse ${h.version})`, {target: h.target, version: h.version ?? null, latencyMs: h.latencyMs, shard})
       const connection = {target: h.target, error: h.error?.kind ?? null, connection: h.error?.message ?? null, latencyMs: h.latencyMs, shard}
       const trouble = pod ? podTrouble(pod) : undefined
-      return trouble ? fail(h.name, `does not answer: ${trouble.message}`, {...connection, ...trouble.evidence}) : fail(h.name, `does not answer: ${h.error?.message ?? 'unknown error'}`, connection)
+      return trouble
+        ? fail(h.name, `does not answer: ${trouble.message}`, {...connection, ...trouble.evidence})
+        : fail(h.name, `does not answer: ${h.error?.message ?? 'unknown error'}`, connection)
     })
   },
 })

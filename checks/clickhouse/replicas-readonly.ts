@@ -30,12 +30,16 @@ export default defineCheck({
       const bad = rows.filter(isBad)
       for (const r of bad) {
         findings.push(
-          fail(`${host.name}/${r.database}.${r.table}`, Number(r.is_session_expired) === 1 ? 'Keeper session expired; the replica is read-only' : 'replica is read-only', {
-            readonly: Number(r.is_readonly) === 1,
-            sessionExpired: Number(r.is_session_expired) === 1,
-            keeperException: keeperErrors.get(`${host.name}/${r.database}.${r.table}`) || null,
-            replicaPath: r.replica_path,
-          }),
+          fail(
+            `${host.name}/${r.database}.${r.table}`,
+            Number(r.is_session_expired) === 1 ? 'Keeper session expired; the replica is read-only' : 'replica is read-only',
+            {
+              readonly: Number(r.is_readonly) === 1,
+              sessionExpired: Number(r.is_session_expired) === 1,
+              keeperException: keeperErrors.get(`${host.name}/${r.database}.${r.table}`) || null,
+              replicaPath: r.replica_path,
+            },
+          ),
         )
       }
       if (bad.length === 0) findings.push(pass(host.name, `${rows.length} replicated tables writable`, {tables: rows.length}))

@@ -33,21 +33,30 @@ export default defineCheck({
       const stuck = failing.get(host.name) ?? []
       const maxDelay = Math.max(0, ...rows.map(delayOf))
       const maxQueue = Math.max(0, ...rows.map((r) => Number(r.queue_size)))
-      const evidence = {maxDelaySeconds: maxDelay, maxQueueSize: maxQueue, delayThreshold: thresholds.replicaDelaySeconds, queueThreshold: thresholds.replicationQueueSize}
+      const evidence = {
+        maxDelaySeconds: maxDelay,
+        maxQueueSize: maxQueue,
+        delayThreshold: thresholds.replicaDelaySeconds,
+        queueThreshold: thresholds.replicationQueueSize,
+      }
       for (const r of lagging) {
-        findings.push(fail(`${host.name}/${r.database}.${r.table}`, `replica lags ${delayOf(r)}s with ${Number(r.queue_size)} queued entries`, {
-          delaySeconds: delayOf(r),
-          queueSize: Number(r.queue_size),
-          insertsInQueue: Number(r.inserts_in_queue),
-        }))
+        findings.push(
+          fail(`${host.name}/${r.database}.${r.table}`, `replica lags ${delayOf(r)}s with ${Number(r.queue_size)} queued entries`, {
+            delaySeconds: delayOf(r),
+            queueSize: Number(r.queue_size),
+            insertsInQueue: Number(r.inserts_in_queue),
+          }),
+        )
       }
       for (const e of stuck) {
-        findings.push(fail(`${host.name}/${e.database}.${e.table}`, `${e.type} retried ${Number(e.num_tries)} times`, {
-          type: e.type,
-          tries: Number(e.num_tries),
-          since: e.queued_at,
-          lastException: e.last_exception.split('\n')[0]!.slice(0, 300),
-        }))
+        findings.push(
+          fail(`${host.name}/${e.database}.${e.table}`, `${e.type} retried ${Number(e.num_tries)} times`, {
+            type: e.type,
+            tries: Number(e.num_tries),
+            since: e.queued_at,
+            lastException: e.last_exception.split('\n')[0]!.slice(0, 300),
+          }),
+        )
       }
       if (lagging.length === 0 && stuck.length === 0) findings.push(pass(host.name, `max delay ${maxDelay}s, max queue ${maxQueue}`, evidence))
     }

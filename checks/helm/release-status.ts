@@ -15,9 +15,16 @@ export default defineCheck({
   async run({kube}) {
     const r = kube!.deployment.release!
     const subject = `${r.name} revision ${r.version}`
-    const evidence = {status: r.status, revision: r.version, chart: `${r.chart.name}-${r.chart.version}`, description: r.description, lastDeployed: r.lastDeployed ?? null}
+    const evidence = {
+      status: r.status,
+      revision: r.version,
+      chart: `${r.chart.name}-${r.chart.version}`,
+      description: r.description,
+      lastDeployed: r.lastDeployed ?? null,
+    }
     if (r.status === 'deployed') return [pass(subject, `deployed (chart ${r.chart.name}-${r.chart.version})`, evidence)]
-    if (r.status.startsWith('pending-')) return [fail(subject, `stuck ${r.status} since ${r.lastDeployed ?? 'unknown'}: Helm refuses further upgrades until it is rolled back`, evidence)]
+    if (r.status.startsWith('pending-'))
+      return [fail(subject, `stuck ${r.status} since ${r.lastDeployed ?? 'unknown'}: Helm refuses further upgrades until it is rolled back`, evidence)]
     return [fail(subject, `${r.status}: ${r.description || 'no description'}`, evidence)]
   },
 })

@@ -37,7 +37,8 @@ export default defineCheck({
     }
     if (!current?.chart.appVersion) throw new SkipCheck(`release ${d.release.name} has no deployed revision with an appVersion`)
     const subject = `${d.release.name} revision ${current.version}`
-    if (!previous) return [pass(subject, `${current.chart.appVersion}; no earlier app version in the ${seen} stored revision(s)`, {appVersion: current.chart.appVersion})]
+    if (!previous)
+      return [pass(subject, `${current.chart.appVersion}; no earlier app version in the ${seen} stored revision(s)`, {appVersion: current.chart.appVersion})]
     const from = previous.chart.appVersion!
     const to = current.chart.appVersion
     const skipped = skippedStops(from, to)

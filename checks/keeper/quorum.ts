@@ -28,7 +28,9 @@ function podsBehind(host: string, d: SignozDeployment): KubeItem[] {
 /** The StatefulSet a pod belongs to (its controller). */
 const ownerSet = (pod: KubeItem, sets: readonly KubeItem[]) => {
   const owners = (pod.metadata as {ownerReferences?: {kind: string; name: string}[]} | undefined)?.ownerReferences
-  return sets.find((s) => (owners ? owners.some((o) => o.kind === 'StatefulSet' && o.name === s.metadata?.name) : String(pod.metadata?.name).startsWith(`${s.metadata?.name}-`)))
+  return sets.find((s) =>
+    owners ? owners.some((o) => o.kind === 'StatefulSet' && o.name === s.metadata?.name) : String(pod.metadata?.name).startsWith(`${s.metadata?.name}-`),
+  )
 }
 
 /**
@@ -61,8 +63,10 @@ export default defineCheck({
       const ready = Number((sts.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0)
       const evidence = {members: desired, ready, clickhouseNodes: nodes.length}
       if (desired < 3) return fail(name, `${desired} member(s): losing one leaves no quorum and every replicated table read-only`, evidence)
-      if (ready < desired) return fail(name, `${ready}/${desired} members ready: ${ready > desired / 2 ? 'quorum holds but one more loss breaks it' : 'quorum is lost'}`, evidence)
-      if (listed !== undefined && listed !== desired) return fail(name, `${desired} members but installation ${d.active?.name} lists ${listed} of them`, evidence)
+      if (ready < desired)
+        return fail(name, `${ready}/${desired} members ready: ${ready > desired / 2 ? 'quorum holds but one more loss breaks it' : 'quorum is lost'}`, evidence)
+      if (listed !== undefined && listed !== desired)
+        return fail(name, `${desired} members but installation ${d.active?.name} lists ${listed} of them`, evidence)
       return pass(name, `${ready}/${desired} members ready`, evidence)
     }
     if (nodes.length === 0) {
@@ -93,11 +97,18 @@ export default defineCheck({
       const subject = `${d.active?.name} zookeeper.nodes`
       const hosts = external.map((r) => `${r.node.host}:${r.node.port ?? 2181}`)
       const evidence = {external: hosts, members: external.length}
-      if (ensembles.size > 0) findings.push(fail(subject, `${hosts.join(', ')} listed beside the in-cluster ensemble but not found in ${d.namespace}`, evidence))
+      if (ensembles.size > 0)
+        findings.push(fail(subject, `${hosts.join(', ')} listed beside the in-cluster ensemble but not found in ${d.namespace}`, evidence))
       else if (external.length >= 3) findings.push(pass(subject, `${external.length} external members configured: ${hosts.join(', ')}`, evidence))
       else if (external.length === 1 && !/-\d+\./.test(external[0]!.node.host)) {
         // One address for a whole ensemble (a load-balanced Service elsewhere): its members are not visible from here.
-        findings.push(pass(subject, `one external address (${hosts[0]}) for the whole ensemble: its members are not visible from the cluster; make sure it runs at least 3`, {...evidence, visible: false}))
+        findings.push(
+          pass(
+            subject,
+            `one external address (${hosts[0]}) for the whole ensemble: its members are not visible from the cluster; make sure it runs at least 3`,
+            {...evidence, visible: false},
+          ),
+        )
       } else findings.push(fail(subject, `${external.length} external member(s) configured (${hosts.join(', ')}): no quorum survives losing one`, evidence))
     }
     return findings

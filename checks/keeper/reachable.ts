@@ -29,7 +29,9 @@ export default defineCheck({
     const replicated = unconfigured.length ? await clickhouse.queryHosts(unconfigured, Q.replicaCounts, undefined, signal) : []
     const holdsReplicated = new Set(replicated.filter((r) => (r.rows?.length ?? 0) > 0 || r.error).map((r) => r.host.name))
     if (unconfigured.length === root.length && holdsReplicated.size === 0) {
-      throw new SkipCheck('no host uses Keeper: no replicated table and no Keeper configured (one replica per shard; helm/values-ha says it is not an HA layout)')
+      throw new SkipCheck(
+        'no host uses Keeper: no replicated table and no Keeper configured (one replica per shard; helm/values-ha says it is not an HA layout)',
+      )
     }
     for (const r of root) {
       if (r.error?.kind === 'unsupported' && !holdsReplicated.has(r.host.name)) {
@@ -43,7 +45,12 @@ export default defineCheck({
       }
       if (r.error) {
         const hostDown = r.error.kind === 'timeout' || r.error.kind === 'unreachable'
-        findings.push(fail(r.host.name, hostDown ? `could not ask the host: ${r.error.message}` : `cannot reach Keeper: ${r.error.message}`, {error: r.error.kind, code: r.error.code ?? null}))
+        findings.push(
+          fail(r.host.name, hostDown ? `could not ask the host: ${r.error.message}` : `cannot reach Keeper: ${r.error.message}`, {
+            error: r.error.kind,
+            code: r.error.code ?? null,
+          }),
+        )
         continue
       }
       const session = sessions.get(r.host.name)
@@ -51,10 +58,12 @@ export default defineCheck({
         findings.push(fail(r.host.name, `Keeper session to ${session.host}:${session.port} is expired`, {keeper: `${session.host}:${session.port}`}))
         continue
       }
-      findings.push(pass(r.host.name, session ? `connected to ${session.host}:${session.port}` : 'Keeper answers', {
-        keeper: session ? `${session.host}:${session.port}` : null,
-        rootChildren: Number(r.rows?.[0]?.children ?? 0),
-      }))
+      findings.push(
+        pass(r.host.name, session ? `connected to ${session.host}:${session.port}` : 'Keeper answers', {
+          keeper: session ? `${session.host}:${session.port}` : null,
+          rootChildren: Number(r.rows?.[0]?.children ?? 0),
+        }),
+      )
     }
     // perHost only to raise SkipCheck/throw consistently when no host answered at all.
     if (findings.length === 0) perHost(root, 'system.zookeeper')

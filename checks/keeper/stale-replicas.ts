@@ -12,13 +12,21 @@ import type {Expectations} from '../../src/core/check.js'
  * Kubernetes, else from the operator's macros on the hosts that answer (installation, cluster)
  * and the cluster's shards × replicas in system.clusters. Undefined when neither is known.
  */
-async function layoutReplicas(clickhouse: ClickHouseFleet, chi: {name: string; cluster: string; shards: number; replicasPerShard: number} | undefined, expect: Expectations, signal: AbortSignal): Promise<Set<string> | undefined> {
+async function layoutReplicas(
+  clickhouse: ClickHouseFleet,
+  chi: {name: string; cluster: string; shards: number; replicasPerShard: number} | undefined,
+  expect: Expectations,
+  signal: AbortSignal,
+): Promise<Set<string> | undefined> {
   const names = new Set<string>()
   if (chi) {
     for (let s = 0; s < chi.shards; s++) for (let r = 0; r < chi.replicasPerShard; r++) names.add(hostStatefulSetName(chi.name, chi.cluster, s, r))
     return names
   }
-  const macros = clickhouse.reachable().map((h) => h.macros).find((m) => m.installation && m.cluster)
+  const macros = clickhouse
+    .reachable()
+    .map((h) => h.macros)
+    .find((m) => m.installation && m.cluster)
   if (!macros) return undefined
   const topology = await observedTopology(clickhouse, expect.cluster, signal)
   const shards = expect.shards ?? topology?.shards
@@ -49,7 +57,12 @@ export default defineCheck({
     // Every replica of a shard shares the table's Keeper path: one host per shard reads it.
     const {answered, unreadable} = perHost(await clickhouse.queryPerShard(Q.replicaPaths, {databases: SIGNOZ_DATABASES}, signal), 'system.replicas')
     const findings: Finding[] = [...unreadable]
-    const known = new Set(clickhouse.reachable().map((h) => h.macros.replica).filter((r): r is string => Boolean(r)))
+    const known = new Set(
+      clickhouse
+        .reachable()
+        .map((h) => h.macros.replica)
+        .filter((r): r is string => Boolean(r)),
+    )
     // A name the layout defines is a host of the cluster whether or not it answers now (a host just killed keeps its session for a while).
     const layout = await layoutReplicas(clickhouse, kube?.deployment.active, expect, signal)
     for (const name of layout ?? []) known.add(name)
@@ -67,12 +80,18 @@ export default defineCheck({
       const registered = await clickhouse.queryHosts([host], Q.keeperChildren, {paths: paths.map((p) => `${p}/replicas`)}, signal)
       const first = registered[0]
       if (!first?.rows) {
-        ofShard.push(fail(host.name, `could not read replica registrations from Keeper: ${first?.error?.message ?? 'no answer'}`, {error: first?.error?.kind ?? 'unknown'}))
+        ofShard.push(
+          fail(host.name, `could not read replica registrations from Keeper: ${first?.error?.message ?? 'no answer'}`, {
+            error: first?.error?.kind ?? 'unknown',
+          }),
+        )
         return ofShard
       }
       const extra = first.rows.filter((r) => !known.has(r.name)).map((r) => ({path: r.parent.replace(/\/replicas$/, ''), replica: r.name}))
       if (extra.length === 0) {
-        ofShard.push(pass(host.name, `${paths.length} tables, every registered replica is a host of the cluster`, {tables: paths.length, replicas: first.rows.length}))
+        ofShard.push(
+          pass(host.name, `${paths.length} tables, every registered replica is a host of the cluster`, {tables: paths.length, replicas: first.rows.length}),
+        )
         return ofShard
       }
       // A live session (is_active) means something still runs under that name: another installation.
@@ -84,11 +103,15 @@ export default defineCheck({
       if (stale.length > 0 && names.length > unknownHosts) {
         const table = (path: string) => rows.find((r) => r.zookeeper_path === path)
         ofShard.push(
-          fail(host.name, `${names.length === 1 ? `replica ${names[0]} is` : `${names.length} replicas are`} registered in Keeper but no host of the cluster (${stale.length} table${stale.length === 1 ? '' : 's'})`, {
-            replicas: names,
-            tables: stale.slice(0, 20).map((e) => `${table(e.path)?.database}.${table(e.path)?.table}`),
-            fix: stale.slice(0, 3).map((e) => `SYSTEM DROP REPLICA '${e.replica}' FROM TABLE ${table(e.path)?.database}.${table(e.path)?.table}`),
-          }),
+          fail(
+            host.name,
+            `${names.length === 1 ? `replica ${names[0]} is` : `${names.length} replicas are`} registered in Keeper but no host of the cluster (${stale.length} table${stale.length === 1 ? '' : 's'})`,
+            {
+              replicas: names,
+              tables: stale.slice(0, 20).map((e) => `${table(e.path)?.database}.${table(e.path)?.table}`),
+              fix: stale.slice(0, 3).map((e) => `SYSTEM DROP REPLICA '${e.replica}' FROM TABLE ${table(e.path)?.database}.${table(e.path)?.table}`),
+            },
+          ),
         )
       } else if (stale.length > 0) {
         ofShard.push(pass(host.name, `${names.join(', ')} registered but inactive; may be the ${unknownHosts} unreachable host(s)`, {replicas: names}))
@@ -97,7 +120,7 @@ export default defineCheck({
         ofShard.push(
           fail(host.name, `replicas outside this cluster are active on the same Keeper paths: ${[...new Set(foreign.map((e) => e.replica))].join(', ')}`, {
             tables: foreign.slice(0, 20).map((e) => e.path),
-            hint: 'another installation shares these tables\' Keeper paths (a duplicate installation, or a second cluster with the same paths)',
+            hint: "another installation shares these tables' Keeper paths (a duplicate installation, or a second cluster with the same paths)",
           }),
         )
       }

@@ -27,7 +27,8 @@ export default defineCheck({
       const evidence = {host: c.host, readyEndpoints: ready, servingService: d.active?.service ?? null}
       if (!services.has(service)) return fail(subject, `CLICKHOUSE_HOST=${c.host}: no Service ${service} in ${d.namespace}`, evidence)
       if (ready === 0) return fail(subject, `CLICKHOUSE_HOST=${c.host}: the Service has no ready endpoints, so every connection is refused`, evidence)
-      if (d.active && service !== d.active.service) return fail(subject, `CLICKHOUSE_HOST=${c.host}, but the serving installation ${d.active.name} is behind Service ${d.active.service}`, evidence)
+      if (d.active && service !== d.active.service)
+        return fail(subject, `CLICKHOUSE_HOST=${c.host}, but the serving installation ${d.active.name} is behind Service ${d.active.service}`, evidence)
       return pass(subject, `CLICKHOUSE_HOST=${c.host} (${ready} ready endpoints)`, evidence)
     })
   },

@@ -5,7 +5,12 @@ import type {KubeItem} from '../../src/gateways/kube.js'
 
 type Probe = {initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number}
 type ContainerSpec = {name: string; livenessProbe?: Probe; startupProbe?: Probe}
-type ContainerStatus = {name: string; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}}; lastState?: {terminated?: {reason?: string; exitCode?: number; message?: string; finishedAt?: string}}}
+type ContainerStatus = {
+  name: string
+  restartCount?: number
+  state?: {waiting?: {reason?: string; message?: string}}
+  lastState?: {terminated?: {reason?: string; exitCode?: number; message?: string; finishedAt?: string}}
+}
 
 /** Restarts count while the last one is this recent: a container that restarted long ago and has run since is history. */
 const RECENT_RESTART_MS = 60 * 60 * 1000
@@ -39,11 +44,24 @@ export default defineCheck({
         const evidence = {restarts, waiting: c.state?.waiting?.reason ?? null, lastTermination: last?.reason ?? null, exitCode: last?.exitCode ?? null}
         const liveness = restarts > 0 ? livenessKill(pod, c.name, events) : undefined
         if (liveness) {
-          findings.push(fail(subject, `killed by its liveness probe, ${restarts} restart${restarts === 1 ? "" : "s"} (${liveness.allows}); ${liveness.advice}`, {...evidence, probe: liveness.event}))
+          findings.push(
+            fail(subject, `killed by its liveness probe, ${restarts} restart${restarts === 1 ? '' : 's'} (${liveness.allows}); ${liveness.advice}`, {
+              ...evidence,
+              probe: liveness.event,
+            }),
+          )
         } else if (c.state?.waiting?.reason === 'CrashLoopBackOff') {
-          findings.push(fail(subject, `CrashLoopBackOff after ${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason}${last.message ? `: ${last.message}` : ''})` : ''}`, evidence))
+          findings.push(
+            fail(
+              subject,
+              `CrashLoopBackOff after ${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason}${last.message ? `: ${last.message}` : ''})` : ''}`,
+              evidence,
+            ),
+          )
         } else if (last?.reason === 'OOMKilled') {
-          findings.push(fail(subject, `OOMKilled (exit ${last.exitCode}); ${restarts} restarts: raise the memory limit or lower max_server_memory_usage`, evidence))
+          findings.push(
+            fail(subject, `OOMKilled (exit ${last.exitCode}); ${restarts} restarts: raise the memory limit or lower max_server_memory_usage`, evidence),
+          )
         } else if (restarts >= thresholds.podRestarts && (!last?.finishedAt || now - Date.parse(last.finishedAt) < RECENT_RESTART_MS)) {
           findings.push(fail(subject, `${restarts} restarts${last ? `; last exit ${last.exitCode} (${last.reason})` : ''}`, evidence))
         }
@@ -63,10 +81,13 @@ function livenessKill(pod: KubeItem, container: string, events: readonly KubeIte
   const probeFailure = ofPod.filter((e) => e.reason === 'Unhealthy' && String(e.message ?? '').startsWith('Liveness probe failed')).pop()
   const spec = ((pod.spec as {containers?: ContainerSpec[]} | undefined)?.containers ?? []).find((c) => c.name === container)
   const probe = spec?.livenessProbe
-  const allows = probe ? `the probe allows ${(probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3)}s` : 'no liveness probe in the spec now'
+  const allows = probe
+    ? `the probe allows ${(probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3)}s`
+    : 'no liveness probe in the spec now'
   const isClickHouse = Boolean(pod.metadata?.labels?.['clickhouse.altinity.com/chi'])
-  const advice = isClickHouse && !spec?.startupProbe
-    ? 'ClickHouse is killed while it loads its tables: add a startupProbe to the installation\'s pod template (or raise the liveness initialDelaySeconds/failureThreshold)'
-    : 'the container does not answer its probe in time: check its log and the probe settings'
+  const advice =
+    isClickHouse && !spec?.startupProbe
+      ? "ClickHouse is killed while it loads its tables: add a startupProbe to the installation's pod template (or raise the liveness initialDelaySeconds/failureThreshold)"
+      : 'the container does not answer its probe in time: check its log and the probe settings'
   return {event: String(probeFailure?.message ?? killing.message ?? ''), allows, advice}
 }

@@ -14,7 +14,8 @@ export default defineCheck({
   runbook: 'duplicate-clickhouse',
   async run({kube}) {
     const d = kube!.deployment
-    if (d.snapshot.errors.clickhouseinstallations) throw new SkipCheck(`cannot list ClickHouseInstallations: ${d.snapshot.errors.clickhouseinstallations.message}`)
+    if (d.snapshot.errors.clickhouseinstallations)
+      throw new SkipCheck(`cannot list ClickHouseInstallations: ${d.snapshot.errors.clickhouseinstallations.message}`)
     if (d.installations.length === 0) throw new SkipCheck(`no ClickHouseInstallation in ${d.namespace} (ClickHouse runs outside the operator)`)
     const describe = (i: (typeof d.installations)[number]) => ({
       service: i.service,

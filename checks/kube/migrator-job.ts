@@ -3,7 +3,13 @@ import type {KubeItem} from '../../src/gateways/kube.js'
 import {eventsFor, label} from '../../src/signoz/deployment.js'
 import {failingStep, failureLine, knownFailure, migratorSteps, type MigratorStep} from '../../src/signoz/migrator-pod.js'
 
-type JobStatus = {active?: number; failed?: number; succeeded?: number; startTime?: string; conditions?: {type: string; status: string; reason?: string; message?: string}[]}
+type JobStatus = {
+  active?: number
+  failed?: number
+  succeeded?: number
+  startTime?: string
+  conditions?: {type: string; status: string; reason?: string; message?: string}[]
+}
 
 /** The Job's pods, newest first (the Job controller labels them with the Job's name). */
 const podsOf = (pods: readonly KubeItem[], job: string) =>
@@ -73,14 +79,24 @@ export default defineCheck({
     }
     if (failed) {
       // Under OnFailure the Job controller deletes the pod when it gives up: its events are what is left.
-      const said = eventsFor(d.snapshot.items.events ?? [], name).map((e) => String(e.message ?? '')).filter(Boolean).slice(-3)
-      return [fail(name, `failed (${failed.reason ?? 'Failed'}: ${failed.message ?? ''}, ${status.failed ?? 0} pods failed); ${pod ? 'no container of its pod reports the failure' : 'its pods were deleted with their logs: run it again to see the failing step'}`, {...evidence, pod: podName ?? null, events: said})]
+      const said = eventsFor(d.snapshot.items.events ?? [], name)
+        .map((e) => String(e.message ?? ''))
+        .filter(Boolean)
+        .slice(-3)
+      return [
+        fail(
+          name,
+          `failed (${failed.reason ?? 'Failed'}: ${failed.message ?? ''}, ${status.failed ?? 0} pods failed); ${pod ? 'no container of its pod reports the failure' : 'its pods were deleted with their logs: run it again to see the failing step'}`,
+          {...evidence, pod: podName ?? null, events: said},
+        ),
+      ]
     }
     if (status.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) return [pass(name, 'completed', evidence)]
     const runningSeconds = status.startTime ? (now - Date.parse(status.startTime)) / 1000 : 0
     const current = steps.find((s) => s.state === 'running') ?? steps.find((s) => s.state === 'waiting')
     const at = current ? ` (at ${current.container}: ${current.command}${current.state === 'waiting' && current.waiting ? `, ${current.waiting}` : ''})` : ''
-    if (runningSeconds > thresholds.migrationStuckSeconds) return [fail(name, `still running after ${Math.round(runningSeconds / 60)} minutes${at}`, {...evidence, pod: podName ?? null})]
+    if (runningSeconds > thresholds.migrationStuckSeconds)
+      return [fail(name, `still running after ${Math.round(runningSeconds / 60)} minutes${at}`, {...evidence, pod: podName ?? null})]
     return [pass(name, `running for ${Math.round(runningSeconds)}s${at}`, evidence)]
   },
 })

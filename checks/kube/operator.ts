@@ -21,12 +21,16 @@ export default defineCheck({
     const d = kube!.deployment
     if (d.snapshot.errors.deployments) throw new SkipCheck(`cannot list Deployments: ${d.snapshot.errors.deployments.message}`)
     const findings: Finding[] = []
-    const operators = (d.snapshot.items.deployments ?? []).filter((w) => label(w, 'app.kubernetes.io/component') === 'operator' || /clickhouse-operator/.test(w.metadata?.name ?? ''))
+    const operators = (d.snapshot.items.deployments ?? []).filter(
+      (w) => label(w, 'app.kubernetes.io/component') === 'operator' || /clickhouse-operator/.test(w.metadata?.name ?? ''),
+    )
     for (const op of operators) {
       const desired = Number((op.spec as {replicas?: number} | undefined)?.replicas ?? 1)
       const ready = Number((op.status as {readyReplicas?: number} | undefined)?.readyReplicas ?? 0)
       const subject = `Deployment/${op.metadata?.name}`
-      const image = templateContainers(op).map((c) => c.image ?? '').find((i) => i.includes('clickhouse-operator'))
+      const image = templateContainers(op)
+        .map((c) => c.image ?? '')
+        .find((i) => i.includes('clickhouse-operator'))
       const running = image ? imageTag(image) : undefined
       const crd = (d.snapshot.items.customresourcedefinitions ?? [])[0]
       const crdVersion = crd ? label(crd, 'clickhouse.altinity.com/chop') : undefined
@@ -44,12 +48,16 @@ export default defineCheck({
       findings.push(
         ready >= desired && desired > 0
           ? pass(subject, `${ready}/${desired} ready`)
-          : fail(subject, `${ready}/${desired} ready: nothing reconciles the installations (lost hosts are not recreated, changes are not applied)`, {desired, ready}),
+          : fail(subject, `${ready}/${desired} ready: nothing reconciles the installations (lost hosts are not recreated, changes are not applied)`, {
+              desired,
+              ready,
+            }),
       )
     }
     for (const i of d.installations) {
       const errors = ((i.item.status as {errors?: string[]} | undefined)?.errors ?? []).filter(Boolean)
-      if (i.status === 'Aborted' || errors.length) findings.push(fail(`ClickHouseInstallation/${i.name}`, `status ${i.status}${errors.length ? `: ${errors[0]}` : ''}`, {status: i.status, errors}))
+      if (i.status === 'Aborted' || errors.length)
+        findings.push(fail(`ClickHouseInstallation/${i.name}`, `status ${i.status}${errors.length ? `: ${errors[0]}` : ''}`, {status: i.status, errors}))
     }
     if (findings.length === 0) throw new SkipCheck(`no ClickHouse operator Deployment in ${d.namespace} (it may run in another namespace)`)
     return findings

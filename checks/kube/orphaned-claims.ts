@@ -6,7 +6,18 @@ import {KEPT_CLAIM_ANNOTATION} from '../../src/signoz/duplicate.js'
 const CHI_LABEL = 'clickhouse.altinity.com/chi'
 
 const sizeOf = (claims: KubeItem[]) =>
-  claims.reduce((sum, c) => sum + bytesOf(String((c.status as {capacity?: {storage?: string}} | undefined)?.capacity?.storage ?? (c.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources?.requests?.storage ?? '0')), 0)
+  claims.reduce(
+    (sum, c) =>
+      sum +
+      bytesOf(
+        String(
+          (c.status as {capacity?: {storage?: string}} | undefined)?.capacity?.storage ??
+            (c.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources?.requests?.storage ??
+            '0',
+        ),
+      ),
+    0,
+  )
 
 /**
  * Every ClickHouse data claim in the namespace belongs to an installation that exists.
@@ -29,7 +40,8 @@ export default defineCheck({
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.persistentvolumeclaims) throw new SkipCheck(`cannot list PersistentVolumeClaims: ${d.snapshot.errors.persistentvolumeclaims.message}`)
-    if (d.snapshot.errors.clickhouseinstallations) throw new SkipCheck(`cannot list ClickHouseInstallations: ${d.snapshot.errors.clickhouseinstallations.message}`)
+    if (d.snapshot.errors.clickhouseinstallations)
+      throw new SkipCheck(`cannot list ClickHouseInstallations: ${d.snapshot.errors.clickhouseinstallations.message}`)
     const existing = new Set(d.installations.map((i) => i.name))
     const byInstallation = new Map<string, KubeItem[]>()
     const keptOnPurpose = new Map<string, KubeItem[]>()
@@ -44,13 +56,24 @@ export default defineCheck({
     }
     // Claims `fix duplicate-clickhouse` kept of a duplicate it proved empty: disk to reclaim, not data lost.
     const kept = [...keptOnPurpose].map(([chi, claims]) =>
-      pass(chi, `${claims.length} claim(s) of ${chi}, the empty duplicate removed in favour of ${claims[0]!.metadata!.annotations![KEPT_CLAIM_ANNOTATION]}, kept (${formatBytes(sizeOf(claims))}): delete them when no longer wanted`, {
-        claims: claims.map((c) => c.metadata?.name ?? '').sort(),
-        size: formatBytes(sizeOf(claims)),
-        hint: `kubectl delete pvc -n ${d.namespace} -l ${CHI_LABEL}=${chi}`,
-      }),
+      pass(
+        chi,
+        `${claims.length} claim(s) of ${chi}, the empty duplicate removed in favour of ${claims[0]!.metadata!.annotations![KEPT_CLAIM_ANNOTATION]}, kept (${formatBytes(sizeOf(claims))}): delete them when no longer wanted`,
+        {
+          claims: claims.map((c) => c.metadata?.name ?? '').sort(),
+          size: formatBytes(sizeOf(claims)),
+          hint: `kubectl delete pvc -n ${d.namespace} -l ${CHI_LABEL}=${chi}`,
+        },
+      ),
     )
-    if (byInstallation.size === 0) return [pass(d.namespace, `${clickhouseClaims} ClickHouse claims, each of an installation that exists${kept.length ? ' or kept on purpose' : ''}`, {claims: clickhouseClaims, installations: [...existing]}), ...kept]
+    if (byInstallation.size === 0)
+      return [
+        pass(d.namespace, `${clickhouseClaims} ClickHouse claims, each of an installation that exists${kept.length ? ' or kept on purpose' : ''}`, {
+          claims: clickhouseClaims,
+          installations: [...existing],
+        }),
+        ...kept,
+      ]
     const serving = d.active
     const findings: Finding[] = [...kept]
     for (const [chi, claims] of byInstallation) {

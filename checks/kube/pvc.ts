@@ -46,9 +46,17 @@ export default defineCheck({
         continue
       }
       const name = claim.metadata?.name ?? ''
-      const event = eventsFor(events, name).filter((e) => e.type === 'Warning').pop()
+      const event = eventsFor(events, name)
+        .filter((e) => e.type === 'Warning')
+        .pop()
       const storageClass = (claim.spec as {storageClassName?: string} | undefined)?.storageClassName ?? null
-      findings.push(fail(name, `${phase}${event ? `: ${event.reason}: ${event.message}` : ''}`, {phase, storageClass, event: event ? `${event.reason}: ${event.message}` : null}))
+      findings.push(
+        fail(name, `${phase}${event ? `: ${event.reason}: ${event.message}` : ''}`, {
+          phase,
+          storageClass,
+          event: event ? `${event.reason}: ${event.message}` : null,
+        }),
+      )
     }
     if (findings.length === 0) findings.push(pass(d.namespace, `${claims.length} claims, all bound at their requested size`, {claims: claims.length}))
     return findings
@@ -63,12 +71,16 @@ function sizeFindings(claim: KubeItem, status: ClaimStatus, chi: KubeItem | unde
   if (requested && capacity && bytesOf(capacity) < bytesOf(requested)) {
     const condition = status.conditions?.find((c) => c.type === 'FileSystemResizePending' || c.type === 'Resizing' || c.type.endsWith('ResizeError'))
     findings.push(
-      fail(name, `resize to ${requested} not finished: the volume has ${capacity}${condition ? ` (${condition.type}: ${condition.message ?? ''})` : ''}`.trim(), {
-        requested,
-        capacity,
-        condition: condition ? condition.type : null,
-        since: condition?.lastTransitionTime ?? null,
-      }),
+      fail(
+        name,
+        `resize to ${requested} not finished: the volume has ${capacity}${condition ? ` (${condition.type}: ${condition.message ?? ''})` : ''}`.trim(),
+        {
+          requested,
+          capacity,
+          condition: condition ? condition.type : null,
+          since: condition?.lastTransitionTime ?? null,
+        },
+      ),
     )
   }
   const template = chi ? templateSize(chi) : undefined

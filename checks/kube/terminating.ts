@@ -34,7 +34,13 @@ export default defineCheck({
         const ageSeconds = Math.round((now - Date.parse(since)) / 1000)
         if (ageSeconds < thresholds.terminatingStuckSeconds) continue
         const finalizers = (item.metadata?.finalizers as string[] | undefined) ?? []
-        findings.push(fail(`${name}/${item.metadata?.name}`, `terminating for ${ageSeconds}s, held by ${finalizers.join(', ') || 'no finalizer (a controller is not finishing it)'}`, {ageSeconds, finalizers}))
+        findings.push(
+          fail(
+            `${name}/${item.metadata?.name}`,
+            `terminating for ${ageSeconds}s, held by ${finalizers.join(', ') || 'no finalizer (a controller is not finishing it)'}`,
+            {ageSeconds, finalizers},
+          ),
+        )
       }
     }
     if (seen === 0 && KINDS.every(([k]) => d.snapshot.errors[k])) throw new SkipCheck('none of the kinds could be listed')

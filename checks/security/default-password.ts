@@ -18,7 +18,9 @@ export default defineCheck({
     const d = kube!.deployment
     const findings: Finding[] = []
     const inValues = valueAt(d.values, 'clickhouse.password') === CHART_DEFAULT_PASSWORD && valueAt(d.values, 'clickhouse.enabled') !== false
-    findings.push(inValues ? fail('clickhouse.password', "the release sets the chart's published default password") : pass('clickhouse.password', 'not the chart default'))
+    findings.push(
+      inValues ? fail('clickhouse.password', "the release sets the chart's published default password") : pass('clickhouse.password', 'not the chart default'),
+    )
     for (const c of d.clients) {
       if (c.password && 'value' in c.password && c.password.value === CHART_DEFAULT_PASSWORD) {
         findings.push(fail(`${c.kind}/${c.name}`, "CLICKHOUSE_PASSWORD is the chart's published default"))

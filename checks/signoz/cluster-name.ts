@@ -23,19 +23,37 @@ export default defineCheck({
     const expected = chi.cluster
     const fromValues = d.release ? (valueAt(d.values, 'clickhouse.cluster') as string | undefined) : undefined
     if (fromValues !== undefined) {
-      findings.push(fromValues === expected ? pass('values clickhouse.cluster', expected) : fail('values clickhouse.cluster', `"${fromValues}" but installation ${chi.name} defines "${expected}"`, {values: fromValues, installation: expected}))
+      findings.push(
+        fromValues === expected
+          ? pass('values clickhouse.cluster', expected)
+          : fail('values clickhouse.cluster', `"${fromValues}" but installation ${chi.name} defines "${expected}"`, {
+              values: fromValues,
+              installation: expected,
+            }),
+      )
     }
     for (const c of d.clients) {
       if (!c.cluster || !('value' in c.cluster)) continue
       const subject = `${c.kind}/${c.name} CLICKHOUSE_CLUSTER`
-      findings.push(c.cluster.value === expected ? pass(subject, expected) : fail(subject, `"${c.cluster.value}" but the installation's cluster is "${expected}": its ON CLUSTER and distributed queries fail`, {component: c.cluster.value, installation: expected}))
+      findings.push(
+        c.cluster.value === expected
+          ? pass(subject, expected)
+          : fail(subject, `"${c.cluster.value}" but the installation's cluster is "${expected}": its ON CLUSTER and distributed queries fail`, {
+              component: c.cluster.value,
+              installation: expected,
+            }),
+      )
     }
     const host = clickhouse.reachable()[0]
     if (host) {
       const [names] = await clickhouse.queryHosts([host], Q.clusterNames, undefined, signal)
       const defined = (names!.rows ?? []).map((r) => r.cluster)
       if (names!.rows) {
-        findings.push(defined.includes(expected) ? pass(`${host.name} system.clusters`, `defines "${expected}"`) : fail(`${host.name} system.clusters`, `does not define "${expected}" (defines ${defined.join(', ') || 'none'})`, {defined}))
+        findings.push(
+          defined.includes(expected)
+            ? pass(`${host.name} system.clusters`, `defines "${expected}"`)
+            : fail(`${host.name} system.clusters`, `does not define "${expected}" (defines ${defined.join(', ') || 'none'})`, {defined}),
+        )
       }
     }
     return findings

@@ -42,7 +42,10 @@ export default defineCheck({
       const distributed = rows.filter((r) => r.engine === 'Distributed').length
       findings.push(
         problems.length
-          ? fail(host.name, problems.length === 1 ? problems[0]! : `${problems.length} distributed-table problems`, {problems: problems.slice(0, 20), cluster: expect.cluster})
+          ? fail(host.name, problems.length === 1 ? problems[0]! : `${problems.length} distributed-table problems`, {
+              problems: problems.slice(0, 20),
+              cluster: expect.cluster,
+            })
           : pass(host.name, `${distributed} distributed tables on cluster ${expect.cluster}`, {distributed, cluster: expect.cluster}),
       )
     }

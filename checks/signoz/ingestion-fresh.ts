@@ -39,9 +39,18 @@ export default defineCheck({
       }
       for (const [shard, e] of [...shards].sort(([a], [b]) => a.localeCompare(b))) {
         const subject = `shard ${shard} ${t.signal}`
-        const evidence = {table: `${t.database}.${t.table}`, rowsInWindow: e.rows, rowsInTable: e.total, newestAgeSeconds: e.age, windowSeconds: window, hosts: e.hosts, errors: e.errors}
+        const evidence = {
+          table: `${t.database}.${t.table}`,
+          rowsInWindow: e.rows,
+          rowsInTable: e.total,
+          newestAgeSeconds: e.age,
+          windowSeconds: window,
+          hosts: e.hosts,
+          errors: e.errors,
+        }
         if (e.rows > 0) findings.push(pass(subject, `${e.rows} rows in the last ${window}s, newest ${e.age}s old`, evidence))
-        else if (e.errors.length === 0 && e.total === 0) findings.push(pass(subject, `no ${t.signal} ever written to this shard (none routed here by the sharding key)`, evidence))
+        else if (e.errors.length === 0 && e.total === 0)
+          findings.push(pass(subject, `no ${t.signal} ever written to this shard (none routed here by the sharding key)`, evidence))
         else if (e.errors.length === e.hosts.length) findings.push(fail(subject, `could not read ${t.database}.${t.table}: ${e.errors[0]}`, evidence))
         else findings.push(fail(subject, `no new ${t.signal} in the last ${window}s`, evidence))
       }

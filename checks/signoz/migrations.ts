@@ -44,28 +44,53 @@ export default defineCheck({
       const mine = [...latest].filter(([key]) => key.startsWith(`${database} `)).map(([key, m]) => [Number(key.split(' ')[1]), m] as const)
       const failed = mine.filter(([, m]) => m.status === 'failed')
       // An in-progress row that later migrations finished after: the migrator moved on, nothing runs it (signoz-otel-collector#681).
-      const finishedAfter = (id: number, m: {updated: number}) => mine.filter(([other, o]) => other > id && o.status === 'finished' && o.updated >= m.updated).map(([other]) => other)
+      const finishedAfter = (id: number, m: {updated: number}) =>
+        mine.filter(([other, o]) => other > id && o.status === 'finished' && o.updated >= m.updated).map(([other]) => other)
       const stale = mine.filter(([id, m]) => m.status === 'in-progress' && finishedAfter(id, m).length > 0)
-      const stuck = mine.filter(([id, m]) => m.status === 'in-progress' && !stale.some(([s]) => s === id) && nowSeconds - m.updated > thresholds.migrationStuckSeconds)
+      const stuck = mine.filter(
+        ([id, m]) => m.status === 'in-progress' && !stale.some(([s]) => s === id) && nowSeconds - m.updated > thresholds.migrationStuckSeconds,
+      )
       for (const [id, m] of failed) {
-        findings.push(fail(`${database} migration ${id}`, 'migration failed', {database, migration: id, error: m.error.split('\n')[0]!.slice(0, 300), at: new Date(m.updated * 1000).toISOString()}))
+        findings.push(
+          fail(`${database} migration ${id}`, 'migration failed', {
+            database,
+            migration: id,
+            error: m.error.split('\n')[0]!.slice(0, 300),
+            at: new Date(m.updated * 1000).toISOString(),
+          }),
+        )
       }
       for (const [id, m] of stale) {
         const later = finishedAfter(id, m)
         findings.push(
-          fail(`${database} migration ${id}`, `left in-progress while later migrations finished (${later.length}, up to ${Math.max(...later)}): a stale row from a migrator that stopped mid-way (signoz-otel-collector#681)`, {
-            database,
-            migration: id,
-            since: new Date(m.updated * 1000).toISOString(),
-            finishedAfter: later,
-          }),
+          fail(
+            `${database} migration ${id}`,
+            `left in-progress while later migrations finished (${later.length}, up to ${Math.max(...later)}): a stale row from a migrator that stopped mid-way (signoz-otel-collector#681)`,
+            {
+              database,
+              migration: id,
+              since: new Date(m.updated * 1000).toISOString(),
+              finishedAfter: later,
+            },
+          ),
         )
       }
       for (const [id, m] of stuck) {
-        findings.push(fail(`${database} migration ${id}`, `in progress for ${Math.round((nowSeconds - m.updated) / 60)} minutes`, {database, migration: id, since: new Date(m.updated * 1000).toISOString()}))
+        findings.push(
+          fail(`${database} migration ${id}`, `in progress for ${Math.round((nowSeconds - m.updated) / 60)} minutes`, {
+            database,
+            migration: id,
+            since: new Date(m.updated * 1000).toISOString(),
+          }),
+        )
       }
       if (failed.length === 0 && stuck.length === 0 && stale.length === 0) {
-        findings.push(pass(database, mine.length ? `${mine.length} migrations finished` : 'no migrations recorded yet', {migrations: mine.length, latest: Math.max(0, ...mine.map(([id]) => id))}))
+        findings.push(
+          pass(database, mine.length ? `${mine.length} migrations finished` : 'no migrations recorded yet', {
+            migrations: mine.length,
+            latest: Math.max(0, ...mine.map(([id]) => id)),
+          }),
+        )
       }
     }
     // The legacy tables at once: one database after another, a remote cluster pays a round trip each.

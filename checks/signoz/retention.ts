@@ -26,8 +26,10 @@ export default defineCheck({
     for (const {host, rows} of answered) {
       const byTable = new Map(rows.map((r) => [`${r.database}.${r.table}`, r.ttl_clause]))
       const missing = SIGNAL_TABLES.filter((t) => byTable.has(`${t.database}.${t.table}`) && !byTable.get(`${t.database}.${t.table}`))
-      for (const t of missing) findings.push(fail(`${host.name}/${t.database}.${t.table}`, `no TTL: ${t.signal} are kept until the disk fills`, {signal: t.signal}))
-      if (missing.length === 0) findings.push(pass(host.name, SIGNAL_TABLES.map((t) => `${t.signal}: ${byTable.get(`${t.database}.${t.table}`) || 'table absent'}`).join('; ')))
+      for (const t of missing)
+        findings.push(fail(`${host.name}/${t.database}.${t.table}`, `no TTL: ${t.signal} are kept until the disk fills`, {signal: t.signal}))
+      if (missing.length === 0)
+        findings.push(pass(host.name, SIGNAL_TABLES.map((t) => `${t.signal}: ${byTable.get(`${t.database}.${t.table}`) || 'table absent'}`).join('; ')))
     }
     return findings
   },

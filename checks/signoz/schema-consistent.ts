@@ -57,7 +57,10 @@ export default defineCheck({
       if (!reference) continue
       const dot = d.table.indexOf('.')
       const params = {database: d.table.slice(0, dot), table: d.table.slice(dot + 1)}
-      const [mineCols, refCols] = await Promise.all([clickhouse.queryHosts([d.host], Q.tableColumns, params, signal), clickhouse.queryHosts([reference], Q.tableColumns, params, signal)])
+      const [mineCols, refCols] = await Promise.all([
+        clickhouse.queryHosts([d.host], Q.tableColumns, params, signal),
+        clickhouse.queryHosts([reference], Q.tableColumns, params, signal),
+      ])
       const have = new Set((mineCols[0]?.rows ?? []).map((c) => `${c.name} ${c.type}`))
       const want = new Set((refCols[0]?.rows ?? []).map((c) => `${c.name} ${c.type}`))
       const diffs = columnDiffs.get(d.host.name) ?? {}
@@ -75,9 +78,16 @@ export default defineCheck({
         )
       }
       if (differing.length > 0) {
-        findings.push(fail(host.name, `${differing.length === 1 ? '1 SigNoz table differs' : `${differing.length} SigNoz tables differ`} from the definition the other hosts share${shard}`, {differing: differing.slice(0, 20), columns: columnDiffs.get(host.name) ?? {}}))
+        findings.push(
+          fail(
+            host.name,
+            `${differing.length === 1 ? '1 SigNoz table differs' : `${differing.length} SigNoz tables differ`} from the definition the other hosts share${shard}`,
+            {differing: differing.slice(0, 20), columns: columnDiffs.get(host.name) ?? {}},
+          ),
+        )
       }
-      if (missing.length === 0 && differing.length === 0) findings.push(pass(host.name, `${count} SigNoz tables, all matching the other hosts`, {tables: count}))
+      if (missing.length === 0 && differing.length === 0)
+        findings.push(pass(host.name, `${count} SigNoz tables, all matching the other hosts`, {tables: count}))
     }
     return findings
   },

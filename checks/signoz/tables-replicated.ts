@@ -32,11 +32,13 @@ export default defineCheck({
           }),
         )
       } else {
-        findings.push(pass(host.name, replicas > 1 ? `all ${mergeTrees.length} SigNoz tables replicated` : `single replica per shard; replication not required`, {
-          replicasPerShard: replicas,
-          tables: mergeTrees.length,
-          replicated: mergeTrees.length - plain.length,
-        }))
+        findings.push(
+          pass(host.name, replicas > 1 ? `all ${mergeTrees.length} SigNoz tables replicated` : `single replica per shard; replication not required`, {
+            replicasPerShard: replicas,
+            tables: mergeTrees.length,
+            replicated: mergeTrees.length - plain.length,
+          }),
+        )
       }
     }
     return findings

@@ -17,7 +17,7 @@ function imagesOf(workloads: readonly KubeItem[], repository: string): {workload
 
 /** The ClickHouse image the installation's pod templates declare. */
 function declaredClickHouse(chi: KubeItem): string | undefined {
-  const templates = ((chi.spec as {templates?: {podTemplates?: {spec?: {containers?: TemplateContainer[]}}[]}} | undefined)?.templates?.podTemplates ?? [])
+  const templates = (chi.spec as {templates?: {podTemplates?: {spec?: {containers?: TemplateContainer[]}}[]}} | undefined)?.templates?.podTemplates ?? []
   const image = templates.flatMap((t) => t.spec?.containers ?? []).find((c) => c.image?.includes('clickhouse-server'))?.image
   return image ? imageTag(image) : undefined
 }
@@ -44,7 +44,13 @@ export default defineCheck({
     const versions = [...byVersion.keys()].sort(compareVersions)
     const oldest = versions[0]
     if (versions.length > 1) {
-      findings.push(fail('ClickHouse servers', `hosts run ${versions.length} versions: ${versions.map((v) => `${v} (${byVersion.get(v)!.length})`).join(', ')}`, Object.fromEntries(versions.map((v) => [v, byVersion.get(v)!]))))
+      findings.push(
+        fail(
+          'ClickHouse servers',
+          `hosts run ${versions.length} versions: ${versions.map((v) => `${v} (${byVersion.get(v)!.length})`).join(', ')}`,
+          Object.fromEntries(versions.map((v) => [v, byVersion.get(v)!])),
+        ),
+      )
     } else if (oldest) {
       findings.push(pass('ClickHouse servers', `all ${hosts.length} hosts run ${oldest}`))
     }
@@ -56,10 +62,14 @@ export default defineCheck({
       findings.push(
         behind.length === 0
           ? pass(`installation ${chi.name}`, `declares ${declared}, which every host runs`)
-          : fail(`installation ${chi.name}`, `declares ClickHouse ${declared} but ${behind.length} of ${hosts.length} hosts run ${[...new Set(behind.map((h) => h.version))].join(', ')}: the rollout has not reached them`, {
-              declared,
-              hosts: behind.map((h) => `${h.name} ${h.version}`),
-            }),
+          : fail(
+              `installation ${chi.name}`,
+              `declares ClickHouse ${declared} but ${behind.length} of ${hosts.length} hosts run ${[...new Set(behind.map((h) => h.version))].join(', ')}: the rollout has not reached them`,
+              {
+                declared,
+                hosts: behind.map((h) => `${h.name} ${h.version}`),
+              },
+            ),
       )
     }
     if (d && oldest) {
@@ -79,7 +89,11 @@ export default defineCheck({
           findings.push(
             compareVersions(have, rule.atLeast) >= 0
               ? pass(c.subject, `needs ${what} ≥ ${rule.atLeast}; runs ${have}`)
-              : fail(c.subject, `needs ${what} ≥ ${rule.atLeast} but runs ${have}: ${rule.why}`, {needs: `${what} ${rule.atLeast}`, runs: have, source: rule.source}),
+              : fail(c.subject, `needs ${what} ≥ ${rule.atLeast} but runs ${have}: ${rule.why}`, {
+                  needs: `${what} ${rule.atLeast}`,
+                  runs: have,
+                  source: rule.source,
+                }),
           )
         }
       }

@@ -4,7 +4,8 @@ import {kubeFlags} from '../../src/cli/kube-flags.js'
 import {remediationFlags} from '../../src/cli/remediation-flags.js'
 
 export default class FixDuplicateClickhouse extends BaseCommand {
-  static override summary = 'Guarded fix for two ClickHouse installations: point clients at the one with the data, pin its name in the release, remove the empty one.'
+  static override summary =
+    'Guarded fix for two ClickHouse installations: point clients at the one with the data, pin its name in the release, remove the empty one.'
   static override description = `Decides which installation is the real one from evidence (the data it holds, ready hosts, bound claims, which workloads use it, the release), then plans: 1) collectors and SigNoz pointed at it, 2) clickhouse.fullnameOverride pinned in the Helm release (helm upgrade --reuse-values with a values file), 3) the empty duplicate removed, its claims kept. Each step is previewed, confirmed, backed up, applied, verified and journalled; doctor verifies the result.
 
 Without a terminal nothing changes unless --yes is given (exit 4). Exit codes: 0 fixed or nothing to do; 2 usage error; 3 a step or the verification failed (the journal says what was applied; --undo reverses it); 4 not confirmed.`

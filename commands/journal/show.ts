@@ -20,7 +20,8 @@ export default class JournalShow extends BaseCommand {
         ...entries.map((e) => {
           const {at, event, step, ...rest} = e
           const lease = rest.lease as {name?: string; holder?: string} | undefined
-          const detail = event === 'plan' ? (lease ? ` lease ${lease.name} held by ${lease.holder}` : '') : Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ''
+          const detail =
+            event === 'plan' ? (lease ? ` lease ${lease.name} held by ${lease.holder}` : '') : Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : ''
           return `${c.gray(at)} ${event.padEnd(11)} ${step ?? ''}${detail}`
         }),
       ].join('\n'),

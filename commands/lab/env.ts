@@ -2,7 +2,7 @@ import {BaseCommand} from '../../src/cli/base.js'
 import {labDirFlag} from '../../src/cli/lab-flags.js'
 
 export default class LabEnv extends BaseCommand {
-  static override summary = "Print shell exports that point doctor (and kubectl, helm) at the lab (eval \"$(signoz-ha lab env)\")."
+  static override summary = 'Print shell exports that point doctor (and kubectl, helm) at the lab (eval "$(signoz-ha lab env)").'
   static override flags = {...labDirFlag}
 
   async run(): Promise<void> {

@@ -12,10 +12,19 @@ export default class LabUp extends BaseCommand {
     replicas: Flags.integer({summary: 'Replicas per shard (default 2, or the layout of --values).', min: 1, max: 8}),
     cluster: Flags.string({summary: 'ClickHouse cluster name (default cluster, or that of --values).'}),
     'no-replication': Flags.boolean({summary: 'Create plain MergeTree tables, as the migrator does with replication off (catalogue #14).'}),
-    values: Flags.string({summary: 'Install the release with this values file (e.g. from signoz-ha generate) over the lab\'s own; the lab takes its layout, cluster and installation name.'}),
-    chart: Flags.string({summary: 'Install this SigNoz chart (.tgz or directory, e.g. a public release) instead of the lab\'s stand-in; the lab backs its pods by image.'}),
+    values: Flags.string({
+      summary:
+        "Install the release with this values file (e.g. from signoz-ha generate) over the lab's own; the lab takes its layout, cluster and installation name.",
+    }),
+    chart: Flags.string({
+      summary: "Install this SigNoz chart (.tgz or directory, e.g. a public release) instead of the lab's stand-in; the lab backs its pods by image.",
+    }),
     set: Flags.string({summary: 'A chart value for the release, as helm --set takes it (repeatable).', multiple: true}),
-    clickhouse: Flags.string({summary: 'ClickHouse engine: debian (Debian\'s 18.16, replicated; the default) or modern (26.x from the chdb package: shards × 1, no replication).', options: ['debian', 'modern'], default: 'debian'}),
+    clickhouse: Flags.string({
+      summary: "ClickHouse engine: debian (Debian's 18.16, replicated; the default) or modern (26.x from the chdb package: shards × 1, no replication).",
+      options: ['debian', 'modern'],
+      default: 'debian',
+    }),
   }
 
   async run(): Promise<void> {
@@ -43,6 +52,8 @@ export default class LabUp extends BaseCommand {
     })
     const status = await labStatus(dir)
     if (json) return this.print(JSON.stringify(status, null, 2))
-    this.print(`lab up in ${((performance.now() - started) / 1000).toFixed(1)}s: ${status.shards}×${status.replicasPerShard} ClickHouse, ${status.keeper.kind}, ${status.chartName ?? 'the lab chart'}, ingestion running (${dir})\nnext: eval "$(${this.config.bin} lab env)" && ${this.config.bin} doctor`)
+    this.print(
+      `lab up in ${((performance.now() - started) / 1000).toFixed(1)}s: ${status.shards}×${status.replicasPerShard} ClickHouse, ${status.keeper.kind}, ${status.chartName ?? 'the lab chart'}, ingestion running (${dir})\nnext: eval "$(${this.config.bin} lab env)" && ${this.config.bin} doctor`,
+    )
   }
 }

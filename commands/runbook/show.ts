@@ -21,6 +21,8 @@ export default class RunbookShow extends BaseCommand {
       const steps = runbook.steps.map(({remedy, ...step}) => ({...step, automated: Boolean(remedy)}))
       return this.print(JSON.stringify({...runbook, kind: runbook.kind ?? 'incident', steps}, null, 2))
     }
-    this.print(renderRunbook(runbook, {chalk: this.chalkFor(flags), namespace: flags.namespace ?? '<namespace>', cluster: flags.cluster, release: flags.release}))
+    this.print(
+      renderRunbook(runbook, {chalk: this.chalkFor(flags), namespace: flags.namespace ?? '<namespace>', cluster: flags.cluster, release: flags.release}),
+    )
   }
 }

@@ -37,7 +37,8 @@ Exit codes: 0 the plan (and --disk holds it); 1 --disk fills before retention is
     const share = {...STORAGE_DEFAULTS.share}
     for (const part of (flags.share ?? '').split(',').filter(Boolean)) {
       const [signal, value] = part.split('=')
-      if (!SIGNALS.includes(signal as never) || !(Number(value) >= 0)) throw new UsageError(`invalid --share "${part}"`, 'use e.g. traces=0.5,logs=0.4,metrics=0.1')
+      if (!SIGNALS.includes(signal as never) || !(Number(value) >= 0))
+        throw new UsageError(`invalid --share "${part}"`, 'use e.g. traces=0.5,logs=0.4,metrics=0.1')
       share[signal as 'traces'] = Number(value)
     }
     const total = SIGNALS.reduce((sum, s) => sum + share[s], 0)

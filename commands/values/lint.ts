@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../../src/cli/base.js'
 
 export default class ValuesLint extends BaseCommand {
-  static override summary = "Check SigNoz chart values against the HA rules doctor applies to a deployed release."
+  static override summary = 'Check SigNoz chart values against the HA rules doctor applies to a deployed release.'
   static override description = `The files are merged as Helm merges them (later files and --set win) over the chart's defaults, then judged by the same rules as doctor's helm/values-ha: layout, ZooKeeper members and disruption budget, anti-affinity, pinned installation name, migrator replication, autopurge, persistence, storage (against --plan's ingest and retention), ClickHouse memory, default password. Each finding names the key, where it is set (file:line) and the fix.
 
 Exit codes: 0 no finding at or above --fail-on (default warning); 1 findings; 2 a file is missing or not valid YAML.`

@@ -55,10 +55,14 @@ export function writeArchive(files: readonly ArchiveFile[], mtime = Date.now()):
 export function readArchive(gz: Buffer): Map<string, Buffer> {
   const tar = gunzipSync(gz)
   const files = new Map<string, Buffer>()
-  for (let offset = 0; offset + BLOCK <= tar.length; ) {
+  for (let offset = 0; offset + BLOCK <= tar.length;) {
     const h = tar.subarray(offset, offset + BLOCK)
     if (h.every((b) => b === 0)) break
-    const text = (start: number, length: number) => h.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '')
+    const text = (start: number, length: number) =>
+      h
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '')
     const size = Number.parseInt(text(124, 12).trim() || '0', 8)
     const prefix = text(345, 155)
     const name = prefix ? `${prefix}/${text(0, 100)}` : text(0, 100)

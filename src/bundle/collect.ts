@@ -187,15 +187,30 @@ export async function collectBundle(
   const byRelease = Map.groupBy(signoz, (r) => decodeReleaseSecret(r.secret)!.name)
   for (const [name, revisions] of byRelease) {
     const sorted = [...revisions].sort((a, b) => decodeReleaseSecret(b.secret)!.version - decodeReleaseSecret(a.secret)!.version)
-    add(`helm/${safeName(name)}/history.json`, redactor.json(sorted.map((r) => {
-      const rec = decodeReleaseSecret(r.secret)!
-      return {revision: rec.version, status: rec.status, chart: `${rec.chart.name}-${rec.chart.version}`, appVersion: rec.chart.appVersion ?? null, updated: rec.lastDeployed ?? null, description: rec.description}
-    })))
+    add(
+      `helm/${safeName(name)}/history.json`,
+      redactor.json(
+        sorted.map((r) => {
+          const rec = decodeReleaseSecret(r.secret)!
+          return {
+            revision: rec.version,
+            status: rec.status,
+            chart: `${rec.chart.name}-${rec.chart.version}`,
+            appVersion: rec.chart.appVersion ?? null,
+            updated: rec.lastDeployed ?? null,
+            description: rec.description,
+          }
+        }),
+      ),
+    )
     const latest = sorted[0]!.json!
     add(`helm/${safeName(name)}/values.yaml`, stringify(redactor.object(latest.config ?? {})))
     add(`helm/${safeName(name)}/manifest.yaml`, redactedYaml(String(latest.manifest ?? ''), redactor))
     const hooks = (latest.hooks as {name?: string; kind?: string; path?: string; manifest?: string; events?: string[]; last_run?: unknown}[] | undefined) ?? []
-    add(`helm/${safeName(name)}/hooks.yaml`, hooks.map((h) => `# Source: ${h.path ?? h.name} (${(h.events ?? []).join(', ')})\n${redactedYaml(h.manifest ?? '', redactor)}`).join('---\n'))
+    add(
+      `helm/${safeName(name)}/hooks.yaml`,
+      hooks.map((h) => `# Source: ${h.path ?? h.name} (${(h.events ?? []).join(', ')})\n${redactedYaml(h.manifest ?? '', redactor)}`).join('---\n'),
+    )
   }
 
   for (const l of logs) add(`logs/${safeName(l.pod)}/${safeName(l.container)}${l.previous ? '.previous' : ''}.log`, redactor.text(l.text))
@@ -241,7 +256,13 @@ export async function collectBundle(
     tool: {name: 'signoz-ha', version: options.version},
     collectedAt: replay.collectedAt,
     target: {context: kube?.contextName ?? null, namespace: namespace ?? null, release: d?.release?.name ?? null, clickhouseHosts: live.fleet.hosts.length},
-    options: {sinceSeconds: options.sinceSeconds, logsTail: options.logsTail, logBytes: options.logBytes, tableRows: options.tableRows, extraRedactPatterns: options.redactPatterns.length},
+    options: {
+      sinceSeconds: options.sinceSeconds,
+      logsTail: options.logsTail,
+      logBytes: options.logBytes,
+      tableRows: options.tableRows,
+      extraRedactPatterns: options.redactPatterns.length,
+    },
     doctor: {status: report.status, summary: report.summary},
     files: files.map((f) => ({path: f.path, bytes: Buffer.byteLength(f.content)})).sort((a, b) => a.path.localeCompare(b.path)),
     gaps: folded.gaps,
@@ -309,7 +330,10 @@ async function collectLogs(kube: KubeTarget | undefined, options: BundleOptions,
   for (const pod of d.snapshot.items.pods ?? []) {
     const name = pod.metadata?.name ?? ''
     const spec = (pod.spec ?? {}) as {containers?: Container[]; initContainers?: Container[]}
-    const statuses = [...(((pod.status?.containerStatuses as ContainerStatus[] | undefined) ?? [])), ...(((pod.status?.initContainerStatuses as ContainerStatus[] | undefined) ?? []))]
+    const statuses = [
+      ...((pod.status?.containerStatuses as ContainerStatus[] | undefined) ?? []),
+      ...((pod.status?.initContainerStatuses as ContainerStatus[] | undefined) ?? []),
+    ]
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
       wanted.push({pod: name, container: c.name, previous: false})
       if ((statuses.find((s) => s.name === c.name)?.restartCount ?? 0) > 0) wanted.push({pod: name, container: c.name, previous: true})
@@ -317,7 +341,11 @@ async function collectLogs(kube: KubeTarget | undefined, options: BundleOptions,
   }
   const read = await mapLimit(wanted, 8, async (w) => {
     try {
-      const text = await kube.gateway.podLog(d.namespace, w.pod, options.logsTail, w.container, {previous: w.previous, sinceSeconds: options.sinceSeconds, limitBytes: options.logBytes})
+      const text = await kube.gateway.podLog(d.namespace, w.pod, options.logsTail, w.container, {
+        previous: w.previous,
+        sinceSeconds: options.sinceSeconds,
+        limitBytes: options.logBytes,
+      })
       return {...w, text}
     } catch (error) {
       gaps.push({what: `logs/${w.pod}/${w.container}${w.previous ? ' (previous)' : ''}`, why: errorMessage(error)})
@@ -349,7 +377,10 @@ function foldUnsupported(gaps: BundleGap[]): {gaps: BundleGap[]; unsupported: Bu
     }
     for (const table of m[2]!.split(', ')) byTable.set(table, (byTable.get(table) ?? new Set()).add(m[1]!))
   }
-  return {gaps: rest, unsupported: [...byTable].map(([table, versions]) => ({table, versions: [...versions].sort()})).sort((a, b) => a.table.localeCompare(b.table))}
+  return {
+    gaps: rest,
+    unsupported: [...byTable].map(([table, versions]) => ({table, versions: [...versions].sort()})).sort((a, b) => a.table.localeCompare(b.table)),
+  }
 }
 
 async function collectTables(fleet: ClickHouseFleet, options: BundleOptions, gaps: BundleGap[]): Promise<CollectedTable[]> {

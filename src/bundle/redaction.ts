@@ -80,11 +80,19 @@ export class Redactor {
     let out = value
     if (this.secrets.size > 0) {
       // Longest first: a secret that contains another goes whole.
-      this.compiled ??= new RegExp([...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g')
+      this.compiled ??= new RegExp(
+        [...this.secrets]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRegExp)
+          .join('|'),
+        'g',
+      )
       out = out.replace(this.compiled, REDACTED)
     }
     for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement)
-    out = out.replace(KEY_VALUE, (whole, key: string, sep: string, value: string) => (isSecretKey(key) && !ENV_REFERENCE.test(value) ? `${key}${sep}${REDACTED}` : whole))
+    out = out.replace(KEY_VALUE, (whole, key: string, sep: string, value: string) =>
+      isSecretKey(key) && !ENV_REFERENCE.test(value) ? `${key}${sep}${REDACTED}` : whole,
+    )
     for (const p of this.extra) out = out.replace(p, REDACTED)
     return out
   }

@@ -41,7 +41,12 @@ export function recordingKubeContext(context: KubeContext, tape: Tape): KubeCont
   return {
     deployment: context.deployment,
     podLog: (ns, pod, tail, options) => tape.record(podLogKey(ns, pod, tail, options), () => context.podLog(ns, pod, tail, options)),
-    ...(word ? {fourLetterWord: (ns: string, pod: string, port: number, w: 'mntr' | 'srvr' | 'ruok') => tape.record(keeperWordKey(ns, pod, port, w), () => word(ns, pod, port, w))} : {}),
+    ...(word
+      ? {
+          fourLetterWord: (ns: string, pod: string, port: number, w: 'mntr' | 'srvr' | 'ruok') =>
+            tape.record(keeperWordKey(ns, pod, port, w), () => word(ns, pod, port, w)),
+        }
+      : {}),
   }
 }
 
@@ -75,7 +80,8 @@ export function openBundle(file: string): OpenedBundle {
   } catch {
     throw new UsageError(`${file} is not a signoz-ha bundle (its ${REPLAY_FILE} is not JSON)`)
   }
-  if (replay.format !== BUNDLE_FORMAT || !replay.clickhouse || !replay.tape) throw new UsageError(`${file} is not a signoz-ha bundle of format ${BUNDLE_FORMAT}`)
+  if (replay.format !== BUNDLE_FORMAT || !replay.clickhouse || !replay.tape)
+    throw new UsageError(`${file} is not a signoz-ha bundle of format ${BUNDLE_FORMAT}`)
   const tape = new Tape(replay.tape)
   const collectedAt = Date.parse(replay.collectedAt)
   const k = replay.kube

@@ -53,7 +53,9 @@ export abstract class BaseCommand extends Command {
     }
     // A server (the API server, Helm, ClickHouse) that answered with an error the command could not get past: its words, exit 3.
     if (isGatewayError(error)) {
-      process.stderr.write(`signoz-ha: ${error.message.split('\n')[0]}\n  hint: the run stopped there; run it again when ${error.target === 'helm' ? 'Helm' : error.target} answers\n`)
+      process.stderr.write(
+        `signoz-ha: ${error.message.split('\n')[0]}\n  hint: the run stopped there; run it again when ${error.target === 'helm' ? 'Helm' : error.target} answers\n`,
+      )
       return this.exit(EXIT.incomplete)
     }
     // oclif's own parse errors (unknown flag, bad option) are usage errors.

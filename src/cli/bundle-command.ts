@@ -8,7 +8,10 @@ import {UsageError} from '../core/errors.js'
 import {EXIT} from '../core/exit-codes.js'
 import {doctorSetup, expectationsFor, openFleetWithCredentials, openKubeSide, type DoctorFlags} from './doctor-command.js'
 
-export interface BundleFlags extends Pick<DoctorFlags, 'kubeconfig' | 'context' | 'in-cluster' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user' | 'cluster' | 'config' | 'timeout' | 'host-timeout'> {
+export interface BundleFlags extends Pick<
+  DoctorFlags,
+  'kubeconfig' | 'context' | 'in-cluster' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user' | 'cluster' | 'config' | 'timeout' | 'host-timeout'
+> {
   output?: string
   since: string
   'logs-tail': number
@@ -17,7 +20,11 @@ export interface BundleFlags extends Pick<DoctorFlags, 'kubeconfig' | 'context' 
   redact?: string[]
 }
 
-const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+const stamp = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
 
 /** Writes the archive without ever replacing a file: a bundle already there is someone's evidence. */
 function writeNew(path: string, bytes: Buffer): void {
@@ -66,12 +73,30 @@ export async function bundleCommand(flags: BundleFlags, version: string): Promis
     try {
       const bundle = await collectBundle(
         {kube, fleet, secrets: [credentials.password, process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD, ...(kube?.gateway.credentialValues() ?? [])]},
-        {checks: setup.checks, expect: expectationsFor(flags, kube), thresholds: setup.thresholds, policy: setup.config, concurrency: 64, checkTimeoutMs: setup.checkTimeoutMs},
-        {sinceSeconds, logsTail: flags['logs-tail'], logBytes: flags['log-bytes'], tableRows: flags['table-rows'], redactPatterns: flags.redact ?? [], version, signal},
+        {
+          checks: setup.checks,
+          expect: expectationsFor(flags, kube),
+          thresholds: setup.thresholds,
+          policy: setup.config,
+          concurrency: 64,
+          checkTimeoutMs: setup.checkTimeoutMs,
+        },
+        {
+          sinceSeconds,
+          logsTail: flags['logs-tail'],
+          logBytes: flags['log-bytes'],
+          tableRows: flags['table-rows'],
+          redactPatterns: flags.redact ?? [],
+          version,
+          signal,
+        },
       )
       const collectedAt = Date.parse(bundle.manifest.collectedAt)
       const top = `signoz-ha-bundle-${bundle.manifest.target.namespace ?? 'clickhouse'}-${stamp(collectedAt)}`
-      const archive = writeArchive(bundle.files.map((f) => ({path: `${top}/${f.path}`, content: f.content})), collectedAt)
+      const archive = writeArchive(
+        bundle.files.map((f) => ({path: `${top}/${f.path}`, content: f.content})),
+        collectedAt,
+      )
       const path = flags.output ?? `${top}.tar.gz`
       writeNew(path, archive)
       // Nothing of the deployment could be read: the bundle says why, and the run is incomplete.
@@ -85,7 +110,8 @@ export async function bundleCommand(flags: BundleFlags, version: string): Promis
   }
 }
 
-const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`)
+const size = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
 /** What bundle prints: where, how big, what doctor saw, what could not be collected, what to do next. */
 export function renderBundleResult(r: BundleResult): string {
@@ -101,7 +127,11 @@ export function renderBundleResult(r: BundleResult): string {
     for (const g of m.gaps.slice(0, 20)) lines.push(`    ${g.what}: ${g.why}`)
     if (m.gaps.length > 20) lines.push(`    … ${m.gaps.length - 20} more in manifest.json`)
   }
-  if (m.notOnThisVersion.length > 0) lines.push(`  not on this ClickHouse version: ${m.notOnThisVersion.map((u) => `${u.table} (${u.versions.join(', ')})`).join(', ')}`)
-  lines.push('  redacted: secrets, tokens, passwords and credentials in URLs (manifest.json says what exactly)', `  offline: signoz-ha doctor --from-bundle ${r.path}`)
+  if (m.notOnThisVersion.length > 0)
+    lines.push(`  not on this ClickHouse version: ${m.notOnThisVersion.map((u) => `${u.table} (${u.versions.join(', ')})`).join(', ')}`)
+  lines.push(
+    '  redacted: secrets, tokens, passwords and credentials in URLs (manifest.json says what exactly)',
+    `  offline: signoz-ha doctor --from-bundle ${r.path}`,
+  )
   return lines.join('\n')
 }

@@ -55,7 +55,9 @@ function bash(model: CompletionModel): string {
   const fn = fnName(model.bin)
   const subs = subcommands(model)
   const flagWords = (c: CompletionCommand) => words(c.flags.flatMap((f) => [`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])]))
-  const valueFlags = [...new Set(model.commands.flatMap((c) => c.flags.filter((f) => f.takesValue).flatMap((f) => [`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])])))]
+  const valueFlags = [
+    ...new Set(model.commands.flatMap((c) => c.flags.filter((f) => f.takesValue).flatMap((f) => [`--${f.name}`, ...(f.char ? [`-${f.char}`] : [])]))),
+  ]
   const lines: string[] = [
     `# ${model.bin} completion for bash: source <(${model.bin} completion bash), or save it in /etc/bash_completion.d/${model.bin}`,
     `${fn}_subcommands() {`,
@@ -135,7 +137,9 @@ function fish(model: CompletionModel): string {
     if (!topic) continue
     for (const word of next) {
       const c = model.commands.find((x) => x.id === `${topic.replace(/:/g, ' ')} ${word}`)
-      lines.push(`complete -c ${bin} -n '__fish_seen_subcommand_from ${topic}; and not __fish_seen_subcommand_from ${words(next)}' -a ${word} -d ${singleQuoted((c?.summary ?? '').slice(0, 80))}`)
+      lines.push(
+        `complete -c ${bin} -n '__fish_seen_subcommand_from ${topic}; and not __fish_seen_subcommand_from ${words(next)}' -a ${word} -d ${singleQuoted((c?.summary ?? '').slice(0, 80))}`,
+      )
     }
   }
   for (const c of model.commands) {
@@ -143,7 +147,9 @@ function fish(model: CompletionModel): string {
     const condition = parts.map((p) => `__fish_seen_subcommand_from ${p}`).join('; and ')
     for (const f of c.flags) {
       const values = f.values?.length ? ` -a ${singleQuoted(words(f.values))}` : ''
-      lines.push(`complete -c ${bin} -n '${condition}' -l ${f.name}${f.char ? ` -s ${f.char}` : ''}${f.takesValue ? ' -r' : ''}${values} -d ${singleQuoted((f.summary ?? '').slice(0, 80))}`)
+      lines.push(
+        `complete -c ${bin} -n '${condition}' -l ${f.name}${f.char ? ` -s ${f.char}` : ''}${f.takesValue ? ' -r' : ''}${values} -d ${singleQuoted((f.summary ?? '').slice(0, 80))}`,
+      )
     }
     if (c.argValues?.length) lines.push(`complete -c ${bin} -n '${condition}' -a ${singleQuoted(words(c.argValues))}`)
   }

@@ -34,7 +34,11 @@ export function loadConfig(explicit?: string): {path?: string; config: ConfigFil
   if (!validate(config)) {
     const e = validate.errors![0]!
     // JSON Pointer segments (~1 is "/", ~0 is "~"): check ids contain slashes.
-    const keys = e.instancePath.split('/').filter(Boolean).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).map((k) => (/^\d+$/.test(k) ? Number(k) : k))
+    const keys = e.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((k) => (/^\d+$/.test(k) ? Number(k) : k))
     const node = doc.getIn(keys, true)
     const line = isNode(node) && node.range ? ` (line ${lines.linePos(node.range[0]).line})` : ''
     const where = keys.length ? keys.join('.') : 'the top level'

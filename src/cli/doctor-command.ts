@@ -122,7 +122,11 @@ export function doctorSetup(flags: DoctorFlags) {
 /** The layout doctor expects: the flags, else the serving installation's. */
 export function expectationsFor(flags: Pick<DoctorFlags, 'cluster' | 'shards' | 'replicas'>, kube: KubeTarget | undefined) {
   const active = kube?.context.deployment.active
-  return {cluster: flags.cluster ?? active?.cluster ?? 'cluster', shards: flags.shards ?? active?.shards, replicasPerShard: flags.replicas ?? active?.replicasPerShard}
+  return {
+    cluster: flags.cluster ?? active?.cluster ?? 'cluster',
+    shards: flags.shards ?? active?.shards,
+    replicasPerShard: flags.replicas ?? active?.replicasPerShard,
+  }
 }
 
 export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}) {
@@ -192,7 +196,11 @@ async function doctorFromBundle(
   const thresholdsGiven = flags['freshness-window'] !== undefined || flags['max-replica-delay'] !== undefined || flags.config !== undefined
   const report = await runDoctor(bundle.fleet, {
     checks: setup.checks,
-    expect: {cluster: flags.cluster ?? recorded.expect.cluster, shards: flags.shards ?? recorded.expect.shards, replicasPerShard: flags.replicas ?? recorded.expect.replicasPerShard},
+    expect: {
+      cluster: flags.cluster ?? recorded.expect.cluster,
+      shards: flags.shards ?? recorded.expect.shards,
+      replicasPerShard: flags.replicas ?? recorded.expect.replicasPerShard,
+    },
     thresholds: thresholdsGiven ? setup.thresholds : recorded.thresholds,
     policy: setup.config,
     concurrency: flags.concurrency,
@@ -222,9 +230,13 @@ export type TargetFlags = Pick<DoctorFlags, 'kubeconfig' | 'context' | 'in-clust
  */
 export async function openKubeSide(flags: TargetFlags): Promise<KubeTarget | undefined> {
   const urls = clickhouseUrls(flags)
-  const useKube = Boolean(flags.kubeconfig || flags.context || flags['in-cluster'] || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
+  const useKube =
+    Boolean(flags.kubeconfig || flags.context || flags['in-cluster'] || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
   if (urls.length === 0 && !useKube) {
-    throw new UsageError('no ClickHouse host to check', 'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"')
+    throw new UsageError(
+      'no ClickHouse host to check',
+      'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"',
+    )
   }
   return useKube ? openKubeTarget(flags) : undefined
 }
@@ -249,6 +261,11 @@ export async function openFleetWithCredentials(kube: KubeTarget | undefined, fla
     password: process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? fromRelease.password ?? '',
   }))
   // Through the cluster, the port-forwards open while the credentials are read.
-  const endpoints = urls.length > 0 ? await credentials.then(({user, password}) => clickhouseEndpoints(urls, user, password)) : viaCluster ? await forwardedEndpoints(kube, credentials) : []
+  const endpoints =
+    urls.length > 0
+      ? await credentials.then(({user, password}) => clickhouseEndpoints(urls, user, password))
+      : viaCluster
+        ? await forwardedEndpoints(kube, credentials)
+        : []
   return {fleet: await openClickHouseFleet(endpoints, hostTimeoutMs, signal), credentials: await credentials}
 }

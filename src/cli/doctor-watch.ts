@@ -26,10 +26,14 @@ export async function watchDoctor(interval: string, count: number | undefined, r
       const wait = Math.max(0, everyMs - (Date.now() - started))
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, wait)
-        interrupted.signal.addEventListener('abort', () => {
-          clearTimeout(timer)
-          resolve()
-        }, {once: true})
+        interrupted.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            resolve()
+          },
+          {once: true},
+        )
       })
     }
   } finally {

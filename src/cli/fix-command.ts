@@ -13,7 +13,14 @@ export interface FixFlags extends RemedyFlags, GuardFlags {
 }
 
 /** The checks that say the duplicate is gone and data flows again. */
-export const DUPLICATE_VERIFY_CHECKS = ['kube/duplicate-clickhouse', 'kube/collector-clickhouse-target', 'kube/pods-pending', 'clickhouse/reachable', 'signoz/ingestion-fresh', 'helm/release-status']
+export const DUPLICATE_VERIFY_CHECKS = [
+  'kube/duplicate-clickhouse',
+  'kube/collector-clickhouse-target',
+  'kube/pods-pending',
+  'clickhouse/reachable',
+  'signoz/ingestion-fresh',
+  'helm/release-status',
+]
 
 /** `fix duplicate-clickhouse`: assess, plan, confirm, apply step by step, verify with doctor. */
 export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): Promise<number> {
@@ -25,11 +32,16 @@ export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): P
     const ctx = await openRemedyContext(flags, target, io.chalk)
     try {
       const lease = {command: 'fix duplicate-clickhouse', takeOver: flags['take-over-lease'] ?? false}
-      if (flags.undo) return await undoJournal(flags.undo, (id, params) => (id === 'duplicate-clickhouse' ? rebuildPlan(id, params) : undefined), ctx, flags, io, lease)
+      if (flags.undo)
+        return await undoJournal(flags.undo, (id, params) => (id === 'duplicate-clickhouse' ? rebuildPlan(id, params) : undefined), ctx, flags, io, lease)
       const d = target.context.deployment
       if (d.installations.length < 2) {
         const only = d.installations[0]?.name
-        io.print(io.json ? JSON.stringify({status: 'no-op', installations: d.installations.map((i) => i.name)}) : `${only ? `one ClickHouse installation (${only})` : 'no ClickHouse installation'} in ${d.namespace}: nothing to fix`)
+        io.print(
+          io.json
+            ? JSON.stringify({status: 'no-op', installations: d.installations.map((i) => i.name)})
+            : `${only ? `one ClickHouse installation (${only})` : 'no ClickHouse installation'} in ${d.namespace}: nothing to fix`,
+        )
         return EXIT.ok
       }
       if (!d.release) throw new UsageError(`no SigNoz Helm release in ${d.namespace} to pin the installation name in`, 'give --release NAME')

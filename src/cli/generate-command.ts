@@ -7,7 +7,10 @@ import {writeFilesInto} from './write-files.js'
  * Writes a generated configuration into a directory. Existing files are never overwritten
  * without --force, and nothing is written when any input is wrong.
  */
-export function generateCommand(raw: RawInputs, options: {out?: string; force: boolean}): {dir: string; files: {path: string; purpose: string}[]; inputs: ReturnType<typeof resolveInputs>} {
+export function generateCommand(
+  raw: RawInputs,
+  options: {out?: string; force: boolean},
+): {dir: string; files: {path: string; purpose: string}[]; inputs: ReturnType<typeof resolveInputs>} {
   const inputs = resolveInputs(raw)
   const dir = resolve(options.out ?? `signoz-ha-${inputs.release}`)
   const files = generateFiles(inputs)

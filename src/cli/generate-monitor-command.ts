@@ -3,7 +3,15 @@ import {stringify} from 'yaml'
 import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {writeFilesInto} from './write-files.js'
-import {monitorAlerts, monitorManifests, prometheusRules, signozAlertRules, signozDashboard, validCronSchedule, type MonitorInputs} from '../generate/monitor.js'
+import {
+  monitorAlerts,
+  monitorManifests,
+  prometheusRules,
+  signozAlertRules,
+  signozDashboard,
+  validCronSchedule,
+  type MonitorInputs,
+} from '../generate/monitor.js'
 
 export interface GenerateMonitorFlags {
   namespace: string
@@ -22,15 +30,21 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 
 /** Resolves and checks the inputs: a bad one is a usage error and nothing is written. */
 export function monitorInputs(flags: GenerateMonitorFlags, version: string): MonitorInputs {
-  for (const [flag, value] of [['-n', flags.namespace], ['--release', flags.release], ['--name', flags.name]] as const) {
+  for (const [flag, value] of [
+    ['-n', flags.namespace],
+    ['--release', flags.release],
+    ['--name', flags.name],
+  ] as const) {
     if (!DNS_LABEL.test(value)) throw new UsageError(`${flag} ${value} is not a valid Kubernetes name (lower-case letters, digits and '-')`)
   }
   if (flags.mode !== 'cronjob' && flags.mode !== 'serve') throw new UsageError(`--mode ${flags.mode}: cronjob or serve`)
   if (!validCronSchedule(flags.schedule)) throw new UsageError(`--schedule "${flags.schedule}" is not a five-field cron schedule`, 'e.g. "*/5 * * * *"')
   parseDuration(flags.interval, '--interval')
   const endpoint = flags['otlp-endpoint'] ?? `http://${flags.release}-otel-collector.${flags.namespace}.svc.cluster.local:4318`
-  if (endpoint !== 'none' && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new UsageError(`--otlp-endpoint ${endpoint} is not an http(s) URL`, 'or none for no export')
-  if (flags.mode === 'cronjob' && endpoint === 'none') throw new UsageError('a CronJob with --otlp-endpoint none would publish nothing', 'give the collector to send to, or --mode serve for Prometheus')
+  if (endpoint !== 'none' && !/^https?:\/\/[^/\s]+/.test(endpoint))
+    throw new UsageError(`--otlp-endpoint ${endpoint} is not an http(s) URL`, 'or none for no export')
+  if (flags.mode === 'cronjob' && endpoint === 'none')
+    throw new UsageError('a CronJob with --otlp-endpoint none would publish nothing', 'give the collector to send to, or --mode serve for Prometheus')
   return {
     namespace: flags.namespace,
     release: flags.release,
@@ -62,7 +76,9 @@ function cronPeriodSeconds(schedule: string): number {
 
 export function generateMonitorCommand(flags: GenerateMonitorFlags, version: string): {manifests: string; files?: {dir: string; paths: string[]}} {
   const inputs = monitorInputs(flags, version)
-  const manifests = monitorManifests(inputs).map((d) => stringify(d)).join('---\n')
+  const manifests = monitorManifests(inputs)
+    .map((d) => stringify(d))
+    .join('---\n')
   if (!flags.out) return {manifests}
   const alerts = monitorAlerts(staleAfterSeconds(inputs))
   const files = [

@@ -7,7 +7,14 @@ export const thresholdFlags = {
   ...Object.fromEntries(
     THRESHOLD_KEYS.flatMap((key) => {
       const flag = (THRESHOLD_SPECS[key] as {flag?: {name: string; summary: string}}).flag
-      return flag ? [[flag.name, Flags.string({summary: `${flag.summary} (default ${formatThreshold(key)}).`, env: `SIGNOZ_HA_${flag.name.toUpperCase().replace(/-/g, '_')}`})]] : []
+      return flag
+        ? [
+            [
+              flag.name,
+              Flags.string({summary: `${flag.summary} (default ${formatThreshold(key)}).`, env: `SIGNOZ_HA_${flag.name.toUpperCase().replace(/-/g, '_')}`}),
+            ],
+          ]
+        : []
     }),
   ),
 }
@@ -16,7 +23,11 @@ export const thresholdFlags = {
 export const kubeFlags = {
   kubeconfig: Flags.string({summary: 'Path to the kubeconfig (default: KUBECONFIG, then ~/.kube/config, then in-cluster).', env: 'KUBECONFIG'}),
   context: Flags.string({summary: 'kubeconfig context (default: the current one).', aliases: ['kube-context'], env: 'SIGNOZ_HA_CONTEXT'}),
-  namespace: Flags.string({char: 'n', summary: "Namespace of the SigNoz release (default: the context's, else the one that holds a release).", env: 'SIGNOZ_HA_NAMESPACE'}),
+  namespace: Flags.string({
+    char: 'n',
+    summary: "Namespace of the SigNoz release (default: the context's, else the one that holds a release).",
+    env: 'SIGNOZ_HA_NAMESPACE',
+  }),
   'in-cluster': Flags.boolean({
     summary: "Use the pod's service account (its mounted token, CA and namespace) instead of a kubeconfig.",
     env: 'SIGNOZ_HA_IN_CLUSTER',

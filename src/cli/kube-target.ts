@@ -37,7 +37,11 @@ function apiUnavailable(snapshot: KubeSnapshot): string | undefined {
 async function releasesEverywhere(gateway: KubeGateway): Promise<{releases: {namespace: string; name: string}[]; error?: string}> {
   try {
     const everywhere = latestReleases(await gateway.listAllNamespaces('secrets', 'owner=helm')).filter(isSignozRelease)
-    return {releases: everywhere.map((r) => ({namespace: r.namespace, name: r.name})).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))}
+    return {
+      releases: everywhere
+        .map((r) => ({namespace: r.namespace, name: r.name}))
+        .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)),
+    }
   } catch (error) {
     if (isGatewayError(error)) return {releases: [], error: error.message}
     throw error
@@ -50,7 +54,13 @@ async function releasesEverywhere(gateway: KubeGateway): Promise<{releases: {nam
  */
 function nothingFound(deployment: SignozDeployment): boolean {
   const listed = (kind: keyof KubeSnapshot['items']) => !deployment.snapshot.errors[kind]
-  return listed('secrets') && listed('clickhouseinstallations') && deployment.releases.length === 0 && deployment.installations.length === 0 && deployment.clients.length === 0
+  return (
+    listed('secrets') &&
+    listed('clickhouseinstallations') &&
+    deployment.releases.length === 0 &&
+    deployment.installations.length === 0 &&
+    deployment.clients.length === 0
+  )
 }
 
 /**
@@ -77,7 +87,10 @@ export async function openKubeTarget(flags: KubeFlags): Promise<KubeTarget> {
   }
   const deployment = readDeployment(snapshot, flags.release)
   if (flags.release && !deployment.release && !unavailable) {
-    throw new UsageError(`no SigNoz release "${flags.release}" in namespace ${namespace}`, deployment.releases.length ? `releases: ${deployment.releases.map((r) => r.name).join(', ')}` : undefined)
+    throw new UsageError(
+      `no SigNoz release "${flags.release}" in namespace ${namespace}`,
+      deployment.releases.length ? `releases: ${deployment.releases.map((r) => r.name).join(', ')}` : undefined,
+    )
   }
   if (!unavailable && nothingFound(deployment)) {
     elsewhere ??= await releasesEverywhere(gateway)
@@ -135,10 +148,19 @@ export async function forwardedEndpoints(
   if (!installation) return []
   // The serving installation keeps every pod, so a host that is down is reported as such.
   const pods = installation === d.active ? installation.pods : installation.pods.filter(podReady)
-  const forwards = Promise.all(pods.map(async (pod) => ({name: pod.metadata?.name ?? '', forwarded: await target.gateway.forward(d.namespace, pod.metadata?.name ?? '', 8123)})))
+  const forwards = Promise.all(
+    pods.map(async (pod) => ({name: pod.metadata?.name ?? '', forwarded: await target.gateway.forward(d.namespace, pod.metadata?.name ?? '', 8123)})),
+  )
   const [{user, password}, forwarded] = await Promise.all([credentials, forwards])
   // Several sockets per host: queries of one wave run at once, each a stream of the pod's one session.
-  return forwarded.map(({name, forwarded: f}) => ({url: `http://127.0.0.1:${f.port}`, name, user, password, maxConnections: FORWARDED_CONNECTIONS, whyUnreachable: () => f.errors.at(-1)}))
+  return forwarded.map(({name, forwarded: f}) => ({
+    url: `http://127.0.0.1:${f.port}`,
+    name,
+    user,
+    password,
+    maxConnections: FORWARDED_CONNECTIONS,
+    whyUnreachable: () => f.errors.at(-1),
+  }))
 }
 
 /** Concurrent queries per forwarded host: enough for one wave of checks (their first queries). */

@@ -5,7 +5,10 @@ export const remediationFlags = {
   yes: Flags.boolean({char: 'y', summary: 'Apply without asking (required without a terminal).'}),
   'dry-run': Flags.boolean({summary: 'Print the plan and change nothing.'}),
   'allow-destructive': Flags.boolean({summary: 'Allow destructive steps without typing names back.'}),
-  chart: Flags.string({summary: 'Chart to upgrade the release with (default signoz/signoz at the deployed version; a local path for air-gapped clusters).', env: 'SIGNOZ_HA_CHART'}),
+  chart: Flags.string({
+    summary: 'Chart to upgrade the release with (default signoz/signoz at the deployed version; a local path for air-gapped clusters).',
+    env: 'SIGNOZ_HA_CHART',
+  }),
   'chart-version': Flags.string({summary: 'Chart version (default: the deployed one; ignored for a local chart path).'}),
   helm: Flags.string({summary: 'The helm binary.', env: 'SIGNOZ_HA_HELM', default: 'helm'}),
   config: Flags.string({summary: 'Config file whose thresholds diagnosis and verification use (as doctor).', env: 'SIGNOZ_HA_CONFIG'}),

@@ -32,7 +32,12 @@ export interface Verification {
 }
 
 /** doctor's checks, re-run until they pass or the wait is over (ingestion takes a moment to resume). */
-export async function verifyChecks(doctor: (only: readonly string[]) => Promise<Report>, checks: readonly string[], waitMs: number, progress: (line: string) => void): Promise<Verification> {
+export async function verifyChecks(
+  doctor: (only: readonly string[]) => Promise<Report>,
+  checks: readonly string[],
+  waitMs: number,
+  progress: (line: string) => void,
+): Promise<Verification> {
   const deadline = Date.now() + waitMs
   for (;;) {
     const report = await doctor(checks)
@@ -58,9 +63,20 @@ export interface LeaseFlags {
  * run holds it; a context without a release or a Kubernetes API runs without one. The journal
  * says who held it.
  */
-export async function holdingLease<Ctx extends WithHelm, T>(ctx: Ctx, lease: LeaseFlags | undefined, io: RemediationIo, fn: (held: HeldLease | undefined) => Promise<T>): Promise<T> {
+export async function holdingLease<Ctx extends WithHelm, T>(
+  ctx: Ctx,
+  lease: LeaseFlags | undefined,
+  io: RemediationIo,
+  fn: (held: HeldLease | undefined) => Promise<T>,
+): Promise<T> {
   if (!lease || !ctx.kube || !ctx.namespace || !ctx.release) return fn(undefined)
-  const held = await acquireLease(ctx.kube, {namespace: ctx.namespace, release: ctx.release, command: lease.command, takeOver: lease.takeOver, progress: io.progress})
+  const held = await acquireLease(ctx.kube, {
+    namespace: ctx.namespace,
+    release: ctx.release,
+    command: lease.command,
+    takeOver: lease.takeOver,
+    progress: io.progress,
+  })
   if (held) {
     io.progress(`lease ${held.name}: held by this run`)
     ctx.lease = {name: held.name, ...(held.takenOverFrom ? {takenOverFrom: held.takenOverFrom} : {})}
@@ -110,14 +126,29 @@ export async function executePlan<Ctx extends WithHelm>(o: ExecuteOptions<Ctx>):
   // A program a step needs must be there before any step is even looked at.
   if (plan.actions.some((a) => a.runs === 'helm')) requireHelm(ctx.helm.binary)
   const pending = await pendingSteps(plan, ctx)
-  const steps = await Promise.all(plan.actions.map(async (a) => ({action: a, pending: pending.includes(a), previews: pending.includes(a) ? await a.preview(ctx) : []})))
+  const steps = await Promise.all(
+    plan.actions.map(async (a) => ({action: a, pending: pending.includes(a), previews: pending.includes(a) ? await a.preview(ctx) : []})),
+  )
   if (!io.json) io.print(renderPlan({title: plan.title, reasons: o.reasons, steps}, io.chalk))
   if (pending.length === 0) {
     io.print(io.json ? JSON.stringify({status: 'no-op', plan: plan.id, ...o.json}) : 'nothing to do: every step is already done')
     return EXIT.ok
   }
   if (o.flags['dry-run']) {
-    if (io.json) io.print(JSON.stringify({status: 'dry-run', plan: plan.id, reasons: o.reasons, ...o.json, steps: steps.map((s) => ({id: s.action.id, title: s.action.title, safety: s.action.safety, pending: s.pending, previews: s.previews}))}, null, 2))
+    if (io.json)
+      io.print(
+        JSON.stringify(
+          {
+            status: 'dry-run',
+            plan: plan.id,
+            reasons: o.reasons,
+            ...o.json,
+            steps: steps.map((s) => ({id: s.action.id, title: s.action.title, safety: s.action.safety, pending: s.pending, previews: s.previews})),
+          },
+          null,
+          2,
+        ),
+      )
     return EXIT.ok
   }
   await confirmSteps(pending, terminalConfirm(o.flags))
@@ -130,19 +161,35 @@ async function applyPlan<Ctx extends WithHelm>(o: ExecuteOptions<Ctx>, held: Hel
   const signals = interruptible(io.progress)
   let outcome: RunOutcome
   try {
-    outcome = await runPlan(plan, ctx, {journal, progress: io.progress, interrupted: signals.interrupted, lease: held ? {name: held.name, holder: held.holder} : undefined})
+    outcome = await runPlan(plan, ctx, {
+      journal,
+      progress: io.progress,
+      interrupted: signals.interrupted,
+      lease: held ? {name: held.name, holder: held.holder} : undefined,
+    })
   } finally {
     signals.dispose()
   }
   if (outcome.status === 'failed' || outcome.status === 'interrupted') {
-    io.print(io.json ? JSON.stringify({status: outcome.status, journal: journal.id, outcome}, null, 2) : [`${outcome.status}: ${outcome.message}`, ...nextSteps(plan, journal, outcome, o.undoCommand)].join('\n'))
+    io.print(
+      io.json
+        ? JSON.stringify({status: outcome.status, journal: journal.id, outcome}, null, 2)
+        : [`${outcome.status}: ${outcome.message}`, ...nextSteps(plan, journal, outcome, o.undoCommand)].join('\n'),
+    )
     return EXIT.incomplete
   }
   io.progress(`verify: ${o.verify.checks.join(', ')}`)
   const verified = await verifyChecks(o.verify.doctor, o.verify.checks, o.verify.waitMs, io.progress)
   journal.append({event: 'verify', step: 'doctor', ok: verified.ok, message: verified.ok ? 'doctor clean' : `failing: ${verified.failing.join(', ')}`})
-  if (io.json) io.print(JSON.stringify({status: verified.ok ? 'fixed' : 'unverified', journal: journal.id, ...o.json, outcome, verification: verified}, null, 2))
-  else io.print([verified.ok ? o.fixedMessage : `applied, but doctor still fails: ${verified.failing.join(', ')}`, ...nextSteps(plan, journal, outcome, o.undoCommand)].join('\n'))
+  if (io.json)
+    io.print(JSON.stringify({status: verified.ok ? 'fixed' : 'unverified', journal: journal.id, ...o.json, outcome, verification: verified}, null, 2))
+  else
+    io.print(
+      [
+        verified.ok ? o.fixedMessage : `applied, but doctor still fails: ${verified.failing.join(', ')}`,
+        ...nextSteps(plan, journal, outcome, o.undoCommand),
+      ].join('\n'),
+    )
   return verified.ok ? EXIT.ok : EXIT.incomplete
 }
 
@@ -162,8 +209,19 @@ export async function undoJournal<Ctx extends WithHelm>(
   const entry = journal.entries().find((e) => e.event === 'plan')
   const plan = entry ? rebuild(String(entry.plan), (entry.params ?? {}) as Record<string, unknown>) : undefined
   if (!plan) throw new UsageError(`journal ${journal.id} is a ${String(entry?.plan ?? 'unknown')} run, which this command does not undo`)
-  const applied = journal.entries().filter((e) => e.event === 'apply').map((e) => plan.actions.find((a) => a.id === e.step)).filter((a) => a !== undefined)
-  io.progress(`undo ${journal.id}: ${applied.map((a) => a.title).reverse().join('; ') || 'nothing was applied'}`)
+  const applied = journal
+    .entries()
+    .filter((e) => e.event === 'apply')
+    .map((e) => plan.actions.find((a) => a.id === e.step))
+    .filter((a) => a !== undefined)
+  io.progress(
+    `undo ${journal.id}: ${
+      applied
+        .map((a) => a.title)
+        .reverse()
+        .join('; ') || 'nothing was applied'
+    }`,
+  )
   if (flags['dry-run']) return EXIT.ok
   if (applied.some((a) => a.runs === 'helm')) requireHelm(ctx.helm.binary)
   await confirmSteps(applied, terminalConfirm(flags))

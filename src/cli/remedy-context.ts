@@ -42,7 +42,9 @@ export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget, 
   const fleets: Promise<HttpClickHouseFleet>[] = []
   let serving: Promise<HttpClickHouseFleet> | undefined
   const open = (installation = target.context.deployment.active) => {
-    const fleet = forwardedEndpoints(target, {user, password}, installation).then((endpoints) => openClickHouseFleet(endpoints, 5000, AbortSignal.timeout(60_000)))
+    const fleet = forwardedEndpoints(target, {user, password}, installation).then((endpoints) =>
+      openClickHouseFleet(endpoints, 5000, AbortSignal.timeout(60_000)),
+    )
     fleets.push(fleet)
     return fleet
   }
@@ -59,7 +61,19 @@ export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget, 
     deployment,
     async doctor(only, overrides = {}) {
       const {report} = await doctorCommand(
-        {kubeconfig: flags.kubeconfig, context: flags.context, namespace: d.namespace, release: d.release?.name, config: flags.config, only: [...only], 'freshness-window': overrides.freshnessWindow, timeout: '30s', 'host-timeout': '5s', concurrency: 64, verbose: false},
+        {
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+          namespace: d.namespace,
+          release: d.release?.name,
+          config: flags.config,
+          only: [...only],
+          'freshness-window': overrides.freshnessWindow,
+          timeout: '30s',
+          'host-timeout': '5s',
+          concurrency: 64,
+          verbose: false,
+        },
         {format: 'json', chalk, version: ''},
       )
       return report

@@ -45,17 +45,32 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
     const ctx = await openRemedyContext(flags, target, io.chalk)
     try {
       const lease = {command: `runbook run ${runbook.id}`, takeOver: flags['take-over-lease'] ?? false}
-      if (flags.undo) return await undoJournal(flags.undo, (planId, params) => (planId === runbookPlanId(runbook.id) ? rebuildPlan(planId, params) : undefined), ctx, flags, io, lease)
+      if (flags.undo)
+        return await undoJournal(
+          flags.undo,
+          (planId, params) => (planId === runbookPlanId(runbook.id) ? rebuildPlan(planId, params) : undefined),
+          ctx,
+          flags,
+          io,
+          lease,
+        )
       io.progress(`diagnose: ${runbook.checks.join(', ')}`)
       const diagnosis = await ctx.doctor(runbook.checks)
       const found = diagnosisLines(diagnosis)
       // A skipped check said nothing: not "nothing to do", and no ground to start a procedure on.
       const skipped = diagnosis.results.filter((r) => r.status === 'skip')
       if (found.length === 0 && skipped.length > 0) {
-        throw new IncompleteError(`cannot tell whether ${runbook.id} applies: ${skipped.map((r) => `${r.id} was skipped (${r.reason ?? 'no reason given'})`).join('; ')}`, `signoz-ha doctor --only ${skipped.map((r) => r.id).join(' --only ')} --verbose shows why`)
+        throw new IncompleteError(
+          `cannot tell whether ${runbook.id} applies: ${skipped.map((r) => `${r.id} was skipped (${r.reason ?? 'no reason given'})`).join('; ')}`,
+          `signoz-ha doctor --only ${skipped.map((r) => r.id).join(' --only ')} --verbose shows why`,
+        )
       }
       if (runbook.kind === 'procedure') {
-        if (found.length) throw new IncompleteError(`${runbook.id} needs a healthy cluster to start: ${found[0]}`, `signoz-ha doctor --only ${runbook.checks.join(' --only ')} shows all of it`)
+        if (found.length)
+          throw new IncompleteError(
+            `${runbook.id} needs a healthy cluster to start: ${found[0]}`,
+            `signoz-ha doctor --only ${runbook.checks.join(' --only ')} shows all of it`,
+          )
       } else if (found.length === 0) {
         io.print(io.json ? JSON.stringify({status: 'no-op', runbook: runbook.id, checks: runbook.checks}) : `nothing to do: ${runbook.checks.join(', ')} pass`)
         return EXIT.ok
@@ -64,7 +79,12 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
       if (resumed) io.progress(`continuing the unfinished run ${resumed.journal}`)
       const plan = runbookPlan(runbook, resumed?.targets ?? (await runbookTargets(runbook, ctx, diagnosis)))
       if (plan.actions.length === 0) {
-        const manual = manualSteps(runbook, {namespace: ctx.namespace, release: ctx.release ?? '<release>', cluster: diagnosis.target.clickhouse.cluster, objects: foundObjects(diagnosis)})
+        const manual = manualSteps(runbook, {
+          namespace: ctx.namespace,
+          release: ctx.release ?? '<release>',
+          cluster: diagnosis.target.clickhouse.cluster,
+          objects: foundObjects(diagnosis),
+        })
         if (io.json) io.print(JSON.stringify({status: 'manual', runbook: runbook.id, diagnosis: found, manual}, null, 2))
         else io.print([...found.map((l) => `✗ ${l}`), '', 'No automated step applies to what was found. By hand:', ...manual].join('\n'))
         return EXIT.findings

@@ -57,7 +57,13 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
     if (path === '/readyz') return void res.writeHead(ready ? 200 : 503, {'content-type': 'text/plain'}).end(ready ? 'ok\n' : 'no run finished yet\n')
     if (path === '/') {
       if (!page) return void res.writeHead(503, {'content-type': 'text/plain', 'retry-after': '5'}).end('no run finished yet\n')
-      return void res.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'"}).end(page)
+      return void res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        })
+        .end(page)
     }
     res.writeHead(404, {'content-type': 'text/plain'}).end('not found: /, /metrics, /healthz, /readyz\n')
   })
@@ -66,7 +72,12 @@ export async function serveCommand(flags: ServeFlags, version: string, stop: Abo
     server.listen(port, host, resolve)
   })
   const address = server.address()
-  line({msg: 'serving', listen: typeof address === 'object' && address ? `${address.address}:${address.port}` : flags.listen, interval: flags.interval, version})
+  line({
+    msg: 'serving',
+    listen: typeof address === 'object' && address ? `${address.address}:${address.port}` : flags.listen,
+    interval: flags.interval,
+    version,
+  })
 
   const chalk = new Chalk({level: 0})
   while (!stop.aborted) {

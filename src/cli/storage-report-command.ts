@@ -14,7 +14,9 @@ export interface StorageReportFlags extends TargetFlags {
 }
 
 /** The capacity of each ClickHouse pod's volume claim, by pod name (when the cluster was read). */
-function claimCapacities(items: readonly {metadata?: {name?: string; labels?: Record<string, string>}; status?: Record<string, unknown>}[]): Map<string, number> {
+function claimCapacities(
+  items: readonly {metadata?: {name?: string; labels?: Record<string, string>}; status?: Record<string, unknown>}[],
+): Map<string, number> {
   const out = new Map<string, number>()
   for (const c of items) {
     const name = c.metadata?.name ?? ''
@@ -30,7 +32,9 @@ function claimCapacities(items: readonly {metadata?: {name?: string; labels?: Re
  * `storage report`: measures the live cluster (through Kubernetes or the URLs, as doctor) and
  * builds the report. No host answering is exit 3; a host under a week from full is exit 1.
  */
-export async function storageReportCommand(flags: StorageReportFlags): Promise<{report: StorageReport; target: {hosts: number; version: string | null; cluster: string}; code: number}> {
+export async function storageReportCommand(
+  flags: StorageReportFlags,
+): Promise<{report: StorageReport; target: {hosts: number; version: string | null; cluster: string}; code: number}> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout')
   const kube = await openKubeSide(flags)
   const signal = AbortSignal.timeout(timeoutMs)
@@ -38,7 +42,8 @@ export async function storageReportCommand(flags: StorageReportFlags): Promise<{
   try {
     const fleet = await openFleet(kube, flags, Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs), signal)
     try {
-      if (fleet.reachable().length === 0) throw new IncompleteError(`no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ') || 'no host'})`)
+      if (fleet.reachable().length === 0)
+        throw new IncompleteError(`no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ') || 'no host'})`)
       const cluster = flags.cluster ?? kube?.context.deployment.active?.cluster ?? 'cluster'
       const [partitions, used, disks, perShard, ttls] = await Promise.all([
         fleet.queryEach(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),

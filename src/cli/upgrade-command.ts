@@ -76,18 +76,30 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         'Preflight: read the release, render the upgrade, check the cluster, run the gates',
         async (report) => {
           report('rendering the upgrade (helm upgrade --dry-run)')
-          const [live, next] = await Promise.all([deployedRelease(ctx, request.release), renderUpgrade(ctx, request).catch((error: unknown) => Promise.reject(renderFailure(error)))])
+          const [live, next] = await Promise.all([
+            deployedRelease(ctx, request.release),
+            renderUpgrade(ctx, request).catch((error: unknown) => Promise.reject(renderFailure(error))),
+          ])
           report(`doctor: ${PREFLIGHT_CHECKS.join(', ')}`)
           const health = await ctx.doctor(PREFLIGHT_CHECKS)
           const plan = planUpgrade(live, next)
-          const gates = await runGates({remedy: ctx, deployment: d, request, live, next, plan, health, backupConfirmed: flags['backup-confirmed'], now: new Date()}, flags['skip-gate'] ?? [])
+          const gates = await runGates(
+            {remedy: ctx, deployment: d, request, live, next, plan, health, backupConfirmed: flags['backup-confirmed'], now: new Date()},
+            flags['skip-gate'] ?? [],
+          )
           return {live, next, gates, plan}
         },
         {tty: io.tty},
       )
       const failedGates = gates.filter((g) => g.status === 'fail' || g.status === 'error')
       if (io.json && (flags.plan || failedGates.length || !hasChanges(plan) || flags['dry-run'])) {
-        io.print(JSON.stringify({status: flags.plan || flags['dry-run'] ? 'plan' : failedGates.length ? 'gate-failed' : 'no-op', release: request.release, gates, plan}, null, 2))
+        io.print(
+          JSON.stringify(
+            {status: flags.plan || flags['dry-run'] ? 'plan' : failedGates.length ? 'gate-failed' : 'no-op', release: request.release, gates, plan},
+            null,
+            2,
+          ),
+        )
       } else if (!io.json) {
         io.print(`${renderGates(gates, io.chalk)}\n\n${renderUpgradePlan(plan, io.chalk)}`)
       }
@@ -110,16 +122,42 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         const plannedRun = {
           id: 'upgrade',
           title: action.title,
-          params: {request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))}, fromRevision: live.revision, gates: gates.map((g) => `${g.id}:${g.status}`)},
+          params: {
+            request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))},
+            fromRevision: live.revision,
+            gates: gates.map((g) => `${g.id}:${g.status}`),
+          },
           actions: [action],
         }
-        const outcome = await runUpgradePhase(action.title, (report) => runPlan(plannedRun, {...ctx, report}, {journal, progress: report, interrupted: signals.interrupted, lease: held ? {name: held.name, holder: held.holder} : undefined}), io.tty)
+        const outcome = await runUpgradePhase(
+          action.title,
+          (report) =>
+            runPlan(
+              plannedRun,
+              {...ctx, report},
+              {journal, progress: report, interrupted: signals.interrupted, lease: held ? {name: held.name, holder: held.holder} : undefined},
+            ),
+          io.tty,
+        )
         let failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
         if (!failure) {
-          const verified = await phase(`Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`, (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report), {tty: io.tty})
-          journal.append({event: 'verify', step: 'postflight', ok: verified.ok, message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`})
+          const verified = await phase(
+            `Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`,
+            (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report),
+            {tty: io.tty},
+          )
+          journal.append({
+            event: 'verify',
+            step: 'postflight',
+            ok: verified.ok,
+            message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`,
+          })
           if (verified.ok) {
-            io.print(io.json ? JSON.stringify({status: 'upgraded', journal: journal.id, gates, plan}, null, 2) : `upgraded: ${request.release} is deployed on chart ${plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`)
+            io.print(
+              io.json
+                ? JSON.stringify({status: 'upgraded', journal: journal.id, gates, plan}, null, 2)
+                : `upgraded: ${request.release} is deployed on chart ${plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`,
+            )
             return EXIT.ok
           }
           failure = `postflight failed: ${verified.failing.join(', ')}`
@@ -161,7 +199,9 @@ async function runUpgradePhase(title: string, run: (report: (line: string) => vo
 async function clearFailedMigrator(ctx: UpgradeContext, name: string, journal: Journal, report: (line: string) => void): Promise<void> {
   const ref = {apiVersion: 'batch/v1', kind: 'Job', name, namespace: ctx.namespace}
   const job = await ctx.kube.getObject(ref)
-  const failed = ((job?.status as {conditions?: {type: string; status: string}[]} | undefined)?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True')
+  const failed = ((job?.status as {conditions?: {type: string; status: string}[]} | undefined)?.conditions ?? []).some(
+    (c) => c.type === 'Failed' && c.status === 'True',
+  )
   const pods = await ctx.kube.list('pods', ctx.namespace, `job-name=${name}`).catch(() => [])
   const pod = pods.at(-1)
   // Under OnFailure a failing step restarts in place: the Job is not Failed yet, but it has failed.
@@ -169,7 +209,9 @@ async function clearFailedMigrator(ctx: UpgradeContext, name: string, journal: J
   if (!failed && !failingStep(steps)) return
   const logs: Record<string, string[]> = {}
   for (const step of steps.filter((s) => s.state !== 'waiting' || s.restarts > 0)) {
-    const log = await ctx.kube.podLog(ctx.namespace, pod!.metadata!.name!, 20, step.container, {previous: step.state === 'waiting' && step.hasPrevious}).catch(() => '')
+    const log = await ctx.kube
+      .podLog(ctx.namespace, pod!.metadata!.name!, 20, step.container, {previous: step.state === 'waiting' && step.hasPrevious})
+      .catch(() => '')
     logs[step.container] = log.trim().split('\n').slice(-20)
   }
   journal.append({event: 'undo', step: 'migrator-job', job: name, logs})
@@ -183,19 +225,42 @@ async function clearFailedMigrator(ctx: UpgradeContext, name: string, journal: J
  * --rollback-on-failure or after Ctrl-C, else when a person says so; verified; exit 5. Without
  * a rollback, exit 3 with the command that does it.
  */
-async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: RemediationIo & {tty: boolean}; journal: Journal; action: ReturnType<typeof helmUpgradeAction>; revision: number; failure: string; interrupted: boolean; gates: GateResult[]; plan: UpgradePlan; migratorJob?: string}): Promise<number> {
+async function rollBack(o: {
+  ctx: UpgradeContext
+  flags: UpgradeFlags
+  io: RemediationIo & {tty: boolean}
+  journal: Journal
+  action: ReturnType<typeof helmUpgradeAction>
+  revision: number
+  failure: string
+  interrupted: boolean
+  gates: GateResult[]
+  plan: UpgradePlan
+  migratorJob?: string
+}): Promise<number> {
   const {ctx, io, journal} = o
   const command = `helm -n ${ctx.namespace} rollback ${ctx.release} ${o.revision}`
   const latest = (await releaseHistory(ctx, ctx.release!)).at(-1)
   if (latest && latest.revision <= o.revision && latest.status === 'deployed') {
     // Helm stopped before it wrote a revision: the release is as it was.
     journal.append({event: 'interrupted', step: 'helm-upgrade', message: 'Helm stopped before changing the release'})
-    io.print(io.json ? JSON.stringify({status: o.interrupted ? 'aborted' : 'failed', failure: o.failure, journal: journal.id, revision: latest.revision}, null, 2) : `${o.interrupted ? 'aborted' : 'failed'}: ${o.failure}; nothing was changed: revision ${latest.revision} is still deployed\njournal: ${journal.path}`)
+    io.print(
+      io.json
+        ? JSON.stringify({status: o.interrupted ? 'aborted' : 'failed', failure: o.failure, journal: journal.id, revision: latest.revision}, null, 2)
+        : `${o.interrupted ? 'aborted' : 'failed'}: ${o.failure}; nothing was changed: revision ${latest.revision} is still deployed\njournal: ${journal.path}`,
+    )
     return o.interrupted ? EXIT.aborted : EXIT.incomplete
   }
-  const wanted = o.flags['rollback-on-failure'] || o.interrupted || (io.tty && !o.flags.yes && /^y(es)?$/i.test((await askOnTerminal(`${o.failure}. Roll back to revision ${o.revision}? [y/N] `)).trim()))
+  const wanted =
+    o.flags['rollback-on-failure'] ||
+    o.interrupted ||
+    (io.tty && !o.flags.yes && /^y(es)?$/i.test((await askOnTerminal(`${o.failure}. Roll back to revision ${o.revision}? [y/N] `)).trim()))
   if (!wanted) {
-    io.print(io.json ? JSON.stringify({status: 'failed', failure: o.failure, journal: journal.id, rollback: command}, null, 2) : `failed: ${o.failure}\nnot rolled back: ${command} (or re-run with --rollback-on-failure)\njournal: ${journal.path}`)
+    io.print(
+      io.json
+        ? JSON.stringify({status: 'failed', failure: o.failure, journal: journal.id, rollback: command}, null, 2)
+        : `failed: ${o.failure}\nnot rolled back: ${command} (or re-run with --rollback-on-failure)\njournal: ${journal.path}`,
+    )
     return EXIT.incomplete
   }
   const done = await phase(
@@ -212,8 +277,20 @@ async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: Remedi
     },
     {tty: io.tty},
   ).catch((error: Error) => ({ok: false, failing: [error.message]}))
-  if (io.json) io.print(JSON.stringify({status: done.ok ? 'rolled-back' : 'rollback-failed', failure: o.failure, revision: o.revision, journal: journal.id, gates: o.gates, plan: o.plan}, null, 2))
-  else io.print(done.ok ? `rolled back: ${o.failure}; the release is deployed again from revision ${o.revision}\njournal: ${journal.path}` : `rollback did not verify (${done.failing.join(', ')}): ${command}\njournal: ${journal.path}`)
+  if (io.json)
+    io.print(
+      JSON.stringify(
+        {status: done.ok ? 'rolled-back' : 'rollback-failed', failure: o.failure, revision: o.revision, journal: journal.id, gates: o.gates, plan: o.plan},
+        null,
+        2,
+      ),
+    )
+  else
+    io.print(
+      done.ok
+        ? `rolled back: ${o.failure}; the release is deployed again from revision ${o.revision}\njournal: ${journal.path}`
+        : `rollback did not verify (${done.failing.join(', ')}): ${command}\njournal: ${journal.path}`,
+    )
   return done.ok ? EXIT.rolledBack : EXIT.incomplete
 }
 
@@ -221,7 +298,10 @@ async function rollBack(o: {ctx: UpgradeContext; flags: UpgradeFlags; io: Remedi
 function renderFailure(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error)
   if (/another operation \(install\/upgrade\/rollback\) is in progress/.test(message)) {
-    return new IncompleteError(`${message}: the release is pending (a Helm operation runs, or one was killed)`, 'if none runs: signoz-ha runbook run helm-release-stuck; a signoz-ha upgrade killed on this machine is recovered by running it again')
+    return new IncompleteError(
+      `${message}: the release is pending (a Helm operation runs, or one was killed)`,
+      'if none runs: signoz-ha runbook run helm-release-stuck; a signoz-ha upgrade killed on this machine is recovered by running it again',
+    )
   }
   return helmSaysServerTrouble(message) ? new GatewayError('server', message, 'the API server') : new UsageError(message)
 }
@@ -238,6 +318,9 @@ async function recoverKilledUpgrade(ctx: RemedyContext, flags: UpgradeFlags, io:
   await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async (held) => {
     if (!held?.takenOverFrom) return
     const left = await recoverPending(ctx, release)
-    if (left) io.progress(`release ${release} was ${left.status} at revision ${left.revision}, left by ${held.takenOverFrom}: that record deleted, the last deployed revision is the release again`)
+    if (left)
+      io.progress(
+        `release ${release} was ${left.status} at revision ${left.revision}, left by ${held.takenOverFrom}: that record deleted, the last deployed revision is the release again`,
+      )
   })
 }

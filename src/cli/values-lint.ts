@@ -75,7 +75,8 @@ function locate(key: string, files: readonly ParsedFile[], set: Record<string, u
   for (const f of [...files].reverse()) {
     for (let depth = path.length; depth > 0; depth--) {
       const node = f.doc.getIn(path.slice(0, depth), true)
-      if (isNode(node) && node.range && (depth === path.length || valueAt(f.values, key) !== undefined)) return `${f.path}:${f.lines.linePos(node.range[0]).line}`
+      if (isNode(node) && node.range && (depth === path.length || valueAt(f.values, key) !== undefined))
+        return `${f.path}:${f.lines.linePos(node.range[0]).line}`
     }
   }
   return 'chart default'
@@ -94,7 +95,10 @@ export function lintValues(paths: readonly string[], options: LintOptions): {fin
   const set = parseSet(options.set ?? [])
   const user = [...files.map((f) => f.values), set].reduce((acc, v) => mergeValues(acc, v), {} as Record<string, unknown>)
   const effective = mergeValues(CHART_DEFAULTS, user)
-  const findings = evaluateHaValues(effective, {userSet: (key) => valueAt(user, key) !== undefined, plan: options.plan ? readPlan(options.plan) : undefined}).map((f) => ({
+  const findings = evaluateHaValues(effective, {
+    userSet: (key) => valueAt(user, key) !== undefined,
+    plan: options.plan ? readPlan(options.plan) : undefined,
+  }).map((f) => ({
     ...f,
     where: locate(f.key, files, set),
   }))
@@ -115,6 +119,9 @@ export function renderLint(paths: readonly string[], findings: readonly LintFind
   if (verbose) for (const f of findings.filter((x) => x.ok)) lines.push(`${c.green('✓')} ${f.rule} ${c.gray(`${f.key} · ${f.where}`)}: ${f.message}`)
   const count = (s: Severity) => failing.filter((f) => f.severity === s).length
   const grave = failing.some((f) => f.severity !== 'info')
-  lines.push('', `${grave ? 'problems' : failing.length ? 'clean but for notes' : 'clean'}: ${count('critical')} critical, ${count('warning')} warning, ${count('info')} info, ${findings.length - failing.length} passed${verbose ? '' : '  (--verbose shows passing rules)'}`)
+  lines.push(
+    '',
+    `${grave ? 'problems' : failing.length ? 'clean but for notes' : 'clean'}: ${count('critical')} critical, ${count('warning')} warning, ${count('info')} info, ${findings.length - failing.length} passed${verbose ? '' : '  (--verbose shows passing rules)'}`,
+  )
   return lines.join('\n')
 }

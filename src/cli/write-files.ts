@@ -8,7 +8,8 @@ import {UsageError} from '../core/errors.js'
  */
 export function writeFilesInto(dir: string, files: readonly {path: string; content: string}[], force: boolean): void {
   const clashes = files.filter((f) => existsSync(join(dir, f.path))).map((f) => f.path)
-  if (clashes.length && !force) throw new UsageError(`${dir} already has ${clashes.join(', ')}: nothing was written`, 'choose another --out, or --force to replace them')
+  if (clashes.length && !force)
+    throw new UsageError(`${dir} already has ${clashes.join(', ')}: nothing was written`, 'choose another --out, or --force to replace them')
   mkdirSync(dir, {recursive: true})
   for (const f of files) {
     const path = join(dir, f.path)

@@ -63,7 +63,10 @@ export function resolveThresholds(file: ThresholdsConfig = {}, flags: Partial<Re
   return Object.fromEntries(
     THRESHOLD_KEYS.map((key) => {
       const spec: {config: string; flag?: {name: string}; default: number} = THRESHOLD_SPECS[key]
-      const value = valueOf(key, flags[key], spec.flag ? `--${spec.flag.name}` : spec.config) ?? valueOf(key, given[spec.config], `thresholds.${spec.config}`) ?? spec.default
+      const value =
+        valueOf(key, flags[key], spec.flag ? `--${spec.flag.name}` : spec.config) ??
+        valueOf(key, given[spec.config], `thresholds.${spec.config}`) ??
+        spec.default
       return [key, value]
     }),
   ) as Thresholds

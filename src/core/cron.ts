@@ -10,7 +10,15 @@ export interface CronSchedule {
   eitherDay: boolean
 }
 
-const MACROS: Record<string, string> = {'@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *'}
+const MACROS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+}
 
 /** Standard cron: five fields of *, numbers, ranges, lists and steps (what robfig/cron parses for CronJobs). */
 export function parseCron(expression: string): CronSchedule {
@@ -19,7 +27,14 @@ export function parseCron(expression: string): CronSchedule {
   const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string]
   const dayOfWeek = field(dow, 0, 7)
   if (dayOfWeek.has(7)) dayOfWeek.add(0)
-  return {minute: field(minute, 0, 59), hour: field(hour, 0, 23), dayOfMonth: field(dom, 1, 31), month: field(month, 1, 12), dayOfWeek, eitherDay: !dom.startsWith('*') && !dow.startsWith('*')}
+  return {
+    minute: field(minute, 0, 59),
+    hour: field(hour, 0, 23),
+    dayOfMonth: field(dom, 1, 31),
+    month: field(month, 1, 12),
+    dayOfWeek,
+    eitherDay: !dom.startsWith('*') && !dow.startsWith('*'),
+  }
 }
 
 function field(text: string, min: number, max: number): Set<number> {

@@ -42,7 +42,8 @@ function clickhouseUnavailable(fleet: ClickHouseFleet, pods: readonly KubeItem[]
 function helmUnavailable(deployment: NonNullable<DoctorOptions['kube']>['context']['deployment']): string {
   const denied = deployment.snapshot.errors.secrets
   if (denied) return `cannot read the Helm release records: ${denied.message}`
-  if (deployment.releases.length > 1) return `${deployment.releases.length} SigNoz releases in ${deployment.namespace} (${deployment.releases.map((r) => r.name).join(', ')}): pick one with --release`
+  if (deployment.releases.length > 1)
+    return `${deployment.releases.length} SigNoz releases in ${deployment.namespace} (${deployment.releases.map((r) => r.name).join(', ')}): pick one with --release`
   return `no SigNoz Helm release in namespace ${deployment.namespace}`
 }
 
@@ -54,11 +55,20 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
   const deployment = kube?.context.deployment
   available.set('kube', kube ? (kube.unavailable ?? true) : 'needs Kubernetes access (--kubeconfig)')
   // The subjects a run can lack (as opposed to access it was not given): no release, no host.
-  const noRelease = kube && !kube.unavailable && !deployment?.release && !deployment?.snapshot.errors.secrets && deployment?.releases.length === 0 ? helmUnavailable(deployment) : undefined
+  const noRelease =
+    kube && !kube.unavailable && !deployment?.release && !deployment?.snapshot.errors.secrets && deployment?.releases.length === 0
+      ? helmUnavailable(deployment)
+      : undefined
   const noHosts = fleet.hosts.length === 0 ? 'no ClickHouse host to check' : undefined
   available.set(
     'helm',
-    !kube ? 'needs Kubernetes access to read the Helm release' : kube.unavailable ? kube.unavailable : deployment?.release ? true : helmUnavailable(deployment!),
+    !kube
+      ? 'needs Kubernetes access to read the Helm release'
+      : kube.unavailable
+        ? kube.unavailable
+        : deployment?.release
+          ? true
+          : helmUnavailable(deployment!),
   )
   available.set('hosts', noHosts ?? true)
   const chUnavailable = clickhouseUnavailable(fleet, deployment?.active?.pods ?? [])
@@ -72,7 +82,14 @@ export async function runDoctor(fleet: ClickHouseFleet, options: DoctorOptions):
   }
   if (kube?.unavailable && fleet.hosts.length === 0) errors.push(kube.unavailable)
 
-  const ctx = {now: options.now ?? Date.now(), clickhouse: fleet, kube: kube && !kube.unavailable ? kube.context : undefined, expect: options.expect, thresholds: options.thresholds, signal: options.signal}
+  const ctx = {
+    now: options.now ?? Date.now(),
+    clickhouse: fleet,
+    kube: kube && !kube.unavailable ? kube.context : undefined,
+    expect: options.expect,
+    thresholds: options.thresholds,
+    signal: options.signal,
+  }
   const [results, topology] = await Promise.all([
     runChecks(options.checks, ctx, {available, concurrency: options.concurrency, checkTimeoutMs: options.checkTimeoutMs, onResult: options.onResult}),
     chUnavailable ? undefined : observedTopology(fleet, options.expect.cluster, options.signal).catch(() => undefined),

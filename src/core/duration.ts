@@ -12,4 +12,3 @@ export function parseDuration(text: string, what = 'duration'): number {
   }
   return Math.round(parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNITS[unit!]!, 0))
 }
-

@@ -26,8 +26,7 @@ export class IncompleteError extends SignozHaError {
   }
 }
 
-export const errorMessage = (error: unknown): string =>
-  error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error))
 
 /** Nothing was changed: confirmation refused, or required and not given (no TTY without --yes). */
 export class AbortedError extends SignozHaError {

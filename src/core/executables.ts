@@ -17,4 +17,3 @@ export function resolveExecutable(name: string): string | undefined {
   }
   return undefined
 }
-

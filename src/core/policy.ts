@@ -5,7 +5,12 @@ const matchesId = (id: string, pattern: string) => id === pattern || id.startsWi
 
 /** A subject glob: `*` is any run of characters, everything else literal. */
 const globMatches = (glob: string, subject: string) =>
-  new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(subject)
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(subject)
 
 /**
  * Applies the team's policy to finished results: severity overrides (the most specific id or

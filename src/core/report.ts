@@ -40,11 +40,7 @@ export function buildReport(results: CheckResult[], target: ReportTarget, errors
     else summary.errored++
   }
   const nothingRan = results.length > 0 && results.every((r) => r.status === 'skip' || r.status === 'error')
-  const status = summary.errored > 0 || errors.length > 0 || nothingRan
-    ? 'error'
-    : summary.critical + summary.warning + summary.info > 0
-      ? 'problems'
-      : 'ok'
+  const status = summary.errored > 0 || errors.length > 0 || nothingRan ? 'error' : summary.critical + summary.warning + summary.info > 0 ? 'problems' : 'ok'
   return {schemaVersion: SCHEMA_VERSION, tool: {name: 'signoz-ha', version}, target, status, summary, results, errors}
 }
 

@@ -28,12 +28,17 @@ export function deploymentGuide(rules: readonly ValuesRule[]): string {
     '',
     'One directory: `values.yaml` for the SigNoz chart, `clickhouse-installation.yaml` (the same cluster for teams running',
     'the Altinity operator themselves), `schema-migrator-job.yaml` (the migration with this cluster name and replication),',
-    '`ingress.yaml` for the cloud\'s load balancer, `hostmetrics-daemonset.yaml`, `storage-plan.yaml` when sized from ingest, and a',
+    "`ingress.yaml` for the cloud's load balancer, `hostmetrics-daemonset.yaml`, `storage-plan.yaml` when sized from ingest, and a",
     'README with the install commands. No password is ever written: it comes from your secret store at install.',
     '',
     table(
       ['cloud', 'storage class', 'ingress', 'notes'],
-      CLOUDS.map((c) => [c, CLOUD_DEFAULTS[c].storageClass ? code(CLOUD_DEFAULTS[c].storageClass!) : "the cluster's default", CLOUD_DEFAULTS[c].ingress.toUpperCase(), CLOUD_DEFAULTS[c].note]),
+      CLOUDS.map((c) => [
+        c,
+        CLOUD_DEFAULTS[c].storageClass ? code(CLOUD_DEFAULTS[c].storageClass!) : "the cluster's default",
+        CLOUD_DEFAULTS[c].ingress.toUpperCase(),
+        CLOUD_DEFAULTS[c].note,
+      ]),
     ),
     '',
     table(
@@ -42,7 +47,10 @@ export function deploymentGuide(rules: readonly ValuesRule[]): string {
         ['shards × replicas', `${GENERATE_DEFAULTS.shards} × ${GENERATE_DEFAULTS.replicas}`],
         ['ZooKeeper members', String(GENERATE_DEFAULTS.keeper)],
         ['disk per replica', `sized from \`--ingest-gb-per-day\`, else ${GENERATE_DEFAULTS.storage}`],
-        ['ClickHouse requests', `${GENERATE_DEFAULTS.clickhouseCpu} CPU, ${GENERATE_DEFAULTS.clickhouseMemory} memory (limit ${GENERATE_DEFAULTS.clickhouseMemory})`],
+        [
+          'ClickHouse requests',
+          `${GENERATE_DEFAULTS.clickhouseCpu} CPU, ${GENERATE_DEFAULTS.clickhouseMemory} memory (limit ${GENERATE_DEFAULTS.clickhouseMemory})`,
+        ],
         ['ClickHouse image', GENERATE_DEFAULTS.clickhouseImageTag],
         ['collectors', String(GENERATE_DEFAULTS.collectorReplicas)],
         ['migrator timeout', GENERATE_DEFAULTS.migratorTimeout],
@@ -53,9 +61,12 @@ export function deploymentGuide(rules: readonly ValuesRule[]): string {
     '',
     '## 2. Lint',
     '',
-    commandBlock(['signoz-ha values lint values.yaml --plan storage-plan.yaml', 'signoz-ha values lint base.yaml prod.yaml --set clickhouse.layout.replicasCount=3']),
+    commandBlock([
+      'signoz-ha values lint values.yaml --plan storage-plan.yaml',
+      'signoz-ha values lint base.yaml prod.yaml --set clickhouse.layout.replicasCount=3',
+    ]),
     '',
-    'Files merge as Helm merges them, over the chart\'s defaults. Every rule below is also what `signoz-ha doctor` checks',
+    "Files merge as Helm merges them, over the chart's defaults. Every rule below is also what `signoz-ha doctor` checks",
     'on a deployed release (`helm/values-ha`); each finding names the key, the file and line, and the fix.',
     '',
     table(
@@ -73,7 +84,7 @@ export function deploymentGuide(rules: readonly ValuesRule[]): string {
       'kubectl -n platform apply -f ingress.yaml -f hostmetrics-daemonset.yaml',
     ]),
     '',
-    'Try it first in the lab: `signoz-ha lab up --values values.yaml` builds a local cluster to the file\'s layout and',
+    "Try it first in the lab: `signoz-ha lab up --values values.yaml` builds a local cluster to the file's layout and",
     'installs the release with it (the lab keeps its own credentials and server version).',
     '',
     '## 4. Verify, and keep verifying',
@@ -89,7 +100,16 @@ export function deploymentGuide(rules: readonly ValuesRule[]): string {
 
 /** docs/STORAGE_ARCHITECTURE_GUIDE.md: how data sits on disk, the sizing model, worked examples, and the live report. */
 export function storageGuide(): string {
-  const example = (ingest: number, shards: number, replicas: number) => planStorage({ingestGbPerDay: ingest, share: {...STORAGE_DEFAULTS.share}, retentionDays: {...STORAGE_DEFAULTS.retentionDays}, compressionRatio: STORAGE_DEFAULTS.compressionRatio, shards, replicasPerShard: replicas, headroomPercent: STORAGE_DEFAULTS.headroomPercent})
+  const example = (ingest: number, shards: number, replicas: number) =>
+    planStorage({
+      ingestGbPerDay: ingest,
+      share: {...STORAGE_DEFAULTS.share},
+      retentionDays: {...STORAGE_DEFAULTS.retentionDays},
+      compressionRatio: STORAGE_DEFAULTS.compressionRatio,
+      shards,
+      replicasPerShard: replicas,
+      headroomPercent: STORAGE_DEFAULTS.headroomPercent,
+    })
   const examples = [
     [50, 1, 2],
     [200, 2, 2],
@@ -104,7 +124,7 @@ export function storageGuide(): string {
     '## Where the data lives',
     '',
     '- Each shard holds a part of every signal; each replica of a shard holds a **full copy** of that shard (ReplicatedMergeTree),',
-    '  so disk per replica = the shard\'s data, and the cluster stores every byte `replicas` times.',
+    "  so disk per replica = the shard's data, and the cluster stores every byte `replicas` times.",
     '- Tables are partitioned by day: retention (TTL) drops whole days, so data grows for the retention period and then stays flat.',
     '- Merges rewrite parts into bigger ones and need free room while they run; mutations and TTL changes rewrite parts too.',
     '  A full disk stops inserts and merges (catalogue #5), and parts pile up (catalogue #7).',
@@ -112,7 +132,10 @@ export function storageGuide(): string {
     '',
     '## The sizing model (`signoz-ha storage plan`)',
     '',
-    commandBlock(['signoz-ha storage plan --ingest-gb-per-day 200 --shards 2 --replicas 2', 'signoz-ha storage plan --ingest-gb-per-day 500 --retention logs=30d --compression 12 --disk 1Ti']),
+    commandBlock([
+      'signoz-ha storage plan --ingest-gb-per-day 200 --shards 2 --replicas 2',
+      'signoz-ha storage plan --ingest-gb-per-day 500 --retention logs=30d --compression 12 --disk 1Ti',
+    ]),
     '',
     '1. Per signal: ingest × share ÷ compression = GB per day on disk; × retention days = what it keeps.',
     '2. Summed, one copy of everything; ÷ shards = what each replica keeps.',
@@ -123,7 +146,7 @@ export function storageGuide(): string {
       ['default', 'value', 'why'],
       [
         ['share traces / logs / metrics', SIGNALS.map((s) => STORAGE_DEFAULTS.share[s]).join(' / '), 'a mixed workload; measure yours with `storage report`'],
-        ['compression', `${STORAGE_DEFAULTS.compressionRatio}×`, 'LZ4 on SigNoz\'s columns, conservative; `storage report` shows the real ratio per table'],
+        ['compression', `${STORAGE_DEFAULTS.compressionRatio}×`, "LZ4 on SigNoz's columns, conservative; `storage report` shows the real ratio per table"],
         ['retention', SIGNALS.map((s) => `${s} ${STORAGE_DEFAULTS.retentionDays[s]} days`).join(', '), "SigNoz's defaults"],
         ['headroom', `${STORAGE_DEFAULTS.headroomPercent}%`, 'free room for merges, mutations and TTL rewrites'],
       ],
@@ -148,7 +171,7 @@ export function storageGuide(): string {
     '',
     '## When a disk fills',
     '',
-    '- Grow the claims if the storage class allows expansion (`allowVolumeExpansion`), then the installation\'s volume claim',
+    "- Grow the claims if the storage class allows expansion (`allowVolumeExpansion`), then the installation's volume claim",
     '  template to match (`clickhouse.persistence.size`); `signoz-ha doctor --only kube/pvc` shows a resize that has not finished.',
     '- Shorten retention in SigNoz (it runs `ALTER TABLE … MODIFY TTL` on the cluster), or drop the oldest days by hand.',
     '- See the `disk-full` runbook: `signoz-ha runbook show disk-full`.',

@@ -42,7 +42,9 @@ function commandSection(bin: string, id: string, command: Command.Class): string
     .filter((f) => !f.hidden)
     .sort((a, b) => a.name.localeCompare(b.name))
   const args = Object.entries((command.args ?? {}) as Record<string, ArgDef>)
-  const examples = ((command.examples ?? []) as (string | {command: string})[]).map((e) => (typeof e === 'string' ? e : e.command).replace(/<%= config\.bin %>/g, bin))
+  const examples = ((command.examples ?? []) as (string | {command: string})[]).map((e) =>
+    (typeof e === 'string' ? e : e.command).replace(/<%= config\.bin %>/g, bin),
+  )
   const description = typeof command.description === 'string' ? command.description.replace(/<%= config\.bin %>/g, bin) : ''
   return [
     `## \`${bin} ${id.replace(/:/g, ' ')}\``,
@@ -53,9 +55,26 @@ function commandSection(bin: string, id: string, command: Command.Class): string
     '```',
     usage(bin, id, command),
     '```',
-    ...(args.length ? ['', table(['argument', 'what'], args.map(([name, a]) => [code(name.toUpperCase()), `${a.description ?? ''}${a.options ? ` (${a.options.join(', ')})` : ''}${a.required ? '' : ' (optional)'}`]))] : []),
+    ...(args.length
+      ? [
+          '',
+          table(
+            ['argument', 'what'],
+            args.map(([name, a]) => [
+              code(name.toUpperCase()),
+              `${a.description ?? ''}${a.options ? ` (${a.options.join(', ')})` : ''}${a.required ? '' : ' (optional)'}`,
+            ]),
+          ),
+        ]
+      : []),
     ...(flags.length
-      ? ['', table(['flag', 'environment', 'default', 'what'], flags.map((f) => [flagName(f), f.env ? code(f.env) : '', defaultOf(f), (f.summary ?? f.description ?? '').trim()]))]
+      ? [
+          '',
+          table(
+            ['flag', 'environment', 'default', 'what'],
+            flags.map((f) => [flagName(f), f.env ? code(f.env) : '', defaultOf(f), (f.summary ?? f.description ?? '').trim()]),
+          ),
+        ]
       : []),
     ...(examples.length ? ['', '```sh', ...examples, '```'] : []),
   ].join('\n')

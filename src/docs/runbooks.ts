@@ -42,7 +42,7 @@ export function troubleshootingRunbook(runbooks: readonly Runbook[]): string {
     '',
     'Start with `signoz-ha doctor`: every failing check names its runbook. Then `signoz-ha runbook show ID` prints the',
     'procedure with your namespace and cluster filled in, and `signoz-ha runbook run ID` carries out its automated steps:',
-    'it diagnoses with the runbook\'s checks, plans from what they found, asks, applies one step at a time (each backed up,',
+    "it diagnoses with the runbook's checks, plans from what they found, asks, applies one step at a time (each backed up,",
     'verified and journalled under `$XDG_STATE_HOME/signoz-ha/journal`), and verifies with the same checks. Without a',
     'terminal nothing changes unless `--yes` is given; destructive steps also need `--allow-destructive`. A run stopped',
     'by Ctrl-C or a failed step resumes when run again; `--undo JOURNAL` reverses what it applied.',
@@ -52,7 +52,12 @@ export function troubleshootingRunbook(runbooks: readonly Runbook[]): string {
     '',
     table(
       ['runbook', 'when', 'catalogue', 'automated steps'],
-      runbooks.map((r) => [`[${r.id}](#${r.id})`, r.title, r.scenarios.map((n) => `#${n}`).join(' '), automated(r) ? `${automated(r)} of ${r.steps.length}` : 'by hand']),
+      runbooks.map((r) => [
+        `[${r.id}](#${r.id})`,
+        r.title,
+        r.scenarios.map((n) => `#${n}`).join(' '),
+        automated(r) ? `${automated(r)} of ${r.steps.length}` : 'by hand',
+      ]),
     ),
     '',
     '# Incidents',
@@ -91,7 +96,13 @@ export function quickReference(checks: readonly Check[], runbooks: readonly Runb
     '',
     table(
       ['symptom', 'runbook', 'one command'],
-      runbooks.filter((r) => r.kind !== 'procedure').map((r) => [r.title, `[${r.id}](TROUBLESHOOTING_RUNBOOK.md#${r.id})`, r.steps.some((s) => s.remedy) ? code(`signoz-ha runbook run ${r.id}`) : code(`signoz-ha runbook show ${r.id}`)]),
+      runbooks
+        .filter((r) => r.kind !== 'procedure')
+        .map((r) => [
+          r.title,
+          `[${r.id}](TROUBLESHOOTING_RUNBOOK.md#${r.id})`,
+          r.steps.some((s) => s.remedy) ? code(`signoz-ha runbook run ${r.id}`) : code(`signoz-ha runbook show ${r.id}`),
+        ]),
     ),
     '',
     '## Planned procedures',

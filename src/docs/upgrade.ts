@@ -35,13 +35,21 @@ export function upgradeProcedures(gates: readonly UpgradeGate[]): string {
     '',
     table(
       ['from', 'needs', 'because'],
-      REQUIREMENTS.map((r) => [`${r.component} ${r.from}`, `${r.needs === 'clickhouse' ? 'ClickHouse' : 'collector'} ≥ ${r.atLeast}`, `${r.why} (${r.source})`]),
+      REQUIREMENTS.map((r) => [
+        `${r.component} ${r.from}`,
+        `${r.needs === 'clickhouse' ? 'ClickHouse' : 'collector'} ≥ ${r.atLeast}`,
+        `${r.why} (${r.source})`,
+      ]),
     ),
     '',
     'When the target needs a newer ClickHouse than runs now, upgrade ClickHouse first on the current chart (the migrator',
     'runs as a pre-upgrade hook, against the servers that run at that moment):',
     '',
-    commandBlock(['helm -n platform upgrade signoz signoz/signoz --version <current chart> --reuse-values --set clickhouse.image.tag=25.12.5', 'signoz-ha doctor --only signoz/version-compat   # every host on the new version', 'signoz-ha upgrade --safe --version 0.131.0']),
+    commandBlock([
+      'helm -n platform upgrade signoz signoz/signoz --version <current chart> --reuse-values --set clickhouse.image.tag=25.12.5',
+      'signoz-ha doctor --only signoz/version-compat   # every host on the new version',
+      'signoz-ha upgrade --safe --version 0.131.0',
+    ]),
     '',
     '## 2. The plan',
     '',

@@ -13,8 +13,10 @@ import {READ_RETRIES, RetryLog, retrying, type Verdict} from './retry.js'
  */
 export function clickhouseReadVerdict(error: unknown): Verdict {
   if (!(error instanceof GatewayError)) return {retry: false}
-  if (error.kind === 'server' && error.code !== undefined && [202, 241, 159, 160].includes(error.code)) return {retry: true, why: `code ${error.code} (${error.message.split('\n')[0]!.slice(0, 120)})`}
-  if (error.kind === 'unreachable' && /ECONNRESET|socket hang up|EPIPE|other side closed|stream reset/i.test(error.message)) return {retry: true, why: error.message}
+  if (error.kind === 'server' && error.code !== undefined && [202, 241, 159, 160].includes(error.code))
+    return {retry: true, why: `code ${error.code} (${error.message.split('\n')[0]!.slice(0, 120)})`}
+  if (error.kind === 'unreachable' && /ECONNRESET|socket hang up|EPIPE|other side closed|stream reset/i.test(error.message))
+    return {retry: true, why: error.message}
   return {retry: false}
 }
 
@@ -90,7 +92,13 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
   }
 
   queryHosts<Row, P>(hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
-    return this.cached(`hosts:${hosts.map((h) => h.target).join(',')}`, hosts.filter((h) => h.reachable), query, params, signal)
+    return this.cached(
+      `hosts:${hosts.map((h) => h.target).join(',')}`,
+      hosts.filter((h) => h.reachable),
+      query,
+      params,
+      signal,
+    )
   }
 
   private cached<Row, P>(mode: string, hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P, signal?: AbortSignal): Promise<HostResult<Row>[]> {
@@ -108,17 +116,29 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     const missing = query.needs.filter((t) => !hasTable(caps, t))
     // The ON CLUSTER queue lives in Keeper: without Keeper its table exists but cannot be read.
     if (query.needs.includes('system.distributed_ddl_queue') && !hasTable(caps, 'system.zookeeper')) {
-      return {host, error: new GatewayError('unsupported', `${host.name} has no Keeper configured: no ON CLUSTER queue (system.distributed_ddl_queue) to read`, host.target)}
+      return {
+        host,
+        error: new GatewayError(
+          'unsupported',
+          `${host.name} has no Keeper configured: no ON CLUSTER queue (system.distributed_ddl_queue) to read`,
+          host.target,
+        ),
+      }
     }
     if (missing.length > 0) {
       // system.zookeeper exists on every version, but only where Keeper is configured.
-      if (missing.includes('system.zookeeper')) return {host, error: new GatewayError('unsupported', `${host.name} has no Keeper configured (no system.zookeeper)`, host.target)}
+      if (missing.includes('system.zookeeper'))
+        return {host, error: new GatewayError('unsupported', `${host.name} has no Keeper configured (no system.zookeeper)`, host.target)}
       return {host, error: new GatewayError('unsupported', `ClickHouse ${caps.version} has no ${missing.join(', ')}`, host.target)}
     }
     try {
       trace(`query ${query.name} on ${host.name}`)
       const conn = this.connections.get(host.target)!
-      const rows = await retrying(`${query.name} on ${host.name}`, () => conn.query<Row>(query.sql(params, caps), signal), clickhouseReadVerdict, {policy: READ_RETRIES, signal, log: this.retried})
+      const rows = await retrying(`${query.name} on ${host.name}`, () => conn.query<Row>(query.sql(params, caps), signal), clickhouseReadVerdict, {
+        policy: READ_RETRIES,
+        signal,
+        log: this.retried,
+      })
       trace(`query ${query.name} on ${host.name} answered`)
       return {host, rows}
     } catch (error) {
@@ -133,7 +153,12 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     const started = performance.now()
     const base = {name: conn.target, target: conn.target, macros: {}}
     try {
-      const rows = await retrying(`probe of ${conn.target}`, () => conn.query<{kind: string; a: string; b: string}>(Q.probe.sql(undefined, EMPTY_CAPS), signal), clickhouseReadVerdict, {policy: READ_RETRIES, signal, log: this.retried})
+      const rows = await retrying(
+        `probe of ${conn.target}`,
+        () => conn.query<{kind: string; a: string; b: string}>(Q.probe.sql(undefined, EMPTY_CAPS), signal),
+        clickhouseReadVerdict,
+        {policy: READ_RETRIES, signal, log: this.retried},
+      )
       const version = rows.find((r) => r.kind === 'version')?.a
       const byTable = new Map<string, Set<string>>()
       for (const c of rows.filter((r) => r.kind === 'column')) {

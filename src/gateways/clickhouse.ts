@@ -74,7 +74,11 @@ export class ClickHouseConnection {
     }
   }
 
-  async insert(table: string, rows: readonly Record<string, unknown>[], options: {signal?: AbortSignal; settings?: Record<string, string | number>} = {}): Promise<void> {
+  async insert(
+    table: string,
+    rows: readonly Record<string, unknown>[],
+    options: {signal?: AbortSignal; settings?: Record<string, string | number>} = {},
+  ): Promise<void> {
     this.queries++
     try {
       await this.client.insert({

@@ -9,14 +9,18 @@ import {HttpClickHouseFleet} from './clickhouse-fleet.js'
  */
 export function clickhouseEndpoints(urls: readonly string[], user: string, password: string): ClickHouseEndpoint[] {
   const endpoints: ClickHouseEndpoint[] = []
-  for (const raw of urls.flatMap((u) => u.split(',')).map((u) => u.trim()).filter(Boolean)) {
+  for (const raw of urls
+    .flatMap((u) => u.split(','))
+    .map((u) => u.trim())
+    .filter(Boolean)) {
     let url: URL
     try {
       url = new URL(raw.includes('://') ? raw : `http://${raw}`)
     } catch {
       throw new UsageError(`invalid ClickHouse URL "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`, 'use http://HOST:8123 (one per host)')
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`unsupported scheme in ClickHouse URL "${url.protocol}"`, 'use http:// or https:// (the HTTP interface, port 8123)')
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`unsupported scheme in ClickHouse URL "${url.protocol}"`, 'use http:// or https:// (the HTTP interface, port 8123)')
     if (url.password) throw new UsageError('a ClickHouse URL must not contain a password', 'set SIGNOZ_HA_CLICKHOUSE_PASSWORD instead')
     if (!url.hostname || (url.port && !/^\d+$/.test(url.port))) throw new UsageError(`invalid ClickHouse URL "${raw}"`)
     endpoints.push({url: `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`, user: url.username || user, password})
@@ -29,6 +33,10 @@ export function clickhouseEndpoints(urls: readonly string[], user: string, passw
   return endpoints
 }
 
-export async function openClickHouseFleet(endpoints: readonly ClickHouseEndpoint[], requestTimeoutMs: number, signal?: AbortSignal): Promise<HttpClickHouseFleet> {
+export async function openClickHouseFleet(
+  endpoints: readonly ClickHouseEndpoint[],
+  requestTimeoutMs: number,
+  signal?: AbortSignal,
+): Promise<HttpClickHouseFleet> {
   return HttpClickHouseFleet.open(endpoints, {requestTimeoutMs}, signal)
 }

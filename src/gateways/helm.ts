@@ -42,7 +42,8 @@ type HelmResult = {code: number; stdout: string; stderr: string}
  * Helm's words for an API server in trouble (client-go repeats a 429 with Retry-After itself, not
  * a 503, a reset or a timeout): a read that failed so is worth another attempt.
  */
-const HELM_TRANSIENT = /the server is currently unable to handle the request|the server has received too many requests|Too many requests|connection refused|connection reset by peer|i\/o timeout|TLS handshake timeout|etcdserver: request timed out|http2: client connection lost|unexpected EOF/i
+const HELM_TRANSIENT =
+  /the server is currently unable to handle the request|the server has received too many requests|Too many requests|connection refused|connection reset by peer|i\/o timeout|TLS handshake timeout|etcdserver: request timed out|http2: client connection lost|unexpected EOF/i
 
 /** Whether Helm's error output says the API server was in trouble (not that the input was wrong). */
 export const helmSaysServerTrouble = (text: string): boolean => HELM_TRANSIENT.test(text)
@@ -93,14 +94,19 @@ function runHelmOnce(target: HelmTarget, args: readonly string[], timeoutMs: num
     target.namespace,
   ]
   return new Promise((resolve, reject) => {
-    const child = execFile(target.binary, [...args, ...globals], {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGTERM'}, (error, stdout, stderr) => {
-      signal?.removeEventListener('abort', stop)
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(helmNotFound(target.binary))
-        return
-      }
-      resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr})
-    })
+    const child = execFile(
+      target.binary,
+      [...args, ...globals],
+      {timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGTERM'},
+      (error, stdout, stderr) => {
+        signal?.removeEventListener('abort', stop)
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(helmNotFound(target.binary))
+          return
+        }
+        resolve({code: error ? ((error as {code?: number}).code ?? 1) : 0, stdout, stderr})
+      },
+    )
     // An abort asks Helm to stop with SIGTERM and waits for it to exit: it then cancels the
     // operation and marks the release failed, never leaving it pending. Its output pipes stay open
     // meanwhile: execFile's own abort closed them at once, and Helm, printing "Release … has been

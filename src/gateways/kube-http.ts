@@ -102,7 +102,15 @@ export class KubeHttp {
     await this.config.applyToHTTPSOptions(opts)
     // A proxy's agent stays; otherwise one keep-alive agent with the same TLS settings for the whole run.
     if (!this.config.getCurrentCluster()?.proxyUrl) {
-      const tls = {ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, rejectUnauthorized: opts.rejectUnauthorized, servername: (opts as {servername?: string}).servername}
+      const tls = {
+        ca: opts.ca,
+        cert: opts.cert,
+        key: opts.key,
+        pfx: opts.pfx,
+        passphrase: opts.passphrase,
+        rejectUnauthorized: opts.rejectUnauthorized,
+        servername: (opts as {servername?: string}).servername,
+      }
       this.agent ??= this.server.protocol === 'http:' ? new HttpAgent({keepAlive: true}) : new HttpsAgent({keepAlive: true, maxSockets: Infinity, ...tls})
       opts.agent = this.agent
     }
@@ -140,7 +148,8 @@ export class KubeHttp {
           body.on('error', reject)
           body.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8')
-            if ((res.statusCode ?? 500) >= 400) return reject(new ApiStatusError(res.statusCode ?? 500, text, retryAfterOf(res.headers['retry-after'] as string | undefined)))
+            if ((res.statusCode ?? 500) >= 400)
+              return reject(new ApiStatusError(res.statusCode ?? 500, text, retryAfterOf(res.headers['retry-after'] as string | undefined)))
             if (as === 'text') return resolve(text)
             try {
               resolve(JSON.parse(text))
@@ -153,7 +162,9 @@ export class KubeHttp {
       req.on('error', reject)
       // An API server that accepted the request and then went quiet (overloaded, its etcd slow):
       // the read is abandoned and, as a reset connection is, tried again.
-      req.setTimeout(this.requestTimeoutMs, () => req.destroy(Object.assign(new Error(`no answer within ${this.requestTimeoutMs / 1000}s (ETIMEDOUT)`), {code: 'ETIMEDOUT'})))
+      req.setTimeout(this.requestTimeoutMs, () =>
+        req.destroy(Object.assign(new Error(`no answer within ${this.requestTimeoutMs / 1000}s (ETIMEDOUT)`), {code: 'ETIMEDOUT'})),
+      )
       req.end()
     })
   }
@@ -218,7 +229,8 @@ export class KubeHttp {
         res.on('end', () => {
           const code = res.statusCode ?? 500
           // Refused for what it is (credentials, RBAC, no such pod, a pod not running): say so; otherwise try WebSockets.
-          if (code === 401 || code === 403 || code === 404 || /not running|not found/.test(Buffer.concat(chunks).toString('utf8'))) reject(new ApiStatusError(code, Buffer.concat(chunks).toString('utf8')))
+          if (code === 401 || code === 403 || code === 404 || /not running|not found/.test(Buffer.concat(chunks).toString('utf8')))
+            reject(new ApiStatusError(code, Buffer.concat(chunks).toString('utf8')))
           else resolve(undefined)
         })
       })
@@ -236,7 +248,12 @@ export class KubeHttp {
     const session = await this.session(namespace, pod)
     if (!session) return this.webSocketForward(namespace, pod, port, socket, onError)
     const requestId = String(this.nextRequestId++)
-    const headers = (type: string) => new Map([['streamtype', type], ['port', String(port)], ['requestid', requestId]])
+    const headers = (type: string) =>
+      new Map([
+        ['streamtype', type],
+        ['port', String(port)],
+        ['requestid', requestId],
+      ])
     const error = session.openStream(headers('error'))
     // As kubectl: nothing is ever written to the error stream.
     error.end()
@@ -271,7 +288,7 @@ export class KubeHttp {
       if (ws.readyState === ws.OPEN) ws.send(frame)
       else pending.push(frame)
     })
-    socket.on('close', () => ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING ? ws.terminate() : undefined)
+    socket.on('close', () => (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING ? ws.terminate() : undefined))
     ws.on('open', () => {
       for (const frame of pending.splice(0)) ws.send(frame)
     })
@@ -302,7 +319,11 @@ export class KubeHttp {
   }
 
   close(): void {
-    for (const opening of this.sessions.values()) void opening.then((s) => s?.close(), () => undefined)
+    for (const opening of this.sessions.values())
+      void opening.then(
+        (s) => s?.close(),
+        () => undefined,
+      )
     this.agent?.destroy()
   }
 }

@@ -21,12 +21,20 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount'
 /** In a pod as client-go sees it: the API's Service in the environment and a token mounted. */
 function loadInCluster(config: KubeConfig): void {
   const {KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port} = process.env
-  if (!host || !port) throw new UsageError('--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod)', 'outside a cluster give --kubeconfig PATH')
+  if (!host || !port)
+    throw new UsageError(
+      '--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod)',
+      'outside a cluster give --kubeconfig PATH',
+    )
   // SIGNOZ_HA_IN_CLUSTER_ROOT prefixes the standard mount (a chroot, or the lab's kubelet, which cannot mount at /var/run).
   const root = process.env.SIGNOZ_HA_IN_CLUSTER_ROOT ?? ''
   const dir = `${root}${SERVICE_ACCOUNT_DIR}`
   for (const file of ['token', 'ca.crt']) {
-    if (!existsSync(join(dir, file))) throw new UsageError(`--in-cluster: no service-account ${file} at ${join(dir, file)}`, 'the pod needs automountServiceAccountToken (or a projected token volume)')
+    if (!existsSync(join(dir, file)))
+      throw new UsageError(
+        `--in-cluster: no service-account ${file} at ${join(dir, file)}`,
+        'the pod needs automountServiceAccountToken (or a projected token volume)',
+      )
   }
   config.loadFromCluster(root)
 }
@@ -46,7 +54,11 @@ export interface ObjectRef {
   name: string
   namespace?: string
 }
-const header = (ref: ObjectRef) => ({apiVersion: ref.apiVersion, kind: ref.kind, metadata: {name: ref.name, ...(ref.namespace ? {namespace: ref.namespace} : {})}})
+const header = (ref: ObjectRef) => ({
+  apiVersion: ref.apiVersion,
+  kind: ref.kind,
+  metadata: {name: ref.name, ...(ref.namespace ? {namespace: ref.namespace} : {})},
+})
 export const describeRef = (ref: ObjectRef): string => `${ref.kind}/${ref.name}${ref.namespace ? ` in ${ref.namespace}` : ''}`
 /** Plain JSON: callers never see client classes (Dates become ISO strings). */
 const plain = (value: unknown): KubeItem => JSON.parse(JSON.stringify(value)) as KubeItem
@@ -148,7 +160,10 @@ export class KubeGateway {
     if (target.kubeconfig && !existsSync(target.kubeconfig)) throw new UsageError(`kubeconfig ${target.kubeconfig} does not exist`)
     // Without one, the client library would aim at http://localhost:8080 and fail with a TLS message.
     if (!KubeGateway.configured(target.kubeconfig)) {
-      throw new UsageError('no kubeconfig: no --kubeconfig, no KUBECONFIG, no ~/.kube/config, and not running in a pod', 'give --kubeconfig PATH (or set KUBECONFIG)')
+      throw new UsageError(
+        'no kubeconfig: no --kubeconfig, no KUBECONFIG, no ~/.kube/config, and not running in a pod',
+        'give --kubeconfig PATH (or set KUBECONFIG)',
+      )
     }
     try {
       if (target.kubeconfig) config.loadFromFile(target.kubeconfig)
@@ -158,7 +173,15 @@ export class KubeGateway {
     }
     if (target.context) {
       if (!config.getContexts().some((c) => c.name === target.context)) {
-        throw new UsageError(`no context "${target.context}" in the kubeconfig`, `contexts: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`)
+        throw new UsageError(
+          `no context "${target.context}" in the kubeconfig`,
+          `contexts: ${
+            config
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || 'none'
+          }`,
+        )
       }
       config.setCurrentContext(target.context)
     }
@@ -210,7 +233,10 @@ export class KubeGateway {
   async listAllNamespaces(kind: 'secrets', labelSelector?: string): Promise<KubeItem[]> {
     this.calls++
     try {
-      return ((await this.http.get(`/api/v1/secrets${labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : ''}`)) as {items?: KubeItem[]}).items ?? []
+      return (
+        ((await this.http.get(`/api/v1/secrets${labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : ''}`)) as {items?: KubeItem[]}).items ??
+        []
+      )
     } catch (error) {
       throw translate(error, `${kind} in all namespaces`, this.server)
     }
@@ -229,7 +255,13 @@ export class KubeGateway {
    * The last lines of a pod's log (a failed Job's reason); with previous, the container's run
    * before the current one (what a crash printed). sinceSeconds and limitBytes bound it.
    */
-  async podLog(namespace: string, name: string, tailLines = 20, container?: string, options: {previous?: boolean; sinceSeconds?: number; limitBytes?: number} = {}): Promise<string> {
+  async podLog(
+    namespace: string,
+    name: string,
+    tailLines = 20,
+    container?: string,
+    options: {previous?: boolean; sinceSeconds?: number; limitBytes?: number} = {},
+  ): Promise<string> {
     this.calls++
     try {
       const query = new URLSearchParams({tailLines: String(tailLines)})
@@ -282,7 +314,18 @@ export class KubeGateway {
     try {
       // The patch may carry metadata (annotations): the object's name and namespace stay in it.
       const {metadata, ...rest} = patch as {metadata?: Record<string, unknown>}
-      return plain(await this.retrying(`PATCH ${describeRef(ref)}`, 'write', async () => (await objectApi(this.config)).patch({...header(ref), ...rest, metadata: {...metadata, ...header(ref).metadata}}, undefined, undefined, 'signoz-ha', undefined, strategy)))
+      return plain(
+        await this.retrying(`PATCH ${describeRef(ref)}`, 'write', async () =>
+          (await objectApi(this.config)).patch(
+            {...header(ref), ...rest, metadata: {...metadata, ...header(ref).metadata}},
+            undefined,
+            undefined,
+            'signoz-ha',
+            undefined,
+            strategy,
+          ),
+        ),
+      )
     } catch (error) {
       throw translate(error, describeRef(ref), this.server)
     }
@@ -291,7 +334,11 @@ export class KubeGateway {
   async createObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
     this.calls++
     try {
-      return plain(await this.retrying(`POST ${object.kind}/${object.metadata?.name}`, 'write', async () => (await objectApi(this.config)).create(object as never, undefined, undefined, 'signoz-ha')))
+      return plain(
+        await this.retrying(`POST ${object.kind}/${object.metadata?.name}`, 'write', async () =>
+          (await objectApi(this.config)).create(object as never, undefined, undefined, 'signoz-ha'),
+        ),
+      )
     } catch (error) {
       throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
     }
@@ -304,7 +351,11 @@ export class KubeGateway {
   async replaceObject(object: KubeItem & {apiVersion: string; kind: string}): Promise<KubeItem> {
     this.calls++
     try {
-      return plain(await this.retrying(`PUT ${object.kind}/${object.metadata?.name}`, 'write', async () => (await objectApi(this.config)).replace(object as never, undefined, undefined, 'signoz-ha')))
+      return plain(
+        await this.retrying(`PUT ${object.kind}/${object.metadata?.name}`, 'write', async () =>
+          (await objectApi(this.config)).replace(object as never, undefined, undefined, 'signoz-ha'),
+        ),
+      )
     } catch (error) {
       throw translate(error, `${object.kind} ${object.metadata?.name}`, this.server)
     }
@@ -314,7 +365,9 @@ export class KubeGateway {
   async deleteObject(ref: ObjectRef): Promise<boolean> {
     this.calls++
     try {
-      await this.retrying(`DELETE ${describeRef(ref)}`, 'write', async () => (await objectApi(this.config)).delete(header(ref), undefined, undefined, undefined, undefined, 'Background'))
+      await this.retrying(`DELETE ${describeRef(ref)}`, 'write', async () =>
+        (await objectApi(this.config)).delete(header(ref), undefined, undefined, undefined, undefined, 'Background'),
+      )
       return true
     } catch (error) {
       const e = translate(error, describeRef(ref), this.server)
@@ -343,13 +396,15 @@ export class KubeGateway {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
       socket.on('error', () => undefined)
-      this.http.portForward(namespace, pod, port, socket, (message) => errors.push(message)).then(
-        (stream) => this.streams.add(stream),
-        (error: unknown) => {
-          errors.push(translate(error, `port-forward to ${pod}`, this.server).message)
-          socket.destroy()
-        },
-      )
+      this.http
+        .portForward(namespace, pod, port, socket, (message) => errors.push(message))
+        .then(
+          (stream) => this.streams.add(stream),
+          (error: unknown) => {
+            errors.push(translate(error, `port-forward to ${pod}`, this.server).message)
+            socket.destroy()
+          },
+        )
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -51,7 +51,10 @@ function endpointUrl(base: string | undefined, path: string): string | undefined
 }
 
 /** An exporter that remembers how its exports ended (the SDK's own callbacks, unchanged). */
-function watched<T extends {export(items: never, done: (r: {code: number; error?: Error}) => void): void}>(exporter: T, outcomes: {code: number; error?: Error}[]): T {
+function watched<T extends {export(items: never, done: (r: {code: number; error?: Error}) => void): void}>(
+  exporter: T,
+  outcomes: {code: number; error?: Error}[],
+): T {
   const original = exporter.export.bind(exporter)
   exporter.export = ((items: never, done: (r: {code: number; error?: Error}) => void) =>
     original(items, (r) => {
@@ -87,9 +90,14 @@ export async function exportRun(series: ReportSeries, records: readonly FindingR
   const resource = await resourceFor(options.version)
 
   const MetricExporter =
-    metricsProtocol === 'http/json' ? (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter : (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter
+    metricsProtocol === 'http/json'
+      ? (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter
+      : (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter
   // Gauges: each run states the values of its moment.
-  const metricExporter = watched(new MetricExporter({...common, ...(metricsUrl ? {url: metricsUrl} : {}), temporalityPreference: AggregationTemporality.CUMULATIVE}) as PushMetricExporter, outcomes)
+  const metricExporter = watched(
+    new MetricExporter({...common, ...(metricsUrl ? {url: metricsUrl} : {}), temporalityPreference: AggregationTemporality.CUMULATIVE}) as PushMetricExporter,
+    outcomes,
+  )
   const reader = new PeriodicExportingMetricReader({exporter: metricExporter, exportIntervalMillis: 2_147_483_647, exportTimeoutMillis: timeoutMs})
   const meters = new MeterProvider({resource, readers: [reader]})
   const meter = meters.getMeter('signoz-ha', options.version)
@@ -97,27 +105,51 @@ export async function exportRun(series: ReportSeries, records: readonly FindingR
   meter.createObservableGauge(METRIC.checkStatus, {description: METRIC_HELP[METRIC.checkStatus]}).addCallback((r) => {
     for (const p of series.checkStatus) r.observe(p.value, p.labels)
   })
-  meter.createObservableGauge(METRIC.runDuration, {description: METRIC_HELP[METRIC.runDuration], unit: 's'}).addCallback((r) => r.observe(series.runDurationSeconds))
+  meter
+    .createObservableGauge(METRIC.runDuration, {description: METRIC_HELP[METRIC.runDuration], unit: 's'})
+    .addCallback((r) => r.observe(series.runDurationSeconds))
   meter.createObservableGauge(METRIC.failingChecks, {description: METRIC_HELP[METRIC.failingChecks]}).addCallback((r) => {
     for (const p of series.failingChecks) r.observe(p.value, p.labels)
   })
-  if (series.postureScore !== null) meter.createObservableGauge(METRIC.postureScore, {description: METRIC_HELP[METRIC.postureScore]}).addCallback((r) => r.observe(series.postureScore!))
+  if (series.postureScore !== null)
+    meter.createObservableGauge(METRIC.postureScore, {description: METRIC_HELP[METRIC.postureScore]}).addCallback((r) => r.observe(series.postureScore!))
   metricPoints = series.checkStatus.length + 1 + series.failingChecks.length + (series.postureScore === null ? 0 : 1)
 
   const LogExporter =
-    logsProtocol === 'http/json' ? (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter : (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter
+    logsProtocol === 'http/json'
+      ? (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter
+      : (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter
   const logExporter = watched(new LogExporter({...common, ...(logsUrl ? {url: logsUrl} : {})}) as LogRecordExporter, outcomes)
-  const logs = new LoggerProvider({resource, processors: [new BatchLogRecordProcessor({exporter: logExporter, maxExportBatchSize: 2048, maxQueueSize: 4096, scheduledDelayMillis: 2_147_483_647, exportTimeoutMillis: timeoutMs})]})
+  const logs = new LoggerProvider({
+    resource,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter: logExporter,
+        maxExportBatchSize: 2048,
+        maxQueueSize: 4096,
+        scheduledDelayMillis: 2_147_483_647,
+        exportTimeoutMillis: timeoutMs,
+      }),
+    ],
+  })
   const logger = logs.getLogger('signoz-ha', options.version)
   const now = Date.now()
-  for (const r of records) logger.emit({timestamp: now, severityNumber: r.severityNumber as SeverityNumber, severityText: r.severity, body: r.body, attributes: r.attributes})
+  for (const r of records)
+    logger.emit({timestamp: now, severityNumber: r.severityNumber as SeverityNumber, severityText: r.severity, body: r.body, attributes: r.attributes})
 
   // One deadline for the whole export: the SDK retries a refused connection with back-off past it.
   // Shutting down collects and exports once: the metrics in one request, the records in one batch.
   const done = Promise.allSettled([meters.shutdown(), logs.shutdown()]).then(() => true)
   const inTime = await Promise.race([done, new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs + 250).unref())])
-  if (!inTime || outcomes.length < (records.length > 0 ? 2 : 1)) outcomes.push({code: 1, error: new Error(`the collector did not answer within ${timeoutMs}ms`)})
+  if (!inTime || outcomes.length < (records.length > 0 ? 2 : 1))
+    outcomes.push({code: 1, error: new Error(`the collector did not answer within ${timeoutMs}ms`)})
   const failed = outcomes.find((o) => o.code !== 0)
-  return {pending: !inTime, ok: !failed && outcomes.length > 0, ...(failed ? {error: oneLine(failed.error)} : outcomes.length === 0 ? {error: 'nothing was exported'} : {}), metricPoints, logRecords: records.length, durationMs: Math.round(performance.now() - started)}
+  return {
+    pending: !inTime,
+    ok: !failed && outcomes.length > 0,
+    ...(failed ? {error: oneLine(failed.error)} : outcomes.length === 0 ? {error: 'nothing was exported'} : {}),
+    metricPoints,
+    logRecords: records.length,
+    durationMs: Math.round(performance.now() - started),
+  }
 }
-

@@ -7,9 +7,19 @@ import {METRIC, METRIC_HELP, type ReportSeries} from '../monitor/series.js'
  */
 export class PrometheusExposition {
   readonly registry = new Registry()
-  private readonly checkStatus = new Gauge({name: METRIC.checkStatus, help: METRIC_HELP[METRIC.checkStatus], labelNames: ['check', 'severity', 'subject', 'runbook'], registers: [this.registry]})
+  private readonly checkStatus = new Gauge({
+    name: METRIC.checkStatus,
+    help: METRIC_HELP[METRIC.checkStatus],
+    labelNames: ['check', 'severity', 'subject', 'runbook'],
+    registers: [this.registry],
+  })
   private readonly runDuration = new Gauge({name: METRIC.runDuration, help: METRIC_HELP[METRIC.runDuration], registers: [this.registry]})
-  private readonly failingChecks = new Gauge({name: METRIC.failingChecks, help: METRIC_HELP[METRIC.failingChecks], labelNames: ['severity'], registers: [this.registry]})
+  private readonly failingChecks = new Gauge({
+    name: METRIC.failingChecks,
+    help: METRIC_HELP[METRIC.failingChecks],
+    labelNames: ['severity'],
+    registers: [this.registry],
+  })
   private readonly posture = new Gauge({name: METRIC.postureScore, help: METRIC_HELP[METRIC.postureScore], registers: [this.registry]})
   private readonly lastRun = new Gauge({name: METRIC.lastRun, help: METRIC_HELP[METRIC.lastRun], registers: [this.registry]})
   private readonly runs = new Counter({name: METRIC.runs, help: METRIC_HELP[METRIC.runs], registers: [this.registry]})

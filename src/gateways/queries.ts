@@ -73,16 +73,19 @@ export const Q = {
       ].join(' UNION ALL '),
   }),
 
-  clusterHosts: defineQuery<{
-    cluster: string
-    shard_num: number
-    replica_num: number
-    host_name: string
-    host_address: string
-    port: number
-    is_local: number
-    errors_count: number
-  }, {cluster: string}>({
+  clusterHosts: defineQuery<
+    {
+      cluster: string
+      shard_num: number
+      replica_num: number
+      host_name: string
+      host_address: string
+      port: number
+      is_local: number
+      errors_count: number
+    },
+    {cluster: string}
+  >({
     name: 'cluster-hosts',
     needs: ['system.clusters'],
     sql: ({cluster}, caps) =>
@@ -135,14 +138,17 @@ export const Q = {
       }`,
   }),
 
-  failingQueueEntries: defineQuery<{
-    database: string
-    table: string
-    type: string
-    num_tries: number
-    last_exception: string
-    queued_at: string
-  }, {minTries: number; minAgeSeconds: number}>({
+  failingQueueEntries: defineQuery<
+    {
+      database: string
+      table: string
+      type: string
+      num_tries: number
+      last_exception: string
+      queued_at: string
+    },
+    {minTries: number; minAgeSeconds: number}
+  >({
     name: 'replication-queue-failing',
     needs: ['system.replication_queue'],
     sql: ({minTries, minAgeSeconds}) =>
@@ -150,7 +156,15 @@ export const Q = {
   }),
 
   /** Mutations not done: their age, parts left, and (19.x+) the latest failure. */
-  unfinishedMutations: defineQuery<{database: string; table: string; mutation_id: string; command: string; age_seconds: number; parts_left: number; fail_reason: string}>({
+  unfinishedMutations: defineQuery<{
+    database: string
+    table: string
+    mutation_id: string
+    command: string
+    age_seconds: number
+    parts_left: number
+    fail_reason: string
+  }>({
     name: 'unfinished-mutations',
     needs: ['system.mutations'],
     sql: (_, caps) =>
@@ -182,7 +196,8 @@ export const Q = {
   diskSpace: defineQuery<{disk: string; disk_path: string; free_bytes: number; total_bytes: number; keep_free_bytes: number}>({
     name: 'disk-space',
     needs: ['system.disks'],
-    sql: () => 'SELECT name AS disk, path AS disk_path, free_space AS free_bytes, total_space AS total_bytes, keep_free_space AS keep_free_bytes FROM system.disks',
+    sql: () =>
+      'SELECT name AS disk, path AS disk_path, free_space AS free_bytes, total_space AS total_bytes, keep_free_space AS keep_free_bytes FROM system.disks',
   }),
 
   /** ON CLUSTER tasks not finished on some host, older than the threshold (21.x+: the system table). */
@@ -212,12 +227,20 @@ export const Q = {
   }),
 
   /** Distributed tables' pending sends: per table (20.x+), else the server-wide file count from system.metrics (no row: the server exposes neither). */
-  distributionQueue: defineQuery<{database: string; table: string; data_files: number; error_count: number; blocked: number; last_error: string; error_age: number | null}>({
+  distributionQueue: defineQuery<{
+    database: string
+    table: string
+    data_files: number
+    error_count: number
+    blocked: number
+    last_error: string
+    error_age: number | null
+  }>({
     name: 'distribution-queue',
     needs: [],
     sql: (_, caps) =>
       hasTable(caps, 'system.distribution_queue')
-        ? `SELECT database, table, data_files, error_count, toUInt8(is_blocked) AS blocked, ${hasColumn(caps, 'system.distribution_queue', 'last_exception') ? 'last_exception' : "''"} AS last_error, ${hasColumn(caps, 'system.distribution_queue', 'last_exception_time') ? "if(error_count > 0, toInt64(now() - last_exception_time), NULL)" : 'NULL'} AS error_age FROM system.distribution_queue WHERE data_files > 0 OR error_count > 0 OR is_blocked`
+        ? `SELECT database, table, data_files, error_count, toUInt8(is_blocked) AS blocked, ${hasColumn(caps, 'system.distribution_queue', 'last_exception') ? 'last_exception' : "''"} AS last_error, ${hasColumn(caps, 'system.distribution_queue', 'last_exception_time') ? 'if(error_count > 0, toInt64(now() - last_exception_time), NULL)' : 'NULL'} AS error_age FROM system.distribution_queue WHERE data_files > 0 OR error_count > 0 OR is_blocked`
         : "SELECT '' AS database, '' AS table, toUInt64(value) AS data_files, toUInt64(0) AS error_count, toUInt8(0) AS blocked, '' AS last_error, NULL AS error_age FROM system.metrics WHERE metric = 'DistributedFilesToInsert'",
   }),
 
@@ -230,7 +253,10 @@ export const Q = {
   }),
 
   /** Server errors of the given codes seen recently (system.errors with last_error_time, 21.x+). */
-  recentErrors: defineQuery<{error_name: string; error_code: number; occurrences: number; age_seconds: number; last_message: string}, {codes: readonly number[]; withinSeconds: number}>({
+  recentErrors: defineQuery<
+    {error_name: string; error_code: number; occurrences: number; age_seconds: number; last_message: string},
+    {codes: readonly number[]; withinSeconds: number}
+  >({
     name: 'recent-errors',
     needs: ['system.errors'],
     sql: ({codes, withinSeconds}, caps) =>
@@ -250,7 +276,9 @@ export const Q = {
     needs: ['system.zookeeper_connection'],
     sql: (_, caps) =>
       `SELECT name, host, port, ${
-        hasColumn(caps, 'system.zookeeper_connection', 'session_uptime_elapsed_seconds') ? 'session_uptime_elapsed_seconds' : '0 AS session_uptime_elapsed_seconds'
+        hasColumn(caps, 'system.zookeeper_connection', 'session_uptime_elapsed_seconds')
+          ? 'session_uptime_elapsed_seconds'
+          : '0 AS session_uptime_elapsed_seconds'
       }, ${hasColumn(caps, 'system.zookeeper_connection', 'is_expired') ? 'is_expired' : '0 AS is_expired'} FROM system.zookeeper_connection`,
   }),
 
@@ -258,7 +286,8 @@ export const Q = {
   replicaPaths: defineQuery<{database: string; table: string; zookeeper_path: string; replica_name: string}, {databases: readonly string[]}>({
     name: 'replica-paths',
     needs: ['system.replicas'],
-    sql: ({databases}) => `SELECT database, table, zookeeper_path, replica_name FROM system.replicas WHERE database IN (${list(databases)}) ORDER BY database, table`,
+    sql: ({databases}) =>
+      `SELECT database, table, zookeeper_path, replica_name FROM system.replicas WHERE database IN (${list(databases)}) ORDER BY database, table`,
   }),
 
   /**
@@ -275,7 +304,17 @@ export const Q = {
   /** Rows and parts per SigNoz database on a host: which installation holds the data. */
   /** SigNoz data per partition on one host: rows, bytes on disk and before compression (storage report). */
   storageByPartition: defineQuery<
-    {database: string; table: string; partition: string; partition_id: string; rows: number; bytes: number; compressed: number; uncompressed: number; parts: number},
+    {
+      database: string
+      table: string
+      partition: string
+      partition_id: string
+      rows: number
+      bytes: number
+      compressed: number
+      uncompressed: number
+      parts: number
+    },
     {databases: readonly string[]}
   >({
     name: 'storage-by-partition',
@@ -326,7 +365,10 @@ export const Q = {
     sql: ({database, table}) => `SELECT name, type FROM system.columns WHERE database = ${quote(database)} AND table = ${quote(table)}`,
   }),
 
-  migrationStatus: defineQuery<{database: string; migration_id: number; latest_status: string; latest_error: string; updated: number}, {databases: readonly string[]}>({
+  migrationStatus: defineQuery<
+    {database: string; migration_id: number; latest_status: string; latest_error: string; updated: number},
+    {databases: readonly string[]}
+  >({
     name: 'migration-status',
     needs: [],
     // One statement for every database that has the table; aliases must not shadow the columns
@@ -346,7 +388,10 @@ export const Q = {
     sql: ({database}) => `SELECT version, dirty FROM ${database}.schema_migrations ORDER BY sequence DESC LIMIT 1`,
   }),
 
-  freshness: defineQuery<{signal: string; rows: number; age: number | null; total: number}, {tables: readonly {signal: string; database: string; table: string; secondsExpr: string; since: (s: string) => string}[]; windowSeconds: number}>({
+  freshness: defineQuery<
+    {signal: string; rows: number; age: number | null; total: number},
+    {tables: readonly {signal: string; database: string; table: string; secondsExpr: string; since: (s: string) => string}[]; windowSeconds: number}
+  >({
     name: 'ingestion-freshness',
     needs: [],
     sql: ({tables, windowSeconds}) => {
@@ -371,7 +416,11 @@ export const Q = {
   // What a support bundle keeps of each host: whole system tables, each capped by rows.
   bundleClusters: defineQuery<Record<string, unknown>>({name: 'bundle-clusters', needs: ['system.clusters'], sql: () => 'SELECT * FROM system.clusters'}),
   bundleMacros: defineQuery<Record<string, unknown>>({name: 'bundle-macros', needs: ['system.macros'], sql: () => 'SELECT * FROM system.macros'}),
-  bundleReplicas: defineQuery<Record<string, unknown>>({name: 'bundle-replicas', needs: ['system.replicas'], sql: () => 'SELECT * FROM system.replicas ORDER BY database, table'}),
+  bundleReplicas: defineQuery<Record<string, unknown>>({
+    name: 'bundle-replicas',
+    needs: ['system.replicas'],
+    sql: () => 'SELECT * FROM system.replicas ORDER BY database, table',
+  }),
   bundleReplicationQueue: defineQuery<Record<string, unknown>, {limit: number}>({
     name: 'bundle-replication-queue',
     needs: ['system.replication_queue'],
@@ -390,13 +439,21 @@ export const Q = {
       `SELECT database, table, partition, countIf(active) AS active_parts, count() AS parts, sumIf(rows, active) AS rows, sumIf(bytes_on_disk, active) AS bytes_on_disk, toString(max(modification_time)) AS last_modified FROM system.parts GROUP BY database, table, partition ORDER BY database, table, partition LIMIT ${Math.max(1, Math.floor(limit))}`,
   }),
   bundleDisks: defineQuery<Record<string, unknown>>({name: 'bundle-disks', needs: ['system.disks'], sql: () => 'SELECT * FROM system.disks'}),
-  bundleErrors: defineQuery<Record<string, unknown>>({name: 'bundle-errors', needs: ['system.errors'], sql: () => 'SELECT * FROM system.errors ORDER BY value DESC'}),
+  bundleErrors: defineQuery<Record<string, unknown>>({
+    name: 'bundle-errors',
+    needs: ['system.errors'],
+    sql: () => 'SELECT * FROM system.errors ORDER BY value DESC',
+  }),
   bundleDdlQueue: defineQuery<Record<string, unknown>, {limit: number}>({
     name: 'bundle-distributed-ddl-queue',
     needs: ['system.distributed_ddl_queue'],
     sql: ({limit}) => `SELECT * FROM system.distributed_ddl_queue ORDER BY entry DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
   }),
-  bundleDistributionQueue: defineQuery<Record<string, unknown>>({name: 'bundle-distribution-queue', needs: ['system.distribution_queue'], sql: () => 'SELECT * FROM system.distribution_queue'}),
+  bundleDistributionQueue: defineQuery<Record<string, unknown>>({
+    name: 'bundle-distribution-queue',
+    needs: ['system.distribution_queue'],
+    sql: () => 'SELECT * FROM system.distribution_queue',
+  }),
   bundleSettingsChanged: defineQuery<{name: string; value: string}>({
     name: 'bundle-settings-changed',
     needs: ['system.settings'],
@@ -408,12 +465,18 @@ export const Q = {
     sql: () => 'SELECT name, value FROM system.server_settings WHERE changed ORDER BY name',
   }),
   /** The znodes under given Keeper paths, values cut short (a table's metadata, a replica's pointers). */
-  bundleKeeperNodes: defineQuery<{parent: string; name: string; value: string; data_length: number; children: number; modified: string}, {paths: readonly string[]}>({
+  bundleKeeperNodes: defineQuery<
+    {parent: string; name: string; value: string; data_length: number; children: number; modified: string},
+    {paths: readonly string[]}
+  >({
     name: 'bundle-keeper-nodes',
     needs: ['system.zookeeper'],
     sql: ({paths}) =>
       paths
-        .map((p) => `SELECT ${quote(p)} AS parent, name, substring(value, 1, 512) AS value, dataLength AS data_length, numChildren AS children, toString(mtime) AS modified FROM system.zookeeper WHERE path = ${quote(p)}`)
+        .map(
+          (p) =>
+            `SELECT ${quote(p)} AS parent, name, substring(value, 1, 512) AS value, dataLength AS data_length, numChildren AS children, toString(mtime) AS modified FROM system.zookeeper WHERE path = ${quote(p)}`,
+        )
         .join(' UNION ALL '),
   }),
 }

@@ -15,10 +15,13 @@ export function recordHost(h: HostProbe): RecordedHost {
   return {...rest, capabilities: {...capabilities, columns: Object.fromEntries([...capabilities.columns].map(([table, cols]) => [table, [...cols].sort()]))}}
 }
 
-const replayHost = (h: RecordedHost): HostProbe => ({
-  ...h,
-  ...(h.capabilities ? {capabilities: {...h.capabilities, columns: new Map(Object.entries(h.capabilities.columns).map(([table, cols]) => [table, new Set(cols)]))}} : {}),
-}) as HostProbe
+const replayHost = (h: RecordedHost): HostProbe =>
+  ({
+    ...h,
+    ...(h.capabilities
+      ? {capabilities: {...h.capabilities, columns: new Map(Object.entries(h.capabilities.columns).map(([table, cols]) => [table, new Set(cols)]))}}
+      : {}),
+  }) as HostProbe
 
 /** The key of one fleet call: how hosts were chosen, the query, its parameters. */
 const callKey = (mode: string, query: NamedQuery<unknown, unknown>, params: unknown) => `clickhouse|${query.name}|${mode}|${paramsKey(params)}`
@@ -67,7 +70,9 @@ export class RecordingFleet implements ClickHouseFleet {
 
   private async keep<Row, P>(mode: string, query: NamedQuery<Row, P>, params: P, pending: Promise<HostResult<Row>[]>): Promise<HostResult<Row>[]> {
     const results = await pending
-    const recorded: RecordedResult[] = results.map((r) => (r.rows ? {target: r.host.target, rows: this.transform(r.rows)} : {target: r.host.target, error: recordError(r.error)}))
+    const recorded: RecordedResult[] = results.map((r) =>
+      r.rows ? {target: r.host.target, rows: this.transform(r.rows)} : {target: r.host.target, error: recordError(r.error)},
+    )
     this.tape.takes[callKey(mode, query as NamedQuery<unknown, unknown>, params)] = {value: recorded}
     return results
   }
@@ -105,7 +110,12 @@ export class ReplayFleet implements ClickHouseFleet {
   }
 
   queryHosts<Row, P>(hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P): Promise<HostResult<Row>[]> {
-    return this.answer(hostsMode(hosts), hosts.filter((h) => h.reachable), query, params)
+    return this.answer(
+      hostsMode(hosts),
+      hosts.filter((h) => h.reachable),
+      query,
+      params,
+    )
   }
 
   private async answer<Row, P>(mode: string, hosts: readonly HostProbe[], query: NamedQuery<Row, P>, params: P): Promise<HostResult<Row>[]> {

@@ -23,7 +23,10 @@ export const S = {
   /** Replication queues resume executing their entries (stopped by hand or a tool: nothing is fetched, merged or mutated). */
   startReplicationQueues: defineStatement({name: 'startReplicationQueues', sql: () => 'SYSTEM START REPLICATION QUEUES'}),
   /** Background merges resume on one table, or on the whole host. */
-  startMerges: defineStatement<{table?: string}>({name: 'startMerges', sql: (p) => (p.table ? `SYSTEM START MERGES ${tableRef(p.table)}` : 'SYSTEM START MERGES')}),
+  startMerges: defineStatement<{table?: string}>({
+    name: 'startMerges',
+    sql: (p) => (p.table ? `SYSTEM START MERGES ${tableRef(p.table)}` : 'SYSTEM START MERGES'),
+  }),
   /** Re-initialises a replicated table's Keeper session and state. */
   restartReplica: defineStatement<{table: string}>({name: 'restartReplica', sql: (p) => `SYSTEM RESTART REPLICA ${tableRef(p.table)}`}),
   /** Stale addresses of peers are forgotten (pods that moved, catalogue #22). */
@@ -37,7 +40,8 @@ export const S = {
   dropPartition: defineStatement<{table: string; cluster: string; partition: string}>({
     name: 'dropPartition',
     // system.parts shows a Date partition bare (2026-12-02) and a tuple in parentheses.
-    sql: (p) => `ALTER TABLE ${tableRef(p.table)} ON CLUSTER ${ident(p.cluster)} DROP PARTITION ${/^\d{4}-\d{2}-\d{2}$/.test(p.partition) ? quote(p.partition) : p.partition}`,
+    sql: (p) =>
+      `ALTER TABLE ${tableRef(p.table)} ON CLUSTER ${ident(p.cluster)} DROP PARTITION ${/^\d{4}-\d{2}-\d{2}$/.test(p.partition) ? quote(p.partition) : p.partition}`,
   }),
   /** Cancels a mutation that can never finish. */
   killMutation: defineStatement<{database: string; table: string; mutationId: string}>({

@@ -8,7 +8,12 @@ export interface RecordedError {
   code?: number
 }
 
-export const recordError = (error: GatewayError): RecordedError => ({kind: error.kind, message: error.message, target: error.target, ...(error.code === undefined ? {} : {code: error.code})})
+export const recordError = (error: GatewayError): RecordedError => ({
+  kind: error.kind,
+  message: error.message,
+  target: error.target,
+  ...(error.code === undefined ? {} : {code: error.code}),
+})
 export const replayError = (e: RecordedError): GatewayError => new GatewayError(e.kind, e.message, e.target, e.code)
 
 /** One recorded answer of a gateway call: its value, or the gateway error it raised. */
@@ -18,7 +23,8 @@ export type Take = {value: unknown} | {error: RecordedError}
 export function paramsKey(params: unknown): string {
   return JSON.stringify(params ?? null, (_, v: unknown) => {
     if (typeof v === 'function') return String(v)
-    if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
     return v
   })
 }
@@ -53,7 +59,10 @@ export class Tape {
   /** The recorded answer; a call the recorded run did not make fails as "not in the bundle". */
   play<T>(key: string, target = 'bundle'): Promise<T> {
     const take = this.takes[key]
-    if (!take) return Promise.reject(new GatewayError('unsupported', `not in the bundle (the run that made it did not read this: ${key.split('|').slice(0, 2).join(' ')})`, target))
+    if (!take)
+      return Promise.reject(
+        new GatewayError('unsupported', `not in the bundle (the run that made it did not read this: ${key.split('|').slice(0, 2).join(' ')})`, target),
+      )
     return 'error' in take ? Promise.reject(replayError(take.error)) : Promise.resolve(take.value as T)
   }
 }

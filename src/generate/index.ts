@@ -11,7 +11,11 @@ export interface GeneratedFile {
   content: string
 }
 
-const comment = (text: string) => text.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')
+const comment = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `# ${l}`.trimEnd())
+    .join('\n')
 const yamlDocs = (docs: readonly object[]) => docs.map((d) => stringify(d, {lineWidth: 0})).join('---\n')
 
 /** The storage plan the files were sized with: what `values lint --plan` checks the size against. */
@@ -87,13 +91,34 @@ SigNoz schema with cluster \`${i.cluster}\` and replication ${i.replicas > 1 ? '
 /** Every file of a generated configuration, rendered; pure (the command writes them). */
 export function generateFiles(i: GenerateInputs): GeneratedFile[] {
   const files: GeneratedFile[] = [
-    {path: 'values.yaml', purpose: 'values for the SigNoz chart: layout, pinned name, replication, Keeper quorum and budget, placement, storage, resources', content: `${comment(valuesHeader(i))}\n${stringify(productionValues(i), {lineWidth: 0})}`},
-    {path: 'clickhouse-installation.yaml', purpose: 'the ClickHouse cluster as a ClickHouseInstallation, for the operator run directly', content: `${comment('ClickHouseInstallation for the Altinity operator (signoz-ha generate); the password comes from a Secret.')}\n${yamlDocs([clickhouseInstallation(i)])}`},
-    {path: 'schema-migrator-job.yaml', purpose: `the schema migration Job: cluster ${i.cluster}, replication ${i.replicas > 1 ? 'on' : 'off'}`, content: `${comment('SigNoz schema migration for this topology (signoz-ha generate).')}\n${yamlDocs([schemaMigratorJob(i)])}`},
+    {
+      path: 'values.yaml',
+      purpose: 'values for the SigNoz chart: layout, pinned name, replication, Keeper quorum and budget, placement, storage, resources',
+      content: `${comment(valuesHeader(i))}\n${stringify(productionValues(i), {lineWidth: 0})}`,
+    },
+    {
+      path: 'clickhouse-installation.yaml',
+      purpose: 'the ClickHouse cluster as a ClickHouseInstallation, for the operator run directly',
+      content: `${comment('ClickHouseInstallation for the Altinity operator (signoz-ha generate); the password comes from a Secret.')}\n${yamlDocs([clickhouseInstallation(i)])}`,
+    },
+    {
+      path: 'schema-migrator-job.yaml',
+      purpose: `the schema migration Job: cluster ${i.cluster}, replication ${i.replicas > 1 ? 'on' : 'off'}`,
+      content: `${comment('SigNoz schema migration for this topology (signoz-ha generate).')}\n${yamlDocs([schemaMigratorJob(i)])}`,
+    },
   ]
   const ing = ingress(i)
-  if (ing) files.push({path: 'ingress.yaml', purpose: `${i.ingress.toUpperCase()} ingress for https://${i.host}`, content: `${comment(`Ingress (${i.ingress}) to the SigNoz UI and API (signoz-ha generate).`)}\n${yamlDocs([ing])}`})
-  files.push({path: 'hostmetrics-daemonset.yaml', purpose: 'node metrics from every node to the SigNoz collectors', content: `${comment('Host metrics DaemonSet (signoz-ha generate).')}\n${yamlDocs(hostmetrics(i))}`})
+  if (ing)
+    files.push({
+      path: 'ingress.yaml',
+      purpose: `${i.ingress.toUpperCase()} ingress for https://${i.host}`,
+      content: `${comment(`Ingress (${i.ingress}) to the SigNoz UI and API (signoz-ha generate).`)}\n${yamlDocs([ing])}`,
+    })
+  files.push({
+    path: 'hostmetrics-daemonset.yaml',
+    purpose: 'node metrics from every node to the SigNoz collectors',
+    content: `${comment('Host metrics DaemonSet (signoz-ha generate).')}\n${yamlDocs(hostmetrics(i))}`,
+  })
   const plan = storagePlanFile(i)
   if (plan) files.push({path: 'storage-plan.yaml', purpose: 'the storage sizing inputs, for values lint --plan', content: plan})
   files.push({path: 'README.md', purpose: 'what was generated and how to apply it', content: ''})

@@ -75,9 +75,13 @@ export interface RawInputs {
 /** "traces=15d,logs=15d,metrics=30d" (any subset; days or durations such as 720h) → days per signal. */
 export function parseRetention(text: string | undefined): Record<Signal, number> {
   const days = {...STORAGE_DEFAULTS.retentionDays}
-  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [signal, value] = part.split('=').map((s) => s.trim())
-    if (!SIGNALS.includes(signal as Signal) || !value) throw new UsageError(`invalid retention "${part}"`, 'use e.g. --retention traces=15d,logs=30d,metrics=90d')
+    if (!SIGNALS.includes(signal as Signal) || !value)
+      throw new UsageError(`invalid retention "${part}"`, 'use e.g. --retention traces=15d,logs=30d,metrics=90d')
     const n = /^\d+$/.test(value) ? Number(value) : parseDuration(value, '--retention') / 86_400_000
     if (!(n >= 1)) throw new UsageError(`retention for ${signal} must be at least one day ("${value}")`)
     days[signal as Signal] = Math.round(n)
@@ -89,13 +93,18 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
 /** Checks and completes the flags: every problem is a one-line usage error, before anything is written. */
 export function resolveInputs(raw: RawInputs): GenerateInputs {
-  for (const [flag, value] of [['--release', raw.release], ['--namespace', raw.namespace]] as const) {
-    if (!DNS_LABEL.test(value) || value.length > 53) throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name (lower-case letters, digits and "-", at most 53)`)
+  for (const [flag, value] of [
+    ['--release', raw.release],
+    ['--namespace', raw.namespace],
+  ] as const) {
+    if (!DNS_LABEL.test(value) || value.length > 53)
+      throw new UsageError(`${flag} "${value}" is not a valid Kubernetes name (lower-case letters, digits and "-", at most 53)`)
   }
   if (!/^[A-Za-z0-9_-]+$/.test(raw.cluster)) throw new UsageError(`--cluster "${raw.cluster}" is not a valid ClickHouse cluster name`)
   if (!Number.isInteger(raw.shards) || raw.shards < 1 || raw.shards > 64) throw new UsageError('--shards must be 1 to 64')
   if (!Number.isInteger(raw.replicas) || raw.replicas < 1 || raw.replicas > 8) throw new UsageError('--replicas must be 1 to 8 per shard')
-  if (!Number.isInteger(raw.keeper) || raw.keeper < 1 || raw.keeper % 2 === 0) throw new UsageError(`--keeper ${raw.keeper}: use an odd number of members (3 or 5); an even one adds no fault tolerance`)
+  if (!Number.isInteger(raw.keeper) || raw.keeper < 1 || raw.keeper % 2 === 0)
+    throw new UsageError(`--keeper ${raw.keeper}: use an odd number of members (3 or 5); an even one adds no fault tolerance`)
   if (!CLOUDS.includes(raw.cloud as Cloud)) throw new UsageError(`unknown cloud "${raw.cloud}"`, `clouds: ${CLOUDS.join(', ')}`)
   const cloud = raw.cloud as Cloud
   const ingress = (raw.ingress ?? CLOUD_DEFAULTS[cloud].ingress) as IngressKind
@@ -103,10 +112,17 @@ export function resolveInputs(raw: RawInputs): GenerateInputs {
   const host = raw.host?.trim() || null
   if (ingress !== 'none' && !host) throw new UsageError(`an ${ingress} ingress needs --host (the name SigNoz is served on)`, 'or --ingress none')
   if (host && !/^(\*\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(host)) throw new UsageError(`--host "${host}" is not a DNS name`)
-  const zones = (raw.zones ?? '').split(',').map((z) => z.trim()).filter(Boolean)
-  if (zones.length > 0 && zones.length < Math.min(raw.replicas, 3)) throw new UsageError(`${zones.length} zone(s) for ${raw.replicas} replicas per shard: give at least ${Math.min(raw.replicas, 3)} so replicas of a shard live in different zones`)
+  const zones = (raw.zones ?? '')
+    .split(',')
+    .map((z) => z.trim())
+    .filter(Boolean)
+  if (zones.length > 0 && zones.length < Math.min(raw.replicas, 3))
+    throw new UsageError(
+      `${zones.length} zone(s) for ${raw.replicas} replicas per shard: give at least ${Math.min(raw.replicas, 3)} so replicas of a shard live in different zones`,
+    )
   const retentionDays = parseRetention(raw.retention)
-  if (raw.storage !== undefined && quantityToGb(raw.storage) === undefined) throw new UsageError(`--storage "${raw.storage}" is not a quantity`, 'use e.g. 500Gi or 1Ti')
+  if (raw.storage !== undefined && quantityToGb(raw.storage) === undefined)
+    throw new UsageError(`--storage "${raw.storage}" is not a quantity`, 'use e.g. 500Gi or 1Ti')
   if (raw.ingestGbPerDay !== undefined && !(raw.ingestGbPerDay > 0)) throw new UsageError('--ingest-gb-per-day must be more than 0')
   if (raw.compression !== undefined && !(raw.compression >= 1)) throw new UsageError('--compression must be at least 1 (uncompressed ÷ on disk)')
   const plan =

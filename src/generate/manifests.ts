@@ -1,9 +1,18 @@
 import {GENERATE_DEFAULTS, namesOf, type GenerateInputs} from './inputs.js'
 import {clickhousePlacement} from './values.js'
 
-type Manifest = Record<string, unknown> & {apiVersion: string; kind: string; metadata: {name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}}
+type Manifest = Record<string, unknown> & {
+  apiVersion: string
+  kind: string
+  metadata: {name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>}
+}
 
-const labels = (i: GenerateInputs, component: string) => ({'app.kubernetes.io/part-of': 'signoz', 'app.kubernetes.io/instance': i.release, 'app.kubernetes.io/component': component, 'app.kubernetes.io/managed-by': 'signoz-ha'})
+const labels = (i: GenerateInputs, component: string) => ({
+  'app.kubernetes.io/part-of': 'signoz',
+  'app.kubernetes.io/instance': i.release,
+  'app.kubernetes.io/component': component,
+  'app.kubernetes.io/managed-by': 'signoz-ha',
+})
 
 /** The ClickHouse user the chart creates (the public SigNoz chart). */
 const CLICKHOUSE_USER = 'admin'
@@ -49,7 +58,10 @@ export function clickhouseInstallation(i: GenerateInputs): Manifest {
                     {name: 'client', containerPort: 9000},
                     {name: 'interserver', containerPort: 9009},
                   ],
-                  resources: {requests: {cpu: GENERATE_DEFAULTS.clickhouseCpu, memory: GENERATE_DEFAULTS.clickhouseMemory}, limits: {memory: GENERATE_DEFAULTS.clickhouseMemory}},
+                  resources: {
+                    requests: {cpu: GENERATE_DEFAULTS.clickhouseCpu, memory: GENERATE_DEFAULTS.clickhouseMemory},
+                    limits: {memory: GENERATE_DEFAULTS.clickhouseMemory},
+                  },
                   // Tables load before the server answers: liveness must not kill a slow start (catalogue #18).
                   startupProbe: {httpGet: {path: '/ping', port: 8123}, periodSeconds: 10, failureThreshold: 60},
                 },
@@ -57,9 +69,25 @@ export function clickhouseInstallation(i: GenerateInputs): Manifest {
             },
           },
         ],
-        serviceTemplates: [{name: 'clickhouse', generateName: n.service, spec: {type: 'ClusterIP', ports: [{name: 'http', port: 8123}, {name: 'tcp', port: 9000}]}}],
+        serviceTemplates: [
+          {
+            name: 'clickhouse',
+            generateName: n.service,
+            spec: {
+              type: 'ClusterIP',
+              ports: [
+                {name: 'http', port: 8123},
+                {name: 'tcp', port: 9000},
+              ],
+            },
+          },
+        ],
         volumeClaimTemplates: [
-          {name: 'data', reclaimPolicy: 'Retain', spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: i.storage}}, ...(i.storageClass ? {storageClassName: i.storageClass} : {})}},
+          {
+            name: 'data',
+            reclaimPolicy: 'Retain',
+            spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: i.storage}}, ...(i.storageClass ? {storageClassName: i.storageClass} : {})},
+          },
         ],
       },
     },
@@ -172,7 +200,10 @@ export function hostmetrics(i: GenerateInputs): Manifest[] {
                 name: 'collector',
                 image: GENERATE_DEFAULTS.hostmetricsImage,
                 args: ['--config=/conf/config.yaml'],
-                env: [{name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'k8s.node.name=$(K8S_NODE_NAME)'}, {name: 'K8S_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}}],
+                env: [
+                  {name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'k8s.node.name=$(K8S_NODE_NAME)'},
+                  {name: 'K8S_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}},
+                ],
                 resources: {requests: {cpu: '50m', memory: '100Mi'}, limits: {memory: '250Mi'}},
                 volumeMounts: [
                   {name: 'config', mountPath: '/conf'},

@@ -23,7 +23,12 @@ export interface MonitorInputs {
 
 type Doc = Record<string, unknown>
 
-const labels = (i: MonitorInputs) => ({'app.kubernetes.io/name': 'signoz-ha', 'app.kubernetes.io/instance': i.name, 'app.kubernetes.io/component': 'monitor', 'app.kubernetes.io/version': i.version})
+const labels = (i: MonitorInputs) => ({
+  'app.kubernetes.io/name': 'signoz-ha',
+  'app.kubernetes.io/instance': i.name,
+  'app.kubernetes.io/component': 'monitor',
+  'app.kubernetes.io/version': i.version,
+})
 
 /** A schedule the CronJob controller accepts (five fields, or an @ macro). */
 export function validCronSchedule(schedule: string): boolean {
@@ -83,7 +88,13 @@ export function monitorManifests(i: MonitorInputs): Doc[] {
   const docs: Doc[] = [
     {apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(i.name)},
     {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta(i.name), rules: namespaced},
-    {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta(i.name), roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: i.name}, subjects: [{kind: 'ServiceAccount', name: i.name, namespace: i.namespace}]},
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(i.name),
+      roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: i.name},
+      subjects: [{kind: 'ServiceAccount', name: i.name, namespace: i.namespace}],
+    },
     // Cluster-scoped objects are named after the namespace too: one monitor per release namespace.
     {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta(`${i.name}-${i.namespace}`, false), rules: cluster},
     {
@@ -135,7 +146,10 @@ export function monitorManifests(i: MonitorInputs): Doc[] {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: {...meta(i.name), annotations: {'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics'}},
-        spec: {selector: {'app.kubernetes.io/instance': i.name, 'app.kubernetes.io/component': 'monitor'}, ports: [{name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP'}]},
+        spec: {
+          selector: {'app.kubernetes.io/instance': i.name, 'app.kubernetes.io/component': 'monitor'},
+          ports: [{name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP'}],
+        },
       },
     )
   }
@@ -169,7 +183,8 @@ export function monitorAlerts(staleAfterSeconds: number): AlertSpec[] {
       forDuration: '30m',
       severity: 'warning',
       summary: '{{ $labels.check }} fails on {{ $labels.subject }}',
-      description: 'signoz-ha doctor finds {{ $labels.check }} failing on {{ $labels.subject }} for 30 minutes. Next: signoz-ha runbook show {{ $labels.runbook }}',
+      description:
+        'signoz-ha doctor finds {{ $labels.check }} failing on {{ $labels.subject }} for 30 minutes. Next: signoz-ha runbook show {{ $labels.runbook }}',
     },
     {
       name: 'SignozHaCheckErrored',
@@ -177,7 +192,8 @@ export function monitorAlerts(staleAfterSeconds: number): AlertSpec[] {
       forDuration: '15m',
       severity: 'warning',
       summary: '{{ $labels.check }} cannot complete',
-      description: 'The check {{ $labels.check }} errors on every run: what it watches is not being watched. Run signoz-ha doctor --only {{ $labels.check }} to see why.',
+      description:
+        'The check {{ $labels.check }} errors on every run: what it watches is not being watched. Run signoz-ha doctor --only {{ $labels.check }} to see why.',
     },
     {
       name: 'SignozHaNotReporting',
@@ -193,7 +209,8 @@ export function monitorAlerts(staleAfterSeconds: number): AlertSpec[] {
       forDuration: '0m',
       severity: 'warning',
       summary: 'signoz-ha runs cannot complete',
-      description: 'Three or more runs in 15 minutes could not complete (the API or every ClickHouse host out of reach, or permissions missing). See the monitor log.',
+      description:
+        'Three or more runs in 15 minutes could not complete (the API or every ClickHouse host out of reach, or permissions missing). See the monitor log.',
     },
     {
       name: 'SignozHaPostureLow',
@@ -201,7 +218,8 @@ export function monitorAlerts(staleAfterSeconds: number): AlertSpec[] {
       forDuration: '1h',
       severity: 'warning',
       summary: 'HA posture {{ $value }}/100',
-      description: 'The deployment would not survive the loss of a host, node, zone or Keeper member as it should. signoz-ha doctor --only helm/values-ha --only kube/replica-spread --only keeper/quorum says what is missing.',
+      description:
+        'The deployment would not survive the loss of a host, node, zone or Keeper member as it should. signoz-ha doctor --only helm/values-ha --only kube/replica-spread --only keeper/quorum says what is missing.',
     },
   ]
 }
@@ -252,7 +270,14 @@ export function signozAlertRules(alerts: readonly AlertSpec[]): Doc[] {
 
 /** A SigNoz dashboard (Dashboards → New dashboard → Import JSON) over the exported series. */
 export function signozDashboard(): Doc {
-  const panel = (id: string, title: string, type: 'graph' | 'value' | 'table', query: string, legend: string, layout: {x: number; y: number; w: number; h: number}) => ({
+  const panel = (
+    id: string,
+    title: string,
+    type: 'graph' | 'value' | 'table',
+    query: string,
+    legend: string,
+    layout: {x: number; y: number; w: number; h: number},
+  ) => ({
     widget: {
       id,
       title,
@@ -262,7 +287,13 @@ export function signozDashboard(): Doc {
       nullZeroValues: 'zero',
       opacity: '1',
       timePreferance: 'GLOBAL_TIME',
-      query: {queryType: 'promql', promql: [{name: 'A', query, legend, disabled: false}], builder: {queryData: [], queryFormulas: []}, clickhouse_sql: [], id: `${id}-query`},
+      query: {
+        queryType: 'promql',
+        promql: [{name: 'A', query, legend, disabled: false}],
+        builder: {queryData: [], queryFormulas: []},
+        clickhouse_sql: [],
+        id: `${id}-query`,
+      },
     },
     layout: {i: id, ...layout, moved: false, static: false},
   })
@@ -271,7 +302,12 @@ export function signozDashboard(): Doc {
     panel('failing-critical', 'Critical checks failing', 'value', `sum(${METRIC.failingChecks}{severity="critical"})`, 'critical', {x: 3, y: 0, w: 3, h: 3}),
     panel('failing-warning', 'Warning checks failing', 'value', `sum(${METRIC.failingChecks}{severity="warning"})`, 'warning', {x: 6, y: 0, w: 3, h: 3}),
     panel('run-duration', 'Run duration (s)', 'graph', `max(${METRIC.runDuration})`, 'duration', {x: 9, y: 0, w: 3, h: 3}),
-    panel('failing-subjects', 'Failing checks by subject', 'table', `max by (check, subject, runbook) (${METRIC.checkStatus}) == 1`, '{{check}} {{subject}}', {x: 0, y: 3, w: 12, h: 6}),
+    panel('failing-subjects', 'Failing checks by subject', 'table', `max by (check, subject, runbook) (${METRIC.checkStatus}) == 1`, '{{check}} {{subject}}', {
+      x: 0,
+      y: 3,
+      w: 12,
+      h: 6,
+    }),
     panel('failing-over-time', 'Failing checks over time', 'graph', `sum by (severity) (${METRIC.failingChecks})`, '{{severity}}', {x: 0, y: 9, w: 12, h: 5}),
   ]
   return {

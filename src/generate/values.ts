@@ -12,8 +12,16 @@ export function clickhousePlacement(i: GenerateInputs) {
   ]
   // Named zones, enough of them: replicas of a shard never share a zone either.
   if (i.zones.length >= i.replicas && i.replicas > 1) podDistribution.push({type: 'ShardAntiAffinity', topologyKey: ZONE})
-  const topologySpreadConstraints = [{maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: {matchLabels: {'clickhouse.altinity.com/chi': chi}}}]
-  const affinity = i.zones.length ? {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: ZONE, operator: 'In', values: i.zones}]}]}}} : undefined
+  const topologySpreadConstraints = [
+    {maxSkew: 1, topologyKey: ZONE, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: {matchLabels: {'clickhouse.altinity.com/chi': chi}}},
+  ]
+  const affinity = i.zones.length
+    ? {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: ZONE, operator: 'In', values: i.zones}]}]},
+        },
+      }
+    : undefined
   return {podDistribution, topologySpreadConstraints, affinity}
 }
 
@@ -34,7 +42,10 @@ export function productionValues(i: GenerateInputs): Record<string, unknown> {
       topologySpreadConstraints: placement.topologySpreadConstraints,
       ...(placement.affinity ? {affinity: placement.affinity} : {}),
       persistence: {enabled: true, size: i.storage, ...(i.storageClass ? {storageClass: i.storageClass} : {})},
-      resources: {requests: {cpu: GENERATE_DEFAULTS.clickhouseCpu, memory: GENERATE_DEFAULTS.clickhouseMemory}, limits: {memory: GENERATE_DEFAULTS.clickhouseMemory}},
+      resources: {
+        requests: {cpu: GENERATE_DEFAULTS.clickhouseCpu, memory: GENERATE_DEFAULTS.clickhouseMemory},
+        limits: {memory: GENERATE_DEFAULTS.clickhouseMemory},
+      },
       zookeeper: {
         replicaCount: i.keeper,
         pdb: {create: i.keeper >= 3},

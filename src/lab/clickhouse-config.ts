@@ -13,7 +13,8 @@ function clusterXml(name: string, shards: LabHost[][], internalReplication: bool
         <internal_replication>${internalReplication}</internal_replication>
 ${replicas
   .map(
-    (h) => `        <replica><host>127.0.0.1</host><port>${h.tcpPort}</port><user>${esc(state.user)}</user><password>${esc(state.password)}</password></replica>`,
+    (h) =>
+      `        <replica><host>127.0.0.1</host><port>${h.tcpPort}</port><user>${esc(state.user)}</user><password>${esc(state.password)}</password></replica>`,
   )
   .join('\n')}
       </shard>`,
@@ -43,8 +44,12 @@ export function serverConfig(state: LabState, host: LabHost): string {
   <listen_host>127.0.0.1</listen_host>
   <http_port>${host.httpPort}</http_port>
   <tcp_port>${host.tcpPort}</tcp_port>
-${state.engine.chdb ? '' : `  <interserver_http_port>${host.interserverPort}</interserver_http_port>
-  <interserver_http_host>127.0.0.1</interserver_http_host>`}
+${
+  state.engine.chdb
+    ? ''
+    : `  <interserver_http_port>${host.interserverPort}</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>`
+}
   <max_connections>512</max_connections>
   <keep_alive_timeout>3</keep_alive_timeout>
   <max_concurrent_queries>${host.maxConcurrentQueries ?? 100}</max_concurrent_queries>
@@ -62,19 +67,32 @@ ${state.engine.chdb ? '' : `  <interserver_http_port>${host.interserverPort}</in
   <remote_servers>
 ${clusterXml(state.cluster, byShard, state.replicasPerShard > 1, state)}
 ${clusterXml('all-replicated', [all], true, state)}
-${clusterXml('all-sharded', all.map((h) => [h]), false, state)}
+${clusterXml(
+  'all-sharded',
+  all.map((h) => [h]),
+  false,
+  state,
+)}
   </remote_servers>
-${state.engine.chdb ? CHDB_SERVER : ''}${host.keepFreeBytes ? `  <storage_configuration><disks><default><keep_free_space_bytes>${host.keepFreeBytes}</keep_free_space_bytes></default></disks></storage_configuration>\n` : ''}${host.withoutKeeper || state.engine.chdb ? '' : `  <zookeeper>
+${state.engine.chdb ? CHDB_SERVER : ''}${host.keepFreeBytes ? `  <storage_configuration><disks><default><keep_free_space_bytes>${host.keepFreeBytes}</keep_free_space_bytes></default></disks></storage_configuration>\n` : ''}${
+    host.withoutKeeper || state.engine.chdb
+      ? ''
+      : `  <zookeeper>
     <node><host>127.0.0.1</host><port>${state.keeper.port}</port></node>
     <session_timeout_ms>6000</session_timeout_ms>
     <operation_timeout_ms>3000</operation_timeout_ms>
-  </zookeeper>`}
+  </zookeeper>`
+  }
   <macros>
 ${macros}
   </macros>
-${state.engine.chdb ? '' : `  <distributed_ddl>
+${
+  state.engine.chdb
+    ? ''
+    : `  <distributed_ddl>
     <path>${chopDdlPath(state.chi)}</path>
-  </distributed_ddl>`}
+  </distributed_ddl>`
+}
   <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>
   <max_session_timeout>3600</max_session_timeout>
   <default_session_timeout>60</default_session_timeout>

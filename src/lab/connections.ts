@@ -14,7 +14,13 @@ export async function withLabMigrator<T>(state: LabState, fn: (migrator: Migrato
   const conn = labConnection(state)
   const everyHost = state.engine.chdb ? state.clickhouse.map((h) => labConnection(state, h)) : undefined
   try {
-    return await fn(new Migrator(conn, {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern', ...(everyHost ? {everyHost} : {})}, log))
+    return await fn(
+      new Migrator(
+        conn,
+        {cluster: state.cluster, replication: state.replication, modern: state.engine.kind === 'modern', ...(everyHost ? {everyHost} : {})},
+        log,
+      ),
+    )
   } finally {
     await Promise.all([conn, ...(everyHost ?? [])].map((c) => c.close()))
   }

@@ -32,7 +32,12 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
  * Starts command under the shim, detached, and returns the pid of the process itself (not the
  * shim's). The command line stays the process's own, so its markers still find it.
  */
-export function startContainer(dir: string, command: string, args: readonly string[], options: {cwd: string; log: string; env?: NodeJS.ProcessEnv; logFile?: string}): number {
+export function startContainer(
+  dir: string,
+  command: string,
+  args: readonly string[],
+  options: {cwd: string; log: string; env?: NodeJS.ProcessEnv; logFile?: string},
+): number {
   const runs = runsPath(dir)
   // The runtime keeps each run's log apart; here one file grows across runs, so each run notes where its part begins.
   const logFile = options.logFile ?? options.log
@@ -59,9 +64,12 @@ export function startContainer(dir: string, command: string, args: readonly stri
   const marker = args.at(-1) ?? command
   const deadline = Date.now() + 5000
   for (;;) {
-    const started = containerRuns(dir).slice(before).find((r) => r.pid)
+    const started = containerRuns(dir)
+      .slice(before)
+      .find((r) => r.pid)
     if (started && (runsCommand(started.pid, marker) || processState(started.pid) === 'dead')) return started.pid
-    if (Date.now() > deadline || (!started && processState(shim) === 'dead')) throw new Error(`${command} did not start under the lab's container shim (${dir})`)
+    if (Date.now() > deadline || (!started && processState(shim) === 'dead'))
+      throw new Error(`${command} did not start under the lab's container shim (${dir})`)
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
   }
 }

@@ -23,7 +23,10 @@ type PodRef = {metadata: {name?: string; uid?: string}; spec?: {containers?: {im
 async function podUids(state: LabState, matches: (name: string, pod: PodRef) => boolean): Promise<string[] | undefined> {
   if (!state.kubeApi) return undefined
   const list = await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`)
-  const uids = (list?.items ?? []).filter((p) => matches(p.metadata.name ?? '', p)).map((p) => p.metadata.uid).filter((uid): uid is string => Boolean(uid))
+  const uids = (list?.items ?? [])
+    .filter((p) => matches(p.metadata.name ?? '', p))
+    .map((p) => p.metadata.uid)
+    .filter((uid): uid is string => Boolean(uid))
   return uids.length ? uids : undefined
 }
 
@@ -42,7 +45,12 @@ async function crashLoopHosts(state: LabState, hosts: LabHost[]): Promise<void> 
   await waitFor(`${hosts.map((h) => h.pod).join(', ')} to exit`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
   // The fault is in place once the cluster shows it, as a real kubelet's PLEG reports an exit within a second.
   if (state.kubeApi) {
-    await waitFor(`${hosts.map((h) => h.pod).join(', ')} to show as not ready`, async () => (await Promise.all(hosts.map((h) => podReady(state, h.pod)))).every((r) => r !== true), 10_000, 100)
+    await waitFor(
+      `${hosts.map((h) => h.pod).join(', ')} to show as not ready`,
+      async () => (await Promise.all(hosts.map((h) => podReady(state, h.pod)))).every((r) => r !== true),
+      10_000,
+      100,
+    )
     // Meanwhile the kubelet may have restarted a container (into the crash loop): the state this
     // fault writes back must name that run's pid, not the one killed here.
     const current = readState(state.dir)
@@ -73,12 +81,20 @@ async function restoreHosts(state: LabState, hosts: LabHost[]): Promise<void> {
     await Promise.all(hosts.map((h) => waitHost(h)))
     return
   }
-  await recreatePods(state, hosts.map((h) => h.pod))
-  await waitFor(`${hosts.map((h) => h.pod).join(', ')} to start on new pods`, async () => {
-    const current = readState(state.dir)
-    for (const host of hosts) host.pid = hostByPod(current, host.pod)?.pid
-    return (await Promise.all(hosts.map((h) => hostPing(h)))).every(Boolean)
-  }, 90_000, 200)
+  await recreatePods(
+    state,
+    hosts.map((h) => h.pod),
+  )
+  await waitFor(
+    `${hosts.map((h) => h.pod).join(', ')} to start on new pods`,
+    async () => {
+      const current = readState(state.dir)
+      for (const host of hosts) host.pid = hostByPod(current, host.pod)?.pid
+      return (await Promise.all(hosts.map((h) => hostPing(h)))).every(Boolean)
+    },
+    90_000,
+    200,
+  )
   await waitReleaseSettled(state)
 }
 
@@ -90,32 +106,35 @@ async function recreatePods(state: LabState, pods: readonly string[]): Promise<v
 
 /** Keeper down for good (its own fault, and the start of migrator-keeper-lost). */
 const STOP_KEEPER: Fault = {
-    id: 'stop-keeper',
-    summary: 'ZooKeeper/Keeper down: it exits at every start (an invalid configuration), its member pods crash-loop until recreated; replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
-    async inject(state) {
-      state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, keeperMember)}
-      writeState(state)
-      await stopKeeper(state)
-      return {}
-    },
-    async heal(state) {
-      const current = readState(state.dir)
-      state.keeper.pid = current.keeper.pid
-      state.keeper.crashLoop = undefined
-      writeState(state)
-      await stopKeeper(state)
-      startKeeper(state)
-      writeState(state)
-      await waitKeeper(state)
-      // The member pods start over too (their restart counts with them), as after the operator's fix.
-      if (state.kubeApi) {
-        const members = ((await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? []).filter((p) => keeperMember('', p)).map((p) => p.metadata.name ?? '')
-        await recreatePods(state, members)
-        await waitReleaseSettled(state)
-      }
-      await recoverHosts(state)
-    },
-  }
+  id: 'stop-keeper',
+  summary:
+    'ZooKeeper/Keeper down: it exits at every start (an invalid configuration), its member pods crash-loop until recreated; replicated tables go read-only, ON CLUSTER DDL stops (catalogue #3)',
+  async inject(state) {
+    state.keeper.crashLoop = {reason: 'its configuration is invalid', pods: await podUids(state, keeperMember)}
+    writeState(state)
+    await stopKeeper(state)
+    return {}
+  },
+  async heal(state) {
+    const current = readState(state.dir)
+    state.keeper.pid = current.keeper.pid
+    state.keeper.crashLoop = undefined
+    writeState(state)
+    await stopKeeper(state)
+    startKeeper(state)
+    writeState(state)
+    await waitKeeper(state)
+    // The member pods start over too (their restart counts with them), as after the operator's fix.
+    if (state.kubeApi) {
+      const members = ((await new LabKubeClient(state).get<{items?: PodRef[]}>(`/api/v1/namespaces/${state.namespace}/pods`))?.items ?? [])
+        .filter((p) => keeperMember('', p))
+        .map((p) => p.metadata.name ?? '')
+      await recreatePods(state, members)
+      await waitReleaseSettled(state)
+    }
+    await recoverHosts(state)
+  },
+}
 
 /**
  * Waits until every Distributed send queue is empty: the inserts queued while a shard was down
@@ -123,32 +142,40 @@ const STOP_KEEPER: Fault = {
  * now, as an operator does (servers with system.distribution_queue; 18.x sends on its own poll).
  */
 async function drainDistributionQueues(state: LabState): Promise<void> {
-  await waitFor('the distributed send queues to drain', async () => {
-    const counts = await Promise.all(
-      state.clickhouse.map(async (h) => {
-        const conn = labConnection(state, h, 10_000)
-        try {
-          if (state.engine.kind === 'modern') {
-            const queued = await conn.query<{db: string; t: string}>('SELECT database AS db, table AS t FROM system.distribution_queue WHERE data_files > 0')
-            for (const q of queued) await conn.command(`SYSTEM FLUSH DISTRIBUTED ${ident(q.db)}.${ident(q.t)}`).catch(() => undefined)
-            return queued.length
+  await waitFor(
+    'the distributed send queues to drain',
+    async () => {
+      const counts = await Promise.all(
+        state.clickhouse.map(async (h) => {
+          const conn = labConnection(state, h, 10_000)
+          try {
+            if (state.engine.kind === 'modern') {
+              const queued = await conn.query<{db: string; t: string}>('SELECT database AS db, table AS t FROM system.distribution_queue WHERE data_files > 0')
+              for (const q of queued) await conn.command(`SYSTEM FLUSH DISTRIBUTED ${ident(q.db)}.${ident(q.t)}`).catch(() => undefined)
+              return queued.length
+            }
+            return Number(
+              (await conn.query<{n: number}>("SELECT toUInt64(value) AS n FROM system.metrics WHERE metric = 'DistributedFilesToInsert'"))[0]?.n ?? 0,
+            )
+          } catch {
+            return 1
+          } finally {
+            await conn.close()
           }
-          return Number((await conn.query<{n: number}>("SELECT toUInt64(value) AS n FROM system.metrics WHERE metric = 'DistributedFilesToInsert'"))[0]?.n ?? 0)
-        } catch {
-          return 1
-        } finally {
-          await conn.close()
-        }
-      }),
-    )
-    return counts.every((n) => n === 0)
-  }, 60_000, 500)
+        }),
+      )
+      return counts.every((n) => n === 0)
+    },
+    60_000,
+    500,
+  )
 }
 
 const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
-    summary: 'one ClickHouse host down: killed, and every restart exits at once (its pod crash-loops until recreated) (catalogue #35: a replica or a whole shard down)',
+    summary:
+      'one ClickHouse host down: killed, and every restart exits at once (its pod crash-loops until recreated) (catalogue #35: a replica or a whole shard down)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target)
@@ -199,7 +226,8 @@ const PROCESS_FAULTS: readonly Fault[] = [
   STOP_KEEPER,
   {
     id: 'migrator-keeper-lost',
-    summary: "Keeper down while an upgrade runs its migrator: the hook's ready step fails on the server's own code 999 and crash-loops (signoz-otel-collector#589), Helm's wait times out (release failed)",
+    summary:
+      "Keeper down while an upgrade runs its migrator: the hook's ready step fails on the server's own code 999 and crash-loops (signoz-otel-collector#589), Helm's wait times out (release failed)",
     async inject(state) {
       await STOP_KEEPER.inject(state, undefined)
       const failed = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
@@ -245,7 +273,8 @@ const PROCESS_FAULTS: readonly Fault[] = [
   },
   {
     id: 'stale-migration-row',
-    summary: 'leave a migration recorded in-progress by a migrator that stopped mid-way, then finish a later one after it: the stale row of signoz-otel-collector#681',
+    summary:
+      'leave a migration recorded in-progress by a migrator that stopped mid-way, then finish a later one after it: the stale row of signoz-otel-collector#681',
     async inject(state) {
       return withLabMigrator(state, async (migrator) => {
         const first = MIGRATIONS.find((m) => m.database === FIXED_MIGRATION.database)!
@@ -266,7 +295,8 @@ const PROCESS_FAULTS: readonly Fault[] = [
   },
   {
     id: 'lag-replica',
-    summary: 'stop part fetches and the replication queue on one replica (SYSTEM STOP FETCHES, STOP REPLICATION QUEUES): its queue only grows and it falls behind (catalogue #24)',
+    summary:
+      'stop part fetches and the replication queue on one replica (SYSTEM STOP FETCHES, STOP REPLICATION QUEUES): its queue only grows and it falls behind (catalogue #24)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target)

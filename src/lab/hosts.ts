@@ -46,19 +46,28 @@ export async function hostPing(host: LabHost, timeoutMs = 1000): Promise<boolean
 }
 
 export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void> {
-  await waitFor(`ClickHouse ${host.pod} on port ${host.httpPort}`, async () => {
-    if (processState(host.pid) === 'dead') {
-      // Restarted meanwhile by the other writer (the kubelet, for a new pod): follow the server that runs now.
-      const live = findProcess(hostMarker(host))
-      if (live) {
-        host.pid = live
-        return false
+  await waitFor(
+    `ClickHouse ${host.pod} on port ${host.httpPort}`,
+    async () => {
+      if (processState(host.pid) === 'dead') {
+        // Restarted meanwhile by the other writer (the kubelet, for a new pod): follow the server that runs now.
+        const live = findProcess(hostMarker(host))
+        if (live) {
+          host.pid = live
+          return false
+        }
+        const run = containerRuns(host.dir).find((r) => r.pid === host.pid)
+        throw processExited(
+          `ClickHouse ${host.pod}`,
+          [{file: join(host.dir, 'log', 'clickhouse-server.log'), from: run?.logOffset}, {file: join(host.dir, 'log', 'stdout.log')}],
+          run?.exitCode,
+        )
       }
-      const run = containerRuns(host.dir).find((r) => r.pid === host.pid)
-      throw processExited(`ClickHouse ${host.pod}`, [{file: join(host.dir, 'log', 'clickhouse-server.log'), from: run?.logOffset}, {file: join(host.dir, 'log', 'stdout.log')}], run?.exitCode)
-    }
-    return hostPing(host)
-  }, timeoutMs, 150)
+      return hostPing(host)
+    },
+    timeoutMs,
+    150,
+  )
 }
 
 /** Stops a host's server: the recorded pid, and any other live server of the host (a pid the state file lost). */

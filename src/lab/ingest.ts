@@ -90,7 +90,10 @@ async function collectorTargets(state: LabState, kube: LabKubeClient): Promise<{
   const [service, serviceNs = ns] = host.split('.')
   const endpoints = await kube.get<Endpoints>(`/api/v1/namespaces/${serviceNs}/endpoints/${service}`)
   if (!endpoints) return {hosts: [], why: `dial tcp: lookup ${host}: no such host`}
-  const hosts = (endpoints.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => state.clickhouse.find((h) => h.pod === a.targetRef?.name)).filter((h): h is LabHost => Boolean(h))
+  const hosts = (endpoints.subsets ?? [])
+    .flatMap((s) => s.addresses ?? [])
+    .map((a) => state.clickhouse.find((h) => h.pod === a.targetRef?.name))
+    .filter((h): h is LabHost => Boolean(h))
   return hosts.length ? {hosts} : {hosts: [], why: `dial tcp ${host}:9000: connect: connection refused (service ${host} has no ready endpoints)`}
 }
 
@@ -153,10 +156,14 @@ export async function runIngestion(dir: string, stop: AbortSignal): Promise<void
     const wait = Math.max(0, 1000 - (Date.now() - started))
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, wait)
-      stop.addEventListener('abort', () => {
-        clearTimeout(timer)
-        resolve(undefined)
-      }, {once: true})
+      stop.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer)
+          resolve(undefined)
+        },
+        {once: true},
+      )
     })
   }
   await new Promise((resolve) => (otlp ? otlp.close(resolve) : resolve(undefined)))

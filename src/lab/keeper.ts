@@ -9,7 +9,8 @@ import {findProcess, processExited, processState, terminate, waitFor} from './pr
 import type {LabState} from './state.js'
 
 /** What identifies the lab's coordination service on its command line. */
-export const keeperMarker = (state: LabState): string => (state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`)
+export const keeperMarker = (state: LabState): string =>
+  state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`
 
 /** Writes the coordination service's config and starts it detached; records the pid in state. */
 export function startKeeper(state: LabState): void {
@@ -62,13 +63,18 @@ export async function keeperHealthy(state: LabState): Promise<boolean> {
 }
 
 export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`${state.keeper.kind} on port ${state.keeper.port}`, async () => {
-    // Dead and not restarted by the kubelet meanwhile: say why, rather than wait out the timeout.
-    if (processState(state.keeper.pid) === 'dead' && !state.keeper.crashLoop && !findProcess(keeperMarker(state))) {
-      throw processExited(state.keeper.kind === 'zookeeper' ? 'ZooKeeper' : 'ClickHouse Keeper', [{file: join(state.keeper.dir, `${state.keeper.kind}.log`)}])
-    }
-    return keeperHealthy(state)
-  }, timeoutMs, 200)
+  await waitFor(
+    `${state.keeper.kind} on port ${state.keeper.port}`,
+    async () => {
+      // Dead and not restarted by the kubelet meanwhile: say why, rather than wait out the timeout.
+      if (processState(state.keeper.pid) === 'dead' && !state.keeper.crashLoop && !findProcess(keeperMarker(state))) {
+        throw processExited(state.keeper.kind === 'zookeeper' ? 'ZooKeeper' : 'ClickHouse Keeper', [{file: join(state.keeper.dir, `${state.keeper.kind}.log`)}])
+      }
+      return keeperHealthy(state)
+    },
+    timeoutMs,
+    200,
+  )
 }
 
 export async function stopKeeper(state: LabState): Promise<void> {

@@ -10,7 +10,13 @@ import {waitFreshRowsOnEveryShard} from './world.js'
 import {labHost, type Fault} from './fault.js'
 import {recoverHosts} from './recovery.js'
 
-type Obj = {metadata: {name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string}; spec?: Record<string, unknown>; status?: Record<string, unknown>; data?: Record<string, string>; [k: string]: unknown}
+type Obj = {
+  metadata: {name: string; labels?: Record<string, string>; annotations?: Record<string, string>; resourceVersion?: string}
+  spec?: Record<string, unknown>
+  status?: Record<string, unknown>
+  data?: Record<string, string>
+  [k: string]: unknown
+}
 
 const core = (state: LabState, resource: string, name = '') => `/api/v1/namespaces/${state.namespace}/${resource}${name ? `/${name}` : ''}`
 const apps = (state: LabState, resource: string, name = '') => `/apis/apps/v1/namespaces/${state.namespace}/${resource}${name ? `/${name}` : ''}`
@@ -23,7 +29,11 @@ async function podPhase(kube: LabKubeClient, state: LabState, pod: string): Prom
   const p = await kube.get<Obj>(core(state, 'pods', pod))
   if (!p) return undefined
   const conditions = (p.status?.conditions ?? []) as {type: string; status: string; reason?: string}[]
-  return {phase: p.status?.phase as string | undefined, ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'), reason: conditions.find((c) => c.type === 'PodScheduled')?.reason}
+  return {
+    phase: p.status?.phase as string | undefined,
+    ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    reason: conditions.find((c) => c.type === 'PodScheduled')?.reason,
+  }
 }
 
 /** The node a host's pod runs on. */
@@ -39,10 +49,15 @@ async function nodeOf(kube: LabKubeClient, state: LabState, host: LabHost): Prom
  * is scheduled again, so the simulator's kubelet starts the process (as a container starts).
  */
 async function restoreHost(state: LabState, host: LabHost): Promise<void> {
-  await waitFor(`${host.pod} to start on its pod again`, async () => {
-    host.pid = hostByPod(readState(state.dir), host.pod)?.pid
-    return hostPing(host)
-  }, 90_000, 200)
+  await waitFor(
+    `${host.pod} to start on its pod again`,
+    async () => {
+      host.pid = hostByPod(readState(state.dir), host.pod)?.pid
+      return hostPing(host)
+    },
+    90_000,
+    200,
+  )
   await recoverHosts(state, [host])
   await waitReleaseSettled(state)
   await waitFreshRowsOnEveryShard(state)
@@ -62,7 +77,11 @@ async function setCollectorEnv(state: LabState, name: string, value: string): Pr
 }
 
 /** Helm's release record (a Secret): decode, change, encode exactly as Helm stores it. */
-const decodeRelease = (data: string) => JSON.parse(gunzipSync(Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64')).toString('utf8')) as Record<string, unknown> & {version: number; info: Record<string, unknown>}
+const decodeRelease = (data: string) =>
+  JSON.parse(gunzipSync(Buffer.from(Buffer.from(data, 'base64').toString('utf8'), 'base64')).toString('utf8')) as Record<string, unknown> & {
+    version: number
+    info: Record<string, unknown>
+  }
 const encodeRelease = (release: unknown) => Buffer.from(gzipSync(Buffer.from(JSON.stringify(release))).toString('base64')).toString('base64')
 
 /** A fault that is one value changed by `helm upgrade --reuse-values` (no hooks), and changed back to heal. */
@@ -85,13 +104,19 @@ function valuesFault(id: string, summary: string, key: string, broken: string, h
 export const KUBE_FAULTS: readonly Fault[] = [
   {
     id: 'duplicate-clickhouse',
-    summary: "upgrade the release with a new ClickHouse name: a second installation appears, its pods Pending on anti-affinity, the collectors follow it (the seed's failure)",
+    summary:
+      "upgrade the release with a new ClickHouse name: a second installation appears, its pods Pending on anti-affinity, the collectors follow it (the seed's failure)",
     async inject(state) {
       const renamed = `${state.chi}-v2`
       // --no-hooks: the renamed Service does not exist yet, so the migrator hook could only wait.
       await helmUpgrade(state, ['--reuse-values', '--no-hooks', '--set', `clickhouse.fullnameOverride=${renamed}`])
       const kube = new LabKubeClient(state)
-      await waitFor('the new installation to be Pending', async () => (await podPhase(kube, state, `${state.clickhouse[0]!.pod.replace(state.chi, renamed)}`))?.reason === 'Unschedulable', 30_000, 200)
+      await waitFor(
+        'the new installation to be Pending',
+        async () => (await podPhase(kube, state, `${state.clickhouse[0]!.pod.replace(state.chi, renamed)}`))?.reason === 'Unschedulable',
+        30_000,
+        200,
+      )
       return {renamed}
     },
     async heal(state, fault) {
@@ -100,7 +125,8 @@ export const KUBE_FAULTS: readonly Fault[] = [
       const kube = new LabKubeClient(state)
       // Helm keeps installations (resource-policy keep): the empty one is deleted by hand, with its unused claims.
       await kube.delete(`/apis/clickhouse.altinity.com/v1/namespaces/${state.namespace}/clickhouseinstallations/${renamed}`)
-      const claims = (await kube.get<{items: Obj[]}>(`${core(state, 'persistentvolumeclaims')}?labelSelector=clickhouse.altinity.com/chi=${renamed}`))?.items ?? []
+      const claims =
+        (await kube.get<{items: Obj[]}>(`${core(state, 'persistentvolumeclaims')}?labelSelector=clickhouse.altinity.com/chi=${renamed}`))?.items ?? []
       for (const c of claims) await kube.delete(core(state, 'persistentvolumeclaims', c.metadata.name))
       await waitReleaseSettled(state)
       await waitFreshRowsOnEveryShard(state)
@@ -108,11 +134,17 @@ export const KUBE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'installation-deleted',
-    summary: 'the ClickHouseInstallation deleted, as Helm deletes it when a rename changes its name on the public chart (or kubectl delete chi): its hosts go, its data claims stay (reclaimPolicy Retain), mounted by nothing (catalogue #12)',
+    summary:
+      'the ClickHouseInstallation deleted, as Helm deletes it when a rename changes its name on the public chart (or kubectl delete chi): its hosts go, its data claims stay (reclaimPolicy Retain), mounted by nothing (catalogue #12)',
     async inject(state) {
       const kube = new LabKubeClient(state)
       await kube.delete(chiPath(state))
-      await waitFor("the installation's hosts to go", async () => (await Promise.all(state.clickhouse.map((h) => kube.get<Obj>(core(state, 'pods', h.pod))))).every((p) => !p), 60_000, 200)
+      await waitFor(
+        "the installation's hosts to go",
+        async () => (await Promise.all(state.clickhouse.map((h) => kube.get<Obj>(core(state, 'pods', h.pod))))).every((p) => !p),
+        60_000,
+        200,
+      )
       // A deleted pod's container is killed with it.
       for (const host of readState(state.dir).clickhouse) await stopHost(host)
       return {}
@@ -123,7 +155,12 @@ export const KUBE_FAULTS: readonly Fault[] = [
       // only with the installation.
       await helmUpgrade(state, ['--reuse-values', '--no-hooks'])
       for (const host of readState(state.dir).clickhouse) {
-        await waitFor(`${host.pod} to start on its pod again`, async () => hostPing({...host, pid: hostByPod(readState(state.dir), host.pod)?.pid}), 90_000, 200)
+        await waitFor(
+          `${host.pod} to start on its pod again`,
+          async () => hostPing({...host, pid: hostByPod(readState(state.dir), host.pod)?.pid}),
+          90_000,
+          200,
+        )
       }
       await settledAndWritable(state)
       await waitFreshRowsOnEveryShard(state)
@@ -156,7 +193,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'pending-antiaffinity',
-    summary: "lose the node under one ClickHouse host: its pod is recreated and stays Pending, every other node already has a ClickHouse pod",
+    summary: 'lose the node under one ClickHouse host: its pod is recreated and stays Pending, every other node already has a ClickHouse pod',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target)
@@ -179,24 +216,36 @@ export const KUBE_FAULTS: readonly Fault[] = [
     summary: 'roll out a collector whose new pod crashes at start (CrashLoopBackOff); the old pod keeps running until it would be ready',
     async inject(state) {
       await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {
-        spec: {template: {metadata: {annotations: {[CRASH_ANNOTATION]: "error decoding 'exporters': unknown type: \"clickhousetrace\" for id: \"clickhousetrace\""}}}},
+        spec: {
+          template: {metadata: {annotations: {[CRASH_ANNOTATION]: 'error decoding \'exporters\': unknown type: "clickhousetrace" for id: "clickhousetrace"'}}},
+        },
       })
       const kube = new LabKubeClient(state)
-      await waitFor('a crash-looping collector pod', async () => {
-        const pods = (await kube.get<{items: Obj[]}>(`${core(state, 'pods')}?labelSelector=app.kubernetes.io/component=otel-collector`))?.items ?? []
-        return pods.some((p) => ((p.status?.containerStatuses ?? []) as {state?: {waiting?: {reason?: string}}}[]).some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff'))
-      }, 30_000, 200)
+      await waitFor(
+        'a crash-looping collector pod',
+        async () => {
+          const pods = (await kube.get<{items: Obj[]}>(`${core(state, 'pods')}?labelSelector=app.kubernetes.io/component=otel-collector`))?.items ?? []
+          return pods.some((p) =>
+            ((p.status?.containerStatuses ?? []) as {state?: {waiting?: {reason?: string}}}[]).some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff'),
+          )
+        },
+        30_000,
+        200,
+      )
       return {}
     },
     async heal(state) {
-      await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {spec: {template: {metadata: {annotations: {[CRASH_ANNOTATION]: null}}}}})
+      await new LabKubeClient(state).strategicPatch(apps(state, 'deployments', collector(state)), {
+        spec: {template: {metadata: {annotations: {[CRASH_ANNOTATION]: null}}}},
+      })
       await waitReleaseSettled(state)
       await waitFreshRowsOnEveryShard(state)
     },
   },
   {
     id: 'node-drained',
-    summary: "drain the node under one ClickHouse host for maintenance and leave it cordoned: the host's pod is evicted and stays Pending, every other node already has a ClickHouse pod (catalogue #11)",
+    summary:
+      "drain the node under one ClickHouse host for maintenance and leave it cordoned: the host's pod is evicted and stays Pending, every other node already has a ClickHouse pod (catalogue #11)",
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target)
@@ -229,7 +278,10 @@ export const KUBE_FAULTS: readonly Fault[] = [
       await kube.delete(core(state, 'pods', host.pod))
       await waitFor(`${host.pod} to wait for its claim`, async () => (await podPhase(kube, state, host.pod))?.reason === 'Unschedulable', 30_000, 200)
       const {metadata, provisioner, reclaimPolicy, volumeBindingMode, allowVolumeExpansion} = storageClass
-      return {pod: host.pod, storageClass: {metadata: {name: metadata.name, annotations: metadata.annotations}, provisioner, reclaimPolicy, volumeBindingMode, allowVolumeExpansion}}
+      return {
+        pod: host.pod,
+        storageClass: {metadata: {name: metadata.name, annotations: metadata.annotations}, provisioner, reclaimPolicy, volumeBindingMode, allowVolumeExpansion},
+      }
     },
     async heal(state, fault) {
       await new LabKubeClient(state).create('/apis/storage.k8s.io/v1/storageclasses', fault.undo.storageClass)
@@ -238,7 +290,8 @@ export const KUBE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'migrator-job-failed',
-    summary: "upgrade with a migrator timeout too short for its statements: the pre-upgrade hook Job's ready step crash-loops (Init:CrashLoopBackOff, restartPolicy OnFailure) and Helm's wait for it times out (release failed)",
+    summary:
+      "upgrade with a migrator timeout too short for its statements: the pre-upgrade hook Job's ready step crash-loops (Init:CrashLoopBackOff, restartPolicy OnFailure) and Helm's wait for it times out (release failed)",
     async inject(state) {
       // Helm waits on the hook until its own --timeout; the Job would retry for minutes (backoffLimit 6).
       const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=1ms'], 20_000).then(
@@ -263,7 +316,11 @@ export const KUBE_FAULTS: readonly Fault[] = [
       if (!latest?.data?.release) throw new Error(`no Helm release ${state.release} to interrupt`)
       const release = decodeRelease(latest.data.release)
       const version = release.version + 1
-      const pending = {...release, version, info: {...release.info, status: 'pending-upgrade', description: 'Preparing upgrade', last_deployed: new Date().toISOString()}}
+      const pending = {
+        ...release,
+        version,
+        info: {...release.info, status: 'pending-upgrade', description: 'Preparing upgrade', last_deployed: new Date().toISOString()},
+      }
       const name = `sh.helm.release.v1.${state.release}.v${version}`
       await kube.create(core(state, 'secrets'), {
         metadata: {name, labels: {name: state.release, owner: 'helm', status: 'pending-upgrade', version: String(version)}},
@@ -284,19 +341,29 @@ export const KUBE_FAULTS: readonly Fault[] = [
       const name = `${state.chi}-operator`
       await new LabKubeClient(state).mergePatch(apps(state, 'deployments', name), {spec: {replicas: 0}})
       const kube = new LabKubeClient(state)
-      await waitFor('the operator to stop', async () => Number((await kube.get<Obj>(apps(state, 'deployments', name)))?.status?.readyReplicas ?? 0) === 0, 30_000, 200)
+      await waitFor(
+        'the operator to stop',
+        async () => Number((await kube.get<Obj>(apps(state, 'deployments', name)))?.status?.readyReplicas ?? 0) === 0,
+        30_000,
+        200,
+      )
       return {deployment: name}
     },
     async heal(state, fault) {
       await new LabKubeClient(state).mergePatch(apps(state, 'deployments', fault.undo.deployment as string), {spec: {replicas: 1}})
       const kube = new LabKubeClient(state)
-      await waitFor('the operator to run', async () => Number((await kube.get<Obj>(apps(state, 'deployments', fault.undo.deployment as string)))?.status?.readyReplicas ?? 0) === 1, 30_000, 200)
+      await waitFor(
+        'the operator to run',
+        async () => Number((await kube.get<Obj>(apps(state, 'deployments', fault.undo.deployment as string)))?.status?.readyReplicas ?? 0) === 1,
+        30_000,
+        200,
+      )
       await waitReleaseSettled(state)
     },
   },
   {
     id: 'stuck-terminating',
-    summary: "delete a volume claim that a finalizer protects (kubernetes.io/pvc-protection): it stays Terminating",
+    summary: 'delete a volume claim that a finalizer protects (kubernetes.io/pvc-protection): it stays Terminating',
     async inject(state) {
       const kube = new LabKubeClient(state)
       const name = 'data-lab-terminating-probe'
@@ -304,7 +371,12 @@ export const KUBE_FAULTS: readonly Fault[] = [
         metadata: {name, finalizers: ['kubernetes.io/pvc-protection'], labels: {'app.kubernetes.io/instance': state.release}},
         spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}},
       })
-      await waitFor(`${name} to be bound`, async () => (await kube.get<Obj>(core(state, 'persistentvolumeclaims', name)))?.status?.phase === 'Bound', 30_000, 100)
+      await waitFor(
+        `${name} to be bound`,
+        async () => (await kube.get<Obj>(core(state, 'persistentvolumeclaims', name)))?.status?.phase === 'Bound',
+        30_000,
+        100,
+      )
       await kube.delete(core(state, 'persistentvolumeclaims', name))
       return {claim: name}
     },
@@ -319,7 +391,12 @@ export const KUBE_FAULTS: readonly Fault[] = [
     async inject(state) {
       await helmUpgrade(state, ['--reuse-values', '--set', 'clickhouse.zookeeper.replicaCount=1'])
       const kube = new LabKubeClient(state)
-      await waitFor('ZooKeeper to scale to one member', async () => (await kube.get<Obj>(apps(state, 'statefulsets', `${state.release}-zookeeper`)))?.status?.replicas === 1, 30_000, 200)
+      await waitFor(
+        'ZooKeeper to scale to one member',
+        async () => (await kube.get<Obj>(apps(state, 'statefulsets', `${state.release}-zookeeper`)))?.status?.replicas === 1,
+        30_000,
+        200,
+      )
       return {}
     },
     async heal(state) {
@@ -348,11 +425,23 @@ export const KUBE_FAULTS: readonly Fault[] = [
       await settledAndWritable(state)
     },
   },
-  valuesFault('collector-needs-newer-clickhouse', 'upgrade the collectors to v0.144.6, whose sync migration 1011 needs ClickHouse 25.12.5, on the older lab servers (catalogue #9)', 'otelCollector.image.tag', 'v0.144.6', 'v0.144.5'),
-  valuesFault('keeper-no-autopurge', 'upgrade with clickhouse.zookeeper.autopurge.purgeInterval=0: ZooKeeper never purges snapshots and logs, its disk fills (catalogue #31)', 'clickhouse.zookeeper.autopurge.purgeInterval', '0', '1'),
+  valuesFault(
+    'collector-needs-newer-clickhouse',
+    'upgrade the collectors to v0.144.6, whose sync migration 1011 needs ClickHouse 25.12.5, on the older lab servers (catalogue #9)',
+    'otelCollector.image.tag',
+    'v0.144.6',
+    'v0.144.5',
+  ),
+  valuesFault(
+    'keeper-no-autopurge',
+    'upgrade with clickhouse.zookeeper.autopurge.purgeInterval=0: ZooKeeper never purges snapshots and logs, its disk fills (catalogue #31)',
+    'clickhouse.zookeeper.autopurge.purgeInterval',
+    '0',
+    '1',
+  ),
   {
     id: 'operator-crd-drift',
-    summary: "leave the installation CRD at operator 0.18.3 while the operator runs 0.21.2: a chart bump Helm did not apply to CRDs (catalogue #37)",
+    summary: 'leave the installation CRD at operator 0.18.3 while the operator runs 0.21.2: a chart bump Helm did not apply to CRDs (catalogue #37)',
     async inject(state) {
       const kube = new LabKubeClient(state)
       const crd = await kube.get<Obj>(CRD_PATH)
@@ -367,7 +456,8 @@ export const KUBE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'pvc-resize-pending',
-    summary: "grow one ClickHouse claim by hand past its installation's template: the file system waits for a pod restart, the sizes are out of step (catalogue #30)",
+    summary:
+      "grow one ClickHouse claim by hand past its installation's template: the file system waits for a pod restart, the sizes are out of step (catalogue #30)",
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target ?? state.clickhouse[0]!.pod)
@@ -377,7 +467,12 @@ export const KUBE_FAULTS: readonly Fault[] = [
       const size = (claim?.spec as {resources?: {requests?: {storage?: string}}} | undefined)?.resources?.requests?.storage
       if (!size) throw new Error(`no claim ${path}`)
       await kube.mergePatch(path, {spec: {resources: {requests: {storage: `${Number.parseInt(size, 10) * 2}${size.replace(/^\d+/, '')}`}}}})
-      await waitFor('the resize to be pending', async () => Boolean(((await kube.get<Obj>(path))?.status?.conditions as unknown[] | undefined)?.length), 30_000, 100)
+      await waitFor(
+        'the resize to be pending',
+        async () => Boolean(((await kube.get<Obj>(path))?.status?.conditions as unknown[] | undefined)?.length),
+        30_000,
+        100,
+      )
       return {claim: path, size}
     },
     async heal(state, fault) {

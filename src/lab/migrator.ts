@@ -71,95 +71,125 @@ export const MIGRATIONS: readonly Migration[] = [
     database: 'signoz_traces',
     id: 1,
     statements: (o) =>
-      tableStatements('signoz_traces', {
-        name: 'signoz_index_v3',
-        columns: `ts_bucket_start UInt64, resource_fingerprint String, timestamp ${ts(o)}, trace_id String, span_id String, name String, service_name String, kind Int8, duration_nano UInt64, has_error UInt8, status_code Int16`,
-        engine: 'MergeTree',
-        partitionBy: 'toDate(timestamp)',
-        orderBy: '(ts_bucket_start, resource_fingerprint, has_error, name, timestamp)',
-        ttl: 'toDateTime(timestamp) + toIntervalSecond(1296000)',
-        shardingKey: 'cityHash64(trace_id)',
-      }, o),
+      tableStatements(
+        'signoz_traces',
+        {
+          name: 'signoz_index_v3',
+          columns: `ts_bucket_start UInt64, resource_fingerprint String, timestamp ${ts(o)}, trace_id String, span_id String, name String, service_name String, kind Int8, duration_nano UInt64, has_error UInt8, status_code Int16`,
+          engine: 'MergeTree',
+          partitionBy: 'toDate(timestamp)',
+          orderBy: '(ts_bucket_start, resource_fingerprint, has_error, name, timestamp)',
+          ttl: 'toDateTime(timestamp) + toIntervalSecond(1296000)',
+          shardingKey: 'cityHash64(trace_id)',
+        },
+        o,
+      ),
   },
   {
     database: 'signoz_logs',
     id: 1,
     statements: (o) =>
-      tableStatements('signoz_logs', {
-        name: 'logs_v2',
-        columns: 'ts_bucket_start UInt64, resource_fingerprint String, timestamp UInt64, observed_timestamp UInt64, id String, trace_id String, severity_text String, severity_number UInt8, body String, _retention_days UInt16 DEFAULT 15',
-        engine: 'MergeTree',
-        partitionBy: dayOfSeconds('intDiv(timestamp, 1000000000)'),
-        orderBy: '(ts_bucket_start, resource_fingerprint, severity_text, timestamp, id)',
-        ttl: 'toDateTime(intDiv(timestamp, 1000000000)) + toIntervalSecond(1296000)',
-        shardingKey: 'cityHash64(id)',
-      }, o),
+      tableStatements(
+        'signoz_logs',
+        {
+          name: 'logs_v2',
+          columns:
+            'ts_bucket_start UInt64, resource_fingerprint String, timestamp UInt64, observed_timestamp UInt64, id String, trace_id String, severity_text String, severity_number UInt8, body String, _retention_days UInt16 DEFAULT 15',
+          engine: 'MergeTree',
+          partitionBy: dayOfSeconds('intDiv(timestamp, 1000000000)'),
+          orderBy: '(ts_bucket_start, resource_fingerprint, severity_text, timestamp, id)',
+          ttl: 'toDateTime(intDiv(timestamp, 1000000000)) + toIntervalSecond(1296000)',
+          shardingKey: 'cityHash64(id)',
+        },
+        o,
+      ),
   },
   {
     database: 'signoz_metrics',
     id: 1,
     statements: (o) => [
-      ...tableStatements('signoz_metrics', {
-        name: 'samples_v4',
-        columns: "env String DEFAULT 'default', temporality String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64",
-        engine: 'MergeTree',
-        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
-        orderBy: '(env, temporality, metric_name, fingerprint, unix_milli)',
-        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
-        shardingKey: 'cityHash64(env, temporality, metric_name, fingerprint)',
-      }, o),
-      ...tableStatements('signoz_metrics', {
-        name: 'time_series_v4',
-        columns: "env String DEFAULT 'default', temporality String, metric_name String, description String, unit String, type String, is_monotonic UInt8, fingerprint UInt64, unix_milli Int64, labels String",
-        engine: 'ReplacingMergeTree',
-        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
-        orderBy: '(env, temporality, metric_name, fingerprint, unix_milli)',
-        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
-        shardingKey: 'cityHash64(env, temporality, metric_name, fingerprint)',
-      }, o),
+      ...tableStatements(
+        'signoz_metrics',
+        {
+          name: 'samples_v4',
+          columns: "env String DEFAULT 'default', temporality String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64",
+          engine: 'MergeTree',
+          partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+          orderBy: '(env, temporality, metric_name, fingerprint, unix_milli)',
+          ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+          shardingKey: 'cityHash64(env, temporality, metric_name, fingerprint)',
+        },
+        o,
+      ),
+      ...tableStatements(
+        'signoz_metrics',
+        {
+          name: 'time_series_v4',
+          columns:
+            "env String DEFAULT 'default', temporality String, metric_name String, description String, unit String, type String, is_monotonic UInt8, fingerprint UInt64, unix_milli Int64, labels String",
+          engine: 'ReplacingMergeTree',
+          partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+          orderBy: '(env, temporality, metric_name, fingerprint, unix_milli)',
+          ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+          shardingKey: 'cityHash64(env, temporality, metric_name, fingerprint)',
+        },
+        o,
+      ),
     ],
   },
   {
     database: 'signoz_metadata',
     id: 1000,
     statements: (o) =>
-      tableStatements('signoz_metadata', {
-        name: 'attributes_metadata',
-        columns: 'unix_milli Int64, data_source String, resource_attributes String, attributes String',
-        engine: 'ReplacingMergeTree',
-        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
-        orderBy: '(data_source, unix_milli)',
-        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
-        shardingKey: 'rand()',
-      }, o),
+      tableStatements(
+        'signoz_metadata',
+        {
+          name: 'attributes_metadata',
+          columns: 'unix_milli Int64, data_source String, resource_attributes String, attributes String',
+          engine: 'ReplacingMergeTree',
+          partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+          orderBy: '(data_source, unix_milli)',
+          ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+          shardingKey: 'rand()',
+        },
+        o,
+      ),
   },
   {
     database: 'signoz_analytics',
     id: 1,
     statements: (o) =>
-      tableStatements('signoz_analytics', {
-        name: 'rule_state_history_v0',
-        columns: 'rule_id String, rule_name String, overall_state String, state String, unix_milli Int64, fingerprint UInt64, value Float64, labels String',
-        engine: 'MergeTree',
-        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
-        orderBy: '(rule_id, unix_milli)',
-        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
-        shardingKey: 'rand()',
-      }, o),
+      tableStatements(
+        'signoz_analytics',
+        {
+          name: 'rule_state_history_v0',
+          columns: 'rule_id String, rule_name String, overall_state String, state String, unix_milli Int64, fingerprint UInt64, value Float64, labels String',
+          engine: 'MergeTree',
+          partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+          orderBy: '(rule_id, unix_milli)',
+          ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(2592000)',
+          shardingKey: 'rand()',
+        },
+        o,
+      ),
   },
   {
     database: 'signoz_meter',
     id: 1,
     statements: (o) =>
-      tableStatements('signoz_meter', {
-        name: 'samples',
-        columns: 'temporality String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64',
-        engine: 'MergeTree',
-        partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
-        orderBy: '(temporality, metric_name, fingerprint, unix_milli)',
-        ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(31536000)',
-        shardingKey: 'cityHash64(temporality, metric_name, fingerprint)',
-      }, o),
+      tableStatements(
+        'signoz_meter',
+        {
+          name: 'samples',
+          columns: 'temporality String, metric_name String, fingerprint UInt64, unix_milli Int64, value Float64',
+          engine: 'MergeTree',
+          partitionBy: dayOfSeconds('intDiv(unix_milli, 1000)'),
+          orderBy: '(temporality, metric_name, fingerprint, unix_milli)',
+          ttl: 'toDateTime(intDiv(unix_milli, 1000)) + toIntervalSecond(31536000)',
+          shardingKey: 'cityHash64(temporality, metric_name, fingerprint)',
+        },
+        o,
+      ),
   },
 ]
 
@@ -174,13 +204,19 @@ export const VERSIONED_MIGRATIONS: readonly {since: string; migration: Migration
     migration: {
       database: 'signoz_traces',
       id: 1011,
-      statements: (o) => [`ALTER TABLE signoz_traces.signoz_index_v3 ${onCluster(o)} MODIFY SETTING object_serialization_version = 'v3', object_shared_data_serialization_version = 'advanced'`],
+      statements: (o) => [
+        `ALTER TABLE signoz_traces.signoz_index_v3 ${onCluster(o)} MODIFY SETTING object_serialization_version = 'v3', object_shared_data_serialization_version = 'advanced'`,
+      ],
     },
   },
 ]
 
 /** v0.144.6 → [0, 144, 6]; compared part by part (the lab's own reading of a collector tag). */
-const versionParts = (tag: string): number[] => tag.replace(/^v/, '').split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0)
+const versionParts = (tag: string): number[] =>
+  tag
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .map((p) => Number.parseInt(p, 10) || 0)
 const atLeast = (tag: string, since: string): boolean => {
   const [a, b] = [versionParts(tag), versionParts(since)]
   for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)
@@ -225,9 +261,7 @@ const spanCostsDistributed = (o: MigratorOptions) =>
 
 function bookkeeping(db: string, o: MigratorOptions): string[] {
   const on = onCluster(o)
-  const engineSql = o.replication
-    ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}.${MIGRATIONS_TABLE}', '{replica}')`
-    : 'ReplacingMergeTree()'
+  const engineSql = o.replication ? `ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/${db}.${MIGRATIONS_TABLE}', '{replica}')` : 'ReplacingMergeTree()'
   return [
     `CREATE TABLE IF NOT EXISTS ${db}.${MIGRATIONS_TABLE} ${on} (migration_id UInt64, status String, error String, created_at ${ts(o)}, updated_at ${ts(o)}) ENGINE = ${engineSql} ORDER BY migration_id`,
     `CREATE TABLE IF NOT EXISTS ${db}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE} ${on} AS ${db}.${MIGRATIONS_TABLE} ENGINE = Distributed(${quote(o.cluster)}, ${quote(db)}, ${quote(MIGRATIONS_TABLE)}, rand())`,
@@ -365,7 +399,7 @@ export class Migrator {
   private async record(m: Migration, status: string, error: string): Promise<void> {
     if (!this.options.modern) await this.nextSecond(m)
     const now = new Date()
-    const stamp = (this.options.modern ? now.toISOString().replace('T', ' ').replace('Z', '') : now.toISOString().slice(0, 19).replace('T', ' '))
+    const stamp = this.options.modern ? now.toISOString().replace('T', ' ').replace('Z', '') : now.toISOString().slice(0, 19).replace('T', ' ')
     await this.conn.insert(
       `${m.database}.${DISTRIBUTED_PREFIX}${MIGRATIONS_TABLE}`,
       [{migration_id: m.id, status, error: error.slice(0, 2000), created_at: stamp, updated_at: stamp}],

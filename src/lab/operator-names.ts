@@ -20,7 +20,8 @@ export const chopStatefulSetName = (chi: string, cluster: string, shard: number,
 export const chopPodName = (chi: string, cluster: string, shard: number, replica: number): string => `${chopStatefulSetName(chi, cluster, shard, replica)}-0`
 
 /** createPVCName: "<volume claim template>-<pod>". */
-export const chopPvcName = (template: string, chi: string, cluster: string, shard: number, replica: number): string => `${template}-${chopPodName(chi, cluster, shard, replica)}`
+export const chopPvcName = (template: string, chi: string, cluster: string, shard: number, replica: number): string =>
+  `${template}-${chopPodName(chi, cluster, shard, replica)}`
 
 /** patternCRServiceName, used when the installation has no service template: clickhouse-{chi}. */
 export const chopCrServiceName = (chi: string): string => `clickhouse-${part(chi, 60)}`

@@ -54,11 +54,16 @@ function text(v: AnyValue | undefined): string {
 const attributes = (kvs: KeyValue[] | undefined): Record<string, string> => Object.fromEntries((kvs ?? []).map((kv) => [kv.key, text(kv.value)]))
 const field = <T>(o: Record<string, unknown> | undefined, snake: string, camel: string): T | undefined => (o?.[snake] ?? o?.[camel]) as T | undefined
 /** Nanoseconds as a decimal string (fixed64 decodes to a number or a string). */
-const nanos = (v: unknown): string => (v === undefined || v === null || v === '' ? '0' : String(typeof v === 'object' ? (v as {toString(): string}).toString() : v).split('.')[0]!)
+const nanos = (v: unknown): string =>
+  v === undefined || v === null || v === '' ? '0' : String(typeof v === 'object' ? (v as {toString(): string}).toString() : v).split('.')[0]!
 
 /** The series' fingerprint: a stable 64-bit hash of its labels, as SigNoz's exporter computes one. */
 const fingerprint = (labels: Record<string, string>): string => {
-  const canonical = JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]))
+  const canonical = JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  )
   return BigInt(`0x${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`).toString()
 }
 
@@ -71,7 +76,9 @@ export interface TelemetryRows {
 const TEMPORALITY: Record<number, string> = {0: 'Unspecified', 1: 'Delta', 2: 'Cumulative'}
 
 /** OTLP metrics (decoded protobuf or JSON) as SigNoz's rows. */
-export function metricsRows(request: Record<string, unknown>): Pick<TelemetryRows, 'signoz_metrics.distributed_samples_v4' | 'signoz_metrics.distributed_time_series_v4'> {
+export function metricsRows(
+  request: Record<string, unknown>,
+): Pick<TelemetryRows, 'signoz_metrics.distributed_samples_v4' | 'signoz_metrics.distributed_time_series_v4'> {
   const samples: Record<string, unknown>[] = []
   const series: Record<string, unknown>[] = []
   for (const rm of field<Record<string, unknown>[]>(request, 'resource_metrics', 'resourceMetrics') ?? []) {
@@ -109,14 +116,18 @@ export function metricsRows(request: Record<string, unknown>): Pick<TelemetryRow
   return {'signoz_metrics.distributed_samples_v4': samples, 'signoz_metrics.distributed_time_series_v4': series}
 }
 
-const hexOf = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'string' ? (/^[0-9a-f]*$/i.test(v) ? v : Buffer.from(v, 'base64').toString('hex')) : '')
+const hexOf = (v: unknown): string =>
+  Buffer.isBuffer(v) ? v.toString('hex') : typeof v === 'string' ? (/^[0-9a-f]*$/i.test(v) ? v : Buffer.from(v, 'base64').toString('hex')) : ''
 
 /** OTLP logs as SigNoz's logs_v2 rows (the lab's table has no attribute maps: 18.16 has no Map type). */
 export function logsRows(request: Record<string, unknown>): Pick<TelemetryRows, 'signoz_logs.distributed_logs_v2'> {
   const rows: Record<string, unknown>[] = []
   for (const rl of field<Record<string, unknown>[]>(request, 'resource_logs', 'resourceLogs') ?? []) {
     const resource = attributes((rl.resource as {attributes?: KeyValue[]} | undefined)?.attributes)
-    const resourceFingerprint = Object.entries(resource).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(';')
+    const resourceFingerprint = Object.entries(resource)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';')
     for (const sl of field<Record<string, unknown>[]>(rl, 'scope_logs', 'scopeLogs') ?? []) {
       for (const r of field<Record<string, unknown>[]>(sl, 'log_records', 'logRecords') ?? []) {
         const observed = nanos(field(r, 'observed_time_unix_nano', 'observedTimeUnixNano'))
@@ -167,11 +178,14 @@ export function serveOtlp(port: number, sink: (rows: Partial<TelemetryRows>) => 
       res.writeHead(status, {'content-type': json ? 'application/json' : 'application/x-protobuf'}).end(json || status >= 400 ? JSON.stringify(payload) : '')
     }
     const path = new URL(req.url ?? '/', 'http://collector').pathname
-    if (req.method !== 'POST' || (path !== '/v1/metrics' && path !== '/v1/logs')) return reply(404, {message: `${req.method} ${path}: not an OTLP/HTTP endpoint`})
+    if (req.method !== 'POST' || (path !== '/v1/metrics' && path !== '/v1/logs'))
+      return reply(404, {message: `${req.method} ${path}: not an OTLP/HTTP endpoint`})
     body(req)
       .then(async (bytes) => {
         const type = path === '/v1/metrics' ? MetricsRequest : LogsRequest
-        const request = json ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : (type.toObject(type.decode(bytes), {longs: String, bytes: Buffer, defaults: false, oneofs: false}) as Record<string, unknown>)
+        const request = json
+          ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>)
+          : (type.toObject(type.decode(bytes), {longs: String, bytes: Buffer, defaults: false, oneofs: false}) as Record<string, unknown>)
         const rows: Partial<TelemetryRows> = path === '/v1/metrics' ? metricsRows(request) : logsRows(request)
         await sink(rows)
         counts.requests++
@@ -182,7 +196,9 @@ export function serveOtlp(port: number, sink: (rows: Partial<TelemetryRows>) => 
       })
       .catch((error: unknown) => {
         counts.lastError = (error as Error).message
-        reply(error instanceof SyntaxError || /invalid wire type|index out of range/.test((error as Error).message) ? 400 : 503, {message: (error as Error).message})
+        reply(error instanceof SyntaxError || /invalid wire type|index out of range/.test((error as Error).message) ? 400 : 503, {
+          message: (error as Error).message,
+        })
       })
   })
   return new Promise((resolve, reject) => {

@@ -23,4 +23,3 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
   }
 }
-

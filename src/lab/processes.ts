@@ -77,7 +77,11 @@ export function findProcess(marker: string, options: {stoppedToo?: boolean} = {}
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
     try {
       const state = processState(Number(entry))
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) && (state === 'running' || (options.stoppedToo && state === 'stopped'))) return Number(entry)
+      if (
+        readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) &&
+        (state === 'running' || (options.stoppedToo && state === 'stopped'))
+      )
+        return Number(entry)
     } catch {
       // ended while we looked
     }
@@ -124,7 +128,12 @@ export function lastLogLines(file: string, count = 3, from = 0): string[] {
       const start = Math.max(from, size - 16_384)
       const buffer = Buffer.alloc(Math.max(0, size - start))
       readSync(fd, buffer, 0, buffer.length, start)
-      return buffer.toString('utf8').split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-count)
+      return buffer
+        .toString('utf8')
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .filter(Boolean)
+        .slice(-count)
     } finally {
       closeSync(fd)
     }
@@ -142,7 +151,10 @@ const SIGNALS: Record<number, string> = {134: 'SIGABRT', 137: 'SIGKILL', 139: 'S
 export function processExited(what: string, logs: readonly {file: string; from?: number}[], exitCode?: number): GiveUp {
   const log = logs.find((l) => lastLogLines(l.file, 1, l.from).length > 0)
   const lines = log ? lastLogLines(log.file, 3, log.from) : []
-  const how = exitCode === undefined ? '' : ` with code ${exitCode}${SIGNALS[exitCode] ? ` (${SIGNALS[exitCode]}${exitCode === 143 || exitCode === 137 ? ': ended by another process' : ''})` : ''}`
+  const how =
+    exitCode === undefined
+      ? ''
+      : ` with code ${exitCode}${SIGNALS[exitCode] ? ` (${SIGNALS[exitCode]}${exitCode === 143 || exitCode === 137 ? ': ended by another process' : ''})` : ''}`
   return new GiveUp(`${what} exited${how}${lines.length ? `: ${lines.join(' | ')}` : ' (its log is empty)'}`, `the whole log: ${(log ?? logs[0])?.file}`)
 }
 

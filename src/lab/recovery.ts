@@ -42,4 +42,3 @@ export async function recoverHosts(state: LabState, hosts: LabHost[] = state.cli
     }),
   )
 }
-

@@ -60,7 +60,12 @@ export function labValues(state: LabState, serverVersion: string): Record<string
       podDistribution: [{type: 'ClickHouseAntiAffinity', topologyKey: 'kubernetes.io/hostname'}],
       // Replicas of a shard land in different zones: hosts are spread over zones in order.
       topologySpreadConstraints: [
-        {maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: {matchLabels: {'clickhouse.altinity.com/chi': state.chi}}},
+        {
+          maxSkew: 1,
+          topologyKey: 'topology.kubernetes.io/zone',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: {matchLabels: {'clickhouse.altinity.com/chi': state.chi}},
+        },
       ],
       persistence: {size: '10Gi'},
       // Production-shaped: merges and queries need memory (values rule clickhouse-memory).
@@ -80,7 +85,8 @@ export function labValues(state: LabState, serverVersion: string): Record<string
  */
 export function labHelm(state: LabState, major: 3 | 4 = 3): HelmTarget {
   const binary = labHelmBinary(major) ?? resolveExecutable(process.env.SIGNOZ_HA_HELM ?? 'helm')
-  if (!binary) throw new UsageError('the lab needs Helm: no helm on PATH', 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/), or point SIGNOZ_HA_HELM at it')
+  if (!binary)
+    throw new UsageError('the lab needs Helm: no helm on PATH', 'install Helm 3 or 4 (https://helm.sh/docs/intro/install/), or point SIGNOZ_HA_HELM at it')
   return {binary, kubeconfig: kubeconfigPath(state.dir), namespace: state.namespace}
 }
 
@@ -123,21 +129,35 @@ const ended = (o: Conditions, type: 'Complete' | 'Failed') => Boolean(o.status?.
 export async function waitReleaseSettled(state: LabState, timeoutMs = 90_000): Promise<void> {
   const kube = new LabKubeClient(state)
   const ns = `/namespaces/${state.namespace}`
-  await waitFor('the SigNoz release to settle', async () => {
-    const [chi, collector, jobs, pods] = await Promise.all([
-      kube.get<{status?: {status?: string}}>(`/apis/clickhouse.altinity.com/v1${ns}/clickhouseinstallations/${state.chi}`),
-      kube.get<{status?: {readyReplicas?: number}; spec?: {replicas?: number}}>(`/apis/apps/v1${ns}/deployments/${state.release}-otel-collector`),
-      kube.get<{items: (Conditions & {metadata: {name: string; ownerReferences?: {kind: string}[]}})[]}>(`/apis/batch/v1${ns}/jobs`),
-      kube.get<{items: {metadata: {deletionTimestamp?: string}; status?: {conditions?: {type: string; status: string}[]}}[]}>(`/api/v1${ns}/pods?labelSelector=clickhouse.altinity.com/chi=${state.chi}`),
-    ])
-    // Every host pod up: a rolled pod restarts its server, which takes a moment to answer.
-    const hostsReady = (pods?.items ?? []).filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === state.clickhouse.length
-    // The release's own Jobs (not a CronJob's runs): the schema migrator of whichever chart.
-    const releaseJobs = (jobs?.items ?? []).filter((j) => !j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob'))
-    const failed = releaseJobs.find((j) => ended(j, 'Failed'))
-    if (failed) throw new GiveUp(`the Job ${failed.metadata.name} failed`, `kubectl -n ${state.namespace} logs job/${failed.metadata.name} --all-containers`)
-    return hostsReady && chi?.status?.status === 'Completed' && (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) && releaseJobs.every((j) => ended(j, 'Complete'))
-  }, timeoutMs, 250)
+  await waitFor(
+    'the SigNoz release to settle',
+    async () => {
+      const [chi, collector, jobs, pods] = await Promise.all([
+        kube.get<{status?: {status?: string}}>(`/apis/clickhouse.altinity.com/v1${ns}/clickhouseinstallations/${state.chi}`),
+        kube.get<{status?: {readyReplicas?: number}; spec?: {replicas?: number}}>(`/apis/apps/v1${ns}/deployments/${state.release}-otel-collector`),
+        kube.get<{items: (Conditions & {metadata: {name: string; ownerReferences?: {kind: string}[]}})[]}>(`/apis/batch/v1${ns}/jobs`),
+        kube.get<{items: {metadata: {deletionTimestamp?: string}; status?: {conditions?: {type: string; status: string}[]}}[]}>(
+          `/api/v1${ns}/pods?labelSelector=clickhouse.altinity.com/chi=${state.chi}`,
+        ),
+      ])
+      // Every host pod up: a rolled pod restarts its server, which takes a moment to answer.
+      const hostsReady =
+        (pods?.items ?? []).filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+          .length === state.clickhouse.length
+      // The release's own Jobs (not a CronJob's runs): the schema migrator of whichever chart.
+      const releaseJobs = (jobs?.items ?? []).filter((j) => !j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob'))
+      const failed = releaseJobs.find((j) => ended(j, 'Failed'))
+      if (failed) throw new GiveUp(`the Job ${failed.metadata.name} failed`, `kubectl -n ${state.namespace} logs job/${failed.metadata.name} --all-containers`)
+      return (
+        hostsReady &&
+        chi?.status?.status === 'Completed' &&
+        (collector?.status?.readyReplicas ?? 0) >= (collector?.spec?.replicas ?? 1) &&
+        releaseJobs.every((j) => ended(j, 'Complete'))
+      )
+    },
+    timeoutMs,
+    250,
+  )
 }
 
 /**

@@ -45,7 +45,9 @@ export const TABLE_FAULTS: readonly Fault[] = [
         await conn.command(`INSERT INTO ${PROBE_TABLE} VALUES (1, 'a'), (2, 'b')`)
         // Newer servers try the mutation at once and answer its failure, leaving it registered (and failing) all the same.
         await conn.command(`ALTER TABLE ${PROBE_TABLE} DELETE WHERE throwIf(id > 0) = 0`).catch(async (error: unknown) => {
-          const [left] = await conn.query<{n: number}>(`SELECT count() AS n FROM system.mutations WHERE database = 'signoz_logs' AND table = 'lab_mutation_probe' AND NOT is_done`)
+          const [left] = await conn.query<{n: number}>(
+            `SELECT count() AS n FROM system.mutations WHERE database = 'signoz_logs' AND table = 'lab_mutation_probe' AND NOT is_done`,
+          )
           if (!Number(left?.n)) throw error
         })
       })
@@ -58,7 +60,8 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'failing-mutation',
-    summary: "start a mutation on a replicated SigNoz table (signoz_logs.logs_v2) whose part mutations all fail: every replica of the shard retries them from its replication queue, and later ALTERs wait (catalogue #21)",
+    summary:
+      'start a mutation on a replicated SigNoz table (signoz_logs.logs_v2) whose part mutations all fail: every replica of the shard retries them from its replication queue, and later ALTERs wait (catalogue #21)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
@@ -71,35 +74,52 @@ export const TABLE_FAULTS: readonly Fault[] = [
       const hosts = state.clickhouse.filter((h) => h.shard === fault.undo.shard)
       const {database, table} = MUTATED_TABLE
       const paths = await onHost(state, hosts[0]!, (conn) =>
-        conn.query<{zookeeper_path: string; replica_path: string}>(`SELECT zookeeper_path, replica_path FROM system.replicas WHERE database = ${quote(database)} AND table = ${quote(table)}`),
+        conn.query<{zookeeper_path: string; replica_path: string}>(
+          `SELECT zookeeper_path, replica_path FROM system.replicas WHERE database = ${quote(database)} AND table = ${quote(table)}`,
+        ),
       )
       const zkPath = paths[0]?.zookeeper_path
       if (!zkPath) throw new Error(`no replica path of ${database}.${table}`)
       const deletes = await onHost(state, hosts[0]!, async (conn) => {
-        const mutations = await conn.query<{node: string}>(`SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/mutations`)} AND position(value, 'throwIf') > 0`)
+        const mutations = await conn.query<{node: string}>(
+          `SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/mutations`)} AND position(value, 'throwIf') > 0`,
+        )
         const replicas = await conn.query<{name: string}>(`SELECT name FROM system.zookeeper WHERE path = ${quote(`${zkPath}/replicas`)}`)
         // 18.x reads system.zookeeper only with path = '…': one replica's queue at a time.
         const queued = (
           await Promise.all(
-            replicas.map((r) => conn.query<{node: string}>(`SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/replicas/${r.name}/queue`)} AND position(value, '\\nmutate\\n') > 0`)),
+            replicas.map((r) =>
+              conn.query<{node: string}>(
+                `SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/replicas/${r.name}/queue`)} AND position(value, '\\nmutate\\n') > 0`,
+              ),
+            ),
           )
         ).flat()
         return [...queued, ...mutations].map((r) => `delete ${r.node}`)
       })
       if (deletes.length) await keeperCli(state, deletes)
       for (const host of hosts) await onHost(state, host, (conn) => conn.command(`SYSTEM RESTART REPLICA ${database}.${table}`))
-      await waitFor('the failing mutation to be gone', async () => {
-        const left = await Promise.all(
-          hosts.map((h) =>
-            onHost(state, h, async (conn) => {
-              const [m] = await conn.query<{n: number}>(`SELECT count() AS n FROM system.mutations WHERE NOT is_done AND database = ${quote(database)} AND table = ${quote(table)}`)
-              const [q] = await conn.query<{n: number}>(`SELECT count() AS n FROM system.replication_queue WHERE type = 'MUTATE_PART' AND database = ${quote(database)} AND table = ${quote(table)}`)
-              return Number(m?.n ?? 1) + Number(q?.n ?? 1)
-            }),
-          ),
-        )
-        return left.every((n) => n === 0)
-      }, 30_000, 500)
+      await waitFor(
+        'the failing mutation to be gone',
+        async () => {
+          const left = await Promise.all(
+            hosts.map((h) =>
+              onHost(state, h, async (conn) => {
+                const [m] = await conn.query<{n: number}>(
+                  `SELECT count() AS n FROM system.mutations WHERE NOT is_done AND database = ${quote(database)} AND table = ${quote(table)}`,
+                )
+                const [q] = await conn.query<{n: number}>(
+                  `SELECT count() AS n FROM system.replication_queue WHERE type = 'MUTATE_PART' AND database = ${quote(database)} AND table = ${quote(table)}`,
+                )
+                return Number(m?.n ?? 1) + Number(q?.n ?? 1)
+              }),
+            ),
+          )
+          return left.every((n) => n === 0)
+        },
+        30_000,
+        500,
+      )
     },
   },
   {
@@ -119,11 +139,18 @@ export const TABLE_FAULTS: readonly Fault[] = [
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
       // Merges resume; healed means the piled-up parts are merged away.
       await onHost(state, host, (conn) => conn.command('SYSTEM START MERGES signoz_logs.logs_v2'))
-      await waitFor(`merges on ${host.pod} to catch up`, () =>
-        onHost(state, host, async (conn) => {
-          const rows = await conn.query<{n: number}>("SELECT count() AS n FROM system.parts WHERE active AND database = 'signoz_logs' AND table = 'logs_v2' GROUP BY partition ORDER BY n DESC LIMIT 1")
-          return Number(rows[0]?.n ?? 0) < 10
-        }), 90_000, 500)
+      await waitFor(
+        `merges on ${host.pod} to catch up`,
+        () =>
+          onHost(state, host, async (conn) => {
+            const rows = await conn.query<{n: number}>(
+              "SELECT count() AS n FROM system.parts WHERE active AND database = 'signoz_logs' AND table = 'logs_v2' GROUP BY partition ORDER BY n DESC LIMIT 1",
+            )
+            return Number(rows[0]?.n ?? 0) < 10
+          }),
+        90_000,
+        500,
+      )
     },
   },
   {
@@ -138,7 +165,9 @@ export const TABLE_FAULTS: readonly Fault[] = [
       signal(host.pid, 'SIGSTOP')
       await onHost(state, initiator, (conn) =>
         conn
-          .command(`CREATE TABLE IF NOT EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)} (x UInt8) ENGINE = Memory`, {settings: {distributed_ddl_task_timeout: 2}})
+          .command(`CREATE TABLE IF NOT EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)} (x UInt8) ENGINE = Memory`, {
+            settings: {distributed_ddl_task_timeout: 2},
+          })
           .catch(() => undefined),
       )
       return {pod: host.pod}
@@ -149,10 +178,21 @@ export const TABLE_FAULTS: readonly Fault[] = [
       await waitHost(host)
       const initiator = state.clickhouse.find((h) => h !== host)!
       // The resumed host works through the queue; then the probe table goes everywhere.
-      await waitFor(`${host.pod} to run the pending ON CLUSTER task`, () => onHost(state, host, async (conn) => (await conn.query<{n: number}>("SELECT count() AS n FROM system.tables WHERE database = 'default' AND name = 'lab_ddl_probe'"))[0]?.n === 1), 60_000, 500)
+      await waitFor(
+        `${host.pod} to run the pending ON CLUSTER task`,
+        () =>
+          onHost(
+            state,
+            host,
+            async (conn) =>
+              (await conn.query<{n: number}>("SELECT count() AS n FROM system.tables WHERE database = 'default' AND name = 'lab_ddl_probe'"))[0]?.n === 1,
+          ),
+        60_000,
+        500,
+      )
       await onHost(state, initiator, (conn) => conn.command(`DROP TABLE IF EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)}`))
       // After a stall its Keeper session may have expired: healed means writable and caught up again.
-          await recoverHosts(state, [host])
+      await recoverHosts(state, [host])
     },
   },
   {
@@ -162,7 +202,8 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async inject(state, target) {
       const shard = target ?? String(state.clickhouse[state.clickhouse.length - 1]!.shard)
       const hosts = state.clickhouse.filter((h) => String(h.shard) === shard)
-      if (hosts.length === 0) throw new UsageError(`no shard "${shard}" in this lab`, `shards: ${[...new Set(state.clickhouse.map((h) => h.shard))].join(', ')}`)
+      if (hosts.length === 0)
+        throw new UsageError(`no shard "${shard}" in this lab`, `shards: ${[...new Set(state.clickhouse.map((h) => h.shard))].join(', ')}`)
       const statements: string[] = []
       // Distributed first, then the local table it points at, as the definitions depend.
       for (const table of SHARD_TABLES) {
@@ -170,17 +211,19 @@ export const TABLE_FAULTS: readonly Fault[] = [
         if (!row) throw new Error(`no ${table} on ${hosts[0]!.pod}`)
         statements.push(row.statement)
       }
-      for (const host of hosts) await onHost(state, host, async (conn) => {
-        for (const table of SHARD_TABLES) await conn.command(`DROP TABLE IF EXISTS ${table}`)
-      })
+      for (const host of hosts)
+        await onHost(state, host, async (conn) => {
+          for (const table of SHARD_TABLES) await conn.command(`DROP TABLE IF EXISTS ${table}`)
+        })
       // Recreated in reverse order: the local table before the distributed one.
       return {shard, statements: statements.reverse()}
     },
     async heal(state, fault) {
       const hosts = state.clickhouse.filter((h) => String(h.shard) === fault.undo.shard)
-      for (const host of hosts) await onHost(state, host, async (conn) => {
-        for (const statement of fault.undo.statements as string[]) await conn.command(statement.replace(/^CREATE TABLE /, 'CREATE TABLE IF NOT EXISTS '))
-      })
+      for (const host of hosts)
+        await onHost(state, host, async (conn) => {
+          for (const statement of fault.undo.statements as string[]) await conn.command(statement.replace(/^CREATE TABLE /, 'CREATE TABLE IF NOT EXISTS '))
+        })
     },
   },
   {
@@ -199,7 +242,8 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'stale-replica',
-    summary: 'register a replica of signoz_logs.logs_v2 under the name of a host removed by scale-down, then detach it: Keeper keeps a replica no host serves (catalogue #29)',
+    summary:
+      'register a replica of signoz_logs.logs_v2 under the name of a host removed by scale-down, then detach it: Keeper keeps a replica no host serves (catalogue #29)',
     target: {description: 'pod name or SHARD-REPLICA of the host that registers it', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
@@ -227,7 +271,8 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'disk-nearly-full',
-    summary: "make one host's disk nearly full as ClickHouse sees it: keep_free_space_bytes reserves all but 2% of what is free, so merges and inserts run out of room (catalogue #5; servers with system.disks)",
+    summary:
+      "make one host's disk nearly full as ClickHouse sees it: keep_free_space_bytes reserves all but 2% of what is free, so merges and inserts run out of room (catalogue #5; servers with system.disks)",
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
@@ -245,7 +290,8 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'clickhouse-busy',
-    summary: 'one host at its query limit (max_concurrent_queries 2): reads beyond it are refused with 202 TOO_MANY_SIMULTANEOUS_QUERIES, as a host busy with heavy queries refuses them',
+    summary:
+      'one host at its query limit (max_concurrent_queries 2): reads beyond it are refused with 202 TOO_MANY_SIMULTANEOUS_QUERIES, as a host busy with heavy queries refuses them',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
@@ -263,11 +309,17 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'error-fingerprint',
-    summary: 'raise a known error on one host for real (a query over its memory limit: MEMORY_LIMIT_EXCEEDED, code 241, as an OOM-bound host raises it): system.errors records when (catalogue #17; 21.x+)',
+    summary:
+      'raise a known error on one host for real (a query over its memory limit: MEMORY_LIMIT_EXCEEDED, code 241, as an OOM-bound host raises it): system.errors records when (catalogue #17; 21.x+)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
-      const answer = await onHost(state, host, (conn) => conn.query('SELECT groupArray(number) FROM numbers(1000000) SETTINGS max_memory_usage = 1000000').then(() => 'no error', (error: unknown) => String(error)))
+      const answer = await onHost(state, host, (conn) =>
+        conn.query('SELECT groupArray(number) FROM numbers(1000000) SETTINGS max_memory_usage = 1000000').then(
+          () => 'no error',
+          (error: unknown) => String(error),
+        ),
+      )
       if (!/241|MEMORY_LIMIT_EXCEEDED|memory limit exceeded/i.test(answer)) throw new Error(`the server did not raise MEMORY_LIMIT_EXCEEDED: ${answer}`)
       return {pod: host.pod}
     },
@@ -279,12 +331,15 @@ export const TABLE_FAULTS: readonly Fault[] = [
   },
   {
     id: 'ttl-missing',
-    summary: "remove the TTL of signoz_logs.logs_v2 on one host, as a table made by hand or an old migration leaves it: its logs are kept until the disk fills (catalogue #6; servers with table TTL)",
+    summary:
+      'remove the TTL of signoz_logs.logs_v2 on one host, as a table made by hand or an old migration leaves it: its logs are kept until the disk fills (catalogue #6; servers with table TTL)',
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
       const ttl = await onHost(state, host, async (conn) => {
-        const [row] = await conn.query<{ttl: string}>("SELECT extract(engine_full, 'TTL (.+?) SETTINGS') AS ttl FROM system.tables WHERE database = 'signoz_logs' AND name = 'logs_v2'")
+        const [row] = await conn.query<{ttl: string}>(
+          "SELECT extract(engine_full, 'TTL (.+?) SETTINGS') AS ttl FROM system.tables WHERE database = 'signoz_logs' AND name = 'logs_v2'",
+        )
         if (!row?.ttl) throw new Error(`signoz_logs.logs_v2 on ${host.pod} has no TTL to remove`)
         await conn.command('ALTER TABLE signoz_logs.logs_v2 REMOVE TTL')
         return row.ttl

@@ -32,8 +32,24 @@ function wireFault(id: string, summary: string, faults: WireFaults): Fault {
  * the tool must ride out (retry) rather than report. Exercised by test/lab/wire-faults.test.ts.
  */
 export const WIRE_FAULTS: readonly Fault[] = [
-  wireFault('api-throttle', "the API server sheds load: every third request answered 429 Too Many Requests with Retry-After: 1, as priority and fairness answers (the lab's own controllers exempt)", {throttle: {everyNth: 3, retryAfterSeconds: 1}}),
-  wireFault('api-slow', "the API server slow to answer: every third read answered only after 5 s (its etcd slow), past a client's request timeout (SIGNOZ_HA_KUBE_REQUEST_TIMEOUT)", {slow: {everyNth: 3, delayMs: 5000}}),
-  wireFault('portforward-reset', 'port-forward streams dropped: every third connection through the API server to a pod reset after its first 200 bytes from the pod (a kubelet restarting, a proxy timing streams out)', {resetStreams: {everyNth: 3, afterBytes: 200}}),
-  wireFault('api-errors', 'the control plane in trouble: every third request answered 503 Service Unavailable, as an API server restarting or losing etcd answers', {errors: {everyNth: 3, code: 503}}),
+  wireFault(
+    'api-throttle',
+    "the API server sheds load: every third request answered 429 Too Many Requests with Retry-After: 1, as priority and fairness answers (the lab's own controllers exempt)",
+    {throttle: {everyNth: 3, retryAfterSeconds: 1}},
+  ),
+  wireFault(
+    'api-slow',
+    "the API server slow to answer: every third read answered only after 5 s (its etcd slow), past a client's request timeout (SIGNOZ_HA_KUBE_REQUEST_TIMEOUT)",
+    {slow: {everyNth: 3, delayMs: 5000}},
+  ),
+  wireFault(
+    'portforward-reset',
+    'port-forward streams dropped: every third connection through the API server to a pod reset after its first 200 bytes from the pod (a kubelet restarting, a proxy timing streams out)',
+    {resetStreams: {everyNth: 3, afterBytes: 200}},
+  ),
+  wireFault(
+    'api-errors',
+    'the control plane in trouble: every third request answered 503 Service Unavailable, as an API server restarting or losing etcd answers',
+    {errors: {everyNth: 3, code: 503}},
+  ),
 ]

@@ -59,9 +59,17 @@ export async function labUp(options: UpOptions): Promise<LabState> {
   if (labExists(options.dir)) return resumeLab(readState(options.dir), options, log)
 
   const engine = options.clickhouse === 'modern' ? chdbEngine() : detectEngine()
-  if (!engine && options.clickhouse === 'modern') throw new UsageError('no modern ClickHouse engine: it needs the chdb package (ClickHouse 26.x) and python3', 'npm install chdb (signoz-ha installs it as a development dependency), and apt-get install -y python3')
+  if (!engine && options.clickhouse === 'modern')
+    throw new UsageError(
+      'no modern ClickHouse engine: it needs the chdb package (ClickHouse 26.x) and python3',
+      'npm install chdb (signoz-ha installs it as a development dependency), and apt-get install -y python3',
+    )
   if (!engine) throw new UsageError('no ClickHouse server found', 'install it: apt-get install -y clickhouse-server')
-  if (engine.chdb && options.replicas > 1) throw new UsageError(`--clickhouse modern serves no replication: every shard has one replica (not --replicas ${options.replicas})`, 'lab up --clickhouse modern --shards N --replicas 1, or --clickhouse debian for a replicated lab')
+  if (engine.chdb && options.replicas > 1)
+    throw new UsageError(
+      `--clickhouse modern serves no replication: every shard has one replica (not --replicas ${options.replicas})`,
+      'lab up --clickhouse modern --shards N --replicas 1, or --clickhouse debian for a replicated lab',
+    )
   if (engine.chdb) options.replication = false
   const keeperKind = engine.keeper ? 'keeper' : 'zookeeper'
   if (keeperKind === 'zookeeper' && !hasZookeeper()) throw new UsageError('no ZooKeeper found', 'install it: apt-get install -y zookeeper')
@@ -95,7 +103,15 @@ export async function labUp(options: UpOptions): Promise<LabState> {
     for (let r = 0; r < options.replicas; r++) {
       const i = 2 + (s * options.replicas + r) * 3
       const pod = chopPodName(chi, options.cluster, s, r)
-      state.clickhouse.push({shard: s, replica: r, pod, dir: join(options.dir, 'clickhouse', pod), httpPort: ports[i]!, tcpPort: ports[i + 1]!, interserverPort: ports[i + 2]!})
+      state.clickhouse.push({
+        shard: s,
+        replica: r,
+        pod,
+        dir: join(options.dir, 'clickhouse', pod),
+        httpPort: ports[i]!,
+        tcpPort: ports[i + 1]!,
+        interserverPort: ports[i + 2]!,
+      })
     }
   }
   if (options.chart) {
@@ -159,12 +175,16 @@ async function migrateWithRetry(state: LabState, log: (line: string) => void, at
 }
 
 async function migrate(state: LabState, log: (line: string) => void): Promise<void> {
-  await withLabMigrator(state, async (migrator) => {
-    await migrator.bootstrap()
-    const outcomes = await migrator.up()
-    const failed = outcomes.find((o) => o.status === 'failed')
-    if (failed) throw new Error(`lab migration ${failed.database} ${failed.id} failed: ${failed.error}`)
-  }, log)
+  await withLabMigrator(
+    state,
+    async (migrator) => {
+      await migrator.bootstrap()
+      const outcomes = await migrator.up()
+      const failed = outcomes.find((o) => o.status === 'failed')
+      if (failed) throw new Error(`lab migration ${failed.database} ${failed.id} failed: ${failed.error}`)
+    },
+    log,
+  )
 }
 
 async function resumeLab(state: LabState, options: UpOptions, log: (line: string) => void): Promise<LabState> {
@@ -217,7 +237,11 @@ export async function restoreLab(state: LabState, options: {log?: (line: string)
   }
   writeState(state)
   await Promise.all(state.clickhouse.filter((h) => processState(h.pid) !== 'stopped').map((h) => waitHost(h)))
-  if (restarted.length || options.resumeStopped) await recoverHosts(state, state.clickhouse.filter((h) => processState(h.pid) !== 'stopped'))
+  if (restarted.length || options.resumeStopped)
+    await recoverHosts(
+      state,
+      state.clickhouse.filter((h) => processState(h.pid) !== 'stopped'),
+    )
   if (state.kubeApi && state.faults.length === 0) await waitReleaseSettled(state)
   if (state.ingestion.enabled && processState(state.ingestion.pid) !== 'running') await startIngestion(state)
   return state
@@ -236,10 +260,15 @@ async function startKubeApi(state: LabState): Promise<void> {
   api.pid = spawnDetached(process.execPath, [agent, '--dir', state.dir, '--role', 'kube-api'], {cwd: state.dir, log: join(state.dir, 'kube-api.log')})
   writeState(state)
   writeKubeconfig(kubeconfigPath(state.dir), api, state.namespace, readFileSync(paths.cert, 'utf8'))
-  await waitFor('the Kubernetes API simulator', async () => {
-    if (processState(api.pid) === 'dead') throw processExited('the Kubernetes API simulator', [{file: join(state.dir, 'kube-api.log')}])
-    return kubeApiHealthy(state)
-  }, 30_000, 100)
+  await waitFor(
+    'the Kubernetes API simulator',
+    async () => {
+      if (processState(api.pid) === 'dead') throw processExited('the Kubernetes API simulator', [{file: join(state.dir, 'kube-api.log')}])
+      return kubeApiHealthy(state)
+    },
+    30_000,
+    100,
+  )
 }
 
 export async function kubeApiHealthy(state: LabState): Promise<boolean> {
@@ -269,27 +298,44 @@ export async function startIngestion(state: LabState): Promise<void> {
   state.ingestion.pid = spawnDetached(process.execPath, [agent, '--dir', state.dir], {cwd: state.dir, log: state.ingestion.log})
   state.ingestion.enabled = true
   writeState(state)
-  await waitFor('the first ingested batch', async () => {
-    if (processState(state.ingestion.pid) === 'dead') throw processExited('the ingestion agent', [{file: state.ingestion.log}])
-    return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
-  }, 30_000, 200)
+  await waitFor(
+    'the first ingested batch',
+    async () => {
+      if (processState(state.ingestion.pid) === 'dead') throw processExited('the ingestion agent', [{file: state.ingestion.log}])
+      return Boolean(readHeartbeat(state.dir)?.lastSuccessAt)
+    },
+    30_000,
+    200,
+  )
   await waitFreshRowsOnEveryShard(state)
 }
 
 /** Every shard has received rows of every signal in the last few seconds: until then doctor would see it stale. */
 export async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds = 5): Promise<void> {
-  const firstOfShard = [...new Map(state.clickhouse.filter((h) => processState(h.pid) === 'running').reverse().map((h) => [h.shard, h])).values()]
+  const firstOfShard = [
+    ...new Map(
+      state.clickhouse
+        .filter((h) => processState(h.pid) === 'running')
+        .reverse()
+        .map((h) => [h.shard, h]),
+    ).values(),
+  ]
   const since = `(toUInt32(toUnixTimestamp(now())) - ${withinSeconds})`
   await Promise.all(
     firstOfShard.map(async (h) => {
       const conn = labConnection(state, h, 3000)
       try {
-        await waitFor(`fresh rows of every signal on shard ${h.shard}`, async () => {
-          const rows = await conn.query<{n: number}>(
-            SIGNAL_TABLES.map((t) => `SELECT count() AS n FROM ${t.database}.${t.table} WHERE ${t.since(since)}`).join(' UNION ALL '),
-          )
-          return rows.length === SIGNAL_TABLES.length && rows.every((r) => Number(r.n) > 0)
-        }, 60_000, 250)
+        await waitFor(
+          `fresh rows of every signal on shard ${h.shard}`,
+          async () => {
+            const rows = await conn.query<{n: number}>(
+              SIGNAL_TABLES.map((t) => `SELECT count() AS n FROM ${t.database}.${t.table} WHERE ${t.since(since)}`).join(' UNION ALL '),
+            )
+            return rows.length === SIGNAL_TABLES.length && rows.every((r) => Number(r.n) > 0)
+          },
+          60_000,
+          250,
+        )
       } finally {
         await conn.close()
       }
@@ -333,7 +379,10 @@ export async function labDown(dir: string, keep = false): Promise<{stopped: bool
 }
 
 /** The `lab status` document (CONTRACT.md): what the state file says, probed live. */
-export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release' | 'cluster' | 'shards' | 'replicasPerShard' | 'replication' | 'user' | 'password'> {
+export interface LabStatus extends Pick<
+  LabState,
+  'dir' | 'namespace' | 'release' | 'cluster' | 'shards' | 'replicasPerShard' | 'replication' | 'user' | 'password'
+> {
   kubeconfig?: string
   /** The chart the release was installed from (lab up --chart, else the lab's own). */
   chart?: string
@@ -343,7 +392,18 @@ export interface LabStatus extends Pick<LabState, 'dir' | 'namespace' | 'release
   chartClickHouseImage?: string
   kubeApi?: {url: string; pid: number | null; healthy: boolean; state: string}
   keeper: {kind: string; pid: number | null; port: number; healthy: boolean; state: string}
-  clickhouse: {shard: number; replica: number; pod: string; pid: number | null; url: string; httpPort: number; tcpPort: number; healthy: boolean; state: string; version: string | null}[]
+  clickhouse: {
+    shard: number
+    replica: number
+    pod: string
+    pid: number | null
+    url: string
+    httpPort: number
+    tcpPort: number
+    healthy: boolean
+    state: string
+    version: string | null
+  }[]
   ingestion: {pid: number | null; enabled: boolean; healthy: boolean; rows: number; lastSuccessAt: string | null; lastError: string | null}
   /** The collectors' OTLP/HTTP receiver (what OTEL_EXPORTER_OTLP_ENDPOINT points at), and what it took in. */
   otlp: {url: string | null; requests: number; metricPoints: number; logRecords: number; lastAt: string | null}

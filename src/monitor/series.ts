@@ -54,7 +54,10 @@ export function reportSeries(report: Report): ReportSeries {
     for (const f of r.findings) bySubject.set(f.subject, Math.max(bySubject.get(f.subject) ?? 0, f.ok ? 0 : 1))
     for (const [subject, value] of bySubject) checkStatus.push({labels: {...base, subject}, value})
   }
-  const failingChecks = (['critical', 'warning', 'info'] as const).map((severity) => ({labels: {severity}, value: report.results.filter((r) => r.status === 'fail' && r.severity === severity).length}))
+  const failingChecks = (['critical', 'warning', 'info'] as const).map((severity) => ({
+    labels: {severity},
+    value: report.results.filter((r) => r.status === 'fail' && r.severity === severity).length,
+  }))
   return {checkStatus, runDurationSeconds: (report.stats?.durationMs ?? 0) / 1000, failingChecks, postureScore: postureScore(report).score}
 }
 

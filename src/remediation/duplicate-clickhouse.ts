@@ -28,7 +28,10 @@ const HOST_ENV = 'CLICKHOUSE_HOST'
 const CHI = {apiVersion: 'clickhouse.altinity.com/v1', kind: 'ClickHouseInstallation'}
 
 /** The evidence for each installation: data (rows, read through rowsIn), hosts, claims, users, Helm. */
-export async function installationEvidence(d: SignozDeployment, rowsIn: (installation: string) => Promise<number | undefined>): Promise<InstallationEvidence[]> {
+export async function installationEvidence(
+  d: SignozDeployment,
+  rowsIn: (installation: string) => Promise<number | undefined>,
+): Promise<InstallationEvidence[]> {
   const claims = d.snapshot.items.persistentvolumeclaims ?? []
   return Promise.all(
     d.installations.map(async (i) => ({
@@ -36,7 +39,8 @@ export async function installationEvidence(d: SignozDeployment, rowsIn: (install
       service: i.service,
       hosts: i.pods.length,
       readyHosts: i.readyPods,
-      boundClaims: claims.filter((c) => label(c, 'clickhouse.altinity.com/chi') === i.name && (c.status as {phase?: string} | undefined)?.phase === 'Bound').length,
+      boundClaims: claims.filter((c) => label(c, 'clickhouse.altinity.com/chi') === i.name && (c.status as {phase?: string} | undefined)?.phase === 'Bound')
+        .length,
       rows: await rowsIn(i.name),
       helmRelease: i.helmRelease,
       namedByRelease: d.expectedInstallation === i.name,
@@ -77,8 +81,14 @@ export async function assessDuplicate(
   }
 }
 
-const claimsOf = (ctx: FixContext, p: DuplicateParams, installation: string) => ctx.kube.list('persistentvolumeclaims', p.namespace, `clickhouse.altinity.com/chi=${installation}`)
-const claimRef = (p: DuplicateParams, c: KubeItem): ObjectRef => ({apiVersion: 'v1', kind: 'PersistentVolumeClaim', name: c.metadata!.name!, namespace: p.namespace})
+const claimsOf = (ctx: FixContext, p: DuplicateParams, installation: string) =>
+  ctx.kube.list('persistentvolumeclaims', p.namespace, `clickhouse.altinity.com/chi=${installation}`)
+const claimRef = (p: DuplicateParams, c: KubeItem): ObjectRef => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  name: c.metadata!.name!,
+  namespace: p.namespace,
+})
 
 function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: string | null}): Action<FixContext> {
   const ref: ObjectRef = {...CHI, name: dup.name, namespace: p.namespace}
@@ -89,24 +99,38 @@ function removeDuplicate(p: DuplicateParams, dup: {name: string; helmRelease: st
     safety: 'disruptive',
     done: async (ctx) => (await ctx.kube.getObject(ref)) === undefined,
     async preview() {
-      return [{kind: 'kubernetes', summary: `delete ClickHouseInstallation/${dup.name}`, detail: `the operator removes its StatefulSets, Services and pods; its PersistentVolumeClaims stay, annotated ${KEPT_CLAIM_ANNOTATION}=${p.active}`}]
+      return [
+        {
+          kind: 'kubernetes',
+          summary: `delete ClickHouseInstallation/${dup.name}`,
+          detail: `the operator removes its StatefulSets, Services and pods; its PersistentVolumeClaims stay, annotated ${KEPT_CLAIM_ANNOTATION}=${p.active}`,
+        },
+      ]
     },
     async backup(ctx) {
       const item = await ctx.kube.getObject(ref)
       const {name, namespace, labels, annotations} = item?.metadata ?? {}
-      return {helmRelease: dup.helmRelease, installation: redact({apiVersion: CHI.apiVersion, kind: CHI.kind, metadata: {name, namespace, labels, annotations}, spec: item?.spec}) as Backup}
+      return {
+        helmRelease: dup.helmRelease,
+        installation: redact({apiVersion: CHI.apiVersion, kind: CHI.kind, metadata: {name, namespace, labels, annotations}, spec: item?.spec}) as Backup,
+      }
     },
     async apply(ctx) {
       // Checked again at the last moment: nothing may point at it any more.
-      const users = (await ctx.kube.list('deployments', p.namespace)).filter((d) => templateContainers(d).some((c) => (c.env ?? []).some((e) => e.name === HOST_ENV && e.value && serviceOf(e.value) === dup.name)))
+      const users = (await ctx.kube.list('deployments', p.namespace)).filter((d) =>
+        templateContainers(d).some((c) => (c.env ?? []).some((e) => e.name === HOST_ENV && e.value && serviceOf(e.value) === dup.name)),
+      )
       if (users.length) throw new Error(`${users.map((u) => u.metadata?.name).join(', ')} still use ${dup.name}: not removed`)
       // The claims stay; marked so that doctor tells kept-on-purpose from data lost to a rename.
-      for (const c of await claimsOf(ctx, p, dup.name)) await ctx.kube.patchObject(claimRef(p, c), {metadata: {annotations: {[KEPT_CLAIM_ANNOTATION]: p.active}}})
+      for (const c of await claimsOf(ctx, p, dup.name))
+        await ctx.kube.patchObject(claimRef(p, c), {metadata: {annotations: {[KEPT_CLAIM_ANNOTATION]: p.active}}})
       await ctx.kube.deleteObject(ref)
     },
     async verify(ctx) {
       const gone = await waitUntil(ctx.waitMs, async () => (await ctx.kube.getObject(ref)) === undefined && (await podsLeft(ctx)) === 0)
-      return gone ? {ok: true, message: `${dup.name} and its pods are gone`} : {ok: false, message: `${dup.name} or its pods are still there after ${ctx.waitMs / 1000}s (a finalizer without a running operator?)`}
+      return gone
+        ? {ok: true, message: `${dup.name} and its pods are gone`}
+        : {ok: false, message: `${dup.name} or its pods are still there after ${ctx.waitMs / 1000}s (a finalizer without a running operator?)`}
     },
     async undo(ctx, backup) {
       // A Helm-managed installation comes back with the release rollback (the next undo step).
@@ -126,7 +150,11 @@ function deleteClaims(p: DuplicateParams, dup: {name: string}): Action<FixContex
     confirmName: dup.name,
     done: async (ctx) => (await claims(ctx)).length === 0,
     async preview(ctx) {
-      return (await claims(ctx)).map((c) => ({kind: 'kubernetes' as const, summary: `delete PersistentVolumeClaim/${c.metadata?.name}`, detail: 'its volume and anything on it are deleted with it (reclaim policy Delete)'}))
+      return (await claims(ctx)).map((c) => ({
+        kind: 'kubernetes' as const,
+        summary: `delete PersistentVolumeClaim/${c.metadata?.name}`,
+        detail: 'its volume and anything on it are deleted with it (reclaim policy Delete)',
+      }))
     },
     async backup(ctx) {
       return {claims: (await claims(ctx)).map((c) => c.metadata?.name ?? '')}
@@ -165,7 +193,10 @@ export const restoreActions = (p: DuplicateParams): Action<FixContext>[] => [
 ]
 
 /** The empty duplicates removed (their claims only when asked). */
-export const removalActions = (p: DuplicateParams): Action<FixContext>[] => [...p.duplicates.map((d) => removeDuplicate(p, d)), ...(p.deleteClaims ? p.duplicates.map((d) => deleteClaims(p, d)) : [])]
+export const removalActions = (p: DuplicateParams): Action<FixContext>[] => [
+  ...p.duplicates.map((d) => removeDuplicate(p, d)),
+  ...(p.deleteClaims ? p.duplicates.map((d) => deleteClaims(p, d)) : []),
+]
 
 const assessments = new WeakMap<RemedyContext, Promise<DuplicateAssessment | undefined>>()
 
@@ -176,7 +207,13 @@ const assessments = new WeakMap<RemedyContext, Promise<DuplicateAssessment | und
 export function assessOnce(ctx: RemedyContext): Promise<DuplicateAssessment | undefined> {
   let pending = assessments.get(ctx)
   if (!pending) {
-    pending = ctx.deployment().then((d) => (d.installations.length < 2 ? undefined : assessDuplicate(d, {rowsIn: ctx.rowsIn, chart: ctx.chart, chartVersion: ctx.chartVersion, deleteClaims: false})))
+    pending = ctx
+      .deployment()
+      .then((d) =>
+        d.installations.length < 2
+          ? undefined
+          : assessDuplicate(d, {rowsIn: ctx.rowsIn, chart: ctx.chart, chartVersion: ctx.chartVersion, deleteClaims: false}),
+      )
     assessments.set(ctx, pending)
   }
   return pending

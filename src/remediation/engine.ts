@@ -34,7 +34,14 @@ export async function pendingSteps<Ctx>(plan: Plan<Ctx>, ctx: Ctx): Promise<Acti
  */
 export async function runPlan<Ctx>(plan: Plan<Ctx>, ctx: Ctx, options: RunOptions): Promise<RunOutcome> {
   const {journal, progress} = options
-  journal.append({event: 'plan', plan: plan.id, title: plan.title, params: plan.params, steps: plan.actions.map((a) => ({id: a.id, title: a.title, safety: a.safety})), ...(options.lease ? {lease: options.lease} : {})})
+  journal.append({
+    event: 'plan',
+    plan: plan.id,
+    title: plan.title,
+    params: plan.params,
+    steps: plan.actions.map((a) => ({id: a.id, title: a.title, safety: a.safety})),
+    ...(options.lease ? {lease: options.lease} : {}),
+  })
   const outcome: RunOutcome = {status: 'no-op', applied: [], skipped: []}
   for (const [i, step] of plan.actions.entries()) {
     const label = `[${i + 1}/${plan.actions.length}] ${step.title}`

@@ -18,7 +18,8 @@ export async function confirmSteps<Ctx>(pending: readonly Action<Ctx>[], options
   if (pending.length === 0) return
   const destructive = pending.filter((a) => a.safety === 'destructive')
   if (!options.tty) {
-    if (!options.yes) throw new AbortedError('stdin is not a terminal and --yes was not given: nothing was changed', 'review the plan with --dry-run, then re-run with --yes')
+    if (!options.yes)
+      throw new AbortedError('stdin is not a terminal and --yes was not given: nothing was changed', 'review the plan with --dry-run, then re-run with --yes')
     if (destructive.length && !options.allowDestructive) {
       throw new AbortedError(`step "${destructive[0]!.title}" is destructive: nothing was changed`, 'add --allow-destructive to allow it')
     }

@@ -96,7 +96,9 @@ export class HeldLease {
         return
       }
       this.lost = true
-      this.options.progress(`lease ${this.name}: ${fresh ? `now held by ${spec?.holderIdentity ?? 'nobody'}` : 'deleted'} (${isGatewayError(error) ? error.message : String(error)}); another run may act on the release too`)
+      this.options.progress(
+        `lease ${this.name}: ${fresh ? `now held by ${spec?.holderIdentity ?? 'nobody'}` : 'deleted'} (${isGatewayError(error) ? error.message : String(error)}); another run may act on the release too`,
+      )
     }
   }
 
@@ -109,7 +111,12 @@ export class HeldLease {
   }
 }
 
-const leaseRef = (o: Pick<LeaseOptions, 'namespace' | 'release'>): ObjectRef => ({apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: leaseName(o.release), namespace: o.namespace})
+const leaseRef = (o: Pick<LeaseOptions, 'namespace' | 'release'>): ObjectRef => ({
+  apiVersion: 'coordination.k8s.io/v1',
+  kind: 'Lease',
+  name: leaseName(o.release),
+  namespace: o.namespace,
+})
 
 /** Who this run is, for the one it refuses: user@host, pid and command. */
 export const holderIdentity = (command: string): string => `${safeUser()}@${hostname()} pid ${process.pid} (signoz-ha ${command})`
@@ -145,7 +152,12 @@ export async function acquireLease(api: LeaseApi, options: LeaseOptions): Promis
       const created = await api.createObject({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
-        metadata: {name: ref.name, namespace: ref.namespace, labels: {'app.kubernetes.io/managed-by': 'signoz-ha', 'app.kubernetes.io/instance': options.release}, annotations},
+        metadata: {
+          name: ref.name,
+          namespace: ref.namespace,
+          labels: {'app.kubernetes.io/managed-by': 'signoz-ha', 'app.kubernetes.io/instance': options.release},
+          annotations,
+        },
         spec: ours({}, 0, true),
       })
       return held(api, created, holder, options)
@@ -154,7 +166,8 @@ export async function acquireLease(api: LeaseApi, options: LeaseOptions): Promis
     const renewedAt = Date.parse(spec.renewTime ?? spec.acquireTime ?? '') || 0
     const expired = now - renewedAt > (spec.leaseDurationSeconds ?? LEASE_SECONDS) * 1000
     const held_ = Boolean(spec.holderIdentity)
-    const sameMachineGone = existing.metadata?.annotations?.[HOST_ANNOTATION] === hostname() && !pidAlive(Number(existing.metadata?.annotations?.[PID_ANNOTATION]))
+    const sameMachineGone =
+      existing.metadata?.annotations?.[HOST_ANNOTATION] === hostname() && !pidAlive(Number(existing.metadata?.annotations?.[PID_ANNOTATION]))
     if (held_ && !expired && !sameMachineGone) {
       throw new IncompleteError(
         `another remediation holds the lease ${ref.name} in ${ref.namespace}: ${spec.holderIdentity}, since ${spec.acquireTime ?? '?'}, renewed ${Math.round((now - renewedAt) / 1000)}s ago`,
@@ -167,7 +180,10 @@ export async function acquireLease(api: LeaseApi, options: LeaseOptions): Promis
         'if that run is gone (its machine closed, killed), --take-over-lease takes it; nothing was changed',
       )
     }
-    if (held_) options.progress(`lease ${ref.name}: taken over from ${spec.holderIdentity} (${sameMachineGone ? 'its process on this machine is gone' : `not renewed for ${Math.round((now - renewedAt) / 1000)}s`})`)
+    if (held_)
+      options.progress(
+        `lease ${ref.name}: taken over from ${spec.holderIdentity} (${sameMachineGone ? 'its process on this machine is gone' : `not renewed for ${Math.round((now - renewedAt) / 1000)}s`})`,
+      )
     const replaced = await api.replaceObject({
       ...(existing as KubeItem),
       apiVersion: 'coordination.k8s.io/v1',
@@ -181,7 +197,10 @@ export async function acquireLease(api: LeaseApi, options: LeaseOptions): Promis
     if (isGatewayError(error) && error.code === 409) {
       // Someone took it between the read and the write: their run goes first.
       const now_ = await api.getObject(ref).catch(() => undefined)
-      throw new IncompleteError(`another remediation took the lease ${ref.name} in ${ref.namespace} just now: ${(now_?.spec as LeaseSpec | undefined)?.holderIdentity ?? 'unknown'}`, 'wait for it to finish; nothing was changed')
+      throw new IncompleteError(
+        `another remediation took the lease ${ref.name} in ${ref.namespace} just now: ${(now_?.spec as LeaseSpec | undefined)?.holderIdentity ?? 'unknown'}`,
+        'wait for it to finish; nothing was changed',
+      )
     }
     if (isGatewayError(error) && (error.kind === 'forbidden' || error.kind === 'not-found')) {
       options.progress(`lease ${ref.name}: not taken (${error.message}); nothing stops another run from acting on the release at the same time`)

@@ -17,7 +17,10 @@ export const rerunMigratorRemedy = defineRemedy<{release: string; chart: string;
     // The cause the Job's log names decides the values: a deadline too short for ON CLUSTER DDL.
     const log = failed.map((f) => `${f.message}\n${Array.isArray(f.evidence?.log) ? f.evidence.log.join('\n') : ''}`).join('\n')
     const timeout = String(valueAt((await ctx.deployment()).values, 'telemetryStoreMigrator.timeout') ?? '10m')
-    const set: {[key: string]: string} = /deadline exceeded|timed? ?out/i.test(log) && parseDuration(timeout, 'telemetryStoreMigrator.timeout') < 600_000 ? {'telemetryStoreMigrator.timeout': '10m'} : {}
+    const set: {[key: string]: string} =
+      /deadline exceeded|timed? ?out/i.test(log) && parseDuration(timeout, 'telemetryStoreMigrator.timeout') < 600_000
+        ? {'telemetryStoreMigrator.timeout': '10m'}
+        : {}
     return {release: ctx.release, chart: ctx.chart, chartVersion: ctx.chartVersion, set}
   },
   actions: (t) => [rerunMigrator(t)],

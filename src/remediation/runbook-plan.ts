@@ -41,6 +41,8 @@ export function unfinishedRun(planId: string): {journal: string; targets: Runboo
     .filter((r) => r.plan === planId)
     .at(-1)
   if (!last || (last.status !== 'interrupted' && last.status !== 'failed')) return undefined
-  const params = Journal.open(last.id).entries().find((e) => e.event === 'plan')?.params as {targets?: RunbookTargets} | undefined
+  const params = Journal.open(last.id)
+    .entries()
+    .find((e) => e.event === 'plan')?.params as {targets?: RunbookTargets} | undefined
   return params?.targets ? {journal: last.id, targets: params.targets} : undefined
 }

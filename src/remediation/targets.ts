@@ -30,7 +30,9 @@ export async function installationHosts(ctx: RemedyContext): Promise<{pod: strin
     const name = pod.metadata?.name ?? ''
     return {pod: name, host: name.replace(/-0$/, ''), shard: label(pod, 'clickhouse.altinity.com/shard')}
   }
-  return pods.map(ref).map((h, _, all) => ({pod: h.pod, host: h.host, peers: all.filter((o) => o.shard === h.shard && o.pod !== h.pod).map(({pod, host}) => ({pod, host}))}))
+  return pods
+    .map(ref)
+    .map((h, _, all) => ({pod: h.pod, host: h.host, peers: all.filter((o) => o.shard === h.shard && o.pod !== h.pod).map(({pod, host}) => ({pod, host}))}))
 }
 
 /** The release's ZooKeeper member pods that are not ready. */

@@ -55,7 +55,13 @@ ${body}
 }
 
 const evidenceCell = (v: EvidenceValue): string =>
-  v === null ? '<span class="muted">—</span>' : Array.isArray(v) ? `<pre>${esc(v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n'))}</pre>` : typeof v === 'object' ? `<pre>${esc(JSON.stringify(v, null, 1))}</pre>` : `<code>${esc(v)}</code>`
+  v === null
+    ? '<span class="muted">—</span>'
+    : Array.isArray(v)
+      ? `<pre>${esc(v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('\n'))}</pre>`
+      : typeof v === 'object'
+        ? `<pre>${esc(JSON.stringify(v, null, 1))}</pre>`
+        : `<code>${esc(v)}</code>`
 
 function evidenceTable(evidence: Record<string, EvidenceValue> | undefined): string {
   const rows = Object.entries(evidence ?? {}).filter(([, v]) => !(Array.isArray(v) && v.length === 0))
@@ -102,7 +108,10 @@ function gridHtml(report: Report): string {
     .map(
       (s) =>
         `<tr><th scope="row">${esc(s.shard)}</th>${s.hosts
-          .map((h) => `<td class="host host-${h.state}" data-host="${esc(h.name)}" data-state="${h.state}" title="${esc(h.why.join('\n') || 'every check passes')}"><code>${esc(h.name)}</code><br><span>${h.state === 'ok' ? 'healthy' : esc(h.state)}</span>${h.why.length ? `<br><span class="muted">${esc(h.why[0])}${h.why.length > 1 ? ` (+${h.why.length - 1})` : ''}</span>` : ''}</td>`)
+          .map(
+            (h) =>
+              `<td class="host host-${h.state}" data-host="${esc(h.name)}" data-state="${h.state}" title="${esc(h.why.join('\n') || 'every check passes')}"><code>${esc(h.name)}</code><br><span>${h.state === 'ok' ? 'healthy' : esc(h.state)}</span>${h.why.length ? `<br><span class="muted">${esc(h.why[0])}${h.why.length > 1 ? ` (+${h.why.length - 1})` : ''}</span>` : ''}</td>`,
+          )
           .join('')}${'<td></td>'.repeat(width - s.hosts.length)}</tr>`,
     )
     .join('')
@@ -136,9 +145,11 @@ function checkCard(r: CheckResult, runbookOf: DoctorHtmlOptions['runbookOf'], fi
   const cls = r.status === 'error' ? 'sev-error' : `sev-${r.severity}`
   return `<section class="card ${cls}" data-check="${esc(r.id)}">
 <h3>${esc(r.title)} <span class="muted">(${esc(r.id)}, ${esc(r.status === 'error' ? 'error' : r.severity)})</span></h3>
-${r.status === 'error' ? `<p>Could not run: ${esc(r.reason)}</p>` : failing
-    .map((f) => `<div class="finding"><p><strong>${esc(f.subject)}</strong>: ${esc(f.message)}</p>${evidenceTable(f.evidence)}</div>`)
-    .join('\n')}
+${
+  r.status === 'error'
+    ? `<p>Could not run: ${esc(r.reason)}</p>`
+    : failing.map((f) => `<div class="finding"><p><strong>${esc(f.subject)}</strong>: ${esc(f.message)}</p>${evidenceTable(f.evidence)}</div>`).join('\n')
+}
 ${runbookHtml(r.runbook, runbookOf?.(r.runbook), fill)}
 </section>`
 }
@@ -151,7 +162,9 @@ export function renderDoctorHtml(report: Report, options: DoctorHtmlOptions = {}
   const fill: RunbookFill = {namespace: t.namespace ?? '<namespace>', cluster: ch.cluster, release: t.release, objects: foundObjects(report)}
   const card = (r: CheckResult) => checkCard(r, options.runbookOf, fill)
   const failing = report.results.filter((r) => r.status === 'fail')
-  const bySeverity = (['critical', 'warning', 'info'] as const).map((s) => [s, failing.filter((r) => r.severity === s)] as const).filter(([, rs]) => rs.length > 0)
+  const bySeverity = (['critical', 'warning', 'info'] as const)
+    .map((s) => [s, failing.filter((r) => r.severity === s)] as const)
+    .filter(([, rs]) => rs.length > 0)
   const errored = report.results.filter((r) => r.status === 'error')
   const skipped = report.results.filter((r) => r.status === 'skip')
   const reasons = new Map<string, string[]>()
@@ -180,7 +193,8 @@ ${skipped.length ? `<h2>Not checked (${skipped.length})</h2><ul>${[...reasons].m
   return page(`SigNoz HA doctor: ${report.status === 'ok' ? 'healthy' : report.status}${t.namespace ? ` · ${t.namespace}` : ''}`, body)
 }
 
-const hostClass = (h: HostStatus): HostState => (h.error ? 'down' : h.ready === false || (h.readonlyTables ?? 0) > 0 ? 'critical' : (h.diskUsedPercent ?? 0) >= 90 ? 'warning' : 'ok')
+const hostClass = (h: HostStatus): HostState =>
+  h.error ? 'down' : h.ready === false || (h.readonlyTables ?? 0) > 0 ? 'critical' : (h.diskUsedPercent ?? 0) >= 90 ? 'warning' : 'ok'
 const cell = (v: unknown) => (v === null || v === undefined ? '<span class="muted">—</span>' : esc(v))
 
 /** status -o html: its screen as a page. */
@@ -192,13 +206,19 @@ export function renderStatusHtml(view: StatusView): string {
         .map((s) => {
           const hosts = view.hosts.filter((h) => h.shard === s)
           return `<tr><th scope="row">${esc(s)}</th>${hosts
-            .map((h) => `<td class="host host-${hostClass(h)}" data-host="${esc(h.pod)}" data-state="${hostClass(h)}"><code>${esc(h.pod)}</code><br>${esc(h.phase ?? '—')} · ${h.version ? `ClickHouse ${esc(h.version)}` : `<span>${esc(h.error ?? 'not asked')}</span>`}</td>`)
+            .map(
+              (h) =>
+                `<td class="host host-${hostClass(h)}" data-host="${esc(h.pod)}" data-state="${hostClass(h)}"><code>${esc(h.pod)}</code><br>${esc(h.phase ?? '—')} · ${h.version ? `ClickHouse ${esc(h.version)}` : `<span>${esc(h.error ?? 'not asked')}</span>`}</td>`,
+            )
             .join('')}${'<td></td>'.repeat(width - hosts.length)}</tr>`
         })
         .join('')}</tbody></table></div>`
     : '<p class="muted">No ClickHouse host found.</p>'
   const hostRows = view.hosts
-    .map((h) => `<tr><td>${esc(h.shard)}</td><td><code>${esc(h.pod)}</code></td><td>${cell(h.phase)}</td><td>${cell(h.restarts)}</td><td>${cell(h.node)}</td><td>${cell(h.zone)}</td><td>${cell(h.version)}</td><td>${cell(h.readonlyTables)}</td><td>${cell(h.replicationQueue)}</td><td>${cell(h.maxDelaySeconds)}</td><td>${cell(h.busiestPartitionParts)}</td><td>${h.diskUsedPercent === null ? cell(null) : `${esc(h.diskUsedPercent)}%`}</td><td>${cell(h.keeperSession)}</td><td>${cell(h.error)}</td></tr>`)
+    .map(
+      (h) =>
+        `<tr><td>${esc(h.shard)}</td><td><code>${esc(h.pod)}</code></td><td>${cell(h.phase)}</td><td>${cell(h.restarts)}</td><td>${cell(h.node)}</td><td>${cell(h.zone)}</td><td>${cell(h.version)}</td><td>${cell(h.readonlyTables)}</td><td>${cell(h.replicationQueue)}</td><td>${cell(h.maxDelaySeconds)}</td><td>${cell(h.busiestPartitionParts)}</td><td>${h.diskUsedPercent === null ? cell(null) : `${esc(h.diskUsedPercent)}%`}</td><td>${cell(h.keeperSession)}</td><td>${cell(h.error)}</td></tr>`,
+    )
     .join('')
   const body = `<header>
 <h1>SigNoz HA status</h1>

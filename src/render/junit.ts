@@ -1,7 +1,12 @@
 import type {Report} from '../core/report.js'
 
 const xml = (s: string) =>
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
 
 /**
  * JUnit XML for CI systems: one testsuite per area (clickhouse, kube, …), one testcase per
@@ -18,7 +23,9 @@ export function renderJunit(report: Report): string {
   ]
   for (const area of areas) {
     const rs = report.results.filter((r) => r.id.split('/')[0] === area)
-    lines.push(`  <testsuite name="${xml(area)}" tests="${rs.length}" failures="${count('fail', rs)}" errors="${count('error', rs)}" skipped="${count('skip', rs)}" time="${seconds(rs.reduce((n, r) => n + r.durationMs, 0))}">`)
+    lines.push(
+      `  <testsuite name="${xml(area)}" tests="${rs.length}" failures="${count('fail', rs)}" errors="${count('error', rs)}" skipped="${count('skip', rs)}" time="${seconds(rs.reduce((n, r) => n + r.durationMs, 0))}">`,
+    )
     for (const r of rs) {
       const open = `    <testcase classname="signoz-ha.${xml(area)}" name="${xml(r.id)}" time="${seconds(r.durationMs)}"`
       if (r.status === 'pass') {
@@ -29,7 +36,9 @@ export function renderJunit(report: Report): string {
       if (r.status === 'fail') {
         const failed = r.findings.filter((f) => !f.ok)
         const body = failed.map((f) => `${f.subject}: ${f.message}${f.evidence ? `\n  ${JSON.stringify(f.evidence)}` : ''}`).join('\n')
-        lines.push(`      <failure type="${r.severity}" message="${xml(`${r.title}: ${failed.length} finding(s); runbook ${r.runbook}`)}">${xml(`${body}\n\nsignoz-ha runbook show ${r.runbook}`)}</failure>`)
+        lines.push(
+          `      <failure type="${r.severity}" message="${xml(`${r.title}: ${failed.length} finding(s); runbook ${r.runbook}`)}">${xml(`${body}\n\nsignoz-ha runbook show ${r.runbook}`)}</failure>`,
+        )
       } else if (r.status === 'error') {
         lines.push(`      <error message="${xml(r.reason ?? 'error')}"/>`)
       } else if (r.status === 'skip') {

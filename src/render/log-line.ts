@@ -13,7 +13,9 @@ export function runLogLine(report: Report, exported?: ExportOutcome, now = new D
     // What was not checked and why, one entry per cause (a permission the monitor lacks, a host down).
     notChecked: notChecked(report),
     ...(report.errors.length ? {errors: report.errors} : {}),
-    ...(exported ? {export: {ok: exported.ok, metricPoints: exported.metricPoints, logRecords: exported.logRecords, ...(exported.error ? {error: exported.error} : {})}} : {}),
+    ...(exported
+      ? {export: {ok: exported.ok, metricPoints: exported.metricPoints, logRecords: exported.logRecords, ...(exported.error ? {error: exported.error} : {})}}
+      : {}),
   })
 }
 

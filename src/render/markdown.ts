@@ -19,7 +19,8 @@ export function renderMarkdown(report: Report, now: Date = new Date()): string {
   ]
   if (failing.length) {
     lines.push('## Findings', '', '| severity | check | subject | finding |', '|---|---|---|---|')
-    for (const r of failing) for (const f of r.findings.filter((x) => !x.ok)) lines.push(`| ${r.severity} | \`${r.id}\` | ${cell(f.subject)} | ${cell(f.message)} |`)
+    for (const r of failing)
+      for (const f of r.findings.filter((x) => !x.ok)) lines.push(`| ${r.severity} | \`${r.id}\` | ${cell(f.subject)} | ${cell(f.message)} |`)
     lines.push('')
     for (const r of failing) {
       lines.push(`### ${r.title} (\`${r.id}\`, ${r.severity})`, '')

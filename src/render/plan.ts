@@ -18,7 +18,8 @@ export function renderPlan(view: PlanView, c: ChalkInstance): string {
     if (!s.pending) continue
     for (const p of s.previews) {
       lines.push(`   ${c.cyan(p.kind)} ${p.summary}`)
-      for (const line of p.detail.trimEnd().split('\n')) lines.push(`     ${line.startsWith('+') ? c.green(line) : line.startsWith('-') ? c.red(line) : c.gray(line)}`)
+      for (const line of p.detail.trimEnd().split('\n'))
+        lines.push(`     ${line.startsWith('+') ? c.green(line) : line.startsWith('-') ? c.red(line) : c.gray(line)}`)
     }
   }
   return lines.join('\n')

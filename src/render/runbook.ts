@@ -31,7 +31,12 @@ export function renderRunbook(r: Runbook, o: RunbookFill & {chalk: ChalkInstance
     '',
   ]
   r.steps.forEach((s, i) => {
-    const tag = s.safety === 'destructive' ? c.red(SAFETY_LABEL[s.safety]) : s.safety === 'disruptive' ? c.yellow(SAFETY_LABEL[s.safety]) : c.green(SAFETY_LABEL[s.safety])
+    const tag =
+      s.safety === 'destructive'
+        ? c.red(SAFETY_LABEL[s.safety])
+        : s.safety === 'disruptive'
+          ? c.yellow(SAFETY_LABEL[s.safety])
+          : c.green(SAFETY_LABEL[s.safety])
     lines.push(`${i + 1}. ${c.bold(s.title)} [${tag}${s.remedy ? ' · run' : ''}]`, `   ${s.explain}`)
     for (const cmd of s.commands ?? []) lines.push(`     ${c.cyan(fillCommand(cmd, o))}`)
     lines.push('')

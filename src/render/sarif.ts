@@ -29,14 +29,28 @@ export function renderSarif(report: Report, checks: readonly Check[]): string {
             ruleIndex,
             level: LEVEL[r.severity],
             message: {text: `${f.subject}: ${f.message}`},
-            locations: [{logicalLocations: [{name: f.subject, fullyQualifiedName: [report.target.context, report.target.namespace, f.subject].filter(Boolean).join('/'), kind: 'resource'}]}],
+            locations: [
+              {
+                logicalLocations: [
+                  {
+                    name: f.subject,
+                    fullyQualifiedName: [report.target.context, report.target.namespace, f.subject].filter(Boolean).join('/'),
+                    kind: 'resource',
+                  },
+                ],
+              },
+            ],
             partialFingerprints: {subject: `${r.id}:${f.subject}`},
             properties: {evidence: f.evidence ?? {}},
           })),
   )
   const notifications = report.results
     .filter((r) => r.status === 'error' || r.status === 'skip')
-    .map((r) => ({level: r.status === 'error' ? 'error' : 'note', message: {text: `${r.id} ${r.status === 'error' ? 'errored' : 'skipped'}: ${r.reason ?? ''}`}, descriptor: {id: r.id}}))
+    .map((r) => ({
+      level: r.status === 'error' ? 'error' : 'note',
+      message: {text: `${r.id} ${r.status === 'error' ? 'errored' : 'skipped'}: ${r.reason ?? ''}`},
+      descriptor: {id: r.id},
+    }))
   const doc = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -20,7 +20,14 @@ const width = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length
 /** Columns padded to the widest cell; the last column is not padded. */
 function table(rows: string[][], indent = '  '): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => width(r[i] ?? ''))))
-  return rows.map((r) => indent + r.map((v, i) => (i === r.length - 1 ? v : v + ' '.repeat(widths[i]! - width(v)))).join('  ').trimEnd())
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((v, i) => (i === r.length - 1 ? v : v + ' '.repeat(widths[i]! - width(v))))
+        .join('  ')
+        .trimEnd(),
+  )
 }
 
 /** The on-call's first screen: release, installation, hosts, Keeper, ingestion, problems. */
@@ -29,26 +36,38 @@ export function renderStatus(view: StatusView, c: ChalkInstance): string {
   const t = view.target
   lines.push(
     c.bold('signoz-ha status') +
-      c.gray(`  ${[t.context && `context ${t.context}`, t.namespace && `namespace ${t.namespace}`].filter(Boolean).join(', ')}${t.namespace ? ' · ' : ''}${view.bundle ? `from bundle ${view.bundle}, collected ` : ''}${view.collectedAt}`),
+      c.gray(
+        `  ${[t.context && `context ${t.context}`, t.namespace && `namespace ${t.namespace}`].filter(Boolean).join(', ')}${t.namespace ? ' · ' : ''}${view.bundle ? `from bundle ${view.bundle}, collected ` : ''}${view.collectedAt}`,
+      ),
   )
   const r = view.release
   lines.push('', c.bold('Release'))
   if (r) {
     const status = r.status === 'deployed' ? c.green(r.status) : c.red(r.status)
-    lines.push(`  ${r.name}  revision ${r.revision}  ${status}  chart ${r.chart}${r.appVersion ? `  app ${r.appVersion}` : ''}${r.lastDeployed ? c.gray(`  last upgrade ${r.lastDeployed.replace(/\.\d+/, '')}`) : ''}`)
+    lines.push(
+      `  ${r.name}  revision ${r.revision}  ${status}  chart ${r.chart}${r.appVersion ? `  app ${r.appVersion}` : ''}${r.lastDeployed ? c.gray(`  last upgrade ${r.lastDeployed.replace(/\.\d+/, '')}`) : ''}`,
+    )
   } else lines.push(c.gray('  no SigNoz Helm release read'))
 
   const i = view.installation
   lines.push('', c.bold('ClickHouse installation'))
   if (i) {
-    const ep = i.service.exists ? `${i.service.readyEndpoints} ready${i.service.notReadyEndpoints ? `, ${i.service.notReadyEndpoints} not ready` : ''}` : c.red('missing')
-    lines.push(`  ${i.name}  ${i.status === 'Completed' ? c.green(i.status) : c.yellow(i.status)}  cluster ${i.cluster} ${i.layout}  operator ${cell(i.operatorVersion)}  Service ${i.service.name} (${ep})`)
+    const ep = i.service.exists
+      ? `${i.service.readyEndpoints} ready${i.service.notReadyEndpoints ? `, ${i.service.notReadyEndpoints} not ready` : ''}`
+      : c.red('missing')
+    lines.push(
+      `  ${i.name}  ${i.status === 'Completed' ? c.green(i.status) : c.yellow(i.status)}  cluster ${i.cluster} ${i.layout}  operator ${cell(i.operatorVersion)}  Service ${i.service.name} (${ep})`,
+    )
     for (const o of view.otherInstallations) lines.push(c.yellow(`  also: ${o.name} ${o.status}, ${o.readyPods}/${o.pods} pods ready`))
   } else lines.push(c.gray('  no ClickHouseInstallation read'))
 
   lines.push('', c.bold('Hosts'))
   if (view.hosts.length > 0) {
-    const rows = [['SHARD', 'REPLICA', 'POD', 'STATUS', 'RESTARTS', 'AGE', 'NODE', 'ZONE', 'VERSION', 'UPTIME', 'RO', 'QUEUE', 'DELAY', 'PARTS', 'DISK', 'KEEPER'].map((h) => c.gray(h))]
+    const rows = [
+      ['SHARD', 'REPLICA', 'POD', 'STATUS', 'RESTARTS', 'AGE', 'NODE', 'ZONE', 'VERSION', 'UPTIME', 'RO', 'QUEUE', 'DELAY', 'PARTS', 'DISK', 'KEEPER'].map(
+        (h) => c.gray(h),
+      ),
+    ]
     for (const h of view.hosts) {
       const status = h.phase === null ? DASH : h.ready ? c.green(h.phase) : c.red(h.phase)
       rows.push([
@@ -77,7 +96,14 @@ export function renderStatus(view: StatusView, c: ChalkInstance): string {
   if (view.keeper.members.length > 0) {
     const rows = [['POD', 'STATUS', 'MODE', 'ZNODES', 'OUTSTANDING', 'AVG LATENCY'].map((h) => c.gray(h))]
     for (const m of view.keeper.members) {
-      rows.push([m.pod, m.ready ? c.green(cell(m.phase)) : c.red(cell(m.phase)), m.mode ?? c.gray(m.error ?? DASH), cell(m.znodes), cell(m.outstandingRequests), m.avgLatencyMs === null ? DASH : `${m.avgLatencyMs}ms`])
+      rows.push([
+        m.pod,
+        m.ready ? c.green(cell(m.phase)) : c.red(cell(m.phase)),
+        m.mode ?? c.gray(m.error ?? DASH),
+        cell(m.znodes),
+        cell(m.outstandingRequests),
+        m.avgLatencyMs === null ? DASH : `${m.avgLatencyMs}ms`,
+      ])
     }
     lines.push(...table(rows))
   } else lines.push(c.gray(`  no member pod in the namespace${view.keeper.nodes.length ? `; the installation names ${view.keeper.nodes.join(', ')}` : ''}`))
@@ -101,7 +127,9 @@ export function renderStatus(view: StatusView, c: ChalkInstance): string {
   } else lines.push(c.gray('  no shard answered'))
   for (const col of view.ingestion.collectors) {
     const ready = col.ready >= col.desired ? c.green(`${col.ready}/${col.desired} ready`) : c.red(`${col.ready}/${col.desired} ready`)
-    lines.push(`  ${col.kind}/${col.name} ${ready} → ${col.writesTo}${col.targetExists === false ? c.red(' (no such Service)') : col.targetReadyEndpoints === 0 ? c.red(' (no ready endpoint)') : ''}`)
+    lines.push(
+      `  ${col.kind}/${col.name} ${ready} → ${col.writesTo}${col.targetExists === false ? c.red(' (no such Service)') : col.targetReadyEndpoints === 0 ? c.red(' (no ready endpoint)') : ''}`,
+    )
   }
 
   if (view.gaps.length > 0) {

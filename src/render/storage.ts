@@ -8,9 +8,14 @@ const gb = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} TB` : `${n} GB`
 /** A storage plan for a person: per signal, then per replica and over the cluster. */
 export function renderStoragePlan(plan: StoragePlan, c: ChalkInstance): string {
   const i = plan.inputs
-  const rows = plan.signals.map((s) => `  ${s.signal.padEnd(8)} ${String(s.rawGbPerDay).padStart(9)} GB/day raw  ${String(s.storedGbPerDay).padStart(8)} GB/day on disk  × ${String(s.retentionDays).padStart(3)} days = ${gb(s.steadyGb)}`)
+  const rows = plan.signals.map(
+    (s) =>
+      `  ${s.signal.padEnd(8)} ${String(s.rawGbPerDay).padStart(9)} GB/day raw  ${String(s.storedGbPerDay).padStart(8)} GB/day on disk  × ${String(s.retentionDays).padStart(3)} days = ${gb(s.steadyGb)}`,
+  )
   const lines = [
-    c.bold(`Storage plan: ${i.ingestGbPerDay} GB/day over ${i.shards} shard(s) × ${i.replicasPerShard} replicas, compression ${i.compressionRatio}×, ${i.headroomPercent}% kept free`),
+    c.bold(
+      `Storage plan: ${i.ingestGbPerDay} GB/day over ${i.shards} shard(s) × ${i.replicasPerShard} replicas, compression ${i.compressionRatio}×, ${i.headroomPercent}% kept free`,
+    ),
     '',
     ...rows,
     '',
@@ -37,20 +42,38 @@ const bytes = (n: number | null): string => (n === null ? '?' : formatBytes(n))
 export function renderStorageReport(report: StorageReport, target: {hosts: number; version: string | null; cluster: string}, c: ChalkInstance): string {
   const pad = (s: string, n: number) => s.padEnd(n)
   const hostWidth = Math.max(4, ...report.hosts.map((h) => h.host.length))
-  const lines = [c.bold(`Storage report · ${target.hosts} hosts · ClickHouse ${target.version ?? '?'} · cluster ${target.cluster} · growth from ${report.growthBasis}`), '', c.bold('Disks')]
-  lines.push(c.gray(`  ${pad('host', hostWidth)}  ${'used'.padStart(10)}  ${'free'.padStart(10)}  ${'size'.padStart(10)}  ${'growth/day'.padStart(10)}  days until full`))
+  const lines = [
+    c.bold(`Storage report · ${target.hosts} hosts · ClickHouse ${target.version ?? '?'} · cluster ${target.cluster} · growth from ${report.growthBasis}`),
+    '',
+    c.bold('Disks'),
+  ]
+  lines.push(
+    c.gray(
+      `  ${pad('host', hostWidth)}  ${'used'.padStart(10)}  ${'free'.padStart(10)}  ${'size'.padStart(10)}  ${'growth/day'.padStart(10)}  days until full`,
+    ),
+  )
   for (const h of report.hosts) {
     const days = h.daysUntilFull === null ? (h.growthBytesPerDay > 0 ? '? (no disk size)' : '-') : String(h.daysUntilFull)
     const row = `  ${pad(h.host, hostWidth)}  ${bytes(h.usedBytes).padStart(10)}  ${bytes(h.freeBytes).padStart(10)}  ${bytes(h.totalBytes).padStart(10)}  ${bytes(h.growthBytesPerDay).padStart(10)}  ${days}${h.source === 'volume claim' ? c.gray(' (size of the claim)') : ''}`
     lines.push(h.daysUntilFull !== null && h.daysUntilFull < 7 ? c.red(row) : row)
   }
   const tableWidth = Math.max(5, ...report.tables.map((t) => t.table.length))
-  lines.push('', c.bold('SigNoz tables (one replica per shard, summed)'), c.gray(`  ${pad('table', tableWidth)}  ${'rows'.padStart(12)}  ${'on disk'.padStart(10)}  compression  ${'growth/day'.padStart(10)}  TTL`))
+  lines.push(
+    '',
+    c.bold('SigNoz tables (one replica per shard, summed)'),
+    c.gray(`  ${pad('table', tableWidth)}  ${'rows'.padStart(12)}  ${'on disk'.padStart(10)}  compression  ${'growth/day'.padStart(10)}  TTL`),
+  )
   for (const t of report.tables.filter((x) => x.rows > 0)) {
-    lines.push(`  ${pad(t.table, tableWidth)}  ${String(t.rows).padStart(12)}  ${bytes(t.bytes).padStart(10)}  ${(t.compression === null ? '-' : `${t.compression}×`).padStart(11)}  ${bytes(t.growthBytesPerDay).padStart(10)}  ${t.ttl ?? c.gray('none')}`)
+    lines.push(
+      `  ${pad(t.table, tableWidth)}  ${String(t.rows).padStart(12)}  ${bytes(t.bytes).padStart(10)}  ${(t.compression === null ? '-' : `${t.compression}×`).padStart(11)}  ${bytes(t.growthBytesPerDay).padStart(10)}  ${t.ttl ?? c.gray('none')}`,
+    )
   }
   if (report.oldest.length) {
-    lines.push('', c.bold('Oldest days of the biggest tables'), c.gray('  to free space fast if a disk is about to fill: each statement deletes that day on every replica, for good'))
+    lines.push(
+      '',
+      c.bold('Oldest days of the biggest tables'),
+      c.gray('  to free space fast if a disk is about to fill: each statement deletes that day on every replica, for good'),
+    )
     for (const p of report.oldest) lines.push(`  ${p.day}  ${bytes(p.bytes).padStart(10)}  ${c.cyan(p.statement)}`)
   }
   return lines.join('\n')

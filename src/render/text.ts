@@ -66,7 +66,9 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
       }
       const shown = r.findings.filter((f) => verbose || !f.ok)
       for (const f of shown.slice(0, verbose ? 1000 : 12)) {
-        lines.push(`      ${f.ok ? c.green('ok  ') : c.red('FAIL')} ${c.bold(f.subject)}: ${f.message}${f.exemption ? c.gray(` (exempt: ${f.exemption})`) : ''}`)
+        lines.push(
+          `      ${f.ok ? c.green('ok  ') : c.red('FAIL')} ${c.bold(f.subject)}: ${f.message}${f.exemption ? c.gray(` (exempt: ${f.exemption})`) : ''}`,
+        )
         if (!f.ok && f.evidence) {
           for (const [k, v] of Object.entries(f.evidence)) {
             if (v === null || (Array.isArray(v) && v.length === 0)) continue
@@ -94,8 +96,7 @@ export function renderText(report: Report, {chalk: c, verbose}: TextOptions): st
   const s = report.summary
   lines.push('')
   for (const e of report.errors) lines.push(c.red(`error: ${e}`))
-  const verdict =
-    report.status === 'ok' ? c.green('healthy') : report.status === 'problems' ? c.red('problems found') : c.magenta('incomplete')
+  const verdict = report.status === 'ok' ? c.green('healthy') : report.status === 'problems' ? c.red('problems found') : c.magenta('incomplete')
   lines.push(
     `${c.bold(verdict)}: ${s.critical} critical, ${s.warning} warning, ${s.info} info, ${s.passed} passed, ${s.skipped} skipped, ${s.errored} errored` +
       (verbose ? '' : c.gray('  (--verbose shows passing findings)')),

@@ -20,6 +20,10 @@ export function renderUpgradePlan(plan: UpgradePlan, c: ChalkInstance): string {
   const level = {info: c.gray('•'), caution: c.yellow('▲'), danger: c.red('✗')}
   for (const ch of plan.changes) lines.push(`  ${level[ch.level]} ${ch.what}`, `      ${c.gray(ch.means)}`)
   const {added, removed, changed} = plan.objects
-  lines.push(c.gray(`  objects: ${changed.length} changed${changed.length ? ` (${changed.join(', ')})` : ''}, ${added.length} added${added.length ? ` (${added.join(', ')})` : ''}, ${removed.length} removed${removed.length ? ` (${removed.join(', ')})` : ''}`))
+  lines.push(
+    c.gray(
+      `  objects: ${changed.length} changed${changed.length ? ` (${changed.join(', ')})` : ''}, ${added.length} added${added.length ? ` (${added.join(', ')})` : ''}, ${removed.length} removed${removed.length ? ` (${removed.join(', ')})` : ''}`,
+    ),
+  )
   return lines.join('\n')
 }

@@ -63,11 +63,18 @@ export const templateContainers = (workload: KubeItem | undefined): TemplateCont
 /** The events about one object, oldest first. */
 export const eventsFor = (events: readonly KubeItem[], name: string | undefined): KubeItem[] =>
   events.filter((e) => (e.involvedObject as {name?: string} | undefined)?.name === name)
-export const podReady = (pod: KubeItem): boolean => Boolean((pod.status?.conditions as {type: string; status: string}[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True'))
+export const podReady = (pod: KubeItem): boolean =>
+  Boolean((pod.status?.conditions as {type: string; status: string}[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True'))
 
 export const isSignozRelease = (r: HelmReleaseRecord) => r.chart.name === 'signoz'
 
-type ContainerStatus = {name: string; ready?: boolean; restartCount?: number; state?: {waiting?: {reason?: string; message?: string}; terminated?: {reason?: string; exitCode?: number}}; lastState?: {terminated?: {reason?: string; exitCode?: number}}}
+type ContainerStatus = {
+  name: string
+  ready?: boolean
+  restartCount?: number
+  state?: {waiting?: {reason?: string; message?: string}; terminated?: {reason?: string; exitCode?: number}}
+  lastState?: {terminated?: {reason?: string; exitCode?: number}}
+}
 
 /**
  * What the cluster says of a pod that is not Running and Ready: its phase, each unready
@@ -75,7 +82,13 @@ type ContainerStatus = {name: string; ready?: boolean; restartCount?: number; st
  * pod that is Running and Ready.
  */
 export function podTrouble(pod: KubeItem): {message: string; evidence: Record<string, string | number | boolean | null>} | undefined {
-  const status = (pod.status ?? {}) as {phase?: string; reason?: string; message?: string; conditions?: {type: string; status: string; reason?: string; message?: string}[]; containerStatuses?: ContainerStatus[]}
+  const status = (pod.status ?? {}) as {
+    phase?: string
+    reason?: string
+    message?: string
+    conditions?: {type: string; status: string; reason?: string; message?: string}[]
+    containerStatuses?: ContainerStatus[]
+  }
   const phase = pod.metadata?.deletionTimestamp ? 'Terminating' : (status.phase ?? 'Pending')
   if (phase === 'Running' && podReady(pod)) return undefined
   const parts: string[] = [`pod ${pod.metadata?.name} is ${phase}${phase === 'Running' ? ' but not ready' : ''}`]
@@ -90,7 +103,9 @@ export function podTrouble(pod: KubeItem): {message: string; evidence: Record<st
         ? `terminated: ${c.state.terminated.reason ?? ''} exit ${c.state.terminated.exitCode ?? '?'}`
         : 'running, not ready'
     const last = c.lastState?.terminated
-    parts.push(`container ${c.name} ${state}, ${c.restartCount ?? 0} restart${c.restartCount === 1 ? '' : 's'}${last ? `, last exit ${last.exitCode} (${last.reason ?? 'Error'})` : ''}`)
+    parts.push(
+      `container ${c.name} ${state}, ${c.restartCount ?? 0} restart${c.restartCount === 1 ? '' : 's'}${last ? `, last exit ${last.exitCode} (${last.reason ?? 'Error'})` : ''}`,
+    )
   }
   const first = unready[0]
   return {
@@ -108,14 +123,20 @@ export function podTrouble(pod: KubeItem): {message: string; evidence: Record<st
 
 function installationOf(item: KubeItem, pods: readonly KubeItem[]): Installation {
   const spec = (item.spec ?? {}) as {
-    configuration?: {clusters?: {name?: string; layout?: {shardsCount?: number; replicasCount?: number}}[]; zookeeper?: {nodes?: {host: string; port?: number}[]}}
+    configuration?: {
+      clusters?: {name?: string; layout?: {shardsCount?: number; replicasCount?: number}}[]
+      zookeeper?: {nodes?: {host: string; port?: number}[]}
+    }
     templates?: {serviceTemplates?: {name?: string; generateName?: string}[]}
     defaults?: {templates?: {serviceTemplate?: string}}
   }
   const name = item.metadata?.name ?? ''
   const cluster = spec.configuration?.clusters?.[0]
-  const serviceTemplate = spec.templates?.serviceTemplates?.find((t) => t.name === spec.defaults?.templates?.serviceTemplate) ?? spec.templates?.serviceTemplates?.[0]
-  const own = pods.filter((p) => label(p, 'clickhouse.altinity.com/chi') === name).sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
+  const serviceTemplate =
+    spec.templates?.serviceTemplates?.find((t) => t.name === spec.defaults?.templates?.serviceTemplate) ?? spec.templates?.serviceTemplates?.[0]
+  const own = pods
+    .filter((p) => label(p, 'clickhouse.altinity.com/chi') === name)
+    .sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
   return {
     name,
     cluster: cluster?.name ?? 'cluster',
@@ -131,7 +152,10 @@ function installationOf(item: KubeItem, pods: readonly KubeItem[]): Installation
   }
 }
 
-function envSource(env: {name: string; value?: string; valueFrom?: {secretKeyRef?: {name: string; key: string}}}[] | undefined, name: string): EnvSource | undefined {
+function envSource(
+  env: {name: string; value?: string; valueFrom?: {secretKeyRef?: {name: string; key: string}}}[] | undefined,
+  name: string,
+): EnvSource | undefined {
   const e = env?.find((v) => v.name === name)
   if (!e) return undefined
   if (e.valueFrom?.secretKeyRef) return {secret: e.valueFrom.secretKeyRef.name, key: e.valueFrom.secretKeyRef.key}
@@ -141,7 +165,10 @@ function envSource(env: {name: string; value?: string; valueFrom?: {secretKeyRef
 /** Workloads whose containers carry CLICKHOUSE_HOST: the chart's collectors and signoz. */
 function clickhouseClients(snapshot: KubeSnapshot): ClickHouseClient[] {
   const clients: ClickHouseClient[] = []
-  const workloads = [...(snapshot.items.deployments ?? []).map((w) => ['Deployment', w] as const), ...(snapshot.items.statefulsets ?? []).map((w) => ['StatefulSet', w] as const)]
+  const workloads = [
+    ...(snapshot.items.deployments ?? []).map((w) => ['Deployment', w] as const),
+    ...(snapshot.items.statefulsets ?? []).map((w) => ['StatefulSet', w] as const),
+  ]
   for (const [kind, w] of workloads) {
     for (const c of templateContainers(w)) {
       const host = envSource(c.env, 'CLICKHOUSE_HOST')
@@ -168,8 +195,11 @@ export function readDeployment(snapshot: KubeSnapshot, releaseName?: string): Si
   const values = release ? mergeValues(release.chartValues, release.config) : {}
   const pods = snapshot.items.pods ?? []
   const installations = (snapshot.items.clickhouseinstallations ?? []).map((chi) => installationOf(chi, pods))
-  const expectedInstallation = release ? clickhouseFullname(release.name, (valueAt(values, 'clickhouse.fullnameOverride') as string | undefined) || undefined) : undefined
-  const active = [...installations].sort((a, b) => b.readyPods - a.readyPods || Number(b.name === expectedInstallation) - Number(a.name === expectedInstallation))[0]
+  const expectedInstallation = release
+    ? clickhouseFullname(release.name, (valueAt(values, 'clickhouse.fullnameOverride') as string | undefined) || undefined)
+    : undefined
+  const active = [...installations].sort(
+    (a, b) => b.readyPods - a.readyPods || Number(b.name === expectedInstallation) - Number(a.name === expectedInstallation),
+  )[0]
   return {namespace: snapshot.namespace, snapshot, release, releases, values, expectedInstallation, installations, active, clients: clickhouseClients(snapshot)}
 }
-

@@ -16,9 +16,7 @@ export interface InstallationEvidence {
   clients: string[]
 }
 
-export type DuplicateDecision =
-  | {ok: true; active: InstallationEvidence; duplicates: InstallationEvidence[]; reasons: string[]}
-  | {ok: false; reason: string}
+export type DuplicateDecision = {ok: true; active: InstallationEvidence; duplicates: InstallationEvidence[]; reasons: string[]} | {ok: false; reason: string}
 
 /** `signoz-clickhouse.platform.svc.cluster.local` → `signoz-clickhouse`. */
 export const serviceOf = (host: string): string => host.split('.')[0]!.split(':')[0]!
@@ -32,16 +30,27 @@ export function chooseActive(installations: readonly InstallationEvidence[]): Du
   if (installations.length === 0) return {ok: false, reason: 'no ClickHouse installation in the namespace'}
   const withData = installations.filter((i) => (i.rows ?? 0) > 0)
   if (withData.length > 1) {
-    return {ok: false, reason: `${withData.map((i) => `${i.name} (${i.rows} rows)`).join(' and ')} both hold SigNoz data: merging them is a manual migration, not a duplicate to remove`}
+    return {
+      ok: false,
+      reason: `${withData.map((i) => `${i.name} (${i.rows} rows)`).join(' and ')} both hold SigNoz data: merging them is a manual migration, not a duplicate to remove`,
+    }
   }
   const ranked = [...installations].sort(
-    (a, b) => (b.rows ?? 0) - (a.rows ?? 0) || b.readyHosts - a.readyHosts || Number(b.namedByRelease) - Number(a.namedByRelease) || a.name.localeCompare(b.name),
+    (a, b) =>
+      (b.rows ?? 0) - (a.rows ?? 0) || b.readyHosts - a.readyHosts || Number(b.namedByRelease) - Number(a.namedByRelease) || a.name.localeCompare(b.name),
   )
   const active = ranked[0]!
   const reasons = [
-    withData.length === 1 ? `${active.name} holds the data (${active.rows} rows in the SigNoz databases)` : `no installation holds SigNoz data; ${active.name} has the most ready hosts`,
+    withData.length === 1
+      ? `${active.name} holds the data (${active.rows} rows in the SigNoz databases)`
+      : `no installation holds SigNoz data; ${active.name} has the most ready hosts`,
     `${active.name}: ${active.readyHosts}/${active.hosts} hosts ready, ${active.boundClaims} claims bound${active.clients.length ? `, used by ${active.clients.join(', ')}` : ''}`,
-    ...ranked.slice(1).map((d) => `${d.name}: ${d.readyHosts}/${d.hosts} hosts ready, ${d.rows === undefined ? 'no host readable' : `${d.rows} rows`}${d.clients.length ? `, used by ${d.clients.join(', ')}` : ''}${d.namedByRelease ? ', named by the release values' : ''}`),
+    ...ranked
+      .slice(1)
+      .map(
+        (d) =>
+          `${d.name}: ${d.readyHosts}/${d.hosts} hosts ready, ${d.rows === undefined ? 'no host readable' : `${d.rows} rows`}${d.clients.length ? `, used by ${d.clients.join(', ')}` : ''}${d.namedByRelease ? ', named by the release values' : ''}`,
+      ),
   ]
   return {ok: true, active, duplicates: ranked.slice(1), reasons}
 }

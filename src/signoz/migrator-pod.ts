@@ -42,7 +42,15 @@ export function migratorSteps(pod: KubeItem): MigratorStep[] {
     const restarts = s?.restartCount ?? 0
     const exit = s?.state?.terminated?.exitCode
     const lastExit = s?.lastState?.terminated?.exitCode
-    const state: MigratorStep['state'] = s?.state?.running ? 'running' : exit === 0 ? 'succeeded' : exit !== undefined ? 'failed' : s?.state?.waiting && lastExit !== undefined && lastExit !== 0 ? 'failed' : 'waiting'
+    const state: MigratorStep['state'] = s?.state?.running
+      ? 'running'
+      : exit === 0
+        ? 'succeeded'
+        : exit !== undefined
+          ? 'failed'
+          : s?.state?.waiting && lastExit !== undefined && lastExit !== 0
+            ? 'failed'
+            : 'waiting'
     // Under OnFailure every restart followed a failed run; the current (or, in back-off, the last) run counts once it has failed.
     const failedRuns = restarts + (state === 'failed' ? 1 : 0)
     return {
@@ -65,7 +73,10 @@ export const failingStep = (steps: readonly MigratorStep[]): MigratorStep | unde
 
 /** The last line of a step's log that reports an error, if any. */
 export function errorLine(log: string): string | undefined {
-  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = log
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   return readable([...lines].reverse().find((l) => /^Error:|"level":"(error|fatal)"|\berror\b|code: \d+/i.test(l)))
 }
 
@@ -74,7 +85,14 @@ export function errorLine(log: string): string | undefined {
  * current run first: a run still going has not said why the last one ended), else the last line.
  */
 export function failureLine(current: string, previous = ''): string | undefined {
-  const last = (log: string) => readable(log.split('\n').map((l) => l.trim()).filter(Boolean).at(-1))
+  const last = (log: string) =>
+    readable(
+      log
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .at(-1),
+    )
   return errorLine(current) ?? errorLine(previous) ?? last(current) ?? last(previous)
 }
 
@@ -91,15 +109,43 @@ function readable(line: string | undefined): string | undefined {
 
 /** Migrator failures recognised in its log as they happen, with the runbook for each. */
 export const KNOWN_MIGRATOR_FAILURES: readonly {pattern: RegExp; what: string; runbook: string}[] = [
-  {pattern: /code: 999|Coordination::Exception|KEEPER_EXCEPTION|connecting to ZooKeeper/i, what: 'Keeper failed the migration\'s coordination (code 999): the step exits and the Job retries until Keeper answers (signoz-otel-collector#589)', runbook: 'keeper-down'},
-  {pattern: /code: 62\b.*Syntax error|SYNTAX_ERROR/i, what: "the server does not understand the migration's statement (code 62): ClickHouse is older than the migration expects (catalogue #9)", runbook: 'version-mismatch'},
-  {pattern: /code: 47\b|UNKNOWN_IDENTIFIER|Missing columns/i, what: 'a column the migration reads is missing (code 47): an earlier migration was left half-applied', runbook: 'migration-failed'},
-  {pattern: /code: 159|distributed_ddl_task_timeout|Watching task .* is executing longer/i, what: 'an ON CLUSTER statement timed out on some host (catalogue #1)', runbook: 'ddl-queue-stuck'},
+  {
+    pattern: /code: 999|Coordination::Exception|KEEPER_EXCEPTION|connecting to ZooKeeper/i,
+    what: "Keeper failed the migration's coordination (code 999): the step exits and the Job retries until Keeper answers (signoz-otel-collector#589)",
+    runbook: 'keeper-down',
+  },
+  {
+    pattern: /code: 62\b.*Syntax error|SYNTAX_ERROR/i,
+    what: "the server does not understand the migration's statement (code 62): ClickHouse is older than the migration expects (catalogue #9)",
+    runbook: 'version-mismatch',
+  },
+  {
+    pattern: /code: 47\b|UNKNOWN_IDENTIFIER|Missing columns/i,
+    what: 'a column the migration reads is missing (code 47): an earlier migration was left half-applied',
+    runbook: 'migration-failed',
+  },
+  {
+    pattern: /code: 159|distributed_ddl_task_timeout|Watching task .* is executing longer/i,
+    what: 'an ON CLUSTER statement timed out on some host (catalogue #1)',
+    runbook: 'ddl-queue-stuck',
+  },
   {pattern: /context deadline exceeded/i, what: "the migrator's own timeout passed (telemetryStoreMigrator.timeout)", runbook: 'migrator-job-failed'},
   {pattern: /dirty/i, what: 'a legacy migration is marked dirty (catalogue #10)', runbook: 'migration-failed'},
-  {pattern: /REPLICA_ALREADY_EXISTS|code: 253|Replica .* already exists/i, what: 'a replica is still registered in Keeper (catalogue #29)', runbook: 'stale-replica'},
-  {pattern: /UNKNOWN_SETTING|code: 115|UNKNOWN_FUNCTION|code: 46/i, what: 'ClickHouse is too old for this migration (catalogue #9)', runbook: 'version-mismatch'},
-  {pattern: /not found in system\.clusters|CLUSTER_DOESNT_EXIST|code: 701|code: 170/i, what: "the migrator's cluster name is not the servers' (catalogue #19)", runbook: 'cluster-topology-mismatch'},
+  {
+    pattern: /REPLICA_ALREADY_EXISTS|code: 253|Replica .* already exists/i,
+    what: 'a replica is still registered in Keeper (catalogue #29)',
+    runbook: 'stale-replica',
+  },
+  {
+    pattern: /UNKNOWN_SETTING|code: 115|UNKNOWN_FUNCTION|code: 46/i,
+    what: 'ClickHouse is too old for this migration (catalogue #9)',
+    runbook: 'version-mismatch',
+  },
+  {
+    pattern: /not found in system\.clusters|CLUSTER_DOESNT_EXIST|code: 701|code: 170/i,
+    what: "the migrator's cluster name is not the servers' (catalogue #19)",
+    runbook: 'cluster-topology-mismatch',
+  },
 ]
 
 /** The known failure a log shows, if any. */

@@ -20,8 +20,7 @@ export function hostStatefulSetName(chi: string, cluster: string, shard: number,
 }
 
 /** The one pod of a host StatefulSet. */
-export const hostPodName = (chi: string, cluster: string, shard: number, replica: number): string =>
-  `${hostStatefulSetName(chi, cluster, shard, replica)}-0`
+export const hostPodName = (chi: string, cluster: string, shard: number, replica: number): string => `${hostStatefulSetName(chi, cluster, shard, replica)}-0`
 
 /** Where ON CLUSTER tasks live in Keeper for an installation. */
 export const ddlQueuePath = (chi: string): string => `/clickhouse/${chi}/task_queue/ddl`

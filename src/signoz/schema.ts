@@ -3,14 +3,7 @@
  * is written to, and the migration bookkeeping.
  */
 
-export const SIGNOZ_DATABASES = [
-  'signoz_traces',
-  'signoz_metrics',
-  'signoz_logs',
-  'signoz_metadata',
-  'signoz_analytics',
-  'signoz_meter',
-] as const
+export const SIGNOZ_DATABASES = ['signoz_traces', 'signoz_metrics', 'signoz_logs', 'signoz_metadata', 'signoz_analytics', 'signoz_meter'] as const
 export type SignozDatabase = (typeof SIGNOZ_DATABASES)[number]
 
 export const DISTRIBUTED_PREFIX = 'distributed_'

@@ -69,7 +69,13 @@ export function planStorage(inputs: StorageInputs): StoragePlan {
   const signals = SIGNALS.map((signal): SignalPlan => {
     const rawGbPerDay = inputs.ingestGbPerDay * inputs.share[signal]
     const storedGbPerDay = rawGbPerDay / inputs.compressionRatio
-    return {signal, rawGbPerDay: round(rawGbPerDay, 2), storedGbPerDay: round(storedGbPerDay, 3), retentionDays: inputs.retentionDays[signal], steadyGb: round(storedGbPerDay * inputs.retentionDays[signal], 1)}
+    return {
+      signal,
+      rawGbPerDay: round(rawGbPerDay, 2),
+      storedGbPerDay: round(storedGbPerDay, 3),
+      retentionDays: inputs.retentionDays[signal],
+      steadyGb: round(storedGbPerDay * inputs.retentionDays[signal], 1),
+    }
   })
   const clusterDataGb = signals.reduce((sum, s) => sum + (s.rawGbPerDay / inputs.compressionRatio) * s.retentionDays, 0)
   const replicaDataGb = clusterDataGb / inputs.shards
@@ -87,7 +93,10 @@ export function planStorage(inputs: StorageInputs): StoragePlan {
   if (inputs.diskGbPerReplica !== undefined) {
     const capacity = inputs.diskGbPerReplica * usable
     plan.steadyUsePercent = round((replicaDataGb / capacity) * 100)
-    plan.daysUntilFull = daysUntil(signals.map((s) => ({perDay: s.rawGbPerDay / inputs.compressionRatio / inputs.shards, days: s.retentionDays})), capacity)
+    plan.daysUntilFull = daysUntil(
+      signals.map((s) => ({perDay: s.rawGbPerDay / inputs.compressionRatio / inputs.shards, days: s.retentionDays})),
+      capacity,
+    )
   }
   return plan
 }

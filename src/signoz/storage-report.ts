@@ -90,7 +90,13 @@ const tableOf = (r: PartitionRow) => `${r.database}.${r.table}`
  * The storage report: per host, disk use, growth and the days until full; per table (one
  * replica per shard, summed), size, compression and TTL; and the oldest partitions that could go.
  */
-export function buildStorageReport(input: {hosts: HostInput[]; perShard: PartitionRow[][]; ttls: Map<string, string>; cluster: string; now: Date}): StorageReport {
+export function buildStorageReport(input: {
+  hosts: HostInput[]
+  perShard: PartitionRow[][]
+  ttls: Map<string, string>
+  cluster: string
+  now: Date
+}): StorageReport {
   let basis: StorageReport['growthBasis'] = 'no dated data'
   const hosts = input.hosts.map((h): HostStorage => {
     const growth = dailyGrowth(h.partitions, input.now)
@@ -118,17 +124,36 @@ export function buildStorageReport(input: {hosts: HostInput[]; perShard: Partiti
       bytes: rows.reduce((s, r) => s + Number(r.bytes), 0),
       compression: compressed > 0 ? Math.round((uncompressed / compressed) * 10) / 10 : null,
       ttl: input.ttls.get(table) || null,
-      growthBytesPerDay: input.perShard.reduce((s, shard) => s + dailyGrowth(shard.filter((r) => tableOf(r) === table), input.now).bytes, 0),
+      growthBytesPerDay: input.perShard.reduce(
+        (s, shard) =>
+          s +
+          dailyGrowth(
+            shard.filter((r) => tableOf(r) === table),
+            input.now,
+          ).bytes,
+        0,
+      ),
     }
   })
   // Each dated partition over the cluster (summed over shards), oldest first, of the three biggest tables.
-  const biggest = new Set([...tables].sort((a, b) => b.bytes - a.bytes).slice(0, 3).map((t) => t.table))
+  const biggest = new Set(
+    [...tables]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 3)
+      .map((t) => t.table),
+  )
   const byPartition = new Map<string, PartitionSuggestion>()
   for (const r of all.filter((x) => biggest.has(tableOf(x)) && partitionDay(x.partition))) {
     const key = `${tableOf(r)} ${r.partition}`
     const known = byPartition.get(key)
     if (known) known.bytes += Number(r.bytes)
-    else byPartition.set(key, {table: tableOf(r), day: partitionDay(r.partition)!, bytes: Number(r.bytes), statement: S.dropPartition.sql({table: tableOf(r), cluster: input.cluster, partition: r.partition})})
+    else
+      byPartition.set(key, {
+        table: tableOf(r),
+        day: partitionDay(r.partition)!,
+        bytes: Number(r.bytes),
+        statement: S.dropPartition.sql({table: tableOf(r), cluster: input.cluster, partition: r.partition}),
+      })
   }
   const oldest = [...byPartition.values()].sort((a, b) => a.day.localeCompare(b.day) || b.bytes - a.bytes).slice(0, 5)
   return {hosts, tables, oldest, growthBasis: basis}

@@ -41,9 +41,13 @@ export interface ValuesRule {
 
 const num = (v: unknown, fallback: number) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : fallback)
 const list = (v: unknown) => (Array.isArray(v) ? v : [])
-const layout = (values: Values) => ({shards: num(valueAt(values, 'clickhouse.layout.shardsCount'), 1), replicas: num(valueAt(values, 'clickhouse.layout.replicasCount'), 1)})
+const layout = (values: Values) => ({
+  shards: num(valueAt(values, 'clickhouse.layout.shardsCount'), 1),
+  replicas: num(valueAt(values, 'clickhouse.layout.replicasCount'), 1),
+})
 const bundledKeeper = (values: Values) => valueAt(values, 'clickhouse.zookeeper.enabled') !== false
-const keeperMembers = (values: Values) => (bundledKeeper(values) ? num(valueAt(values, 'clickhouse.zookeeper.replicaCount'), 1) : list(valueAt(values, 'clickhouse.externalZookeeper.servers')).length)
+const keeperMembers = (values: Values) =>
+  bundledKeeper(values) ? num(valueAt(values, 'clickhouse.zookeeper.replicaCount'), 1) : list(valueAt(values, 'clickhouse.externalZookeeper.servers')).length
 
 /** Does the ClickHouse pod placement keep two replicas of a shard off one node? */
 function hasAntiAffinity(values: Values): boolean {
@@ -68,7 +72,9 @@ export const VALUES_RULES: readonly ValuesRule[] = [
     why: 'With one replica per shard, losing a host loses that shard: its data is unreadable and its writes fail until the host returns.',
     evaluate(values) {
       const {shards, replicas} = layout(values)
-      return replicas >= 2 ? {ok: true, message: `${shards} shard(s) × ${replicas} replicas`} : {ok: false, message: "one replica per shard: losing a host loses that shard's data and stops its writes", fix: 'clickhouse.layout.replicasCount=2'}
+      return replicas >= 2
+        ? {ok: true, message: `${shards} shard(s) × ${replicas} replicas`}
+        : {ok: false, message: "one replica per shard: losing a host loses that shard's data and stops its writes", fix: 'clickhouse.layout.replicasCount=2'}
     },
   },
   {
@@ -80,7 +86,11 @@ export const VALUES_RULES: readonly ValuesRule[] = [
       const members = keeperMembers(values)
       return members >= 3
         ? {ok: true, message: `${members} ZooKeeper/Keeper members`}
-        : {ok: false, message: `${members} ZooKeeper/Keeper member(s): no quorum survives losing one, and every replicated table goes read-only with it`, fix: bundledKeeper(values) ? 'clickhouse.zookeeper.replicaCount=3' : undefined}
+        : {
+            ok: false,
+            message: `${members} ZooKeeper/Keeper member(s): no quorum survives losing one, and every replicated table goes read-only with it`,
+            fix: bundledKeeper(values) ? 'clickhouse.zookeeper.replicaCount=3' : undefined,
+          }
     },
   },
   {
@@ -92,7 +102,13 @@ export const VALUES_RULES: readonly ValuesRule[] = [
       if (!bundledKeeper(values)) return {ok: true, message: 'ZooKeeper is external: its disruption budget is managed outside this release'}
       if (keeperMembers(values) < 3) return {ok: true, message: 'fewer than three members: a disruption budget cannot keep a quorum (see keeper-members)'}
       const pdb = valueAt(values, 'clickhouse.zookeeper.pdb.create')
-      return pdb === true || pdb === 'true' ? {ok: true, message: 'ZooKeeper has a disruption budget'} : {ok: false, message: 'no disruption budget for ZooKeeper: a drain can take two members down at once and lose the quorum', fix: 'clickhouse.zookeeper.pdb.create=true'}
+      return pdb === true || pdb === 'true'
+        ? {ok: true, message: 'ZooKeeper has a disruption budget'}
+        : {
+            ok: false,
+            message: 'no disruption budget for ZooKeeper: a drain can take two members down at once and lose the quorum',
+            fix: 'clickhouse.zookeeper.pdb.create=true',
+          }
     },
   },
   {
@@ -102,7 +118,13 @@ export const VALUES_RULES: readonly ValuesRule[] = [
     why: 'Without anti-affinity two replicas of a shard can land on one node (or zone) and fail together; the chart sets none by default.',
     evaluate(values) {
       if (layout(values).replicas < 2) return {ok: true, message: 'one replica per shard: placement has nothing to spread'}
-      return hasAntiAffinity(values) ? {ok: true, message: 'ClickHouse pods have anti-affinity'} : {ok: false, message: 'no ClickHouse anti-affinity: two replicas of a shard can land on one node and fail together', fix: 'clickhouse.podDistribution[0].type=ShardAntiAffinity'}
+      return hasAntiAffinity(values)
+        ? {ok: true, message: 'ClickHouse pods have anti-affinity'}
+        : {
+            ok: false,
+            message: 'no ClickHouse anti-affinity: two replicas of a shard can land on one node and fail together',
+            fix: 'clickhouse.podDistribution[0].type=ShardAntiAffinity',
+          }
     },
   },
   {
@@ -114,7 +136,11 @@ export const VALUES_RULES: readonly ValuesRule[] = [
       const pinned = valueAt(values, 'clickhouse.fullnameOverride')
       return typeof pinned === 'string' && pinned !== ''
         ? {ok: true, message: `ClickHouse installation name pinned to ${pinned}`}
-        : {ok: false, message: 'the ClickHouse installation name follows the release name: a rename or reinstall creates a second installation', fix: 'clickhouse.fullnameOverride=<the current installation name>'}
+        : {
+            ok: false,
+            message: 'the ClickHouse installation name follows the release name: a rename or reinstall creates a second installation',
+            fix: 'clickhouse.fullnameOverride=<the current installation name>',
+          }
     },
   },
   {
@@ -140,8 +166,17 @@ export const VALUES_RULES: readonly ValuesRule[] = [
       // The clickhouse sub-chart sets 1 over the zookeeper chart's 0; only an explicit 0 turns it off.
       const purge = valueAt(values, 'clickhouse.zookeeper.autopurge.purgeInterval')
       return !bundledKeeper(values) || purge === undefined || num(purge, 1) >= 1
-        ? {ok: true, message: !bundledKeeper(values) ? 'ZooKeeper is external: its purge settings are managed outside this release' : `ZooKeeper purges old snapshots every ${purge ?? 1}h`}
-        : {ok: false, message: 'ZooKeeper autopurge is off: snapshots and transaction logs are never deleted until the volume fills and quorum is lost', fix: 'clickhouse.zookeeper.autopurge.purgeInterval=1'}
+        ? {
+            ok: true,
+            message: !bundledKeeper(values)
+              ? 'ZooKeeper is external: its purge settings are managed outside this release'
+              : `ZooKeeper purges old snapshots every ${purge ?? 1}h`,
+          }
+        : {
+            ok: false,
+            message: 'ZooKeeper autopurge is off: snapshots and transaction logs are never deleted until the volume fills and quorum is lost',
+            fix: 'clickhouse.zookeeper.autopurge.purgeInterval=1',
+          }
     },
   },
   {
@@ -150,7 +185,9 @@ export const VALUES_RULES: readonly ValuesRule[] = [
     severity: 'critical',
     why: 'Without persistent volumes every ClickHouse restart starts empty.',
     evaluate(values) {
-      return valueAt(values, 'clickhouse.persistence.enabled') === false ? {ok: false, message: 'ClickHouse has no persistent volume: a restart loses the host\'s data', fix: 'clickhouse.persistence.enabled=true'} : {ok: true, message: 'ClickHouse data is on persistent volumes'}
+      return valueAt(values, 'clickhouse.persistence.enabled') === false
+        ? {ok: false, message: "ClickHouse has no persistent volume: a restart loses the host's data", fix: 'clickhouse.persistence.enabled=true'}
+        : {ok: true, message: 'ClickHouse data is on persistent volumes'}
     },
   },
   {
@@ -167,9 +204,18 @@ export const VALUES_RULES: readonly ValuesRule[] = [
         const plan = planStorage({...ctx.plan, shards, replicasPerShard: replicas, diskGbPerReplica: gb})
         return plan.daysUntilFull === null
           ? {ok: true, message: `${size} per replica holds the ${plan.replicaDataGb} GB the retention keeps (${plan.steadyUsePercent}% of the usable disk)`}
-          : {ok: false, message: `${size} per replica fills in ${plan.daysUntilFull} days: the retention keeps ${plan.replicaDataGb} GB per replica, which needs ${plan.replicaDiskGb} GB with merge headroom`, fix: `clickhouse.persistence.size=${plan.replicaDiskGb}G`}
+          : {
+              ok: false,
+              message: `${size} per replica fills in ${plan.daysUntilFull} days: the retention keeps ${plan.replicaDataGb} GB per replica, which needs ${plan.replicaDiskGb} GB with merge headroom`,
+              fix: `clickhouse.persistence.size=${plan.replicaDiskGb}G`,
+            }
       }
-      if (ctx.userSet && !ctx.userSet('clickhouse.persistence.size')) return {ok: false, message: `${size} per replica is the chart default: size it for your ingest and retention`, fix: 'clickhouse.persistence.size=<from signoz-ha storage plan>'}
+      if (ctx.userSet && !ctx.userSet('clickhouse.persistence.size'))
+        return {
+          ok: false,
+          message: `${size} per replica is the chart default: size it for your ingest and retention`,
+          fix: 'clickhouse.persistence.size=<from signoz-ha storage plan>',
+        }
       return {ok: true, message: `${size} per replica (no ingest figure to check it against: signoz-ha storage plan)`}
     },
   },
@@ -182,7 +228,11 @@ export const VALUES_RULES: readonly ValuesRule[] = [
       const memory = valueAt(values, 'clickhouse.resources.requests.memory')
       return bytesOf(typeof memory === 'string' ? memory : undefined) >= bytesOf(MIN_CLICKHOUSE_MEMORY)
         ? {ok: true, message: `ClickHouse requests ${String(memory)} of memory`}
-        : {ok: false, message: `ClickHouse requests ${memory === undefined ? 'no' : String(memory)} memory: too little for merges and queries, it gets OOM-killed under load`, fix: `clickhouse.resources.requests.memory=${MIN_CLICKHOUSE_MEMORY}`}
+        : {
+            ok: false,
+            message: `ClickHouse requests ${memory === undefined ? 'no' : String(memory)} memory: too little for merges and queries, it gets OOM-killed under load`,
+            fix: `clickhouse.resources.requests.memory=${MIN_CLICKHOUSE_MEMORY}`,
+          }
     },
   },
   {
@@ -195,7 +245,12 @@ export const VALUES_RULES: readonly ValuesRule[] = [
       if (password !== CHART_DEFAULT_PASSWORD) return {ok: true, message: 'ClickHouse password is not the chart default'}
       // A values file kept in Git rightly holds no secret: the password is given at install.
       if (ctx.userSet && !ctx.userSet('clickhouse.password')) {
-        return {ok: false, severity: 'info', message: "not set here: the chart's published default applies unless you give one at install (--set clickhouse.password=… from your secret store)", fix: 'clickhouse.password=<a generated secret>'}
+        return {
+          ok: false,
+          severity: 'info',
+          message: "not set here: the chart's published default applies unless you give one at install (--set clickhouse.password=… from your secret store)",
+          fix: 'clickhouse.password=<a generated secret>',
+        }
       }
       return {ok: false, message: "ClickHouse uses the chart's published default password", fix: 'clickhouse.password=<a generated secret>'}
     },
@@ -208,7 +263,15 @@ export const VALUES_RULES: readonly ValuesRule[] = [
  */
 export function evaluateHaValues(values: Values, ctx: RuleContext = {}): ValuesFinding[] {
   if (valueAt(values, 'clickhouse.enabled') === false) {
-    return [{rule: 'external-clickhouse', key: 'clickhouse.enabled', ok: true, severity: 'info', message: 'ClickHouse is external: its layout is managed outside this release'}]
+    return [
+      {
+        rule: 'external-clickhouse',
+        key: 'clickhouse.enabled',
+        ok: true,
+        severity: 'info',
+        message: 'ClickHouse is external: its layout is managed outside this release',
+      },
+    ]
   }
   return VALUES_RULES.flatMap((rule) => {
     const verdict = rule.evaluate(values, ctx)

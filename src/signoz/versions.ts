@@ -65,7 +65,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     from: 'v0.144.6',
     needs: 'clickhouse',
     atLeast: '25.12.5',
-    why: "its sync migration 1011 sets object_serialization_version on signoz_index_v3 (trace attributes as JSON), a setting older servers reject with Code 115 (UNKNOWN_SETTING)",
+    why: 'its sync migration 1011 sets object_serialization_version on signoz_index_v3 (trace attributes as JSON), a setting older servers reject with Code 115 (UNKNOWN_SETTING)',
     source: 'signoz-otel-collector PR #833, first released in v0.144.6; catalogue #9',
   },
   {
@@ -80,8 +80,24 @@ export const REQUIREMENTS: readonly Requirement[] = [
 
 /** Releases every upgrade must pass through, waiting for background migrations (SigNoz docs operate/upgrade). */
 export const REQUIRED_STOPS: readonly string[] = [
-  'v0.8.0', 'v0.8.1', 'v0.9.0', 'v0.10.0', 'v0.12.0', 'v0.19.0', 'v0.23.0', 'v0.27.0', 'v0.36.0', 'v0.38.0',
-  'v0.45.0', 'v0.49.0', 'v0.51.0', 'v0.55.0', 'v0.64.0', 'v0.70.0', 'v0.76.0', 'v0.88.0',
+  'v0.8.0',
+  'v0.8.1',
+  'v0.9.0',
+  'v0.10.0',
+  'v0.12.0',
+  'v0.19.0',
+  'v0.23.0',
+  'v0.27.0',
+  'v0.36.0',
+  'v0.38.0',
+  'v0.45.0',
+  'v0.49.0',
+  'v0.51.0',
+  'v0.55.0',
+  'v0.64.0',
+  'v0.70.0',
+  'v0.76.0',
+  'v0.88.0',
 ]
 
 /** The required stops an upgrade from → to jumps over (strictly between them). */

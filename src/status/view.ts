@@ -71,8 +71,19 @@ export interface KeeperMemberStatus {
 
 export interface IngestionStatus {
   windowSeconds: number
-  signals: {signal: string; shards: {shard: string; rowsInWindow: number | null; rowsPerSecond: number | null; newestAt: string | null; error: string | null}[]}[]
-  collectors: {name: string; kind: string; ready: number; desired: number; writesTo: string; targetExists: boolean | null; targetReadyEndpoints: number | null}[]
+  signals: {
+    signal: string
+    shards: {shard: string; rowsInWindow: number | null; rowsPerSecond: number | null; newestAt: string | null; error: string | null}[]
+  }[]
+  collectors: {
+    name: string
+    kind: string
+    ready: number
+    desired: number
+    writesTo: string
+    targetExists: boolean | null
+    targetReadyEndpoints: number | null
+  }[]
 }
 
 export interface StatusView {
@@ -122,7 +133,11 @@ export interface StatusInputs {
 const num = (v: unknown): number => Number(v ?? 0)
 const byHost = <R>(results: readonly HostResult<R>[]) => new Map(results.map((r) => [r.host.target, r]))
 
-type PodStatus = {phase?: string; startTime?: string; containerStatuses?: {restartCount?: number; ready?: boolean; state?: {waiting?: {reason?: string}; terminated?: {reason?: string}}}[]}
+type PodStatus = {
+  phase?: string
+  startTime?: string
+  containerStatuses?: {restartCount?: number; ready?: boolean; state?: {waiting?: {reason?: string}; terminated?: {reason?: string}}}[]
+}
 
 /** A pod's state as kubectl get pods says it: the waiting or terminated reason wins over the phase. */
 export function podPhase(pod: KubeItem): string {
@@ -144,12 +159,23 @@ const ageOf = (pod: KubeItem, now: number) => {
 function releaseStatus(d: SignozDeployment): ReleaseStatus | null {
   const r = d.release
   if (!r) return null
-  return {name: r.name, revision: r.version, status: r.status, chart: `${r.chart.name}-${r.chart.version}`, appVersion: r.chart.appVersion ?? null, lastDeployed: r.lastDeployed ?? null}
+  return {
+    name: r.name,
+    revision: r.version,
+    status: r.status,
+    chart: `${r.chart.name}-${r.chart.version}`,
+    appVersion: r.chart.appVersion ?? null,
+    lastDeployed: r.lastDeployed ?? null,
+  }
 }
 
 function operatorVersion(d: SignozDeployment): string | null {
-  const op = (d.snapshot.items.deployments ?? []).find((w) => label(w, 'app.kubernetes.io/component') === 'operator' || /clickhouse-operator/.test(w.metadata?.name ?? ''))
-  const image = templateContainers(op).map((c) => c.image ?? '').find((i) => i.includes('clickhouse-operator'))
+  const op = (d.snapshot.items.deployments ?? []).find(
+    (w) => label(w, 'app.kubernetes.io/component') === 'operator' || /clickhouse-operator/.test(w.metadata?.name ?? ''),
+  )
+  const image = templateContainers(op)
+    .map((c) => c.image ?? '')
+    .find((i) => i.includes('clickhouse-operator'))
   return (image && imageTag(image)) || null
 }
 
@@ -190,45 +216,62 @@ function hostRows(inputs: StatusInputs): HostStatus[] {
   // operator's host name, the pod's name without the StatefulSet ordinal.
   const probeOf = (name: string) => inputs.hosts.find((h) => h.target === name) ?? inputs.hosts.find((h) => h.name === name || `${h.name}-0` === name)
   const zoneOf = new Map((d?.snapshot.items.nodes ?? []).map((n) => [n.metadata?.name, label(n, 'topology.kubernetes.io/zone') ?? null]))
-  const [uptime, replicas, parts, disks, root, connection] = [inputs.uptime, inputs.replicas, inputs.parts, inputs.disks, inputs.keeperRoot, inputs.keeperConnection].map((r) => byHost(r as HostResult<unknown>[]))
+  const [uptime, replicas, parts, disks, root, connection] = [
+    inputs.uptime,
+    inputs.replicas,
+    inputs.parts,
+    inputs.disks,
+    inputs.keeperRoot,
+    inputs.keeperConnection,
+  ].map((r) => byHost(r as HostResult<unknown>[]))
   const pods = d?.active?.pods ?? []
   // Every host of the installation by its pod, then hosts given by URL that no pod stands for.
   const podNames = new Set(pods.map((p) => p.metadata?.name ?? ''))
-  const names = [...podNames, ...inputs.hosts.filter((h) => !podNames.has(h.target) && !podNames.has(h.name) && !podNames.has(`${h.name}-0`)).map((h) => h.target)]
-  return names.map((name) => {
-    const pod = pods.find((p) => p.metadata?.name === name)
-    const probe = probeOf(name)
-    const answered = probe?.reachable ? probe : undefined
-    const rows = <R>(m: Map<string, HostResult<unknown>>) => (answered ? (m.get(answered.target) as HostResult<R> | undefined)?.rows : undefined)
-    const rep = rows<{is_readonly: number; queue_size: number; absolute_delay: number}>(replicas)
-    const disk = rows<{free_bytes: number; total_bytes: number}>(disks)
-    const total = disk?.reduce((n, r) => n + num(r.total_bytes), 0) ?? 0
-    const free = disk?.reduce((n, r) => n + num(r.free_bytes), 0) ?? 0
-    const part = rows<{active_parts: number}>(parts)
-    const up = rows<{uptime: number}>(uptime)
-    return {
-      shard: (pod && label(pod, 'clickhouse.altinity.com/shard')) ?? probe?.macros.shard ?? '?',
-      replica: (pod && label(pod, 'clickhouse.altinity.com/replica')) ?? probe?.macros.replica ?? name,
-      pod: pod ? name : (probe?.name ?? name),
-      phase: pod ? podPhase(pod) : null,
-      ready: pod ? podReady(pod) : null,
-      restarts: pod ? restartsOf(pod) : null,
-      ageSeconds: pod ? ageOf(pod, inputs.now) : null,
-      node: (pod?.spec?.nodeName as string | undefined) ?? null,
-      zone: zoneOf.get(pod?.spec?.nodeName as string | undefined) ?? null,
-      version: answered?.version ?? null,
-      uptimeSeconds: up?.[0] ? num(up[0].uptime) : null,
-      readonlyTables: rep ? rep.filter((r) => num(r.is_readonly) === 1).length : null,
-      replicatedTables: rep ? rep.length : null,
-      replicationQueue: rep ? rep.reduce((n, r) => n + num(r.queue_size), 0) : null,
-      // A read-only replica's delay is not lag (older servers report it since the epoch).
-      maxDelaySeconds: rep ? rep.filter((r) => num(r.is_readonly) === 0).reduce((n, r) => Math.max(n, num(r.absolute_delay)), 0) : null,
-      busiestPartitionParts: part ? part.reduce((n, r) => Math.max(n, num(r.active_parts)), 0) : null,
-      diskUsedPercent: disk && total > 0 ? Math.round((1000 * (total - free)) / total) / 10 : null,
-      keeperSession: answered ? keeperSession(root.get(answered.target) as never, connection.get(answered.target) as never) : null,
-      error: probe ? (probe.reachable ? null : (probe.error?.message ?? 'did not answer')) : 'no port-forward to this pod',
-    }
-  }).sort((a, b) => a.shard.localeCompare(b.shard, undefined, {numeric: true}) || a.replica.localeCompare(b.replica, undefined, {numeric: true}) || a.pod.localeCompare(b.pod))
+  const names = [
+    ...podNames,
+    ...inputs.hosts.filter((h) => !podNames.has(h.target) && !podNames.has(h.name) && !podNames.has(`${h.name}-0`)).map((h) => h.target),
+  ]
+  return names
+    .map((name) => {
+      const pod = pods.find((p) => p.metadata?.name === name)
+      const probe = probeOf(name)
+      const answered = probe?.reachable ? probe : undefined
+      const rows = <R>(m: Map<string, HostResult<unknown>>) => (answered ? (m.get(answered.target) as HostResult<R> | undefined)?.rows : undefined)
+      const rep = rows<{is_readonly: number; queue_size: number; absolute_delay: number}>(replicas)
+      const disk = rows<{free_bytes: number; total_bytes: number}>(disks)
+      const total = disk?.reduce((n, r) => n + num(r.total_bytes), 0) ?? 0
+      const free = disk?.reduce((n, r) => n + num(r.free_bytes), 0) ?? 0
+      const part = rows<{active_parts: number}>(parts)
+      const up = rows<{uptime: number}>(uptime)
+      return {
+        shard: (pod && label(pod, 'clickhouse.altinity.com/shard')) ?? probe?.macros.shard ?? '?',
+        replica: (pod && label(pod, 'clickhouse.altinity.com/replica')) ?? probe?.macros.replica ?? name,
+        pod: pod ? name : (probe?.name ?? name),
+        phase: pod ? podPhase(pod) : null,
+        ready: pod ? podReady(pod) : null,
+        restarts: pod ? restartsOf(pod) : null,
+        ageSeconds: pod ? ageOf(pod, inputs.now) : null,
+        node: (pod?.spec?.nodeName as string | undefined) ?? null,
+        zone: zoneOf.get(pod?.spec?.nodeName as string | undefined) ?? null,
+        version: answered?.version ?? null,
+        uptimeSeconds: up?.[0] ? num(up[0].uptime) : null,
+        readonlyTables: rep ? rep.filter((r) => num(r.is_readonly) === 1).length : null,
+        replicatedTables: rep ? rep.length : null,
+        replicationQueue: rep ? rep.reduce((n, r) => n + num(r.queue_size), 0) : null,
+        // A read-only replica's delay is not lag (older servers report it since the epoch).
+        maxDelaySeconds: rep ? rep.filter((r) => num(r.is_readonly) === 0).reduce((n, r) => Math.max(n, num(r.absolute_delay)), 0) : null,
+        busiestPartitionParts: part ? part.reduce((n, r) => Math.max(n, num(r.active_parts)), 0) : null,
+        diskUsedPercent: disk && total > 0 ? Math.round((1000 * (total - free)) / total) / 10 : null,
+        keeperSession: answered ? keeperSession(root.get(answered.target) as never, connection.get(answered.target) as never) : null,
+        error: probe ? (probe.reachable ? null : (probe.error?.message ?? 'did not answer')) : 'no port-forward to this pod',
+      }
+    })
+    .sort(
+      (a, b) =>
+        a.shard.localeCompare(b.shard, undefined, {numeric: true}) ||
+        a.replica.localeCompare(b.replica, undefined, {numeric: true}) ||
+        a.pod.localeCompare(b.pod),
+    )
 }
 
 /** mntr's answer as fields (zk_server_state leader, zk_znode_count 42…). */
@@ -244,7 +287,12 @@ export function parseMntr(text: string): Record<string, string> {
 
 export const keeperPods = (d: SignozDeployment | undefined): KubeItem[] =>
   (d?.snapshot.items.pods ?? [])
-    .filter((p) => label(p, 'app.kubernetes.io/component') === 'zookeeper' || label(p, 'app.kubernetes.io/name') === 'zookeeper' || label(p, 'app.kubernetes.io/name') === 'clickhouse-keeper')
+    .filter(
+      (p) =>
+        label(p, 'app.kubernetes.io/component') === 'zookeeper' ||
+        label(p, 'app.kubernetes.io/name') === 'zookeeper' ||
+        label(p, 'app.kubernetes.io/name') === 'clickhouse-keeper',
+    )
     .sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
 
 function keeperMembers(inputs: StatusInputs): KeeperMemberStatus[] {
@@ -323,18 +371,23 @@ const ago = (seconds: number) => (seconds < 120 ? `${seconds}s` : seconds < 7200
 function problems(view: Omit<StatusView, 'problems'>, inputs: StatusInputs): string[] {
   const out: string[] = []
   if (view.release && view.release.status !== 'deployed') out.push(`release ${view.release.name} revision ${view.release.revision} is ${view.release.status}`)
-  if (view.otherInstallations.length > 0) out.push(`${view.otherInstallations.length + 1} ClickHouse installations in ${view.target.namespace}: ${[view.installation?.name, ...view.otherInstallations.map((o) => o.name)].join(', ')}`)
+  if (view.otherInstallations.length > 0)
+    out.push(
+      `${view.otherInstallations.length + 1} ClickHouse installations in ${view.target.namespace}: ${[view.installation?.name, ...view.otherInstallations.map((o) => o.name)].join(', ')}`,
+    )
   const inst = view.installation
   if (inst && !inst.service.exists) out.push(`Service ${inst.service.name} does not exist`)
   else if (inst && inst.service.readyEndpoints === 0) out.push(`Service ${inst.service.name} has no ready endpoint`)
   if (inst && !['Completed', 'unknown'].includes(inst.status)) out.push(`installation ${inst.name} is ${inst.status}`)
-  if (view.hosts.length === 0) out.push(`no ClickHouse host found${view.target.namespace ? ` in ${view.target.namespace}` : ''}: nothing of ClickHouse was checked`)
+  if (view.hosts.length === 0)
+    out.push(`no ClickHouse host found${view.target.namespace ? ` in ${view.target.namespace}` : ''}: nothing of ClickHouse was checked`)
   for (const h of view.hosts) {
     if (h.error) out.push(`${h.pod}: ${h.phase && h.phase !== 'Running' ? `${h.phase}; ` : ''}ClickHouse does not answer (${h.error})`)
     else if (h.ready === false) out.push(`${h.pod}: pod not ready (${h.phase})`)
     if (h.readonlyTables) out.push(`${h.pod}: ${h.readonlyTables} read-only table(s)`)
     // A host with no replicated table needs no Keeper (one replica per shard).
-    if (h.keeperSession && h.keeperSession !== 'connected' && !(h.keeperSession === 'not configured' && h.replicatedTables === 0)) out.push(`${h.pod}: Keeper session ${h.keeperSession}`)
+    if (h.keeperSession && h.keeperSession !== 'connected' && !(h.keeperSession === 'not configured' && h.replicatedTables === 0))
+      out.push(`${h.pod}: Keeper session ${h.keeperSession}`)
     const t = inputs.thresholds
     if ((h.maxDelaySeconds ?? 0) > t.replicaDelaySeconds) out.push(`${h.pod}: replica ${ago(h.maxDelaySeconds!)} behind (${h.replicationQueue} queued)`)
     if ((h.diskUsedPercent ?? 0) > 100 - t.diskFreePercent) out.push(`${h.pod}: disk ${h.diskUsedPercent}% used`)
@@ -348,7 +401,8 @@ function problems(view: Omit<StatusView, 'problems'>, inputs: StatusInputs): str
   }
   for (const s of view.ingestion.signals) {
     for (const sh of s.shards) {
-      if (sh.rowsInWindow === 0 && sh.newestAt) out.push(`no new ${s.signal} on shard ${sh.shard} for ${ago(Math.round((inputs.now - Date.parse(sh.newestAt)) / 1000))}`)
+      if (sh.rowsInWindow === 0 && sh.newestAt)
+        out.push(`no new ${s.signal} on shard ${sh.shard} for ${ago(Math.round((inputs.now - Date.parse(sh.newestAt)) / 1000))}`)
     }
   }
   return out
@@ -368,7 +422,9 @@ export function buildStatus(inputs: StatusInputs): StatusView {
     target: {context: inputs.contextName ?? null, namespace: d?.namespace ?? null, release: d?.release?.name ?? null},
     release: d ? releaseStatus(d) : null,
     installation: d ? installationStatus(d) : null,
-    otherInstallations: (d?.installations ?? []).filter((i) => i !== d?.active).map((i) => ({name: i.name, status: i.status, pods: i.pods.length, readyPods: i.readyPods})),
+    otherInstallations: (d?.installations ?? [])
+      .filter((i) => i !== d?.active)
+      .map((i) => ({name: i.name, status: i.status, pods: i.pods.length, readyPods: i.readyPods})),
     hosts: hostRows(inputs),
     keeper: {members: keeperMembers(inputs), nodes: (d?.active?.zookeeperNodes ?? []).map((n) => `${n.host}:${n.port ?? 2181}`)},
     ingestion: ingestion(inputs),

@@ -67,17 +67,28 @@ export const POSTFLIGHT_CHECKS: readonly string[] = [
 ]
 
 /** After a rollback: the release deployed and serving again. */
-export const AFTER_ROLLBACK_CHECKS: readonly string[] = ['helm/release-status', 'clickhouse/reachable', 'kube/duplicate-clickhouse', 'kube/collector-clickhouse-target']
+export const AFTER_ROLLBACK_CHECKS: readonly string[] = [
+  'helm/release-status',
+  'clickhouse/reachable',
+  'kube/duplicate-clickhouse',
+  'kube/collector-clickhouse-target',
+]
 
 type Container = {name: string; image?: string; env?: {name: string; value?: string}[]}
-const containersOf = (o: ManifestObject): Container[] => ((o.spec as {template?: {spec?: {containers?: Container[]; initContainers?: Container[]}}} | undefined)?.template?.spec?.containers ?? [])
+const containersOf = (o: ManifestObject): Container[] =>
+  (o.spec as {template?: {spec?: {containers?: Container[]; initContainers?: Container[]}}} | undefined)?.template?.spec?.containers ?? []
 const allContainers = (o: ManifestObject): Container[] => {
   const spec = (o.spec as {template?: {spec?: {containers?: Container[]; initContainers?: Container[]}}} | undefined)?.template?.spec
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]
 }
 /** Tags of one image repository in a manifest's workloads and hooks. */
 const tagsOf = (objects: readonly ManifestObject[], repository: string) =>
-  objects.flatMap((o) => allContainers(o).filter((c) => c.image && imageRepository(c.image).endsWith(repository)).map((c) => imageTag(c.image!)).filter((t): t is string => Boolean(t)))
+  objects.flatMap((o) =>
+    allContainers(o)
+      .filter((c) => c.image && imageRepository(c.image).endsWith(repository))
+      .map((c) => imageTag(c.image!))
+      .filter((t): t is string => Boolean(t)),
+  )
 
 /** The running ClickHouse version everywhere (the oldest host's), from the preflight run. */
 const runningClickhouse = (ctx: GateContext): string | undefined => ctx.health.target.clickhouse.version ?? undefined
@@ -105,11 +116,21 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
     async evaluate(ctx) {
       const [from, to] = [ctx.live.appVersion, ctx.next.appVersion]
       if (!from || !to) return {ok: true, message: 'no app version to compare'}
-      if (compareVersions(to, from) < 0) return {ok: false, message: `SigNoz ${from} → ${to} is a downgrade: migrations do not run backwards`, fix: 'roll back to an earlier revision instead: helm rollback (or restore the volumes from a snapshot)'}
+      if (compareVersions(to, from) < 0)
+        return {
+          ok: false,
+          message: `SigNoz ${from} → ${to} is a downgrade: migrations do not run backwards`,
+          fix: 'roll back to an earlier revision instead: helm rollback (or restore the volumes from a snapshot)',
+        }
       const skipped = skippedStops(from, to)
       return skipped.length === 0
         ? {ok: true, message: `SigNoz ${from} → ${to}: no required stop in between`}
-        : {ok: false, message: `SigNoz ${from} → ${to} skips required stop${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')}`, evidence: {skipped}, fix: `upgrade to the chart that ships ${skipped[0]} first, wait for its background migrations to finish, then continue`}
+        : {
+            ok: false,
+            message: `SigNoz ${from} → ${to} skips required stop${skipped.length > 1 ? 's' : ''} ${skipped.join(', ')}`,
+            evidence: {skipped},
+            fix: `upgrade to the chart that ships ${skipped[0]} first, wait for its background migrations to finish, then continue`,
+          }
     },
   },
   {
@@ -126,7 +147,10 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
         for (const version of installed[rule.component]) {
           if (compareVersions(version, rule.from) < 0) continue
           const have = rule.needs === 'clickhouse' ? clickhouse : collectorOldest
-          if (have && compareVersions(have, rule.atLeast) < 0) unmet.push(`${rule.component} ${version} needs ${rule.needs === 'clickhouse' ? 'ClickHouse' : 'collector'} ≥ ${rule.atLeast}, runs ${have}: ${rule.why}`)
+          if (have && compareVersions(have, rule.atLeast) < 0)
+            unmet.push(
+              `${rule.component} ${version} needs ${rule.needs === 'clickhouse' ? 'ClickHouse' : 'collector'} ≥ ${rule.atLeast}, runs ${have}: ${rule.why}`,
+            )
         }
       }
       if (unmet.length === 0) return {ok: true, message: `ClickHouse ${clickhouse ?? '?'}, collector ${collectorOldest ?? '?'}: every known minimum met`}
@@ -148,10 +172,16 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
       const operatorTag = tagsOf(ctx.next.manifest, 'altinity/clickhouse-operator')[0]
       const crd = (ctx.deployment.snapshot.items.customresourcedefinitions ?? [])[0]
       const crdVersion = crd?.metadata?.labels?.['clickhouse.altinity.com/chop']
-      if (!operatorTag || !crdVersion) return {ok: true, message: operatorTag ? 'the installation CRD carries no version label' : 'the chart installs no operator'}
+      if (!operatorTag || !crdVersion)
+        return {ok: true, message: operatorTag ? 'the installation CRD carries no version label' : 'the chart installs no operator'}
       return compareVersions(operatorTag, crdVersion) === 0
         ? {ok: true, message: `CRDs and operator at ${operatorTag}`}
-        : {ok: false, message: `the chart runs operator ${operatorTag} but the installed CRDs are ${crdVersion}`, evidence: {operator: operatorTag, crds: crdVersion}, fix: `apply the chart's CRDs first: helm pull ${ctx.request.chart}${ctx.request.version ? ` --version ${ctx.request.version}` : ''} --untar && kubectl apply --server-side -f signoz/charts/clickhouse/crds/`}
+        : {
+            ok: false,
+            message: `the chart runs operator ${operatorTag} but the installed CRDs are ${crdVersion}`,
+            evidence: {operator: operatorTag, crds: crdVersion},
+            fix: `apply the chart's CRDs first: helm pull ${ctx.request.chart}${ctx.request.version ? ` --version ${ctx.request.version}` : ''} --untar && kubectl apply --server-side -f signoz/charts/clickhouse/crds/`,
+          }
     },
   },
   {
@@ -162,14 +192,27 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
       const active = ctx.deployment.active
       if (!active) return {ok: true, message: 'no ClickHouse installation serves yet'}
       const rendered = ctx.next.manifest.filter((o) => o.kind === 'ClickHouseInstallation').map((o) => o.metadata.name)
-      const targets = [...new Set(ctx.next.manifest.flatMap((o) => containersOf(o).flatMap((c) => (c.env ?? []).filter((e) => e.name === 'CLICKHOUSE_HOST' && e.value).map((e) => e.value!.split('.')[0]!))))]
+      const targets = [
+        ...new Set(
+          ctx.next.manifest.flatMap((o) =>
+            containersOf(o).flatMap((c) => (c.env ?? []).filter((e) => e.name === 'CLICKHOUSE_HOST' && e.value).map((e) => e.value!.split('.')[0]!)),
+          ),
+        ),
+      ]
       const problems = [
-        ...(rendered.length && !rendered.includes(active.name) ? [`the chart would render installation ${rendered.join(', ')} instead of ${active.name}, which holds the data`] : []),
+        ...(rendered.length && !rendered.includes(active.name)
+          ? [`the chart would render installation ${rendered.join(', ')} instead of ${active.name}, which holds the data`]
+          : []),
         ...targets.filter((t) => t !== active.service).map((t) => `the collectors would write to ${t}, not ${active.service}`),
       ]
       return problems.length === 0
         ? {ok: true, message: `installation ${active.name} and Service ${active.service} stay`}
-        : {ok: false, message: problems.join('; '), evidence: {serving: active.name, rendered, clientTargets: targets}, fix: `pin the name: --set clickhouse.fullnameOverride=${active.name} (and keep it in your values file)`}
+        : {
+            ok: false,
+            message: problems.join('; '),
+            evidence: {serving: active.name, rendered, clientTargets: targets},
+            fix: `pin the name: --set clickhouse.fullnameOverride=${active.name} (and keep it in your values file)`,
+          }
     },
   },
   {
@@ -178,7 +221,9 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
     why: 'A migrator with the wrong cluster name fails every ON CLUSTER statement; one without replication on a replicated layout creates plain MergeTree tables whose replicas silently diverge (the seed\'s "hardcoded single-node topology", catalogue #14, #19).',
     async evaluate(ctx) {
       const active = ctx.deployment.active
-      const job = ctx.next.hooks.find((h) => h.object.kind === 'Job' && allContainers(h.object).some((c) => (c.env ?? []).some((e) => e.name.startsWith('SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE'))))?.object
+      const job = ctx.next.hooks.find(
+        (h) => h.object.kind === 'Job' && allContainers(h.object).some((c) => (c.env ?? []).some((e) => e.name.startsWith('SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE'))),
+      )?.object
       if (!job || !active) return {ok: true, message: job ? 'no live installation to compare with' : 'no schema-migrator hook in this chart version'}
       const env = (name: string) => resolvedEnv(job, name)
       const cluster = env('SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_CLUSTER')
@@ -190,7 +235,14 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
       ]
       return problems.length === 0
         ? {ok: true, message: `migrator on cluster ${active.cluster}, replication ${replication ?? 'unset'} for ${active.shards}×${replicas}`}
-        : {ok: false, message: problems.join('; '), fix: [...(problems.some((p) => p.startsWith('migrator cluster')) ? [`--set clickhouse.cluster=${active.cluster}`] : []), ...(problems.some((p) => p.startsWith('replication')) ? ['--set telemetryStoreMigrator.enableReplication=true'] : [])].join(' ')}
+        : {
+            ok: false,
+            message: problems.join('; '),
+            fix: [
+              ...(problems.some((p) => p.startsWith('migrator cluster')) ? [`--set clickhouse.cluster=${active.cluster}`] : []),
+              ...(problems.some((p) => p.startsWith('replication')) ? ['--set telemetryStoreMigrator.enableReplication=true'] : []),
+            ].join(' '),
+          }
     },
   },
   {
@@ -199,7 +251,9 @@ export const UPGRADE_GATES: readonly UpgradeGate[] = [
     why: 'ClickHouse upgrades its on-disk format on first start and migrations rewrite tables: a downgrade is not guaranteed, so the way back is a snapshot (SigNoz docs upgrade-0-131).',
     async evaluate(ctx) {
       if (ctx.backupConfirmed) return {ok: true, message: 'a recent backup was confirmed (--backup-confirmed)'}
-      const claims = (ctx.deployment.snapshot.items.persistentvolumeclaims ?? []).filter((c) => c.metadata?.labels?.['clickhouse.altinity.com/chi'] === ctx.deployment.active?.name).map((c) => c.metadata!.name!)
+      const claims = (ctx.deployment.snapshot.items.persistentvolumeclaims ?? [])
+        .filter((c) => c.metadata?.labels?.['clickhouse.altinity.com/chi'] === ctx.deployment.active?.name)
+        .map((c) => c.metadata!.name!)
       const snapshots = await ctx.remedy.kube.listCustom('snapshot.storage.k8s.io', 'v1', 'volumesnapshots', ctx.deployment.namespace)
       const fix = `snapshot the ClickHouse claims (VolumeSnapshot of ${claims.join(', ') || 'each claim'}) or back up with clickhouse-backup, then re-run; or --backup-confirmed`
       if (!snapshots) return {ok: false, message: 'the cluster serves no VolumeSnapshot API and no backup was confirmed', fix}
@@ -236,7 +290,14 @@ export async function runGates(ctx: GateContext, skip: readonly string[]): Promi
     }
     try {
       const v = await gate.evaluate(ctx)
-      results.push({id: gate.id, title: gate.title, status: v.ok ? 'pass' : 'fail', message: v.message, ...(v.evidence ? {evidence: v.evidence} : {}), ...(v.fix ? {fix: v.fix} : {})})
+      results.push({
+        id: gate.id,
+        title: gate.title,
+        status: v.ok ? 'pass' : 'fail',
+        message: v.message,
+        ...(v.evidence ? {evidence: v.evidence} : {}),
+        ...(v.fix ? {fix: v.fix} : {}),
+      })
     } catch (error) {
       results.push({id: gate.id, title: gate.title, status: 'error', message: error instanceof Error ? error.message : String(error)})
     }

@@ -23,16 +23,27 @@ export interface UpgradePlan {
   objects: {added: string[]; removed: string[]; changed: string[]}
 }
 
-type Chi = {spec?: {configuration?: {clusters?: {name?: string; layout?: {shardsCount?: number; replicasCount?: number}}[]; zookeeper?: {nodes?: {host: string}[]}}; templates?: {podTemplates?: {spec?: {containers?: {image?: string}[]}}[]; volumeClaimTemplates?: {spec?: {resources?: {requests?: {storage?: string}}}}[]}}}
+type Chi = {
+  spec?: {
+    configuration?: {clusters?: {name?: string; layout?: {shardsCount?: number; replicasCount?: number}}[]; zookeeper?: {nodes?: {host: string}[]}}
+    templates?: {podTemplates?: {spec?: {containers?: {image?: string}[]}}[]; volumeClaimTemplates?: {spec?: {resources?: {requests?: {storage?: string}}}}[]}
+  }
+}
 type Workload = {spec?: {replicas?: number; template?: {spec?: {containers?: {name: string; image?: string; env?: {name: string; value?: string}[]}[]}}}}
 
 const key = (o: ManifestObject) => `${o.kind}/${o.metadata.name}`
 const chiOf = (o: ManifestObject) => o as unknown as Chi
 const layoutOf = (o: ManifestObject) => chiOf(o).spec?.configuration?.clusters?.[0]?.layout ?? {}
-const clickhouseImage = (o: ManifestObject) => chiOf(o).spec?.templates?.podTemplates?.flatMap((t) => t.spec?.containers ?? []).find((c) => c.image?.includes('clickhouse-server'))?.image
+const clickhouseImage = (o: ManifestObject) =>
+  chiOf(o)
+    .spec?.templates?.podTemplates?.flatMap((t) => t.spec?.containers ?? [])
+    .find((c) => c.image?.includes('clickhouse-server'))?.image
 const storageOf = (o: ManifestObject) => chiOf(o).spec?.templates?.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage
 const containers = (o: ManifestObject) => (o as unknown as Workload).spec?.template?.spec?.containers ?? []
-const envOf = (o: ManifestObject, name: string) => containers(o).flatMap((c) => c.env ?? []).find((e) => e.name === name)?.value
+const envOf = (o: ManifestObject, name: string) =>
+  containers(o)
+    .flatMap((c) => c.env ?? [])
+    .find((e) => e.name === name)?.value
 
 /** The ClickHouse installation changes: name, layout, image, storage, Keeper nodes. */
 function installationChanges(live: ManifestObject[], next: ManifestObject[]): PlannedChange[] {
@@ -43,8 +54,18 @@ function installationChanges(live: ManifestObject[], next: ManifestObject[]): Pl
     const gone = liveChis.find((l) => !nextChis.some((c) => c.metadata.name === l.metadata.name))
     changes.push(
       gone
-        ? {level: 'danger', object: key(n), what: `ClickHouse installation renamed ${gone.metadata.name} → ${n.metadata.name}`, means: `a second, empty installation would be created next to ${gone.metadata.name}, its pods Pending on anti-affinity, and the collectors pointed at it: ingestion stops (the seed's failure). Pin the name: --set clickhouse.fullnameOverride=${gone.metadata.name}`}
-        : {level: 'caution', object: key(n), what: `new ClickHouse installation ${n.metadata.name}`, means: 'an installation with its own hosts and volumes is created'},
+        ? {
+            level: 'danger',
+            object: key(n),
+            what: `ClickHouse installation renamed ${gone.metadata.name} → ${n.metadata.name}`,
+            means: `a second, empty installation would be created next to ${gone.metadata.name}, its pods Pending on anti-affinity, and the collectors pointed at it: ingestion stops (the seed's failure). Pin the name: --set clickhouse.fullnameOverride=${gone.metadata.name}`,
+          }
+        : {
+            level: 'caution',
+            object: key(n),
+            what: `new ClickHouse installation ${n.metadata.name}`,
+            means: 'an installation with its own hosts and volumes is created',
+          },
     )
   }
   for (const l of liveChis) {
@@ -68,7 +89,9 @@ function installationChanges(live: ManifestObject[], next: ManifestObject[]): Pl
         level: more ? 'caution' : 'danger',
         object: key(l),
         what: `ClickHouse replicas per shard ${a.replicasCount ?? 1} → ${b.replicasCount ?? 1}`,
-        means: more ? 'the new replicas fetch every part of their shard from its peers: network and disk load until they catch up' : 'replicas are removed: less redundancy; their Keeper registrations must be dropped (catalogue #29)',
+        means: more
+          ? 'the new replicas fetch every part of their shard from its peers: network and disk load until they catch up'
+          : 'replicas are removed: less redundancy; their Keeper registrations must be dropped (catalogue #29)',
       })
     }
     const [ia, ib] = [clickhouseImage(l), clickhouseImage(n)]
@@ -86,13 +109,30 @@ function installationChanges(live: ManifestObject[], next: ManifestObject[]): Pl
     }
     const [sa, sb] = [storageOf(l), storageOf(n)]
     if (sa && sb && sa !== sb) {
-      changes.push({level: 'caution', object: key(l), what: `ClickHouse volume size ${sa} → ${sb}`, means: 'existing claims do not change by themselves: they grow only where the storage class allows expansion (doctor kube/pvc shows a resize that is not finished)'})
+      changes.push({
+        level: 'caution',
+        object: key(l),
+        what: `ClickHouse volume size ${sa} → ${sb}`,
+        means:
+          'existing claims do not change by themselves: they grow only where the storage class allows expansion (doctor kube/pvc shows a resize that is not finished)',
+      })
     }
     const [za, zb] = [chiOf(l).spec?.configuration?.zookeeper?.nodes?.length ?? 0, chiOf(n).spec?.configuration?.zookeeper?.nodes?.length ?? 0]
-    if (za !== zb) changes.push({level: 'caution', object: key(l), what: `ZooKeeper nodes in the ClickHouse configuration ${za} → ${zb}`, means: 'every host reloads its Keeper configuration'})
+    if (za !== zb)
+      changes.push({
+        level: 'caution',
+        object: key(l),
+        what: `ZooKeeper nodes in the ClickHouse configuration ${za} → ${zb}`,
+        means: 'every host reloads its Keeper configuration',
+      })
   }
   for (const l of liveChis.filter((c) => !nextChis.some((n) => n.metadata.name === c.metadata.name) && nextChis.length === 0)) {
-    changes.push({level: 'danger', object: key(l), what: `ClickHouse installation ${l.metadata.name} removed from the release`, means: 'Helm would delete it (unless kept by resource policy): every host goes, volumes stay (reclaimPolicy Retain)'})
+    changes.push({
+      level: 'danger',
+      object: key(l),
+      what: `ClickHouse installation ${l.metadata.name} removed from the release`,
+      means: 'Helm would delete it (unless kept by resource policy): every host goes, volumes stay (reclaimPolicy Retain)',
+    })
   }
   return changes
 }
@@ -104,7 +144,9 @@ function installationHosts(manifest: ManifestObject[]): string[] {
     .flatMap((chi) =>
       (chiOf(chi).spec?.configuration?.clusters ?? []).flatMap((cluster) => {
         const {shardsCount = 1, replicasCount = 1} = cluster.layout ?? {}
-        return Array.from({length: shardsCount * replicasCount}, (_, i) => hostPodName(chi.metadata.name, cluster.name ?? 'cluster', Math.floor(i / replicasCount), i % replicasCount))
+        return Array.from({length: shardsCount * replicasCount}, (_, i) =>
+          hostPodName(chi.metadata.name, cluster.name ?? 'cluster', Math.floor(i / replicasCount), i % replicasCount),
+        )
       }),
     )
 }
@@ -133,11 +175,24 @@ function workloadChanges(live: ManifestObject[], next: ManifestObject[]): Planne
     }
     const [hostBefore, hostAfter] = [envOf(l, 'CLICKHOUSE_HOST'), envOf(n, 'CLICKHOUSE_HOST')]
     if (hostBefore && hostAfter && hostBefore !== hostAfter) {
-      changes.push({level: 'danger', object: key(n), what: `${key(n)} would write to ${hostAfter} instead of ${hostBefore}`, means: 'the ClickHouse Service its CLICKHOUSE_HOST names changes: if that Service has no data or no ready hosts, ingestion stops'})
+      changes.push({
+        level: 'danger',
+        object: key(n),
+        what: `${key(n)} would write to ${hostAfter} instead of ${hostBefore}`,
+        means: 'the ClickHouse Service its CLICKHOUSE_HOST names changes: if that Service has no data or no ready hosts, ingestion stops',
+      })
     }
     const [ra, rb] = [(l as unknown as Workload).spec?.replicas, (n as unknown as Workload).spec?.replicas]
     if (n.metadata.name.endsWith('-zookeeper') && ra !== undefined && rb !== undefined && ra !== rb) {
-      changes.push({level: rb < ra ? 'danger' : 'caution', object: key(n), what: `ZooKeeper members ${ra} → ${rb}`, means: rb < 3 ? 'fewer than three members: losing one loses the quorum and every replicated table goes read-only' : 'the ensemble grows; members join one by one'})
+      changes.push({
+        level: rb < ra ? 'danger' : 'caution',
+        object: key(n),
+        what: `ZooKeeper members ${ra} → ${rb}`,
+        means:
+          rb < 3
+            ? 'fewer than three members: losing one loses the quorum and every replicated table goes read-only'
+            : 'the ensemble grows; members join one by one',
+      })
     }
   }
   return changes
@@ -145,9 +200,14 @@ function workloadChanges(live: ManifestObject[], next: ManifestObject[]): Planne
 
 const runsImage = (o: ManifestObject, image: RegExp) => containersOfJob(o).some((c) => image.test(c.image ?? ''))
 type JobContainer = {image?: string; args?: string[]}
-const jobSpec = (o: ManifestObject) => (o as unknown as {spec?: {template?: {spec?: {initContainers?: JobContainer[]; containers?: JobContainer[]}}}}).spec?.template?.spec
+const jobSpec = (o: ManifestObject) =>
+  (o as unknown as {spec?: {template?: {spec?: {initContainers?: JobContainer[]; containers?: JobContainer[]}}}}).spec?.template?.spec
 const containersOfJob = (o: ManifestObject) => [...(jobSpec(o)?.initContainers ?? []), ...(jobSpec(o)?.containers ?? [])]
-const steps = (list: JobContainer[] | undefined) => (list ?? []).map((c) => (c.args ?? []).slice(1).join(' ')).filter(Boolean).join(' → ')
+const steps = (list: JobContainer[] | undefined) =>
+  (list ?? [])
+    .map((c) => (c.args ?? []).slice(1).join(' '))
+    .filter(Boolean)
+    .join(' → ')
 
 /**
  * Charts up to 0.112 migrate in `schema-migrator` Jobs (signoz-schema-migrator image, sync and
@@ -190,7 +250,10 @@ const withoutHookAnnotations = (o: ManifestObject): ManifestObject => ({
 })
 
 /** Everything but Helm's own bookkeeping, for "did anything change at all". */
-const comparable = (o: ManifestObject) => ({...o, metadata: {...o.metadata, labels: {...o.metadata.labels, 'helm.sh/chart': undefined, 'app.kubernetes.io/version': undefined}}})
+const comparable = (o: ManifestObject) => ({
+  ...o,
+  metadata: {...o.metadata, labels: {...o.metadata.labels, 'helm.sh/chart': undefined, 'app.kubernetes.io/version': undefined}},
+})
 
 /** The plan: what the upgrade changes, read in ClickHouse terms, from the deployed and the rendered release. */
 export function planUpgrade(live: ReleaseView, next: ReleaseView): UpgradePlan {
@@ -198,14 +261,25 @@ export function planUpgrade(live: ReleaseView, next: ReleaseView): UpgradePlan {
     added: next.manifest.filter((n) => !live.manifest.some((l) => key(l) === key(n))).map(key),
     // The chart renders the migrator Job as a resource at install and as a hook on upgrades: moved, not removed.
     removed: live.manifest.filter((l) => !next.manifest.some((n) => key(n) === key(l)) && !next.hooks.some((h) => key(h.object) === key(l))).map(key),
-    changed: next.manifest.filter((n) => {
-      const l = live.manifest.find((x) => key(x) === key(n))
-      return l && !isDeepStrictEqual(comparable(l), comparable(n))
-    }).map(key),
+    changed: next.manifest
+      .filter((n) => {
+        const l = live.manifest.find((x) => key(x) === key(n))
+        return l && !isDeepStrictEqual(comparable(l), comparable(n))
+      })
+      .map(key),
   }
-  const changes = [...installationChanges(live.manifest, next.manifest), ...workloadChanges(live.manifest, next.manifest), ...migratorGenerationChange(live, next)]
+  const changes = [
+    ...installationChanges(live.manifest, next.manifest),
+    ...workloadChanges(live.manifest, next.manifest),
+    ...migratorGenerationChange(live, next),
+  ]
   if (live.chartVersion !== next.chartVersion || live.appVersion !== next.appVersion) {
-    changes.unshift({level: 'info', object: 'release', what: `chart ${live.chartVersion} → ${next.chartVersion} (SigNoz ${live.appVersion} → ${next.appVersion})`, means: 'the release moves to the new chart'})
+    changes.unshift({
+      level: 'info',
+      object: 'release',
+      what: `chart ${live.chartVersion} → ${next.chartVersion} (SigNoz ${live.appVersion} → ${next.appVersion})`,
+      means: 'the release moves to the new chart',
+    })
   }
   // Hooks (the migrator Job) change too: a new timeout is a change even when nothing else is.
   const hooksChanged = next.hooks.some((h) => {
@@ -214,7 +288,12 @@ export function planUpgrade(live: ReleaseView, next: ReleaseView): UpgradePlan {
   })
   if (hooksChanged) objects.changed.push(...next.hooks.filter((h) => !objects.changed.includes(key(h.object))).map((h) => `${key(h.object)} (hook)`))
   const pending = changes.length > 0 || objects.added.length + objects.removed.length + objects.changed.length > 0
-  return {from: {revision: live.revision, chartVersion: live.chartVersion, appVersion: live.appVersion}, to: {chartVersion: next.chartVersion, appVersion: next.appVersion}, changes: pending ? [...changes, ...migratorChanges(next)] : [], objects}
+  return {
+    from: {revision: live.revision, chartVersion: live.chartVersion, appVersion: live.appVersion},
+    to: {chartVersion: next.chartVersion, appVersion: next.appVersion},
+    changes: pending ? [...changes, ...migratorChanges(next)] : [],
+    objects,
+  }
 }
 
 /** Does the plan change anything? */

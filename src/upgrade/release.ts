@@ -4,7 +4,13 @@ import {releaseHistory} from '../remediation/actions/helm.js'
 import type {FixContext} from '../remediation/context.js'
 
 /** A Kubernetes object of a rendered or deployed manifest, as far as the plan reads it. */
-export type ManifestObject = {apiVersion: string; kind: string; metadata: {name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string>}; spec?: Record<string, unknown>; data?: Record<string, unknown>}
+export type ManifestObject = {
+  apiVersion: string
+  kind: string
+  metadata: {name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string>}
+  spec?: Record<string, unknown>
+  data?: Record<string, unknown>
+}
 
 /** What the user asks Helm to do: the same arguments render the plan and run the upgrade. */
 export interface UpgradeRequest {
@@ -56,8 +62,20 @@ export interface ReleaseView {
  */
 export async function renderUpgrade(ctx: FixContext, r: UpgradeRequest): Promise<ReleaseView> {
   const result = await runHelm(ctx.helm, [...helmUpgradeArgs(r), '--dry-run=client', '--hide-secret', '-o', 'json'], 120_000)
-  if (result.code !== 0) throw new Error(`helm upgrade --dry-run: ${result.stderr.trim().split('\n').filter((l) => !/level=WARN/.test(l)).pop()}`)
-  const json = JSON.parse(result.stdout) as {version: number; chart: {metadata: {version: string; appVersion?: string}}; manifest: string; hooks?: {manifest: string; events: string[]}[]}
+  if (result.code !== 0)
+    throw new Error(
+      `helm upgrade --dry-run: ${result.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !/level=WARN/.test(l))
+        .pop()}`,
+    )
+  const json = JSON.parse(result.stdout) as {
+    version: number
+    chart: {metadata: {version: string; appVersion?: string}}
+    manifest: string
+    hooks?: {manifest: string; events: string[]}[]
+  }
   return {
     revision: json.version,
     chartVersion: json.chart.metadata.version,
@@ -69,7 +87,11 @@ export async function renderUpgrade(ctx: FixContext, r: UpgradeRequest): Promise
 
 /** The deployed release: its latest revision, chart, manifest and hooks. */
 export async function deployedRelease(ctx: FixContext, release: string): Promise<ReleaseView & {status: string}> {
-  const [history, manifest, hooks] = await Promise.all([releaseHistory(ctx, release), runHelm(ctx.helm, ['get', 'manifest', release]), runHelm(ctx.helm, ['get', 'hooks', release])])
+  const [history, manifest, hooks] = await Promise.all([
+    releaseHistory(ctx, release),
+    runHelm(ctx.helm, ['get', 'manifest', release]),
+    runHelm(ctx.helm, ['get', 'hooks', release]),
+  ])
   if (manifest.code !== 0) throw new Error(`helm get manifest: ${manifest.stderr.trim().split('\n').pop()}`)
   const latest = history.at(-1)!
   const [, chartVersion = ''] = /-(\d[^-]*(?:-.+)?)$/.exec(latest.chart) ?? []
@@ -81,7 +103,13 @@ export async function deployedRelease(ctx: FixContext, release: string): Promise
     chartVersion,
     appVersion: latest.app_version,
     manifest: parseManifest(manifest.stdout),
-    hooks: hookObjects.map((object) => ({events: (object.metadata.annotations?.['helm.sh/hook'] ?? '').split(',').map((e) => e.trim()).filter(Boolean), object})),
+    hooks: hookObjects.map((object) => ({
+      events: (object.metadata.annotations?.['helm.sh/hook'] ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+      object,
+    })),
   }
 }
 

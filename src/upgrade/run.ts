@@ -28,7 +28,11 @@ const FAILED_RUNS_TO_STOP = 2
  * OnFailure the Job would restart it until its back-off limit, minutes later): stop() is then
  * asked for with the reason. What it read stays after the Job deletes its pod.
  */
-function watchMigrator(ctx: UpgradeContext, jobName: string | undefined, stopHelm: (why: string) => void): {stop(): void; flush(): Promise<void>; recognised: string[]; failure?: string} {
+function watchMigrator(
+  ctx: UpgradeContext,
+  jobName: string | undefined,
+  stopHelm: (why: string) => void,
+): {stop(): void; flush(): Promise<void>; recognised: string[]; failure?: string} {
   // Only this upgrade's migrator: an earlier run's pod of the same Job may still be there.
   const since = Date.now() - 2000
   const seen = new Set<string>()
@@ -51,7 +55,9 @@ function watchMigrator(ctx: UpgradeContext, jobName: string | undefined, stopHel
   }
   const tick = async () => {
     if (!jobName) return
-    const pods = (await ctx.kube.list('pods', ctx.namespace, `job-name=${jobName}`).catch(() => [])).filter((p) => Date.parse(String(p.metadata?.creationTimestamp)) >= since)
+    const pods = (await ctx.kube.list('pods', ctx.namespace, `job-name=${jobName}`).catch(() => [])).filter(
+      (p) => Date.parse(String(p.metadata?.creationTimestamp)) >= since,
+    )
     for (const pod of pods) {
       const name = pod.metadata!.name!
       for (const step of migratorSteps(pod)) {
@@ -91,15 +97,28 @@ const latest = async (ctx: UpgradeContext, release: string) => (await releaseHis
  * interruption asks Helm to stop (SIGTERM), and waits until it has marked the release failed:
  * never left pending. Undo rolls back to the revision deployed before.
  */
-export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: number; migratorJob?: string; timeoutMs: number; rollbackTimeoutMs: number}): Action<UpgradeContext> {
+export function helmUpgradeAction(p: {
+  request: UpgradeRequest
+  fromRevision: number
+  migratorJob?: string
+  timeoutMs: number
+  rollbackTimeoutMs: number
+}): Action<UpgradeContext> {
   const args = helmUpgradeArgs(p.request)
   return {
     id: 'helm-upgrade',
     title: `helm upgrade ${p.request.release} ${p.request.chart}${p.request.version ? ` ${p.request.version}` : ''}`,
     safety: 'disruptive',
-    done: async (ctx) => ((await latest(ctx, p.request.release))?.revision ?? 0) > p.fromRevision && (await latest(ctx, p.request.release))?.status === 'deployed',
+    done: async (ctx) =>
+      ((await latest(ctx, p.request.release))?.revision ?? 0) > p.fromRevision && (await latest(ctx, p.request.release))?.status === 'deployed',
     async preview() {
-      return [{kind: 'helm', summary: displayArgs(args), detail: `from revision ${p.fromRevision}; hooks run first (the schema migrator)${p.request.reuseValues ? '; the deployed values are kept under the new ones' : ''}`}]
+      return [
+        {
+          kind: 'helm',
+          summary: displayArgs(args),
+          detail: `from revision ${p.fromRevision}; hooks run first (the schema migrator)${p.request.reuseValues ? '; the deployed values are kept under the new ones' : ''}`,
+        },
+      ]
     },
     async backup() {
       return {revision: p.fromRevision}
@@ -126,7 +145,13 @@ export function helmUpgradeAction(p: {request: UpgradeRequest; fromRevision: num
           throw new Error('interrupted: Helm was asked to stop')
         }
         if (r.code !== 0) {
-          const why = (r.stderr.trim().split('\n').filter((l) => !/level=WARN/.test(l)).pop() ?? `exit ${r.code}`).replace(/^\s*\*\s*/, '')
+          const why = (
+            r.stderr
+              .trim()
+              .split('\n')
+              .filter((l) => !/level=WARN/.test(l))
+              .pop() ?? `exit ${r.code}`
+          ).replace(/^\s*\*\s*/, '')
           throw new Error(`helm upgrade failed: ${why}${watcher.recognised.length ? ` (${watcher.recognised.join('; ')})` : ''}`)
         }
       } finally {

@@ -17,10 +17,24 @@ describe('generated documents', () => {
 
 /** Every link of the hand-written documents leads to a file of the repository (and its heading, within it). */
 describe('documents link inside the repository', () => {
-  const pages = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+  const pages = [
+    'README.md',
+    'CONTRIBUTING.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ]
   /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
   const anchors = (text: string) =>
-    new Set([...[...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')), ...[...text.matchAll(/<a id="([^"]+)"/g)].map((m) => m[1]!)])
+    new Set([
+      ...[...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+        m[1]!
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-'),
+      ),
+      ...[...text.matchAll(/<a id="([^"]+)"/g)].map((m) => m[1]!),
+    ])
   for (const page of pages) {
     test(page, () => {
       const text = readFileSync(join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, '')
@@ -29,7 +43,8 @@ describe('documents link inside the repository', () => {
         const [path, anchor] = target!.split('#')
         const file = path ? join(ROOT, dirname(page), path) : join(ROOT, page)
         expect(existsSync(file), `${page} links ${target}`).toBe(true)
-        if (anchor && file.endsWith('.md')) expect([...anchors(readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, ''))], `${page} links ${target}`).toContain(anchor)
+        if (anchor && file.endsWith('.md'))
+          expect([...anchors(readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, ''))], `${page} links ${target}`).toContain(anchor)
       }
       expect(text, `${page} points outside the repository`).not.toMatch(/\.\.\/shared|shared\/design|failure-scenarios\.md|signoz-facts\.md/)
     })

@@ -49,7 +49,11 @@ describe('named queries on modern ClickHouse (chdb)', () => {
   })
 
   test('every named query has sample parameters here', () => {
-    expect(Object.keys(SAMPLE_PARAMS).sort()).toEqual(Object.values(Q).map((q) => q.name).sort())
+    expect(Object.keys(SAMPLE_PARAMS).sort()).toEqual(
+      Object.values(Q)
+        .map((q) => q.name)
+        .sort(),
+    )
   })
 
   for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
@@ -74,11 +78,24 @@ describe('a check over a modern server only (chdb)', () => {
   const chdbFleet = (): ClickHouseFleet => {
     const host: HostProbe = {name: 'chdb', target: 'chdb', reachable: true, macros: {}, capabilities: caps, latencyMs: 0, version: caps.version}
     const answer = async <Row, P>(query: NamedQuery<Row, P>, params: P): Promise<HostResult<Row>[]> => [
-      {host, rows: run(query.sql(params, caps)).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row)},
+      {
+        host,
+        rows: run(query.sql(params, caps))
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Row),
+      },
     ]
     return {hosts: [host], reachable: () => [host], queryEach: answer, queryPerShard: answer, queryHosts: (_hosts, q, p) => answer(q, p), queryCount: () => 0}
   }
-  const ctx = (diskFreePercent: number) => ({now: Date.now(), clickhouse: chdbFleet(), expect: {cluster: 'cluster'}, thresholds: {...DEFAULT_THRESHOLDS, diskFreePercent}, signal: new AbortController().signal})
+  const ctx = (diskFreePercent: number) => ({
+    now: Date.now(),
+    clickhouse: chdbFleet(),
+    expect: {cluster: 'cluster'},
+    thresholds: {...DEFAULT_THRESHOLDS, diskFreePercent},
+    signal: new AbortController().signal,
+  })
 
   test('signoz/retention sees the TTL the migrator set, and its absence', async () => {
     const withTtl = await retention.run(ctx(10))

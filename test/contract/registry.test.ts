@@ -55,7 +55,9 @@ const CONTRACT_IDS = [
 
 describe('check registry', () => {
   test('every check file is registered and its id is its path', () => {
-    const files = filesUnder('checks').map((f) => f.replace(/\.ts$/, '')).sort()
+    const files = filesUnder('checks')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort()
     expect(ALL_CHECKS.map((c) => c.id).sort()).toEqual(files)
   })
   test('ids are unique', () => {
@@ -78,20 +80,40 @@ describe('check registry', () => {
 
 describe('runbook registry', () => {
   test('every runbook file is registered under its file name', () => {
-    const files = filesUnder('runbooks').map((f) => f.replace(/\.ts$/, '')).sort()
+    const files = filesUnder('runbooks')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort()
     expect(ALL_RUNBOOKS.map((r) => r.id).sort()).toEqual(files)
   })
   test('every automated runbook is drilled on the lab against a fault (procedures need none)', () => {
-    const automated = ALL_RUNBOOKS.filter((r) => r.steps.some((s) => s.remedy)).map((r) => r.id).sort()
+    const automated = ALL_RUNBOOKS.filter((r) => r.steps.some((s) => s.remedy))
+      .map((r) => r.id)
+      .sort()
     expect(RUNBOOK_DRILLS.map((d) => d.runbook).sort()).toEqual(automated)
     for (const d of RUNBOOK_DRILLS) {
       const runbook = ALL_RUNBOOKS.find((r) => r.id === d.runbook)!
-      if (runbook.kind !== 'procedure') expect(FAULTS.map((f) => f.id), d.runbook).toContain(d.fault)
+      if (runbook.kind !== 'procedure')
+        expect(
+          FAULTS.map((f) => f.id),
+          d.runbook,
+        ).toContain(d.fault)
     }
   })
   test('every runbook plan can be rebuilt from a journal (for --undo)', () => {
     for (const r of ALL_RUNBOOKS) expect(rebuildPlan(runbookPlanId(r.id), {targets: {}})?.id).toBe(runbookPlanId(r.id))
-    expect(rebuildPlan('duplicate-clickhouse', {namespace: 'n', release: 'r', active: 'a', activeService: 'a', duplicates: [], clients: [], chart: 'c', chartVersion: null, deleteClaims: false})?.id).toBe('duplicate-clickhouse')
+    expect(
+      rebuildPlan('duplicate-clickhouse', {
+        namespace: 'n',
+        release: 'r',
+        active: 'a',
+        activeService: 'a',
+        duplicates: [],
+        clients: [],
+        chart: 'c',
+        chartVersion: null,
+        deleteClaims: false,
+      })?.id,
+    ).toBe('duplicate-clickhouse')
   })
   test('runbooks name checks that exist', () => {
     const ids = new Set(ALL_CHECKS.map((c) => c.id))
@@ -101,11 +123,25 @@ describe('runbook registry', () => {
 
 describe('command registry', () => {
   test('every command file is registered under its path', () => {
-    const files = filesUnder('commands').map((f) => f.replace(/\.ts$/, '').replace(/\//g, ':')).sort()
+    const files = filesUnder('commands')
+      .map((f) => f.replace(/\.ts$/, '').replace(/\//g, ':'))
+      .sort()
     expect(Object.keys(COMMANDS).sort()).toEqual(files)
   })
   test('the lab commands of the contract exist', () => {
-    for (const id of ['lab:up', 'lab:status', 'lab:break', 'lab:heal', 'lab:down', 'doctor', 'checks:list', 'runbook:run', 'fix:duplicate-clickhouse', 'journal:list']) expect(COMMANDS[id]).toBeDefined()
+    for (const id of [
+      'lab:up',
+      'lab:status',
+      'lab:break',
+      'lab:heal',
+      'lab:down',
+      'doctor',
+      'checks:list',
+      'runbook:run',
+      'fix:duplicate-clickhouse',
+      'journal:list',
+    ])
+      expect(COMMANDS[id]).toBeDefined()
   })
 })
 
@@ -132,19 +168,28 @@ describe('thresholds: declared once, each owned by the checks that read it', () 
     for (const key of THRESHOLD_KEYS) {
       expect(THRESHOLD_SPECS[key].checks.length, key).toBeGreaterThan(0)
       for (const id of THRESHOLD_SPECS[key].checks) {
-        expect(ALL_CHECKS.some((c) => c.id === id), `${key}: ${id} is a check`).toBe(true)
+        expect(
+          ALL_CHECKS.some((c) => c.id === id),
+          `${key}: ${id} is a check`,
+        ).toBe(true)
         expect([...reads(id)], `${id} reads thresholds.${key}`).toContain(key)
       }
     }
   })
 
   test('every threshold a check reads names that check as its owner', () => {
-    for (const check of ALL_CHECKS) for (const key of reads(check.id)) expect(THRESHOLD_SPECS[key as ThresholdKey]?.checks, `thresholds.${key} read by ${check.id}`).toContain(check.id)
+    for (const check of ALL_CHECKS)
+      for (const key of reads(check.id)) expect(THRESHOLD_SPECS[key as ThresholdKey]?.checks, `thresholds.${key} read by ${check.id}`).toContain(check.id)
   })
 
   test('the config schema and the defaults cover exactly the declared thresholds', () => {
     expect(Object.keys(CONFIG_SCHEMA.properties.thresholds.properties).sort()).toEqual(THRESHOLD_KEYS.map((k) => THRESHOLD_SPECS[k].config).sort())
     expect(Object.keys(resolveThresholds()).sort()).toEqual([...THRESHOLD_KEYS].sort())
-    expect(resolveThresholds({replicaDelay: '2m', podRestarts: 3}, {freshnessWindowSeconds: '45s'})).toMatchObject({replicaDelaySeconds: 120, podRestarts: 3, freshnessWindowSeconds: 45, diskFreePercent: 10})
+    expect(resolveThresholds({replicaDelay: '2m', podRestarts: 3}, {freshnessWindowSeconds: '45s'})).toMatchObject({
+      replicaDelaySeconds: 120,
+      podRestarts: 3,
+      freshnessWindowSeconds: 45,
+      diskFreePercent: 10,
+    })
   })
 })

@@ -10,7 +10,9 @@ let session: Session
 beforeAll(() => {
   session = new Session()
   session.query('CREATE DATABASE IF NOT EXISTS signoz_logs')
-  session.query('CREATE TABLE signoz_logs.logs_v2 (timestamp UInt64, body String) ENGINE = MergeTree PARTITION BY toDate(intDiv(timestamp, 1000000000)) ORDER BY timestamp')
+  session.query(
+    'CREATE TABLE signoz_logs.logs_v2 (timestamp UInt64, body String) ENGINE = MergeTree PARTITION BY toDate(intDiv(timestamp, 1000000000)) ORDER BY timestamp',
+  )
 })
 afterAll(() => session?.cleanup())
 

@@ -69,7 +69,11 @@ export function runCliInterrupted(args: readonly string[], env: NodeJS.ProcessEn
  * Helm it runs, as when a laptop closes) as soon as when() holds, polled every 20 ms. killed is
  * false when the run ended first.
  */
-export function runCliKilledWhen(args: readonly string[], env: NodeJS.ProcessEnv, when: () => boolean | Promise<boolean>): Promise<CliResult & {killed: boolean}> {
+export function runCliKilledWhen(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  when: () => boolean | Promise<boolean>,
+): Promise<CliResult & {killed: boolean}> {
   const started = performance.now()
   const childEnv: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', ...env}
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key]

@@ -17,7 +17,10 @@ export default class DurationsReporter implements Reporter {
     if (rows.length < 2) return
     const total = rows.reduce((sum, r) => sum + r.ms, 0)
     const width = Math.max(...rows.map((r) => r.file.length))
-    const lines = rows.map((r) => `  ${r.file.padEnd(width)}  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${String(r.tests).padStart(3)} tests${r.failed ? `, ${r.failed} failed` : ''}`)
+    const lines = rows.map(
+      (r) =>
+        `  ${r.file.padEnd(width)}  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${String(r.tests).padStart(3)} tests${r.failed ? `, ${r.failed} failed` : ''}`,
+    )
     process.stdout.write(`\nDuration per file (slowest first; ${(total / 1000).toFixed(0)} s in all):\n${lines.join('\n')}\n`)
   }
 }

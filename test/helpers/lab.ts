@@ -52,7 +52,10 @@ export class TestLab {
       await runCli(['lab', 'down', '--keep', '--dir', this.dir])
       this.kept.push(this.dir)
     } else await runCli(['lab', 'down', '--dir', this.dir])
-    if (this.kept.length) process.stderr.write(`signoz-ha test: lab directories kept for inspection (server logs under clickhouse/*/log, the simulator's store, lab.json): ${this.kept.join(', ')}\n`)
+    if (this.kept.length)
+      process.stderr.write(
+        `signoz-ha test: lab directories kept for inspection (server logs under clickhouse/*/log, the simulator's store, lab.json): ${this.kept.join(', ')}\n`,
+      )
   }
 
   /**
@@ -62,7 +65,11 @@ export class TestLab {
    */
   async healthy(ms = 60_000): Promise<void> {
     const through = {SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined}
-    const run = await doctorUntil(() => this.doctor([], through).catch(() => ({report: undefined as unknown as Report})), (r) => r !== undefined && notPassing(r).length === 0, ms)
+    const run = await doctorUntil(
+      () => this.doctor([], through).catch(() => ({report: undefined as unknown as Report})),
+      (r) => r !== undefined && notPassing(r).length === 0,
+      ms,
+    )
     if (run.report && notPassing(run.report).length === 0) return
     const left = run.report ? notPassing(run.report).join(', ') : 'no report'
     await runCli(['lab', 'down', '--keep', '--dir', this.dir])
@@ -128,7 +135,11 @@ export const resultOf = (report: Report, id: string) => {
 export const LEGACY_SKIPS = new Set(['clickhouse/disk-free', 'signoz/retention', 'clickhouse/distribution-queue', 'clickhouse/errors'])
 
 /** The ids of the checks that failed, sorted. */
-export const failing = (report: Report): string[] => report.results.filter((r) => r.status === 'fail').map((r) => r.id).sort()
+export const failing = (report: Report): string[] =>
+  report.results
+    .filter((r) => r.status === 'fail')
+    .map((r) => r.id)
+    .sort()
 
 /** The ids of checks that did not pass (the known skips on an 18.x server aside). */
 export const notPassing = (report: Report) =>

@@ -32,7 +32,12 @@ export const SAMPLE_PARAMS: Record<string, unknown> = {
   'table-ttls': {tables: SIGNAL_TABLES},
   'ddl-queue-unfinished': {olderThanSeconds: 300},
   'ddl-tasks-in-keeper': {path: '/clickhouse/signoz-clickhouse/task_queue/ddl', olderThanSeconds: 300},
-  'ddl-tasks-finished': {tasks: [{task: 'query-0000000001', path: '/clickhouse/signoz-clickhouse/task_queue'}, {task: 'query-0000000002', path: '/clickhouse/signoz-clickhouse'}]},
+  'ddl-tasks-finished': {
+    tasks: [
+      {task: 'query-0000000001', path: '/clickhouse/signoz-clickhouse/task_queue'},
+      {task: 'query-0000000002', path: '/clickhouse/signoz-clickhouse'},
+    ],
+  },
   'server-info': undefined,
   'bundle-clusters': undefined,
   'bundle-macros': undefined,

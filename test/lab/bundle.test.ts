@@ -19,7 +19,12 @@ const lab = new TestLab()
 const work = mkdtempSync(join(tmpdir(), 'signoz-ha-bundle-'))
 let kubeconfig = ''
 /** Through the kubeconfig alone, as an operator runs it (no URLs, no password from the lab). */
-const clusterEnv = (): NodeJS.ProcessEnv => ({KUBECONFIG: kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const clusterEnv = (): NodeJS.ProcessEnv => ({
+  KUBECONFIG: kubeconfig,
+  SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+  SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+  SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+})
 const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, {env: {...clusterEnv(), ...env}, cwd: work})
 const status = async (args: string[] = []) => {
   const r = await cli(['status', '-o', 'json', ...args])
@@ -31,11 +36,24 @@ const unpack = (file: string): string => {
   const [top] = readdirSync(dir)
   return join(dir, top!)
 }
-const filesUnder = (dir: string): string[] => readdirSync(dir, {recursive: true, encoding: 'utf8'}).map((p) => join(dir, p)).filter((p) => statSync(p).isFile())
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, {recursive: true, encoding: 'utf8'})
+    .map((p) => join(dir, p))
+    .filter((p) => statSync(p).isFile())
 /** After a heal: every host answers and is ready again, before the next drill. */
-const everyHostAnswers = () => eventually('every host answers again', async () => (await status()).view.hosts.every((h) => h.error === null && h.ready && h.readonlyTables === 0), 60_000)
+const everyHostAnswers = () =>
+  eventually('every host answers again', async () => (await status()).view.hosts.every((h) => h.error === null && h.ready && h.readonlyTables === 0), 60_000)
 /** What a comparison of two doctor runs keeps: each check's status and reason, and its failing subjects. */
-const findings = (report: Report) => report.results.map((r) => ({id: r.id, status: r.status, reason: r.reason, failing: r.findings.filter((f) => !f.ok).map((f) => f.subject).sort()}))
+const findings = (report: Report) =>
+  report.results.map((r) => ({
+    id: r.id,
+    status: r.status,
+    reason: r.reason,
+    failing: r.findings
+      .filter((f) => !f.ok)
+      .map((f) => f.subject)
+      .sort(),
+  }))
 /** The bundle of the broken lab, once the test that makes it has run. */
 let incident: string | undefined
 
@@ -55,7 +73,12 @@ describe('signoz-ha status', () => {
     expect(code).toBe(0)
     expect(view).toMatchObject({schemaVersion: 1, kind: 'status', target: {context: 'signoz-ha-lab', namespace: 'platform', release: 'signoz'}})
     expect(view.release).toMatchObject({name: 'signoz', revision: 1, status: 'deployed', chart: expect.stringMatching(/^signoz-/)})
-    expect(view.installation).toMatchObject({name: 'signoz-clickhouse', layout: '2×2', operatorVersion: expect.any(String), service: {name: 'signoz-clickhouse', exists: true, readyEndpoints: 4}})
+    expect(view.installation).toMatchObject({
+      name: 'signoz-clickhouse',
+      layout: '2×2',
+      operatorVersion: expect.any(String),
+      service: {name: 'signoz-clickhouse', exists: true, readyEndpoints: 4},
+    })
     expect(view.hosts.map((h) => `${h.shard}/${h.replica} ${h.pod}`)).toEqual([
       '0/0 chi-signoz-clickhouse-cluster-0-0-0',
       '0/1 chi-signoz-clickhouse-cluster-0-1-0',
@@ -70,8 +93,14 @@ describe('signoz-ha status', () => {
     // The lab's one ZooKeeper backs every member pod: each answers mntr through its own port-forward.
     expect(view.keeper.members.map((m) => [m.pod, m.mode])).toEqual([0, 1, 2].map((i) => [`signoz-zookeeper-${i}`, 'standalone']))
     expect(view.keeper.members.every((m) => (m.znodes ?? 0) > 100)).toBe(true)
-    await eventually('rows arrive on every shard', async () => (await status()).view.ingestion.signals.every((s) => s.shards.length === 2 && s.shards.every((x) => (x.rowsInWindow ?? 0) > 0)), 30_000)
-    expect(view.ingestion.collectors).toEqual([expect.objectContaining({name: 'signoz-otel-collector', ready: 1, desired: 1, targetExists: true, targetReadyEndpoints: 4})])
+    await eventually(
+      'rows arrive on every shard',
+      async () => (await status()).view.ingestion.signals.every((s) => s.shards.length === 2 && s.shards.every((x) => (x.rowsInWindow ?? 0) > 0)),
+      30_000,
+    )
+    expect(view.ingestion.collectors).toEqual([
+      expect.objectContaining({name: 'signoz-otel-collector', ready: 1, desired: 1, targetExists: true, targetReadyEndpoints: 4}),
+    ])
     expect(view.problems).toEqual([])
 
     const text = await cli(['status'])
@@ -86,11 +115,15 @@ describe('signoz-ha status', () => {
     const down = 'chi-signoz-clickhouse-cluster-1-1-0'
     try {
       let view!: StatusView
-      await eventually('the killed host shows as down', async () => {
-        view = (await status()).view
-        const h = view.hosts.find((x) => x.pod === down)
-        return h?.error !== null && h?.ready === false
-      }, 30_000)
+      await eventually(
+        'the killed host shows as down',
+        async () => {
+          view = (await status()).view
+          const h = view.hosts.find((x) => x.pod === down)
+          return h?.error !== null && h?.ready === false
+        },
+        30_000,
+      )
       const h = view.hosts.find((x) => x.pod === down)!
       // Between restarts a crash-looping container is Running-not-ready, Error or CrashLoopBackOff, as kubectl shows it.
       expect(h).toMatchObject({ready: false, phase: expect.any(String), version: null, uptimeSeconds: null, readonlyTables: null, keeperSession: null})
@@ -144,7 +177,13 @@ describe('the previous container log, as the kubelet keeps it', () => {
   test('after a restart --previous is the run before; without one it is not found', async () => {
     const kubectl = (args: string[]) => {
       try {
-        return {code: 0, out: execFileSync(labKubectlBinary(31)!, ['--kubeconfig', kubeconfig, '-n', 'platform', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})}
+        return {
+          code: 0,
+          out: execFileSync(labKubectlBinary(31)!, ['--kubeconfig', kubeconfig, '-n', 'platform', ...args], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        }
       } catch (error) {
         return {code: (error as {status: number}).status, out: String((error as {stderr: string}).stderr)}
       }
@@ -155,7 +194,11 @@ describe('the previous container log, as the kubelet keeps it', () => {
     expect(none.out).toContain(`previous terminated container "clickhouse" in pod "${pod}" not found`)
     await lab.break('readonly-table', pod)
     try {
-      await eventually('the host restarted', () => kubectl(['get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']).out === '1', 30_000)
+      await eventually(
+        'the host restarted',
+        () => kubectl(['get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']).out === '1',
+        30_000,
+      )
       const previous = kubectl(['logs', pod, '--previous'])
       const current = kubectl(['logs', pod])
       expect(previous.code).toBe(0)
@@ -183,7 +226,11 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     expect(readFileSync(existing, 'utf8')).toBe('keep me')
     const txt = await cli(['bundle', '-o', join(work, 'b.txt')])
     expect(txt.code).toBe(2)
-    for (const args of [['doctor', '--from-bundle', join(work, 'missing.tar.gz')], ['doctor', '--from-bundle', existing], ['status', '--from-bundle', existing]]) {
+    for (const args of [
+      ['doctor', '--from-bundle', join(work, 'missing.tar.gz')],
+      ['doctor', '--from-bundle', existing],
+      ['status', '--from-bundle', existing],
+    ]) {
       const x = await cli(args)
       expect(x.code, args.join(' ')).toBe(2)
       expect(x.stderr.trim().split('\n')[0]).toMatch(/^signoz-ha: (bundle .* does not exist|.* is not a signoz-ha bundle)/)
@@ -200,8 +247,12 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     const r = await cli(['bundle', '--context', 'signoz-ha-lab-restricted', '-o', file, '--json'], env)
     expect(r.code, r.stderr).toBe(0)
     const manifest = JSON.parse(r.stdout) as {gaps: {what: string; why: string}[]; files: {path: string}[]; bytes: number}
-    expect(manifest.gaps).toEqual(expect.arrayContaining([{what: 'kubernetes/secrets', why: expect.stringMatching(/secrets is forbidden: User "lab-restricted"/)}]))
-    expect(manifest.files.map((f) => f.path)).toEqual(expect.arrayContaining(['doctor.json', 'replay.json', 'kubernetes/pods.json', 'clickhouse/chi-signoz-clickhouse-cluster-0-0/replicas.ndjson']))
+    expect(manifest.gaps).toEqual(
+      expect.arrayContaining([{what: 'kubernetes/secrets', why: expect.stringMatching(/secrets is forbidden: User "lab-restricted"/)}]),
+    )
+    expect(manifest.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['doctor.json', 'replay.json', 'kubernetes/pods.json', 'clickhouse/chi-signoz-clickhouse-cluster-0-0/replicas.ndjson']),
+    )
     expect(manifest.bytes).toBe(statSync(file).size)
     const live = await cli(['doctor', '--context', 'signoz-ha-lab-restricted', '-o', 'json'], env)
     const offline = await cli(['doctor', '--from-bundle', file, '-o', 'json'], {KUBECONFIG: undefined})
@@ -226,7 +277,11 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     await lab.break('stuck-mutation')
     const settled = (report: Report) =>
       ['kube/duplicate-clickhouse', 'clickhouse/replicas-readonly', 'clickhouse/mutations-stuck'].every((id) => resultOf(report, id).status === 'fail')
-    const live = await doctorUntil(async () => ({report: JSON.parse((await cli(['doctor', '-o', 'json', '--config', config])).stdout) as Report}), settled, 60_000)
+    const live = await doctorUntil(
+      async () => ({report: JSON.parse((await cli(['doctor', '-o', 'json', '--config', config])).stdout) as Report}),
+      settled,
+      60_000,
+    )
     expect(settled(live.report)).toBe(true)
     const file = join(work, 'incident.tar.gz')
     const r = await cli(['bundle', '-o', file, '--config', config])
@@ -247,8 +302,10 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     expect(replayed.source).toEqual({bundle: file, collectedAt: expect.any(String)})
     expect(findings(replayed)).toEqual(findings(recorded))
     // The live runs either side of the bundle: same checks failing on the same subjects.
-    for (const around of [live.report, afterBundle]) expect(findings(replayed).filter((f) => f.status === 'fail')).toEqual(findings(around).filter((f) => f.status === 'fail'))
-    for (const id of ['kube/duplicate-clickhouse', 'clickhouse/replicas-readonly', 'clickhouse/mutations-stuck']) expect(resultOf(replayed, id).status).toBe('fail')
+    for (const around of [live.report, afterBundle])
+      expect(findings(replayed).filter((f) => f.status === 'fail')).toEqual(findings(around).filter((f) => f.status === 'fail'))
+    for (const id of ['kube/duplicate-clickhouse', 'clickhouse/replicas-readonly', 'clickhouse/mutations-stuck'])
+      expect(resultOf(replayed, id).status).toBe('fail')
     const text = await cli(['doctor', '--from-bundle', file], {KUBECONFIG: undefined})
     expect(text.stdout).toContain(`from bundle ${file}, collected`)
 
@@ -259,19 +316,21 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
 
     // What a person reads: the objects, Secrets as keys only, the Helm release, logs, system tables.
     const files = filesUnder(dir).map((f) => f.slice(dir.length + 1))
-    expect(files).toEqual(expect.arrayContaining([
-      'manifest.json',
-      'kubernetes/secrets.json',
-      'kubernetes/configmaps.json',
-      'kubernetes/events.json',
-      'helm/signoz/history.json',
-      'helm/signoz/values.yaml',
-      'helm/signoz/manifest.yaml',
-      'logs/chi-signoz-clickhouse-cluster-0-0-0/clickhouse.log',
-      'logs/chi-signoz-clickhouse-cluster-0-0-0/clickhouse.previous.log',
-      'clickhouse/chi-signoz-clickhouse-cluster-0-0/mutations.ndjson',
-      'clickhouse/chi-signoz-clickhouse-cluster-0-1/keeper_nodes.ndjson',
-    ]))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'manifest.json',
+        'kubernetes/secrets.json',
+        'kubernetes/configmaps.json',
+        'kubernetes/events.json',
+        'helm/signoz/history.json',
+        'helm/signoz/values.yaml',
+        'helm/signoz/manifest.yaml',
+        'logs/chi-signoz-clickhouse-cluster-0-0-0/clickhouse.log',
+        'logs/chi-signoz-clickhouse-cluster-0-0-0/clickhouse.previous.log',
+        'clickhouse/chi-signoz-clickhouse-cluster-0-0/mutations.ndjson',
+        'clickhouse/chi-signoz-clickhouse-cluster-0-1/keeper_nodes.ndjson',
+      ]),
+    )
     const secrets = JSON.parse(readFileSync(join(dir, 'kubernetes/secrets.json'), 'utf8')) as {items: {data?: unknown; keys: string[]}[]}
     expect(secrets.items.length).toBeGreaterThan(0)
     expect(secrets.items.every((s) => s.data === undefined && Array.isArray(s.keys))).toBe(true)
@@ -288,9 +347,11 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
   })
 
   test('a report of several MB with findings (exit 1) reaches a slow reader whole through a pipe, in every format', async () => {
-    expect(incident, 'the broken lab\'s bundle').toBeDefined()
+    expect(incident, "the broken lab's bundle").toBeDefined()
     // The incident as recorded, with 4,000 more crash-looping pods: a report as large as a big cluster's in trouble.
-    const replay = JSON.parse(readFileSync(join(unpack(incident!), 'replay.json'), 'utf8')) as {kube: {snapshot: {items: {pods: {metadata: {name: string; uid?: string}; status: unknown}[]}}}}
+    const replay = JSON.parse(readFileSync(join(unpack(incident!), 'replay.json'), 'utf8')) as {
+      kube: {snapshot: {items: {pods: {metadata: {name: string; uid?: string}; status: unknown}[]}}}
+    }
     const pods = replay.kube.snapshot.items.pods
     const template = pods[0]!
     for (let i = 0; i < 4000; i++) {
@@ -299,7 +360,15 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
         metadata: {...template.metadata, name: `crashing-collector-${i}`, uid: `crash-${i}`},
         status: {
           phase: 'Running',
-          containerStatuses: [{name: 'collector', ready: false, restartCount: 12, state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=collector pod=crashing-collector-${i}`}}, lastState: {terminated: {reason: 'Error', exitCode: 1, message: 'dial tcp: lookup signoz-clickhouse on 10.0.0.10:53: no such host'}}}],
+          containerStatuses: [
+            {
+              name: 'collector',
+              ready: false,
+              restartCount: 12,
+              state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=collector pod=crashing-collector-${i}`}},
+              lastState: {terminated: {reason: 'Error', exitCode: 1, message: 'dial tcp: lookup signoz-clickhouse on 10.0.0.10:53: no such host'}},
+            },
+          ],
         },
       })
     }
@@ -307,7 +376,12 @@ describe('signoz-ha bundle and doctor --from-bundle', () => {
     writeFileSync(big, JSON.stringify(replay))
     // The reader starts late and reads slowly, as jq on a loaded machine or a CI step does.
     const run = (args: string[]) => {
-      const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js "$@" | (sleep 1; cat); exit \${PIPESTATUS[0]}`, 'piped', ...args], {cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, env: {...process.env, NO_COLOR: '1', KUBECONFIG: ''}})
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js "$@" | (sleep 1; cat); exit \${PIPESTATUS[0]}`, 'piped', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        env: {...process.env, NO_COLOR: '1', KUBECONFIG: ''},
+      })
       return {code: r.status, stdout: r.stdout, stderr: r.stderr}
     }
     const last = 'crashing-collector-3999'

@@ -31,7 +31,7 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutM
     const merged: NodeJS.ProcessEnv = {HOME: join(work, 'home'), SIGNOZ_HA_CACHE_DIR: join(work, 'cache'), NO_COLOR: '1', PATH: noNodePath, ...env}
     for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k]
     execFile(file, args, {env: merged, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) =>
-      resolve({code: error ? (typeof (error as {code?: unknown}).code === 'number' ? ((error as {code: number}).code) : 1) : 0, stdout, stderr}),
+      resolve({code: error ? (typeof (error as {code?: unknown}).code === 'number' ? (error as {code: number}).code : 1) : 0, stdout, stderr}),
     )
   })
 }
@@ -40,7 +40,8 @@ beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'release.mjs'), '--quiet'], {cwd: ROOT, stdio: 'inherit', timeout: 600_000})
   mkdirSync(tools, {recursive: true})
   mkdirSync(join(work, 'home'), {recursive: true})
-  for (const tool of ['sh', 'bash', 'env', 'date', 'java', 'tar', 'cat', 'ls']) symlinkSync(execFileSync('/bin/sh', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).trim(), join(tools, tool))
+  for (const tool of ['sh', 'bash', 'env', 'date', 'java', 'tar', 'cat', 'ls'])
+    symlinkSync(execFileSync('/bin/sh', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).trim(), join(tools, tool))
   symlinkSync(labHelmBinary(3)!, join(tools, 'helm'))
   mkdirSync(join(work, 'empty'))
   copyFileSync(join(release, `signoz-ha-${version}-linux-x64`), exe)
@@ -59,8 +60,13 @@ describe('npm run release', () => {
     // ELF e_machine: 0x3e x86-64, 0xb7 AArch64.
     expect(readFileSync(x64).readUInt16LE(18)).toBe(0x3e)
     expect(readFileSync(arm64).readUInt16LE(18)).toBe(0xb7)
-    const sums = readFileSync(join(release, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+/))
-    expect(sums.map(([, f]) => f).sort()).toEqual([`kubectl-signoz_ha-${version}-linux-arm64.tar.gz`, `kubectl-signoz_ha-${version}-linux-x64.tar.gz`, basename(arm64), basename(x64)].sort())
+    const sums = readFileSync(join(release, 'SHA256SUMS'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/))
+    expect(sums.map(([, f]) => f).sort()).toEqual(
+      [`kubectl-signoz_ha-${version}-linux-arm64.tar.gz`, `kubectl-signoz_ha-${version}-linux-x64.tar.gz`, basename(arm64), basename(x64)].sort(),
+    )
     for (const [sum, file] of sums) expect(sha256(join(release, file!)), file).toBe(sum)
   })
 
@@ -70,7 +76,18 @@ describe('npm run release', () => {
       apiVersion: string
       kind: string
       metadata: {name: string}
-      spec: {version: string; shortDescription: string; homepage?: string; platforms: {selector: {matchLabels?: Record<string, string>; matchExpressions?: unknown[]}; uri: string; sha256: string; bin: string; files?: {from: string; to: string}[]}[]}
+      spec: {
+        version: string
+        shortDescription: string
+        homepage?: string
+        platforms: {
+          selector: {matchLabels?: Record<string, string>; matchExpressions?: unknown[]}
+          uri: string
+          sha256: string
+          bin: string
+          files?: {from: string; to: string}[]
+        }[]
+      }
     }
     // krew's validate-krew-manifest: apiVersion, kind, a safe name equal to the file's, a one-line
     // short description, a v-prefixed semver, platforms with uri, sha256, bin, files, selectors on os/arch only, none overlapping.
@@ -163,7 +180,10 @@ describe('the single executable, on a machine without Node.js', () => {
       expect(r.code, args.join(' ')).toBe(0)
       expect((JSON.parse(r.stdout) as {target: {namespace: string}}).target.namespace).toBe('platform')
     }
-    const viaEnv = await run(join(plugins, 'kubectl'), ['signoz-ha', 'doctor', '--only', 'kube/duplicate-clickhouse', '-o', 'json'], {PATH: path, KUBECONFIG: kubeconfig})
+    const viaEnv = await run(join(plugins, 'kubectl'), ['signoz-ha', 'doctor', '--only', 'kube/duplicate-clickhouse', '-o', 'json'], {
+      PATH: path,
+      KUBECONFIG: kubeconfig,
+    })
     expect(viaEnv.code).toBe(0)
     expect((JSON.parse(viaEnv.stdout) as {target: {context: string}}).target.context).toBe('signoz-ha-lab')
   })
@@ -172,15 +192,32 @@ describe('the single executable, on a machine without Node.js', () => {
 describe('shell completion', () => {
   /** What the bash completion offers for a command line (the word under the cursor last). */
   const complete = async (line: string[]) => {
-    const script = [`source <(${exe} completion bash)`, `COMP_WORDS=(${line.map((w) => `'${w}'`).join(' ')})`, `COMP_CWORD=${line.length - 1}`, '_signoz_ha', 'printf "%s\\n" "${COMPREPLY[@]}"'].join('\n')
+    const script = [
+      `source <(${exe} completion bash)`,
+      `COMP_WORDS=(${line.map((w) => `'${w}'`).join(' ')})`,
+      `COMP_CWORD=${line.length - 1}`,
+      '_signoz_ha',
+      'printf "%s\\n" "${COMPREPLY[@]}"',
+    ].join('\n')
     const r = await run(join(tools, 'bash'), ['-c', script])
     expect(r.stderr).toBe('')
     return r.stdout.trim().split('\n').filter(Boolean).sort()
   }
 
   test('bash: runbook ids, check ids, commands, flags and their enumerated values', async () => {
-    expect(await complete(['signoz-ha', 'runbook', 'show', 'r'])).toEqual(['replica-inactive', 'replica-readonly', 'replica-spread', 'replication-queue-stuck', 'retention'])
-    expect(await complete(['signoz-ha', 'doctor', '--only', 'clickhouse/re'])).toEqual(['clickhouse/reachable', 'clickhouse/replicas-active', 'clickhouse/replicas-readonly', 'clickhouse/replication-lag'])
+    expect(await complete(['signoz-ha', 'runbook', 'show', 'r'])).toEqual([
+      'replica-inactive',
+      'replica-readonly',
+      'replica-spread',
+      'replication-queue-stuck',
+      'retention',
+    ])
+    expect(await complete(['signoz-ha', 'doctor', '--only', 'clickhouse/re'])).toEqual([
+      'clickhouse/reachable',
+      'clickhouse/replicas-active',
+      'clickhouse/replicas-readonly',
+      'clickhouse/replication-lag',
+    ])
     expect(await complete(['signoz-ha', 'lab', ''])).toEqual(['break', 'down', 'env', 'heal', 'status', 'up'])
     expect(await complete(['signoz-ha', 'doctor', '-o', ''])).toEqual(['html', 'json', 'junit', 'line', 'markdown', 'sarif', 'text'])
     expect(await complete(['signoz-ha', 'generate', '--cloud', ''])).toEqual(['aws', 'azure', 'gcp', 'generic'])
@@ -205,19 +242,46 @@ describe('the npm package', () => {
     const packDir = join(work, 'pack')
     mkdirSync(packDir)
     const npmEnv = {PATH: process.env.PATH, HOME: join(work, 'home'), npm_config_cache: join(work, 'npm-cache')}
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {cwd: ROOT, encoding: 'utf8', env: {...process.env, ...npmEnv}})) as {filename: string; size: number; files: {path: string}[]}[]
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {cwd: ROOT, encoding: 'utf8', env: {...process.env, ...npmEnv}}),
+    ) as {filename: string; size: number; files: {path: string}[]}[]
     const files = packed[0]!.files.map((f) => f.path)
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'bin/run.js', 'dist/cli.js', 'dist/commands.js', 'dist/lab-agent.js', 'oclif.manifest.json', 'src/lab/chart/signoz/Chart.yaml', 'src/lab/chdb-server.py', 'LICENSE']))
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'bin/run.js',
+        'dist/cli.js',
+        'dist/commands.js',
+        'dist/lab-agent.js',
+        'oclif.manifest.json',
+        'src/lab/chart/signoz/Chart.yaml',
+        'src/lab/chdb-server.py',
+        'LICENSE',
+      ]),
+    )
     // Of the sources only what runs as it is: the lab's chart and the launcher of the chdb server (python3).
-    expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || f.endsWith('.map') || f.startsWith('src/') && !f.startsWith('src/lab/chart/') && f !== 'src/lab/chdb-server.py')).toEqual([])
+    expect(
+      files.filter(
+        (f) =>
+          f.startsWith('test/') ||
+          f.endsWith('.test.ts') ||
+          f.endsWith('.map') ||
+          (f.startsWith('src/') && !f.startsWith('src/lab/chart/') && f !== 'src/lab/chdb-server.py'),
+      ),
+    ).toEqual([])
     const prefix = join(work, 'prefix')
     // No dependency to fetch: the bundle carries them, so the install works offline.
-    execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(packDir, packed[0]!.filename)], {env: {...process.env, ...npmEnv}, stdio: 'pipe'})
+    execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(packDir, packed[0]!.filename)], {
+      env: {...process.env, ...npmEnv},
+      stdio: 'pipe',
+    })
     const bin = join(prefix, 'bin', 'signoz-ha')
     // Node 22+ on PATH (the dev dependency's), and Helm for the lab.
     const path = `${join(ROOT, 'node_modules', '.bin')}:${noNodePath}`
     expect((await run(bin, ['--version'], {PATH: path})).stdout).toMatch(/^signoz-ha\//)
-    const doctor = await run(bin, ['doctor', '--kubeconfig', join(labDir, 'kubeconfig'), '--only', 'kube', '--only', 'clickhouse/reachable', '-o', 'json'], {PATH: path})
+    const doctor = await run(bin, ['doctor', '--kubeconfig', join(labDir, 'kubeconfig'), '--only', 'kube', '--only', 'clickhouse/reachable', '-o', 'json'], {
+      PATH: path,
+    })
     expect(doctor.code).toBe(0)
     const generated = join(work, 'generated-npm')
     expect((await run(bin, ['generate', '--shards', '1', '--replicas', '2', '--ingress', 'none', '-d', generated], {PATH: path})).code).toBe(0)

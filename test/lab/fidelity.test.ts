@@ -36,14 +36,24 @@ function kubectl(args: string[], timeoutMs = 30_000): Promise<{code: number; std
   })
 }
 
-type ContainerStatus = {restartCount: number; ready: boolean; state: {waiting?: {reason: string; message: string}; running?: object}; lastState: {terminated?: {exitCode: number; reason: string}}}
+type ContainerStatus = {
+  restartCount: number
+  ready: boolean
+  state: {waiting?: {reason: string; message: string}; running?: object}
+  lastState: {terminated?: {exitCode: number; reason: string}}
+}
 const containerOf = async (pod: string): Promise<ContainerStatus | undefined> => {
   const r = await kubectl(['get', 'pod', pod, '-o', 'json'])
   return r.code === 0 ? (JSON.parse(r.stdout) as {status: {containerStatuses?: ContainerStatus[]}}).status.containerStatuses?.[0] : undefined
 }
 const uidOf = async (pod: string) => (JSON.parse((await kubectl(['get', 'pod', pod, '-o', 'json'])).stdout) as {metadata: {uid: string}}).metadata.uid
 /** doctor through the kubeconfig alone. */
-const kubeDoctor = (args: string[] = []) => lab.doctor(['--kubeconfig', kubeconfig, ...args], {SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const kubeDoctor = (args: string[] = []) =>
+  lab.doctor(['--kubeconfig', kubeconfig, ...args], {
+    SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+    SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+    SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+  })
 const status = async () => JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as typeof lab.status & {chart?: string}
 
 describe('the release as kubectl shows it', () => {
@@ -54,7 +64,13 @@ describe('the release as kubectl shows it', () => {
   })
 
   test("Helm installed the operator's CRDs from the chart's crds/, and the CHI prints its columns", async () => {
-    const crds = await kubectl(['get', 'crd', '--no-headers', '-o', 'custom-columns=NAME:.metadata.name,ESTABLISHED:.status.conditions[?(@.type=="Established")].status'])
+    const crds = await kubectl([
+      'get',
+      'crd',
+      '--no-headers',
+      '-o',
+      'custom-columns=NAME:.metadata.name,ESTABLISHED:.status.conditions[?(@.type=="Established")].status',
+    ])
     expect(crds.stdout.trim().split('\n').sort()).toEqual([
       expect.stringMatching(/^clickhouseinstallations\.clickhouse\.altinity\.com\s+True$/),
       expect.stringMatching(/^clickhouseinstallationtemplates\.clickhouse\.altinity\.com\s+True$/),
@@ -69,7 +85,8 @@ describe('the release as kubectl shows it', () => {
     const r = await kubectl(['get', 'pods', '-o', 'wide'])
     const lines = r.stdout.trim().split('\n')
     expect(lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+/)
-    for (const pod of lab.status.clickhouse.map((h) => h.pod)) expect(lines.find((l) => l.startsWith(pod))).toMatch(/\s1\/1\s+Running\s+0\s+\S+\s+10\.\d+\.\d+\.\d+\s+lab-node-\d/)
+    for (const pod of lab.status.clickhouse.map((h) => h.pod))
+      expect(lines.find((l) => l.startsWith(pod))).toMatch(/\s1\/1\s+Running\s+0\s+\S+\s+10\.\d+\.\d+\.\d+\s+lab-node-\d/)
     expect(lines.find((l) => l.startsWith('signoz-telemetrystore-migrator'))).toMatch(/0\/1\s+Completed/)
   })
 
@@ -106,10 +123,14 @@ describe('containers restart like containers', () => {
     const host = lab.status.clickhouse[1]!
     const before = await uidOf(host.pod)
     process.kill(readState(lab.dir).clickhouse[1]!.pid!, 'SIGKILL')
-    await eventually(`${host.pod} to run again`, async () => {
-      const c = await containerOf(host.pod)
-      return Boolean(c?.ready && c.restartCount === 1)
-    }, 30_000)
+    await eventually(
+      `${host.pod} to run again`,
+      async () => {
+        const c = await containerOf(host.pod)
+        return Boolean(c?.ready && c.restartCount === 1)
+      },
+      30_000,
+    )
     const c = (await containerOf(host.pod))!
     expect(c.lastState.terminated).toMatchObject({exitCode: 137, reason: 'Error'})
     expect(await uidOf(host.pod)).toBe(before)
@@ -120,10 +141,14 @@ describe('containers restart like containers', () => {
     const host = lab.status.clickhouse[3]!
     await lab.break('kill-replica', host.pod)
     try {
-      await eventually(`${host.pod} to be in CrashLoopBackOff after two restarts`, async () => {
-        const c = await containerOf(host.pod)
-        return c?.state.waiting?.reason === 'CrashLoopBackOff' && c.restartCount >= 2
-      }, 60_000)
+      await eventually(
+        `${host.pod} to be in CrashLoopBackOff after two restarts`,
+        async () => {
+          const c = await containerOf(host.pod)
+          return c?.state.waiting?.reason === 'CrashLoopBackOff' && c.restartCount >= 2
+        },
+        60_000,
+      )
       const c = (await containerOf(host.pod))!
       // The server really exits on its configuration (EX_CONFIG), and the back-off doubles from 10 s.
       expect(c.lastState.terminated).toMatchObject({exitCode: 78, reason: 'Error'})
@@ -134,7 +159,11 @@ describe('containers restart like containers', () => {
       const {report} = await kubeDoctor(['--only', 'clickhouse/reachable', '--only', 'kube/crashloops', '--only', 'keeper/stale-replicas'])
       const down = resultOf(report, 'clickhouse/reachable').findings.find((f) => !f.ok)!
       expect(down.subject).toBe(host.pod)
-      expect(down.message).toMatch(new RegExp(`pod ${host.pod} is Running but not ready; container clickhouse CrashLoopBackOff \\(back-off \\d+s .*\\), \\d+ restarts, last exit 78 \\(Error\\)`))
+      expect(down.message).toMatch(
+        new RegExp(
+          `pod ${host.pod} is Running but not ready; container clickhouse CrashLoopBackOff \\(back-off \\d+s .*\\), \\d+ restarts, last exit 78 \\(Error\\)`,
+        ),
+      )
       expect(down.evidence).toMatchObject({phase: 'Running', waiting: 'CrashLoopBackOff', lastExitCode: 78})
       expect(JSON.stringify(down)).not.toMatch(/ECONNRESET.*does not answer/)
       expect(resultOf(report, 'kube/crashloops').status).toBe('fail')
@@ -161,7 +190,11 @@ describe('containers restart like containers', () => {
     const s = await status()
     expect(s.healthy).toBe(true)
     expect(s.clickhouse.map((h) => h.state)).toEqual(['running', 'running', 'running', 'running'])
-    const healed = await doctorUntil(() => kubeDoctor(), (rep) => notPassing(rep).length === 0, 30_000)
+    const healed = await doctorUntil(
+      () => kubeDoctor(),
+      (rep) => notPassing(rep).length === 0,
+      30_000,
+    )
     expect(notPassing(healed.report)).toEqual([])
   })
 })
@@ -172,7 +205,10 @@ describe('doctor on real objects', () => {
     const broken = {SIGNOZ_HA_CLICKHOUSE_PASSWORD: 'not-the-password-42'}
     const all = await lab.cli(['doctor', '--kubeconfig', kubeconfig, '-o', 'json'], {...broken, SIGNOZ_HA_CLICKHOUSE_URL: undefined})
     expect(all.code).toBe(3)
-    const selected = await lab.cli(['doctor', '--kubeconfig', kubeconfig, '--only', 'kube', '--only', 'helm', '-o', 'json', '--stats'], {...broken, SIGNOZ_HA_CLICKHOUSE_URL: undefined})
+    const selected = await lab.cli(['doctor', '--kubeconfig', kubeconfig, '--only', 'kube', '--only', 'helm', '-o', 'json', '--stats'], {
+      ...broken,
+      SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+    })
     expect(selected.code).toBe(0)
     const report = JSON.parse(selected.stdout) as {results: {id: string; status: string}[]; errors: string[]; stats: {queries: number; apiRequests: number}}
     expect(report.errors).toEqual([])
@@ -187,7 +223,9 @@ describe('doctor on real objects', () => {
     const text = await lab.cli(['doctor'], env)
     const reason = 'needs Kubernetes access (--kubeconfig)'
     expect(text.stdout.split(reason).length - 1).toBe(1)
-    expect(text.stdout).toMatch(/not checked\n {2}- needs Kubernetes access \(--kubeconfig\)\n {6}\d+ checks skipped: (?:[a-z/-]+, )*kube\/duplicate-clickhouse, /)
+    expect(text.stdout).toMatch(
+      /not checked\n {2}- needs Kubernetes access \(--kubeconfig\)\n {6}\d+ checks skipped: (?:[a-z/-]+, )*kube\/duplicate-clickhouse, /,
+    )
     const json = await lab.doctor([], env)
     const skipped = json.report.results.filter((r) => r.reason === reason)
     expect(skipped.length).toBeGreaterThan(5)
@@ -198,7 +236,11 @@ describe('doctor on real objects', () => {
     await lab.break('failing-mutation')
     try {
       const started = Date.now()
-      const run = await doctorUntil(() => lab.doctor(['--only', 'clickhouse/mutations-stuck']), (r) => failing(r).includes('clickhouse/mutations-stuck'), 60_000)
+      const run = await doctorUntil(
+        () => lab.doctor(['--only', 'clickhouse/mutations-stuck']),
+        (r) => failing(r).includes('clickhouse/mutations-stuck'),
+        60_000,
+      )
       expect(Date.now() - started).toBeLessThan(60_000)
       const finding = resultOf(run.report, 'clickhouse/mutations-stuck').findings.find((f) => !f.ok)!
       expect(finding.subject).toMatch(/\/signoz_logs\.logs_v2$/)
@@ -219,7 +261,10 @@ describe('missing pieces are usage errors, in one line', () => {
 
   test('helm not found: exit 2, names --helm, SIGNOZ_HA_HELM and the versions, changes nothing', async () => {
     for (const helm of ['/nonexistent/helm', 'no-such-helm-binary']) {
-      const r = await lab.cli(['upgrade', '--safe', '--kubeconfig', kubeconfig, '--set', 'otelCollector.resources.requests.cpu=300m', '--backup-confirmed', '--yes'], {SIGNOZ_HA_HELM: helm})
+      const r = await lab.cli(
+        ['upgrade', '--safe', '--kubeconfig', kubeconfig, '--set', 'otelCollector.resources.requests.cpu=300m', '--backup-confirmed', '--yes'],
+        {SIGNOZ_HA_HELM: helm},
+      )
       expect(r.code, helm).toBe(2)
       expect(r.stderr).toMatch(/^signoz-ha: helm not found: /)
       expect(r.stderr).toMatch(/Helm 3 or 4.*--helm or SIGNOZ_HA_HELM/)
@@ -233,8 +278,14 @@ describe('missing pieces are usage errors, in one line', () => {
   test('an unknown journal id is "no journal", exit 2, before the cluster is read', async () => {
     // A kubeconfig whose API is closed: reading the cluster would be exit 3.
     const dead = join(mkdtempSync(join(tmpdir(), 'signoz-ha-dead-')), 'kubeconfig')
-    writeFileSync(dead, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n')
-    for (const args of [['fix', 'duplicate-clickhouse', '--undo', 'no-such-journal'], ['runbook', 'run', 'keeper-down', '--undo', 'no-such-journal']]) {
+    writeFileSync(
+      dead,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    )
+    for (const args of [
+      ['fix', 'duplicate-clickhouse', '--undo', 'no-such-journal'],
+      ['runbook', 'run', 'keeper-down', '--undo', 'no-such-journal'],
+    ]) {
       const r = await runCli([...args, '--kubeconfig', dead])
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(/^signoz-ha: no journal "no-such-journal"/)
@@ -244,7 +295,11 @@ describe('missing pieces are usage errors, in one line', () => {
 
   test('no kubeconfig anywhere: one line saying so, exit 2', async () => {
     const env = {KUBECONFIG: undefined, HOME: mkdtempSync(join(tmpdir(), 'signoz-ha-home-')), KUBERNETES_SERVICE_HOST: undefined}
-    for (const args of [['runbook', 'run', 'keeper-down', '--yes'], ['fix', 'duplicate-clickhouse', '--yes'], ['doctor', '--only', 'kube', '-n', 'platform']]) {
+    for (const args of [
+      ['runbook', 'run', 'keeper-down', '--yes'],
+      ['fix', 'duplicate-clickhouse', '--yes'],
+      ['doctor', '--only', 'kube', '-n', 'platform'],
+    ]) {
       const r = await runCli(args, {env})
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(/^signoz-ha: no kubeconfig: no --kubeconfig, no KUBECONFIG, no ~\/\.kube\/config, and not running in a pod/)

@@ -169,7 +169,9 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     const modernOnly = ['disk-nearly-full', 'error-fingerprint', 'ttl-missing']
     // Faults that no check must see (the tool retries through them) are wire-faults.test.ts's.
     const onTheWire = ['clickhouse-busy', ...WIRE_FAULTS.map((f) => f.id)]
-    expect([...cases.map((c) => c.fault), 'hang-replica', ...modernOnly, ...onTheWire, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(FAULTS.map((f) => f.id).sort())
+    expect([...cases.map((c) => c.fault), 'hang-replica', ...modernOnly, ...onTheWire, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(
+      FAULTS.map((f) => f.id).sort(),
+    )
   })
 
   for (const c of cases) {
@@ -177,7 +179,11 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       await lab.break(c.fault, c.target)
       try {
         // A fault that develops (a Keeper session expiring, rows going stale) is polled for, up to 30 s.
-        const broken = await doctorUntil(() => lab.doctor(c.args), (r) => c.failing.every((id) => failing(r).includes(id)), c.develops ? 30_000 : 0)
+        const broken = await doctorUntil(
+          () => lab.doctor(c.args),
+          (r) => c.failing.every((id) => failing(r).includes(id)),
+          c.develops ? 30_000 : 0,
+        )
         for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
         expect(broken.code).toBe(1)
       } finally {
@@ -197,12 +203,18 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     await lab.heal('fail-migration')
   })
 
-  test('migrator-keeper-lost: the migrator step, the server\'s code 999 and its cause are named', async () => {
+  test("migrator-keeper-lost: the migrator step, the server's code 999 and its cause are named", async () => {
     await lab.break('migrator-keeper-lost')
     try {
-      const {report} = await doctorUntil(() => lab.doctor(['--only', 'kube/migrator-job']), (r) => failing(r).length > 0, 30_000)
+      const {report} = await doctorUntil(
+        () => lab.doctor(['--only', 'kube/migrator-job']),
+        (r) => failing(r).length > 0,
+        30_000,
+      )
       const finding = resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)
-      expect(finding?.message).toMatch(/^init container ready \(migrate ready\) exited 1.*: Error: store not ready due to non-retryable error: .*[Cc]ode: 999.* — Keeper failed the migration's coordination \(code 999\)/)
+      expect(finding?.message).toMatch(
+        /^init container ready \(migrate ready\) exited 1.*: Error: store not ready due to non-retryable error: .*[Cc]ode: 999.* — Keeper failed the migration's coordination \(code 999\)/,
+      )
     } finally {
       await lab.heal('migrator-keeper-lost')
     }
@@ -214,7 +226,9 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       const {report} = await lab.doctor(['--only', 'signoz/migrations'])
       const finding = resultOf(report, 'signoz/migrations').findings.find((f) => !f.ok)
       expect(finding?.subject).toBe('signoz_traces migration 1')
-      expect(finding?.message).toBe('left in-progress while later migrations finished (1, up to 1015): a stale row from a migrator that stopped mid-way (signoz-otel-collector#681)')
+      expect(finding?.message).toBe(
+        'left in-progress while later migrations finished (1, up to 1015): a stale row from a migrator that stopped mid-way (signoz-otel-collector#681)',
+      )
     } finally {
       await lab.heal('stale-migration-row')
     }

@@ -20,7 +20,13 @@ function releaseSecret(version: number, status: string, values: Record<string, u
     name: 'signoz',
     namespace: 'platform',
     version,
-    info: {first_deployed: '2026-11-01T10:00:00Z', last_deployed: `2026-11-0${version}T10:00:00Z`, deleted: '', description: version === 1 ? 'Install complete' : 'Upgrade complete', status},
+    info: {
+      first_deployed: '2026-11-01T10:00:00Z',
+      last_deployed: `2026-11-0${version}T10:00:00Z`,
+      deleted: '',
+      description: version === 1 ? 'Install complete' : 'Upgrade complete',
+      status,
+    },
     chart: {metadata: {name: 'signoz', version: `0.13${version}.0`, appVersion: `v0.13${version}.0`, apiVersion: 'v2'}, values: {}},
     config: values,
     manifest: '',
@@ -59,7 +65,9 @@ describe.each([3, 4] as const)('real Helm %i against the simulator', (major) => 
 
   test('helm list finds the release from its records', async () => {
     const releases = await listReleases(target())
-    expect(releases.filter((r) => r.name === 'signoz')).toEqual([expect.objectContaining({name: 'signoz', namespace: 'platform', revision: '2', status: 'deployed', chart: 'signoz-0.132.0', app_version: 'v0.132.0'})])
+    expect(releases.filter((r) => r.name === 'signoz')).toEqual([
+      expect.objectContaining({name: 'signoz', namespace: 'platform', revision: '2', status: 'deployed', chart: 'signoz-0.132.0', app_version: 'v0.132.0'}),
+    ])
   })
 
   test('helm history, status and get values read the same records', async () => {
@@ -85,7 +93,10 @@ describe.each([3, 4] as const)('real Helm %i against the simulator', (major) => 
     mkdirSync(join(chart, 'templates'), {recursive: true})
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: "1.0"\n')
     writeFileSync(join(chart, 'values.yaml'), 'greeting: hello\n')
-    writeFileSync(join(chart, 'templates', 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata:\n  greeting: {{ .Values.greeting | quote }}\n')
+    writeFileSync(
+      join(chart, 'templates', 'configmap.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata:\n  greeting: {{ .Values.greeting | quote }}\n',
+    )
     const install = await runHelm(target(), ['install', release, chart])
     expect(install.stderr).toBe('')
     expect(install.code).toBe(0)
@@ -101,7 +112,10 @@ describe.each([3, 4] as const)('real Helm %i against the simulator', (major) => 
       [2, 'deployed'],
     ])
     const records = await core.listNamespacedSecret({namespace: 'platform', labelSelector: `owner=helm,name=${release}`})
-    expect(records.items.map((s) => `${s.metadata?.name}:${s.metadata?.labels?.status}`).sort()).toEqual([`sh.helm.release.v1.${release}.v1:superseded`, `sh.helm.release.v1.${release}.v2:deployed`])
+    expect(records.items.map((s) => `${s.metadata?.name}:${s.metadata?.labels?.status}`).sort()).toEqual([
+      `sh.helm.release.v1.${release}.v1:superseded`,
+      `sh.helm.release.v1.${release}.v2:deployed`,
+    ])
   })
 
   test('a missing release is a clear helm error', async () => {

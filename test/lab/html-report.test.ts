@@ -28,7 +28,12 @@ const lab = new TestLab()
 const work = mkdtempSync(join(tmpdir(), 'signoz-ha-html-'))
 const artifacts = join(ROOT, '.test-artifacts')
 let browser: Browser
-const env = (): NodeJS.ProcessEnv => ({KUBECONFIG: lab.status.kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const env = (): NodeJS.ProcessEnv => ({
+  KUBECONFIG: lab.status.kubeconfig,
+  SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+  SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+  SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+})
 const cli = (args: string[]) => runCli(args, {env: env(), cwd: work})
 
 /** Opens a page (file or URL) in Chromium: its console errors, whether any script of it ran, its text, a screenshot. */
@@ -56,7 +61,10 @@ async function open(url: string, shot: string) {
 
 beforeAll(async () => {
   if (!available) return
-  browser = await chromium.launch({executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']})
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
   await lab.up(['--shards', '2', '--replicas', '2'])
   const state = readState(lab.dir)
   // A pod whose annotation the lab's kubelet turns into its waiting message: it crash-loops with it.
@@ -67,7 +75,19 @@ beforeAll(async () => {
   // A ClickHouse error recorded by a migration, as the migrator records the server's words.
   const conn = labConnection(state)
   try {
-    await conn.insert('signoz_traces.distributed_schema_migrations_v2', [{migration_id: 1099, status: 'failed', error: `Code: 62. DB::Exception: Syntax error near ${EVIL}`, created_at: new Date().toISOString().slice(0, 19).replace('T', ' '), updated_at: new Date().toISOString().slice(0, 19).replace('T', ' ')}], {settings: {insert_distributed_sync: 1}})
+    await conn.insert(
+      'signoz_traces.distributed_schema_migrations_v2',
+      [
+        {
+          migration_id: 1099,
+          status: 'failed',
+          error: `Code: 62. DB::Exception: Syntax error near ${EVIL}`,
+          created_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
+          updated_at: new Date().toISOString().slice(0, 19).replace('T', ' '),
+        },
+      ],
+      {settings: {insert_distributed_sync: 1}},
+    )
   } finally {
     await conn.close()
   }
@@ -83,7 +103,11 @@ afterAll(async () => {
 
 describe.skipIf(!available)('the report people look at, in a browser', () => {
   test('doctor -o html --output-file: the broken lab as a page; the hostile text is text, nothing runs; one cell per host, the killed one down', async () => {
-    await doctorUntil(async () => ({report: JSON.parse((await cli(['doctor', '-o', 'json'])).stdout)}), (r) => ['clickhouse/reachable', 'kube/crashloops', 'signoz/migrations'].every((id) => failing(r).includes(id)), 30_000)
+    await doctorUntil(
+      async () => ({report: JSON.parse((await cli(['doctor', '-o', 'json'])).stdout)}),
+      (r) => ['clickhouse/reachable', 'kube/crashloops', 'signoz/migrations'].every((id) => failing(r).includes(id)),
+      30_000,
+    )
     const file = join(work, 'r.html')
     const r = await cli(['doctor', '-o', 'html', '--output-file', file])
     expect(r.code).toBe(1)
@@ -116,7 +140,12 @@ describe.skipIf(!available)('the report people look at, in a browser', () => {
     const page = await open(`file://${file}`, 'status.png')
     expect(page.errors).toEqual([])
     expect(page.pwned).toBeNull()
-    expect(page.cells.map(([host]) => host)).toEqual(['chi-signoz-clickhouse-cluster-0-0-0', 'chi-signoz-clickhouse-cluster-0-1-0', 'chi-signoz-clickhouse-cluster-1-0-0', 'chi-signoz-clickhouse-cluster-1-1-0'])
+    expect(page.cells.map(([host]) => host)).toEqual([
+      'chi-signoz-clickhouse-cluster-0-0-0',
+      'chi-signoz-clickhouse-cluster-0-1-0',
+      'chi-signoz-clickhouse-cluster-1-0-0',
+      'chi-signoz-clickhouse-cluster-1-1-0',
+    ])
     expect(page.cells.at(-1)![1]).toBe('down')
     expect(page.text).toMatch(/chi-signoz-clickhouse-cluster-1-1-0: .*ClickHouse does not answer/)
   })
@@ -133,13 +162,18 @@ describe.skipIf(!available)('the report people look at, in a browser', () => {
   })
 
   test('serve answers / with the latest run and the page follows the next run', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'serve', '--listen', '127.0.0.1:0', '--interval', '2s'], {env: {...process.env, ...env(), KUBECONFIG: lab.status.kubeconfig!}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'serve', '--listen', '127.0.0.1:0', '--interval', '2s'], {
+      env: {...process.env, ...env(), KUBECONFIG: lab.status.kubeconfig!},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     try {
       const lines = createInterface({input: child.stdout!})
-      const listen = await new Promise<string>((resolve) => lines.on('line', (l) => {
-        const m = /"listen":"([^"]+)"/.exec(l)
-        if (m) resolve(m[1]!)
-      }))
+      const listen = await new Promise<string>((resolve) =>
+        lines.on('line', (l) => {
+          const m = /"listen":"([^"]+)"/.exec(l)
+          if (m) resolve(m[1]!)
+        }),
+      )
       const url = `http://${listen}/`
       let first = ''
       for (let i = 0; i < 40 && !first.includes('hostile-collector'); i++) {

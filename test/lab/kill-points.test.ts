@@ -20,7 +20,13 @@ const lab = new TestLab()
 const state = mkdtempSync(join(tmpdir(), 'signoz-ha-kill-'))
 let env: NodeJS.ProcessEnv = {}
 const journalDir = join(state, 'signoz-ha', 'journal')
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort(byJournalId) : [])
+const journals = () =>
+  existsSync(journalDir)
+    ? readdirSync(journalDir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .map((f) => f.replace(/\.jsonl$/, ''))
+        .sort(byJournalId)
+    : []
 /** A journal's events as `event:step`, read as a user's tools would (line by line, JSON). */
 const events = (id: string) =>
   readFileSync(join(journalDir, `${id}.jsonl`), 'utf8')
@@ -35,10 +41,15 @@ const events = (id: string) =>
       }
     })
 
-const kubectl = (args: string[]) => execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
+const kubectl = (args: string[]) =>
+  execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 /** Helm's own record: a release secret labelled status=pending-upgrade. */
 const releasePending = () => kubectl(['get', 'secret', '-l', 'owner=helm,name=signoz,status=pending-upgrade', '-o', 'name']).trim() !== ''
-const helmStatuses = () => kubectl(['get', 'secret', '-l', 'owner=helm,name=signoz', '-o', 'jsonpath={.items[*].metadata.labels.status}']).split(' ').filter(Boolean)
+const helmStatuses = () =>
+  kubectl(['get', 'secret', '-l', 'owner=helm,name=signoz', '-o', 'jsonpath={.items[*].metadata.labels.status}']).split(' ').filter(Boolean)
 
 /** What a finished fix leaves: one installation, the name pinned, doctor clean, no release pending. */
 async function endState() {
@@ -55,7 +66,11 @@ let reference: Awaited<ReturnType<typeof endState>>
 const STEPS = ['point-clients', 'pin-release', 'remove-signoz-clickhouse-v2']
 /** The same remedy through its two doors: the fix and the runbook. */
 const COMMANDS = [
-  {name: 'fix duplicate-clickhouse', args: ['fix', 'duplicate-clickhouse', '--yes'], nothingLeft: /one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/},
+  {
+    name: 'fix duplicate-clickhouse',
+    args: ['fix', 'duplicate-clickhouse', '--yes'],
+    nothingLeft: /one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/,
+  },
   {name: 'runbook run duplicate-clickhouse', args: ['runbook', 'run', 'duplicate-clickhouse', '--yes'], nothingLeft: /^nothing to do: /},
 ]
 
@@ -83,7 +98,12 @@ describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}
       const state = await endState()
       if (reference) expect(state).toEqual(reference)
       reference = state
-      expect(reference).toMatchObject({notPassing: [], installations: ['signoz-clickhouse'], pinned: 'ClickHouse installation name pinned to signoz-clickhouse', pending: []})
+      expect(reference).toMatchObject({
+        notPassing: [],
+        installations: ['signoz-clickhouse'],
+        pinned: 'ClickHouse installation name pinned to signoz-clickhouse',
+        pending: [],
+      })
     } finally {
       await lab.heal('duplicate-clickhouse')
     }
@@ -93,43 +113,51 @@ describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}
     {step, at: 'in the middle of', event: `backup:${step}`},
     {step, at: 'after', event: `verify:${step}`},
   ])
-  test.each(points)('killed $at $step: the journal reads, a plain re-run converges, nothing is applied twice', async ({event}) => {
-    await lab.break('duplicate-clickhouse')
-    try {
-      const before = new Set(journals())
-      const killedJournal = () => journals().find((id) => !before.has(id))
-      // For the Helm step, "in the middle" is while Helm has the release pending-upgrade (helm#4558's trap).
-      const midHelm = event === 'backup:pin-release'
-      const killed = await runCliKilledWhen(args, env, () => {
-        const id = killedJournal()
-        return id !== undefined && events(id).includes(event) && (!midHelm || releasePending())
-      })
-      expect(killed.killed, `the run ended before ${event}: ${killed.stdout}${killed.stderr}`).toBe(true)
-      const killedId = killedJournal()!
-      const show = await lab.cli(['journal', 'show', killedId], env)
-      expect(show.code, show.stderr).toBe(0)
-      expect(show.stdout).toContain(`${killedId}: `)
-      if (midHelm) expect(helmStatuses()).toContain('pending-upgrade')
-      const applied = events(killedId).filter((e) => e.startsWith('apply:')).map((e) => e.slice('apply:'.length))
+  test.each(points)(
+    'killed $at $step: the journal reads, a plain re-run converges, nothing is applied twice',
+    async ({event}) => {
+      await lab.break('duplicate-clickhouse')
+      try {
+        const before = new Set(journals())
+        const killedJournal = () => journals().find((id) => !before.has(id))
+        // For the Helm step, "in the middle" is while Helm has the release pending-upgrade (helm#4558's trap).
+        const midHelm = event === 'backup:pin-release'
+        const killed = await runCliKilledWhen(args, env, () => {
+          const id = killedJournal()
+          return id !== undefined && events(id).includes(event) && (!midHelm || releasePending())
+        })
+        expect(killed.killed, `the run ended before ${event}: ${killed.stdout}${killed.stderr}`).toBe(true)
+        const killedId = killedJournal()!
+        const show = await lab.cli(['journal', 'show', killedId], env)
+        expect(show.code, show.stderr).toBe(0)
+        expect(show.stdout).toContain(`${killedId}: `)
+        if (midHelm) expect(helmStatuses()).toContain('pending-upgrade')
+        const applied = events(killedId)
+          .filter((e) => e.startsWith('apply:'))
+          .map((e) => e.slice('apply:'.length))
 
-      const rerun = await lab.cli(args, env)
-      expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0)
-      const rerunId = journals().find((id) => !before.has(id) && id !== killedId)
-      if (rerunId) {
-        // The dead run's Lease is taken over at once (its process on this machine is gone), and let go at the end.
-        expect(rerun.stderr).toMatch(new RegExp(`lease signoz-ha-signoz: taken over from \\S+@\\S+ pid \\d+ \\(signoz-ha ${escapedName}\\) \\(its process on this machine is gone\\)`))
-        const again = events(rerunId)
-        for (const s of applied) expect(again, `${s} applied by the killed run`).toContain(`skip:${s}`)
-        expect(again).toContain('finished')
-      } else {
-        // Killed after the last step's verification: nothing was left to do.
-        expect(rerun.stdout).toMatch(nothingLeft)
+        const rerun = await lab.cli(args, env)
+        expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0)
+        const rerunId = journals().find((id) => !before.has(id) && id !== killedId)
+        if (rerunId) {
+          // The dead run's Lease is taken over at once (its process on this machine is gone), and let go at the end.
+          expect(rerun.stderr).toMatch(
+            new RegExp(`lease signoz-ha-signoz: taken over from \\S+@\\S+ pid \\d+ \\(signoz-ha ${escapedName}\\) \\(its process on this machine is gone\\)`),
+          )
+          const again = events(rerunId)
+          for (const s of applied) expect(again, `${s} applied by the killed run`).toContain(`skip:${s}`)
+          expect(again).toContain('finished')
+        } else {
+          // Killed after the last step's verification: nothing was left to do.
+          expect(rerun.stdout).toMatch(nothingLeft)
+        }
+        expect(await endState()).toEqual(reference)
+      } finally {
+        await lab.heal('duplicate-clickhouse')
       }
-      expect(await endState()).toEqual(reference)
-    } finally {
-      await lab.heal('duplicate-clickhouse')
-    }
-  }, 300_000)
+    },
+    300_000,
+  )
 
   test('undo still works after a kill: the re-run undone, then the killed run, give back the state before the fix', async () => {
     await lab.break('duplicate-clickhouse')
@@ -147,7 +175,10 @@ describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}
         const undo = await lab.cli([...args.filter((a) => a !== '--yes'), '--undo', id, '--yes'], env)
         expect(undo.code, undo.stdout + undo.stderr).toBe(0)
       }
-      const {report} = await lab.doctor(['--only', 'kube/duplicate-clickhouse', '--only', 'kube/collector-clickhouse-target', '--only', 'helm/release-status'], env)
+      const {report} = await lab.doctor(
+        ['--only', 'kube/duplicate-clickhouse', '--only', 'kube/collector-clickhouse-target', '--only', 'helm/release-status'],
+        env,
+      )
       expect(resultOf(report, 'kube/duplicate-clickhouse').status).toBe('fail')
       expect(resultOf(report, 'kube/collector-clickhouse-target').status).toBe('fail')
       expect(resultOf(report, 'helm/release-status').status).toBe('pass')
@@ -173,7 +204,9 @@ describe('upgrade --safe, killed with SIGKILL while Helm holds the release pendi
     const rerun = await lab.cli(args, env)
     expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(0)
     expect(rerun.stderr).toMatch(/lease signoz-ha-signoz: taken over from \S+ pid \d+ \(signoz-ha upgrade --safe\) \(its process on this machine is gone\)/)
-    expect(rerun.stderr).toMatch(/release signoz was pending-upgrade at revision \d+, left by .*: that record deleted, the last deployed revision is the release again/)
+    expect(rerun.stderr).toMatch(
+      /release signoz was pending-upgrade at revision \d+, left by .*: that record deleted, the last deployed revision is the release again/,
+    )
     expect(rerun.stdout).toMatch(/upgraded: signoz is deployed on chart \S+; postflight clean/)
     expect(helmStatuses().filter((s) => s.startsWith('pending'))).toEqual([])
     expect(notPassing((await lab.doctor([], env)).report)).toEqual([])

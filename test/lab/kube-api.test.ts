@@ -119,7 +119,9 @@ describe('discovery', () => {
     const appsResources = await apps.getAPIResources()
     expect(appsResources.resources.map((r) => r.name)).toEqual(expect.arrayContaining(['deployments', 'statefulsets', 'replicasets', 'daemonsets']))
     const groups = (await rawGet('/apis', ADMIN)).body as {groups: {name: string}[]}
-    expect(groups.groups.map((g) => g.name)).toEqual(expect.arrayContaining(['apps', 'batch', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'networking.k8s.io']))
+    expect(groups.groups.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['apps', 'batch', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'networking.k8s.io']),
+    )
   })
 })
 
@@ -134,20 +136,33 @@ describe('CRUD, metadata and errors', () => {
     expect(got.metadata?.uid).toBe(created.metadata?.uid)
   })
   test('404, 409 AlreadyExists, 409 Conflict on a stale update, 422 on an invalid name', async () => {
-    expect(await statusOf(core.readNamespacedPod({name: 'nope', namespace: 'platform'}))).toMatchObject({code: 404, body: {reason: 'NotFound', message: 'pods "nope" not found'}})
+    expect(await statusOf(core.readNamespacedPod({name: 'nope', namespace: 'platform'}))).toMatchObject({
+      code: 404,
+      body: {reason: 'NotFound', message: 'pods "nope" not found'},
+    })
     expect((await statusOf(core.createNamespacedPod({namespace: 'platform', body: pod('p1')}))).code).toBe(409)
     const current = await core.readNamespacedPod({name: 'p1', namespace: 'platform'})
-    await core.replaceNamespacedPod({name: 'p1', namespace: 'platform', body: {...current, metadata: {...current.metadata, labels: {app: 'a', tier: 'db', v: '2'}}}})
+    await core.replaceNamespacedPod({
+      name: 'p1',
+      namespace: 'platform',
+      body: {...current, metadata: {...current.metadata, labels: {app: 'a', tier: 'db', v: '2'}}},
+    })
     const stale = await statusOf(core.replaceNamespacedPod({name: 'p1', namespace: 'platform', body: current}))
     expect(stale).toMatchObject({code: 409, body: {reason: 'Conflict'}})
     expect(await statusOf(core.createNamespacedPod({namespace: 'platform', body: pod('Bad_Name')}))).toMatchObject({code: 422, body: {reason: 'Invalid'}})
   })
   test('resourceVersion increases with every write; generation with every spec change', async () => {
     const a = await core.readNamespacedPod({name: 'p1', namespace: 'platform'})
-    const b = await core.patchNamespacedPod({name: 'p1', namespace: 'platform', body: {metadata: {annotations: {x: 'y'}}}}, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+    const b = await core.patchNamespacedPod(
+      {name: 'p1', namespace: 'platform', body: {metadata: {annotations: {x: 'y'}}}},
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
     expect(Number(b.metadata?.resourceVersion)).toBeGreaterThan(Number(a.metadata?.resourceVersion))
     expect(b.metadata?.generation).toBe(a.metadata?.generation)
-    const c = await core.patchNamespacedPod({name: 'p1', namespace: 'platform', body: {spec: {activeDeadlineSeconds: 60}}}, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+    const c = await core.patchNamespacedPod(
+      {name: 'p1', namespace: 'platform', body: {spec: {activeDeadlineSeconds: 60}}},
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
     expect(c.metadata?.generation).toBe((a.metadata?.generation ?? 0) + 1)
   })
 })
@@ -164,7 +179,10 @@ describe('selectors', () => {
     expect(await names('!tier')).toEqual(['p3'])
   })
   test('field selectors on metadata and status', async () => {
-    await core.patchNamespacedPodStatus({name: 'p2', namespace: 'platform', body: {status: {phase: 'Running'}}}, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+    await core.patchNamespacedPodStatus(
+      {name: 'p2', namespace: 'platform', body: {status: {phase: 'Running'}}},
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
     expect((await core.listNamespacedPod({namespace: 'platform', fieldSelector: 'status.phase=Running'})).items.map((p) => p.metadata?.name)).toEqual(['p2'])
     expect((await core.listNamespacedPod({namespace: 'platform', fieldSelector: 'metadata.name=p3'})).items).toHaveLength(1)
   })
@@ -176,18 +194,47 @@ describe('selectors', () => {
 describe('patches', () => {
   test('strategic merge merges containers and env by name', async () => {
     const patched = await core.patchNamespacedPod(
-      {name: 'p3', namespace: 'platform', body: {spec: {containers: [{name: 'main', env: [{name: 'B', value: '2'}, {name: 'A', value: 'changed'}]}]}}},
+      {
+        name: 'p3',
+        namespace: 'platform',
+        body: {
+          spec: {
+            containers: [
+              {
+                name: 'main',
+                env: [
+                  {name: 'B', value: '2'},
+                  {name: 'A', value: 'changed'},
+                ],
+              },
+            ],
+          },
+        },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     )
     expect(patched.spec?.containers).toHaveLength(1)
     expect(patched.spec?.containers[0]?.image).toBe('clickhouse/clickhouse-server:25.12.5')
-    expect(patched.spec?.containers[0]?.env).toEqual([{name: 'A', value: 'changed'}, {name: 'B', value: '2'}])
+    expect(patched.spec?.containers[0]?.env).toEqual([
+      {name: 'A', value: 'changed'},
+      {name: 'B', value: '2'},
+    ])
   })
   test('merge patch replaces lists, JSON patch edits by pointer', async () => {
-    const merged = await core.patchNamespacedPod({name: 'p3', namespace: 'platform', body: {spec: {containers: [{name: 'other', image: 'x'}]}}}, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+    const merged = await core.patchNamespacedPod(
+      {name: 'p3', namespace: 'platform', body: {spec: {containers: [{name: 'other', image: 'x'}]}}},
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
     expect(merged.spec?.containers.map((c) => c.name)).toEqual(['other'])
     const json = await core.patchNamespacedPod(
-      {name: 'p3', namespace: 'platform', body: [{op: 'add', path: '/metadata/labels/added', value: 'yes'}, {op: 'replace', path: '/spec/containers/0/image', value: 'y'}]},
+      {
+        name: 'p3',
+        namespace: 'platform',
+        body: [
+          {op: 'add', path: '/metadata/labels/added', value: 'yes'},
+          {op: 'replace', path: '/spec/containers/0/image', value: 'y'},
+        ],
+      },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     )
     expect(json.metadata?.labels?.added).toBe('yes')
@@ -199,14 +246,22 @@ describe('ownership and deletion', () => {
   test('deleting an owner deletes its dependents (ownerReferences)', async () => {
     const deploy = await apps.createNamespacedDeployment({
       namespace: 'platform',
-      body: {metadata: {name: 'collector'}, spec: {selector: {matchLabels: {app: 'collector'}}, template: {metadata: {labels: {app: 'collector'}}, spec: {containers: [{name: 'c', image: 'i'}]}}}},
+      body: {
+        metadata: {name: 'collector'},
+        spec: {selector: {matchLabels: {app: 'collector'}}, template: {metadata: {labels: {app: 'collector'}}, spec: {containers: [{name: 'c', image: 'i'}]}}},
+      },
     })
-    const owner = (o: {metadata?: {name?: string; uid?: string}}, kind: string, apiVersion: string) => [{apiVersion, kind, name: o.metadata!.name!, uid: o.metadata!.uid!, controller: true}]
+    const owner = (o: {metadata?: {name?: string; uid?: string}}, kind: string, apiVersion: string) => [
+      {apiVersion, kind, name: o.metadata!.name!, uid: o.metadata!.uid!, controller: true},
+    ]
     const rs = await apps.createNamespacedReplicaSet({
       namespace: 'platform',
       body: {metadata: {name: 'collector-1', ownerReferences: owner(deploy, 'Deployment', 'apps/v1')}, spec: {selector: {matchLabels: {app: 'collector'}}}},
     })
-    await core.createNamespacedPod({namespace: 'platform', body: pod('collector-1-x', {app: 'collector'}, {metadata: {name: 'collector-1-x', ownerReferences: owner(rs, 'ReplicaSet', 'apps/v1')}})})
+    await core.createNamespacedPod({
+      namespace: 'platform',
+      body: pod('collector-1-x', {app: 'collector'}, {metadata: {name: 'collector-1-x', ownerReferences: owner(rs, 'ReplicaSet', 'apps/v1')}}),
+    })
     await apps.deleteNamespacedDeployment({name: 'collector', namespace: 'platform'})
     expect((await statusOf(apps.readNamespacedReplicaSet({name: 'collector-1', namespace: 'platform'}))).code).toBe(404)
     expect((await statusOf(core.readNamespacedPod({name: 'collector-1-x', namespace: 'platform'}))).code).toBe(404)
@@ -215,7 +270,10 @@ describe('ownership and deletion', () => {
     await core.createNamespacedConfigMap({namespace: 'platform', body: {metadata: {name: 'held', finalizers: ['lab/hold']}}})
     await core.deleteNamespacedConfigMap({name: 'held', namespace: 'platform'})
     expect((await core.readNamespacedConfigMap({name: 'held', namespace: 'platform'})).metadata?.deletionTimestamp).toBeDefined()
-    await core.patchNamespacedConfigMap({name: 'held', namespace: 'platform', body: {metadata: {finalizers: null}}}, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+    await core.patchNamespacedConfigMap(
+      {name: 'held', namespace: 'platform', body: {metadata: {finalizers: null}}},
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )
     expect((await statusOf(core.readNamespacedConfigMap({name: 'held', namespace: 'platform'}))).code).toBe(404)
   })
 })
@@ -262,7 +320,11 @@ describe('pods/portforward over WebSocket (client-node PortForward)', () => {
     await core.createNamespacedPod({
       namespace: 'platform',
       // The kubelet's part: a running pod whose container port is the backend's.
-      body: pod('chi-lab-0-0-0', {}, {metadata: {name: 'chi-lab-0-0-0', annotations: {[FORWARD_ANNOTATION]: JSON.stringify({'8123': backendPort})}}, status: {phase: 'Running'}}),
+      body: pod(
+        'chi-lab-0-0-0',
+        {},
+        {metadata: {name: 'chi-lab-0-0-0', annotations: {[FORWARD_ANNOTATION]: JSON.stringify({'8123': backendPort})}}, status: {phase: 'Running'}},
+      ),
     })
     const {local, port} = await forwardLocally(ADMIN, 'chi-lab-0-0-0', 8123)
     try {
@@ -277,7 +339,10 @@ describe('pods/portforward over WebSocket (client-node PortForward)', () => {
   })
 
   test('a pod that is not running refuses the stream, as its kubelet cannot take it', async () => {
-    await core.createNamespacedPod({namespace: 'platform', body: pod('chi-lab-pending-0', {}, {metadata: {name: 'chi-lab-pending-0', annotations: {[FORWARD_ANNOTATION]: '{"8123": 1}'}}})})
+    await core.createNamespacedPod({
+      namespace: 'platform',
+      body: pod('chi-lab-pending-0', {}, {metadata: {name: 'chi-lab-pending-0', annotations: {[FORWARD_ANNOTATION]: '{"8123": 1}'}}}),
+    })
     const {local, port, errors} = await forwardLocally(ADMIN, 'chi-lab-pending-0', 8123)
     try {
       await expect(fetch(`http://127.0.0.1:${port}/ping`)).rejects.toThrow()
@@ -315,26 +380,44 @@ describe('pods/log', () => {
 
 describe('custom resources and persistence', () => {
   test('a CRD makes its kind discoverable and servable', async () => {
-    await config(ADMIN).makeApiClient(ApiextensionsV1Api).createCustomResourceDefinition({
-      body: {
-        metadata: {name: 'clickhouseinstallations.clickhouse.altinity.com'},
-        spec: {
-          group: 'clickhouse.altinity.com',
-          names: {kind: 'ClickHouseInstallation', plural: 'clickhouseinstallations', shortNames: ['chi'], listKind: 'ClickHouseInstallationList', singular: 'clickhouseinstallation'},
-          scope: 'Namespaced',
-          versions: [{name: 'v1', served: true, storage: true, schema: {openAPIV3Schema: {type: 'object', x_kubernetes_preserve_unknown_fields: true}}}],
+    await config(ADMIN)
+      .makeApiClient(ApiextensionsV1Api)
+      .createCustomResourceDefinition({
+        body: {
+          metadata: {name: 'clickhouseinstallations.clickhouse.altinity.com'},
+          spec: {
+            group: 'clickhouse.altinity.com',
+            names: {
+              kind: 'ClickHouseInstallation',
+              plural: 'clickhouseinstallations',
+              shortNames: ['chi'],
+              listKind: 'ClickHouseInstallationList',
+              singular: 'clickhouseinstallation',
+            },
+            scope: 'Namespaced',
+            versions: [{name: 'v1', served: true, storage: true, schema: {openAPIV3Schema: {type: 'object', x_kubernetes_preserve_unknown_fields: true}}}],
+          },
         },
-      },
-    })
+      })
     const custom = config(ADMIN).makeApiClient(CustomObjectsApi)
     await custom.createNamespacedCustomObject({
       group: 'clickhouse.altinity.com',
       version: 'v1',
       namespace: 'platform',
       plural: 'clickhouseinstallations',
-      body: {apiVersion: 'clickhouse.altinity.com/v1', kind: 'ClickHouseInstallation', metadata: {name: 'signoz-clickhouse'}, spec: {configuration: {clusters: [{name: 'cluster', layout: {shardsCount: 2, replicasCount: 2}}]}}},
+      body: {
+        apiVersion: 'clickhouse.altinity.com/v1',
+        kind: 'ClickHouseInstallation',
+        metadata: {name: 'signoz-clickhouse'},
+        spec: {configuration: {clusters: [{name: 'cluster', layout: {shardsCount: 2, replicasCount: 2}}]}},
+      },
     })
-    const list = (await custom.listNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', namespace: 'platform', plural: 'clickhouseinstallations'})) as {items: {metadata: {name: string}}[]}
+    const list = (await custom.listNamespacedCustomObject({
+      group: 'clickhouse.altinity.com',
+      version: 'v1',
+      namespace: 'platform',
+      plural: 'clickhouseinstallations',
+    })) as {items: {metadata: {name: string}}[]}
     expect(list.items.map((i) => i.metadata.name)).toEqual(['signoz-clickhouse'])
   })
   test('a simulator restarted on its state file serves the same world', async () => {

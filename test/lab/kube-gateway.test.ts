@@ -85,7 +85,11 @@ describe('port-forwards as doctor opens them', () => {
   }
   const forwardTo = async (s: {store: typeof store}, name: string, target: number) => {
     const {FORWARD_ANNOTATION} = await import('../../src/lab/kube/portforward.js')
-    s.store.create(s.store.kindByPath('', 'v1', 'pods')!, 'platform', {metadata: {name, annotations: {[FORWARD_ANNOTATION]: JSON.stringify({8123: target})}}, spec: {containers: [{name: 'c'}], nodeName: 'lab-node-0'}, status: {phase: 'Running'}} as never)
+    s.store.create(s.store.kindByPath('', 'v1', 'pods')!, 'platform', {
+      metadata: {name, annotations: {[FORWARD_ANNOTATION]: JSON.stringify({8123: target})}},
+      spec: {containers: [{name: 'c'}], nodeName: 'lab-node-0'},
+      status: {phase: 'Running'},
+    } as never)
   }
 
   test('one SPDY session per pod carries every connection to it', async () => {
@@ -121,8 +125,12 @@ describe('port-forwards as doctor opens them', () => {
     }
   })
 
-  test('a pod that is not running: the forward fails with the API server\'s reason', async () => {
-    store.create(store.kindByPath('', 'v1', 'pods')!, 'platform', {metadata: {name: 'fwd-pending'}, spec: {containers: [{name: 'c'}]}, status: {phase: 'Pending'}} as never)
+  test("a pod that is not running: the forward fails with the API server's reason", async () => {
+    store.create(store.kindByPath('', 'v1', 'pods')!, 'platform', {
+      metadata: {name: 'fwd-pending'},
+      spec: {containers: [{name: 'c'}]},
+      status: {phase: 'Pending'},
+    } as never)
     const kube = KubeGateway.open({kubeconfig})
     try {
       const forwarded = await kube.forward('platform', 'fwd-pending', 8123)

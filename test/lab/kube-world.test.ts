@@ -28,7 +28,12 @@ const api = () => {
 }
 /** doctor with nothing but the kubeconfig (the lab env's ClickHouse URLs removed). */
 const doctor = (args: string[] = []) =>
-  lab.doctor(['--kubeconfig', kubeconfig, ...args], {SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined, SIGNOZ_HA_CLUSTER: undefined})
+  lab.doctor(['--kubeconfig', kubeconfig, ...args], {
+    SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+    SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+    SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+    SIGNOZ_HA_CLUSTER: undefined,
+  })
 const helm = (args: string[], namespace = 'platform') => runHelm({...labHelm(readState(lab.dir)), namespace}, args)
 
 beforeAll(async () => {
@@ -48,17 +53,33 @@ describe('the SigNoz release in the lab', () => {
     const history = JSON.parse((await helm(['history', 'signoz', '-o', 'json'])).stdout) as {chart: string; status: string}[]
     expect(history).toEqual([expect.objectContaining({chart: 'signoz-0.130.1', status: 'deployed'})])
     const values = JSON.parse((await helm(['get', 'values', 'signoz', '-o', 'json'])).stdout)
-    expect(values.clickhouse).toMatchObject({fullnameOverride: 'signoz-clickhouse', cluster: 'cluster', layout: {shardsCount: 2, replicasCount: 2}, zookeeper: {replicaCount: 3}})
+    expect(values.clickhouse).toMatchObject({
+      fullnameOverride: 'signoz-clickhouse',
+      cluster: 'cluster',
+      layout: {shardsCount: 2, replicasCount: 2},
+      zookeeper: {replicaCount: 3},
+    })
     expect(values.telemetryStoreMigrator).toEqual({enableReplication: true})
     expect(labChartPath()).toMatch(/src\/lab\/chart\/signoz$/)
   })
 
   test('the operator made one StatefulSet, Service and ready pod per host, named as Altinity does', async () => {
     const {core, apps, custom} = api()
-    const chi = (await custom.getNamespacedCustomObject({group: 'clickhouse.altinity.com', version: 'v1', namespace: 'platform', plural: 'clickhouseinstallations', name: 'signoz-clickhouse'})) as {status: {status: string; hostsCompleted: number}}
+    const chi = (await custom.getNamespacedCustomObject({
+      group: 'clickhouse.altinity.com',
+      version: 'v1',
+      namespace: 'platform',
+      plural: 'clickhouseinstallations',
+      name: 'signoz-clickhouse',
+    })) as {status: {status: string; hostsCompleted: number}}
     expect(chi.status).toMatchObject({status: 'Completed', hostsCompleted: 4})
     const sts = await apps.listNamespacedStatefulSet({namespace: 'platform', labelSelector: 'clickhouse.altinity.com/chi=signoz-clickhouse'})
-    expect(sts.items.map((s) => s.metadata?.name ?? '').sort((a, b) => a.localeCompare(b))).toEqual(['chi-signoz-clickhouse-cluster-0-0', 'chi-signoz-clickhouse-cluster-0-1', 'chi-signoz-clickhouse-cluster-1-0', 'chi-signoz-clickhouse-cluster-1-1'])
+    expect(sts.items.map((s) => s.metadata?.name ?? '').sort((a, b) => a.localeCompare(b))).toEqual([
+      'chi-signoz-clickhouse-cluster-0-0',
+      'chi-signoz-clickhouse-cluster-0-1',
+      'chi-signoz-clickhouse-cluster-1-0',
+      'chi-signoz-clickhouse-cluster-1-1',
+    ])
     const pods = await core.listNamespacedPod({namespace: 'platform', labelSelector: 'clickhouse.altinity.com/chi=signoz-clickhouse'})
     expect(pods.items.every((p) => p.status?.phase === 'Running' && p.metadata?.labels?.['clickhouse.altinity.com/ready'] === 'yes')).toBe(true)
     // One ClickHouse host per node, and a shard's replicas in different zones.
@@ -78,7 +99,9 @@ describe('the SigNoz release in the lab', () => {
     const pod = jobs.items.find((p: V1Pod) => p.status?.phase === 'Succeeded')!
     expect(pod).toBeDefined()
     // Each step is its own container with its own log: sync-up an init container, async the main one (the default log).
-    expect(String(await core.readNamespacedPodLog({namespace: 'platform', name: pod.metadata!.name!, container: 'sync-up'}))).toMatch(/"msg":"sync migrations done","applied":\d+,"alreadyFinished":\d+/)
+    expect(String(await core.readNamespacedPodLog({namespace: 'platform', name: pod.metadata!.name!, container: 'sync-up'}))).toMatch(
+      /"msg":"sync migrations done","applied":\d+,"alreadyFinished":\d+/,
+    )
     expect(String(await core.readNamespacedPodLog({namespace: 'platform', name: pod.metadata!.name!}))).toMatch(/"msg":"no async migrations pending"/)
   })
 
@@ -94,8 +117,17 @@ describe('doctor --kubeconfig on the healthy lab', () => {
     const {report, code, stderr} = await doctor(['--stats'])
     expect(notPassing(report)).toEqual([])
     expect(code).toBe(0)
-    expect(report.target).toMatchObject({context: 'signoz-ha-lab', namespace: 'platform', release: 'signoz', clickhouse: {cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4}})
-    expect(resultOf(report, 'clickhouse/reachable').findings.map((f) => f.subject).sort()).toEqual(lab.status.clickhouse.map((h) => h.pod.replace(/-0$/, '')).sort())
+    expect(report.target).toMatchObject({
+      context: 'signoz-ha-lab',
+      namespace: 'platform',
+      release: 'signoz',
+      clickhouse: {cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4},
+    })
+    expect(
+      resultOf(report, 'clickhouse/reachable')
+        .findings.map((f) => f.subject)
+        .sort(),
+    ).toEqual(lab.status.clickhouse.map((h) => h.pod.replace(/-0$/, '')).sort())
     // One LIST per kind (13) plus one port-forward stream per ClickHouse host.
     expect(stderr).toMatch(/\d+ ClickHouse queries over 4 hosts, 17 Kubernetes API requests/)
   })
@@ -120,10 +152,29 @@ describe('reports for pipelines', () => {
 
 /** Each Kubernetes fault: the checks that must fail on it (and pass again after heal). */
 const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during?: () => Promise<void>; args?: string[]}[] = [
-  {fault: 'duplicate-clickhouse', fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'], message: ['kube/pods-pending', /didn't match pod anti-affinity rules/]},
-  {fault: 'installation-deleted', fails: ['kube/collector-clickhouse-target', 'kube/orphaned-claims'], message: ['kube/orphaned-claims', /^installation signoz-clickhouse is gone but its 4 data claim\(s\) remain \(.+\): the data of a renamed or deleted installation, mounted by nothing; no installation serves$/]},
-  {fault: 'collector-wrong-host', fails: ['kube/collector-clickhouse-target'], message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/]},
-  {fault: 'pending-antiaffinity', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/]},
+  {
+    fault: 'duplicate-clickhouse',
+    fails: ['kube/collector-clickhouse-target', 'kube/duplicate-clickhouse', 'kube/pods-pending'],
+    message: ['kube/pods-pending', /didn't match pod anti-affinity rules/],
+  },
+  {
+    fault: 'installation-deleted',
+    fails: ['kube/collector-clickhouse-target', 'kube/orphaned-claims'],
+    message: [
+      'kube/orphaned-claims',
+      /^installation signoz-clickhouse is gone but its 4 data claim\(s\) remain \(.+\): the data of a renamed or deleted installation, mounted by nothing; no installation serves$/,
+    ],
+  },
+  {
+    fault: 'collector-wrong-host',
+    fails: ['kube/collector-clickhouse-target'],
+    message: ['kube/collector-clickhouse-target', /no Service signoz-clickhouse-old/],
+  },
+  {
+    fault: 'pending-antiaffinity',
+    fails: ['clickhouse/reachable', 'kube/pods-pending'],
+    message: ['kube/pods-pending', /0\/3 nodes are available: 3 node\(s\) didn't match pod anti-affinity rules/],
+  },
   {fault: 'node-drained', fails: ['clickhouse/reachable', 'kube/pods-pending'], message: ['kube/pods-pending', /node\(s\) were unschedulable/]},
   {
     fault: 'crashloop',
@@ -132,7 +183,10 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
     during: async () => {
       // A team that knows about it exempts it in the config file: the check passes, the reason shows.
       const config = join(lab.dir, 'signoz-ha.yaml')
-      writeFileSync(config, 'exempt:\n  - check: kube/crashloops\n    subject: signoz-otel-collector-*\n    reason: collector config fix rolling out (INC-42)\n')
+      writeFileSync(
+        config,
+        'exempt:\n  - check: kube/crashloops\n    subject: signoz-otel-collector-*\n    reason: collector config fix rolling out (INC-42)\n',
+      )
       const {report, code} = await doctor(['--config', config, '--only', 'kube/crashloops'])
       expect(code).toBe(0)
       expect(resultOf(report, 'kube/crashloops').findings[0]).toMatchObject({ok: true, exemption: 'collector config fix rolling out (INC-42)'})
@@ -140,7 +194,14 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
   },
   {fault: 'pvc-pending', fails: ['clickhouse/reachable', 'kube/pods-pending', 'kube/pvc'], message: ['kube/pvc', /Pending/]},
   // The migrator's init container crash-loops under OnFailure: a crash loop too.
-  {fault: 'migrator-job-failed', fails: ['helm/release-status', 'kube/crashloops', 'kube/migrator-job'], message: ['kube/migrator-job', /^init container ready \(migrate ready\) exited 1(, \d+ times)?(; in CrashLoopBackOff|; running again)?: Error: store not ready due to non-retryable error: context deadline exceeded — the migrator's own timeout passed/]},
+  {
+    fault: 'migrator-job-failed',
+    fails: ['helm/release-status', 'kube/crashloops', 'kube/migrator-job'],
+    message: [
+      'kube/migrator-job',
+      /^init container ready \(migrate ready\) exited 1(, \d+ times)?(; in CrashLoopBackOff|; running again)?: Error: store not ready due to non-retryable error: context deadline exceeded — the migrator's own timeout passed/,
+    ],
+  },
   {
     fault: 'helm-pending-upgrade',
     fails: ['helm/release-status'],
@@ -151,17 +212,42 @@ const CASES: {fault: string; fails: string[]; message?: [string, RegExp]; during
     },
   },
   {fault: 'keeper-single-replica', fails: ['helm/values-ha', 'keeper/quorum'], message: ['keeper/quorum', /1 member/]},
-  {fault: 'collector-wrong-cluster', fails: ['signoz/cluster-name'], message: ['signoz/cluster-name', /"signoz-prod" but the installation's cluster is "cluster"/]},
+  {
+    fault: 'collector-wrong-cluster',
+    fails: ['signoz/cluster-name'],
+    message: ['signoz/cluster-name', /"signoz-prod" but the installation's cluster is "cluster"/],
+  },
   {fault: 'operator-down', fails: ['kube/operator'], message: ['kube/operator', /0\/0 ready: nothing reconciles/]},
   {fault: 'stuck-terminating', fails: ['kube/terminating'], message: ['kube/terminating', /held by kubernetes.io\/pvc-protection/], args: ['--config', QUICK]},
-  {fault: 'clickhouse-version-skew', fails: ['signoz/version-compat'], message: ['signoz/version-compat', /declares ClickHouse 25\.12\.5 but 4 of 4 hosts run 18\./]},
-  {fault: 'collector-needs-newer-clickhouse', fails: ['signoz/version-compat'], message: ['signoz/version-compat', /^needs ClickHouse ≥ 25\.12\.5 but runs 18\./]},
+  {
+    fault: 'clickhouse-version-skew',
+    fails: ['signoz/version-compat'],
+    message: ['signoz/version-compat', /declares ClickHouse 25\.12\.5 but 4 of 4 hosts run 18\./],
+  },
+  {
+    fault: 'collector-needs-newer-clickhouse',
+    fails: ['signoz/version-compat'],
+    message: ['signoz/version-compat', /^needs ClickHouse ≥ 25\.12\.5 but runs 18\./],
+  },
   {fault: 'keeper-no-autopurge', fails: ['helm/values-ha'], message: ['helm/values-ha', /autopurge is off/]},
   {fault: 'operator-crd-drift', fails: ['kube/operator'], message: ['kube/operator', /version 0\.18\.3 but the operator runs 0\.21\.2/]},
   {fault: 'pvc-resize-pending', fails: ['kube/pvc'], message: ['kube/pvc', /resize to 20Gi not finished: the volume has 10Gi \(FileSystemResizePending/]},
   {fault: 'liveness-kill', fails: ['kube/crashloops'], message: ['kube/crashloops', /killed by its liveness probe.*the probe allows 90s.*add a startupProbe/]},
 ]
-const SCOPE = ['--only', 'kube', '--only', 'helm', '--only', 'keeper/quorum', '--only', 'clickhouse/reachable', '--only', 'signoz/cluster-name', '--only', 'signoz/version-compat']
+const SCOPE = [
+  '--only',
+  'kube',
+  '--only',
+  'helm',
+  '--only',
+  'keeper/quorum',
+  '--only',
+  'clickhouse/reachable',
+  '--only',
+  'signoz/cluster-name',
+  '--only',
+  'signoz/version-compat',
+]
 
 test('every Kubernetes fault is exercised here', () => {
   expect(CASES.map((c) => c.fault).sort()).toEqual(KUBE_FAULTS.map((f) => f.id).sort())
@@ -172,10 +258,20 @@ describe.each(CASES)('fault $fault', ({fault, fails, message, during, args = []}
     await lab.break(fault)
     try {
       // Controllers and thresholds take their time (a claim Terminating for longer than the threshold): polled.
-      const broken = await doctorUntil(() => doctor([...SCOPE, ...args]), (r) => failing(r).join() === [...fails].sort().join(), 15_000)
+      const broken = await doctorUntil(
+        () => doctor([...SCOPE, ...args]),
+        (r) => failing(r).join() === [...fails].sort().join(),
+        15_000,
+      )
       expect(failing(broken.report)).toEqual(fails)
       expect(broken.code).toBe(1)
-      if (message) expect(resultOf(broken.report, message[0]).findings.filter((f) => !f.ok).map((f) => f.message).join('\n')).toMatch(message[1])
+      if (message)
+        expect(
+          resultOf(broken.report, message[0])
+            .findings.filter((f) => !f.ok)
+            .map((f) => f.message)
+            .join('\n'),
+        ).toMatch(message[1])
       await during?.()
     } finally {
       // Healed whatever happened, so one failing case never breaks the next.
@@ -191,12 +287,20 @@ describe('ingestion really follows the collectors', () => {
   test('a collector pointed at a missing Service stops ingestion; signoz/ingestion-fresh sees it', async () => {
     await lab.break('collector-wrong-host')
     // The rows go stale as the window passes: polled, at the machine's pace.
-    const {report} = await doctorUntil(() => doctor(FRESH), (r) => resultOf(r, 'signoz/ingestion-fresh').status === 'fail', 30_000)
+    const {report} = await doctorUntil(
+      () => doctor(FRESH),
+      (r) => resultOf(r, 'signoz/ingestion-fresh').status === 'fail',
+      30_000,
+    )
     expect(resultOf(report, 'signoz/ingestion-fresh').status).toBe('fail')
     expect(readHeartbeat(lab.dir)?.lastError).toMatch(/no such host/)
     await lab.heal('collector-wrong-host')
     // Rows flow again within a second or two of the heal.
-    const healed = await doctorUntil(() => doctor(FRESH), (r) => notPassing(r).length === 0, 20_000)
+    const healed = await doctorUntil(
+      () => doctor(FRESH),
+      (r) => notPassing(r).length === 0,
+      20_000,
+    )
     expect(notPassing(healed.report)).toEqual([])
   })
 })
@@ -212,7 +316,10 @@ describe('an upgrade that jumped over a required version (namespace history)', (
   }
 
   test('helm/upgrade-path names the stop that v0.70 → v0.80 skipped; a rollback is no skip', async () => {
-    for (const [verb, appVersion] of [['install', 'v0.70.0'], ['upgrade', 'v0.80.0']] as const) {
+    for (const [verb, appVersion] of [
+      ['install', 'v0.70.0'],
+      ['upgrade', 'v0.80.0'],
+    ] as const) {
       const r = await helm([verb, 'signoz-old', chartAt(appVersion), '--create-namespace', '--no-hooks'], 'history')
       expect(r.code, r.stderr).toBe(0)
     }
@@ -231,7 +338,19 @@ describe('an upgrade that jumped over a required version (namespace history)', (
 describe('a second release with the chart defaults (namespace dev)', () => {
   beforeAll(async () => {
     // Two replicas forced onto one node: the chart's defaults have no anti-affinity to prevent it.
-    const r = await helm(['install', 'signoz-dev', labChartPath(), '--create-namespace', '--set', 'clickhouse.layout.replicasCount=2', '--set', 'clickhouse.nodeSelector.kubernetes\\.io/hostname=lab-node-0'], 'dev')
+    const r = await helm(
+      [
+        'install',
+        'signoz-dev',
+        labChartPath(),
+        '--create-namespace',
+        '--set',
+        'clickhouse.layout.replicasCount=2',
+        '--set',
+        'clickhouse.nodeSelector.kubernetes\\.io/hostname=lab-node-0',
+      ],
+      'dev',
+    )
     expect(r.stderr).toBe('')
   })
 
@@ -244,8 +363,17 @@ describe('a second release with the chart defaults (namespace dev)', () => {
     expect(report.target).toMatchObject({namespace: 'dev', release: 'signoz-dev'})
     expect(resultOf(report, 'security/default-password').status).toBe('fail')
     expect(resultOf(report, 'kube/replica-spread').findings.find((f) => !f.ok)?.message).toMatch(/share node lab-node-0/)
-    const ha = resultOf(report, 'helm/values-ha').findings.filter((f) => !f.ok).map((f) => f.subject).sort()
-    expect(ha).toEqual(['clickhouse.fullnameOverride', 'clickhouse.persistence.size', 'clickhouse.podDistribution', 'clickhouse.resources.requests.memory', 'clickhouse.zookeeper.replicaCount'])
+    const ha = resultOf(report, 'helm/values-ha')
+      .findings.filter((f) => !f.ok)
+      .map((f) => f.subject)
+      .sort()
+    expect(ha).toEqual([
+      'clickhouse.fullnameOverride',
+      'clickhouse.persistence.size',
+      'clickhouse.podDistribution',
+      'clickhouse.resources.requests.memory',
+      'clickhouse.zookeeper.replicaCount',
+    ])
   })
 })
 
@@ -253,22 +381,36 @@ describe('bad input and partial access', () => {
   test('a missing kubeconfig, a garbage one and an unknown context are one-line usage errors (exit 2)', async () => {
     const garbage = join(lab.dir, 'garbage-kubeconfig')
     writeFileSync(garbage, ':::: not yaml [')
-    for (const args of [['--kubeconfig', join(lab.dir, 'nope')], ['--kubeconfig', garbage], ['--kubeconfig', kubeconfig, '--context', 'nope']]) {
+    for (const args of [
+      ['--kubeconfig', join(lab.dir, 'nope')],
+      ['--kubeconfig', garbage],
+      ['--kubeconfig', kubeconfig, '--context', 'nope'],
+    ]) {
       const r = await lab.cli(['doctor', ...args], {SIGNOZ_HA_CLICKHOUSE_URL: undefined})
       expect(r.code, args.join(' ')).toBe(2)
-      expect(r.stderr.trim().split('\n')[0]).toMatch(/^signoz-ha: (kubeconfig .* does not exist|cannot read the kubeconfig|the kubeconfig has no current context|no context "nope")/)
+      expect(r.stderr.trim().split('\n')[0]).toMatch(
+        /^signoz-ha: (kubeconfig .* does not exist|cannot read the kubeconfig|the kubeconfig has no current context|no context "nope")/,
+      )
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
   })
 
   test('a namespace without SigNoz (a typo) is a usage error naming where SigNoz is, never healthy; with or without ClickHouse URLs', async () => {
     for (const env of [{SIGNOZ_HA_CLICKHOUSE_URL: undefined}, {}]) {
-      for (const args of [['doctor', '-n', 'nowhere'], ['doctor', '-n', 'nowhere', '-o', 'json'], ['status', '-n', 'nowhere'], ['status', '-n', 'nowhere', '-o', 'json'], ['runbook', 'run', 'replica-readonly', '-n', 'nowhere', '--dry-run']]) {
+      for (const args of [
+        ['doctor', '-n', 'nowhere'],
+        ['doctor', '-n', 'nowhere', '-o', 'json'],
+        ['status', '-n', 'nowhere'],
+        ['status', '-n', 'nowhere', '-o', 'json'],
+        ['runbook', 'run', 'replica-readonly', '-n', 'nowhere', '--dry-run'],
+      ]) {
         const r = await lab.cli(args, env)
         expect(r.code, args.join(' ')).toBe(2)
         expect(r.stdout).toBe('')
         // (The release of namespace dev, installed above, is found too.)
-        expect(r.stderr).toMatch(/^signoz-ha: no SigNoz in namespace nowhere of context signoz-ha-lab \(no SigNoz Helm release, ClickHouseInstallation or ClickHouse client there\); SigNoz releases found: (.+, )?signoz in platform(, .+)?\n {2}hint: pick the namespace with -n \w+\n$/)
+        expect(r.stderr).toMatch(
+          /^signoz-ha: no SigNoz in namespace nowhere of context signoz-ha-lab \(no SigNoz Helm release, ClickHouseInstallation or ClickHouse client there\); SigNoz releases found: (.+, )?signoz in platform(, .+)?\n {2}hint: pick the namespace with -n \w+\n$/,
+        )
       }
     }
   })

@@ -55,7 +55,10 @@ const kubectl = (...args: string[]) =>
     ),
   )
 
-function createJob(name: string, spec: {init: [string, string[]][]; main: [string, string[]][]; restartPolicy: 'OnFailure' | 'Never'; backoffLimit?: number; activeDeadlineSeconds?: number}) {
+function createJob(
+  name: string,
+  spec: {init: [string, string[]][]; main: [string, string[]][]; restartPolicy: 'OnFailure' | 'Never'; backoffLimit?: number; activeDeadlineSeconds?: number},
+) {
   const jobs = store.kindByPath('batch', 'v1', 'jobs')!
   const container = ([n, args]: [string, string[]]) => ({name: n, image: 'docker.io/signoz/signoz-otel-collector:v0.144.5', args})
   store.create(jobs, 'platform', {
@@ -68,16 +71,47 @@ function createJob(name: string, spec: {init: [string, string[]][]; main: [strin
   })
 }
 
-type PodJson = {metadata: {name: string}; status: {phase: string; initContainerStatuses?: {name: string; restartCount: number; state: Record<string, {reason?: string; exitCode?: number}>; lastState: {terminated?: {exitCode: number}}}[]; containerStatuses: {name: string; state: Record<string, {reason?: string}>}[]}}
+type PodJson = {
+  metadata: {name: string}
+  status: {
+    phase: string
+    initContainerStatuses?: {
+      name: string
+      restartCount: number
+      state: Record<string, {reason?: string; exitCode?: number}>
+      lastState: {terminated?: {exitCode: number}}
+    }[]
+    containerStatuses: {name: string; state: Record<string, {reason?: string}>}[]
+  }
+}
 const podsOf = async (job: string) => (JSON.parse((await kubectl('get', 'pods', '-l', `job-name=${job}`, '-o', 'json')).stdout) as {items: PodJson[]}).items
 const statusColumn = async (job: string) => (await kubectl('get', 'pods', '-l', `job-name=${job}`, '--no-headers')).stdout.trim().split(/\s+/)[2]
-const jobStatus = async (job: string) => (JSON.parse((await kubectl('get', 'job', job, '-o', 'json')).stdout) as {status: {conditions?: {type: string; reason?: string; status: string}[]; failed?: number}}).status
-const jobEnded = async (job: string, type: 'Complete' | 'Failed') => (await jobStatus(job)).conditions?.some((c) => c.type === type && c.status === 'True') ?? false
+const jobStatus = async (job: string) =>
+  (
+    JSON.parse((await kubectl('get', 'job', job, '-o', 'json')).stdout) as {
+      status: {conditions?: {type: string; reason?: string; status: string}[]; failed?: number}
+    }
+  ).status
+const jobEnded = async (job: string, type: 'Complete' | 'Failed') =>
+  (await jobStatus(job)).conditions?.some((c) => c.type === type && c.status === 'True') ?? false
 
 describe('a migrator-shaped Job (init ready, bootstrap, sync; main async) under OnFailure', () => {
   test('a sync that keeps failing: Init:Error/Init:CrashLoopBackOff, its own log and previous log, the main container waiting; the Job fails at its backoff limit and its pod goes', async () => {
-    createJob('migrator', {init: [['ready', ['ok']], ['bootstrap', ['ok']], ['sync', ['fail']]], main: [['async', ['ok']]], restartPolicy: 'OnFailure', backoffLimit: 3})
-    await eventually('sync to restart', async () => ((await podsOf('migrator'))[0]?.status.initContainerStatuses?.find((c) => c.name === 'sync')?.restartCount ?? 0) >= 1, 20_000)
+    createJob('migrator', {
+      init: [
+        ['ready', ['ok']],
+        ['bootstrap', ['ok']],
+        ['sync', ['fail']],
+      ],
+      main: [['async', ['ok']]],
+      restartPolicy: 'OnFailure',
+      backoffLimit: 3,
+    })
+    await eventually(
+      'sync to restart',
+      async () => ((await podsOf('migrator'))[0]?.status.initContainerStatuses?.find((c) => c.name === 'sync')?.restartCount ?? 0) >= 1,
+      20_000,
+    )
     const pod = (await podsOf('migrator'))[0]!
     expect(pod.status.phase).toBe('Pending')
     const [ready, bootstrap, sync] = pod.status.initContainerStatuses!
@@ -85,7 +119,11 @@ describe('a migrator-shaped Job (init ready, bootstrap, sync; main async) under 
     expect(bootstrap!.state.terminated).toMatchObject({exitCode: 0, reason: 'Completed'})
     expect(sync!.lastState.terminated).toMatchObject({exitCode: 1})
     expect(pod.status.containerStatuses[0]!.state.waiting?.reason).toBe('PodInitializing')
-    await eventually('kubectl to show the init container crash-looping', async () => ['Init:CrashLoopBackOff', 'Init:Error'].includes((await statusColumn('migrator')) ?? ''), 20_000)
+    await eventually(
+      'kubectl to show the init container crash-looping',
+      async () => ['Init:CrashLoopBackOff', 'Init:Error'].includes((await statusColumn('migrator')) ?? ''),
+      20_000,
+    )
     // Each container has its own log; -c sync and --previous as kubectl users read them.
     const current = await kubectl('logs', 'job/migrator', '-c', 'sync')
     expect(current.code, current.stderr).toBe(0)
@@ -105,7 +143,14 @@ describe('a migrator-shaped Job (init ready, bootstrap, sync; main async) under 
   }, 120_000)
 
   test('a sync that fails once then succeeds: the pod completes, RESTARTS counts the init restart, async runs after sync', async () => {
-    createJob('flaky', {init: [['ready2', ['ok']], ['sync2', ['fail-first', '1']]], main: [['async2', ['ok']]], restartPolicy: 'OnFailure'})
+    createJob('flaky', {
+      init: [
+        ['ready2', ['ok']],
+        ['sync2', ['fail-first', '1']],
+      ],
+      main: [['async2', ['ok']]],
+      restartPolicy: 'OnFailure',
+    })
     await eventually('the Job to complete', () => jobEnded('flaky', 'Complete'), 30_000)
     const row = (await kubectl('get', 'pods', '-l', 'job-name=flaky', '--no-headers')).stdout.trim().split(/\s+/)
     expect(row[2]).toBe('Completed')
@@ -121,7 +166,12 @@ describe('restartPolicy Never and the deadline', () => {
     const pods = await podsOf('never')
     expect(pods).toHaveLength(2)
     for (const p of pods) expect(p.status.phase).toBe('Failed')
-    expect((await kubectl('get', 'pods', '-l', 'job-name=never', '--no-headers')).stdout.trim().split('\n').map((l) => l.split(/\s+/)[2])).toEqual(['Init:Error', 'Init:Error'])
+    expect(
+      (await kubectl('get', 'pods', '-l', 'job-name=never', '--no-headers')).stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[2]),
+    ).toEqual(['Init:Error', 'Init:Error'])
     expect((await jobStatus('never')).failed).toBe(2)
   })
 

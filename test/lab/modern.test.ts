@@ -24,7 +24,12 @@ const work = mkdtempSync(join(tmpdir(), 'signoz-ha-modern-'))
 const LOW = join(work, 'low.yaml')
 writeFileSync(LOW, 'thresholds:\n  partsPerPartition: 30\n  mutationStuck: 1s\n')
 /** Through the kubeconfig alone, as an operator runs it. */
-const env = (): NodeJS.ProcessEnv => ({KUBECONFIG: lab.status.kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const env = (): NodeJS.ProcessEnv => ({
+  KUBECONFIG: lab.status.kubeconfig,
+  SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+  SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+  SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+})
 const cli = (args: string[]) => runCli(args, {env: env(), cwd: work})
 const doctor = async (args: string[] = []) => {
   const r = await cli(['doctor', '-o', 'json', ...args])
@@ -45,7 +50,12 @@ afterAll(async () => {
 
 describe.skipIf(!available)('a lab on ClickHouse 26.7 (lab up --clickhouse modern)', () => {
   test('two shards of one replica, each host a real 26.7 server', async () => {
-    const status = JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as {shards: number; replicasPerShard: number; replication: boolean; clickhouse: {version: string; healthy: boolean}[]}
+    const status = JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as {
+      shards: number
+      replicasPerShard: number
+      replication: boolean
+      clickhouse: {version: string; healthy: boolean}[]
+    }
     expect(status).toMatchObject({shards: 2, replicasPerShard: 1, replication: false})
     for (const h of status.clickhouse) expect(h).toMatchObject({version: expect.stringMatching(/^26\.7\./), healthy: true})
   })
@@ -53,16 +63,24 @@ describe.skipIf(!available)('a lab on ClickHouse 26.7 (lab up --clickhouse moder
   test('doctor: the four checks 18.16 skips run on real data; what needs replication or Keeper skips with why; the HA rule says one replica is not HA', async () => {
     const {report} = await doctorUntil(() => doctor(), onlyHaWarning, 30_000)
     expect(failing(report)).toEqual(['helm/values-ha'])
-    for (const id of ['clickhouse/disk-free', 'clickhouse/distribution-queue', 'clickhouse/errors', 'signoz/retention']) expect(resultOf(report, id).status, id).toBe('pass')
+    for (const id of ['clickhouse/disk-free', 'clickhouse/distribution-queue', 'clickhouse/errors', 'signoz/retention'])
+      expect(resultOf(report, id).status, id).toBe('pass')
     expect(report.results.filter((r) => r.status === 'skip').map((r) => [r.id, r.reason])).toEqual([
       ['clickhouse/ddl-queue', expect.stringMatching(/no system.distributed_ddl_queue and no Keeper on chi-signoz-clickhouse-cluster-0-0/)],
       ['keeper/reachable', expect.stringMatching(/^no host uses Keeper: no replicated table/)],
     ])
-    expect(resultOf(report, 'helm/values-ha').findings.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['clickhouse.layout.replicasCount'])
+    expect(
+      resultOf(report, 'helm/values-ha')
+        .findings.filter((f) => !f.ok)
+        .map((f) => f.subject),
+    ).toEqual(['clickhouse.layout.replicasCount'])
   })
 
   test('every named query runs on a live 26.7 server, or is declared unsupported there', async () => {
-    const fleet = await HttpClickHouseFleet.open(lab.status.clickhouse.map((h) => ({url: h.url, user: lab.status.user, password: lab.status.password})), {requestTimeoutMs: 5000})
+    const fleet = await HttpClickHouseFleet.open(
+      lab.status.clickhouse.map((h) => ({url: h.url, user: lab.status.user, password: lab.status.password})),
+      {requestTimeoutMs: 5000},
+    )
     try {
       for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
         for (const r of await fleet.queryEach(query, SAMPLE_PARAMS[query.name])) {
@@ -80,23 +98,45 @@ describe.skipIf(!available)('a lab on ClickHouse 26.7 (lab up --clickhouse moder
 describe.skipIf(!available)('faults on 26.7: each check fails for real, and passes after heal', () => {
   const cases: {fault: string; check: string; message: RegExp; args?: string[]}[] = [
     {fault: 'disk-nearly-full', check: 'clickhouse/disk-free', message: /^\d+\.\d GiB free of [\d.]+ GiB \(\d+%, below 10%\)$/},
-    {fault: 'shard-down', check: 'clickhouse/distribution-queue', message: /file\(s\) waiting to be sent, \d+ send error\(s\): Code: 279\. DB::NetException: All connection tries failed/},
+    {
+      fault: 'shard-down',
+      check: 'clickhouse/distribution-queue',
+      message: /file\(s\) waiting to be sent, \d+ send error\(s\): Code: 279\. DB::NetException: All connection tries failed/,
+    },
     {fault: 'error-fingerprint', check: 'clickhouse/errors', message: /^MEMORY_LIMIT_EXCEEDED \(241\) \d+s ago: .*memory limit exceeded/i},
     {fault: 'ttl-missing', check: 'signoz/retention', message: /^no TTL: logs are kept until the disk fills$/},
-    {fault: 'stuck-mutation', check: 'clickhouse/mutations-stuck', message: /not done after \d+s: Code: 395\. DB::Exception: Value passed to 'throwIf' function is non-zero/, args: ['--config', LOW]},
-    {fault: 'too-many-parts', check: 'clickhouse/parts-per-partition', message: /^partition \d{4}-\d\d-\d\d has \d+ active parts \(threshold 30\)$/, args: ['--config', LOW]},
+    {
+      fault: 'stuck-mutation',
+      check: 'clickhouse/mutations-stuck',
+      message: /not done after \d+s: Code: 395\. DB::Exception: Value passed to 'throwIf' function is non-zero/,
+      args: ['--config', LOW],
+    },
+    {
+      fault: 'too-many-parts',
+      check: 'clickhouse/parts-per-partition',
+      message: /^partition \d{4}-\d\d-\d\d has \d+ active parts \(threshold 30\)$/,
+      args: ['--config', LOW],
+    },
   ]
   for (const c of cases) {
     test(`${c.fault} → ${c.check}`, async () => {
       await lab.break(c.fault)
       try {
-        const broken = await doctorUntil(() => doctor(c.args), (r) => failing(r).includes(c.check), 60_000)
+        const broken = await doctorUntil(
+          () => doctor(c.args),
+          (r) => failing(r).includes(c.check),
+          60_000,
+        )
         const finding = resultOf(broken.report, c.check).findings.find((f) => !f.ok)
         expect(finding?.message, JSON.stringify(resultOf(broken.report, c.check))).toMatch(c.message)
       } finally {
         await lab.heal(c.fault)
       }
-      const healed = await doctorUntil(() => doctor(c.args), (r) => !failing(r).includes(c.check), 60_000)
+      const healed = await doctorUntil(
+        () => doctor(c.args),
+        (r) => !failing(r).includes(c.check),
+        60_000,
+      )
       expect(resultOf(healed.report, c.check).status, JSON.stringify(resultOf(healed.report, c.check))).toBe('pass')
     })
   }
@@ -106,8 +146,14 @@ describe.skipIf(!available)('the operator tools on 26.7', () => {
   test('a host killed for good is restarted by the kubelet as a container; doctor names its pod state meanwhile', async () => {
     await lab.break('kill-replica')
     try {
-      const down = await doctorUntil(() => doctor(['--only', 'clickhouse/reachable']), (r) => failing(r).length > 0, 30_000)
-      expect(resultOf(down.report, 'clickhouse/reachable').findings.find((f) => !f.ok)?.message).toMatch(/pod chi-signoz-clickhouse-cluster-1-0-0 is (Running but not ready|\w+); container clickhouse/)
+      const down = await doctorUntil(
+        () => doctor(['--only', 'clickhouse/reachable']),
+        (r) => failing(r).length > 0,
+        30_000,
+      )
+      expect(resultOf(down.report, 'clickhouse/reachable').findings.find((f) => !f.ok)?.message).toMatch(
+        /pod chi-signoz-clickhouse-cluster-1-0-0 is (Running but not ready|\w+); container clickhouse/,
+      )
     } finally {
       await lab.heal('kill-replica')
     }
@@ -130,7 +176,9 @@ describe.skipIf(!available)('the operator tools on 26.7', () => {
     expect(failing(JSON.parse(offline.stdout) as Report)).toEqual(['helm/values-ha'])
     const storage = await cli(['storage', 'report', '--json'])
     expect(storage.code, storage.stderr).toBe(0)
-    const exported = await runCli(['doctor', '--export', 'otlp', '-o', 'line'], {env: {...env(), OTEL_EXPORTER_OTLP_ENDPOINT: lab.status.otlp.url ?? undefined}})
+    const exported = await runCli(['doctor', '--export', 'otlp', '-o', 'line'], {
+      env: {...env(), OTEL_EXPORTER_OTLP_ENDPOINT: lab.status.otlp.url ?? undefined},
+    })
     expect(JSON.parse(exported.stdout.trim())).toMatchObject({export: {ok: true}})
   })
 })

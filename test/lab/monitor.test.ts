@@ -23,10 +23,19 @@ let otlpUrl = ''
 /** SQL on the lab's first host, as the SigNoz query service would read the data. */
 async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
   const host = lab.status.clickhouse[0]!
-  const res = await fetch(`${host.url}/?default_format=JSONEachRow`, {method: 'POST', body: query, headers: {authorization: `Basic ${Buffer.from(`${lab.status.user}:${lab.status.password}`).toString('base64')}`}})
+  const res = await fetch(`${host.url}/?default_format=JSONEachRow`, {
+    method: 'POST',
+    body: query,
+    headers: {authorization: `Basic ${Buffer.from(`${lab.status.user}:${lab.status.password}`).toString('base64')}`},
+  })
   const text = await res.text()
   if (!res.ok) throw new Error(text)
-  return text.trim() ? text.trim().split('\n').map((l) => JSON.parse(l) as T) : []
+  return text.trim()
+    ? text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as T)
+    : []
 }
 
 beforeAll(async () => {
@@ -50,11 +59,18 @@ describe('doctor --export otlp', () => {
     try {
       for (const protocol of ['http/protobuf', 'http/json']) {
         const since = Date.now()
-        const r = await lab.cli(['doctor', '--export', 'otlp', '--otlp-protocol', protocol, '--stats', '-o', 'json'], {OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=lab,test.run=${protocol}`})
+        const r = await lab.cli(['doctor', '--export', 'otlp', '--otlp-protocol', protocol, '--stats', '-o', 'json'], {
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+          OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=lab,test.run=${protocol}`,
+        })
         expect(r.code).toBe(1)
         expect(r.stderr).toMatch(/export otlp: ok \(\d+ metric points, \d+ log records/)
         const report = JSON.parse(r.stdout) as Report
-        const failingSubjects = report.results.find((x) => x.id === 'clickhouse/replicas-readonly')!.findings.filter((f) => !f.ok).map((f) => f.subject).sort()
+        const failingSubjects = report.results
+          .find((x) => x.id === 'clickhouse/replicas-readonly')!
+          .findings.filter((f) => !f.ok)
+          .map((f) => f.subject)
+          .sort()
         expect(failingSubjects.length).toBeGreaterThan(0)
         // What SigNoz's query service reads: the series' labels in time_series_v4, the values in samples_v4 (18.16: visitParam for JSON).
         // Rows for the other shard go through the Distributed table's background send: read until they are there.
@@ -72,10 +88,20 @@ describe('doctor --export otlp', () => {
         expect(subjects).toEqual(failingSubjects)
         expect(rows.every((x) => x.env === 'lab')).toBe(true)
         let posture: {value: number}[] = []
-        await eventually('the posture score in ClickHouse', async () => (posture = await sql<{value: number}>(`SELECT value FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'signoz_ha_posture_score' AND unix_milli >= ${since - 1000} AND env = 'lab'`)).length > 0, 60_000)
+        await eventually(
+          'the posture score in ClickHouse',
+          async () =>
+            (posture = await sql<{value: number}>(
+              `SELECT value FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'signoz_ha_posture_score' AND unix_milli >= ${since - 1000} AND env = 'lab'`,
+            )).length > 0,
+          60_000,
+        )
         expect(posture.length).toBeGreaterThan(0)
         expect(Number(posture[0]!.value)).toBeGreaterThanOrEqual(0)
-        const readLogs = () => sql<{severity_text: string; body: string}>(`SELECT severity_text, body FROM signoz_logs.distributed_logs_v2 WHERE body LIKE 'clickhouse/replicas-readonly %' AND resource_fingerprint LIKE '%test.run=${protocol}%'`)
+        const readLogs = () =>
+          sql<{severity_text: string; body: string}>(
+            `SELECT severity_text, body FROM signoz_logs.distributed_logs_v2 WHERE body LIKE 'clickhouse/replicas-readonly %' AND resource_fingerprint LIKE '%test.run=${protocol}%'`,
+          )
         let logs: {severity_text: string; body: string}[] = []
         await eventually('every failing finding in signoz_logs', async () => (logs = await readLogs()).length >= failingSubjects.length, 60_000)
         expect(logs.length).toBe(failingSubjects.length)
@@ -132,11 +158,18 @@ describe('serve, scraped by a real Prometheus', () => {
     await eventually('serve listens', async () => (await fetch(`http://127.0.0.1:${servePort}/healthz`).catch(() => undefined))?.status === 200, 20_000)
     await eventually('serve is ready after its first run', async () => (await fetch(`http://127.0.0.1:${servePort}/readyz`)).status === 200, 30_000)
     expect(serveLog).toMatch(/"msg":"serving"/)
-    expect(await metricsText()).toMatch(/^signoz_ha_check_status\{check="clickhouse\/replicas-readonly",severity="critical",runbook="replica-readonly",subject="[^"]+"\} 0$/m)
+    expect(await metricsText()).toMatch(
+      /^signoz_ha_check_status\{check="clickhouse\/replicas-readonly",severity="critical",runbook="replica-readonly",subject="[^"]+"\} 0$/m,
+    )
 
     const config = join(work, 'prometheus.yml')
-    writeFileSync(config, `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: signoz-ha\n    static_configs:\n      - targets: ['127.0.0.1:${servePort}']\n`)
-    prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], {stdio: 'ignore'})
+    writeFileSync(
+      config,
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: signoz-ha\n    static_configs:\n      - targets: ['127.0.0.1:${servePort}']\n`,
+    )
+    prometheus = spawn('prometheus', [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`], {
+      stdio: 'ignore',
+    })
     const readonly = 'max(signoz_ha_check_status{check="clickhouse/replicas-readonly"})'
     await eventually('Prometheus scrapes serve', async () => (await query(readonly).catch(() => undefined)) === 0, 60_000)
 
@@ -212,7 +245,11 @@ describe('generate monitor: the alert rules, as promtool checks and tests them',
     const run = execFileSync('promtool', ['test', 'rules', tests], {encoding: 'utf8'})
     expect(run).toMatch(/SUCCESS/)
     // The same alerts for SigNoz: PromQL rules, the threshold out of the expression.
-    const alerts = JSON.parse(readFileSync(join(out, 'signoz-alerts.json'), 'utf8')) as {alert: string; ruleType: string; condition: {compositeQuery: {queries: {spec: {query: string}}[]}; thresholds: {spec: {op: string; target: number}[]}}}[]
+    const alerts = JSON.parse(readFileSync(join(out, 'signoz-alerts.json'), 'utf8')) as {
+      alert: string
+      ruleType: string
+      condition: {compositeQuery: {queries: {spec: {query: string}}[]}; thresholds: {spec: {op: string; target: number}[]}}
+    }[]
     const critical = alerts.find((a) => a.alert === 'SignozHaCriticalCheckFailing')!
     expect(critical.ruleType).toBe('promql_rule')
     expect(critical.condition.compositeQuery.queries[0]!.spec.query).toBe('max by (check, subject, runbook) (signoz_ha_check_status{severity="critical"})')
@@ -236,17 +273,32 @@ const complete = (j: Job) => ended(j, 'Complete') || ended(j, 'Failed')
 
 async function finishedJob(name: string, timeoutMs: number): Promise<Job> {
   let found: Job | undefined
-  await eventually(`job ${name} to end`, async () => {
-    const jobs = JSON.parse(kubectl(['get', 'jobs', '-o', 'json']).stdout) as {items: Job[]}
-    found = jobs.items.find((j) => (name === 'scheduled' ? j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === 'signoz-ha-monitor') : j.metadata.name === name) && complete(j))
-    if (!found) await new Promise((resolve) => setTimeout(resolve, 1500))
-    return Boolean(found)
-  }, timeoutMs)
+  await eventually(
+    `job ${name} to end`,
+    async () => {
+      const jobs = JSON.parse(kubectl(['get', 'jobs', '-o', 'json']).stdout) as {items: Job[]}
+      found = jobs.items.find(
+        (j) =>
+          (name === 'scheduled' ? j.metadata.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === 'signoz-ha-monitor') : j.metadata.name === name) &&
+          complete(j),
+      )
+      if (!found) await new Promise((resolve) => setTimeout(resolve, 1500))
+      return Boolean(found)
+    },
+    timeoutMs,
+  )
   return found!
 }
 
 /** The run's JSON line, from the Job's pod log as kubectl shows it. */
-function runLine(job: string): {msg: string; status: string; summary: {passed: number}; failing: string[]; notChecked: {reason: string; checks: string[]}[]; export?: {ok: boolean; metricPoints: number}} {
+function runLine(job: string): {
+  msg: string
+  status: string
+  summary: {passed: number}
+  failing: string[]
+  notChecked: {reason: string; checks: string[]}[]
+  export?: {ok: boolean; metricPoints: number}
+} {
   const logs = kubectl(['logs', `job/${job}`])
   expect(logs.code, logs.stderr).toBe(0)
   return JSON.parse(logs.stdout.trim().split('\n').at(-1)!)
@@ -280,7 +332,9 @@ describe('generate monitor, applied with the real kubectl: doctor in the cluster
         `SELECT count() AS n FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'signoz_ha_check_status' AND visitParamExtractString(labels, 'signoz.release') = 'signoz' AND visitParamExtractString(labels, 'k8s.namespace.name') = 'platform' AND unix_milli >= ${since - 3_600_000}`,
       )
     await eventually('the CronJob run in signoz_metrics', async () => Number((await series())[0]?.n ?? 0) > 0, 20_000)
-    const status = JSON.parse(kubectl(['get', 'cronjob', 'signoz-ha-monitor', '-o', 'json']).stdout) as {status: {lastScheduleTime?: string; lastSuccessfulTime?: string}}
+    const status = JSON.parse(kubectl(['get', 'cronjob', 'signoz-ha-monitor', '-o', 'json']).stdout) as {
+      status: {lastScheduleTime?: string; lastSuccessfulTime?: string}
+    }
     expect(status.status.lastScheduleTime).toBeDefined()
     expect(status.status.lastSuccessfulTime).toBeDefined()
   }, 200_000)
@@ -289,14 +343,20 @@ describe('generate monitor, applied with the real kubectl: doctor in the cluster
     const role = JSON.parse(kubectl(['get', 'role', 'signoz-ha-monitor', '-o', 'json']).stdout) as {rules: {resources: string[]; verbs: string[]}[]}
     const pvcAt = role.rules[0]!.resources.indexOf('persistentvolumeclaims')
     expect(pvcAt).toBeGreaterThanOrEqual(0)
-    expect(kubectl(['patch', 'role', 'signoz-ha-monitor', '--type=json', '-p', JSON.stringify([{op: 'remove', path: `/rules/0/resources/${pvcAt}`}])]).code).toBe(0)
+    expect(
+      kubectl(['patch', 'role', 'signoz-ha-monitor', '--type=json', '-p', JSON.stringify([{op: 'remove', path: `/rules/0/resources/${pvcAt}`}])]).code,
+    ).toBe(0)
     expect(kubectl(['create', 'job', '--from=cronjob/signoz-ha-monitor', 'rbac-drill-list']).code).toBe(0)
     // Missing a kind is a gap in the run, not a failed run: the Job completes.
     expect(ended(await finishedJob('rbac-drill-list', 30_000), 'Complete')).toBe(true)
     const line = runLine('rbac-drill-list')
     const denied = line.notChecked.filter((n) => /forbidden/.test(n.reason))
     expect(denied).toEqual([
-      {reason: 'cannot list PersistentVolumeClaims: persistentvolumeclaims is forbidden: User "system:serviceaccount:platform:signoz-ha-monitor" cannot list resource "persistentvolumeclaims" in API group "" in the namespace "platform"', checks: ['kube/orphaned-claims', 'kube/pvc']},
+      {
+        reason:
+          'cannot list PersistentVolumeClaims: persistentvolumeclaims is forbidden: User "system:serviceaccount:platform:signoz-ha-monitor" cannot list resource "persistentvolumeclaims" in API group "" in the namespace "platform"',
+        checks: ['kube/orphaned-claims', 'kube/pvc'],
+      },
     ])
 
     // Without pods/portforward create no ClickHouse host is reached: the API server's words, not a reset socket.
@@ -305,19 +365,25 @@ describe('generate monitor, applied with the real kubectl: doctor in the cluster
     expect(kubectl(['create', 'job', '--from=cronjob/signoz-ha-monitor', 'rbac-drill-forward']).code).toBe(0)
     // No host checked is a run that could not be done (exit 3 whatever --fail-on): the Job fails, as monitoring of Jobs should see.
     expect(ended(await finishedJob('rbac-drill-forward', 30_000), 'Failed')).toBe(true)
-    const pods = JSON.parse(kubectl(['get', 'pods', '-l', 'job-name=rbac-drill-forward', '-o', 'json']).stdout) as {items: {status: {containerStatuses?: {state?: {terminated?: {exitCode: number}}}[]}}[]}
+    const pods = JSON.parse(kubectl(['get', 'pods', '-l', 'job-name=rbac-drill-forward', '-o', 'json']).stdout) as {
+      items: {status: {containerStatuses?: {state?: {terminated?: {exitCode: number}}}[]}}[]
+    }
     expect(pods.items[0]?.status.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(3)
     const noForward = runLine('rbac-drill-forward')
     expect(noForward.failing).toContain('clickhouse/reachable')
     const cause = noForward.notChecked.find((n) => n.checks.includes('signoz/tables-replicated'))!
-    expect(cause.reason).toMatch(/^no ClickHouse host answered \(chi-[\w-]+: pods "chi-[\w-]+" is forbidden: User "system:serviceaccount:platform:signoz-ha-monitor" cannot create resource "pods\/portforward" in API group "" in the namespace "platform"/)
+    expect(cause.reason).toMatch(
+      /^no ClickHouse host answered \(chi-[\w-]+: pods "chi-[\w-]+" is forbidden: User "system:serviceaccount:platform:signoz-ha-monitor" cannot create resource "pods\/portforward" in API group "" in the namespace "platform"/,
+    )
   }, 120_000)
 
   test('outside a pod, --in-cluster is a usage error that says why', async () => {
     const r = await runCli(['doctor', '--in-cluster'], {env: {KUBERNETES_SERVICE_HOST: undefined, KUBERNETES_SERVICE_PORT: undefined}})
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^signoz-ha: --in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set \(not running in a pod\)/)
-    const stale = await runCli(['doctor', '--in-cluster'], {env: {KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443', SIGNOZ_HA_IN_CLUSTER_ROOT: join(work, 'no-such-root')}})
+    const stale = await runCli(['doctor', '--in-cluster'], {
+      env: {KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443', SIGNOZ_HA_IN_CLUSTER_ROOT: join(work, 'no-such-root')},
+    })
     expect(stale.code).toBe(2)
     expect(stale.stderr).toMatch(/--in-cluster: no service-account token at .*\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token/)
   })

@@ -61,7 +61,10 @@ function chartWithCrd(name: string, group: string): string {
       '',
     ].join('\n'),
   )
-  writeFileSync(join(root, 'templates', 'widget.yaml'), `apiVersion: ${group}/v1\nkind: Widget\nmetadata: {name: {{ .Release.Name }}-widget}\nspec: {size: 3, colour: blue}\n`)
+  writeFileSync(
+    join(root, 'templates', 'widget.yaml'),
+    `apiVersion: ${group}/v1\nkind: Widget\nmetadata: {name: {{ .Release.Name }}-widget}\nspec: {size: 3, colour: blue}\n`,
+  )
   return root
 }
 
@@ -76,8 +79,15 @@ describe('CRDs a client creates become usable', () => {
     expect(r.code).toBe(0)
     // Helm waits for Established; the real API server sets it within a second.
     expect(Date.now() - started).toBeLessThan(20_000)
-    const crd = store.get(kindOf('CustomResourceDefinition'), undefined, `widgets.${group}`) as {status: {conditions: {type: string; status: string}[]; acceptedNames: {kind: string; listKind: string}}}
-    expect(crd.status.conditions.filter((c) => c.status === 'True').map((c) => c.type).sort()).toEqual(['Established', 'NamesAccepted'])
+    const crd = store.get(kindOf('CustomResourceDefinition'), undefined, `widgets.${group}`) as {
+      status: {conditions: {type: string; status: string}[]; acceptedNames: {kind: string; listKind: string}}
+    }
+    expect(
+      crd.status.conditions
+        .filter((c) => c.status === 'True')
+        .map((c) => c.type)
+        .sort(),
+    ).toEqual(['Established', 'NamesAccepted'])
     expect(crd.status.acceptedNames).toMatchObject({kind: 'Widget', listKind: 'WidgetList'})
     // Served at once, and in discovery: kubectl finds it by its short name, with its printer columns.
     const get = await kubectl(['get', `wdg.${group}`, '-n', 'platform'])
@@ -104,22 +114,49 @@ describe('kubectl get shows what people read', () => {
   const pods = kindOf('Pod')
   const base = {containers: [{name: 'main', image: 'img:1'}], nodeName: 'lab-node-0'}
   const seeded = [
-    {metadata: {name: 'running', creationTimestamp: ago(0)}, status: {phase: 'Running', podIP: '10.1.0.7', conditions: [{type: 'Ready', status: 'True'}], containerStatuses: [{name: 'main', ready: true, restartCount: 0, state: {running: {startedAt: ago(0)}}}]}},
+    {
+      metadata: {name: 'running', creationTimestamp: ago(0)},
+      status: {
+        phase: 'Running',
+        podIP: '10.1.0.7',
+        conditions: [{type: 'Ready', status: 'True'}],
+        containerStatuses: [{name: 'main', ready: true, restartCount: 0, state: {running: {startedAt: ago(0)}}}],
+      },
+    },
     {
       metadata: {name: 'crashing'},
       status: {
         phase: 'Running',
         podIP: '10.1.0.8',
-        containerStatuses: [{name: 'main', ready: false, restartCount: 4, state: {waiting: {reason: 'CrashLoopBackOff'}}, lastState: {terminated: {exitCode: 137, reason: 'Error', finishedAt: ago(65_000)}}}],
+        containerStatuses: [
+          {
+            name: 'main',
+            ready: false,
+            restartCount: 4,
+            state: {waiting: {reason: 'CrashLoopBackOff'}},
+            lastState: {terminated: {exitCode: 137, reason: 'Error', finishedAt: ago(65_000)}},
+          },
+        ],
       },
     },
-    {metadata: {name: 'creating'}, status: {phase: 'Pending', containerStatuses: [{name: 'main', ready: false, restartCount: 0, state: {waiting: {reason: 'ContainerCreating'}}}]}},
-    {metadata: {name: 'done'}, status: {phase: 'Succeeded', containerStatuses: [{name: 'main', ready: false, restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed'}}}]}},
-    {metadata: {name: 'unscheduled'}, spec: {containers: base.containers}, status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable'}]}},
+    {
+      metadata: {name: 'creating'},
+      status: {phase: 'Pending', containerStatuses: [{name: 'main', ready: false, restartCount: 0, state: {waiting: {reason: 'ContainerCreating'}}}]},
+    },
+    {
+      metadata: {name: 'done'},
+      status: {phase: 'Succeeded', containerStatuses: [{name: 'main', ready: false, restartCount: 0, state: {terminated: {exitCode: 0, reason: 'Completed'}}}]},
+    },
+    {
+      metadata: {name: 'unscheduled'},
+      spec: {containers: base.containers},
+      status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable'}]},
+    },
   ]
 
   test('pods: NAME READY STATUS RESTARTS AGE, -o wide adds IP and NODE', async () => {
-    for (const p of seeded) store.create(pods, 'platform', {metadata: {name: `tbl-${p.metadata.name}`, labels: {app: 'tables'}}, spec: p.spec ?? base, status: p.status})
+    for (const p of seeded)
+      store.create(pods, 'platform', {metadata: {name: `tbl-${p.metadata.name}`, labels: {app: 'tables'}}, spec: p.spec ?? base, status: p.status})
     const r = await kubectl(['get', 'pods', '-n', 'platform', '-l', 'app=tables'])
     expect(r.stderr).toBe('')
     const lines = r.stdout.trim().split('\n')
@@ -158,7 +195,7 @@ describe('kubectl get shows what people read', () => {
     ['events', /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/],
     ['configmaps', /^NAME\s+DATA\s+AGE$/],
     ['secrets', /^NAME\s+TYPE\s+DATA\s+AGE$/],
-  ])('%s: the real server\'s columns', async (resource, header) => {
+  ])("%s: the real server's columns", async (resource, header) => {
     seedOneOfEach()
     const r = await kubectl(['get', resource, '-n', 'platform'])
     expect(r.stderr).toBe('')
@@ -184,9 +221,19 @@ describe('kubectl get shows what people read', () => {
   })
 
   test('the AGE format and the pod STATUS rules', () => {
-    expect([5_000, 150_000, 600_000, 3 * 3_600_000 + 1, 7 * 3_600_000 + 120_000, 50 * 3_600_000, 400 * 86_400_000, 1105 * 86_400_000].map(humanDuration)).toEqual(['5s', '2m30s', '10m', '3h', '7h2m', '2d2h', '400d', '3y10d'])
-    expect(podStatusReason({metadata: {}, status: {phase: 'Pending', initContainerStatuses: [{name: 'i', state: {waiting: {reason: 'ImagePullBackOff'}}}]}, spec: {initContainers: [{name: 'i'}]}})).toBe('Init:ImagePullBackOff')
-    expect(podStatusReason({metadata: {}, status: {phase: 'Running', containerStatuses: [{name: 'm', state: {terminated: {exitCode: 137, reason: 'OOMKilled'}}}]}})).toBe('OOMKilled')
+    expect(
+      [5_000, 150_000, 600_000, 3 * 3_600_000 + 1, 7 * 3_600_000 + 120_000, 50 * 3_600_000, 400 * 86_400_000, 1105 * 86_400_000].map(humanDuration),
+    ).toEqual(['5s', '2m30s', '10m', '3h', '7h2m', '2d2h', '400d', '3y10d'])
+    expect(
+      podStatusReason({
+        metadata: {},
+        status: {phase: 'Pending', initContainerStatuses: [{name: 'i', state: {waiting: {reason: 'ImagePullBackOff'}}}]},
+        spec: {initContainers: [{name: 'i'}]},
+      }),
+    ).toBe('Init:ImagePullBackOff')
+    expect(
+      podStatusReason({metadata: {}, status: {phase: 'Running', containerStatuses: [{name: 'm', state: {terminated: {exitCode: 137, reason: 'OOMKilled'}}}]}}),
+    ).toBe('OOMKilled')
     expect(podStatusReason({metadata: {}, status: {phase: 'Running', containerStatuses: [{name: 'm', state: {terminated: {exitCode: 2}}}]}})).toBe('ExitCode:2')
   })
 })
@@ -196,15 +243,56 @@ function seedOneOfEach(): void {
   if (seededKinds) return
   seededKinds = true
   const create = (kind: string, namespace: string | undefined, obj: Record<string, unknown>) => store.create(kindOf(kind), namespace, obj as never)
-  create('Deployment', 'platform', {metadata: {name: 'tbl-deploy'}, spec: {replicas: 2, selector: {matchLabels: {app: 'd'}}, template: {metadata: {labels: {app: 'd'}}, spec: {containers: [{name: 'c', image: 'i'}]}}}, status: {readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1}})
-  create('StatefulSet', 'platform', {metadata: {name: 'tbl-sts'}, spec: {replicas: 1, template: {spec: {containers: [{name: 'c', image: 'i'}]}}}, status: {readyReplicas: 1}})
-  create('ReplicaSet', 'platform', {metadata: {name: 'tbl-rs'}, spec: {replicas: 1, template: {spec: {containers: [{name: 'c', image: 'i'}]}}}, status: {replicas: 1, readyReplicas: 1}})
-  create('Job', 'platform', {metadata: {name: 'tbl-job'}, spec: {completions: 1, template: {spec: {containers: [{name: 'c', image: 'i'}]}}}, status: {startTime: ago(9_000), conditions: [{type: 'Failed', status: 'True'}]}})
-  create('Service', 'platform', {metadata: {name: 'tbl-svc'}, spec: {type: 'ClusterIP', clusterIP: '10.96.0.50', ports: [{port: 8123}, {port: 9000}], selector: {app: 'x'}}})
+  create('Deployment', 'platform', {
+    metadata: {name: 'tbl-deploy'},
+    spec: {replicas: 2, selector: {matchLabels: {app: 'd'}}, template: {metadata: {labels: {app: 'd'}}, spec: {containers: [{name: 'c', image: 'i'}]}}},
+    status: {readyReplicas: 1, updatedReplicas: 2, availableReplicas: 1},
+  })
+  create('StatefulSet', 'platform', {
+    metadata: {name: 'tbl-sts'},
+    spec: {replicas: 1, template: {spec: {containers: [{name: 'c', image: 'i'}]}}},
+    status: {readyReplicas: 1},
+  })
+  create('ReplicaSet', 'platform', {
+    metadata: {name: 'tbl-rs'},
+    spec: {replicas: 1, template: {spec: {containers: [{name: 'c', image: 'i'}]}}},
+    status: {replicas: 1, readyReplicas: 1},
+  })
+  create('Job', 'platform', {
+    metadata: {name: 'tbl-job'},
+    spec: {completions: 1, template: {spec: {containers: [{name: 'c', image: 'i'}]}}},
+    status: {startTime: ago(9_000), conditions: [{type: 'Failed', status: 'True'}]},
+  })
+  create('Service', 'platform', {
+    metadata: {name: 'tbl-svc'},
+    spec: {type: 'ClusterIP', clusterIP: '10.96.0.50', ports: [{port: 8123}, {port: 9000}], selector: {app: 'x'}},
+  })
   create('Endpoints', 'platform', {metadata: {name: 'tbl-svc'}, subsets: [{addresses: [{ip: '10.1.0.9'}], ports: [{port: 8123}, {port: 9000}]}]})
-  create('PersistentVolumeClaim', 'platform', {metadata: {name: 'tbl-pvc'}, spec: {storageClassName: 'standard', volumeName: 'pv-1', accessModes: ['ReadWriteOnce']}, status: {phase: 'Bound', capacity: {storage: '10Gi'}, accessModes: ['ReadWriteOnce']}})
-  create('PersistentVolume', undefined, {metadata: {name: 'pv-1'}, spec: {capacity: {storage: '10Gi'}, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'standard', claimRef: {namespace: 'platform', name: 'tbl-pvc'}}, status: {phase: 'Bound'}})
-  create('Event', 'platform', {metadata: {name: 'tbl-event'}, involvedObject: {kind: 'Pod', name: 'tbl-crashing'}, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container', lastTimestamp: ago(1000), count: 3})
+  create('PersistentVolumeClaim', 'platform', {
+    metadata: {name: 'tbl-pvc'},
+    spec: {storageClassName: 'standard', volumeName: 'pv-1', accessModes: ['ReadWriteOnce']},
+    status: {phase: 'Bound', capacity: {storage: '10Gi'}, accessModes: ['ReadWriteOnce']},
+  })
+  create('PersistentVolume', undefined, {
+    metadata: {name: 'pv-1'},
+    spec: {
+      capacity: {storage: '10Gi'},
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Delete',
+      storageClassName: 'standard',
+      claimRef: {namespace: 'platform', name: 'tbl-pvc'},
+    },
+    status: {phase: 'Bound'},
+  })
+  create('Event', 'platform', {
+    metadata: {name: 'tbl-event'},
+    involvedObject: {kind: 'Pod', name: 'tbl-crashing'},
+    type: 'Warning',
+    reason: 'BackOff',
+    message: 'Back-off restarting failed container',
+    lastTimestamp: ago(1000),
+    count: 3,
+  })
   create('ConfigMap', 'platform', {metadata: {name: 'tbl-cm'}, data: {a: '1'}})
   create('Secret', 'platform', {metadata: {name: 'tbl-secret'}, type: 'Opaque', data: {a: 'MQ==', b: 'Mg=='}})
 }

@@ -42,9 +42,15 @@ describe.skipIf(!present)('rehearse your upgrade with the chart versions you run
   test('the plan to 0.113.0 says the schema-migrator Jobs give way to the telemetrystore-migrator hook', async () => {
     const r = await cli(['upgrade', '--safe', '--plan', '--json', '--chart', chart('0.113.0'), '--backup-confirmed'])
     const answer = JSON.parse(r.stdout) as Answer
-    expect(answer.gates.every((g) => g.status === 'pass'), JSON.stringify(answer.gates)).toBe(true)
+    expect(
+      answer.gates.every((g) => g.status === 'pass'),
+      JSON.stringify(answer.gates),
+    ).toBe(true)
     const change = answer.plan.changes.find((c) => c.what.startsWith('the schema-migrator Jobs'))
-    expect(change).toMatchObject({level: 'caution', what: 'the schema-migrator Jobs (signoz-schema-migrator-async-init, signoz-schema-migrator-sync-init) give way to signoz-telemetrystore-migrator'})
+    expect(change).toMatchObject({
+      level: 'caution',
+      what: 'the schema-migrator Jobs (signoz-schema-migrator-async-init, signoz-schema-migrator-sync-init) give way to signoz-telemetrystore-migrator',
+    })
     expect(change?.means).toMatch(/init containers \(ready → bootstrap → sync up\)/)
   })
 
@@ -56,7 +62,7 @@ describe.skipIf(!present)('rehearse your upgrade with the chart versions you run
     expect(notPassing(await doctor())).toEqual([])
   })
 
-  test('upgrade --safe to 0.131.0 on the lab\'s ClickHouse 18.16: the version gate refuses, names the requirement, changes nothing', async () => {
+  test("upgrade --safe to 0.131.0 on the lab's ClickHouse 18.16: the version gate refuses, names the requirement, changes nothing", async () => {
     const r = await cli(['upgrade', '--safe', '--chart', chart('0.131.0'), '--yes', '--backup-confirmed', '--json'])
     expect(r.code).toBe(3)
     const answer = JSON.parse(r.stdout) as Answer

@@ -18,7 +18,14 @@ const state = mkdtempSync(join(tmpdir(), 'signoz-ha-state-'))
 let env: NodeJS.ProcessEnv = {}
 const journalDir = join(state, 'signoz-ha', 'journal')
 // In the order journal list shows them: a second run in the same second (…-2) after the first.
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort(byJournalId).map((id) => `${id}.jsonl`) : [])
+const journals = () =>
+  existsSync(journalDir)
+    ? readdirSync(journalDir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .map((f) => f.replace(/\.jsonl$/, ''))
+        .sort(byJournalId)
+        .map((id) => `${id}.jsonl`)
+    : []
 
 const fix = (args: string[]) => lab.cli(['fix', 'duplicate-clickhouse', ...args], env)
 /** doctor through the kubeconfig alone, as after `eval "$(signoz-ha lab env)"`. */
@@ -27,7 +34,14 @@ const doctor = (args: string[] = []) => lab.doctor(args, env)
 /** kubectl of the lab (1.31), as an operator runs it; stdin for apply -f -. */
 const kubectl = (args: string[], input?: string) => {
   try {
-    return {code: 0, out: execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe']})}
+    return {
+      code: 0,
+      out: execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {
+        encoding: 'utf8',
+        input,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    }
   } catch (error) {
     return {code: (error as {status: number}).status, out: String((error as {stderr: string}).stderr)}
   }
@@ -36,12 +50,21 @@ const kubectl = (args: string[], input?: string) => {
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')
 /** The release's remediation Lease as another engineer's run holds it, renewed renewedMsAgo. */
 const otherRunHolds = (renewedMsAgo: number) =>
-  kubectl(['apply', '-f', '-'], JSON.stringify({
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {name: 'signoz-ha-signoz', annotations: {'signoz-ha.io/holder-host': 'alice-laptop', 'signoz-ha.io/holder-pid': '4242'}},
-    spec: {holderIdentity: 'alice@alice-laptop pid 4242 (signoz-ha runbook run keeper-quorum)', leaseDurationSeconds: 60, acquireTime: ago(600_000), renewTime: ago(renewedMsAgo), leaseTransitions: 0},
-  }))
+  kubectl(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {name: 'signoz-ha-signoz', annotations: {'signoz-ha.io/holder-host': 'alice-laptop', 'signoz-ha.io/holder-pid': '4242'}},
+      spec: {
+        holderIdentity: 'alice@alice-laptop pid 4242 (signoz-ha runbook run keeper-quorum)',
+        leaseDurationSeconds: 60,
+        acquireTime: ago(600_000),
+        renewTime: ago(renewedMsAgo),
+        leaseTransitions: 0,
+      },
+    }),
+  )
 const leaseGone = () => /NotFound|not found/.test(kubectl(['get', 'lease', 'signoz-ha-signoz']).out)
 
 /** What the fault leaves: two installations and the collectors on the empty one. */
@@ -97,7 +120,9 @@ describe("one remediation at a time: the release's Lease", () => {
     expect(otherRunHolds(5_000).code).toBe(0)
     const r = await fix(['--yes'])
     expect(r.code).toBe(3)
-    expect(r.stderr).toMatch(/^signoz-ha: another remediation holds the lease signoz-ha-signoz in platform: alice@alice-laptop pid 4242 \(signoz-ha runbook run keeper-quorum\), since \S+, renewed \d+s ago\n {2}hint: wait for it to finish; nothing was changed/)
+    expect(r.stderr).toMatch(
+      /^signoz-ha: another remediation holds the lease signoz-ha-signoz in platform: alice@alice-laptop pid 4242 \(signoz-ha runbook run keeper-quorum\), since \S+, renewed \d+s ago\n {2}hint: wait for it to finish; nothing was changed/,
+    )
     expect(journals()).toEqual([])
     await expectDuplicate()
     expect(kubectl(['get', 'lease', 'signoz-ha-signoz', '--no-headers']).out).toMatch(/^signoz-ha-signoz\s+alice@alice-laptop pid 4242/)
@@ -125,8 +150,18 @@ describe('the fix', () => {
     expect(failed.stdout).toMatch(/failed: helm upgrade: .*nonexistent/)
     expect(failed.stdout).toMatch(/resume: run the same command again/)
     const [first] = journals()
-    const events = readFileSync(join(journalDir, first!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {event: string; step?: string})
-    expect(events.map((e) => `${e.event}${e.step ? `:${e.step}` : ''}`)).toEqual(['plan', 'backup:point-clients', 'apply:point-clients', 'verify:point-clients', 'backup:pin-release', 'failed:pin-release'])
+    const events = readFileSync(join(journalDir, first!), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as {event: string; step?: string})
+    expect(events.map((e) => `${e.event}${e.step ? `:${e.step}` : ''}`)).toEqual([
+      'plan',
+      'backup:point-clients',
+      'apply:point-clients',
+      'verify:point-clients',
+      'backup:pin-release',
+      'failed:pin-release',
+    ])
 
     const resumed = await fix(['--yes'])
     expect(resumed.stderr).toMatch(/\[1\/3\] Point the collectors and SigNoz at signoz-clickhouse: already done/)
@@ -134,8 +169,14 @@ describe('the fix', () => {
     expect(resumed.code).toBe(0)
     // The run held the Lease (its plan entry says as whom) and let it go.
     expect(leaseGone()).toBe(true)
-    const plan = JSON.parse(readFileSync(join(journalDir, journals().at(-1)!), 'utf8').split('\n')[0]!) as {event: string; lease?: {name: string; holder: string}}
-    expect(plan).toMatchObject({event: 'plan', lease: {name: 'signoz-ha-signoz', holder: expect.stringMatching(/@.+ pid \d+ \(signoz-ha fix duplicate-clickhouse\)$/)}})
+    const plan = JSON.parse(readFileSync(join(journalDir, journals().at(-1)!), 'utf8').split('\n')[0]!) as {
+      event: string
+      lease?: {name: string; holder: string}
+    }
+    expect(plan).toMatchObject({
+      event: 'plan',
+      lease: {name: 'signoz-ha-signoz', holder: expect.stringMatching(/@.+ pid \d+ \(signoz-ha fix duplicate-clickhouse\)$/)},
+    })
   })
 
   test('afterwards the whole doctor is clean and the release pins the name', async () => {
@@ -175,7 +216,9 @@ describe('the fix', () => {
 
 describe('undo and interruption', () => {
   test('--undo restores the saved state: the duplicate installation and the clients on it', async () => {
-    const last = journals().at(-1)!.replace(/\.jsonl$/, '')
+    const last = journals()
+      .at(-1)!
+      .replace(/\.jsonl$/, '')
     const r = await fix(['--undo', last, '--yes'])
     expect(r.code).toBe(0)
     // Progress on stderr, last step first.
@@ -185,7 +228,9 @@ describe('undo and interruption', () => {
     const {report} = await doctor(['--only', 'kube/duplicate-clickhouse'])
     expect(resultOf(report, 'kube/duplicate-clickhouse').status).toBe('fail')
     // Its claims are the restored installation's again: the mark is gone.
-    const claims = JSON.parse(kubectl(['get', 'pvc', '-l', 'clickhouse.altinity.com/chi=signoz-clickhouse-v2', '-o', 'json']).out) as {items: {metadata: {annotations?: Record<string, string>}}[]}
+    const claims = JSON.parse(kubectl(['get', 'pvc', '-l', 'clickhouse.altinity.com/chi=signoz-clickhouse-v2', '-o', 'json']).out) as {
+      items: {metadata: {annotations?: Record<string, string>}}[]
+    }
     expect(claims.items.length).toBeGreaterThan(0)
     expect(claims.items.filter((c) => c.metadata.annotations?.['signoz-ha.io/empty-duplicate-of'])).toEqual([])
   })

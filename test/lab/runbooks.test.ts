@@ -20,7 +20,14 @@ const LOW = join(state, 'low-thresholds.yaml')
 writeFileSync(LOW, 'thresholds:\n  replicaDelay: 2s\n  replicationQueueSize: 5\n  partsPerPartition: 30\n  freshnessWindow: 5s\n')
 const journalDir = join(state, 'signoz-ha', 'journal')
 // In the order journal list shows them: a second run in the same second (…-2) after the first.
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).map((f) => f.replace(/\.jsonl$/, '')).sort(byJournalId).map((id) => `${id}.jsonl`) : [])
+const journals = () =>
+  existsSync(journalDir)
+    ? readdirSync(journalDir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .map((f) => f.replace(/\.jsonl$/, ''))
+        .sort(byJournalId)
+        .map((id) => `${id}.jsonl`)
+    : []
 let env: NodeJS.ProcessEnv = {}
 
 const run = (id: string, args: string[] = []) => lab.cli(['runbook', 'run', id, ...args], env)
@@ -29,11 +36,23 @@ const checksOf = (id: string) => ALL_RUNBOOKS.find((r) => r.id === id)!.checks
 const only = (checks: readonly string[]) => checks.flatMap((c) => ['--only', c])
 /** What doctor still finds after up to ms (polled): the cluster settling after a fix. */
 const cleanWithin = async (ms: number, args: string[] = []): Promise<string[]> =>
-  notPassing((await doctorUntil(() => doctor(args), (r) => notPassing(r).length === 0, ms)).report)
+  notPassing(
+    (
+      await doctorUntil(
+        () => doctor(args),
+        (r) => notPassing(r).length === 0,
+        ms,
+      )
+    ).report,
+  )
 /** What the failing findings said, for a failure message. */
 const failingMessages = (report: Report) =>
-  report.results.filter((r) => r.status === 'fail').flatMap((r) => r.findings.filter((f) => !f.ok).map((f) => `${r.id} ${f.subject}: ${f.message}`)).join('; ')
-const pids = async () => (JSON.parse((await lab.cli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as {clickhouse: {pod: string; pid: number}[]}).clickhouse
+  report.results
+    .filter((r) => r.status === 'fail')
+    .flatMap((r) => r.findings.filter((f) => !f.ok).map((f) => `${r.id} ${f.subject}: ${f.message}`))
+    .join('; ')
+const pids = async () =>
+  (JSON.parse((await lab.cli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout) as {clickhouse: {pod: string; pid: number}[]}).clickhouse
 
 beforeAll(async () => {
   await lab.up(['--shards', '2', '--replicas', '2'])
@@ -79,7 +98,9 @@ describe('usage and refusals', () => {
     const r = await run('error-fingerprints', ['--yes'])
     expect(r.code).toBe(3)
     expect(r.stdout).toBe('')
-    expect(r.stderr).toMatch(/^diagnose: clickhouse\/errors\nsignoz-ha: cannot tell whether error-fingerprints applies: clickhouse\/errors was skipped \(.+\)\n {2}hint: signoz-ha doctor --only clickhouse\/errors --verbose shows why\n$/)
+    expect(r.stderr).toMatch(
+      /^diagnose: clickhouse\/errors\nsignoz-ha: cannot tell whether error-fingerprints applies: clickhouse\/errors was skipped \(.+\)\n {2}hint: signoz-ha doctor --only clickhouse\/errors --verbose shows why\n$/,
+    )
     expect(journals()).toEqual([])
   })
 
@@ -111,7 +132,13 @@ describe('each automated runbook against its fault', () => {
         // a check failing for a moment on a busy machine right after the break (a host slow to answer) is not the fault, and
         // passes again before the fault has developed.
         const settle = drill.settleMs ?? 0
-        const before = (await doctorUntil(() => doctor([...checks, ...config]), (r) => failing(r).length > 0 && Date.now() - brokeAt >= settle, 4 * settle)).report
+        const before = (
+          await doctorUntil(
+            () => doctor([...checks, ...config]),
+            (r) => failing(r).length > 0 && Date.now() - brokeAt >= settle,
+            4 * settle,
+          )
+        ).report
         const failingBefore = failing(before)
         expect(failingBefore.length, `${drill.fault} makes a check of ${drill.runbook} fail`).toBeGreaterThan(0)
 
@@ -142,7 +169,9 @@ describe('undo, interruption and the journal', () => {
     await lab.break('keeper-single-replica')
     try {
       expect((await run('keeper-quorum', ['--yes'])).code).toBe(0)
-      const last = journals().at(-1)!.replace(/\.jsonl$/, '')
+      const last = journals()
+        .at(-1)!
+        .replace(/\.jsonl$/, '')
       expect(last).toMatch(/-runbook-keeper-quorum$/)
       const undone = await run('keeper-quorum', ['--undo', last, '--yes'])
       expect(undone.stdout).toBe(`undone: 1 step(s) of ${last}\n`)
@@ -158,7 +187,11 @@ describe('undo, interruption and the journal', () => {
     await lab.healthy()
     const before = new Map((await pids()).map((h) => [h.pod, h.pid]))
     // Interrupted while the first host restarts: the engine finishes that step, then stops.
-    const {code, stdout, stderr} = await runCliInterrupted(['runbook', 'run', 'clickhouse-rolling-restart', '--yes'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /\[1\/4\] .*: applying/)
+    const {code, stdout, stderr} = await runCliInterrupted(
+      ['runbook', 'run', 'clickhouse-rolling-restart', '--yes'],
+      {KUBECONFIG: lab.status.kubeconfig, ...env},
+      /\[1\/4\] .*: applying/,
+    )
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect(code).toBe(3)
     expect(stdout).toMatch(/^interrupted: interrupted before "Restart chi-signoz-clickhouse-cluster-0-1-0/m)

@@ -15,7 +15,10 @@ afterAll(async () => {
 
 describe('two labs side by side', () => {
   test('both come up with distinct ports', async () => {
-    const [a, b] = await Promise.all([unreplicated.up(['--shards', '1', '--replicas', '2', '--no-replication']), single.up(['--shards', '1', '--replicas', '1'])])
+    const [a, b] = await Promise.all([
+      unreplicated.up(['--shards', '1', '--replicas', '2', '--no-replication']),
+      single.up(['--shards', '1', '--replicas', '1']),
+    ])
     const ports = [...a.clickhouse, ...b.clickhouse].flatMap((h) => [h.httpPort, h.tcpPort]).concat(a.keeper.port, b.keeper.port)
     expect(new Set(ports).size).toBe(ports.length)
     expect(a.healthy && b.healthy).toBe(true)
@@ -32,7 +35,11 @@ describe('two labs side by side', () => {
   test('a 1×1 lab is clean but for its values: replication is not required with one replica, HA is', async () => {
     const {report} = await single.doctor()
     expect(notPassing(report)).toEqual(['helm/values-ha:fail'])
-    expect(resultOf(report, 'helm/values-ha').findings.filter((f) => !f.ok).map((f) => f.subject)).toEqual(['clickhouse.layout.replicasCount'])
+    expect(
+      resultOf(report, 'helm/values-ha')
+        .findings.filter((f) => !f.ok)
+        .map((f) => f.subject),
+    ).toEqual(['clickhouse.layout.replicasCount'])
   })
 
   test('an expectation that differs from the cluster fails the topology check', async () => {

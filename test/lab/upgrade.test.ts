@@ -19,21 +19,39 @@ import {TestLab, remediationEnv, notPassing, processesMentioning} from '../helpe
 const lab = new TestLab()
 const state = mkdtempSync(join(tmpdir(), 'signoz-ha-upgrade-'))
 const journalDir = join(state, 'signoz-ha', 'journal')
-const journals = () => (existsSync(journalDir) ? readdirSync(journalDir).filter((f) => f.endsWith('.jsonl')).sort() : [])
+const journals = () =>
+  existsSync(journalDir)
+    ? readdirSync(journalDir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+    : []
 let env: NodeJS.ProcessEnv = {}
 
 type History = {revision: number; status: string; chart: string}[]
 const history = async (): Promise<History> => JSON.parse((await runHelm(labHelm(readState(lab.dir)), ['history', 'signoz', '-o', 'json'])).stdout) as History
-const values = async () => JSON.parse((await runHelm(labHelm(readState(lab.dir)), ['get', 'values', 'signoz', '-o', 'json'])).stdout) as {otelCollector?: {image?: {tag?: string}}; telemetryStoreMigrator?: {timeout?: string}}
+const values = async () =>
+  JSON.parse((await runHelm(labHelm(readState(lab.dir)), ['get', 'values', 'signoz', '-o', 'json'])).stdout) as {
+    otelCollector?: {image?: {tag?: string}}
+    telemetryStoreMigrator?: {timeout?: string}
+  }
 const upgrade = (args: string[], extra: NodeJS.ProcessEnv = {}) => lab.cli(['upgrade', '--safe', ...args], {...env, ...extra})
-type Answer = {status: string; gates: {id: string; status: string; message: string; fix?: string}[]; plan: {changes: {level: string; what: string; means: string}[]}}
+type Answer = {
+  status: string
+  gates: {id: string; status: string; message: string; fix?: string}[]
+  plan: {changes: {level: string; what: string; means: string}[]}
+}
 
 /** A copy of the lab chart at another chart and app version, as `helm upgrade --version` would fetch it. */
 function chartAt(version: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'signoz-ha-chart-')), 'signoz')
   cpSync(labChartPath(), dir, {recursive: true})
   const chart = join(dir, 'Chart.yaml')
-  writeFileSync(chart, readFileSync(chart, 'utf8').replace(/^version: .*$/m, `version: ${version}`).replace(/^appVersion: .*$/m, `appVersion: v${version}`))
+  writeFileSync(
+    chart,
+    readFileSync(chart, 'utf8')
+      .replace(/^version: .*$/m, `version: ${version}`)
+      .replace(/^appVersion: .*$/m, `appVersion: v${version}`),
+  )
   return dir
 }
 
@@ -95,7 +113,9 @@ describe('gates refuse, and nothing changes', () => {
     const gate = (JSON.parse(r.stdout) as Answer).gates.find((g) => g.id === 'version-requirements')!
     expect(gate.message).toMatch(/^chart 0\.131\.0 needs ClickHouse ≥ 25\.12\.5, runs 18\.16/)
     // The chart is a directory here: the fix names the chart deployed (0.130.1), not --version of a file.
-    expect(gate.fix).toMatch(/^upgrade ClickHouse first, on the current chart: helm upgrade signoz <chart 0\.130\.1: the \.tgz or directory you deployed> --reuse-values --set clickhouse\.image\.tag=25\.12\.5/)
+    expect(gate.fix).toMatch(
+      /^upgrade ClickHouse first, on the current chart: helm upgrade signoz <chart 0\.130\.1: the \.tgz or directory you deployed> --reuse-values --set clickhouse\.image\.tag=25\.12\.5/,
+    )
   })
 
   test('collector v0.144.6 on ClickHouse 18.16: version-requirements refuses it (its sync migration 1011 needs 25.12)', async () => {
@@ -110,7 +130,9 @@ describe('gates refuse, and nothing changes', () => {
   test('a downgrade is refused by version-path', async () => {
     const r = await upgrade(['--json', '--yes', '--backup-confirmed'], {SIGNOZ_HA_CHART: chartAt('0.120.0')})
     expect(r.code).toBe(3)
-    expect((JSON.parse(r.stdout) as Answer).gates.find((g) => g.id === 'version-path')?.message).toBe('SigNoz v0.130.1 → v0.120.0 is a downgrade: migrations do not run backwards')
+    expect((JSON.parse(r.stdout) as Answer).gates.find((g) => g.id === 'version-path')?.message).toBe(
+      'SigNoz v0.130.1 → v0.120.0 is a downgrade: migrations do not run backwards',
+    )
   })
 
   test('no recent backup: the backup gate fails until every claim has a VolumeSnapshot from the last day', async () => {
@@ -120,12 +142,27 @@ describe('gates refuse, and nothing changes', () => {
     const kube = new LabKubeClient(readState(lab.dir))
     await kube.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
       metadata: {name: 'volumesnapshots.snapshot.storage.k8s.io'},
-      spec: {group: 'snapshot.storage.k8s.io', scope: 'Namespaced', names: {plural: 'volumesnapshots', singular: 'volumesnapshot', kind: 'VolumeSnapshot'}, versions: [{name: 'v1', served: true, storage: true, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}]},
+      spec: {
+        group: 'snapshot.storage.k8s.io',
+        scope: 'Namespaced',
+        names: {plural: 'volumesnapshots', singular: 'volumesnapshot', kind: 'VolumeSnapshot'},
+        versions: [{name: 'v1', served: true, storage: true, schema: {openAPIV3Schema: {type: 'object', 'x-kubernetes-preserve-unknown-fields': true}}}],
+      },
     })
-    const claims = ((await kube.get<{items: {metadata: {name: string}}[]}>('/api/v1/namespaces/platform/persistentvolumeclaims?labelSelector=clickhouse.altinity.com/chi=signoz-clickhouse'))?.items ?? []).map((c) => c.metadata.name)
+    const claims = (
+      (
+        await kube.get<{items: {metadata: {name: string}}[]}>(
+          '/api/v1/namespaces/platform/persistentvolumeclaims?labelSelector=clickhouse.altinity.com/chi=signoz-clickhouse',
+        )
+      )?.items ?? []
+    ).map((c) => c.metadata.name)
     expect((await gate()).message).toBe(`no snapshot from the last 24 h for ${claims.join(', ')}`)
     for (const claim of claims) {
-      await kube.create('/apis/snapshot.storage.k8s.io/v1/namespaces/platform/volumesnapshots', {metadata: {name: `pre-upgrade-${claim}`}, spec: {source: {persistentVolumeClaimName: claim}}, status: {readyToUse: true}})
+      await kube.create('/apis/snapshot.storage.k8s.io/v1/namespaces/platform/volumesnapshots', {
+        metadata: {name: `pre-upgrade-${claim}`},
+        spec: {source: {persistentVolumeClaimName: claim}},
+        status: {readyToUse: true},
+      })
     }
     const passed = await gate()
     expect(passed).toMatchObject({status: 'pass', message: `every ClickHouse claim (${claims.length}) has a snapshot from the last 24 h`})
@@ -167,14 +204,18 @@ describe('the upgrade', () => {
     expect(r.stderr).toMatch(/recognised: the migrator's own timeout passed \(telemetryStoreMigrator\.timeout\) → signoz-ha runbook show migrator-job-failed/)
     expect(r.stdout).toMatch(new RegExp(`^rolled back: helm upgrade failed: .*; the release is deployed again from revision ${before.revision}`, 'm'))
     const now = await history()
-    expect(now.at(-2), r.stderr).toMatchObject({revision: before.revision + 1, status: "failed"})
+    expect(now.at(-2), r.stderr).toMatchObject({revision: before.revision + 1, status: 'failed'})
     expect(now.at(-1)).toMatchObject({revision: before.revision + 2, status: 'deployed'})
     expect((await values()).telemetryStoreMigrator?.timeout).not.toBe('1ms')
     expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
   })
 
   test('Ctrl-C while Helm runs: Helm stops cleanly, the release is never left pending', async () => {
-    const {code, stdout, stderr} = await runCliInterrupted(['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.2'], {KUBECONFIG: lab.status.kubeconfig, ...env}, /: applying/)
+    const {code, stdout, stderr} = await runCliInterrupted(
+      ['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.2'],
+      {KUBECONFIG: lab.status.kubeconfig, ...env},
+      /: applying/,
+    )
     expect(stderr).toMatch(/SIGINT: stopping after the current step/)
     expect([4, 5]).toContain(code)
     expect(stdout).toMatch(code === 5 ? /^rolled back: interrupted/m : /^aborted: interrupted: Helm was asked to stop; nothing was changed/m)

@@ -16,10 +16,23 @@ import {TestLab, notPassing, processesMentioning, remediationEnv} from '../helpe
 const lab = new TestLab()
 const state = mkdtempSync(join(tmpdir(), 'signoz-ha-wire-'))
 /** Through the kubeconfig alone: every Kubernetes read and every port-forward through the API server. */
-const clusterEnv = (): NodeJS.ProcessEnv => ({KUBECONFIG: lab.status.kubeconfig, SIGNOZ_HA_CLICKHOUSE_URL: undefined, SIGNOZ_HA_CLICKHOUSE_USER: undefined, SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined})
+const clusterEnv = (): NodeJS.ProcessEnv => ({
+  KUBECONFIG: lab.status.kubeconfig,
+  SIGNOZ_HA_CLICKHOUSE_URL: undefined,
+  SIGNOZ_HA_CLICKHOUSE_USER: undefined,
+  SIGNOZ_HA_CLICKHOUSE_PASSWORD: undefined,
+})
 const cli = (args: string[], env: NodeJS.ProcessEnv = clusterEnv()) => runCli(args, {env})
 /** What a comparison keeps: each check's status and its failing subjects. */
-const outcome = (report: Report) => report.results.map((r) => `${r.id}:${r.status}:${r.findings.filter((f) => !f.ok).map((f) => f.subject).sort().join(',')}`)
+const outcome = (report: Report) =>
+  report.results.map(
+    (r) =>
+      `${r.id}:${r.status}:${r.findings
+        .filter((f) => !f.ok)
+        .map((f) => f.subject)
+        .sort()
+        .join(',')}`,
+  )
 
 let healthy: Report
 let healthyStatus: StatusView
@@ -69,7 +82,8 @@ describe.each([
     expect(outcome(report)).toEqual(outcome(healthy))
     const retried = report.stats?.retried ?? []
     expect(retried.length).toBeGreaterThan(0)
-    for (const x of retried) expect(x).toMatchObject({request: expect.stringMatching(/^GET \/api/), attempts: expect.any(Number), why: expect.stringMatching(why), succeeded: true})
+    for (const x of retried)
+      expect(x).toMatchObject({request: expect.stringMatching(/^GET \/api/), attempts: expect.any(Number), why: expect.stringMatching(why), succeeded: true})
     expect(r.stderr).toMatch(/\d+ reads retried \(\d+ attempts more; 0 gave up\)/)
   })
 
@@ -111,41 +125,46 @@ describe.each([
 
   // Under api-slow every third read of Helm waits 5 s (Helm has no request timeout): an upgrade
   // there takes minutes, and shows nothing the other two do not.
-  test.skipIf(fault === 'api-slow')('fix duplicate-clickhouse --yes: a refused write is reported, never repeated blindly; resumed, it converges; nothing is applied twice', async () => {
-    // The duplicate is made on a well API server (the lab's Helm is not exempt from the fault).
-    await lab.heal(fault)
-    await lab.break('duplicate-clickhouse')
-    await lab.break(fault)
-    let faultOn = true
-    const before = new Set(journals())
-    try {
-      const first = await cli(['fix', 'duplicate-clickhouse', '--yes'], {...clusterEnv(), ...remediationEnv(state)})
-      expect(first.stderr).not.toMatch(/this is a bug|\n\s+at /)
-      if (helmGetsThrough) {
-        // 429 is refused before the request is processed: writes and Helm's own requests are repeated after Retry-After.
-        expect(first.code, first.stdout + first.stderr).toBe(0)
-      } else if (first.code !== 0) {
-        // 503 may come after the write was applied: the step stops, names why, and says how to resume.
-        // (A refused write of the Lease stops the run before its first step, on stderr in one line.)
-        expect(first.code, first.stdout + first.stderr).toBe(3)
-        expect(`${first.stdout}${first.stderr}`).toMatch(/(failed: |^signoz-ha: ).*(HTTP 503|the server is currently unable to handle the request)/m)
-        if (/^failed: /m.test(first.stdout)) expect(first.stdout).toMatch(/resume: run the same command again/)
-        await lab.heal(fault)
-        faultOn = false
-        const resumed = await cli(['fix', 'duplicate-clickhouse', '--yes'], {...clusterEnv(), ...remediationEnv(state)})
-        expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
-      }
-      const applied = journals().filter((f) => !before.has(f)).flatMap(appliedIn)
-      expect(applied.length).toBeGreaterThan(0)
-      expect(applied.length, applied.join(', ')).toBe(new Set(applied).size)
-      expect(notPassing(JSON.parse((await cli(['doctor', '-o', 'json'])).stdout) as Report)).toEqual([])
-    } finally {
-      if (faultOn) await lab.heal(fault)
-      await lab.heal('duplicate-clickhouse')
-      // As the describe found it: its afterAll heals the fault.
+  test.skipIf(fault === 'api-slow')(
+    'fix duplicate-clickhouse --yes: a refused write is reported, never repeated blindly; resumed, it converges; nothing is applied twice',
+    async () => {
+      // The duplicate is made on a well API server (the lab's Helm is not exempt from the fault).
+      await lab.heal(fault)
+      await lab.break('duplicate-clickhouse')
       await lab.break(fault)
-    }
-  })
+      let faultOn = true
+      const before = new Set(journals())
+      try {
+        const first = await cli(['fix', 'duplicate-clickhouse', '--yes'], {...clusterEnv(), ...remediationEnv(state)})
+        expect(first.stderr).not.toMatch(/this is a bug|\n\s+at /)
+        if (helmGetsThrough) {
+          // 429 is refused before the request is processed: writes and Helm's own requests are repeated after Retry-After.
+          expect(first.code, first.stdout + first.stderr).toBe(0)
+        } else if (first.code !== 0) {
+          // 503 may come after the write was applied: the step stops, names why, and says how to resume.
+          // (A refused write of the Lease stops the run before its first step, on stderr in one line.)
+          expect(first.code, first.stdout + first.stderr).toBe(3)
+          expect(`${first.stdout}${first.stderr}`).toMatch(/(failed: |^signoz-ha: ).*(HTTP 503|the server is currently unable to handle the request)/m)
+          if (/^failed: /m.test(first.stdout)) expect(first.stdout).toMatch(/resume: run the same command again/)
+          await lab.heal(fault)
+          faultOn = false
+          const resumed = await cli(['fix', 'duplicate-clickhouse', '--yes'], {...clusterEnv(), ...remediationEnv(state)})
+          expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0)
+        }
+        const applied = journals()
+          .filter((f) => !before.has(f))
+          .flatMap(appliedIn)
+        expect(applied.length).toBeGreaterThan(0)
+        expect(applied.length, applied.join(', ')).toBe(new Set(applied).size)
+        expect(notPassing(JSON.parse((await cli(['doctor', '-o', 'json'])).stdout) as Report)).toEqual([])
+      } finally {
+        if (faultOn) await lab.heal(fault)
+        await lab.heal('duplicate-clickhouse')
+        // As the describe found it: its afterAll heals the fault.
+        await lab.break(fault)
+      }
+    },
+  )
 })
 
 describe('port-forward streams reset mid-answer: portforward-reset', () => {
@@ -174,8 +193,17 @@ describe('a ClickHouse host at its query limit (202)', () => {
   test('the host refuses for real: four half-second queries at once, at least one answered 202', async () => {
     const host = lab.status.clickhouse[0]!
     const auth = `Basic ${Buffer.from(`${lab.status.user}:${lab.status.password}`).toString('base64')}`
-    const answers = await Promise.all([0, 1, 2, 3].map(() => fetch(`${host.url}/?query=${encodeURIComponent('SELECT sleep(0.5)')}`, {headers: {authorization: auth}}).then(async (r) => `${r.status} ${await r.text()}`)))
-    expect(answers.some((a) => /TOO_MANY_SIMULTANEOUS_QUERIES|Code: 202/.test(a)), answers.join('\n')).toBe(true)
+    const answers = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        fetch(`${host.url}/?query=${encodeURIComponent('SELECT sleep(0.5)')}`, {headers: {authorization: auth}}).then(
+          async (r) => `${r.status} ${await r.text()}`,
+        ),
+      ),
+    )
+    expect(
+      answers.some((a) => /TOO_MANY_SIMULTANEOUS_QUERIES|Code: 202/.test(a)),
+      answers.join('\n'),
+    ).toBe(true)
   })
 
   test('doctor straight to the hosts (every query of a wave at once): the healthy result; the refused reads repeated', async () => {

@@ -19,12 +19,22 @@ describe('the bundle archive is a tar.gz that tar reads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-archive-'))
     const long = `top/${'clickhouse/chi-signoz-clickhouse-cluster-0-0/'.repeat(3)}replication_queue.ndjson`
     const file = join(dir, 'a.tar.gz')
-    writeFileSync(file, writeArchive([{path: 'top/manifest.json', content: '{"a":1}\n'}, {path: long, content: Buffer.from([0, 1, 2, 255])}]))
+    writeFileSync(
+      file,
+      writeArchive([
+        {path: 'top/manifest.json', content: '{"a":1}\n'},
+        {path: long, content: Buffer.from([0, 1, 2, 255])},
+      ]),
+    )
     execFileSync('tar', ['-xzf', file, '-C', dir])
     expect(readFileSync(join(dir, 'top/manifest.json'), 'utf8')).toBe('{"a":1}\n')
     expect([...readFileSync(join(dir, long))]).toEqual([0, 1, 2, 255])
     execFileSync('tar', ['-czf', join(dir, 'b.tar.gz'), '-C', dir, 'top/manifest.json'])
-    expect(readArchive(readFileSync(join(dir, 'b.tar.gz'))).get('top/manifest.json')?.toString()).toBe('{"a":1}\n')
+    expect(
+      readArchive(readFileSync(join(dir, 'b.tar.gz')))
+        .get('top/manifest.json')
+        ?.toString(),
+    ).toBe('{"a":1}\n')
   })
 })
 
@@ -108,18 +118,32 @@ describe('recording and replaying a fleet', () => {
     hosts,
     reachable: () => hosts,
     queryCount: () => 7,
-    queryEach: async <Row,>() => hosts.map((h) => (h.name === 'c' ? {host: h, error: new GatewayError('timeout', 'no answer', h.target)} : {host: h, rows: [{n: h.name}] as Row[]})) as HostResult<Row>[],
-    queryPerShard: async <Row,>() => [{host: hosts[0]!, rows: [{n: 'a'}] as Row[]}, {host: hosts[2]!, rows: [{n: 'c'}] as Row[]}],
-    queryHosts: async <Row,>(hs: readonly HostProbe[]) => hs.map((h) => ({host: h, rows: [{only: h.name}] as Row[]})),
+    queryEach: async <Row>() =>
+      hosts.map((h) =>
+        h.name === 'c' ? {host: h, error: new GatewayError('timeout', 'no answer', h.target)} : {host: h, rows: [{n: h.name}] as Row[]},
+      ) as HostResult<Row>[],
+    queryPerShard: async <Row>() => [
+      {host: hosts[0]!, rows: [{n: 'a'}] as Row[]},
+      {host: hosts[2]!, rows: [{n: 'c'}] as Row[]},
+    ],
+    queryHosts: async <Row>(hs: readonly HostProbe[]) => hs.map((h) => ({host: h, rows: [{only: h.name}] as Row[]})),
   }
 
   test('every answer, rows or error, comes back the same from the tape; a call never made says it is not in the bundle', async () => {
     const tape = new Tape()
     const rec = new RecordingFleet(inner, tape)
-    const live = [await rec.queryEach(Q.replicaStatus, undefined), await rec.queryPerShard(Q.replicaPaths, {databases: ['x']}), await rec.queryHosts([hosts[1]!], Q.keeperChildren, {paths: ['/a']})]
+    const live = [
+      await rec.queryEach(Q.replicaStatus, undefined),
+      await rec.queryPerShard(Q.replicaPaths, {databases: ['x']}),
+      await rec.queryHosts([hosts[1]!], Q.keeperChildren, {paths: ['/a']}),
+    ]
     const replay = new ReplayFleet(JSON.parse(JSON.stringify(rec.recordedHosts())), new Tape(JSON.parse(JSON.stringify(tape.takes))))
     expect(replay.hosts.map((h) => h.capabilities?.columns.get('system.replicas')?.has('table'))).toEqual([true, true, true])
-    const again = [await replay.queryEach(Q.replicaStatus, undefined), await replay.queryPerShard(Q.replicaPaths, {databases: ['x']}), await replay.queryHosts([replay.hosts[1]!], Q.keeperChildren, {paths: ['/a']})]
+    const again = [
+      await replay.queryEach(Q.replicaStatus, undefined),
+      await replay.queryPerShard(Q.replicaPaths, {databases: ['x']}),
+      await replay.queryHosts([replay.hosts[1]!], Q.keeperChildren, {paths: ['/a']}),
+    ]
     const shape = (rs: HostResult<unknown>[][]) => rs.map((r) => r.map((x) => [x.host.name, x.rows ?? `${x.error!.kind}: ${x.error!.message}`]))
     expect(shape(again)).toEqual(shape(live))
     // Results name the replayed host objects themselves (checks compare hosts by identity).
@@ -136,12 +160,18 @@ describe('recording and replaying a fleet', () => {
 
 describe('status pieces', () => {
   test("a pod's state as kubectl names it", () => {
-    expect(podPhase({metadata: {name: 'p'}, status: {phase: 'Running', containerStatuses: [{ready: false, state: {waiting: {reason: 'CrashLoopBackOff'}}}]}})).toBe('CrashLoopBackOff')
+    expect(
+      podPhase({metadata: {name: 'p'}, status: {phase: 'Running', containerStatuses: [{ready: false, state: {waiting: {reason: 'CrashLoopBackOff'}}}]}}),
+    ).toBe('CrashLoopBackOff')
     expect(podPhase({metadata: {name: 'p', deletionTimestamp: 'x'}, status: {phase: 'Running'}})).toBe('Terminating')
     expect(podPhase({metadata: {name: 'p'}, status: {phase: 'Pending'}})).toBe('Pending')
   })
   test('mntr fields', () => {
-    expect(parseMntr('zk_version\t3.8.4\nzk_server_state\tleader\nzk_znode_count\t42\n')).toEqual({zk_version: '3.8.4', zk_server_state: 'leader', zk_znode_count: '42'})
+    expect(parseMntr('zk_version\t3.8.4\nzk_server_state\tleader\nzk_znode_count\t42\n')).toEqual({
+      zk_version: '3.8.4',
+      zk_server_state: 'leader',
+      zk_znode_count: '42',
+    })
     expect(parseMntr('mntr is not executed because it is not in the whitelist.')).toEqual({})
   })
   test('durations as kubectl prints them', () => {

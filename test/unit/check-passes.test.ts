@@ -16,11 +16,15 @@ const finding = (subject: string, ok: boolean) => ({subject, ok, message: ok ? '
 /** A step is done only when its settling check says so: never on silence. */
 describe('checkPasses: what proves a remediation step done', () => {
   test('a passing check with a passing finding about the host', async () => {
-    expect(await checkPasses(answering({findings: [finding('chi-0-1', true), finding('chi-1-1/db.t', false)]}), 'clickhouse/replication-lag', onHost('chi-0-1'))).toBe(true)
+    expect(
+      await checkPasses(answering({findings: [finding('chi-0-1', true), finding('chi-1-1/db.t', false)]}), 'clickhouse/replication-lag', onHost('chi-0-1')),
+    ).toBe(true)
   })
 
   test('a failing finding about the host is not done', async () => {
-    expect(await checkPasses(answering({status: 'fail', findings: [finding('chi-0-1/db.t', false)]}), 'clickhouse/replication-lag', onHost('chi-0-1'))).toBe(false)
+    expect(await checkPasses(answering({status: 'fail', findings: [finding('chi-0-1/db.t', false)]}), 'clickhouse/replication-lag', onHost('chi-0-1'))).toBe(
+      false,
+    )
   })
 
   test('a check skipped (nothing could be read) proves nothing', async () => {

@@ -61,7 +61,10 @@ describe('clickhouseEndpoints', () => {
 
 describe('distributedTarget', () => {
   test.each([
-    ["Distributed('cluster', 'signoz_traces', 'signoz_index_v3', cityHash64(trace_id))", {cluster: 'cluster', database: 'signoz_traces', table: 'signoz_index_v3'}],
+    [
+      "Distributed('cluster', 'signoz_traces', 'signoz_index_v3', cityHash64(trace_id))",
+      {cluster: 'cluster', database: 'signoz_traces', table: 'signoz_index_v3'},
+    ],
     ['Distributed(cluster, signoz_logs, logs_v2, rand())', {cluster: 'cluster', database: 'signoz_logs', table: 'logs_v2'}],
     ['MergeTree ORDER BY x', undefined],
   ])('%s', (engine, target) => expect(distributedTarget(engine)).toEqual(target))
@@ -69,7 +72,13 @@ describe('distributedTarget', () => {
 
 describe('runner and report', () => {
   const emptyFleet = {hosts: [], reachable: () => [], queryEach: async () => [], queryPerShard: async () => [], queryHosts: async () => [], queryCount: () => 0}
-  const ctx: CheckContext = {now: Date.now(), clickhouse: emptyFleet, expect: {cluster: 'cluster'}, thresholds: DEFAULT_THRESHOLDS, signal: new AbortController().signal}
+  const ctx: CheckContext = {
+    now: Date.now(),
+    clickhouse: emptyFleet,
+    expect: {cluster: 'cluster'},
+    thresholds: DEFAULT_THRESHOLDS,
+    signal: new AbortController().signal,
+  }
   const mk = (id: string, run: () => Promise<ReturnType<typeof pass>[]>, requires: ('clickhouse' | 'kube')[] = []) =>
     defineCheck({id, title: id, severity: id.includes('warn') ? 'warning' : 'critical', requires, runbook: 'x', run})
   const available = new Map<Requirement, true | string>([
@@ -109,7 +118,11 @@ describe('runner and report', () => {
   })
 
   test('exit codes follow --fail-on', async () => {
-    const results = await runChecks([mk('a/warn-fails', async () => [fail('s', 'bad')]), mk('a/ok', async () => [pass('s', 'ok')])], ctx, {available, concurrency: 4, checkTimeoutMs: 1000})
+    const results = await runChecks([mk('a/warn-fails', async () => [fail('s', 'bad')]), mk('a/ok', async () => [pass('s', 'ok')])], ctx, {
+      available,
+      concurrency: 4,
+      checkTimeoutMs: 1000,
+    })
     const report = buildReport(results, {clickhouse: {version: null, cluster: 'c', shards: null, replicasPerShard: null, hosts: 0}}, [], '0.1.0')
     expect(report.status).toBe('problems')
     expect(exitCodeFor(report, 'warning')).toBe(1)
@@ -118,11 +131,34 @@ describe('runner and report', () => {
   })
 
   test('a run where most checks had nothing to look at (a release, no ClickHouse host) is incomplete, never healthy', async () => {
-    const record = {name: 'signoz', namespace: 'platform', version: 1, info: {status: 'deployed'}, chart: {metadata: {name: 'signoz', version: '0.131.0', appVersion: 'v0.100.0'}, values: {}}, config: {}}
-    const secret = {type: 'helm.sh/release.v1', metadata: {name: 'sh.helm.release.v1.signoz.v1', namespace: 'platform', labels: {name: 'signoz', owner: 'helm', version: '1', status: 'deployed'}}, data: {release: encodeReleaseRecord(record)}}
-    const deployment = readDeployment({namespace: 'platform', items: {secrets: [secret], pods: [], clickhouseinstallations: [], statefulsets: [], deployments: [], jobs: []}, errors: {}})
+    const record = {
+      name: 'signoz',
+      namespace: 'platform',
+      version: 1,
+      info: {status: 'deployed'},
+      chart: {metadata: {name: 'signoz', version: '0.131.0', appVersion: 'v0.100.0'}, values: {}},
+      config: {},
+    }
+    const secret = {
+      type: 'helm.sh/release.v1',
+      metadata: {name: 'sh.helm.release.v1.signoz.v1', namespace: 'platform', labels: {name: 'signoz', owner: 'helm', version: '1', status: 'deployed'}},
+      data: {release: encodeReleaseRecord(record)},
+    }
+    const deployment = readDeployment({
+      namespace: 'platform',
+      items: {secrets: [secret], pods: [], clickhouseinstallations: [], statefulsets: [], deployments: [], jobs: []},
+      errors: {},
+    })
     expect(deployment.release?.name).toBe('signoz')
-    const options = {expect: {cluster: 'cluster'}, thresholds: DEFAULT_THRESHOLDS, concurrency: 8, checkTimeoutMs: 2000, signal: new AbortController().signal, version: '0.1.0', kube: {context: {deployment, podLog: async () => ''}, contextName: 'test'}}
+    const options = {
+      expect: {cluster: 'cluster'},
+      thresholds: DEFAULT_THRESHOLDS,
+      concurrency: 8,
+      checkTimeoutMs: 2000,
+      signal: new AbortController().signal,
+      version: '0.1.0',
+      kube: {context: {deployment, podLog: async () => ''}, contextName: 'test'},
+    }
     const report = await runDoctor(emptyFleet, {...options, checks: ALL_CHECKS})
     expect(report.status).toBe('error')
     expect(exitCodeFor(report, 'warning')).toBe(3)

@@ -11,7 +11,16 @@ import {planStorage, STORAGE_DEFAULTS} from '../../src/signoz/storage-plan.js'
 import {UsageError} from '../../src/core/errors.js'
 import {ROOT} from '../helpers/cli.js'
 
-const BASE: RawInputs = {release: 'signoz', namespace: 'platform', cluster: 'cluster', shards: 2, replicas: 2, keeper: 3, cloud: 'aws', host: 'signoz.example.com'}
+const BASE: RawInputs = {
+  release: 'signoz',
+  namespace: 'platform',
+  cluster: 'cluster',
+  shards: 2,
+  replicas: 2,
+  keeper: 3,
+  cloud: 'aws',
+  host: 'signoz.example.com',
+}
 const AWS_2X2 = {...BASE, ingestGbPerDay: 200}
 const GCP_3X2 = {...BASE, cloud: 'gcp', shards: 3, zones: 'europe-west1-b,europe-west1-c,europe-west1-d', storage: '750Gi'}
 
@@ -29,12 +38,18 @@ const leafKeys = (value: unknown, prefix = ''): string[] =>
 /** Validates a built-in Kubernetes object against the real OpenAPI schema of its kind (kubernetes-models). */
 async function validateAgainstSchema(object: {apiVersion: string; kind: string}): Promise<void> {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion]
-  const module = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`)) as Record<string, new (o: unknown) => {validate(): void}>
+  const module = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`)) as Record<
+    string,
+    new (o: unknown) => {validate(): void}
+  >
   new module[object.kind]!(object).validate()
 }
 
 describe('generate', () => {
-  for (const [name, raw] of [['2×2 on AWS', AWS_2X2], ['3×2 on GCP', GCP_3X2]] as const) {
+  for (const [name, raw] of [
+    ['2×2 on AWS', AWS_2X2],
+    ['3×2 on GCP', GCP_3X2],
+  ] as const) {
     describe(name, () => {
       const dir = written(raw)
       const files = generateFiles(resolveInputs(raw))
@@ -48,7 +63,11 @@ describe('generate', () => {
 
       test('every key of the values is one the real chart reads (signoz-facts.md)', () => {
         const keys = leafKeys(parse(readFileSync(join(dir, 'values.yaml'), 'utf8')))
-        for (const key of keys) expect(CHART_KEYS.some((k) => key === k || key.startsWith(`${k}.`)), key).toBe(true)
+        for (const key of keys)
+          expect(
+            CHART_KEYS.some((k) => key === k || key.startsWith(`${k}.`)),
+            key,
+          ).toBe(true)
       })
 
       test('no secret is written: the password is given at install, or read from a Secret', () => {
@@ -76,7 +95,13 @@ describe('generate', () => {
       })
 
       test('a manifest the schema rejects is caught (the validation is real)', async () => {
-        await expect(validateAgainstSchema({apiVersion: 'apps/v1', kind: 'DaemonSet', spec: {template: {spec: {containers: [{name: 'c', ports: [{containerPort: 'x'}]}]}}}} as never)).rejects.toThrow(/containerPort must be integer/)
+        await expect(
+          validateAgainstSchema({
+            apiVersion: 'apps/v1',
+            kind: 'DaemonSet',
+            spec: {template: {spec: {containers: [{name: 'c', ports: [{containerPort: 'x'}]}]}}},
+          } as never),
+        ).rejects.toThrow(/containerPort must be integer/)
       })
     })
   }
@@ -85,7 +110,11 @@ describe('generate', () => {
     const job = parse(generateFiles(resolveInputs({...BASE, cluster: 'prod', replicas: 1})).find((f) => f.path === 'schema-migrator-job.yaml')!.content)
     const env = Object.fromEntries((job.spec.template.spec.containers[0].env as {name: string; value?: string}[]).map((e) => [e.name, e.value]))
     expect(env).toMatchObject({SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_CLUSTER: 'prod', SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_REPLICATION: 'false'})
-    expect(job.spec.template.spec.initContainers.map((c: {args: string[]}) => c.args.join(' '))).toEqual(['migrate ready', 'migrate bootstrap', 'migrate sync up'])
+    expect(job.spec.template.spec.initContainers.map((c: {args: string[]}) => c.args.join(' '))).toEqual([
+      'migrate ready',
+      'migrate bootstrap',
+      'migrate sync up',
+    ])
   })
 
   test('named zones keep replicas of a shard in different zones; each cloud gets its storage class and ingress', () => {
@@ -100,7 +129,16 @@ describe('generate', () => {
   })
 
   test('bad inputs are one-line usage errors', () => {
-    const bad: Partial<RawInputs>[] = [{keeper: 2}, {shards: 0}, {cloud: 'ibm'}, {host: undefined}, {storage: 'lots'}, {retention: 'logs=forever'}, {zones: 'a'}, {release: 'Signoz_Prod'}]
+    const bad: Partial<RawInputs>[] = [
+      {keeper: 2},
+      {shards: 0},
+      {cloud: 'ibm'},
+      {host: undefined},
+      {storage: 'lots'},
+      {retention: 'logs=forever'},
+      {zones: 'a'},
+      {release: 'Signoz_Prod'},
+    ]
     for (const b of bad) expect(() => resolveInputs({...BASE, ...b}), JSON.stringify(b)).toThrow(UsageError)
   })
 })
@@ -113,7 +151,11 @@ describe('values lint', () => {
     expect(code).toBe(1)
     const failing = findings.filter((f) => !f.ok)
     expect(failing.map((f) => f.rule).sort()).toEqual(['clickhouse-memory', 'default-password', 'keeper-members', 'pinned-name', 'replicas'])
-    expect(failing.find((f) => f.rule === 'replicas')).toMatchObject({where: `${chartDefaults}:40`, fix: 'clickhouse.layout.replicasCount=2', severity: 'critical'})
+    expect(failing.find((f) => f.rule === 'replicas')).toMatchObject({
+      where: `${chartDefaults}:40`,
+      fix: 'clickhouse.layout.replicasCount=2',
+      severity: 'critical',
+    })
   })
 
   test('later files and --set win, as with Helm; a key never set is the chart default', () => {
@@ -128,8 +170,14 @@ describe('values lint', () => {
 
   test('a size that retention outgrows fails the storage rule with the days until full', () => {
     const dir = written(AWS_2X2)
-    const {findings} = lintValues([join(dir, 'values.yaml')], {set: ['clickhouse.persistence.size=100Gi'], plan: join(dir, 'storage-plan.yaml'), failOn: 'warning'})
-    expect(findings.find((f) => f.rule === 'storage')?.message).toMatch(/^100Gi per replica fills in \d+(\.\d)? days: the retention keeps 225 GB per replica, which needs 300 GB with merge headroom$/)
+    const {findings} = lintValues([join(dir, 'values.yaml')], {
+      set: ['clickhouse.persistence.size=100Gi'],
+      plan: join(dir, 'storage-plan.yaml'),
+      failOn: 'warning',
+    })
+    expect(findings.find((f) => f.rule === 'storage')?.message).toMatch(
+      /^100Gi per replica fills in \d+(\.\d)? days: the retention keeps 225 GB per replica, which needs 300 GB with merge headroom$/,
+    )
   })
 
   test('missing or broken files are usage errors naming the line', () => {
@@ -141,7 +189,15 @@ describe('values lint', () => {
 })
 
 describe('storage plan', () => {
-  const base = {ingestGbPerDay: 200, share: {...STORAGE_DEFAULTS.share}, retentionDays: {...STORAGE_DEFAULTS.retentionDays}, compressionRatio: 8, shards: 2, replicasPerShard: 2, headroomPercent: 25}
+  const base = {
+    ingestGbPerDay: 200,
+    share: {...STORAGE_DEFAULTS.share},
+    retentionDays: {...STORAGE_DEFAULTS.retentionDays},
+    compressionRatio: 8,
+    shards: 2,
+    replicasPerShard: 2,
+    headroomPercent: 25,
+  }
 
   test('sizes each replica from ingest, retention, compression and headroom', () => {
     const plan = planStorage(base)

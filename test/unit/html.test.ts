@@ -9,15 +9,39 @@ import {renderDoctorHtml} from '../../src/render/html.js'
  * JSON (a drift test), everything from the cluster escaped, no script, nothing fetched.
  */
 const EVIL = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>"'&`
-const result = (r: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>): CheckResult => ({title: r.id, severity: 'critical', durationMs: 1, runbook: 'x', findings: [], ...r})
+const result = (r: Partial<CheckResult> & Pick<CheckResult, 'id' | 'status'>): CheckResult => ({
+  title: r.id,
+  severity: 'critical',
+  durationMs: 1,
+  runbook: 'x',
+  findings: [],
+  ...r,
+})
 const report = buildReport(
   [
-    result({id: 'clickhouse/reachable', status: 'fail', runbook: 'clickhouse-host-down', findings: [
-      {subject: 'chi-signoz-clickhouse-cluster-0-0-0', ok: true, message: 'answers', evidence: {shard: '0'}},
-      {subject: 'chi-signoz-clickhouse-cluster-0-1-0', ok: false, message: `does not answer: ${EVIL}`, evidence: {shard: '0', error: EVIL}},
-    ]}),
-    result({id: 'kube/crashloops', status: 'fail', severity: 'critical', runbook: 'crashloop', findings: [{subject: `collector/${EVIL}`, ok: false, message: `CrashLoopBackOff: ${EVIL}`, evidence: {log: [EVIL, 'second line']}}]}),
-    result({id: 'signoz/retention', status: 'fail', severity: 'warning', runbook: 'retention', findings: [{subject: 'chi-signoz-clickhouse-cluster-0-0-0/signoz_logs.logs_v2', ok: false, message: 'no TTL'}]}),
+    result({
+      id: 'clickhouse/reachable',
+      status: 'fail',
+      runbook: 'clickhouse-host-down',
+      findings: [
+        {subject: 'chi-signoz-clickhouse-cluster-0-0-0', ok: true, message: 'answers', evidence: {shard: '0'}},
+        {subject: 'chi-signoz-clickhouse-cluster-0-1-0', ok: false, message: `does not answer: ${EVIL}`, evidence: {shard: '0', error: EVIL}},
+      ],
+    }),
+    result({
+      id: 'kube/crashloops',
+      status: 'fail',
+      severity: 'critical',
+      runbook: 'crashloop',
+      findings: [{subject: `collector/${EVIL}`, ok: false, message: `CrashLoopBackOff: ${EVIL}`, evidence: {log: [EVIL, 'second line']}}],
+    }),
+    result({
+      id: 'signoz/retention',
+      status: 'fail',
+      severity: 'warning',
+      runbook: 'retention',
+      findings: [{subject: 'chi-signoz-clickhouse-cluster-0-0-0/signoz_logs.logs_v2', ok: false, message: 'no TTL'}],
+    }),
     result({id: 'clickhouse/errors', status: 'skip', reason: `ClickHouse 18.16 ${EVIL}`}),
     result({id: 'keeper/quorum', status: 'pass', findings: [{subject: 'zk', ok: true, message: 'fine'}]}),
   ],
@@ -51,11 +75,20 @@ describe('doctor -o html', () => {
   test("each failing check carries its runbook's steps, the commands filled with the run's namespace; an unknown runbook is named", () => {
     const card = html.slice(html.indexOf('data-check="clickhouse/reachable"'), html.indexOf('</section>', html.indexOf('data-check="clickhouse/reachable"')))
     const runbook = runbookOf('clickhouse-host-down')!
-    for (const step of runbook.steps) expect(card).toContain(step.title.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
+    for (const step of runbook.steps)
+      expect(card).toContain(step.title.replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
     expect(card).toContain('-n platform')
     expect(card).not.toContain('{namespace}')
     expect(card).toContain('signoz-ha runbook run clickhouse-host-down')
-    const unknown = renderDoctorHtml(buildReport([result({id: 'kube/x', status: 'fail', runbook: 'no-such', findings: [{subject: 's', ok: false, message: 'm'}]})], report.target, [], '0.1.0'), {runbookOf})
+    const unknown = renderDoctorHtml(
+      buildReport(
+        [result({id: 'kube/x', status: 'fail', runbook: 'no-such', findings: [{subject: 's', ok: false, message: 'm'}]})],
+        report.target,
+        [],
+        '0.1.0',
+      ),
+      {runbookOf},
+    )
     expect(unknown).toContain('Runbook: <code>signoz-ha runbook show no-such</code>')
   })
 

@@ -39,15 +39,30 @@ const heldBy = (api: MemoryLeases, renewedMsAgo: number, host = 'other-machine',
   api.objects.set(`platform/${ref.name}`, {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
-    metadata: {name: ref.name, namespace: 'platform', resourceVersion: '99', annotations: {'signoz-ha.io/holder-host': host, 'signoz-ha.io/holder-pid': String(pid)}},
-    spec: {holderIdentity: `bob@${host} pid ${pid} (signoz-ha upgrade --safe)`, leaseDurationSeconds: 60, acquireTime: new Date(Date.now() - 600_000).toISOString(), renewTime: new Date(Date.now() - renewedMsAgo).toISOString(), leaseTransitions: 2},
+    metadata: {
+      name: ref.name,
+      namespace: 'platform',
+      resourceVersion: '99',
+      annotations: {'signoz-ha.io/holder-host': host, 'signoz-ha.io/holder-pid': String(pid)},
+    },
+    spec: {
+      holderIdentity: `bob@${host} pid ${pid} (signoz-ha upgrade --safe)`,
+      leaseDurationSeconds: 60,
+      acquireTime: new Date(Date.now() - 600_000).toISOString(),
+      renewTime: new Date(Date.now() - renewedMsAgo).toISOString(),
+      leaseTransitions: 2,
+    },
   } as KubeItem)
 
 describe('the remediation Lease', () => {
   test('free: created with this run as holder; released at the end', async () => {
     const api = new MemoryLeases()
     const held = await acquireLease(api, options)
-    const spec = (await api.getObject({...ref, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease'}))!.spec as {holderIdentity: string; leaseDurationSeconds: number; leaseTransitions: number}
+    const spec = (await api.getObject({...ref, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease'}))!.spec as {
+      holderIdentity: string
+      leaseDurationSeconds: number
+      leaseTransitions: number
+    }
     expect(spec).toMatchObject({holderIdentity: held!.holder, leaseDurationSeconds: 60, leaseTransitions: 0})
     expect(held!.holder).toMatch(new RegExp(`@${hostname()} pid ${process.pid} \\(signoz-ha fix duplicate-clickhouse\\)$`))
     await held!.release()
@@ -57,7 +72,9 @@ describe('the remediation Lease', () => {
   test('held and renewed by another run: refused, naming it; the Lease untouched', async () => {
     const api = new MemoryLeases()
     heldBy(api, 5_000)
-    await expect(acquireLease(api, {...options, takeOver: true})).rejects.toThrow(/another remediation holds the lease signoz-ha-signoz in platform: bob@other-machine pid 4242 \(signoz-ha upgrade --safe\)/)
+    await expect(acquireLease(api, {...options, takeOver: true})).rejects.toThrow(
+      /another remediation holds the lease signoz-ha-signoz in platform: bob@other-machine pid 4242 \(signoz-ha upgrade --safe\)/,
+    )
     expect(api.objects.get(`platform/${ref.name}`)!.metadata!.resourceVersion).toBe('99')
   })
 

@@ -15,7 +15,15 @@ import {renderSarif} from '../../src/render/sarif.js'
 import {runCli} from '../helpers/cli.js'
 
 const results: CheckResult[] = [
-  {id: 'clickhouse/reachable', title: 'Every ClickHouse host answers', severity: 'critical', status: 'pass', durationMs: 4, runbook: 'clickhouse-host-down', findings: [{subject: 'h1', ok: true, message: 'answers'}]},
+  {
+    id: 'clickhouse/reachable',
+    title: 'Every ClickHouse host answers',
+    severity: 'critical',
+    status: 'pass',
+    durationMs: 4,
+    runbook: 'clickhouse-host-down',
+    findings: [{subject: 'h1', ok: true, message: 'answers'}],
+  },
   {
     id: 'kube/pods-pending',
     title: 'Every pod is scheduled and starting',
@@ -28,9 +36,24 @@ const results: CheckResult[] = [
       {subject: 'web-1', ok: false, message: 'Pending for 300s'},
     ],
   },
-  {id: 'helm/values-ha', title: 'The deployed Helm values are an HA layout', severity: 'warning', status: 'skip', durationMs: 0, runbook: 'values-not-ha', reason: 'no SigNoz Helm release', findings: []},
+  {
+    id: 'helm/values-ha',
+    title: 'The deployed Helm values are an HA layout',
+    severity: 'warning',
+    status: 'skip',
+    durationMs: 0,
+    runbook: 'values-not-ha',
+    reason: 'no SigNoz Helm release',
+    findings: [],
+  },
 ]
-const report = (): Report => buildReport(results, {context: 'prod', namespace: 'platform', release: 'signoz', clickhouse: {version: '25.12', cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4}}, [], '0.1.0')
+const report = (): Report =>
+  buildReport(
+    results,
+    {context: 'prod', namespace: 'platform', release: 'signoz', clickhouse: {version: '25.12', cluster: 'cluster', shards: 2, replicasPerShard: 2, hosts: 4}},
+    [],
+    '0.1.0',
+  )
 
 describe('pipeline renderers', () => {
   test('JUnit: a suite per area, a case per check, failures and skips with escaped text', () => {
@@ -42,7 +65,8 @@ describe('pipeline renderers', () => {
     expect(xml).toContain('Unschedulable: &lt;anti-affinity&gt; &amp; &quot;quotes&quot;')
     expect(xml).toContain('<skipped message="no SigNoz Helm release"/>')
     // Well-formed enough: every opened element is closed.
-    for (const tag of ['testsuites', 'testsuite', 'testcase']) expect((xml.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length).toBe((xml.match(new RegExp(`</${tag}>|<${tag} [^>]*/>`, 'g')) ?? []).length)
+    for (const tag of ['testsuites', 'testsuite', 'testcase'])
+      expect((xml.match(new RegExp(`<${tag}[ >]`, 'g')) ?? []).length).toBe((xml.match(new RegExp(`</${tag}>|<${tag} [^>]*/>`, 'g')) ?? []).length)
   })
 
   test('SARIF 2.1.0: every check a rule, every failing finding a result on its subject', () => {
@@ -50,7 +74,13 @@ describe('pipeline renderers', () => {
     expect(doc.version).toBe('2.1.0')
     const run = doc.runs[0]
     expect(run.tool.driver.rules.map((r: {id: string}) => r.id)).toEqual(results.map((r) => r.id))
-    expect(run.results.map((r: {ruleId: string; level: string; locations: {logicalLocations: {name: string}[]}[]}) => [r.ruleId, r.level, r.locations[0]!.logicalLocations[0]!.name])).toEqual([
+    expect(
+      run.results.map((r: {ruleId: string; level: string; locations: {logicalLocations: {name: string}[]}[]}) => [
+        r.ruleId,
+        r.level,
+        r.locations[0]!.logicalLocations[0]!.name,
+      ]),
+    ).toEqual([
       ['kube/pods-pending', 'error', 'chi-old-0'],
       ['kube/pods-pending', 'error', 'web-1'],
     ])
@@ -69,13 +99,17 @@ describe('pipeline renderers', () => {
 
 describe('policy: severity overrides and exemptions', () => {
   test('the most specific override wins; an exempted finding passes with its reason; expired ones do not apply', () => {
-    const out = applyPolicy(results, {
-      severity: {kube: 'warning', 'kube/pods-pending': 'info'},
-      exempt: [
-        {check: 'kube/pods-pending', subject: 'chi-old-*', reason: 'old installation being removed'},
-        {check: 'kube/pods-pending', subject: 'web-*', reason: 'expired', until: '2020-01-01'},
-      ],
-    }, new Date('2026-11-25'))
+    const out = applyPolicy(
+      results,
+      {
+        severity: {kube: 'warning', 'kube/pods-pending': 'info'},
+        exempt: [
+          {check: 'kube/pods-pending', subject: 'chi-old-*', reason: 'old installation being removed'},
+          {check: 'kube/pods-pending', subject: 'web-*', reason: 'expired', until: '2020-01-01'},
+        ],
+      },
+      new Date('2026-11-25'),
+    )
     const pending = out.find((r) => r.id === 'kube/pods-pending')!
     expect(pending.severity).toBe('info')
     expect(pending.status).toBe('fail')
@@ -97,16 +131,25 @@ describe('config file', () => {
   }
 
   test('a valid file loads; thresholds: flag over file over default', () => {
-    const {config} = loadConfig(file('ok.yaml', 'thresholds:\n  freshnessWindow: 2m\n  podRestarts: 3\nseverity:\n  kube/replica-spread: critical\ndisable: [signoz/migrations]\nfailOn: critical\n'))
+    const {config} = loadConfig(
+      file(
+        'ok.yaml',
+        'thresholds:\n  freshnessWindow: 2m\n  podRestarts: 3\nseverity:\n  kube/replica-spread: critical\ndisable: [signoz/migrations]\nfailOn: critical\n',
+      ),
+    )
     expect(config.failOn).toBe('critical')
     expect(resolveThresholds(config.thresholds)).toMatchObject({freshnessWindowSeconds: 120, podRestarts: 3, replicaDelaySeconds: 300})
     expect(resolveThresholds(config.thresholds, {freshnessWindowSeconds: '30s'}).freshnessWindowSeconds).toBe(30)
   })
 
   test('unknown keys, wrong types and bad YAML are usage errors naming the key and its line', () => {
-    expect(() => loadConfig(file('typo.yaml', 'thresholds:\n  freshnesWindow: 2m\n'))).toThrow(/thresholds \(line 2\) must NOT have additional properties "freshnesWindow"/)
+    expect(() => loadConfig(file('typo.yaml', 'thresholds:\n  freshnesWindow: 2m\n'))).toThrow(
+      /thresholds \(line 2\) must NOT have additional properties "freshnesWindow"/,
+    )
     expect(() => loadConfig(file('type.yaml', 'thresholds:\n  podRestarts: many\n'))).toThrow(/thresholds\.podRestarts \(line 2\) must be integer/)
-    expect(() => loadConfig(file('sev.yaml', 'severity:\n  kube/pvc: urgent\n'))).toThrow(/severity\.kube\/pvc \(line 2\) must be equal to one of the allowed values/)
+    expect(() => loadConfig(file('sev.yaml', 'severity:\n  kube/pvc: urgent\n'))).toThrow(
+      /severity\.kube\/pvc \(line 2\) must be equal to one of the allowed values/,
+    )
     expect(() => loadConfig(file('bad.yaml', 'thresholds: [\n'))).toThrow(/is not valid YAML \(line \d\)/)
     expect(() => loadConfig(join(dir, 'missing.yaml'))).toThrow(/does not exist/)
   })

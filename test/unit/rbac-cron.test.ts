@@ -11,9 +11,26 @@ function storeWith(rules: Record<string, unknown>[], clusterRules: Record<string
   const store = new ObjectStore()
   store.create(kind(store, 'Namespace'), undefined, {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'platform'}})
   store.create(kind(store, 'Role'), 'platform', {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'r'}, rules} as never)
-  store.create(kind(store, 'RoleBinding'), 'platform', {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'r'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r'}, subjects: [{kind: 'ServiceAccount', name: 'monitor'}]} as never)
-  store.create(kind(store, 'ClusterRole'), undefined, {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: {name: 'c'}, rules: clusterRules} as never)
-  store.create(kind(store, 'ClusterRoleBinding'), undefined, {apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: {name: 'c'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'c'}, subjects: [{kind: 'ServiceAccount', name: 'monitor', namespace: 'platform'}]} as never)
+  store.create(kind(store, 'RoleBinding'), 'platform', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: {name: 'r'},
+    roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r'},
+    subjects: [{kind: 'ServiceAccount', name: 'monitor'}],
+  } as never)
+  store.create(kind(store, 'ClusterRole'), undefined, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: {name: 'c'},
+    rules: clusterRules,
+  } as never)
+  store.create(kind(store, 'ClusterRoleBinding'), undefined, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: {name: 'c'},
+    roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'c'},
+    subjects: [{kind: 'ServiceAccount', name: 'monitor', namespace: 'platform'}],
+  } as never)
   return store
 }
 
@@ -23,7 +40,8 @@ describe('the lab RBAC authorizer', () => {
       {apiGroups: [''], resources: ['pods', 'secrets'], verbs: ['list']},
       {apiGroups: [''], resources: ['pods/portforward'], verbs: ['create']},
     ])
-    const allows = (r: Partial<Parameters<typeof rbacAllows>[2]>) => rbacAllows(store, sa, {verb: 'list', group: '', resource: 'pods', namespace: 'platform', ...r})
+    const allows = (r: Partial<Parameters<typeof rbacAllows>[2]>) =>
+      rbacAllows(store, sa, {verb: 'list', group: '', resource: 'pods', namespace: 'platform', ...r})
     expect(allows({})).toBe(true)
     expect(allows({verb: 'get', name: 'p'})).toBe(false)
     expect(allows({verb: 'watch'})).toBe(false)
@@ -36,7 +54,18 @@ describe('the lab RBAC authorizer', () => {
   })
 
   test('resourceNames: only named requests match (a list pinned by metadata.name is named); cluster rules apply everywhere', () => {
-    const store = storeWith([], [{apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list'], resourceNames: ['clickhouseinstallations.clickhouse.altinity.com']}, {apiGroups: [''], resources: ['nodes'], verbs: ['list']}])
+    const store = storeWith(
+      [],
+      [
+        {
+          apiGroups: ['apiextensions.k8s.io'],
+          resources: ['customresourcedefinitions'],
+          verbs: ['list'],
+          resourceNames: ['clickhouseinstallations.clickhouse.altinity.com'],
+        },
+        {apiGroups: [''], resources: ['nodes'], verbs: ['list']},
+      ],
+    )
     const crd = {verb: 'list', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions'}
     expect(rbacAllows(store, sa, crd)).toBe(false)
     expect(rbacAllows(store, sa, {...crd, name: 'clickhouseinstallations.clickhouse.altinity.com'})).toBe(true)
@@ -49,7 +78,12 @@ describe('the lab RBAC authorizer', () => {
     const token = serviceAccountToken('key-1', sa)
     expect(serviceAccountOfToken('key-1', token)).toEqual(sa)
     expect(serviceAccountOfToken('key-2', token)).toBeUndefined()
-    expect(serviceAccountOfToken('key-1', token.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')))).toBeUndefined()
+    expect(
+      serviceAccountOfToken(
+        'key-1',
+        token.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')),
+      ),
+    ).toBeUndefined()
   })
 })
 
@@ -69,16 +103,31 @@ describe('the lab CronJob controller', () => {
       apiVersion: 'batch/v1',
       kind: 'CronJob',
       metadata: {name: 'm'},
-      spec: {schedule: '*/5 * * * *', concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 1, jobTemplate: {spec: {template: {spec: {containers: [{name: 'c', image: 'x'}]}}}}},
+      spec: {
+        schedule: '*/5 * * * *',
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 1,
+        jobTemplate: {spec: {template: {spec: {containers: [{name: 'c', image: 'x'}]}}}},
+      },
     } as never)
     // Times from the CronJob's creation (now, as the store stamps it): T is the first start.
     const FIVE = 5 * 60_000
     const T = Math.floor(Date.now() / FIVE) * FIVE + FIVE
-    const jobs = () => store.scan(kind(store, 'Job'), 'platform').map((j) => j.metadata.name ?? '').sort((a, b) => a.localeCompare(b))
+    const jobs = () =>
+      store
+        .scan(kind(store, 'Job'), 'platform')
+        .map((j) => j.metadata.name ?? '')
+        .sort((a, b) => a.localeCompare(b))
     const at = (ms: number) => reconcileCronJobs(store, ms)
     const finish = (name: string, when: number) => {
       const job = store.tryGet(kind(store, 'Job'), 'platform', name)!
-      store.replace(kind(store, 'Job'), 'platform', name, {...job, status: {conditions: [{type: 'Complete', status: 'True'}], completionTime: new Date(when).toISOString().replace(/\.\d+Z$/, 'Z')}} as never, 'status')
+      store.replace(
+        kind(store, 'Job'),
+        'platform',
+        name,
+        {...job, status: {conditions: [{type: 'Complete', status: 'True'}], completionTime: new Date(when).toISOString().replace(/\.\d+Z$/, 'Z')}} as never,
+        'status',
+      )
     }
     at(T - 1000)
     expect(jobs()).toEqual([])
@@ -96,6 +145,8 @@ describe('the lab CronJob controller', () => {
     at(T + FIVE + 65_000)
     // successfulJobsHistoryLimit 1: the older finished Job is gone.
     expect(jobs()).toEqual([second])
-    expect((store.tryGet(kind(store, 'CronJob'), 'platform', 'm')!.status as {lastSuccessfulTime?: string}).lastSuccessfulTime).toBe(new Date(T + FIVE + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'))
+    expect((store.tryGet(kind(store, 'CronJob'), 'platform', 'm')!.status as {lastSuccessfulTime?: string}).lastSuccessfulTime).toBe(
+      new Date(T + FIVE + 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+    )
   })
 })

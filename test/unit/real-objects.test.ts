@@ -21,18 +21,33 @@ describe('podTrouble: what the cluster says of a pod that is not Running and Rea
       status: {
         phase: 'Running',
         conditions: [{type: 'Ready', status: 'False'}],
-        containerStatuses: [{name: 'clickhouse', ready: false, restartCount: 3, state: {waiting: {reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=clickhouse'}}, lastState: {terminated: {exitCode: 78, reason: 'Error'}}}],
+        containerStatuses: [
+          {
+            name: 'clickhouse',
+            ready: false,
+            restartCount: 3,
+            state: {waiting: {reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=clickhouse'}},
+            lastState: {terminated: {exitCode: 78, reason: 'Error'}},
+          },
+        ],
       },
     })!
-    expect(t.message).toBe('pod chi-x-0-1-0 is Running but not ready; container clickhouse CrashLoopBackOff (back-off 40s restarting failed container=clickhouse), 3 restarts, last exit 78 (Error)')
+    expect(t.message).toBe(
+      'pod chi-x-0-1-0 is Running but not ready; container clickhouse CrashLoopBackOff (back-off 40s restarting failed container=clickhouse), 3 restarts, last exit 78 (Error)',
+    )
     expect(t.evidence).toEqual({pod: 'chi-x-0-1-0', phase: 'Running', ready: false, waiting: 'CrashLoopBackOff', restarts: 3, lastExitCode: 78})
   })
 
   test('a Pending pod says why it is not scheduled; a pod being deleted is Terminating', () => {
-    expect(podTrouble({metadata: {name: 'p'}, status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available'}]}})!.message).toBe(
-      'pod p is Pending; not scheduled: Unschedulable (0/3 nodes are available)',
-    )
-    expect(podTrouble({metadata: {name: 'p', deletionTimestamp: ago(0)}, status: {phase: 'Running', conditions: [{type: 'Ready', status: 'True'}]}})!.message).toBe('pod p is Terminating')
+    expect(
+      podTrouble({
+        metadata: {name: 'p'},
+        status: {phase: 'Pending', conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available'}]},
+      })!.message,
+    ).toBe('pod p is Pending; not scheduled: Unschedulable (0/3 nodes are available)')
+    expect(
+      podTrouble({metadata: {name: 'p', deletionTimestamp: ago(0)}, status: {phase: 'Running', conditions: [{type: 'Ready', status: 'True'}]}})!.message,
+    ).toBe('pod p is Terminating')
   })
 })
 
@@ -40,7 +55,25 @@ describe('kube/crashloops counts restarts while they are recent', () => {
   const run = (lastFinished: string) =>
     crashloops.run({
       kube: {
-        deployment: {snapshot: {items: {pods: [{metadata: {name: 'p'}, status: {containerStatuses: [{name: 'c', restartCount: 9, state: {running: {}}, lastState: {terminated: {exitCode: 137, reason: 'Error', finishedAt: lastFinished}}}]}}], events: []}, errors: {}}, namespace: 'n'},
+        deployment: {
+          snapshot: {
+            items: {
+              pods: [
+                {
+                  metadata: {name: 'p'},
+                  status: {
+                    containerStatuses: [
+                      {name: 'c', restartCount: 9, state: {running: {}}, lastState: {terminated: {exitCode: 137, reason: 'Error', finishedAt: lastFinished}}},
+                    ],
+                  },
+                },
+              ],
+              events: [],
+            },
+            errors: {},
+          },
+          namespace: 'n',
+        },
         podLog: async () => '',
       },
       thresholds: DEFAULT_THRESHOLDS,
@@ -55,9 +88,23 @@ describe('kube/crashloops counts restarts while they are recent', () => {
 })
 
 describe('text report: one cause that skips many checks is said once', () => {
-  const result = (id: string, status: CheckResult['status'], reason?: string): CheckResult => ({id, title: id, severity: 'critical', status, durationMs: 0, runbook: 'r', ...(reason ? {reason} : {}), findings: status === 'pass' ? [{subject: 's', ok: true, message: 'ok'}] : []})
+  const result = (id: string, status: CheckResult['status'], reason?: string): CheckResult => ({
+    id,
+    title: id,
+    severity: 'critical',
+    status,
+    durationMs: 0,
+    runbook: 'r',
+    ...(reason ? {reason} : {}),
+    findings: status === 'pass' ? [{subject: 's', ok: true, message: 'ok'}] : [],
+  })
   const report = buildReport(
-    [result('clickhouse/reachable', 'pass'), result('kube/a', 'skip', 'needs Kubernetes access'), result('kube/b', 'skip', 'needs Kubernetes access'), result('signoz/retention', 'skip', 'no TTL on 18.16')],
+    [
+      result('clickhouse/reachable', 'pass'),
+      result('kube/a', 'skip', 'needs Kubernetes access'),
+      result('kube/b', 'skip', 'needs Kubernetes access'),
+      result('signoz/retention', 'skip', 'no TTL on 18.16'),
+    ],
     {clickhouse: {version: '18.16', cluster: 'cluster', shards: 1, replicasPerShard: 1, hosts: 1}},
     [],
     '0.0.0',

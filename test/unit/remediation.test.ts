@@ -14,7 +14,10 @@ describe('redact', () => {
   test('secret keys, secret env entries, Secret data, CHI user passwords and URL passwords', () => {
     const out = redact({
       password: 'p1',
-      env: [{name: 'CLICKHOUSE_PASSWORD', value: 'p2'}, {name: 'CLICKHOUSE_HOST', value: 'ch'}],
+      env: [
+        {name: 'CLICKHOUSE_PASSWORD', value: 'p2'},
+        {name: 'CLICKHOUSE_HOST', value: 'ch'},
+      ],
       secret: {kind: 'Secret', data: {key: 'cDM='}},
       users: {'admin/password': 'p4', 'admin/profile': 'default'},
       dsn: 'tcp://admin:p5@ch:9000',
@@ -48,7 +51,10 @@ describe('confirmation guard', () => {
     await expect(confirmSteps([step('d', 'destructive')], {yes: true, allowDestructive: false, tty: false, ask: never})).rejects.toThrow(/destructive/)
   })
   test('on a terminal: one prompt, and the name typed back for a destructive step', async () => {
-    const answers = (...a: string[]) => async () => a.shift() ?? ''
+    const answers =
+      (...a: string[]) =>
+      async () =>
+        a.shift() ?? ''
     await expect(confirmSteps([step('a')], {yes: false, allowDestructive: false, tty: true, ask: answers('n')})).rejects.toThrow(/refused/)
     const d = {...step('d', 'destructive'), confirmName: 'chi-x'}
     await expect(confirmSteps([d], {yes: false, allowDestructive: false, tty: true, ask: answers('y', 'chi-y')})).rejects.toThrow(/not chi-x/)
@@ -91,7 +97,11 @@ describe('engine and journal', () => {
     expect(await undoRun(plan, world, {journal, progress: () => {}})).toEqual(['b', 'a'])
     expect(world).toEqual({a: false, b: false})
     expect(log).toEqual(['apply a', 'apply b', 'undo b', 'undo a'])
-    expect(Journal.list().map((j) => j.status).sort()).toEqual(['finished', 'undone'])
+    expect(
+      Journal.list()
+        .map((j) => j.status)
+        .sort(),
+    ).toEqual(['finished', 'undone'])
   })
 
   test('a torn line (a kill mid-append) is dropped; the next entry starts a line of its own', async () => {
@@ -114,7 +124,16 @@ describe('engine and journal', () => {
 })
 
 describe('which installation is real', () => {
-  const inst = (name: string, o: Partial<InstallationEvidence>): InstallationEvidence => ({name, service: name, hosts: 4, readyHosts: 0, boundClaims: 0, namedByRelease: false, clients: [], ...o})
+  const inst = (name: string, o: Partial<InstallationEvidence>): InstallationEvidence => ({
+    name,
+    service: name,
+    hosts: 4,
+    readyHosts: 0,
+    boundClaims: 0,
+    namedByRelease: false,
+    clients: [],
+    ...o,
+  })
   test('the one with the data, even when the release names the other', () => {
     const d = chooseActive([inst('new', {namedByRelease: true, clients: ['Deployment/c']}), inst('old', {rows: 1200, readyHosts: 4})])
     expect(d.ok && [d.active.name, d.duplicates.map((x) => x.name)]).toEqual(['old', ['new']])

@@ -14,7 +14,10 @@ describe('retrying reads', () => {
   test('a passing failure is repeated until it answers; the log says how many attempts and why', async () => {
     let calls = 0
     const log = new RetryLog()
-    const value = await retrying('GET /api/v1/pods', async () => (++calls < 3 ? Promise.reject(new ApiStatusError(429, '', 0)) : 'ok'), kubeReadVerdict, {policy: fast, log})
+    const value = await retrying('GET /api/v1/pods', async () => (++calls < 3 ? Promise.reject(new ApiStatusError(429, '', 0)) : 'ok'), kubeReadVerdict, {
+      policy: fast,
+      log,
+    })
     expect(value).toBe('ok')
     expect(calls).toBe(3)
     expect(log.entries).toEqual([{request: 'GET /api/v1/pods', attempts: 3, why: 'HTTP 429 (the API server is shedding load)', succeeded: true}])
@@ -23,14 +26,18 @@ describe('retrying reads', () => {
 
   test('an answer that is the answer (403, 404) is not repeated', async () => {
     let calls = 0
-    await expect(retrying('GET x', async () => Promise.reject(new ApiStatusError(++calls && 403, 'forbidden')), kubeReadVerdict, {policy: fast})).rejects.toThrow('HTTP 403')
+    await expect(
+      retrying('GET x', async () => Promise.reject(new ApiStatusError(++calls && 403, 'forbidden')), kubeReadVerdict, {policy: fast}),
+    ).rejects.toThrow('HTTP 403')
     expect(calls).toBe(1)
   })
 
   test('bounded: after the attempts, the last error as it was, recorded as given up', async () => {
     const log = new RetryLog()
     let calls = 0
-    await expect(retrying('GET y', async () => Promise.reject(new ApiStatusError(503, `try ${++calls}`)), kubeReadVerdict, {policy: fast, log})).rejects.toMatchObject({code: 503, body: 'try 4'})
+    await expect(
+      retrying('GET y', async () => Promise.reject(new ApiStatusError(503, `try ${++calls}`)), kubeReadVerdict, {policy: fast, log}),
+    ).rejects.toMatchObject({code: 503, body: 'try 4'})
     expect(log.entries).toEqual([{request: 'GET y', attempts: 4, why: 'HTTP 503', succeeded: false}])
   })
 
@@ -38,7 +45,12 @@ describe('retrying reads', () => {
     const controller = new AbortController()
     const started = Date.now()
     setTimeout(() => controller.abort(), 50)
-    await expect(retrying('GET z', async () => Promise.reject(new ApiStatusError(429, '', 10_000)), kubeReadVerdict, {policy: {attempts: 5, baseMs: 1, capMs: 10_000}, signal: controller.signal})).rejects.toThrow('HTTP 429')
+    await expect(
+      retrying('GET z', async () => Promise.reject(new ApiStatusError(429, '', 10_000)), kubeReadVerdict, {
+        policy: {attempts: 5, baseMs: 1, capMs: 10_000},
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow('HTTP 429')
     expect(Date.now() - started).toBeLessThan(1000)
   })
 

@@ -42,7 +42,13 @@ export class LabKubeClient {
     await this.call('DELETE', path, undefined, undefined, [404])
   }
 
-  private call(method: string, path: string, body?: unknown, contentType = 'application/json', allowed: number[] = [404]): Promise<{status: number; body: unknown}> {
+  private call(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    allowed: number[] = [404],
+  ): Promise<{status: number; body: unknown}> {
     const api = this.state.kubeApi
     if (!api) return Promise.reject(new Error('this lab has no Kubernetes API'))
     const payload = body === undefined ? undefined : JSON.stringify(body)
@@ -55,7 +61,12 @@ export class LabKubeClient {
           path,
           ca: this.ca,
           timeout: 5000,
-          headers: {authorization: `Bearer ${api.adminToken}`, accept: 'application/json', 'user-agent': LAB_USER_AGENT, ...(payload ? {'content-type': contentType, 'content-length': Buffer.byteLength(payload)} : {})},
+          headers: {
+            authorization: `Bearer ${api.adminToken}`,
+            accept: 'application/json',
+            'user-agent': LAB_USER_AGENT,
+            ...(payload ? {'content-type': contentType, 'content-length': Buffer.byteLength(payload)} : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = []
@@ -69,7 +80,8 @@ export class LabKubeClient {
               // plain text (logs)
             }
             const status = res.statusCode ?? 0
-            if (status >= 400 && !allowed.includes(status)) reject(new Error(`${method} ${path}: ${(parsed as {message?: string})?.message ?? `HTTP ${status}`}`))
+            if (status >= 400 && !allowed.includes(status))
+              reject(new Error(`${method} ${path}: ${(parsed as {message?: string})?.message ?? `HTTP ${status}`}`))
             else resolve({status, body: parsed})
           })
         },

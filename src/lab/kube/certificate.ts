@@ -18,7 +18,13 @@ export async function servingCertificate(): Promise<ServingCertificate> {
       {name: 'basicConstraints', cA: true},
       {name: 'keyUsage', digitalSignature: true, keyCertSign: true, keyEncipherment: true},
       {name: 'extKeyUsage', serverAuth: true},
-      {name: 'subjectAltName', altNames: [{type: 7, ip: '127.0.0.1'}, {type: 2, value: 'localhost'}]},
+      {
+        name: 'subjectAltName',
+        altNames: [
+          {type: 7, ip: '127.0.0.1'},
+          {type: 2, value: 'localhost'},
+        ],
+      },
     ],
   } as never)
   return {cert: pems.cert, key: pems.private}

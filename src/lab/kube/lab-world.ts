@@ -73,7 +73,8 @@ export class RealLabWorld implements LabWorld {
     if (containers.some((c) => chartTask(c))) return {kind: 'task', run: (container, log) => this.runChartContainer(pod, container, log)}
     // signoz-ha's own image (generate monitor's CronJob): the real CLI, run to completion.
     if (/(^|\/)signoz-ha(:|@|$)/.test(pod.spec.containers[0]?.image ?? '')) {
-      if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure') return {kind: 'task', run: (container, log) => this.runSignozHa(pod, container, log)}
+      if (pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure')
+        return {kind: 'task', run: (container, log) => this.runSignozHa(pod, container, log)}
       // Not pretended: a long-running signoz-ha (serve) has no process behind it in the lab.
       return {kind: 'unavailable', reason: 'the lab runs signoz-ha pods that run to completion (generate monitor --mode cronjob); run serve outside the lab'}
     }
@@ -81,9 +82,12 @@ export class RealLabWorld implements LabWorld {
     if (pod.spec.containers.some((c) => isClickHouseServerImage(c.image ?? ''))) {
       // The host the operator made this pod for, by the installation, shard and replica it labels it with.
       const labels = pod.metadata.labels ?? {}
-      const host = inLab && labels['clickhouse.altinity.com/chi'] === this.state.chi
-        ? this.state.clickhouse.find((h) => String(h.shard) === labels['clickhouse.altinity.com/shard'] && String(h.replica) === labels['clickhouse.altinity.com/replica'])
-        : undefined
+      const host =
+        inLab && labels['clickhouse.altinity.com/chi'] === this.state.chi
+          ? this.state.clickhouse.find(
+              (h) => String(h.shard) === labels['clickhouse.altinity.com/shard'] && String(h.replica) === labels['clickhouse.altinity.com/replica'],
+            )
+          : undefined
       if (!host) return {kind: 'unavailable', reason: 'the lab runs no ClickHouse server for this pod'}
       this.noticeIncarnation(pod, () => this.restartHost(host.pod, pod.metadata.uid!))
       return {
@@ -251,9 +255,14 @@ export class RealLabWorld implements LabWorld {
       case 'migrate':
         return this.migrate(pod, container, log)
       case 'schema-migrator': {
-        const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
+        const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
+          log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
         try {
-          return await this.migrateStep(pod, container, task.step === 'sync' ? 'migrate sync up' : 'migrate async up', zap, {dsn: task.dsn, cluster: task.cluster, replication: (container.args ?? []).includes('--replication') ? true : undefined})
+          return await this.migrateStep(pod, container, task.step === 'sync' ? 'migrate sync up' : 'migrate async up', zap, {
+            dsn: task.dsn,
+            cluster: task.cluster,
+            replication: (container.args ?? []).includes('--replication') ? true : undefined,
+          })
         } catch (error) {
           log(`Error: ${errorMessage(error)}`)
           throw new ContainerExit(1)
@@ -306,19 +315,27 @@ export class RealLabWorld implements LabWorld {
     for (;;) {
       const answer = await (async () => {
         const host = this.route(env.CLICKHOUSE_HOST ?? '', namespace, Number(env.CLICKHOUSE_PORT ?? 9000))
-        const conn = new ClickHouseConnection({url: hostUrl(host), user: env.CLICKHOUSE_USER ?? 'default', password: env.CLICKHOUSE_PASSWORD ?? ''}, {requestTimeoutMs: 5000})
+        const conn = new ClickHouseConnection(
+          {url: hostUrl(host), user: env.CLICKHOUSE_USER ?? 'default', password: env.CLICKHOUSE_PASSWORD ?? ''},
+          {requestTimeoutMs: 5000},
+        )
         try {
           const [v] = await conn.query<{v: string}>('SELECT version() AS v')
-          const [c] = await conn.query<{shards: number; replicas: number}>(`SELECT count(DISTINCT shard_num) AS shards, count(DISTINCT replica_num) AS replicas FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`)
+          const [c] = await conn.query<{shards: number; replicas: number}>(
+            `SELECT count(DISTINCT shard_num) AS shards, count(DISTINCT replica_num) AS replicas FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`,
+          )
           return {version: v?.v ?? '', shards: Number(c?.shards ?? 0), replicas: Number(c?.replicas ?? 0)}
         } finally {
           await conn.close()
         }
       })().catch(() => undefined)
       if (!answer?.version) log('waiting for clickhouse to be ready')
-      else if (env.CLICKHOUSE_VERSION && !answer.version.includes(env.CLICKHOUSE_VERSION)) log(`expected version: ${env.CLICKHOUSE_VERSION}, current version: ${answer.version}\nwaiting for clickhouse with correct version`)
-      else if (env.CLICKHOUSE_SHARDS && answer.shards !== Number(env.CLICKHOUSE_SHARDS)) log(`expected shard count: ${env.CLICKHOUSE_SHARDS}, current shard count: ${answer.shards}\nwaiting for clickhouse with correct shard count`)
-      else if (env.CLICKHOUSE_REPLICAS && answer.replicas !== Number(env.CLICKHOUSE_REPLICAS)) log(`expected replica count: ${env.CLICKHOUSE_REPLICAS}, current replica count: ${answer.replicas}\nwaiting for clickhouse with correct replica count`)
+      else if (env.CLICKHOUSE_VERSION && !answer.version.includes(env.CLICKHOUSE_VERSION))
+        log(`expected version: ${env.CLICKHOUSE_VERSION}, current version: ${answer.version}\nwaiting for clickhouse with correct version`)
+      else if (env.CLICKHOUSE_SHARDS && answer.shards !== Number(env.CLICKHOUSE_SHARDS))
+        log(`expected shard count: ${env.CLICKHOUSE_SHARDS}, current shard count: ${answer.shards}\nwaiting for clickhouse with correct shard count`)
+      else if (env.CLICKHOUSE_REPLICAS && answer.replicas !== Number(env.CLICKHOUSE_REPLICAS))
+        log(`expected replica count: ${env.CLICKHOUSE_REPLICAS}, current replica count: ${answer.replicas}\nwaiting for clickhouse with correct replica count`)
       else break
       await new Promise((resolve) => setTimeout(resolve, 5000))
     }
@@ -344,7 +361,8 @@ export class RealLabWorld implements LabWorld {
    * step prints "Error: …" and exits 1.
    */
   private async migrate(pod: Pod, container: ContainerSpec, log: (line: string) => void): Promise<void> {
-    const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) => log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
+    const zap = (level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}) =>
+      log(JSON.stringify({level, timestamp: new Date().toISOString(), msg, ...fields}))
     const command = (container.args ?? []).join(' ')
     // The collector's own container beside its `migrate sync check` init container: it runs until
     // its pod goes (the lab's ingestion agent writes what a collector writes, through the Service its env names).
@@ -357,7 +375,13 @@ export class RealLabWorld implements LabWorld {
     }
   }
 
-  private async migrateStep(pod: Pod, container: ContainerSpec, command: string, zap: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void, given: {dsn?: string; cluster?: string; replication?: boolean} = {}): Promise<void> {
+  private async migrateStep(
+    pod: Pod,
+    container: ContainerSpec,
+    command: string,
+    zap: (level: 'info' | 'error', msg: string, fields?: Record<string, unknown>) => void,
+    given: {dsn?: string; cluster?: string; replication?: boolean} = {},
+  ): Promise<void> {
     const env = this.environment(pod.metadata.namespace!, container.env ?? [])
     const substitute = (v: string | undefined) => v?.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole)
     const dsn = substitute(given.dsn) ?? env.SIGNOZ_OTEL_COLLECTOR_CLICKHOUSE_DSN
@@ -380,7 +404,10 @@ export class RealLabWorld implements LabWorld {
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
     }
-    const conn = new ClickHouseConnection({url: hostUrl(host), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)}, {requestTimeoutMs: Math.max(1, timeoutMs)})
+    const conn = new ClickHouseConnection(
+      {url: hostUrl(host), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)},
+      {requestTimeoutMs: Math.max(1, timeoutMs)},
+    )
     const signal = AbortSignal.timeout(Math.max(1, timeoutMs))
     const step = async <T>(failure: string, work: () => Promise<T>): Promise<T> => {
       if (Date.now() > deadline) throw new Error(`${failure}: context deadline exceeded`)
@@ -392,10 +419,18 @@ export class RealLabWorld implements LabWorld {
     }
     // Without a DDL queue (the chdb engine) the migrator's DDL goes to each host in turn.
     const everyHost = this.state.engine.chdb
-      ? this.state.clickhouse.map((h) => new ClickHouseConnection({url: hostUrl(h), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)}, {requestTimeoutMs: Math.max(1, timeoutMs)}))
+      ? this.state.clickhouse.map(
+          (h) =>
+            new ClickHouseConnection(
+              {url: hostUrl(h), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)},
+              {requestTimeoutMs: Math.max(1, timeoutMs)},
+            ),
+        )
       : undefined
     try {
-      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern', ...(everyHost ? {everyHost} : {})}, (line) => zap('info', line))
+      const migrator = new Migrator(conn, {cluster, replication, modern: this.state.engine.kind === 'modern', ...(everyHost ? {everyHost} : {})}, (line) =>
+        zap('info', line),
+      )
       if (command === 'migrate ready') {
         await step('store not ready due to non-retryable error', async () => {
           const rows = await conn.query<{n: number}>(`SELECT count() AS n FROM system.clusters WHERE cluster = '${cluster.replace(/'/g, "\\'")}'`, signal)
@@ -415,15 +450,24 @@ export class RealLabWorld implements LabWorld {
         await step('failed to bootstrap store for migrations', () => migrator.bootstrap({onlyMissing: true}))
       } else if (command === 'migrate sync up') {
         zap('info', 'running sync migrations')
-        const outcomes = await step('failed to run migrations up sync', () => migrator.up(migrationsOf(imageTagOf(container.image ?? ''))).then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])))
+        const outcomes = await step('failed to run migrations up sync', () =>
+          migrator
+            .up(migrationsOf(imageTagOf(container.image ?? '')))
+            .then(async (o) => (o.some((x) => x.status === 'failed') ? o : [...o, ...(await migrator.retryFailed([FIXED_MIGRATION]))])),
+        )
         const failed = outcomes.find((o) => o.status === 'failed')
         if (failed) {
           zap('error', 'Error occurred while running operation', {error: failed.error})
           throw new Error(`failed to run migrations up sync: ${failed.error}`)
         }
-        zap('info', 'sync migrations done', {applied: outcomes.filter((o) => o.status === 'finished').length, alreadyFinished: outcomes.filter((o) => o.status === 'skipped').length})
+        zap('info', 'sync migrations done', {
+          applied: outcomes.filter((o) => o.status === 'finished').length,
+          alreadyFinished: outcomes.filter((o) => o.status === 'skipped').length,
+        })
       } else if (command === 'migrate sync check') {
-        const unfinished = await step('timed out waiting for sync migrations to complete within the configured timeout', () => migrator.unfinished(migrationsOf(imageTagOf(container.image ?? ''))))
+        const unfinished = await step('timed out waiting for sync migrations to complete within the configured timeout', () =>
+          migrator.unfinished(migrationsOf(imageTagOf(container.image ?? ''))),
+        )
         if (unfinished) throw new Error(`migration with ID ${unfinished.id} for database '${unfinished.database}' has not been completed`)
       } else if (command === 'migrate async up') {
         zap('info', 'no async migrations pending')
@@ -439,8 +483,12 @@ export class RealLabWorld implements LabWorld {
     const svcKind = mustKind(this.store, 'Service')
     const svc = this.store.tryGet(svcKind, ns, service!)
     if (!svc) throw new Error(`dial tcp: lookup ${hostname}: no such host`)
-    const endpoints = this.store.tryGet(mustKind(this.store, 'Endpoints'), ns, service!) as {subsets?: {addresses?: {targetRef?: {name?: string}}[]}[]} | undefined
-    const ready = (endpoints?.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => this.state.clickhouse.find((h) => h.pod === a.targetRef?.name)).filter((h): h is LabHost => Boolean(h))
+    const endpoints = this.store.tryGet(mustKind(this.store, 'Endpoints'), ns, service!) as
+      {subsets?: {addresses?: {targetRef?: {name?: string}}[]}[]} | undefined
+    const ready = (endpoints?.subsets ?? [])
+      .flatMap((s) => s.addresses ?? [])
+      .map((a) => this.state.clickhouse.find((h) => h.pod === a.targetRef?.name))
+      .filter((h): h is LabHost => Boolean(h))
     if (ready.length === 0) throw new Error(`dial tcp ${(svc.spec as {clusterIP?: string}).clusterIP ?? hostname}:${port}: connect: connection refused`)
     return ready[Math.floor(Math.random() * ready.length)]!
   }
@@ -476,7 +524,14 @@ export class RealLabWorld implements LabWorld {
     for (const [name, value] of Object.entries(this.environment(namespace, container.env ?? []))) env[name] = this.clusterDns(namespace, inPod(value))
     const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'run.js'), ...(container.command ?? []).slice(1), ...(container.args ?? [])], {
       cwd: root,
-      env: {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, ...env, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(api.port), SIGNOZ_HA_IN_CLUSTER_ROOT: root},
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: root,
+        ...env,
+        KUBERNETES_SERVICE_HOST: '127.0.0.1',
+        KUBERNETES_SERVICE_PORT: String(api.port),
+        SIGNOZ_HA_IN_CLUSTER_ROOT: root,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     for (const stream of [child.stdout, child.stderr]) createInterface({input: stream}).on('line', log)
@@ -489,12 +544,15 @@ export class RealLabWorld implements LabWorld {
    * Service's OTLP/HTTP port (svc, svc.ns, svc.ns.svc[.cluster.local]) is the lab's receiver.
    */
   private clusterDns(namespace: string, value: string): string {
-    return value.replace(/^(https?:\/\/)([a-z0-9-]+)(?:\.([a-z0-9-]+))?(?:\.svc(?:\.cluster\.local)?)?:4318\b/, (whole, scheme: string, service: string, ns: string | undefined) => {
-      const services = kindOf(this.store, 'Service')
-      const exists = services && this.store.tryGet(services, ns ?? namespace, service)
-      const port = this.state.ingestion.otlpPort
-      return exists && port && service.endsWith('otel-collector') ? `${scheme}127.0.0.1:${port}` : whole
-    })
+    return value.replace(
+      /^(https?:\/\/)([a-z0-9-]+)(?:\.([a-z0-9-]+))?(?:\.svc(?:\.cluster\.local)?)?:4318\b/,
+      (whole, scheme: string, service: string, ns: string | undefined) => {
+        const services = kindOf(this.store, 'Service')
+        const exists = services && this.store.tryGet(services, ns ?? namespace, service)
+        const port = this.state.ingestion.otlpPort
+        return exists && port && service.endsWith('otel-collector') ? `${scheme}127.0.0.1:${port}` : whole
+      },
+    )
   }
 
   private environment(namespace: string, vars: EnvVar[]): Record<string, string> {
@@ -503,7 +561,8 @@ export class RealLabWorld implements LabWorld {
     for (const v of vars) {
       if (v.value !== undefined) env[v.name] = v.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole)
       else if (v.valueFrom?.secretKeyRef) {
-        const secret = this.store.tryGet(secrets, namespace, v.valueFrom.secretKeyRef.name) as {data?: Record<string, string>; stringData?: Record<string, string>} | undefined
+        const secret = this.store.tryGet(secrets, namespace, v.valueFrom.secretKeyRef.name) as
+          {data?: Record<string, string>; stringData?: Record<string, string>} | undefined
         const raw = secret?.data?.[v.valueFrom.secretKeyRef.key]
         if (raw === undefined) throw new Error(`secret "${v.valueFrom.secretKeyRef.name}" has no key "${v.valueFrom.secretKeyRef.key}"`)
         env[v.name] = Buffer.from(raw, 'base64').toString('utf8')

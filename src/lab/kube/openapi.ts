@@ -12,7 +12,11 @@ const gvPath = (k: ResourceKind) => (k.group ? `apis/${k.group}/${k.version}` : 
 export function openApiIndex(kinds: readonly ResourceKind[]): Record<string, unknown> {
   const paths: Record<string, {serverRelativeURL: string}> = {}
   for (const gv of new Set(kinds.map(gvPath))) {
-    const hash = createHash('sha256').update(JSON.stringify(kinds.filter((k) => gvPath(k) === gv))).digest('hex').slice(0, 32).toUpperCase()
+    const hash = createHash('sha256')
+      .update(JSON.stringify(kinds.filter((k) => gvPath(k) === gv)))
+      .digest('hex')
+      .slice(0, 32)
+      .toUpperCase()
     paths[gv] = {serverRelativeURL: `/openapi/v3/${gv}?hash=${hash}`}
   }
   return {paths}
@@ -31,11 +35,21 @@ export function openApiGroupVersion(kinds: readonly ResourceKind[], gv: string):
     schemas[schemaName] = {type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-group-version-kind': [gvk]}
     const body = {content: {'application/json': {schema: {$ref: `#/components/schemas/${schemaName}`}}}}
     const responses = {'200': {description: 'OK', ...body}}
-    const op = (action: string, params = writeParams) => ({operationId: `${action}${k.kind}`, 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: params, responses})
+    const op = (action: string, params = writeParams) => ({
+      operationId: `${action}${k.kind}`,
+      'x-kubernetes-action': action,
+      'x-kubernetes-group-version-kind': gvk,
+      parameters: params,
+      responses,
+    })
     const base = `/${gv}/${k.namespaced ? 'namespaces/{namespace}/' : ''}${k.plural}`
     paths[base] = {get: op('list', [queryParam('labelSelector')]), post: {...op('post'), requestBody: body}}
-    paths[`${base}/{name}`] = {get: op('get', []), put: {...op('put'), requestBody: body}, patch: {...op('patch'), requestBody: {content: {'application/merge-patch+json': {schema: {type: 'object'}}}}}, delete: op('delete', [])}
+    paths[`${base}/{name}`] = {
+      get: op('get', []),
+      put: {...op('put'), requestBody: body},
+      patch: {...op('patch'), requestBody: {content: {'application/merge-patch+json': {schema: {type: 'object'}}}}},
+      delete: op('delete', []),
+    }
   }
   return {openapi: '3.0.0', info: {title: 'Kubernetes (signoz-ha lab)', version: 'v1.31.0'}, paths, components: {schemas}}
 }
-

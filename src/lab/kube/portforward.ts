@@ -64,9 +64,21 @@ export function servePortForward(
     if (!match) return refuse(socket, 404, 'NotFound', 'the server could not find the requested resource')
     const principal = authenticate(req)
     if (!principal) return refuse(socket, 401, 'Unauthorized', 'Unauthorized')
-    const request = {verb: 'create', group: '', resource: 'pods', subresource: 'portforward', namespace: decodeURIComponent(match[1]!), name: decodeURIComponent(match[2]!)}
+    const request = {
+      verb: 'create',
+      group: '',
+      resource: 'pods',
+      subresource: 'portforward',
+      namespace: decodeURIComponent(match[1]!),
+      name: decodeURIComponent(match[2]!),
+    }
     if (principal.readOnly || (principal.serviceAccount && !rbacAllows(store, principal.serviceAccount, request))) {
-      return refuse(socket, 403, 'Forbidden', `pods "${match[2]}" is forbidden: User "${principal.user}" cannot create resource "pods/portforward" in API group "" in the namespace "${match[1]}"`)
+      return refuse(
+        socket,
+        403,
+        'Forbidden',
+        `pods "${match[2]}" is forbidden: User "${principal.user}" cannot create resource "pods/portforward" in API group "" in the namespace "${match[1]}"`,
+      )
     }
     const pods = store.kindByPath('', 'v1', 'pods')!
     const namespace = decodeURIComponent(match[1]!)
@@ -74,7 +86,8 @@ export function servePortForward(
     if (!pod) return refuse(socket, 404, 'NotFound', `pods "${match[2]}" not found`)
     const phase = (pod.status as {phase?: string} | undefined)?.phase
     // As the real API server: only a running pod's kubelet can take the stream.
-    if (phase !== 'Running') return refuse(socket, 400, 'BadRequest', `unable to upgrade connection: pod ${match[2]} is not running (phase ${phase ?? 'Pending'})`)
+    if (phase !== 'Running')
+      return refuse(socket, 400, 'BadRequest', `unable to upgrade connection: pod ${match[2]} is not running (phase ${phase ?? 'Pending'})`)
     // Each connection looks the pod up again: a pod deleted since the tunnel opened is gone for it too.
     const current = () => {
       const live = store.tryGet(pods, namespace, pod.metadata.name!)
@@ -84,9 +97,19 @@ export function servePortForward(
     // A server behind a proxy that passes WebSockets only (options.spdy false) answers a SPDY upgrade as a plain request.
     if (upgrade === 'spdy/3.1' && options.spdy === false) return refuse(socket, 400, 'BadRequest', 'Upgrade request required')
     if (upgrade === 'spdy/3.1') {
-      const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((v) => v.trim())
-      if (!versions.includes(PORT_FORWARD_PROTOCOL)) return refuse(socket, 403, 'Forbidden', `unable to upgrade: unable to negotiate protocol: client supports [${versions.join(' ')}], server supports [${PORT_FORWARD_PROTOCOL}]`)
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}\r\n\r\n`)
+      const versions = String(req.headers['x-stream-protocol-version'] ?? '')
+        .split(',')
+        .map((v) => v.trim())
+      if (!versions.includes(PORT_FORWARD_PROTOCOL))
+        return refuse(
+          socket,
+          403,
+          'Forbidden',
+          `unable to upgrade: unable to negotiate protocol: client supports [${versions.join(' ')}], server supports [${PORT_FORWARD_PROTOCOL}]`,
+        )
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${PORT_FORWARD_PROTOCOL}\r\n\r\n`,
+      )
       const session = new SpdySession((frame) => socket.write(frame))
       socket.on('data', (chunk: Buffer) => session.feed(chunk))
       socket.on('close', () => session.close())
@@ -96,7 +119,9 @@ export function servePortForward(
       if (head.length) session.feed(head)
       return
     }
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
     if (offered.includes(SPDY_TUNNEL_PROTOCOL)) {
       tunnels.add(req)
       delete req.headers['sec-websocket-protocol']
@@ -165,7 +190,10 @@ function connectPair(port: number, data: SpdyStream, error: SpdyStream, pod: Kub
   const name = pod?.metadata.name ?? 'unknown'
   const target = pod ? forwardTarget(pod, port) : undefined
   if (!pod) return fail(`error forwarding port ${port}: the pod is gone`)
-  if (!target) return fail(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: failed to connect to localhost:${port} inside the pod: connect: connection refused`)
+  if (!target)
+    return fail(
+      `error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: failed to connect to localhost:${port} inside the pod: connect: connection refused`,
+    )
   const socket = connect({host: '127.0.0.1', port: target})
   let sent = 0
   socket.on('data', (chunk: Buffer) => {
@@ -181,7 +209,9 @@ function connectPair(port: number, data: SpdyStream, error: SpdyStream, pod: Kub
     data.write(chunk)
   })
   socket.on('end', () => data.end())
-  socket.on('error', (e) => fail(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: ${e.message.replace(/127\.0\.0\.1:\d+/, `localhost:${port}`)}`))
+  socket.on('error', (e) =>
+    fail(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: ${e.message.replace(/127\.0\.0\.1:\d+/, `localhost:${port}`)}`),
+  )
   socket.on('close', finish)
   data.on('data', (chunk: Buffer) => socket.write(chunk))
   data.on('end', () => socket.end())

@@ -54,7 +54,11 @@ export function decodeProtobufObject(body: Buffer, kind: string): KubeObject {
   return {
     apiVersion: envelope.typeMeta?.apiVersion ?? 'v1',
     kind: 'Secret',
-    metadata: {...metadata, ...(creationTimestamp ? {creationTimestamp: time(creationTimestamp)} : {}), ...(deletionTimestamp ? {deletionTimestamp: time(deletionTimestamp)} : {})},
+    metadata: {
+      ...metadata,
+      ...(creationTimestamp ? {creationTimestamp: time(creationTimestamp)} : {}),
+      ...(deletionTimestamp ? {deletionTimestamp: time(deletionTimestamp)} : {}),
+    },
     ...(Object.keys(data).length ? {data} : {}),
     ...(secret.type ? {type: secret.type} : {}),
     ...(secret.stringData ? {stringData: secret.stringData} : {}),

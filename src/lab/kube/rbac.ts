@@ -78,7 +78,8 @@ export function rbacAllows(store: ObjectStore, sa: ServiceAccountRef, request: R
 function rulesFor(store: ObjectStore, sa: ServiceAccountRef, namespace: string | undefined): PolicyRule[] {
   const kind = (name: string) => store.allKinds().find((k) => k.group === 'rbac.authorization.k8s.io' && k.kind === name)
   const [role, clusterRole, roleBinding, clusterRoleBinding] = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map(kind)
-  const rulesOf = (k: typeof role, ns: string | undefined, name: string) => ((k && (store.tryGet(k, ns, name) as {rules?: PolicyRule[]} | undefined)?.rules) ?? [])
+  const rulesOf = (k: typeof role, ns: string | undefined, name: string) =>
+    (k && (store.tryGet(k, ns, name) as {rules?: PolicyRule[]} | undefined)?.rules) ?? []
   const bindings: {binding: Binding; scope?: string}[] = [
     ...(clusterRoleBinding ? store.scan(clusterRoleBinding).map((b) => ({binding: b as unknown as Binding})) : []),
     ...(roleBinding && namespace ? store.scan(roleBinding, namespace).map((b) => ({binding: b as unknown as Binding, scope: namespace})) : []),

@@ -47,7 +47,15 @@ const core = (kind: string, plural: string, namespaced = true, shortNames?: stri
   shortNames,
   subresources,
 })
-const grouped = (group: string, version: string, kind: string, plural: string, namespaced = true, shortNames?: string[], subresources?: string[]): ResourceKind => ({
+const grouped = (
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced = true,
+  shortNames?: string[],
+  subresources?: string[],
+): ResourceKind => ({
   group,
   version,
   kind,
@@ -86,7 +94,6 @@ export const BUILTIN_KINDS: readonly ResourceKind[] = [
   grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, ['crd', 'crds'], ['status']),
 ]
 
-
 export const apiVersionOf = (k: ResourceKind): string => (k.group ? `${k.group}/${k.version}` : k.version)
 
 /** A CRD's served kinds, from its spec (every served version). */
@@ -114,7 +121,11 @@ export function kindsOfCrd(crd: CrdObject): ResourceKind[] {
  * cluster; at once here): the accepted names, NamesAccepted and Established, the stored versions.
  * Helm waits for Established before it installs anything of the chart.
  */
-export function crdServedStatus(crd: CrdObject, previous: {storedVersions?: string[]; conditions?: {type: string; lastTransitionTime?: string}[]} | undefined, now: string): Record<string, unknown> {
+export function crdServedStatus(
+  crd: CrdObject,
+  previous: {storedVersions?: string[]; conditions?: {type: string; lastTransitionTime?: string}[]} | undefined,
+  now: string,
+): Record<string, unknown> {
   const names = crd.spec?.names ?? {}
   const kind = names.kind ?? ''
   const since = (type: string) => previous?.conditions?.find((c) => c.type === type)?.lastTransitionTime ?? now
@@ -130,7 +141,13 @@ export function crdServedStatus(crd: CrdObject, previous: {storedVersions?: stri
     },
     conditions: [
       {type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found'},
-      {type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted'},
+      {
+        type: 'Established',
+        status: 'True',
+        lastTransitionTime: since('Established'),
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+      },
     ],
     storedVersions: [...new Set([...(previous?.storedVersions ?? []), ...(storage ? [storage] : [])])],
   }

@@ -32,7 +32,14 @@ export function parseLabelSelector(text: string | null | undefined): Requirement
     let m: RegExpExecArray | null
     if ((m = /^!\s*([\w./-]+)$/.exec(term))) return {key: m[1]!, op: 'notexists', values: []}
     if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term))) {
-      return {key: m[1]!, op: m[2] as 'in' | 'notin', values: m[3]!.split(',').map((v) => v.trim()).filter(Boolean)}
+      return {
+        key: m[1]!,
+        op: m[2] as 'in' | 'notin',
+        values: m[3]!
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      }
     }
     if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)$/.exec(term))) return {key: m[1]!, op: m[2] === '!=' ? 'neq' : 'eq', values: [m[3]!]}
     if ((m = /^([\w./-]+)$/.exec(term))) return {key: m[1]!, op: 'exists', values: []}

@@ -46,9 +46,17 @@ export async function serveKubeApi(dir: string, stop: AbortSignal): Promise<void
   const store = new ObjectStore(kubeStatePath(dir))
   seedCluster(store, state.namespace, labNodeCount(state.clickhouse.length))
   const {cert, key} = kubeCertPaths(dir)
-  const simulator = new KubeApiSimulator({store, tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')}, tokens: labPrincipals(api), serviceAccountKey: api.adminToken, wireFaults: wireFaultsOf(dir)})
+  const simulator = new KubeApiSimulator({
+    store,
+    tls: {cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8')},
+    tokens: labPrincipals(api),
+    serviceAccountKey: api.adminToken,
+    wireFaults: wireFaultsOf(dir),
+  })
   await simulator.listen(api.port)
-  const controllers = new ControllerManager(store, new RealLabWorld(dir, store), {onError: (error) => console.error(`controllers: ${error instanceof Error ? error.stack : String(error)}`)})
+  const controllers = new ControllerManager(store, new RealLabWorld(dir, store), {
+    onError: (error) => console.error(`controllers: ${error instanceof Error ? error.stack : String(error)}`),
+  })
   controllers.start()
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), {once: true}))
   controllers.stop()

@@ -21,7 +21,6 @@ export const LOG_ANNOTATION = 'lab.signoz-ha.io/log-file'
 /** {current, previous}: byte offsets in the log file where the container's current and previous runs begin. */
 export const LOG_RUNS_ANNOTATION = 'lab.signoz-ha.io/log-runs'
 
-
 export interface SimulatorOptions {
   store: ObjectStore
   /** Served over HTTPS only, like a real API server (client-go sends tokens only over TLS). */
@@ -138,7 +137,15 @@ export class KubeApiSimulator {
     }
     if (faults.errors && n % faults.errors.everyNth === 0) {
       const code = faults.errors.code
-      send(res, code, new ApiError(code, code === 503 ? 'ServiceUnavailable' : 'InternalError', code === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: etcdserver: request timed out').toStatus())
+      send(
+        res,
+        code,
+        new ApiError(
+          code,
+          code === 503 ? 'ServiceUnavailable' : 'InternalError',
+          code === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: etcdserver: request timed out',
+        ).toStatus(),
+      )
       return true
     }
     return false
@@ -166,7 +173,17 @@ export class KubeApiSimulator {
   private discovery(path: string, res: ServerResponse): boolean {
     const kinds = this.options.store.allKinds()
     if (path === '/version') {
-      send(res, 200, {major: '1', minor: '31', gitVersion: 'v1.31.0-signoz-ha-lab', gitCommit: 'lab', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64'})
+      send(res, 200, {
+        major: '1',
+        minor: '31',
+        gitVersion: 'v1.31.0-signoz-ha-lab',
+        gitCommit: 'lab',
+        gitTreeState: 'clean',
+        buildDate: '2026-01-01T00:00:00Z',
+        goVersion: 'go1.23',
+        compiler: 'gc',
+        platform: 'linux/amd64',
+      })
       return true
     }
     if (path === '/api') {
@@ -260,17 +277,26 @@ export class KubeApiSimulator {
     if (namespace && kind.kind !== 'Namespace' && !store.tryGet(store.kindByPath('', 'v1', 'namespaces')!, undefined, namespace) && method === 'POST') {
       throw notFound('namespaces', '', namespace)
     }
-    if (subresource && !['status', 'log', 'portforward', 'exec', 'scale'].includes(subresource)) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
+    if (subresource && !['status', 'log', 'portforward', 'exec', 'scale'].includes(subresource))
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource')
     if (subresource === 'log') return this.podLog(store.get(kind, namespace, name!), url, res)
     if (subresource === 'portforward' || subresource === 'exec') {
       throw new ApiError(400, 'BadRequest', `${subresource} needs a WebSocket upgrade`)
     }
     if (!name) {
-      if (method === 'GET') return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? this.watch(kind, namespace, url, req, res) : this.list(kind, namespace, url, req, res)
+      if (method === 'GET')
+        return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
+          ? this.watch(kind, namespace, url, req, res)
+          : this.list(kind, namespace, url, req, res)
       if (method === 'POST') return send(res, 201, store.create(kind, namespace, await readJson(req, kind.kind)))
       if (method === 'DELETE') {
         const deleted = this.select(kind, namespace, url).map((o) => store.delete(kind, o.metadata.namespace, o.metadata.name!))
-        return send(res, 200, {kind: `${kind.kind}List`, apiVersion: deleted[0]?.apiVersion ?? 'v1', metadata: {resourceVersion: store.currentRevision()}, items: deleted})
+        return send(res, 200, {
+          kind: `${kind.kind}List`,
+          apiVersion: deleted[0]?.apiVersion ?? 'v1',
+          metadata: {resourceVersion: store.currentRevision()},
+          items: deleted,
+        })
       }
       throw methodNotAllowed()
     }
@@ -304,7 +330,11 @@ export class KubeApiSimulator {
               : type === 'application/merge-patch+json'
                 ? mergePatch(current as never, body as never)
                 : (() => {
-                    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`)
+                    throw new ApiError(
+                      415,
+                      'UnsupportedMediaType',
+                      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+                    )
                   })()
         const next = patched as KubeObject
         // A patch never races: it applies to the version it read.
@@ -329,7 +359,10 @@ export class KubeApiSimulator {
     const containers = (spec.containers ?? []).map((c) => c.name)
     const all = [...containers, ...(spec.initContainers ?? []).map((c) => c.name)]
     const asked = url.searchParams.get('container')
-    if (!asked && containers.length > 1) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${spec.initContainers?.length ? ` or one of the init containers: [${spec.initContainers.map((c) => c.name).join(' ')}]` : ''}`)
+    if (!asked && containers.length > 1)
+      throw badRequest(
+        `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${spec.initContainers?.length ? ` or one of the init containers: [${spec.initContainers.map((c) => c.name).join(' ')}]` : ''}`,
+      )
     const container = asked ?? containers[0] ?? 'main'
     if (asked && !all.includes(asked)) throw badRequest(`container ${asked} is not valid for pod ${name}`)
     type Status = {name: string; restartCount?: number; state?: {waiting?: {reason?: string}; running?: unknown; terminated?: unknown}}
@@ -346,7 +379,11 @@ export class KubeApiSimulator {
       throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ${cs.state.waiting.reason ?? 'ContainerCreating'}`)
     } else if (perContainer && existsSync(perContainer.file)) {
       const bytes = readFileSync(perContainer.file)
-      text = previous ? (perContainer.previous !== undefined ? bytes.subarray(perContainer.previous, perContainer.current).toString('utf8') : '') : bytes.subarray(perContainer.current).toString('utf8')
+      text = previous
+        ? perContainer.previous !== undefined
+          ? bytes.subarray(perContainer.previous, perContainer.current).toString('utf8')
+          : ''
+        : bytes.subarray(perContainer.current).toString('utf8')
     } else if (!file || !existsSync(file)) {
       // A container that ran (the pod is running or done) and logged nothing the lab keeps: an empty log.
       if (['Running', 'Succeeded', 'Failed'].includes(status.phase ?? '') && !cs?.state?.waiting) text = ''
@@ -361,7 +398,11 @@ export class KubeApiSimulator {
     const since = Number(url.searchParams.get('sinceSeconds') ?? 0)
     if (since > 0) text = linesSince(text, Date.now() - since * 1000)
     const tail = Number(url.searchParams.get('tailLines') ?? 0)
-    if (tail > 0) text = text.split('\n').slice(-(tail + 1)).join('\n')
+    if (tail > 0)
+      text = text
+        .split('\n')
+        .slice(-(tail + 1))
+        .join('\n')
     const limit = Number(url.searchParams.get('limitBytes') ?? 0)
     if (limit > 0) text = text.slice(-limit)
     res.writeHead(200, {'content-type': 'text/plain'}).end(text)
@@ -387,7 +428,10 @@ export class KubeApiSimulator {
     send(res, 200, {
       kind: `${kind.kind}List`,
       apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
-      metadata: {resourceVersion: this.options.store.currentRevision(), ...(more ? {continue: String(start + limit), remainingItemCount: items.length - start - limit} : {})},
+      metadata: {
+        resourceVersion: this.options.store.currentRevision(),
+        ...(more ? {continue: String(start + limit), remainingItemCount: items.length - start - limit} : {}),
+      },
       items: page,
     })
   }
@@ -414,11 +458,19 @@ export class KubeApiSimulator {
     }
     const write = (event: {type: WatchEvent['type'] | 'BOOKMARK'; object: KubeObject}) =>
       res.write(`${JSON.stringify({type: event.type, object: table && event.type !== 'BOOKMARK' ? asTable(event.object) : event.object})}\n`)
-    const matches = (o: KubeObject) => (!namespace || o.metadata.namespace === namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o)
+    const matches = (o: KubeObject) =>
+      (!namespace || o.metadata.namespace === namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o)
     if (!since || initialEvents) for (const o of this.select(kind, namespace, url)) write({type: 'ADDED', object: o})
     if (initialEvents) {
       const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version
-      write({type: 'BOOKMARK', object: {apiVersion, kind: kind.kind, metadata: {resourceVersion: String(since), annotations: {'k8s.io/initial-events-end': 'true'}}} as unknown as KubeObject})
+      write({
+        type: 'BOOKMARK',
+        object: {
+          apiVersion,
+          kind: kind.kind,
+          metadata: {resourceVersion: String(since), annotations: {'k8s.io/initial-events-end': 'true'}},
+        } as unknown as KubeObject,
+      })
     }
     const listener = (event: WatchEvent) => {
       if (event.kind.plural !== kind.plural || event.kind.group !== kind.group || !matches(event.object)) return
@@ -498,8 +550,7 @@ function linesSince(text: string, sinceMs: number): string {
 function requestAttributes(route: Route, method: string, url: URL): RequestAttributes {
   const watch = ['true', '1'].includes(url.searchParams.get('watch') ?? '')
   const collection = route.name === undefined
-  const verb =
-    WRITE_VERBS[method] === 'delete' && collection ? 'deletecollection' : (WRITE_VERBS[method] ?? (collection ? (watch ? 'watch' : 'list') : 'get'))
+  const verb = WRITE_VERBS[method] === 'delete' && collection ? 'deletecollection' : (WRITE_VERBS[method] ?? (collection ? (watch ? 'watch' : 'list') : 'get'))
   // A list or watch pinned to one object by metadata.name is authorized as that object.
   const pinned = collection ? /(?:^|,)metadata\.name=([^,]+)/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1] : undefined
   return {verb, group: route.kind.group, resource: route.kind.plural, subresource: route.subresource, namespace: route.namespace, name: route.name ?? pinned}

@@ -10,7 +10,16 @@ export class ApiError extends Error {
   }
 
   toStatus(): Record<string, unknown> {
-    return {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, details: this.details, code: this.code}
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      details: this.details,
+      code: this.code,
+    }
   }
 }
 
@@ -23,7 +32,12 @@ export const alreadyExists = (plural: string, group: string, name: string) =>
   new ApiError(409, 'AlreadyExists', `${resourceRef(plural, group)} "${name}" already exists`, {name, group, kind: plural})
 
 export const conflict = (plural: string, group: string, name: string) =>
-  new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceRef(plural, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {name, group, kind: plural})
+  new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${resourceRef(plural, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    {name, group, kind: plural},
+  )
 
 export const invalid = (kind: string, name: string, field: string, message: string) =>
   new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${field}: ${message}`, {name, kind, causes: [{reason: 'FieldValueInvalid', message, field}]})

@@ -78,7 +78,10 @@ export class ObjectStore {
     this.unserveCrd(crd.metadata.name!)
     const kinds = kindsOfCrd(crd as CrdObject)
     for (const k of kinds) this.addKind(k)
-    this.crdKinds.set(crd.metadata.name!, kinds.map((k) => `${k.group}/${k.version}/${k.plural}`))
+    this.crdKinds.set(
+      crd.metadata.name!,
+      kinds.map((k) => `${k.group}/${k.version}/${k.plural}`),
+    )
   }
 
   private unserveCrd(name: string): void {
@@ -90,13 +93,19 @@ export class ObjectStore {
   private establish(crd: KubeObject, previous: KubeObject | undefined): void {
     const status = crdServedStatus(crd as CrdObject, previous?.status as never, stamp())
     if (crd.metadata.deletionTimestamp) {
-      ;(status.conditions as unknown[]).push({type: 'Terminating', status: 'True', lastTransitionTime: crd.metadata.deletionTimestamp, reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress'})
+      ;(status.conditions as unknown[]).push({
+        type: 'Terminating',
+        status: 'True',
+        lastTransitionTime: crd.metadata.deletionTimestamp,
+        reason: 'InstanceDeletionInProgress',
+        message: 'CustomResource deletion is in progress',
+      })
     }
     crd.status = status
   }
 
   private key(k: ResourceKind, namespace: string | undefined, name: string): string {
-    return `${k.group}/${k.plural}/${k.namespaced ? namespace ?? '' : ''}/${name}`
+    return `${k.group}/${k.plural}/${k.namespaced ? (namespace ?? '') : ''}/${name}`
   }
 
   list(k: ResourceKind, namespace?: string): KubeObject[] {
@@ -132,7 +141,12 @@ export class ObjectStore {
     const name = obj.metadata.name
     if (!name) throw invalid(k.kind, '', 'metadata.name', 'Required value: name or generateName is required')
     if (!DNS_NAME.test(name) || name.length > 253) {
-      throw invalid(k.kind, name, 'metadata.name', `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`)
+      throw invalid(
+        k.kind,
+        name,
+        'metadata.name',
+        `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+      )
     }
     if (k.namespaced) {
       if (!namespace) throw invalid(k.kind, name, 'metadata.namespace', 'Required value')
@@ -165,7 +179,8 @@ export class ObjectStore {
     const current = this.objects.get(key)
     if (!current) throw notFound(k.plural, k.group, name)
     if (input.metadata?.resourceVersion && input.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(k.plural, k.group, name)
-    if (input.metadata?.name && input.metadata.name !== name) throw invalid(k.kind, name, 'metadata.name', 'Invalid value: the name of the object does not match the name on the request')
+    if (input.metadata?.name && input.metadata.name !== name)
+      throw invalid(k.kind, name, 'metadata.name', 'Invalid value: the name of the object does not match the name on the request')
     let next: KubeObject
     if (subresource === 'status') {
       next = {...structuredClone(current), status: structuredClone(input.status)}
@@ -301,4 +316,3 @@ export class ObjectStore {
     }
   }
 }
-

@@ -18,7 +18,13 @@ export interface TableColumn {
 type Cell = string | number | boolean | null
 type Printer = {columns: TableColumn[]; cells(obj: any, now: number): Cell[]}
 
-const col = (name: string, type = 'string', priority = 0, description = ''): TableColumn => ({name, type, format: name === 'Name' ? 'name' : '', description, priority})
+const col = (name: string, type = 'string', priority = 0, description = ''): TableColumn => ({
+  name,
+  type,
+  format: name === 'Name' ? 'name' : '',
+  description,
+  priority,
+})
 const NAME = col('Name', 'string', 0, 'Name must be unique within a namespace.')
 const AGE = col('Age', 'string', 0, 'CreationTimestamp is a timestamp representing the server time when this object was created.')
 const templateColumns = [col('Containers', 'string', 1), col('Images', 'string', 1)]
@@ -52,7 +58,9 @@ function formatLabels(labels: Record<string, string> | undefined): string {
   return pairs.length ? pairs.map(([k, v]) => `${k}=${v}`).join(',') : '<none>'
 }
 
-function formatSelector(selector: {matchLabels?: Record<string, string>; matchExpressions?: {key: string; operator: string; values?: string[]}[]} | undefined): string {
+function formatSelector(
+  selector: {matchLabels?: Record<string, string>; matchExpressions?: {key: string; operator: string; values?: string[]}[]} | undefined,
+): string {
   if (!selector) return '<none>'
   const terms = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`)
   for (const e of selector.matchExpressions ?? []) {
@@ -82,13 +90,19 @@ interface ContainerStatus {
 export function podStatusReason(pod: any): string {
   const status = pod.status ?? {}
   let reason: string = status.reason || status.phase || 'Pending'
-  if ((status.conditions ?? []).some((c: {type: string; reason?: string}) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated'
+  if ((status.conditions ?? []).some((c: {type: string; reason?: string}) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated'
   const inits: ContainerStatus[] = status.initContainerStatuses ?? []
   let initializing = false
   for (const [i, c] of inits.entries()) {
     if (c.state?.terminated && c.state.terminated.exitCode === 0) continue
     initializing = true
-    if (c.state?.terminated) reason = c.state.terminated.reason ? `Init:${c.state.terminated.reason}` : c.state.terminated.signal ? `Init:Signal:${c.state.terminated.signal}` : `Init:ExitCode:${c.state.terminated.exitCode}`
+    if (c.state?.terminated)
+      reason = c.state.terminated.reason
+        ? `Init:${c.state.terminated.reason}`
+        : c.state.terminated.signal
+          ? `Init:Signal:${c.state.terminated.signal}`
+          : `Init:ExitCode:${c.state.terminated.exitCode}`
     else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`
     else reason = `Init:${i}/${(pod.spec?.initContainers ?? []).length}`
     break
@@ -103,7 +117,8 @@ export function podStatusReason(pod: any): string {
       else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`
       else if (c.ready && c.state?.running) hasRunning = true
     }
-    if (reason === 'Completed' && hasRunning) reason = (status.conditions ?? []).some((c: {type: string; status: string}) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady'
+    if (reason === 'Completed' && hasRunning)
+      reason = (status.conditions ?? []).some((c: {type: string; status: string}) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady'
   }
   if (pod.metadata.deletionTimestamp && status.reason === 'NodeLost') reason = 'Unknown'
   else if (pod.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(status.phase)) reason = 'Terminating'
@@ -116,9 +131,15 @@ function podCells(pod: any, now: number): Cell[] {
   // RESTARTS counts init containers' restarts too, as kubectl's printer does.
   const all: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...containers]
   const restarts = all.reduce((sum, c) => sum + (c.restartCount ?? 0), 0)
-  const lastRestart = all.map((c) => c.lastState?.terminated?.finishedAt).filter((t): t is string => Boolean(t)).sort().pop()
+  const lastRestart = all
+    .map((c) => c.lastState?.terminated?.finishedAt)
+    .filter((t): t is string => Boolean(t))
+    .sort()
+    .pop()
   const gates: {conditionType: string}[] = pod.spec?.readinessGates ?? []
-  const gatesTrue = gates.filter((g) => (pod.status?.conditions ?? []).some((c: {type: string; status: string}) => c.type === g.conditionType && c.status === 'True')).length
+  const gatesTrue = gates.filter((g) =>
+    (pod.status?.conditions ?? []).some((c: {type: string; status: string}) => c.type === g.conditionType && c.status === 'True'),
+  ).length
   return [
     pod.metadata.name,
     `${ready}/${(pod.spec?.containers ?? []).length}`,
@@ -202,23 +223,65 @@ function jobDuration(job: any, now: number): string {
 
 const printers: Record<string, Printer> = {
   Pod: {
-    columns: [NAME, col('Ready'), col('Status'), col('Restarts'), AGE, col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    columns: [
+      NAME,
+      col('Ready'),
+      col('Status'),
+      col('Restarts'),
+      AGE,
+      col('IP', 'string', 1),
+      col('Node', 'string', 1),
+      col('Nominated Node', 'string', 1),
+      col('Readiness Gates', 'string', 1),
+    ],
     cells: podCells,
   },
   Deployment: {
     columns: [NAME, col('Ready'), col('Up-to-date'), col('Available'), AGE, ...templateColumns, col('Selector', 'string', 1)],
-    cells: (d, now) => [d.metadata.name, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0, age(d, now), ...containerCells(d.spec?.template?.spec?.containers), formatSelector(d.spec?.selector)],
+    cells: (d, now) => [
+      d.metadata.name,
+      `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+      d.status?.updatedReplicas ?? 0,
+      d.status?.availableReplicas ?? 0,
+      age(d, now),
+      ...containerCells(d.spec?.template?.spec?.containers),
+      formatSelector(d.spec?.selector),
+    ],
   },
   StatefulSet: {
     columns: [NAME, col('Ready'), AGE, ...templateColumns],
-    cells: (s, now) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`, age(s, now), ...containerCells(s.spec?.template?.spec?.containers)],
+    cells: (s, now) => [
+      s.metadata.name,
+      `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`,
+      age(s, now),
+      ...containerCells(s.spec?.template?.spec?.containers),
+    ],
   },
   ReplicaSet: {
     columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), AGE, ...templateColumns, col('Selector', 'string', 1)],
-    cells: (r, now) => [r.metadata.name, r.spec?.replicas ?? 1, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, age(r, now), ...containerCells(r.spec?.template?.spec?.containers), formatSelector(r.spec?.selector)],
+    cells: (r, now) => [
+      r.metadata.name,
+      r.spec?.replicas ?? 1,
+      r.status?.replicas ?? 0,
+      r.status?.readyReplicas ?? 0,
+      age(r, now),
+      ...containerCells(r.spec?.template?.spec?.containers),
+      formatSelector(r.spec?.selector),
+    ],
   },
   DaemonSet: {
-    columns: [NAME, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), AGE, ...templateColumns, col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Node Selector'),
+      AGE,
+      ...templateColumns,
+      col('Selector', 'string', 1),
+    ],
     cells: (d, now) => [
       d.metadata.name,
       d.status?.desiredNumberScheduled ?? 0,
@@ -236,12 +299,35 @@ const printers: Record<string, Printer> = {
     columns: [NAME, col('Status'), col('Completions'), col('Duration'), AGE, ...templateColumns, col('Selector', 'string', 1)],
     cells: (j, now) => {
       const parallelism = j.spec?.parallelism ?? 0
-      const completions = j.spec?.completions !== undefined ? `${j.status?.succeeded ?? 0}/${j.spec.completions}` : parallelism > 1 ? `${j.status?.succeeded ?? 0}/1 of ${parallelism}` : `${j.status?.succeeded ?? 0}/1`
-      return [j.metadata.name, jobStatus(j), completions, jobDuration(j, now), age(j, now), ...containerCells(j.spec?.template?.spec?.containers), formatSelector(j.spec?.selector)]
+      const completions =
+        j.spec?.completions !== undefined
+          ? `${j.status?.succeeded ?? 0}/${j.spec.completions}`
+          : parallelism > 1
+            ? `${j.status?.succeeded ?? 0}/1 of ${parallelism}`
+            : `${j.status?.succeeded ?? 0}/1`
+      return [
+        j.metadata.name,
+        jobStatus(j),
+        completions,
+        jobDuration(j, now),
+        age(j, now),
+        ...containerCells(j.spec?.template?.spec?.containers),
+        formatSelector(j.spec?.selector),
+      ]
     },
   },
   CronJob: {
-    columns: [NAME, col('Schedule'), col('Timezone'), col('Suspend', 'boolean'), col('Active', 'integer'), col('Last Schedule'), AGE, ...templateColumns, col('Selector', 'string', 1)],
+    columns: [
+      NAME,
+      col('Schedule'),
+      col('Timezone'),
+      col('Suspend', 'boolean'),
+      col('Active', 'integer'),
+      col('Last Schedule'),
+      AGE,
+      ...templateColumns,
+      col('Selector', 'string', 1),
+    ],
     cells: (c, now) => [
       c.metadata.name,
       c.spec?.schedule ?? '',
@@ -256,14 +342,32 @@ const printers: Record<string, Printer> = {
   },
   Service: {
     columns: [NAME, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), AGE, col('Selector', 'string', 1)],
-    cells: (s, now) => [s.metadata.name, s.spec?.type ?? 'ClusterIP', s.spec?.clusterIP || '<none>', externalIp(s.spec, s.status), servicePorts(s.spec?.ports), age(s, now), formatLabels(s.spec?.selector)],
+    cells: (s, now) => [
+      s.metadata.name,
+      s.spec?.type ?? 'ClusterIP',
+      s.spec?.clusterIP || '<none>',
+      externalIp(s.spec, s.status),
+      servicePorts(s.spec?.ports),
+      age(s, now),
+      formatLabels(s.spec?.selector),
+    ],
   },
   Endpoints: {
     columns: [NAME, col('Endpoints'), AGE],
     cells: (e, now) => [e.metadata.name, endpointsCell(e.subsets), age(e, now)],
   },
   PersistentVolumeClaim: {
-    columns: [NAME, col('Status'), col('Volume'), col('Capacity'), col('Access Modes'), col('StorageClass'), col('VolumeAttributesClass'), AGE, col('VolumeMode', 'string', 1)],
+    columns: [
+      NAME,
+      col('Status'),
+      col('Volume'),
+      col('Capacity'),
+      col('Access Modes'),
+      col('StorageClass'),
+      col('VolumeAttributesClass'),
+      AGE,
+      col('VolumeMode', 'string', 1),
+    ],
     cells: (c, now) => {
       const bound = c.spec?.volumeName
       return [
@@ -280,7 +384,19 @@ const printers: Record<string, Printer> = {
     },
   },
   PersistentVolume: {
-    columns: [NAME, col('Capacity'), col('Access Modes'), col('Reclaim Policy'), col('Status'), col('Claim'), col('StorageClass'), col('VolumeAttributesClass'), col('Reason'), AGE, col('VolumeMode', 'string', 1)],
+    columns: [
+      NAME,
+      col('Capacity'),
+      col('Access Modes'),
+      col('Reclaim Policy'),
+      col('Status'),
+      col('Claim'),
+      col('StorageClass'),
+      col('VolumeAttributesClass'),
+      col('Reason'),
+      AGE,
+      col('VolumeMode', 'string', 1),
+    ],
     cells: (v, now) => [
       v.metadata.name,
       v.spec?.capacity?.storage ?? '',
@@ -296,22 +412,66 @@ const printers: Record<string, Printer> = {
     ],
   },
   Node: {
-    columns: [NAME, col('Status'), col('Roles'), AGE, col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    columns: [
+      NAME,
+      col('Status'),
+      col('Roles'),
+      AGE,
+      col('Version'),
+      col('Internal-IP', 'string', 1),
+      col('External-IP', 'string', 1),
+      col('OS-Image', 'string', 1),
+      col('Kernel-Version', 'string', 1),
+      col('Container-Runtime', 'string', 1),
+    ],
     cells: (n, now) => {
       const address = (type: string) => orNone((n.status?.addresses ?? []).find((a: {type: string}) => a.type === type)?.address)
       const info = n.status?.nodeInfo ?? {}
-      return [n.metadata.name, nodeStatus(n), nodeRoles(n.metadata.labels), age(n, now), info.kubeletVersion ?? '', address('InternalIP'), address('ExternalIP'), orNone(info.osImage), orNone(info.kernelVersion), orNone(info.containerRuntimeVersion)]
+      return [
+        n.metadata.name,
+        nodeStatus(n),
+        nodeRoles(n.metadata.labels),
+        age(n, now),
+        info.kubeletVersion ?? '',
+        address('InternalIP'),
+        address('ExternalIP'),
+        orNone(info.osImage),
+        orNone(info.kernelVersion),
+        orNone(info.containerRuntimeVersion),
+      ]
     },
   },
   Event: {
-    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'string', 1), {...NAME, priority: 1}],
+    columns: [
+      col('Last Seen'),
+      col('Type'),
+      col('Reason'),
+      col('Object'),
+      col('Subobject', 'string', 1),
+      col('Source', 'string', 1),
+      col('Message'),
+      col('First Seen', 'string', 1),
+      col('Count', 'string', 1),
+      {...NAME, priority: 1},
+    ],
     cells: (e, now) => {
       const first = since(e.firstTimestamp ?? e.eventTime, now)
       const last = e.lastTimestamp ? since(e.lastTimestamp, now) : first
       const involved = e.involvedObject ?? {}
       const target = involved.name ? `${String(involved.kind ?? '').toLowerCase()}/${involved.name}` : String(involved.kind ?? '').toLowerCase()
       const source = [e.source?.component ?? e.reportingComponent, e.source?.host ?? e.reportingInstance].filter(Boolean).join(', ')
-      return [last, e.type ?? '', e.reason ?? '', target, involved.fieldPath ?? '', source, String(e.message ?? '').trim(), first, e.count || 1, e.metadata.name]
+      return [
+        last,
+        e.type ?? '',
+        e.reason ?? '',
+        target,
+        involved.fieldPath ?? '',
+        source,
+        String(e.message ?? '').trim(),
+        first,
+        e.count || 1,
+        e.metadata.name,
+      ]
     },
   },
   Namespace: {
@@ -336,7 +496,13 @@ const printers: Record<string, Printer> = {
   },
   PodDisruptionBudget: {
     columns: [NAME, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), AGE],
-    cells: (p, now) => [p.metadata.name, p.spec?.minAvailable !== undefined ? String(p.spec.minAvailable) : 'N/A', p.spec?.maxUnavailable !== undefined ? String(p.spec.maxUnavailable) : 'N/A', p.status?.disruptionsAllowed ?? 0, age(p, now)],
+    cells: (p, now) => [
+      p.metadata.name,
+      p.spec?.minAvailable !== undefined ? String(p.spec.minAvailable) : 'N/A',
+      p.spec?.maxUnavailable !== undefined ? String(p.spec.maxUnavailable) : 'N/A',
+      p.status?.disruptionsAllowed ?? 0,
+      age(p, now),
+    ],
   },
   StorageClass: {
     columns: [NAME, col('Provisioner'), col('ReclaimPolicy'), col('VolumeBindingMode'), col('AllowVolumeExpansion'), AGE],
@@ -354,7 +520,14 @@ const printers: Record<string, Printer> = {
     cells: (i, now) => {
       const hosts = (i.spec?.rules ?? []).map((r: {host?: string}) => r.host).filter(Boolean)
       const address = (i.status?.loadBalancer?.ingress ?? []).map((x: {ip?: string; hostname?: string}) => x.ip || x.hostname).filter(Boolean)
-      return [i.metadata.name, i.spec?.ingressClassName ?? '<none>', hosts.length ? hosts.join(',') : '*', address.join(','), i.spec?.tls?.length ? '80, 443' : '80', age(i, now)]
+      return [
+        i.metadata.name,
+        i.spec?.ingressClassName ?? '<none>',
+        hosts.length ? hosts.join(',') : '*',
+        address.join(','),
+        i.spec?.tls?.length ? '80, 443' : '80',
+        age(i, now),
+      ]
     },
   },
   RoleBinding: {
@@ -369,7 +542,11 @@ const printers: Record<string, Printer> = {
 
 function bindingCells(b: any, now: number): Cell[] {
   const subjects: {kind: string; name: string; namespace?: string}[] = b.subjects ?? []
-  const of = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name)).join(', ')
+  const of = (kind: string) =>
+    subjects
+      .filter((s) => s.kind === kind)
+      .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name))
+      .join(', ')
   return [b.metadata.name, `${b.roleRef?.kind ?? ''}/${b.roleRef?.name ?? ''}`, age(b, now), of('User'), of('Group'), of('ServiceAccount')]
 }
 
@@ -382,7 +559,11 @@ const DEFAULT_PRINTER: Printer = {
 /** A simple JSONPath of a printer column (`.status.hosts`, `.spec.a.b`, `.metadata.labels.x`). */
 function readPath(obj: unknown, path: string): unknown {
   let value: unknown = obj
-  for (const part of path.replace(/^\{?\.?/, '').replace(/\}$/, '').split(/\.(?![^[]*\])/).filter(Boolean)) {
+  for (const part of path
+    .replace(/^\{?\.?/, '')
+    .replace(/\}$/, '')
+    .split(/\.(?![^[]*\])/)
+    .filter(Boolean)) {
     const indexed = /^(.*)\[(\d+)\]$/.exec(part)
     const key = (indexed ? indexed[1]! : part).replace(/\\\./g, '.')
     value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined
@@ -423,7 +604,11 @@ function rowObject(obj: KubeObject, include: IncludeObject, tableVersion: string
   return {kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${tableVersion}`, metadata: obj.metadata}
 }
 
-export function toTable(kind: ResourceKind, objects: readonly KubeObject[], options: {resourceVersion?: string; include?: IncludeObject; version?: string; headers?: boolean; continue?: string; remainingItemCount?: number} = {}): Record<string, unknown> {
+export function toTable(
+  kind: ResourceKind,
+  objects: readonly KubeObject[],
+  options: {resourceVersion?: string; include?: IncludeObject; version?: string; headers?: boolean; continue?: string; remainingItemCount?: number} = {},
+): Record<string, unknown> {
   const printer = printerFor(kind)
   const now = Date.now()
   const version = options.version ?? 'v1'

@@ -24,7 +24,8 @@ export function seedCluster(store: ObjectStore, namespace: string, nodeCount = l
   }
   const ns = store.kindByPath('', 'v1', 'namespaces')!
   for (const name of ['default', 'kube-system', namespace]) {
-    if (!store.tryGet(ns, undefined, name)) store.create(ns, undefined, {metadata: {name, labels: {'kubernetes.io/metadata.name': name}}, status: {phase: 'Active'}})
+    if (!store.tryGet(ns, undefined, name))
+      store.create(ns, undefined, {metadata: {name, labels: {'kubernetes.io/metadata.name': name}}, status: {phase: 'Active'}})
   }
   const nodes = store.kindByPath('', 'v1', 'nodes')!
   for (let i = 0; i < nodeCount; i++) {

@@ -42,7 +42,9 @@ export function statementsOnHost(p: {id: string; title: string; host: HostRef; c
     },
     async verify(ctx) {
       const ok = await waitUntil(ctx.waitMs, () => checkPasses(ctx, p.settledBy, onHosts([p.host])), 2000)
-      return ok ? {ok, message: `${p.settledBy} passes on ${p.host.host}`} : {ok, message: `${p.settledBy} still fails on ${p.host.host} after ${ctx.waitMs / 1000}s`}
+      return ok
+        ? {ok, message: `${p.settledBy} passes on ${p.host.host}`}
+        : {ok, message: `${p.settledBy} still fails on ${p.host.host} after ${ctx.waitMs / 1000}s`}
     },
   }
 }
@@ -61,7 +63,13 @@ export function restartReadonlyReplicas(p: {hosts: HostRef[]; graceMs: number; s
     safety: 'safe',
     done: writable,
     async preview() {
-      return [{kind: 'sql', summary: `on each host, for each table still read-only after ${p.graceMs / 1000}s`, detail: `${S.dropDnsCache.sql()};\nSYSTEM RESTART REPLICA <db>.<table>`}]
+      return [
+        {
+          kind: 'sql',
+          summary: `on each host, for each table still read-only after ${p.graceMs / 1000}s`,
+          detail: `${S.dropDnsCache.sql()};\nSYSTEM RESTART REPLICA <db>.<table>`,
+        },
+      ]
     },
     async backup() {
       return {}
@@ -80,7 +88,9 @@ export function restartReadonlyReplicas(p: {hosts: HostRef[]; graceMs: number; s
     async verify(ctx) {
       const ok = await waitUntil(p.soft ? Math.min(ctx.waitMs, 10_000) : ctx.waitMs, () => writable(ctx), 2000)
       if (ok) return {ok, message: 'every replicated table is writable'}
-      return p.soft ? {ok: true, message: 'some tables are still read-only: the next step restarts their hosts'} : {ok, message: `tables still read-only after ${ctx.waitMs / 1000}s: follow the replica-readonly runbook`}
+      return p.soft
+        ? {ok: true, message: 'some tables are still read-only: the next step restarts their hosts'}
+        : {ok, message: `tables still read-only after ${ctx.waitMs / 1000}s: follow the replica-readonly runbook`}
     },
   }
 }

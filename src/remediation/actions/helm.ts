@@ -36,7 +36,8 @@ async function helmChange(ctx: FixContext, args: string[]): Promise<void> {
 const latestStatus = async (ctx: FixContext, release: string) => (await releaseHistory(ctx, release)).at(-1)
 
 /** The revision the release really runs: the last deployed one (a pending or failed one on top never became the release). */
-const lastDeployed = (history: HelmRevision[]) => [...history].reverse().find((r) => r.status === 'deployed') ?? [...history].reverse().find((r) => r.status === 'superseded')
+const lastDeployed = (history: HelmRevision[]) =>
+  [...history].reverse().find((r) => r.status === 'deployed') ?? [...history].reverse().find((r) => r.status === 'superseded')
 
 /**
  * A release left pending-* (install, upgrade, rollback) refuses every upgrade (helm#4558). When
@@ -51,9 +52,14 @@ export async function recoverPending(ctx: FixContext, release: string): Promise<
   const latest = history.at(-1)
   if (!latest?.status.startsWith('pending-')) return undefined
   if (!ctx.lease?.takenOverFrom) {
-    throw new GatewayError('server', `release ${release} is ${latest.status} at revision ${latest.revision}: a Helm operation is running, or one was killed; if none runs: signoz-ha runbook run helm-release-stuck`, 'helm')
+    throw new GatewayError(
+      'server',
+      `release ${release} is ${latest.status} at revision ${latest.revision}: a Helm operation is running, or one was killed; if none runs: signoz-ha runbook run helm-release-stuck`,
+      'helm',
+    )
   }
-  if (!lastDeployed(history)) throw new GatewayError('server', `release ${release} is ${latest.status} at revision ${latest.revision} and has no deployed revision to go back to`, 'helm')
+  if (!lastDeployed(history))
+    throw new GatewayError('server', `release ${release} is ${latest.status} at revision ${latest.revision} and has no deployed revision to go back to`, 'helm')
   // Helm's storage driver (HELM_DRIVER): Secrets unless told ConfigMaps.
   const kind = process.env.HELM_DRIVER?.toLowerCase().startsWith('configmap') ? 'ConfigMap' : 'Secret'
   await ctx.kube.deleteObject({apiVersion: 'v1', kind, name: `sh.helm.release.v1.${release}.v${latest.revision}`, namespace: ctx.helm.namespace})
@@ -73,7 +79,13 @@ export function rollbackRelease(p: {release: string; revision: number}): Action<
     done: async (ctx) => (await latestStatus(ctx, p.release))?.status === 'deployed',
     async preview(ctx) {
       const latest = await latestStatus(ctx, p.release)
-      return [{kind: 'helm', summary: `rollback ${p.release} ${p.revision}`, detail: `revision ${latest?.revision} is ${latest?.status}; Helm writes revision ${(latest?.revision ?? 0) + 1} from revision ${p.revision}'s manifests and values`}]
+      return [
+        {
+          kind: 'helm',
+          summary: `rollback ${p.release} ${p.revision}`,
+          detail: `revision ${latest?.revision} is ${latest?.status}; Helm writes revision ${(latest?.revision ?? 0) + 1} from revision ${p.revision}'s manifests and values`,
+        },
+      ]
     },
     async backup(ctx) {
       return {revision: (await latestStatus(ctx, p.release))?.revision ?? null}
@@ -124,10 +136,20 @@ export const valuesFilePath = (ctx: FixContext, c: Pick<ValuesChange, 'file'>) =
  * the release back to the revision saved before.
  */
 export function upgradeWithValues(c: ValuesChange): Action<FixContext> {
-  const yaml = `${c.comment.split('\n').map((l) => `# ${l}`).join('\n')}\n${stringify(nestedValues(c.set))}`
+  const yaml = `${c.comment
+    .split('\n')
+    .map((l) => `# ${l}`)
+    .join('\n')}\n${stringify(nestedValues(c.set))}`
   // Nothing to set: a plain re-run with the deployed values (its hooks run again).
   const withFile = Object.keys(c.set).length > 0
-  const args = (ctx: FixContext) => ['upgrade', c.release, c.chart, ...(c.chartVersion ? ['--version', c.chartVersion] : []), '--reuse-values', ...(withFile ? ['-f', valuesFilePath(ctx, c)] : [])]
+  const args = (ctx: FixContext) => [
+    'upgrade',
+    c.release,
+    c.chart,
+    ...(c.chartVersion ? ['--version', c.chartVersion] : []),
+    '--reuse-values',
+    ...(withFile ? ['-f', valuesFilePath(ctx, c)] : []),
+  ]
   const applied = async (ctx: FixContext) => {
     const [values, latest] = await Promise.all([helmJson<Record<string, unknown> | null>(ctx, ['get', 'values', c.release]), latestStatus(ctx, c.release)])
     return latest?.status === 'deployed' && Object.entries(c.set).every(([key, want]) => String(valueAt(values ?? {}, key)) === String(want))
@@ -141,7 +163,11 @@ export function upgradeWithValues(c: ValuesChange): Action<FixContext> {
     async preview(ctx) {
       return [
         ...(withFile ? [{kind: 'file' as const, summary: `write ${valuesFilePath(ctx, c)}`, detail: yaml}] : []),
-        {kind: 'helm', summary: `${args(ctx).join(' ')} --timeout 10m`, detail: 'pre-upgrade hooks run (the schema migrator); the rest of the values stay as deployed'},
+        {
+          kind: 'helm',
+          summary: `${args(ctx).join(' ')} --timeout 10m`,
+          detail: 'pre-upgrade hooks run (the schema migrator); the rest of the values stay as deployed',
+        },
       ]
     },
     async backup(ctx) {
@@ -158,7 +184,16 @@ export function upgradeWithValues(c: ValuesChange): Action<FixContext> {
     },
     async verify(ctx) {
       return (await applied(ctx))
-        ? {ok: true, message: `release ${c.release} deployed${withFile ? ` with ${Object.entries(c.set).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`}
+        ? {
+            ok: true,
+            message: `release ${c.release} deployed${
+              withFile
+                ? ` with ${Object.entries(c.set)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(', ')}`
+                : ''
+            }`,
+          }
         : {ok: false, message: `release ${c.release} is not deployed with the new values`}
     },
     async undo(ctx, backup) {
@@ -180,7 +215,8 @@ export const pinInstallation = (p: {release: string; chart: string; chartVersion
     chart: p.chart,
     chartVersion: p.chartVersion,
     file: `${p.release}-pin-clickhouse.yaml`,
-    comment: 'Written by signoz-ha. Keep it in your values: it pins the ClickHouse installation name,\nso a release rename or reinstall cannot create a second installation.',
+    comment:
+      'Written by signoz-ha. Keep it in your values: it pins the ClickHouse installation name,\nso a release rename or reinstall cannot create a second installation.',
     set: {'clickhouse.fullnameOverride': p.installation},
   })
 
@@ -193,7 +229,9 @@ export function rerunMigrator(c: Omit<ValuesChange, 'id' | 'title' | 'file' | 'c
   const change = upgradeWithValues({
     ...c,
     id: 'rerun-migrator',
-    title: `Run the schema migrator again (helm upgrade ${c.release} --reuse-values${Object.entries(c.set).map(([k, v]) => ` --set ${k}=${v}`).join('')})`,
+    title: `Run the schema migrator again (helm upgrade ${c.release} --reuse-values${Object.entries(c.set)
+      .map(([k, v]) => ` --set ${k}=${v}`)
+      .join('')})`,
     file: `${c.release}-migrator.yaml`,
     comment: 'Written by signoz-ha runbook run: the values the schema migrator needed to finish.',
   })
@@ -205,7 +243,9 @@ export function rerunMigrator(c: Omit<ValuesChange, 'id' | 'title' | 'file' | 'c
       const released = await change.verify(ctx)
       if (!released.ok) return released
       const ok = await waitUntil(ctx.waitMs, () => migrated(ctx), 2000)
-      return ok ? {ok, message: `${released.message}; the migrator finished every migration`} : {ok, message: 'the release is deployed but a migration is still failed or the migrator Job did not complete'}
+      return ok
+        ? {ok, message: `${released.message}; the migrator finished every migration`}
+        : {ok, message: 'the release is deployed but a migration is still failed or the migrator Job did not complete'}
     },
   }
 }

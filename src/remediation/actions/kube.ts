@@ -11,7 +11,9 @@ const nodeRef = (name: string): ObjectRef => ({apiVersion: 'v1', kind: 'Node', n
 /** The CLICKHOUSE_HOST of each container of a workload that has one. */
 async function hostsOf(ctx: FixContext, ref: ObjectRef): Promise<{container: string; value: string}[]> {
   const item = await ctx.kube.getObject(ref)
-  return templateContainers(item).flatMap((c) => (c.env ?? []).filter((e) => e.name === HOST_ENV && e.value !== undefined).map((e) => ({container: c.name, value: e.value!})))
+  return templateContainers(item).flatMap((c) =>
+    (c.env ?? []).filter((e) => e.name === HOST_ENV && e.value !== undefined).map((e) => ({container: c.name, value: e.value!})),
+  )
 }
 
 /**
@@ -30,7 +32,11 @@ export function pointClients(p: {namespace: string; service: string; clients: {k
     safety: 'safe',
     done: async (ctx) => (await wrong(ctx)).length === 0,
     async preview(ctx) {
-      return (await wrong(ctx)).map((w) => ({kind: 'kubernetes' as const, summary: `${w.ref.kind}/${w.ref.name} container ${w.container}`, detail: `- ${HOST_ENV}=${w.value}\n+ ${HOST_ENV}=${p.service}`}))
+      return (await wrong(ctx)).map((w) => ({
+        kind: 'kubernetes' as const,
+        summary: `${w.ref.kind}/${w.ref.name} container ${w.container}`,
+        detail: `- ${HOST_ENV}=${w.value}\n+ ${HOST_ENV}=${p.service}`,
+      }))
     },
     async backup(ctx) {
       return {clients: (await wrong(ctx)).map((w) => ({kind: w.ref.kind, name: w.ref.name, container: w.container, from: w.value}))}
@@ -49,7 +55,9 @@ export function pointClients(p: {namespace: string; service: string; clients: {k
         }
         return true
       })
-      return ok ? {ok, message: `${refs.length} workloads use ${p.service} and are ready`} : {ok, message: `the workloads did not become ready on ${p.service} within ${ctx.waitMs / 1000}s`}
+      return ok
+        ? {ok, message: `${refs.length} workloads use ${p.service} and are ready`}
+        : {ok, message: `the workloads did not become ready on ${p.service} within ${ctx.waitMs / 1000}s`}
     },
     async undo(ctx, backup) {
       for (const c of (backup.clients ?? []) as {kind: string; name: string; container: string; from: string}[]) {
@@ -69,14 +77,19 @@ const readyPod = async (ctx: FixContext, namespace: string, name: string): Promi
  * the container starts afresh (a process that stopped answering, Keeper that went down).
  */
 export function restartUnreadyPods(p: {id: string; title: string; namespace: string; pods: string[]}): Action<FixContext> {
-  const unready = async (ctx: FixContext) => (await Promise.all(p.pods.map(async (name) => ((await readyPod(ctx, p.namespace, name)) ? undefined : name)))).filter((n): n is string => Boolean(n))
+  const unready = async (ctx: FixContext) =>
+    (await Promise.all(p.pods.map(async (name) => ((await readyPod(ctx, p.namespace, name)) ? undefined : name)))).filter((n): n is string => Boolean(n))
   return {
     id: p.id,
     title: p.title,
     safety: 'disruptive',
     done: async (ctx) => (await unready(ctx)).length === 0,
     async preview(ctx) {
-      return (await unready(ctx)).map((name) => ({kind: 'kubernetes' as const, summary: `delete Pod/${name}`, detail: 'its StatefulSet recreates it; the claim and its data stay'}))
+      return (await unready(ctx)).map((name) => ({
+        kind: 'kubernetes' as const,
+        summary: `delete Pod/${name}`,
+        detail: 'its StatefulSet recreates it; the claim and its data stay',
+      }))
     },
     async backup(ctx) {
       return {pods: await unready(ctx)}
@@ -97,16 +110,24 @@ export function restartUnreadyPods(p: {id: string; title: string; namespace: str
  */
 export function uncordonNodes(p: {nodes: string[]; waitForPods: string[]; namespace: string}): Action<FixContext> {
   const cordoned = async (ctx: FixContext) =>
-    (await Promise.all(p.nodes.map(async (name) => ((await ctx.kube.getObject(nodeRef(name)))?.spec as {unschedulable?: boolean} | undefined)?.unschedulable ? name : undefined))).filter(
-      (n): n is string => Boolean(n),
-    )
+    (
+      await Promise.all(
+        p.nodes.map(async (name) =>
+          ((await ctx.kube.getObject(nodeRef(name)))?.spec as {unschedulable?: boolean} | undefined)?.unschedulable ? name : undefined,
+        ),
+      )
+    ).filter((n): n is string => Boolean(n))
   return {
     id: 'uncordon-nodes',
     title: `Uncordon ${p.nodes.join(', ')} so the Pending pods can be scheduled`,
     safety: 'safe',
     done: async (ctx) => (await cordoned(ctx)).length === 0,
     async preview(ctx) {
-      return (await cordoned(ctx)).map((name) => ({kind: 'kubernetes' as const, summary: `Node/${name}`, detail: '- spec.unschedulable: true\n+ spec.unschedulable: (unset)'}))
+      return (await cordoned(ctx)).map((name) => ({
+        kind: 'kubernetes' as const,
+        summary: `Node/${name}`,
+        detail: '- spec.unschedulable: true\n+ spec.unschedulable: (unset)',
+      }))
     },
     async backup(ctx) {
       return {nodes: await cordoned(ctx)}
@@ -115,8 +136,14 @@ export function uncordonNodes(p: {nodes: string[]; waitForPods: string[]; namesp
       for (const name of await cordoned(ctx)) await ctx.kube.patchObject(nodeRef(name), {spec: {unschedulable: null}})
     },
     async verify(ctx) {
-      const ok = await waitUntil(ctx.waitMs, async () => (await Promise.all(p.waitForPods.map((name) => readyPod(ctx, p.namespace, name)))).every(Boolean), 1000)
-      return ok ? {ok, message: `${p.waitForPods.join(', ') || 'the pods'} scheduled and ready`} : {ok, message: `${p.waitForPods.join(', ')} not ready after ${ctx.waitMs / 1000}s`}
+      const ok = await waitUntil(
+        ctx.waitMs,
+        async () => (await Promise.all(p.waitForPods.map((name) => readyPod(ctx, p.namespace, name)))).every(Boolean),
+        1000,
+      )
+      return ok
+        ? {ok, message: `${p.waitForPods.join(', ') || 'the pods'} scheduled and ready`}
+        : {ok, message: `${p.waitForPods.join(', ')} not ready after ${ctx.waitMs / 1000}s`}
     },
     async undo(ctx, backup) {
       for (const name of (backup.nodes ?? []) as string[]) await ctx.kube.patchObject(nodeRef(name), {spec: {unschedulable: true}})
@@ -148,7 +175,10 @@ export function restartClickhouseHost(r: HostRestart): Action<RemedyContext> {
     (await checkPasses(ctx, 'clickhouse/replicas-readonly', aboutHost(host))) && (await checkPasses(ctx, 'clickhouse/replication-lag', aboutHost(host)))
   return {
     id: `restart-${r.pod}`,
-    title: r.since === 'unhealthy' ? `Restart ${r.pod} if its tables are still read-only or behind` : `Restart ${r.pod} (its shard's other replicas serve meanwhile)`,
+    title:
+      r.since === 'unhealthy'
+        ? `Restart ${r.pod} if its tables are still read-only or behind`
+        : `Restart ${r.pod} (its shard's other replicas serve meanwhile)`,
     safety: 'disruptive',
     async done(ctx) {
       const pod = await readyPod(ctx, ctx.namespace, r.pod)
@@ -157,7 +187,13 @@ export function restartClickhouseHost(r: HostRestart): Action<RemedyContext> {
       return Date.parse(String(pod.metadata?.creationTimestamp)) >= Date.parse(r.since)
     },
     async preview() {
-      return [{kind: 'kubernetes', summary: `delete Pod/${r.pod}`, detail: `only if ${r.peers.map((p) => p.pod).join(', ') || 'no other replica'} ${r.peers.length === 1 ? 'is' : 'are'} ready and caught up; then wait for it to be ready, writable and caught up`}]
+      return [
+        {
+          kind: 'kubernetes',
+          summary: `delete Pod/${r.pod}`,
+          detail: `only if ${r.peers.map((p) => p.pod).join(', ') || 'no other replica'} ${r.peers.length === 1 ? 'is' : 'are'} ready and caught up; then wait for it to be ready, writable and caught up`,
+        },
+      ]
     },
     async backup() {
       return {}
@@ -173,7 +209,9 @@ export function restartClickhouseHost(r: HostRestart): Action<RemedyContext> {
     },
     async verify(ctx) {
       const ok = await waitUntil(ctx.waitMs, async () => Boolean(await readyPod(ctx, ctx.namespace, r.pod)) && (await settled(ctx, r.host)), 1000)
-      return ok ? {ok, message: `${r.pod} is back: ready, writable, caught up`} : {ok, message: `${r.pod} is not ready, writable and caught up after ${ctx.waitMs / 1000}s`}
+      return ok
+        ? {ok, message: `${r.pod} is back: ready, writable, caught up`}
+        : {ok, message: `${r.pod} is not ready, writable and caught up after ${ctx.waitMs / 1000}s`}
     },
   }
 }

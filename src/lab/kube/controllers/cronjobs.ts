@@ -49,7 +49,14 @@ export function reconcileCronJobs(store: ObjectStore, now = Date.now()): void {
     try {
       schedule = parseCron(cron.spec.schedule)
     } catch (error) {
-      recordEvent(store, cron, 'Warning', 'UnparseableSchedule', `unparseable schedule: "${cron.spec.schedule}" : ${(error as Error).message}`, 'cronjob-controller')
+      recordEvent(
+        store,
+        cron,
+        'Warning',
+        'UnparseableSchedule',
+        `unparseable schedule: "${cron.spec.schedule}" : ${(error as Error).message}`,
+        'cronjob-controller',
+      )
       continue
     }
     const since = Date.parse(cron.status?.lastScheduleTime ?? cron.metadata.creationTimestamp ?? new Date(now).toISOString())
@@ -59,7 +66,15 @@ export function reconcileCronJobs(store: ObjectStore, now = Date.now()): void {
       const policy = cron.spec.concurrencyPolicy ?? 'Allow'
       if (policy === 'Forbid' && active.length > 0) {
         // Once per start time held back: the controller retries each sync, the event says it once.
-        if (heldBack.get(cron.metadata.uid!) !== due) recordEvent(store, cron, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid', 'cronjob-controller')
+        if (heldBack.get(cron.metadata.uid!) !== due)
+          recordEvent(
+            store,
+            cron,
+            'Normal',
+            'JobAlreadyActive',
+            'Not starting job because prior execution is running and concurrency policy is Forbid',
+            'cronjob-controller',
+          )
         heldBack.set(cron.metadata.uid!, due)
       } else {
         if (policy === 'Replace') for (const j of active) store.delete(jobKind, j.metadata.namespace, j.metadata.name!)
@@ -82,22 +97,44 @@ export function reconcileCronJobs(store: ObjectStore, now = Date.now()): void {
         lastScheduleTime = new Date(due).toISOString().replace(/\.\d+Z$/, 'Z')
       }
     }
-    pruneHistory(store, jobKind, jobs.filter((j) => finished(j, 'Complete')), cron.spec.successfulJobsHistoryLimit ?? 3, cron)
-    pruneHistory(store, jobKind, jobs.filter((j) => finished(j, 'Failed')), cron.spec.failedJobsHistoryLimit ?? 1, cron)
+    pruneHistory(
+      store,
+      jobKind,
+      jobs.filter((j) => finished(j, 'Complete')),
+      cron.spec.successfulJobsHistoryLimit ?? 3,
+      cron,
+    )
+    pruneHistory(
+      store,
+      jobKind,
+      jobs.filter((j) => finished(j, 'Failed')),
+      cron.spec.failedJobsHistoryLimit ?? 1,
+      cron,
+    )
     const now_ = store.scan(jobKind, cron.metadata.namespace).filter((j) => ownedBy(j, cron)) as Job[]
     const running = now_.filter((j) => !finished(j, 'Complete') && !finished(j, 'Failed'))
-    const lastSuccess = now_.filter((j) => finished(j, 'Complete')).map((j) => j.status?.completionTime).filter((t): t is string => Boolean(t)).sort().at(-1) ?? cron.status?.lastSuccessfulTime
+    const lastSuccess =
+      now_
+        .filter((j) => finished(j, 'Complete'))
+        .map((j) => j.status?.completionTime)
+        .filter((t): t is string => Boolean(t))
+        .sort()
+        .at(-1) ?? cron.status?.lastSuccessfulTime
     const status = {
       ...(lastScheduleTime ? {lastScheduleTime} : {}),
       ...(lastSuccess ? {lastSuccessfulTime: lastSuccess} : {}),
-      ...(running.length ? {active: running.map((j) => ({apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name, namespace: j.metadata.namespace, uid: j.metadata.uid}))} : {}),
+      ...(running.length
+        ? {active: running.map((j) => ({apiVersion: 'batch/v1', kind: 'Job', name: j.metadata.name, namespace: j.metadata.namespace, uid: j.metadata.uid}))}
+        : {}),
     }
     if (JSON.stringify(status) !== JSON.stringify(cron.status ?? {})) setStatus(store, cronKind, cron, status)
   }
 }
 
 function pruneHistory(store: ObjectStore, jobKind: ReturnType<typeof mustKind>, done: Job[], limit: number, cron: CronJob): void {
-  const oldestFirst = [...done].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name!.localeCompare(b.metadata.name!))
+  const oldestFirst = [...done].sort(
+    (a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name!.localeCompare(b.metadata.name!),
+  )
   for (const j of oldestFirst.slice(0, Math.max(0, oldestFirst.length - limit))) {
     store.delete(jobKind, j.metadata.namespace, j.metadata.name!)
     recordEvent(store, cron, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata.name}`, 'cronjob-controller')

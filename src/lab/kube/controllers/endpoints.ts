@@ -1,7 +1,9 @@
 import type {KubeObject, ObjectStore} from '../store.js'
 import {ensure, mustKind, podReady, podTerminal, selectorMatches, type Pod} from './objects.js'
 
-type Service = KubeObject & {spec: {selector?: Record<string, string>; clusterIP?: string; ports?: {name?: string; port: number; targetPort?: number | string; protocol?: string}[]}}
+type Service = KubeObject & {
+  spec: {selector?: Record<string, string>; clusterIP?: string; ports?: {name?: string; port: number; targetPort?: number | string; protocol?: string}[]}
+}
 
 const MANAGED = 'endpoints.lab.signoz-ha.io/managed'
 
@@ -28,15 +30,27 @@ export function reconcileEndpoints(store: ObjectStore): void {
     const pods = (store.scan(podKind, svc.metadata.namespace) as Pod[]).filter(
       (p) => !podTerminal(p) && !p.metadata.deletionTimestamp && p.status?.podIP && selectorMatches(svc.spec.selector, p.metadata.labels),
     )
-    const address = (p: Pod) => ({ip: p.status!.podIP!, nodeName: p.spec.nodeName, targetRef: {kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid}})
+    const address = (p: Pod) => ({
+      ip: p.status!.podIP!,
+      nodeName: p.spec.nodeName,
+      targetRef: {kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid},
+    })
     const ready = pods.filter(podReady).map(address)
     const notReady = pods.filter((p) => !podReady(p)).map(address)
-    const ports = (svc.spec.ports ?? []).map((p) => ({name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP'}))
+    const ports = (svc.spec.ports ?? []).map((p) => ({
+      name: p.name,
+      port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+      protocol: p.protocol ?? 'TCP',
+    }))
     const subsets = pods.length ? [{...(ready.length ? {addresses: ready} : {}), ...(notReady.length ? {notReadyAddresses: notReady} : {}), ports}] : []
-    ensure(store, epKind, {metadata: {name: svc.metadata.name, namespace: svc.metadata.namespace, labels: {...svc.metadata.labels}, annotations: {[MANAGED]: 'true'}}, subsets})
+    ensure(store, epKind, {
+      metadata: {name: svc.metadata.name, namespace: svc.metadata.namespace, labels: {...svc.metadata.labels}, annotations: {[MANAGED]: 'true'}},
+      subsets,
+    })
   }
   const live = new Set(services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`))
   for (const ep of store.scan(epKind)) {
-    if (ep.metadata.annotations?.[MANAGED] && !live.has(`${ep.metadata.namespace}/${ep.metadata.name}`)) store.delete(epKind, ep.metadata.namespace, ep.metadata.name!)
+    if (ep.metadata.annotations?.[MANAGED] && !live.has(`${ep.metadata.namespace}/${ep.metadata.name}`))
+      store.delete(epKind, ep.metadata.namespace, ep.metadata.name!)
   }
 }

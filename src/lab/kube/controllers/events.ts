@@ -5,7 +5,15 @@ import {mustKind, shortHash, timestamp} from './objects.js'
  * Records an Event about an object, as the component that observed it. Callers record on a
  * transition (a new reason or message), so reconcile passes never loop on their own events.
  */
-export function recordEvent(store: ObjectStore, about: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, once = false): void {
+export function recordEvent(
+  store: ObjectStore,
+  about: KubeObject,
+  type: 'Normal' | 'Warning',
+  reason: string,
+  message: string,
+  component: string,
+  once = false,
+): void {
   const kind = mustKind(store, 'Event')
   const namespace = about.metadata.namespace ?? 'default'
   const name = `${about.metadata.name}.${shortHash([about.metadata.uid, reason, message])}`

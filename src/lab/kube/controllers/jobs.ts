@@ -12,7 +12,11 @@ function restartsOnFailure(job: Job, pods: Pod[]): number {
   let restarts = 0
   for (const pod of pods) {
     if (pod.status?.phase !== 'Running' && pod.status?.phase !== 'Pending' && pod.status?.phase !== undefined) continue
-    for (const c of [...((pod.status?.initContainerStatuses as {restartCount?: number}[] | undefined) ?? []), ...((pod.status?.containerStatuses as {restartCount?: number}[] | undefined) ?? [])]) restarts += c.restartCount ?? 0
+    for (const c of [
+      ...((pod.status?.initContainerStatuses as {restartCount?: number}[] | undefined) ?? []),
+      ...((pod.status?.containerStatuses as {restartCount?: number}[] | undefined) ?? []),
+    ])
+      restarts += c.restartCount ?? 0
   }
   return restarts
 }
@@ -36,7 +40,14 @@ export function reconcileJobs(store: ObjectStore): void {
       const uidLabels = {'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'controller-uid': job.metadata.uid!}
       store.replace(jobKind, job.metadata.namespace, job.metadata.name!, {
         ...job,
-        spec: {...job.spec, selector: {matchLabels: {'batch.kubernetes.io/controller-uid': job.metadata.uid!}}, template: {...job.spec.template, metadata: {...job.spec.template.metadata, labels: {...job.spec.template.metadata?.labels, ...uidLabels, 'job-name': job.metadata.name!}}}},
+        spec: {
+          ...job.spec,
+          selector: {matchLabels: {'batch.kubernetes.io/controller-uid': job.metadata.uid!}},
+          template: {
+            ...job.spec.template,
+            metadata: {...job.spec.template.metadata, labels: {...job.spec.template.metadata?.labels, ...uidLabels, 'job-name': job.metadata.name!}},
+          },
+        },
       } as Job)
       continue
     }
@@ -47,9 +58,21 @@ export function reconcileJobs(store: ObjectStore): void {
     const failed = failedPods
     const limit = job.spec.backoffLimit ?? 6
     const started = (job.status?.startTime as string | undefined) ?? timestamp()
-    const labels = {'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'batch.kubernetes.io/job-name': job.metadata.name!, 'controller-uid': job.metadata.uid!, 'job-name': job.metadata.name!}
+    const labels = {
+      'batch.kubernetes.io/controller-uid': job.metadata.uid!,
+      'batch.kubernetes.io/job-name': job.metadata.name!,
+      'controller-uid': job.metadata.uid!,
+      'job-name': job.metadata.name!,
+    }
     if (succeeded > 0) {
-      setStatus(store, jobKind, job, {startTime: started, completionTime: timestamp(), succeeded, failed, ready: 0, conditions: [{type: 'Complete', status: 'True', lastProbeTime: timestamp(), lastTransitionTime: timestamp()}]})
+      setStatus(store, jobKind, job, {
+        startTime: started,
+        completionTime: timestamp(),
+        succeeded,
+        failed,
+        ready: 0,
+        conditions: [{type: 'Complete', status: 'True', lastProbeTime: timestamp(), lastTransitionTime: timestamp()}],
+      })
       recordEvent(store, job, 'Normal', 'Completed', 'Job completed', 'job-controller')
       continue
     }
@@ -66,7 +89,12 @@ export function reconcileJobs(store: ObjectStore): void {
         store.delete(podKind, pod.metadata.namespace, pod.metadata.name!)
         recordEvent(store, job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, 'job-controller')
       }
-      setStatus(store, jobKind, job, {startTime: started, failed: failed + live.length, ready: 0, conditions: [{type: 'Failed', status: 'True', reason: end.reason, message: end.message, lastProbeTime: timestamp(), lastTransitionTime: timestamp()}]})
+      setStatus(store, jobKind, job, {
+        startTime: started,
+        failed: failed + live.length,
+        ready: 0,
+        conditions: [{type: 'Failed', status: 'True', reason: end.reason, message: end.message, lastProbeTime: timestamp(), lastTransitionTime: timestamp()}],
+      })
       recordEvent(store, job, 'Warning', end.reason, end.message, 'job-controller')
       continue
     }

@@ -106,7 +106,9 @@ export class Kubelet {
         const name = containers[0]!
         const log = crash
           ? `${timestamp()} fatal: ${crash}\n`
-          : ['Loading metadata from /var/lib/clickhouse/', 'TablesLoader: 43.1%', 'TablesLoader: 87.5%', killed].map((line) => `${timestamp()} <Information> ${line}\n`).join('')
+          : ['Loading metadata from /var/lib/clickhouse/', 'TablesLoader: 43.1%', 'TablesLoader: 87.5%', killed]
+              .map((line) => `${timestamp()} <Information> ${line}\n`)
+              .join('')
         const file = this.writeLog(pod, log)
         pod = setMetadata(this.store, podKind, pod, {}, {[LOG_ANNOTATION]: file}) as Pod
         const restarts = 1 + Math.floor((Date.now() - Date.parse(base.startTime)) / 10_000)
@@ -124,11 +126,23 @@ export class Kubelet {
               restartCount: restarts,
               state: {waiting: {reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=${c} pod=${pod.metadata.name}`}},
               // The kubelet's SIGKILL after the probe: 137, reported as Error.
-              lastState: {terminated: crash ? {exitCode: 1, reason: 'Error', message: crash, finishedAt: timestamp()} : {exitCode: 137, reason: 'Error', finishedAt: timestamp()}},
+              lastState: {
+                terminated: crash
+                  ? {exitCode: 1, reason: 'Error', message: crash, finishedAt: timestamp()}
+                  : {exitCode: 137, reason: 'Error', finishedAt: timestamp()},
+              },
             })),
           })
           if (killed) {
-            recordEvent(this.store, pod, 'Warning', 'Unhealthy', `Liveness probe failed: Get "http://${podIP}:8123/ping": dial tcp ${podIP}:8123: connect: connection refused`, 'kubelet', true)
+            recordEvent(
+              this.store,
+              pod,
+              'Warning',
+              'Unhealthy',
+              `Liveness probe failed: Get "http://${podIP}:8123/ping": dial tcp ${podIP}:8123: connect: connection refused`,
+              'kubelet',
+              true,
+            )
             recordEvent(this.store, pod, 'Normal', 'Killing', `Container ${name} failed liveness probe, will be restarted`, 'kubelet', true)
           }
           recordEvent(this.store, pod, 'Warning', 'BackOff', 'Back-off restarting failed container', 'kubelet', true)
@@ -144,18 +158,36 @@ export class Kubelet {
           ...base,
           phase: 'Pending',
           conditions: ready(false, 'ContainersNotReady'),
-          containerStatuses: containers.map((name) => ({name, ready: false, restartCount: 0, state: {waiting: {reason: 'ContainerCreating', message: backend.reason}}})),
+          containerStatuses: containers.map((name) => ({
+            name,
+            ready: false,
+            restartCount: 0,
+            state: {waiting: {reason: 'ContainerCreating', message: backend.reason}},
+          })),
         })
         continue
       }
       if (backend.kind === 'process') {
         const runs = backend.container
-        pod = setMetadata(this.store, podKind, pod, {}, {
-          [FORWARD_ANNOTATION]: JSON.stringify(backend.forwardPorts),
-          ...(backend.logFile ? {[LOG_ANNOTATION]: backend.logFile} : {}),
-          // Where the current run's and the previous run's output begin in that file (pods/log?previous=true).
-          ...(runs?.run?.logOffset !== undefined ? {[LOG_RUNS_ANNOTATION]: JSON.stringify({current: runs.run.logOffset, ...(runs.previous?.logOffset !== undefined ? {previous: runs.previous.logOffset} : {})})} : {}),
-        }) as Pod
+        pod = setMetadata(
+          this.store,
+          podKind,
+          pod,
+          {},
+          {
+            [FORWARD_ANNOTATION]: JSON.stringify(backend.forwardPorts),
+            ...(backend.logFile ? {[LOG_ANNOTATION]: backend.logFile} : {}),
+            // Where the current run's and the previous run's output begin in that file (pods/log?previous=true).
+            ...(runs?.run?.logOffset !== undefined
+              ? {
+                  [LOG_RUNS_ANNOTATION]: JSON.stringify({
+                    current: runs.run.logOffset,
+                    ...(runs.previous?.logOffset !== undefined ? {previous: runs.previous.logOffset} : {}),
+                  }),
+                }
+              : {}),
+          },
+        ) as Pod
         if (backend.container) this.container(pod, base, containers, backend as typeof backend & {container: ContainerState})
         else this.running(pod, base, containers, backend.healthy)
         continue
@@ -189,17 +221,30 @@ export class Kubelet {
    * it has exited, started again at once the first time, then after a back-off that doubles, the
    * pod waiting in CrashLoopBackOff meanwhile.
    */
-  private container(pod: Pod, base: Record<string, unknown>, containers: string[], backend: Extract<PodBackend, {kind: 'process'}> & {container: ContainerState}): void {
+  private container(
+    pod: Pod,
+    base: Record<string, unknown>,
+    containers: string[],
+    backend: Extract<PodBackend, {kind: 'process'}> & {container: ContainerState},
+  ): void {
     const podKind = mustKind(this.store, 'Pod')
     const uid = pod.metadata.uid!
     const name = containers[0]!
     const c = backend.container
-    const previous = pod.status?.containerStatuses?.[0] as {containerID?: string; restartCount?: number; lastState?: Record<string, unknown>; state?: {waiting?: unknown}} | undefined
+    const previous = pod.status?.containerStatuses?.[0] as
+      {containerID?: string; restartCount?: number; lastState?: Record<string, unknown>; state?: {waiting?: unknown}} | undefined
     const runId = c.run ? `containerd://${containerId(c.run)}` : previous?.containerID
     const restarted = Boolean(previous?.containerID && runId && previous.containerID !== runId)
     const restartCount = (previous?.restartCount ?? 0) + (restarted ? 1 : 0)
     const image = pod.spec.containers[0]?.image
-    const others = containers.slice(1).map((n) => ({name: n, image: pod.spec.containers.find((x) => x.name === n)?.image, ready: c.alive && backend.healthy, started: c.alive, restartCount: 0, state: {running: {startedAt: base.startTime}}}))
+    const others = containers.slice(1).map((n) => ({
+      name: n,
+      image: pod.spec.containers.find((x) => x.name === n)?.image,
+      ready: c.alive && backend.healthy,
+      started: c.alive,
+      restartCount: 0,
+      state: {running: {startedAt: base.startTime}},
+    }))
     if (c.alive) {
       const lastState = restarted && c.previous ? {terminated: terminatedState(c.previous)} : (previous?.lastState ?? {})
       setStatus(this.store, podKind, pod, {
@@ -207,7 +252,16 @@ export class Kubelet {
         phase: 'Running',
         conditions: ready(backend.healthy, backend.healthy ? undefined : 'ContainersNotReady'),
         containerStatuses: [
-          {name, image, containerID: runId, ready: backend.healthy, started: true, restartCount, state: {running: {startedAt: c.run?.startedAt ?? base.startTime}}, lastState},
+          {
+            name,
+            image,
+            containerID: runId,
+            ready: backend.healthy,
+            started: true,
+            restartCount,
+            state: {running: {startedAt: c.run?.startedAt ?? base.startTime}},
+            lastState,
+          },
           ...others,
         ],
       })
@@ -239,7 +293,12 @@ export class Kubelet {
           started: false,
           restartCount,
           state: waiting
-            ? {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`}}
+            ? {
+                waiting: {
+                  reason: 'CrashLoopBackOff',
+                  message: `back-off ${goDuration(delay)} restarting failed container=${name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${uid})`,
+                },
+              }
             : run
               ? {terminated: terminatedState(run)}
               : {waiting: {reason: 'ContainerCreating'}},
@@ -248,7 +307,15 @@ export class Kubelet {
         ...others,
       ],
     })
-    if (waiting && !previous?.state?.waiting) recordEvent(this.store, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`, 'kubelet')
+    if (waiting && !previous?.state?.waiting)
+      recordEvent(
+        this.store,
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${uid})`,
+        'kubelet',
+      )
   }
 
   /** Pod IPs 10.<node+1>.<hi>.<lo>, unique per node, continuing after those already given. */
@@ -256,7 +323,7 @@ export class Kubelet {
     const key = `node-${nodeIndex}`
     const next = Number(this.ips.get(key) ?? this.highestIp(nodeIndex)) + 1
     this.ips.set(key, String(next))
-    return `10.${nodeIndex + 1}.${(next >> 8) & 255}.${(next & 255) || 1}`
+    return `10.${nodeIndex + 1}.${(next >> 8) & 255}.${next & 255 || 1}`
   }
 
   private highestIp(nodeIndex: number): number {

@@ -8,7 +8,15 @@ export interface PodSpec {
   nodeName?: string
   nodeSelector?: Record<string, string>
   initContainers?: PodSpec['containers']
-  containers: {name: string; image?: string; args?: string[]; command?: string[]; env?: EnvVar[]; ports?: {containerPort: number; name?: string}[]; resources?: {requests?: Record<string, string>}}[]
+  containers: {
+    name: string
+    image?: string
+    args?: string[]
+    command?: string[]
+    env?: EnvVar[]
+    ports?: {containerPort: number; name?: string}[]
+    resources?: {requests?: Record<string, string>}
+  }[]
   volumes?: {name: string; persistentVolumeClaim?: {claimName: string}}[]
   affinity?: {podAntiAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]}}
   topologySpreadConstraints?: {maxSkew: number; topologyKey: string; whenUnsatisfiable?: 'DoNotSchedule' | 'ScheduleAnyway'; labelSelector?: LabelSelector}[]
@@ -67,7 +75,8 @@ export const ownerRef = (owner: KubeObject) => ({
   blockOwnerDeletion: true,
 })
 
-export const ownedBy = (obj: KubeObject, owner: KubeObject): boolean => Boolean(obj.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid && o.controller))
+export const ownedBy = (obj: KubeObject, owner: KubeObject): boolean =>
+  Boolean(obj.metadata.ownerReferences?.some((o) => o.uid === owner.metadata.uid && o.controller))
 
 /** A short stable hash, like the pod-template-hash and controller-revision-hash labels. */
 export const shortHash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 10)
@@ -122,7 +131,13 @@ export function setStatus(store: ObjectStore, kind: ResourceKind, obj: KubeObjec
 }
 
 /** Sets (or removes, with undefined) metadata labels/annotations when they differ. */
-export function setMetadata(store: ObjectStore, kind: ResourceKind, obj: KubeObject, labels: Record<string, string | undefined>, annotations: Record<string, string | undefined> = {}): KubeObject {
+export function setMetadata(
+  store: ObjectStore,
+  kind: ResourceKind,
+  obj: KubeObject,
+  labels: Record<string, string | undefined>,
+  annotations: Record<string, string | undefined> = {},
+): KubeObject {
   const nextLabels = {...obj.metadata.labels}
   const nextAnnotations = {...obj.metadata.annotations}
   const apply = (into: Record<string, string>, changes: Record<string, string | undefined>) => {
@@ -134,7 +149,10 @@ export function setMetadata(store: ObjectStore, kind: ResourceKind, obj: KubeObj
   apply(nextLabels, labels)
   apply(nextAnnotations, annotations)
   if (same(nextLabels, obj.metadata.labels ?? {}) && same(nextAnnotations, obj.metadata.annotations ?? {})) return obj
-  return store.replace(kind, obj.metadata.namespace, obj.metadata.name!, {...obj, metadata: {...obj.metadata, labels: nextLabels, annotations: nextAnnotations}})
+  return store.replace(kind, obj.metadata.namespace, obj.metadata.name!, {
+    ...obj,
+    metadata: {...obj.metadata, labels: nextLabels, annotations: nextAnnotations},
+  })
 }
 
 /** Parses a CPU quantity to millicores and a memory quantity to bytes. */

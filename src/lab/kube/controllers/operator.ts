@@ -10,7 +10,12 @@ interface ChiSpec {
   defaults?: {templates?: {podTemplate?: string; serviceTemplate?: string; dataVolumeClaimTemplate?: string}}
   configuration?: {clusters?: {name: string; layout?: {shardsCount?: number; replicasCount?: number}}[]; zookeeper?: {nodes?: {host: string; port?: number}[]}}
   templates?: {
-    podTemplates?: {name: string; metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}; podDistribution?: {type: string; topologyKey?: string}[]; spec?: PodSpec}[]
+    podTemplates?: {
+      name: string
+      metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}
+      podDistribution?: {type: string; topologyKey?: string}[]
+      spec?: PodSpec
+    }[]
     serviceTemplates?: {name: string; generateName?: string; metadata?: {labels?: Record<string, string>}; spec?: Record<string, unknown>}[]
     volumeClaimTemplates?: {name: string; reclaimPolicy?: string; metadata?: {labels?: Record<string, string>}; spec?: Record<string, unknown>}[]
   }
@@ -32,14 +37,23 @@ const HOST_PORTS = [
 ]
 
 /** The operator's podDistribution types, as required pod anti-affinity terms (CHOP affinity.go). */
-function distributionTerms(chi: string, ns: string, cluster: string, shard: number, replica: number, rules: {type: string; topologyKey?: string}[]): AffinityTerm[] {
+function distributionTerms(
+  chi: string,
+  ns: string,
+  cluster: string,
+  shard: number,
+  replica: number,
+  rules: {type: string; topologyKey?: string}[],
+): AffinityTerm[] {
   const terms: AffinityTerm[] = []
   for (const rule of rules) {
     const topologyKey = rule.topologyKey ?? 'kubernetes.io/hostname'
     const base = {[APP]: 'chop', [NAMESPACE]: ns}
     if (rule.type === 'ClickHouseAntiAffinity') terms.push({topologyKey, labelSelector: {matchLabels: base}})
-    if (rule.type === 'ShardAntiAffinity') terms.push({topologyKey, labelSelector: {matchLabels: {...base, [CHI]: chi, [CLUSTER]: cluster, [SHARD]: String(shard)}}})
-    if (rule.type === 'ReplicaAntiAffinity') terms.push({topologyKey, labelSelector: {matchLabels: {...base, [CHI]: chi, [CLUSTER]: cluster, [REPLICA]: String(replica)}}})
+    if (rule.type === 'ShardAntiAffinity')
+      terms.push({topologyKey, labelSelector: {matchLabels: {...base, [CHI]: chi, [CLUSTER]: cluster, [SHARD]: String(shard)}}})
+    if (rule.type === 'ReplicaAntiAffinity')
+      terms.push({topologyKey, labelSelector: {matchLabels: {...base, [CHI]: chi, [CLUSTER]: cluster, [REPLICA]: String(replica)}}})
   }
   return terms
 }
@@ -78,8 +92,11 @@ export function reconcileInstallations(store: ObjectStore): void {
     const shards = cluster.layout?.shardsCount ?? 1
     const replicas = cluster.layout?.replicasCount ?? 1
     const podTemplate = spec.templates?.podTemplates?.find((t) => t.name === spec.defaults?.templates?.podTemplate) ?? spec.templates?.podTemplates?.[0]
-    const claimTemplate = spec.templates?.volumeClaimTemplates?.find((t) => t.name === spec.defaults?.templates?.dataVolumeClaimTemplate) ?? spec.templates?.volumeClaimTemplates?.[0]
-    const serviceTemplate = spec.templates?.serviceTemplates?.find((t) => t.name === spec.defaults?.templates?.serviceTemplate) ?? spec.templates?.serviceTemplates?.[0]
+    const claimTemplate =
+      spec.templates?.volumeClaimTemplates?.find((t) => t.name === spec.defaults?.templates?.dataVolumeClaimTemplate) ??
+      spec.templates?.volumeClaimTemplates?.[0]
+    const serviceTemplate =
+      spec.templates?.serviceTemplates?.find((t) => t.name === spec.defaults?.templates?.serviceTemplate) ?? spec.templates?.serviceTemplates?.[0]
     const chiLabels = {[APP]: 'chop', [CHI]: name, [NAMESPACE]: ns}
     const wanted = new Set<string>()
     const hosts: {sts: string; pod: string}[] = []
@@ -94,7 +111,12 @@ export function reconcileInstallations(store: ObjectStore): void {
         if (terms.length) {
           podSpec.affinity = {
             ...podSpec.affinity,
-            podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [...(podSpec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...terms]},
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                ...(podSpec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+                ...terms,
+              ],
+            },
           }
         }
         for (const c of podSpec.containers) c.ports ??= HOST_PORTS.map((p) => ({name: p.name, containerPort: p.port}))
@@ -111,8 +133,17 @@ export function reconcileInstallations(store: ObjectStore): void {
             serviceName: host,
             selector: {matchLabels: hostLabels},
             podManagementPolicy: 'OrderedReady',
-            template: {metadata: {labels: {...podTemplate?.metadata?.labels, ...hostLabels}, annotations: {...podTemplate?.metadata?.annotations}}, spec: podSpec},
-            ...(claimTemplate ? {volumeClaimTemplates: [{metadata: {name: claimTemplate.name, labels: {...claimTemplate.metadata?.labels, ...chiLabels}}, spec: claimTemplate.spec}]} : {}),
+            template: {
+              metadata: {labels: {...podTemplate?.metadata?.labels, ...hostLabels}, annotations: {...podTemplate?.metadata?.annotations}},
+              spec: podSpec,
+            },
+            ...(claimTemplate
+              ? {
+                  volumeClaimTemplates: [
+                    {metadata: {name: claimTemplate.name, labels: {...claimTemplate.metadata?.labels, ...chiLabels}}, spec: claimTemplate.spec},
+                  ],
+                }
+              : {}),
           },
         })
         ensure(store, svcKind, {
@@ -123,7 +154,12 @@ export function reconcileInstallations(store: ObjectStore): void {
     }
     const serviceName = serviceTemplate?.generateName ?? `clickhouse-${name}`
     ensure(store, svcKind, {
-      metadata: {name: serviceName, namespace: ns, labels: {...chi.metadata.labels, ...serviceTemplate?.metadata?.labels, ...chiLabels}, ownerReferences: [ownerRef(chi)]},
+      metadata: {
+        name: serviceName,
+        namespace: ns,
+        labels: {...chi.metadata.labels, ...serviceTemplate?.metadata?.labels, ...chiLabels},
+        ownerReferences: [ownerRef(chi)],
+      },
       spec: {type: 'ClusterIP', ...(serviceTemplate?.spec ?? {ports: HOST_PORTS.slice(0, 2)}), selector: {...chiLabels, [READY]: 'yes'}},
     })
     // Hosts removed from the layout (a scale-down) go; their claims stay.
@@ -131,7 +167,8 @@ export function reconcileInstallations(store: ObjectStore): void {
       store.delete(stsKind, ns, sts.metadata.name!)
       recordEvent(store, chi, 'Normal', 'DeleteCompleted', `Deleted host ${sts.metadata.name}`, 'clickhouse-operator')
     }
-    for (const svc of store.scan(svcKind, ns).filter((o) => ownedBy(o, chi) && o.metadata.name !== serviceName && !wanted.has(o.metadata.name!))) store.delete(svcKind, ns, svc.metadata.name!)
+    for (const svc of store.scan(svcKind, ns).filter((o) => ownedBy(o, chi) && o.metadata.name !== serviceName && !wanted.has(o.metadata.name!)))
+      store.delete(svcKind, ns, svc.metadata.name!)
     let readyHosts = 0
     for (const host of hosts) {
       const pod = store.tryGet(podKind, ns, host.pod) as Pod | undefined

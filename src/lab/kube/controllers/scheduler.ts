@@ -31,8 +31,18 @@ function servicePeers(store: ObjectStore, pod: Pod, placed: readonly {pod: Pod; 
   return placed.filter((p) => p.pod.metadata.namespace === pod.metadata.namespace && services.some((sel) => selectorMatches(sel, p.pod.metadata.labels)))
 }
 
-const matchingInDomain = (selector: Parameters<typeof selectorMatches>[0], key: string, domain: string | undefined, pod: Pod, placed: readonly {pod: Pod; node: NodeView}[]) =>
-  domain === undefined ? 0 : placed.filter((p) => p.pod.metadata.namespace === pod.metadata.namespace && p.node.labels[key] === domain && selectorMatches(selector, p.pod.metadata.labels)).length
+const matchingInDomain = (
+  selector: Parameters<typeof selectorMatches>[0],
+  key: string,
+  domain: string | undefined,
+  pod: Pod,
+  placed: readonly {pod: Pod; node: NodeView}[],
+) =>
+  domain === undefined
+    ? 0
+    : placed.filter(
+        (p) => p.pod.metadata.namespace === pod.metadata.namespace && p.node.labels[key] === domain && selectorMatches(selector, p.pod.metadata.labels),
+      ).length
 
 /** topologySpreadConstraints with DoNotSchedule: placing here would exceed maxSkew. */
 function spreadViolated(pod: Pod, node: NodeView, nodes: readonly NodeView[], placed: readonly {pod: Pod; node: NodeView}[]): boolean {
@@ -52,8 +62,10 @@ const antiAffinity = (pod: Pod): AffinityTerm[] => pod.spec.affinity?.podAntiAff
 
 /** Does placing pod on node break a required anti-affinity term, its own or an existing pod's? */
 function antiAffinityConflict(pod: Pod, node: NodeView, placed: readonly {pod: Pod; node: NodeView}[]): boolean {
-  const sameDomain = (term: AffinityTerm, other: NodeView) => node.labels[term.topologyKey] !== undefined && node.labels[term.topologyKey] === other.labels[term.topologyKey]
-  const inNamespaces = (term: AffinityTerm, owner: Pod, candidate: Pod) => (term.namespaces?.length ? term.namespaces : [owner.metadata.namespace]).includes(candidate.metadata.namespace)
+  const sameDomain = (term: AffinityTerm, other: NodeView) =>
+    node.labels[term.topologyKey] !== undefined && node.labels[term.topologyKey] === other.labels[term.topologyKey]
+  const inNamespaces = (term: AffinityTerm, owner: Pod, candidate: Pod) =>
+    (term.namespaces?.length ? term.namespaces : [owner.metadata.namespace]).includes(candidate.metadata.namespace)
   for (const {pod: other, node: otherNode} of placed) {
     for (const term of antiAffinity(pod)) {
       if (sameDomain(term, otherNode) && inNamespaces(term, pod, other) && selectorMatches(term.labelSelector, other.metadata.labels)) return true
@@ -108,7 +120,9 @@ export function schedule(store: ObjectStore): void {
       placed.push({pod, node})
     } else if (!pod.spec.nodeName) pending.push(pod)
   }
-  for (const pod of pending.sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || a.metadata.name!.localeCompare(b.metadata.name!))) {
+  for (const pod of pending.sort(
+    (a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || a.metadata.name!.localeCompare(b.metadata.name!),
+  )) {
     const reasons = new Map<string, number>()
     const reject = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
     const unbound = (pod.spec.volumes ?? []).some((v) => {
@@ -120,8 +134,8 @@ export function schedule(store: ObjectStore): void {
     const fits: NodeView[] = []
     if (!unbound) {
       for (const node of nodes) {
-        if (!node.ready) reject("node(s) had untolerated taint {node.kubernetes.io/not-ready: }")
-        else if (node.unschedulable) reject("node(s) were unschedulable")
+        if (!node.ready) reject('node(s) had untolerated taint {node.kubernetes.io/not-ready: }')
+        else if (node.unschedulable) reject('node(s) were unschedulable')
         else if (Object.entries(pod.spec.nodeSelector ?? {}).some(([k, v]) => node.labels[k] !== v)) reject("node(s) didn't match Pod's node affinity/selector")
         else if (node.used.pods + 1 > node.pods) reject('Too many pods')
         else if (node.used.cpu + r.cpu > node.cpu) reject('Insufficient cpu')
@@ -134,7 +148,10 @@ export function schedule(store: ObjectStore): void {
     if (fits.length === 0) {
       const detail = unbound
         ? `pod has unbound immediate PersistentVolumeClaims`
-        : [...reasons].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`).join(', ')
+        : [...reasons]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ')
       const message = `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`
       const previous = pod.status?.conditions?.find((c) => c.type === 'PodScheduled')
       if (previous?.message !== message) {
@@ -152,14 +169,28 @@ export function schedule(store: ObjectStore): void {
     const peers = servicePeers(store, pod, placed)
     const inZone = (n: NodeView) => peers.filter((p) => p.node.labels[ZONE] !== undefined && p.node.labels[ZONE] === n.labels[ZONE]).length
     const onNode = (n: NodeView) => peers.filter((p) => p.node === n).length
-    const node = fits.sort((a, b) => spreadScore(pod, a, placed) - spreadScore(pod, b, placed) || inZone(a) - inZone(b) || onNode(a) - onNode(b) || a.used.pods - b.used.pods || a.name.localeCompare(b.name))[0]!
+    const node = fits.sort(
+      (a, b) =>
+        spreadScore(pod, a, placed) - spreadScore(pod, b, placed) ||
+        inZone(a) - inZone(b) ||
+        onNode(a) - onNode(b) ||
+        a.used.pods - b.used.pods ||
+        a.name.localeCompare(b.name),
+    )[0]!
     const bound = store.replace(podKind, pod.metadata.namespace, pod.metadata.name!, {...pod, spec: {...pod.spec, nodeName: node.name}} as Pod) as Pod
     setStatus(store, podKind, bound, {
       ...bound.status,
       phase: 'Pending',
       conditions: [{type: 'PodScheduled', status: 'True', lastTransitionTime: timestamp()}],
     })
-    recordEvent(store, bound, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`, 'default-scheduler')
+    recordEvent(
+      store,
+      bound,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node.name}`,
+      'default-scheduler',
+    )
     node.used.cpu += r.cpu
     node.used.memory += r.memory
     node.used.pods++

@@ -25,7 +25,9 @@ export function reconcileVolumes(store: ObjectStore): void {
     const className = claim.spec.storageClassName ?? defaultClass?.metadata.name
     const storageClass = className ? classes.find((c) => c.metadata.name === className) : undefined
     if (!storageClass) {
-      const message = className ? `storageclass.storage.k8s.io "${className}" not found` : 'no persistent volumes available for this claim and no storage class is set'
+      const message = className
+        ? `storageclass.storage.k8s.io "${className}" not found`
+        : 'no persistent volumes available for this claim and no storage class is set'
       setStatus(store, pvcKind, claim, {phase: 'Pending'})
       recordEvent(store, claim, 'Warning', className ? 'ProvisioningFailed' : 'FailedBinding', message, 'persistentvolume-controller', true)
       continue

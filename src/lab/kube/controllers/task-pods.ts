@@ -74,7 +74,10 @@ export class TaskPods {
     const uid = pod.metadata.uid!
     let tracks = this.pods.get(uid)
     if (!tracks) {
-      tracks = [...(pod.spec.initContainers ?? []).map((spec) => this.track(pod, spec, true)), ...pod.spec.containers.map((spec) => this.track(pod, spec, false))]
+      tracks = [
+        ...(pod.spec.initContainers ?? []).map((spec) => this.track(pod, spec, true)),
+        ...pod.spec.containers.map((spec) => this.track(pod, spec, false)),
+      ]
       this.pods.set(uid, tracks)
     }
     const policy = pod.spec.restartPolicy ?? 'Always'
@@ -137,7 +140,11 @@ export class TaskPods {
       .then(() => run(t.spec, log))
       .then(
         () => ({exitCode: 0, reason: 'Completed'}),
-        (error: unknown) => ({exitCode: error instanceof ContainerExit ? error.exitCode : 1, reason: 'Error', ...(error instanceof ContainerExit ? {} : {message: error instanceof Error ? error.message : String(error)})}),
+        (error: unknown) => ({
+          exitCode: error instanceof ContainerExit ? error.exitCode : 1,
+          reason: 'Error',
+          ...(error instanceof ContainerExit ? {} : {message: error instanceof Error ? error.message : String(error)}),
+        }),
       )
       .then((end) => {
         t.running = undefined
@@ -147,7 +154,15 @@ export class TaskPods {
           t.delayMs = t.backoffMs
           t.dueAt = Date.now() + t.delayMs
           t.backoffMs = t.backoffMs ? Math.min(t.backoffMs * 2, BACKOFF_MAX_MS) : BACKOFF_INITIAL_MS
-          if (t.delayMs > 0) recordEvent(this.store, pod, 'Warning', 'BackOff', `Back-off restarting failed container ${t.spec.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, 'kubelet')
+          if (t.delayMs > 0)
+            recordEvent(
+              this.store,
+              pod,
+              'Warning',
+              'BackOff',
+              `Back-off restarting failed container ${t.spec.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+              'kubelet',
+            )
         }
         this.onChange()
       })
@@ -163,7 +178,12 @@ export class TaskPods {
       const state = t.running
         ? {running: {startedAt: t.running.startedAt}}
         : waitingBackOff
-          ? {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${goDuration(t.delayMs)} restarting failed container=${t.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`}}
+          ? {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off ${goDuration(t.delayMs)} restarting failed container=${t.spec.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+              },
+            }
           : t.terminated
             ? {terminated: t.terminated}
             : {waiting: {reason: initializing ? 'PodInitializing' : 'ContainerCreating'}}
@@ -189,11 +209,25 @@ export class TaskPods {
       phase,
       conditions: [
         {type: 'PodReadyToStartContainers', status: 'True'},
-        incomplete.length ? {type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]`} : {type: 'Initialized', status: 'True'},
+        incomplete.length
+          ? {type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incomplete.join(' ')}]`}
+          : {type: 'Initialized', status: 'True'},
         unready.length
-          ? {type: 'Ready', status: 'False', reason: done ? 'PodCompleted' : 'ContainersNotReady', message: done ? undefined : `containers with unready status: [${unready.join(' ')}]`}
+          ? {
+              type: 'Ready',
+              status: 'False',
+              reason: done ? 'PodCompleted' : 'ContainersNotReady',
+              message: done ? undefined : `containers with unready status: [${unready.join(' ')}]`,
+            }
           : {type: 'Ready', status: 'True'},
-        unready.length ? {type: 'ContainersReady', status: 'False', reason: done ? 'PodCompleted' : 'ContainersNotReady', message: done ? undefined : `containers with unready status: [${unready.join(' ')}]`} : {type: 'ContainersReady', status: 'True'},
+        unready.length
+          ? {
+              type: 'ContainersReady',
+              status: 'False',
+              reason: done ? 'PodCompleted' : 'ContainersNotReady',
+              message: done ? undefined : `containers with unready status: [${unready.join(' ')}]`,
+            }
+          : {type: 'ContainersReady', status: 'True'},
         {type: 'PodScheduled', status: 'True'},
       ].map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined))),
       ...(tracks.some((t) => t.init) ? {initContainerStatuses: tracks.filter((t) => t.init).map(status)} : {}),

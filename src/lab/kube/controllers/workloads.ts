@@ -13,7 +13,11 @@ type Workload = KubeObject & {
   }
 }
 
-const suffix = () => randomBytes(4).toString('hex').slice(0, 5).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!)
+const suffix = () =>
+  randomBytes(4)
+    .toString('hex')
+    .slice(0, 5)
+    .replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)]!)
 
 /** A pod of a controller: the template's labels and spec, owned by the controller. */
 export function newPod(owner: KubeObject, name: string, template: PodTemplate, labels: Record<string, string>): KubeObject {
@@ -46,21 +50,40 @@ export function reconcileDeployments(store: ObjectStore): void {
     for (const rs of owned) {
       if (rs.metadata.name !== name && ((rs.spec as Workload['spec']).replicas ?? 0) > 0 && newReady >= replicas) {
         ensure(store, rsKind, {...rs, spec: {...(rs.spec as object), replicas: 0}} as KubeObject)
-        recordEvent(store, deploy, 'Normal', 'ScalingReplicaSet', `Scaled down replica set ${rs.metadata.name} to 0 from ${(rs.spec as Workload['spec']).replicas}`, 'deployment-controller')
+        recordEvent(
+          store,
+          deploy,
+          'Normal',
+          'ScalingReplicaSet',
+          `Scaled down replica set ${rs.metadata.name} to 0 from ${(rs.spec as Workload['spec']).replicas}`,
+          'deployment-controller',
+        )
       }
     }
     const existing = owned.find((rs) => rs.metadata.name === name)
     if (!existing || (existing.spec as Workload['spec']).replicas !== replicas) {
       const labels = {...deploy.spec.template.metadata?.labels, 'pod-template-hash': hash}
       ensure(store, rsKind, {
-        metadata: {name, namespace: deploy.metadata.namespace, labels, ownerReferences: [ownerRef(deploy)], annotations: {'deployment.kubernetes.io/revision': String(owned.length + (existing ? 0 : 1))}},
-        spec: {replicas, selector: {matchLabels: {...deploy.spec.selector?.matchLabels, 'pod-template-hash': hash}}, template: {...deploy.spec.template, metadata: {...deploy.spec.template.metadata, labels}}},
+        metadata: {
+          name,
+          namespace: deploy.metadata.namespace,
+          labels,
+          ownerReferences: [ownerRef(deploy)],
+          annotations: {'deployment.kubernetes.io/revision': String(owned.length + (existing ? 0 : 1))},
+        },
+        spec: {
+          replicas,
+          selector: {matchLabels: {...deploy.spec.selector?.matchLabels, 'pod-template-hash': hash}},
+          template: {...deploy.spec.template, metadata: {...deploy.spec.template.metadata, labels}},
+        },
       })
       recordEvent(store, deploy, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} to ${replicas}`, 'deployment-controller')
     }
     const current = store.tryGet(rsKind, deploy.metadata.namespace, name)
     const cs = (current?.status ?? {}) as {replicas?: number; readyReplicas?: number; availableReplicas?: number}
-    const oldReplicas = owned.filter((rs) => rs.metadata.name !== name).reduce((n, rs) => n + Number((rs.status as {replicas?: number} | undefined)?.replicas ?? 0), 0)
+    const oldReplicas = owned
+      .filter((rs) => rs.metadata.name !== name)
+      .reduce((n, rs) => n + Number((rs.status as {replicas?: number} | undefined)?.replicas ?? 0), 0)
     const ready = cs.readyReplicas ?? 0
     const progressing = ready < replicas || oldReplicas > 0
     setStatus(store, deployKind, deploy, {
@@ -71,8 +94,18 @@ export function reconcileDeployments(store: ObjectStore): void {
       availableReplicas: ready,
       ...(replicas - ready > 0 ? {unavailableReplicas: replicas - ready} : {}),
       conditions: [
-        {type: 'Available', status: ready >= replicas ? 'True' : 'False', reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'},
-        {type: 'Progressing', status: 'True', reason: progressing ? 'ReplicaSetUpdated' : 'NewReplicaSetAvailable', message: progressing ? `ReplicaSet "${name}" is progressing.` : `ReplicaSet "${name}" has successfully progressed.`},
+        {
+          type: 'Available',
+          status: ready >= replicas ? 'True' : 'False',
+          reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+          message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: progressing ? 'ReplicaSetUpdated' : 'NewReplicaSetAvailable',
+          message: progressing ? `ReplicaSet "${name}" is progressing.` : `ReplicaSet "${name}" has successfully progressed.`,
+        },
       ],
     })
   }
@@ -133,7 +166,15 @@ export function reconcileStatefulSets(store: ObjectStore): void {
       }
       if (!pods.has(name)) {
         const template = {...sts.spec.template, spec: {...sts.spec.template.spec, volumes}}
-        store.create(podKind, ns, newPod(sts, name, template, {'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i)}))
+        store.create(
+          podKind,
+          ns,
+          newPod(sts, name, template, {
+            'controller-revision-hash': revision,
+            'statefulset.kubernetes.io/pod-name': name,
+            'apps.kubernetes.io/pod-index': String(i),
+          }),
+        )
         recordEvent(store, sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`, 'statefulset-controller')
       }
     }
@@ -141,8 +182,12 @@ export function reconcileStatefulSets(store: ObjectStore): void {
       const ordinal = Number(name.slice(sts.metadata.name!.length + 1))
       if (ordinal >= want) store.delete(podKind, ns, name)
     }
-    const live = (store.scan(podKind, ns).filter((p) => ownedBy(p, sts)) as Pod[]).filter((p) => Number(p.metadata.name!.slice(sts.metadata.name!.length + 1)) < want)
-    const outdated = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== revision).sort((a, b) => b.metadata.name!.localeCompare(a.metadata.name!))
+    const live = (store.scan(podKind, ns).filter((p) => ownedBy(p, sts)) as Pod[]).filter(
+      (p) => Number(p.metadata.name!.slice(sts.metadata.name!.length + 1)) < want,
+    )
+    const outdated = live
+      .filter((p) => p.metadata.labels?.['controller-revision-hash'] !== revision)
+      .sort((a, b) => b.metadata.name!.localeCompare(a.metadata.name!))
     // RollingUpdate: the highest outdated ordinal goes once every other pod is ready.
     if (outdated.length && live.filter((p) => p !== outdated[0]).every(podReady) && !outdated[0]!.metadata.deletionTimestamp) {
       store.delete(podKind, ns, outdated[0]!.metadata.name!)
@@ -162,4 +207,3 @@ export function reconcileStatefulSets(store: ObjectStore): void {
     })
   }
 }
-
