@@ -1,4 +1,4 @@
-import {readFileSync, readdirSync} from 'node:fs'
+import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import {join, relative} from 'node:path'
 import {describe, expect, test} from 'vitest'
 import {ALL_CHECKS} from '../../checks/index.js'
@@ -191,5 +191,16 @@ describe('thresholds: declared once, each owned by the checks that read it', () 
       freshnessWindowSeconds: 45,
       diskFreePercent: 10,
     })
+  })
+})
+
+describe('every check has a unit test of its own logic (fixtures, no servers)', () => {
+  const unitSources = readdirSync(join(ROOT, 'test/unit'))
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => readFileSync(join(ROOT, 'test/unit', f), 'utf8'))
+  test.each(ALL_CHECKS.map((c) => c.id))('%s', (id) => {
+    const colocated = existsSync(join(ROOT, 'checks', `${id}.test.ts`))
+    const imported = unitSources.some((s) => s.includes(`checks/${id}.js'`))
+    expect(colocated || imported, `checks/${id}.test.ts (or a test/unit file importing the check)`).toBe(true)
   })
 })

@@ -1,0 +1,73 @@
+import {expect, test} from 'vitest'
+import {Q} from '../../src/gateways/queries.js'
+import {failures, fixtureContext, fixtureFleet, fixtureHost} from '../../test/helpers/fixture-fleet.js'
+import check from './migrations.js'
+
+const now = Date.parse('2026-12-01T12:00:00Z')
+const at = (minutesAgo: number) => Math.floor(now / 1000) - minutesAgo * 60
+const row = (id: number, status: string, minutesAgo: number, error = '') => ({
+  database: 'signoz_logs',
+  migration_id: id,
+  latest_status: status,
+  latest_error: error,
+  updated: at(minutesAgo),
+})
+const tables = (...names: string[]) => names.map((n) => ({database: 'signoz_logs', name: n, engine: 'ReplicatedMergeTree', engine_full: ''}))
+const [a, b] = [fixtureHost(0, 0), fixtureHost(1, 0)]
+
+test('every migration finished: a pass per database with the count and the latest', async () => {
+  const fleet = fixtureFleet([a], {
+    [Q.tables.name]: tables('schema_migrations_v2'),
+    [Q.migrationStatus.name]: (_, params) => {
+      expect(params).toEqual({databases: ['signoz_logs']})
+      return [row(1000, 'finished', 60), row(1001, 'finished', 59)]
+    },
+  })
+  expect(await check.run(fixtureContext({fleet, now}))).toEqual([
+    {subject: 'signoz_logs', ok: true, message: '2 migrations finished', evidence: {migrations: 2, latest: 1001}},
+  ])
+})
+
+test('the newest outcome over every replica wins: failed on one host after in-progress on another fails, with the error', async () => {
+  const fleet = fixtureFleet([a, b], {
+    [Q.tables.name]: tables('schema_migrations_v2'),
+    [Q.migrationStatus.name]: (h) => (h.name === a.name ? [row(1002, 'in-progress', 10)] : [row(1002, 'failed', 9, 'code: 47, Unknown identifier\nstack')]),
+  })
+  const findings = await check.run(fixtureContext({fleet, now}))
+  expect(failures(findings)).toEqual({'signoz_logs migration 1002': 'migration failed'})
+  expect(findings[0]!.evidence).toEqual({
+    database: 'signoz_logs',
+    migration: 1002,
+    error: 'code: 47, Unknown identifier',
+    at: new Date(at(9) * 1000).toISOString(),
+  })
+})
+
+test('in progress past the threshold is stuck; in progress while later ones finished is a stale row (#681)', async () => {
+  const stuck = fixtureFleet([a], {
+    [Q.tables.name]: tables('schema_migrations_v2'),
+    [Q.migrationStatus.name]: [row(1000, 'finished', 90), row(1001, 'in-progress', 31)],
+  })
+  expect(failures(await check.run(fixtureContext({fleet: stuck, now})))).toEqual({'signoz_logs migration 1001': 'in progress for 31 minutes'})
+  expect(failures(await check.run(fixtureContext({fleet: stuck, now, thresholds: {migrationStuckSeconds: 3600}})))).toEqual({})
+  const stale = fixtureFleet([a], {
+    [Q.tables.name]: tables('schema_migrations_v2'),
+    [Q.migrationStatus.name]: [row(1001, 'in-progress', 5), row(1002, 'finished', 4), row(1003, 'finished', 3)],
+  })
+  expect(failures(await check.run(fixtureContext({fleet: stale, now})))['signoz_logs migration 1001']).toMatch(
+    /^left in-progress while later migrations finished \(2, up to 1003\)/,
+  )
+})
+
+test('a dirty legacy migrations table fails with its version', async () => {
+  const fleet = fixtureFleet([a], {
+    [Q.tables.name]: tables('schema_migrations'),
+    [Q.legacyMigrations.name]: (_, params) => {
+      expect(params).toEqual({database: 'signoz_logs'})
+      return [{version: 14, dirty: 1}]
+    },
+  })
+  expect(await check.run(fixtureContext({fleet, now}))).toEqual([
+    {subject: 'signoz_logs.schema_migrations', ok: false, message: 'dirty at version 14', evidence: {version: 14}},
+  ])
+})
