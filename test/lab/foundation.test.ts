@@ -139,29 +139,94 @@ describe('doctor on the healthy lab', () => {
 })
 
 describe('faults make their check fail for real, heal brings doctor back to clean', () => {
-  const cases: {fault: string; target?: string; failing: string[]; args?: string[]; develops?: boolean}[] = [
+  // finding: what the first failing check says (subject: message) of one of its failing findings.
+  const cases: {fault: string; target?: string; failing: string[]; args?: string[]; develops?: boolean; finding: RegExp}[] = [
     // After the Keeper session timeout (6 s in the lab) the dead replica is no longer active.
-    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], develops: true},
-    {fault: 'lag-replica', failing: ['clickhouse/replication-lag'], args: ['--max-replica-delay', '2s'], develops: true},
-    {fault: 'missing-database', failing: ['signoz/databases']},
-    {fault: 'distributed-wrong-cluster', failing: ['signoz/distributed-tables']},
-    {fault: 'stop-keeper', failing: ['keeper/reachable', 'clickhouse/replicas-readonly'], develops: true},
-    {fault: 'readonly-table', failing: ['clickhouse/replicas-readonly', 'keeper/reachable']},
-    {fault: 'fail-migration', failing: ['signoz/migrations']},
-    {fault: 'stale-migration-row', failing: ['signoz/migrations']},
-    {fault: 'migrator-keeper-lost', failing: ['helm/release-status', 'keeper/reachable', 'kube/migrator-job'], develops: true},
-    {fault: 'stop-ingestion', failing: ['signoz/ingestion-fresh'], args: ['--freshness-window', '5s'], develops: true},
+    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], develops: true, finding: /^chi-\S+-1-1: does not answer: /},
+    {
+      fault: 'lag-replica',
+      failing: ['clickhouse/replication-lag'],
+      args: ['--max-replica-delay', '2s'],
+      develops: true,
+      finding: /^chi-\S+-1-1\/signoz_\w+\.\w+: replica lags \d+s with \d+ queued entries$/,
+    },
+    {fault: 'missing-database', failing: ['signoz/databases'], finding: /^chi-\S+-1-1: missing signoz_meter$/},
+    {
+      fault: 'distributed-wrong-cluster',
+      failing: ['signoz/distributed-tables'],
+      finding: /points at cluster "[^"]+", expected "cluster"|\d+ distributed-table problems$/,
+    },
+    {
+      fault: 'stop-keeper',
+      failing: ['keeper/reachable', 'clickhouse/replicas-readonly'],
+      develops: true,
+      finding: /^chi-\S+: (cannot reach Keeper: |Keeper session to \S+ is expired)/,
+    },
+    {
+      fault: 'readonly-table',
+      failing: ['clickhouse/replicas-readonly', 'keeper/reachable'],
+      finding: /^chi-\S+\/signoz_\w+\.\w+: (replica is read-only|Keeper session expired; the replica is read-only)$/,
+    },
+    {fault: 'fail-migration', failing: ['signoz/migrations'], finding: /^signoz_\w+ migration \d+: migration failed$/},
+    {fault: 'stale-migration-row', failing: ['signoz/migrations'], finding: /^signoz_\w+ migration \d+: left in-progress while later migrations finished \(/},
+    {
+      fault: 'migrator-keeper-lost',
+      failing: ['helm/release-status', 'keeper/reachable', 'kube/migrator-job'],
+      develops: true,
+      finding: /^\S+ revision \d+: failed: /,
+    },
+    {
+      fault: 'stop-ingestion',
+      failing: ['signoz/ingestion-fresh'],
+      args: ['--freshness-window', '5s'],
+      develops: true,
+      finding: /^shard \d+ (traces|logs|metrics): no new \w+ in the last 5s$/,
+    },
     // Thresholds lowered through a config file, so a few seconds prove what production sees in minutes.
-    {fault: 'stuck-mutation', failing: ['clickhouse/mutations-stuck'], args: ['--config', THRESHOLDS], develops: true},
+    {
+      fault: 'stuck-mutation',
+      failing: ['clickhouse/mutations-stuck'],
+      args: ['--config', THRESHOLDS],
+      develops: true,
+      finding: /^chi-\S+\/signoz_\w+\.\w+: mutation \S+ not done after \d+s/,
+    },
     // Default thresholds: the failing part mutations show within the poll.
-    {fault: 'failing-mutation', failing: ['clickhouse/mutations-stuck'], develops: true},
-    {fault: 'too-many-parts', failing: ['clickhouse/parts-per-partition'], args: ['--config', THRESHOLDS]},
-    {fault: 'ddl-stuck', failing: ['clickhouse/ddl-queue'], args: ['--config', THRESHOLDS, '--host-timeout', '1s'], develops: true},
+    {
+      fault: 'failing-mutation',
+      failing: ['clickhouse/mutations-stuck'],
+      develops: true,
+      finding: /^chi-\S+\/signoz_\w+\.\w+: mutation \S+ not done after \d+s: .+/,
+    },
+    {
+      fault: 'too-many-parts',
+      failing: ['clickhouse/parts-per-partition'],
+      args: ['--config', THRESHOLDS],
+      finding: /^chi-\S+\/signoz_\w+\.\w+: partition \S+ has \d+ active parts \(threshold \d+\)$/,
+    },
+    {
+      fault: 'ddl-stuck',
+      failing: ['clickhouse/ddl-queue'],
+      args: ['--config', THRESHOLDS, '--host-timeout', '1s'],
+      develops: true,
+      finding: /^query-\d+: unfinished on \S+ after \d+s: /,
+    },
     // A whole shard down (18.16 exposes no send queue for clickhouse/distribution-queue to read).
-    {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS]},
-    {fault: 'shard-missing-tables', failing: ['signoz/schema-consistent']},
-    {fault: 'schema-drift', failing: ['signoz/schema-consistent']},
-    {fault: 'stale-replica', failing: ['keeper/stale-replicas']},
+    {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS], finding: /^chi-\S+: does not answer: /},
+    {
+      fault: 'shard-missing-tables',
+      failing: ['signoz/schema-consistent'],
+      finding: /^chi-\S+: lacks \d+ of \d+ SigNoz tables the other hosts have \(shard \d+\)$/,
+    },
+    {
+      fault: 'schema-drift',
+      failing: ['signoz/schema-consistent'],
+      finding: /^chi-\S+: (1 SigNoz table differs|\d+ SigNoz tables differ) from the definition the other hosts share/,
+    },
+    {
+      fault: 'stale-replica',
+      failing: ['keeper/stale-replicas'],
+      finding: /^chi-\S+: (replica \S+ is|\d+ replicas are) registered in Keeper but no host of the cluster/,
+    },
   ]
   test('every lab fault is exercised by this suite', () => {
     // The Kubernetes-half faults are exercised by kube-world.test.ts; those that need what 18.16 lacks
@@ -185,6 +250,13 @@ describe('faults make their check fail for real, heal brings doctor back to clea
           c.develops ? 30_000 : 0,
         )
         for (const id of c.failing) expect(resultOf(broken.report, id).status, `${id} under ${c.fault}`).toBe('fail')
+        const said = resultOf(broken.report, c.failing[0]!)
+          .findings.filter((f) => !f.ok)
+          .map((f) => `${f.subject}: ${f.message}`)
+        expect(
+          said.some((line) => c.finding.test(line)),
+          `${c.failing[0]} under ${c.fault} said:\n${said.join('\n')}`,
+        ).toBe(true)
         expect(broken.code).toBe(1)
       } finally {
         await lab.heal(c.fault)
