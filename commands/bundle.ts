@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../src/cli/base.js'
-import {kubeFlags} from '../src/cli/kube-flags.js'
+import {boundFlags, clickhouseFlags, kubeFlags} from '../src/cli/kube-flags.js'
 
 export default class Bundle extends BaseCommand {
   static override summary =
@@ -21,12 +21,7 @@ Exit codes: 0 written; 2 usage (bad flag, the file exists); 3 written, but nothi
     json: Flags.boolean({summary: 'Print the manifest (what was collected, the gaps) as JSON.'}),
     'no-color': Flags.boolean({summary: 'No colour (also NO_COLOR).'}),
     ...kubeFlags,
-    'clickhouse-url': Flags.string({
-      summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.',
-      multiple: true,
-      env: 'SIGNOZ_HA_CLICKHOUSE_URL',
-    }),
-    'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
+    ...clickhouseFlags,
     cluster: Flags.string({summary: 'ClickHouse cluster name (default: from the CHI).', env: 'SIGNOZ_HA_CLUSTER'}),
     config: Flags.string({summary: "doctor's config file (thresholds, exemptions) for the bundle's doctor report.", env: 'SIGNOZ_HA_CONFIG'}),
     since: Flags.string({summary: 'Logs of this long (e.g. 2h, 30m).', default: '2h'}),
@@ -34,8 +29,8 @@ Exit codes: 0 written; 2 usage (bad flag, the file exists); 3 written, but nothi
     'log-bytes': Flags.integer({summary: 'At most this many bytes per container log (its end).', default: 2 * 1024 * 1024, min: 1024}),
     'table-rows': Flags.integer({summary: 'At most this many rows per system table and host.', default: 1000, min: 1}),
     redact: Flags.string({summary: 'Also redact what matches this regular expression (repeatable).', multiple: true}),
-    timeout: Flags.string({summary: 'Bound on the whole collection.', default: '60s'}),
-    'host-timeout': Flags.string({summary: 'Bound on one call to one host.', default: '10s'}),
+    // A bundle reads whole system tables and logs: more per host and in all than a doctor run.
+    ...boundFlags({timeout: '60s', hostTimeout: '10s'}),
   }
 
   async run(): Promise<void> {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../src/cli/base.js'
-import {kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
+import {boundFlags, clickhouseFlags, kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
 import type {ReportFormat} from '../src/cli/doctor-command.js'
 
 export default class Doctor extends BaseCommand {
@@ -29,12 +29,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     'output-file': Flags.string({summary: 'Write the report in the -o format to this file; the console gets the text report.'}),
     ...kubeFlags,
     ...thresholdFlags,
-    'clickhouse-url': Flags.string({
-      summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.',
-      multiple: true,
-      env: 'SIGNOZ_HA_CLICKHOUSE_URL',
-    }),
-    'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
+    ...clickhouseFlags,
     cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses (default: from the CHI, else "cluster").', env: 'SIGNOZ_HA_CLUSTER'}),
     shards: Flags.integer({summary: 'Expected number of shards (default: what system.clusters says).', env: 'SIGNOZ_HA_SHARDS', min: 1}),
     replicas: Flags.integer({summary: 'Expected replicas per shard (default: what system.clusters says).', env: 'SIGNOZ_HA_REPLICAS', min: 1}),
@@ -45,8 +40,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
       options: ['critical', 'warning', 'info', 'none'],
       env: 'SIGNOZ_HA_FAIL_ON',
     }),
-    timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
-    'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: '5s'}),
+    ...boundFlags(),
     concurrency: Flags.integer({summary: 'Checks run at once (they wait on the network, not the CPU).', default: 64, min: 1}),
     verbose: Flags.boolean({char: 'v', summary: 'Also show passing findings.'}),
     watch: Flags.string({summary: 'Re-run every DURATION (e.g. 30s) and show what changed since the previous run; Ctrl-C stops.'}),

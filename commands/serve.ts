@@ -42,7 +42,7 @@ Exit codes: 0 stopped by a signal; 2 usage (bad flag, the port taken).`
     const {serveCommand} = await import('../src/cli/serve-command.js')
     const stop = new AbortController()
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort())
-    await serveCommand({...flags, verbose: false} as never, this.config.version, stop.signal)
+    await serveCommand({...flags, verbose: false}, this.config.version, stop.signal)
     this.exit(0)
   }
 }

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../src/cli/base.js'
-import {kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
+import {boundFlags, clickhouseFlags, kubeFlags, thresholdFlags} from '../src/cli/kube-flags.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'The deployment right now on one screen: release, installation, every host, Keeper, ingestion, problems.'
@@ -25,14 +25,8 @@ Exit codes: 0 shown (problems or not; doctor judges); 2 usage; 3 nothing could b
     'output-file': Flags.string({summary: 'Write the status in the -o format to this file; the console gets the text.'}),
     ...kubeFlags,
     ...thresholdFlags,
-    'clickhouse-url': Flags.string({
-      summary: 'ClickHouse HTTP URL of one host (repeatable); default: port-forward through the cluster.',
-      multiple: true,
-      env: 'SIGNOZ_HA_CLICKHOUSE_URL',
-    }),
-    'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
-    timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: '30s'}),
-    'host-timeout': Flags.string({summary: 'Bound on one call to one host.', default: '5s'}),
+    ...clickhouseFlags,
+    ...boundFlags(),
     watch: Flags.string({summary: 'Redraw every DURATION (e.g. 5s): in place on a terminal, one report after another otherwise; Ctrl-C stops.'}),
     count: Flags.integer({summary: 'With --watch: stop after this many.', min: 1, dependsOn: ['watch']}),
     'from-bundle': Flags.string({summary: 'Show the status recorded in a bundle (signoz-ha bundle) instead of a cluster.'}),

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, outputFlags} from '../../src/cli/base.js'
-import {kubeFlags} from '../../src/cli/kube-flags.js'
+import {boundFlags, clickhouseFlags, kubeFlags} from '../../src/cli/kube-flags.js'
 
 export default class StorageReportCommand extends BaseCommand {
   static override summary =
@@ -12,11 +12,9 @@ Exit codes: 0 measured; 1 a host is full within 7 days at this rate; 2 usage; 3 
   static override flags = {
     ...outputFlags,
     ...kubeFlags,
-    'clickhouse-url': Flags.string({summary: 'ClickHouse HTTP URL, once per host (instead of the cluster).', multiple: true, env: 'SIGNOZ_HA_CLICKHOUSE_URL'}),
-    'clickhouse-user': Flags.string({summary: 'ClickHouse user (password: SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
+    ...clickhouseFlags,
     cluster: Flags.string({summary: 'ClickHouse cluster name, for the printed statements.', env: 'SIGNOZ_HA_CLUSTER'}),
-    timeout: Flags.string({summary: 'Bound on the whole measurement.', default: '30s'}),
-    'host-timeout': Flags.string({summary: 'Bound on one call to one host.', default: '5s'}),
+    ...boundFlags(),
   }
 
   async run(): Promise<void> {

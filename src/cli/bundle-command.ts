@@ -1,4 +1,3 @@
-import {setMaxListeners} from 'node:events'
 import {closeSync, existsSync, linkSync, mkdirSync, openSync, rmSync, writeSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 import {writeArchive} from '../bundle/archive.js'
@@ -6,7 +5,8 @@ import {collectBundle, type CollectedBundle} from '../bundle/collect.js'
 import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {EXIT} from '../core/exit-codes.js'
-import {doctorSetup, expectationsFor, openFleetWithCredentials, openKubeSide, type DoctorFlags} from './doctor-command.js'
+import {doctorSetup, expectationsFor, type DoctorFlags} from './doctor-command.js'
+import {withSession} from './session.js'
 
 export interface BundleFlags extends Pick<
   DoctorFlags,
@@ -65,49 +65,41 @@ export async function bundleCommand(flags: BundleFlags, version: string): Promis
   const setup = doctorSetup({...flags, concurrency: 64, verbose: false})
   if (flags.output && !/\.(tar\.gz|tgz)$/.test(flags.output)) throw new UsageError(`-o ${flags.output}: a bundle is a .tar.gz`, 'name it FILE.tar.gz')
   if (flags.output && existsSync(flags.output)) throw new UsageError(`${flags.output} already exists`, 'give another -o FILE (a bundle is never overwritten)')
-  const kube = await openKubeSide(flags)
-  const signal = AbortSignal.timeout(setup.timeoutMs)
-  setMaxListeners(0, signal)
-  try {
-    const {fleet, credentials} = await openFleetWithCredentials(kube, flags, setup.hostTimeoutMs, signal)
-    try {
-      const bundle = await collectBundle(
-        {kube, fleet, secrets: [credentials.password, process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD, ...(kube?.gateway.credentialValues() ?? [])]},
-        {
-          checks: setup.checks,
-          expect: expectationsFor(flags, kube),
-          thresholds: setup.thresholds,
-          policy: setup.config,
-          concurrency: 64,
-          checkTimeoutMs: setup.checkTimeoutMs,
-        },
-        {
-          sinceSeconds,
-          logsTail: flags['logs-tail'],
-          logBytes: flags['log-bytes'],
-          tableRows: flags['table-rows'],
-          redactPatterns: flags.redact ?? [],
-          version,
-          signal,
-        },
-      )
-      const collectedAt = Date.parse(bundle.manifest.collectedAt)
-      const top = `signoz-ha-bundle-${bundle.manifest.target.namespace ?? 'clickhouse'}-${stamp(collectedAt)}`
-      const archive = writeArchive(
-        bundle.files.map((f) => ({path: `${top}/${f.path}`, content: f.content})),
-        collectedAt,
-      )
-      const path = flags.output ?? `${top}.tar.gz`
-      writeNew(path, archive)
-      // Nothing of the deployment could be read: the bundle says why, and the run is incomplete.
-      const nothing = (!kube || kube.unavailable) && fleet.reachable().length === 0
-      return {path, bytes: archive.length, bundle, durationMs: Math.round(performance.now() - started), exitCode: nothing ? EXIT.incomplete : EXIT.ok}
-    } finally {
-      await fleet.close()
-    }
-  } finally {
-    await kube?.gateway.close()
-  }
+  return withSession(flags, async (session) => {
+    const {kube, signal} = session
+    const [fleet, credentials] = await Promise.all([session.fleet(), session.credentials()])
+    const bundle = await collectBundle(
+      {kube, fleet, secrets: [credentials.password, process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD, ...(kube?.gateway.credentialValues() ?? [])]},
+      {
+        checks: setup.checks,
+        expect: expectationsFor(flags, kube),
+        thresholds: setup.thresholds,
+        policy: setup.config,
+        concurrency: 64,
+        checkTimeoutMs: setup.checkTimeoutMs,
+      },
+      {
+        sinceSeconds,
+        logsTail: flags['logs-tail'],
+        logBytes: flags['log-bytes'],
+        tableRows: flags['table-rows'],
+        redactPatterns: flags.redact ?? [],
+        version,
+        signal,
+      },
+    )
+    const collectedAt = Date.parse(bundle.manifest.collectedAt)
+    const top = `signoz-ha-bundle-${bundle.manifest.target.namespace ?? 'clickhouse'}-${stamp(collectedAt)}`
+    const archive = writeArchive(
+      bundle.files.map((f) => ({path: `${top}/${f.path}`, content: f.content})),
+      collectedAt,
+    )
+    const path = flags.output ?? `${top}.tar.gz`
+    writeNew(path, archive)
+    // Nothing of the deployment could be read: the bundle says why, and the run is incomplete.
+    const nothing = (!kube || kube.unavailable) && fleet.reachable().length === 0
+    return {path, bytes: archive.length, bundle, durationMs: Math.round(performance.now() - started), exitCode: nothing ? EXIT.incomplete : EXIT.ok}
+  })
 }
 
 const size = (bytes: number) =>

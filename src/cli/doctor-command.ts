@@ -1,4 +1,3 @@
-import {setMaxListeners} from 'node:events'
 import type {ChalkInstance} from 'chalk'
 import {ALL_CHECKS} from '../../checks/index.js'
 import type {Severity} from '../core/check.js'
@@ -9,7 +8,7 @@ import {exitCodeFor} from '../core/report.js'
 import {selectChecks} from '../core/select.js'
 import {resolveThresholds, thresholdOverrides} from '../core/config.js'
 import {loadConfig} from './config-file.js'
-import {clickhouseEndpoints, openClickHouseFleet} from '../gateways/factory.js'
+import {openClickHouseFleet} from '../gateways/factory.js'
 import {renderJson} from '../render/json.js'
 import {renderJunit} from '../render/junit.js'
 import {renderMarkdown} from '../render/markdown.js'
@@ -19,19 +18,13 @@ import {runbookOf} from '../../runbooks/index.js'
 import {renderDoctorHtml} from '../render/html.js'
 import {runLogLine} from '../render/log-line.js'
 import type {Report} from '../core/report.js'
+import type {ExportOutcome} from '../gateways/otlp.js'
 import type {ChalkInstance as Chalk} from 'chalk'
-import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeTarget} from './kube-target.js'
-import {KubeGateway} from '../gateways/kube.js'
+import type {KubeTarget} from './kube-target.js'
+import {sessionBounds, withSession, type Session, type SessionFlags} from './session.js'
 import {trace} from '../core/trace.js'
 
-export interface DoctorFlags {
-  kubeconfig?: string
-  context?: string
-  'in-cluster'?: boolean
-  namespace?: string
-  release?: string
-  'clickhouse-url'?: string[]
-  'clickhouse-user'?: string
+export interface DoctorFlags extends SessionFlags {
   cluster?: string
   shards?: number
   replicas?: number
@@ -39,8 +32,6 @@ export interface DoctorFlags {
   skip?: string[]
   'fail-on'?: string
   config?: string
-  timeout: string
-  'host-timeout': string
   'freshness-window'?: string
   'max-replica-delay'?: string
   concurrency: number
@@ -108,8 +99,7 @@ export function renderReport(report: Report, format: ReportFormat, options: {cha
 
 /** What doctor's flags and config file decide before anything is read: checks, thresholds, bounds. */
 export function doctorSetup(flags: DoctorFlags) {
-  const timeoutMs = parseDuration(flags.timeout, '--timeout')
-  const hostTimeoutMs = Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs)
+  const {timeoutMs, hostTimeoutMs} = sessionBounds(flags)
   const {config} = loadConfig(flags.config)
   // Precedence: flags (and their env vars) over the config file over the defaults.
   const checks = selectChecks(ALL_CHECKS, {only: flags.only, skip: [...(flags.skip ?? []), ...(config.disable ?? [])]})
@@ -129,54 +119,75 @@ export function expectationsFor(flags: Pick<DoctorFlags, 'cluster' | 'shards' | 
   }
 }
 
-export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}) {
+/** One doctor run: the report, its rendering, the exit code, the --stats line, and the OTLP export when there was one. */
+export interface DoctorRun {
+  report: Report
+  output: string
+  exitCode: number
+  stats: string
+  warning?: string
+  exported?: ExportOutcome
+}
+
+export async function doctorCommand(flags: DoctorFlags, io: {format: ReportFormat; chalk: ChalkInstance; version: string}): Promise<DoctorRun> {
   const started = performance.now()
-  const {timeoutMs, hostTimeoutMs, config, checks, thresholds, failOn, checkTimeoutMs} = doctorSetup(flags)
+  const setup = doctorSetup(flags)
   const exporting = exportSetup(flags)
-  if (flags['from-bundle']) return doctorFromBundle(flags, io, {config, checks, thresholds, failOn, checkTimeoutMs, started})
+  if (flags['from-bundle']) return doctorFromBundle(flags, io, {...setup, started})
   trace('doctor: start')
-  const kube = await openKubeSide(flags)
-  trace('doctor: kubernetes snapshot read')
-  const signal = AbortSignal.timeout(timeoutMs)
-  // Every concurrent query listens on this one signal.
-  setMaxListeners(0, signal)
-  try {
-    // Only what the selected checks need is opened: no port-forward nor probe when none reads ClickHouse.
-    const needsClickHouse = checks.some((c) => c.requires.includes('clickhouse') || c.requires.includes('hosts'))
-    const fleet = needsClickHouse ? await openFleet(kube, flags, hostTimeoutMs, signal) : await openClickHouseFleet([], hostTimeoutMs, signal)
-    trace('doctor: ClickHouse hosts probed')
-    try {
-      const report = await runDoctor(fleet, {
-        checks,
-        expect: expectationsFor(flags, kube),
-        thresholds,
-        policy: config,
-        concurrency: flags.concurrency,
-        checkTimeoutMs,
-        signal,
-        version: io.version,
-        kube: kube ? {context: kube.context, contextName: kube.contextName, unavailable: kube.unavailable} : undefined,
-        onResult: (r) => trace(`check ${r.id} ${r.status}`),
-      })
-      const durationMs = Math.round(performance.now() - started)
-      const apiRequests = kube?.gateway.requests ?? 0
-      const streams = kube?.gateway.streamsOpened ?? 0
-      const retried = [...(kube?.gateway.retried.entries ?? []), ...(fleet.retried?.entries ?? [])]
-      report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams, ...(retried.length ? {retried} : {})}
-      const exported = exporting ? await exportReport(report, exporting, io.version) : undefined
-      return {
-        report,
-        output: io.format === 'line' ? runLogLine(report, exported) : renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
-        exitCode: exitCodeFor(report, failOn),
-        stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)${retried.length ? `; ${retried.length} reads retried (${retried.reduce((n, r) => n + r.attempts - 1, 0)} attempts more; ${retried.filter((r) => !r.succeeded).length} gave up)` : ''}${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
-        ...(exported && !exported.ok ? {warning: `export otlp failed: ${exported.error}`} : {}),
-        exported,
-      }
-    } finally {
-      await fleet.close()
+  return withSession(flags, async (session): Promise<DoctorRun> => {
+    trace('doctor: kubernetes snapshot read')
+    const {report, fleet} = await doctorReport(session, setup, flags, io.version)
+    const kube = session.kube
+    const durationMs = Math.round(performance.now() - started)
+    const apiRequests = kube?.gateway.requests ?? 0
+    const streams = kube?.gateway.streamsOpened ?? 0
+    const retried = [...(kube?.gateway.retried.entries ?? []), ...(fleet.retried?.entries ?? [])]
+    report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams, ...(retried.length ? {retried} : {})}
+    const exported = exporting ? await exportReport(report, exporting, io.version) : undefined
+    return {
+      report,
+      output: io.format === 'line' ? runLogLine(report, exported) : renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
+      exitCode: exitCodeFor(report, setup.failOn),
+      stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)${retried.length ? `; ${retried.length} reads retried (${retried.reduce((n, r) => n + r.attempts - 1, 0)} attempts more; ${retried.filter((r) => !r.succeeded).length} gave up)` : ''}${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
+      ...(exported && !exported.ok ? {warning: `export otlp failed: ${exported.error}`} : {}),
+      exported,
     }
+  })
+}
+
+/**
+ * doctor's checks on a session: the ClickHouse hosts opened only when a selected check reads
+ * them (no port-forward nor probe otherwise). The same for a doctor run and for a remediation's
+ * diagnosis and verification.
+ */
+export async function doctorReport(
+  session: Session,
+  setup: Pick<ReturnType<typeof doctorSetup>, 'checks' | 'thresholds' | 'config' | 'checkTimeoutMs' | 'hostTimeoutMs'>,
+  flags: Pick<DoctorFlags, 'cluster' | 'shards' | 'replicas' | 'concurrency'>,
+  version: string,
+) {
+  const needsClickHouse = setup.checks.some((c) => c.requires.includes('clickhouse') || c.requires.includes('hosts'))
+  const fleet = needsClickHouse ? await session.fleet() : await openClickHouseFleet([], setup.hostTimeoutMs, session.signal)
+  trace('doctor: ClickHouse hosts probed')
+  const kube = session.kube
+  try {
+    const report = await runDoctor(fleet, {
+      checks: setup.checks,
+      expect: expectationsFor(flags, kube),
+      thresholds: setup.thresholds,
+      policy: setup.config,
+      concurrency: flags.concurrency,
+      checkTimeoutMs: setup.checkTimeoutMs,
+      signal: session.signal,
+      version,
+      kube: kube ? {context: kube.context, contextName: kube.contextName, unavailable: kube.unavailable} : undefined,
+      onResult: (r) => trace(`check ${r.id} ${r.status}`),
+    })
+    return {report, fleet}
   } finally {
-    await kube?.gateway.close()
+    // The session closes the fleet it opened; an empty one is this run's own.
+    if (!needsClickHouse) await fleet.close()
   }
 }
 
@@ -219,53 +230,4 @@ async function doctorFromBundle(
     exitCode: exitCodeFor(report, setup.failOn),
     stats: `doctor: ${durationMs}ms, from bundle ${flags['from-bundle']} (no cluster contacted)`,
   }
-}
-
-/** How a command finds ClickHouse: through the cluster, or the URLs given. */
-export type TargetFlags = Pick<DoctorFlags, 'kubeconfig' | 'context' | 'in-cluster' | 'namespace' | 'release' | 'clickhouse-url' | 'clickhouse-user'>
-
-/**
- * The Kubernetes side of a run, when there is one: the cluster flags, or no URL and a kubeconfig
- * to find. Neither is a usage error that says how to give ClickHouse.
- */
-export async function openKubeSide(flags: TargetFlags): Promise<KubeTarget | undefined> {
-  const urls = clickhouseUrls(flags)
-  const useKube =
-    Boolean(flags.kubeconfig || flags.context || flags['in-cluster'] || flags.namespace || flags.release) || (urls.length === 0 && KubeGateway.configured())
-  if (urls.length === 0 && !useKube) {
-    throw new UsageError(
-      'no ClickHouse host to check',
-      'give --kubeconfig (ClickHouse is then reached through the cluster), or --clickhouse-url once per host; for the lab: eval "$(signoz-ha lab env)"',
-    )
-  }
-  return useKube ? openKubeTarget(flags) : undefined
-}
-
-// From the environment oclif hands over one string, not a list.
-const clickhouseUrls = (flags: TargetFlags): string[] => ([] as string[]).concat(flags['clickhouse-url'] ?? [])
-
-/**
- * The ClickHouse hosts of the run: the URLs given, else every host of the serving installation
- * through a port-forward. Credentials: flag and env first, else what the release's collectors use.
- */
-export async function openFleet(kube: KubeTarget | undefined, flags: TargetFlags, hostTimeoutMs: number, signal: AbortSignal) {
-  return (await openFleetWithCredentials(kube, flags, hostTimeoutMs, signal)).fleet
-}
-
-/** openFleet, and the credentials it used (a bundle scrubs the password from everything it keeps). */
-export async function openFleetWithCredentials(kube: KubeTarget | undefined, flags: TargetFlags, hostTimeoutMs: number, signal: AbortSignal) {
-  const urls = clickhouseUrls(flags)
-  const viaCluster = kube && !kube.unavailable
-  const credentials = (viaCluster ? releaseCredentials(kube) : Promise.resolve({} as {user?: string; password?: string})).then((fromRelease) => ({
-    user: flags['clickhouse-user'] ?? fromRelease.user ?? 'default',
-    password: process.env.SIGNOZ_HA_CLICKHOUSE_PASSWORD ?? fromRelease.password ?? '',
-  }))
-  // Through the cluster, the port-forwards open while the credentials are read.
-  const endpoints =
-    urls.length > 0
-      ? await credentials.then(({user, password}) => clickhouseEndpoints(urls, user, password))
-      : viaCluster
-        ? await forwardedEndpoints(kube, credentials)
-        : []
-  return {fleet: await openClickHouseFleet(endpoints, hostTimeoutMs, signal), credentials: await credentials}
 }

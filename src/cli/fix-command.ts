@@ -29,7 +29,7 @@ export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): P
   const target = await openKubeTarget(flags)
   try {
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
-    const ctx = await openRemedyContext(flags, target, io.chalk)
+    const ctx = await openRemedyContext(flags, target)
     try {
       const lease = {command: 'fix duplicate-clickhouse', takeOver: flags['take-over-lease'] ?? false}
       if (flags.undo)

@@ -35,3 +35,22 @@ export const kubeFlags = {
   }),
   release: Flags.string({summary: 'Helm release name (default: the one SigNoz release in the namespace).', env: 'SIGNOZ_HA_RELEASE'}),
 }
+
+/** ClickHouse given directly instead of through the cluster: the same two flags on every command that reads it. */
+export const clickhouseFlags = {
+  'clickhouse-url': Flags.string({
+    summary: 'ClickHouse HTTP URL of one host (repeatable, or a comma list); default: port-forward through the cluster.',
+    multiple: true,
+    env: 'SIGNOZ_HA_CLICKHOUSE_URL',
+  }),
+  'clickhouse-user': Flags.string({summary: 'ClickHouse user (password from SIGNOZ_HA_CLICKHOUSE_PASSWORD).', env: 'SIGNOZ_HA_CLICKHOUSE_USER'}),
+}
+
+/** The bounds of a run that reads a cluster; one set of defaults (a remediation's verification uses them too). */
+export const RUN_BOUNDS = {timeout: '30s', hostTimeout: '5s'} as const
+
+/** --timeout and --host-timeout; a command that does more per host (bundle) passes larger defaults, and says why. */
+export const boundFlags = (defaults: {timeout: string; hostTimeout: string} = RUN_BOUNDS) => ({
+  timeout: Flags.string({summary: "Bound on the whole command's network phase.", default: defaults.timeout}),
+  'host-timeout': Flags.string({summary: 'Bound on one call to one host (a hung host costs this much).', default: defaults.hostTimeout}),
+})

@@ -1,5 +1,4 @@
 import {join} from 'node:path'
-import type {ChalkInstance} from 'chalk'
 import {parseDuration} from '../core/duration.js'
 import {openClickHouseFleet} from '../gateways/factory.js'
 import type {HttpClickHouseFleet} from '../gateways/clickhouse-fleet.js'
@@ -9,7 +8,9 @@ import type {RemedyContext} from '../remediation/context.js'
 import {podReady, readDeployment} from '../signoz/deployment.js'
 import {takeSnapshot} from '../signoz/kube-snapshot.js'
 import {SIGNOZ_DATABASES} from '../signoz/schema.js'
-import {doctorCommand} from './doctor-command.js'
+import {doctorReport, doctorSetup, type DoctorFlags} from './doctor-command.js'
+import {RUN_BOUNDS} from './kube-flags.js'
+import {withSession} from './session.js'
 import {forwardedEndpoints, releaseCredentials, type KubeFlags, type KubeTarget} from './kube-target.js'
 
 /** The flags every command that changes the cluster shares. */
@@ -33,7 +34,7 @@ export interface OpenRemedyContext extends RemedyContext {
  * kubeconfig and context, doctor's checks on the same namespace and release, and the serving
  * installation's hosts through port-forwards with the release's own credentials.
  */
-export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget, chalk: ChalkInstance): Promise<OpenRemedyContext> {
+export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget): Promise<OpenRemedyContext> {
   const d = target.context.deployment
   const credentials = await releaseCredentials(target)
   const user = credentials.user ?? 'default'
@@ -60,23 +61,24 @@ export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget, 
     chartVersion: flags['chart-version'] ?? (localChart ? null : (d.release?.chart.version ?? null)),
     deployment,
     async doctor(only, overrides = {}) {
-      const {report} = await doctorCommand(
-        {
-          kubeconfig: flags.kubeconfig,
-          context: flags.context,
-          namespace: d.namespace,
-          release: d.release?.name,
-          config: flags.config,
-          only: [...only],
-          'freshness-window': overrides.freshnessWindow,
-          timeout: '30s',
-          'host-timeout': '5s',
-          concurrency: 64,
-          verbose: false,
-        },
-        {format: 'json', chalk, version: ''},
-      )
-      return report
+      // The cluster changes under a remediation (pods restarted, an installation replaced): each
+      // diagnosis and verification reads it afresh, in a session of its own with doctor's defaults.
+      const diagnosis: DoctorFlags = {
+        kubeconfig: flags.kubeconfig,
+        context: flags.context,
+        'in-cluster': flags['in-cluster'],
+        namespace: d.namespace,
+        release: d.release?.name,
+        config: flags.config,
+        only: [...only],
+        'freshness-window': overrides.freshnessWindow,
+        timeout: RUN_BOUNDS.timeout,
+        'host-timeout': RUN_BOUNDS.hostTimeout,
+        concurrency: 64,
+        verbose: false,
+      }
+      const setup = doctorSetup(diagnosis)
+      return withSession(diagnosis, async (session) => (await doctorReport(session, setup, diagnosis, '')).report)
     },
     clickhouse() {
       serving ??= open()

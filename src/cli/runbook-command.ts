@@ -42,7 +42,7 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
   const target = await openKubeTarget(flags)
   try {
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
-    const ctx = await openRemedyContext(flags, target, io.chalk)
+    const ctx = await openRemedyContext(flags, target)
     try {
       const lease = {command: `runbook run ${runbook.id}`, takeOver: flags['take-over-lease'] ?? false}
       if (flags.undo)

@@ -1,4 +1,3 @@
-import {setMaxListeners} from 'node:events'
 import {openBundle} from '../bundle/replay.js'
 import {resolveThresholds, thresholdOverrides} from '../core/config.js'
 import {loadConfig} from './config-file.js'
@@ -6,14 +5,12 @@ import {parseDuration} from '../core/duration.js'
 import {EXIT} from '../core/exit-codes.js'
 import {collectStatus} from '../status/collect.js'
 import type {StatusView} from '../status/view.js'
-import {openFleet, openKubeSide, type TargetFlags} from './doctor-command.js'
+import {withSession, type SessionFlags} from './session.js'
 
-export interface StatusFlags extends TargetFlags {
+export interface StatusFlags extends SessionFlags {
   config?: string
   'freshness-window'?: string
   'max-replica-delay'?: string
-  timeout: string
-  'host-timeout': string
   watch?: string
   count?: number
   'from-bundle'?: string
@@ -31,22 +28,11 @@ export async function statusCommand(flags: StatusFlags, version: string): Promis
     const view = await collectStatus({fleet: b.fleet, kube: b.kube, now: b.collectedAt, version, signal: new AbortController().signal, thresholds})
     return {view: {...view, bundle: flags['from-bundle']}, exitCode: EXIT.ok}
   }
-  const timeoutMs = parseDuration(flags.timeout, '--timeout')
-  const hostTimeoutMs = Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs)
-  const kube = await openKubeSide(flags)
-  const signal = AbortSignal.timeout(timeoutMs)
-  setMaxListeners(0, signal)
-  try {
-    const fleet = await openFleet(kube, flags, hostTimeoutMs, signal)
-    try {
-      const view = await collectStatus({fleet, kube, now: Date.now(), version, signal, thresholds})
-      return {view, exitCode: nothingRead(view, fleet.hosts.length) ? EXIT.incomplete : EXIT.ok}
-    } finally {
-      await fleet.close()
-    }
-  } finally {
-    await kube?.gateway.close()
-  }
+  return withSession(flags, async (session) => {
+    const fleet = await session.fleet()
+    const view = await collectStatus({fleet, kube: session.kube, now: Date.now(), version, signal: session.signal, thresholds})
+    return {view, exitCode: nothingRead(view, fleet.hosts.length) ? EXIT.incomplete : EXIT.ok}
+  })
 }
 
 /** Clears a terminal and homes the cursor: the next status replaces the last in place. */

@@ -1,16 +1,12 @@
-import {setMaxListeners} from 'node:events'
-import {parseDuration} from '../core/duration.js'
 import {IncompleteError} from '../core/errors.js'
 import {Q} from '../gateways/queries.js'
 import {bytesOf} from '../core/quantity.js'
 import {SIGNOZ_DATABASES, SIGNAL_TABLES} from '../signoz/schema.js'
 import {buildStorageReport, type HostInput, type PartitionRow, type StorageReport} from '../signoz/storage-report.js'
-import {openFleet, openKubeSide, type TargetFlags} from './doctor-command.js'
+import {withSession, type SessionFlags} from './session.js'
 
-export interface StorageReportFlags extends TargetFlags {
+export interface StorageReportFlags extends SessionFlags {
   cluster?: string
-  timeout: string
-  'host-timeout': string
 }
 
 /** The capacity of each ClickHouse pod's volume claim, by pod name (when the cluster was read). */
@@ -35,44 +31,34 @@ function claimCapacities(
 export async function storageReportCommand(
   flags: StorageReportFlags,
 ): Promise<{report: StorageReport; target: {hosts: number; version: string | null; cluster: string}; code: number}> {
-  const timeoutMs = parseDuration(flags.timeout, '--timeout')
-  const kube = await openKubeSide(flags)
-  const signal = AbortSignal.timeout(timeoutMs)
-  setMaxListeners(0, signal)
-  try {
-    const fleet = await openFleet(kube, flags, Math.min(parseDuration(flags['host-timeout'], '--host-timeout'), timeoutMs), signal)
-    try {
-      if (fleet.reachable().length === 0)
-        throw new IncompleteError(`no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ') || 'no host'})`)
-      const cluster = flags.cluster ?? kube?.context.deployment.active?.cluster ?? 'cluster'
-      const [partitions, used, disks, perShard, ttls] = await Promise.all([
-        fleet.queryEach(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
-        fleet.queryEach(Q.hostBytes, undefined, signal),
-        fleet.queryEach(Q.diskSpace, undefined, signal),
-        fleet.queryPerShard(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
-        fleet.queryPerShard(Q.tableTtls, {tables: SIGNAL_TABLES}, signal),
-      ])
-      const claims = claimCapacities((kube?.context.deployment.snapshot.items.persistentvolumeclaims ?? []) as never)
-      const hosts = partitions.map((r): HostInput => {
-        const target = r.host.target
-        const disk = disks.find((d) => d.host.target === target)?.rows?.find((x) => x.disk === 'default')
-        return {
-          host: r.host.name,
-          partitions: (r.rows ?? []) as PartitionRow[],
-          usedBytes: Number(used.find((u) => u.host.target === target)?.rows?.[0]?.bytes ?? NaN) || null,
-          disk: disk ? {totalBytes: Number(disk.total_bytes), freeBytes: Math.max(0, Number(disk.free_bytes) - Number(disk.keep_free_bytes))} : undefined,
-          claimBytes: claims.get(target),
-        }
-      })
-      const ttlMap = new Map<string, string>()
-      for (const r of ttls) for (const t of r.rows ?? []) if (t.ttl_clause) ttlMap.set(`${t.database}.${t.table}`, t.ttl_clause)
-      const report = buildStorageReport({hosts, perShard: perShard.map((r) => (r.rows ?? []) as PartitionRow[]), ttls: ttlMap, cluster, now: new Date()})
-      const nearlyFull = report.hosts.some((h) => h.daysUntilFull !== null && h.daysUntilFull < 7)
-      return {report, target: {hosts: fleet.hosts.length, version: fleet.reachable()[0]?.version ?? null, cluster}, code: nearlyFull ? 1 : 0}
-    } finally {
-      await fleet.close()
-    }
-  } finally {
-    await kube?.gateway.close()
-  }
+  return withSession(flags, async ({kube, signal, fleet: openFleet}) => {
+    const fleet = await openFleet()
+    if (fleet.reachable().length === 0)
+      throw new IncompleteError(`no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ') || 'no host'})`)
+    const cluster = flags.cluster ?? kube?.context.deployment.active?.cluster ?? 'cluster'
+    const [partitions, used, disks, perShard, ttls] = await Promise.all([
+      fleet.queryEach(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
+      fleet.queryEach(Q.hostBytes, undefined, signal),
+      fleet.queryEach(Q.diskSpace, undefined, signal),
+      fleet.queryPerShard(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
+      fleet.queryPerShard(Q.tableTtls, {tables: SIGNAL_TABLES}, signal),
+    ])
+    const claims = claimCapacities((kube?.context.deployment.snapshot.items.persistentvolumeclaims ?? []) as never)
+    const hosts = partitions.map((r): HostInput => {
+      const target = r.host.target
+      const disk = disks.find((d) => d.host.target === target)?.rows?.find((x) => x.disk === 'default')
+      return {
+        host: r.host.name,
+        partitions: (r.rows ?? []) as PartitionRow[],
+        usedBytes: Number(used.find((u) => u.host.target === target)?.rows?.[0]?.bytes ?? NaN) || null,
+        disk: disk ? {totalBytes: Number(disk.total_bytes), freeBytes: Math.max(0, Number(disk.free_bytes) - Number(disk.keep_free_bytes))} : undefined,
+        claimBytes: claims.get(target),
+      }
+    })
+    const ttlMap = new Map<string, string>()
+    for (const r of ttls) for (const t of r.rows ?? []) if (t.ttl_clause) ttlMap.set(`${t.database}.${t.table}`, t.ttl_clause)
+    const report = buildStorageReport({hosts, perShard: perShard.map((r) => (r.rows ?? []) as PartitionRow[]), ttls: ttlMap, cluster, now: new Date()})
+    const nearlyFull = report.hosts.some((h) => h.daysUntilFull !== null && h.daysUntilFull < 7)
+    return {report, target: {hosts: fleet.hosts.length, version: fleet.reachable()[0]?.version ?? null, cluster}, code: nearlyFull ? 1 : 0}
+  })
 }

@@ -57,7 +57,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
     if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
     const d = target.context.deployment
     if (!d.release) throw new UsageError(`no SigNoz Helm release in ${d.namespace} to upgrade`, 'give -n NAMESPACE and --release NAME')
-    const base = await openRemedyContext(flags, target, io.chalk)
+    const base = await openRemedyContext(flags, target)
     if (!flags.plan && !flags['dry-run']) await recoverKilledUpgrade(base, flags, io, d.release.name)
     const signals = interruptible(io.progress)
     const ctx: UpgradeContext = {...base, interrupt: signals.signal, report: io.progress}
