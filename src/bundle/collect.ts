@@ -1,7 +1,7 @@
 import {parseAllDocuments, stringify} from 'yaml'
 import type {Check, Expectations} from '../core/check.js'
 import type {ConfigFile} from '../core/config.js'
-import {runDoctor} from '../core/doctor.js'
+import {runDoctor} from '../doctor/run.js'
 import {errorMessage} from '../core/errors.js'
 import type {Report} from '../core/report.js'
 import type {Thresholds} from '../core/thresholds.js'

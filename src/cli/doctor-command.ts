@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 import {ALL_CHECKS} from '../../checks/index.js'
 import type {Severity} from '../core/check.js'
-import {runDoctor} from '../core/doctor.js'
+import {runDoctor} from '../doctor/run.js'
 import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {exitCodeFor} from '../core/report.js'

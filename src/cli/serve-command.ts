@@ -1,7 +1,7 @@
 import {createServer, type Server} from 'node:http'
 import {Chalk} from 'chalk'
 import {parseDuration} from '../core/duration.js'
-import {collectGarbage} from '../core/gc.js'
+import {collectGarbage} from '../util/gc.js'
 import {errorMessage, UsageError} from '../core/errors.js'
 import {PrometheusExposition} from '../gateways/prometheus.js'
 import {reportSeries} from '../monitor/series.js'

@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process'
 import {UsageError} from '../core/errors.js'
-import {resolveExecutable} from '../core/executables.js'
+import {resolveExecutable} from '../util/executables.js'
 import {GatewayError} from './errors.js'
 import {READ_RETRIES, retrying} from './retry.js'
 

@@ -1,4 +1,4 @@
-import {parseCron} from '../core/cron.js'
+import {parseCron} from '../util/cron.js'
 import {METRIC} from '../monitor/series.js'
 import {doctorRules} from '../monitor/permissions.js'
 

@@ -9,7 +9,7 @@ import {selectChecks} from '../../src/core/select.js'
 import {DEFAULT_THRESHOLDS} from '../../src/core/thresholds.js'
 import {clickhouseEndpoints} from '../../src/gateways/factory.js'
 import {ALL_CHECKS} from '../../checks/index.js'
-import {runDoctor} from '../../src/core/doctor.js'
+import {runDoctor} from '../../src/doctor/run.js'
 import {encodeReleaseRecord} from '../../src/signoz/helm-release.js'
 import {readDeployment} from '../../src/signoz/deployment.js'
 

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest'
-import {parseCron} from '../../src/core/cron.js'
+import {parseCron} from '../../src/util/cron.js'
 import {reconcileCronJobs} from '../../src/lab/kube/controllers/cronjobs.js'
 import {rbacAllows, serviceAccountOfToken, serviceAccountToken} from '../../src/lab/kube/rbac.js'
 import {ObjectStore} from '../../src/lab/kube/store.js'

@@ -1,7 +1,7 @@
 import type {KubeObject, ObjectStore} from '../store.js'
 import {recordEvent} from './events.js'
 import {mustKind, ownedBy, ownerRef, setStatus, type PodTemplate} from './objects.js'
-import {parseCron, type CronSchedule} from '../../../core/cron.js'
+import {parseCron, type CronSchedule} from '../../../util/cron.js'
 
 type CronJob = KubeObject & {
   spec: {
