@@ -70,7 +70,7 @@ export function exportSetup(flags: Pick<DoctorFlags, 'export' | 'otlp-endpoint' 
 
 /** Sends a finished run over OTLP; the outcome never changes doctor's exit code or report. */
 export async function exportReport(report: Report, setup: NonNullable<ReturnType<typeof exportSetup>>, version: string) {
-  const [{exportRun}, {reportSeries, failingFindingRecords}] = await Promise.all([import('../gateways/otlp.js'), import('../monitor/series.js')])
+  const [{exportRun}, {reportSeries, failingFindingRecords}] = await Promise.all([import('../gateways/otlp.js'), import('../core/series.js')])
   return exportRun(reportSeries(report), failingFindingRecords(report), {...setup, version})
 }
 

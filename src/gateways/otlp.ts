@@ -3,7 +3,7 @@ import {detectResources, envDetector, resourceFromAttributes, type Resource} fro
 import {BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter} from '@opentelemetry/sdk-logs'
 import {AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter} from '@opentelemetry/sdk-metrics'
 import {UsageError} from '../core/errors.js'
-import {METRIC, METRIC_HELP, type FindingRecord, type ReportSeries} from '../monitor/series.js'
+import {METRIC, METRIC_HELP, type FindingRecord, type ReportSeries} from '../core/series.js'
 
 /**
  * OTLP/HTTP export of a doctor run with the official OpenTelemetry JS exporters: metrics (one

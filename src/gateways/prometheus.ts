@@ -1,5 +1,5 @@
 import {collectDefaultMetrics, Counter, Gauge, Registry} from 'prom-client'
-import {METRIC, METRIC_HELP, type ReportSeries} from '../monitor/series.js'
+import {METRIC, METRIC_HELP, type ReportSeries} from '../core/series.js'
 
 /**
  * The Prometheus side of serve: the same series as the OTLP export, plus when the last run ended

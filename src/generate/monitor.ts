@@ -1,5 +1,5 @@
 import {parseCron} from '../util/cron.js'
-import {METRIC} from '../monitor/series.js'
+import {METRIC} from '../core/series.js'
 import {doctorRules} from '../monitor/permissions.js'
 
 /**

@@ -1,5 +1,5 @@
-import {postureScore} from '../core/posture.js'
-import type {Report} from '../core/report.js'
+import {postureScore} from './posture.js'
+import type {Report} from './report.js'
 
 /**
  * What a doctor run publishes, as metric series and log records: the same for OTLP and for
