@@ -142,7 +142,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
   // finding: what the first failing check says (subject: message) of one of its failing findings.
   const cases: {fault: string; target?: string; failing: string[]; args?: string[]; develops?: boolean; finding: RegExp}[] = [
     // After the Keeper session timeout (6 s in the lab) the dead replica is no longer active.
-    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], develops: true, finding: /^chi-\S+-1-1: does not answer: /},
+    {fault: 'kill-replica', failing: ['clickhouse/reachable', 'clickhouse/replicas-active'], develops: true, finding: /^\S+: does not answer: /},
     {
       fault: 'lag-replica',
       failing: ['clickhouse/replication-lag'],
@@ -211,7 +211,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       finding: /^query-\d+: unfinished on \S+ after \d+s: /,
     },
     // A whole shard down (18.16 exposes no send queue for clickhouse/distribution-queue to read).
-    {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS], finding: /^chi-\S+: does not answer: /},
+    {fault: 'shard-down', failing: ['clickhouse/reachable'], args: ['--config', THRESHOLDS], finding: /^\S+: does not answer: /},
     {
       fault: 'shard-missing-tables',
       failing: ['signoz/schema-consistent'],
