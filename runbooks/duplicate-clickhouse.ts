@@ -1,7 +1,7 @@
 import {IncompleteError} from '../src/core/errors.js'
 import {defineRemedy, defineRunbook} from '../src/core/runbook.js'
 import type {RemedyContext} from '../src/remediation/context.js'
-import {assessOnce, removalActions, restoreActions, type DuplicateParams} from '../src/remediation/duplicate-clickhouse.js'
+import {DUPLICATE_VERIFY_CHECKS, assessOnce, removalActions, restoreActions, type DuplicateParams} from '../src/remediation/duplicate-clickhouse.js'
 
 /** Both automated steps act on the same evidence-based decision. */
 async function decided(ctx: RemedyContext): Promise<DuplicateParams | undefined> {
@@ -17,6 +17,8 @@ export default defineRunbook({
     'After a Helm upgrade a second ClickHouseInstallation appears; its pods stay Pending ("didn\'t match pod anti-affinity rules"); collectors point at its empty Service and ingestion stops; every later upgrade needs manual patching.',
   scenarios: [12, 11],
   checks: ['kube/duplicate-clickhouse', 'kube/collector-clickhouse-target', 'kube/pods-pending', 'signoz/ingestion-fresh'],
+  // The same verification as fix duplicate-clickhouse: one remedy, one definition of done.
+  verifyChecks: DUPLICATE_VERIFY_CHECKS,
   steps: [
     {
       title: 'See both installations and which one holds the data',

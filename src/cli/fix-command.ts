@@ -1,6 +1,6 @@
 import {EXIT} from '../core/exit-codes.js'
 import {IncompleteError, UsageError} from '../core/errors.js'
-import {assessDuplicate, duplicatePlan} from '../remediation/duplicate-clickhouse.js'
+import {DUPLICATE_VERIFY_CHECKS, assessDuplicate, duplicatePlan} from '../remediation/duplicate-clickhouse.js'
 import {rebuildPlan} from './remediation-plans.js'
 import {openKubeTarget} from './kube-target.js'
 import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
@@ -11,16 +11,6 @@ export interface FixFlags extends RemedyFlags, GuardFlags {
   'delete-claims': boolean
   undo?: string
 }
-
-/** The checks that say the duplicate is gone and data flows again. */
-export const DUPLICATE_VERIFY_CHECKS = [
-  'kube/duplicate-clickhouse',
-  'kube/collector-clickhouse-target',
-  'kube/pods-pending',
-  'clickhouse/reachable',
-  'signoz/ingestion-fresh',
-  'helm/release-status',
-]
 
 /** `fix duplicate-clickhouse`: assess, plan, confirm, apply step by step, verify with doctor. */
 export async function fixDuplicateCommand(flags: FixFlags, io: RemediationIo): Promise<number> {

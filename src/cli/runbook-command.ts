@@ -95,9 +95,12 @@ export async function runbookRunCommand(id: string, flags: RunbookRunFlags, io: 
         reasons: runbook.kind === 'procedure' ? [`${runbook.checks.join(', ')} pass: the cluster is healthy enough to start`] : found,
         flags,
         io,
-        verify: {checks: runbook.checks, doctor: ctx.doctor, waitMs: ctx.waitMs},
+        verify: {checks: runbook.verifyChecks ?? runbook.checks, doctor: ctx.doctor, waitMs: ctx.waitMs},
         undoCommand: (journal) => `signoz-ha runbook run ${runbook.id} --undo ${journal}`,
-        fixedMessage: runbook.kind === 'procedure' ? `done: ${runbook.title}; ${runbook.checks.join(', ')} pass` : `fixed: ${runbook.checks.join(', ')} pass`,
+        fixedMessage:
+          runbook.kind === 'procedure'
+            ? `done: ${runbook.title}; ${(runbook.verifyChecks ?? runbook.checks).join(', ')} pass`
+            : `fixed: ${(runbook.verifyChecks ?? runbook.checks).join(', ')} pass`,
         json: {runbook: runbook.id},
         lease,
       })

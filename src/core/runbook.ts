@@ -39,6 +39,8 @@ export interface Runbook {
   scenarios: number[]
   /** Checks that diagnose it and verify the fix. */
   checks: string[]
+  /** Checks that verify the fix, when more than those that diagnose it must pass (default: checks). */
+  verifyChecks?: readonly string[]
   /**
    * incident (default): run when its checks fail, done when they pass again. procedure: planned
    * work (a rolling restart) that needs its checks passing before it starts and after it ends.

@@ -218,3 +218,13 @@ export function assessOnce(ctx: RemedyContext): Promise<DuplicateAssessment | un
   }
   return pending
 }
+
+/** The checks that say the duplicate is gone and data flows again: fix duplicate-clickhouse and its runbook verify with the same. */
+export const DUPLICATE_VERIFY_CHECKS = [
+  'kube/duplicate-clickhouse',
+  'kube/collector-clickhouse-target',
+  'kube/pods-pending',
+  'clickhouse/reachable',
+  'signoz/ingestion-fresh',
+  'helm/release-status',
+]
