@@ -11,7 +11,8 @@ import {SIGNOZ_DATABASES} from '../signoz/schema.js'
 import {doctorReport, doctorSetup, type DoctorFlags} from './doctor-command.js'
 import {RUN_BOUNDS} from './kube-flags.js'
 import {withSession} from './session.js'
-import {forwardedEndpoints, releaseCredentials, type KubeFlags, type KubeTarget} from './kube-target.js'
+import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeFlags, type KubeTarget} from './kube-target.js'
+import {IncompleteError} from '../core/errors.js'
 
 /** The flags every command that changes the cluster shares. */
 export interface RemedyFlags extends KubeFlags {
@@ -95,5 +96,25 @@ export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget):
     async close() {
       await Promise.all(fleets.map((f) => f.then((fleet) => fleet.close()).catch(() => undefined)))
     },
+  }
+}
+
+/**
+ * The session of a command that changes the cluster (fix, runbook run, upgrade): the Kubernetes
+ * target (required: a remediation acts through the API), its remedy context, and both closed in
+ * one place whatever fn does (the context's ClickHouse fleets, then the Kubernetes connections).
+ */
+export async function withRemedySession<T>(flags: RemedyFlags, fn: (ctx: OpenRemedyContext, target: KubeTarget) => Promise<T>): Promise<T> {
+  const target = await openKubeTarget(flags)
+  try {
+    if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
+    const ctx = await openRemedyContext(flags, target)
+    try {
+      return await fn(ctx, target)
+    } finally {
+      await ctx.close()
+    }
+  } finally {
+    await target.gateway.close()
   }
 }

@@ -17,10 +17,9 @@ import {hasChanges, planUpgrade, type UpgradePlan} from '../upgrade/plan.js'
 import {deployedRelease, renderUpgrade, type UpgradeRequest} from '../upgrade/release.js'
 import {failingStep, migratorSteps} from '../signoz/migrator-pod.js'
 import {helmUpgradeAction, type UpgradeContext} from '../upgrade/run.js'
-import {openKubeTarget} from './kube-target.js'
 import {askOnTerminal, interruptible, terminalConfirm} from './remediation-io.js'
 import {holdingLease, verifyChecks, type GuardFlags, type RemediationIo} from './remediation-run.js'
-import {openRemedyContext, type RemedyFlags} from './remedy-context.js'
+import {withRemedySession, type RemedyFlags} from './remedy-context.js'
 
 export interface UpgradeFlags extends RemedyFlags, GuardFlags {
   version?: string
@@ -52,12 +51,9 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
   const helmTimeoutMs = Math.round((budgetMs * 2) / 3)
   const rollbackTimeoutMs = budgetMs - helmTimeoutMs
   requireHelm(flags.helm)
-  const target = await openKubeTarget(flags)
-  try {
-    if (target.unavailable) throw new IncompleteError(`cannot read the cluster: ${target.unavailable}`)
+  return withRemedySession(flags, async (base, target) => {
     const d = target.context.deployment
     if (!d.release) throw new UsageError(`no SigNoz Helm release in ${d.namespace} to upgrade`, 'give -n NAMESPACE and --release NAME')
-    const base = await openRemedyContext(flags, target)
     if (!flags.plan && !flags['dry-run']) await recoverKilledUpgrade(base, flags, io, d.release.name)
     const signals = interruptible(io.progress)
     const ctx: UpgradeContext = {...base, interrupt: signals.signal, report: io.progress}
@@ -166,11 +162,8 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
       })
     } finally {
       signals.dispose()
-      await base.close()
     }
-  } finally {
-    await target.gateway.close()
-  }
+  })
 }
 
 /** The upgrade step as a progress phase: shown failed when the engine's run failed, its outcome returned either way. */
