@@ -1,7 +1,7 @@
 import {expect, test} from 'vitest'
 import {SkipCheck} from '../../src/core/check.js'
 import {GatewayError} from '../../src/gateways/errors.js'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {failures, fixtureContext, fixtureFleet, fixtureHost, unsupportedOn} from '../../test/helpers/fixture-fleet.js'
 import check from './ddl-queue.js'
 

@@ -1,5 +1,5 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import type {ClickHouseFleet, HostProbe} from '../../src/gateways/clickhouse-fleet.js'
 import {ddlQueuePath} from '../../src/signoz/naming.js'
 

@@ -1,6 +1,6 @@
 import {expect, test} from 'vitest'
 import {SkipCheck} from '../../src/core/check.js'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {capabilities, failures, fixtureContext, fixtureFleet, fixtureHost} from '../../test/helpers/fixture-fleet.js'
 import check from './distribution-queue.js'
 

@@ -1,6 +1,7 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {perHost} from '../../src/core/host-results.js'
-import {Q, hasTable} from '../../src/gateways/queries.js'
+import {hasTable} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 
 /**
  * Inserts through distributed tables reach every shard.

@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {SkipCheck} from '../../src/core/check.js'
 import {ERROR_FINGERPRINTS} from '../../src/signoz/error-fingerprints.js'
 import {capabilities, failures, fixtureContext, fixtureFleet, fixtureHost} from '../../test/helpers/fixture-fleet.js'

@@ -1,6 +1,7 @@
 import {SkipCheck, defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {perHost} from '../../src/core/host-results.js'
-import {Q, hasColumn} from '../../src/gateways/queries.js'
+import {hasColumn} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {ERROR_FINGERPRINTS} from '../../src/signoz/error-fingerprints.js'
 
 const WINDOW_SECONDS = 900

@@ -1,6 +1,7 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {perHost} from '../../src/core/host-results.js'
-import {Q, hasColumn} from '../../src/gateways/queries.js'
+import {hasColumn} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 
 /** A part mutation that failed twice is failing, not unlucky. */
 const FAILING_PART_TRIES = 2

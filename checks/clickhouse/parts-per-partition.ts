@@ -1,6 +1,6 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {perHost} from '../../src/core/host-results.js'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 
 /**
  * Merges keep up: no partition has too many active parts.

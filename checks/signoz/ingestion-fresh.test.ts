@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {failures, fixtureContext, fixtureFleet, fixtureHosts, timeoutOn} from '../../test/helpers/fixture-fleet.js'
 import check from './ingestion-fresh.js'
 

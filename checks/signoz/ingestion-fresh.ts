@@ -1,5 +1,5 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {SIGNAL_TABLES} from '../../src/signoz/schema.js'
 
 /**

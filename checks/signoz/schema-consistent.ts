@@ -1,6 +1,6 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {perHost} from '../../src/core/host-results.js'
-import {Q} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
 
 type Signature = {columns: number; signature: string}

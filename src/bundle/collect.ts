@@ -9,7 +9,9 @@ import type {KubeTarget} from '../cli/kube-target.js'
 import type {ClickHouseFleet, HostResult} from '../gateways/clickhouse-fleet.js'
 import {isGatewayError} from '../gateways/errors.js'
 import {BUNDLE_EXTRA_KINDS, type KubeItem, type ListKind} from '../gateways/kube.js'
-import {Q, type NamedQuery} from '../gateways/queries.js'
+import {type NamedQuery} from '../gateways/queries.js'
+import {Q} from '../signoz/queries.js'
+import {BUNDLE_Q} from './queries.js'
 import {RecordingFleet} from '../gateways/recorded-fleet.js'
 import {recordError, Tape} from '../gateways/tape.js'
 import {renderJson} from '../render/json.js'
@@ -89,18 +91,18 @@ export interface CollectedBundle {
 const HOST_TABLES = (rows: number): {file: string; query: NamedQuery<unknown, unknown>; params: unknown}[] =>
   [
     {file: 'server', query: Q.serverInfo, params: undefined},
-    {file: 'clusters', query: Q.bundleClusters, params: undefined},
-    {file: 'macros', query: Q.bundleMacros, params: undefined},
-    {file: 'replicas', query: Q.bundleReplicas, params: undefined},
-    {file: 'replication_queue', query: Q.bundleReplicationQueue, params: {limit: rows}},
-    {file: 'mutations', query: Q.bundleMutations, params: {limit: rows}},
-    {file: 'parts_summary', query: Q.bundleParts, params: {limit: rows}},
-    {file: 'disks', query: Q.bundleDisks, params: undefined},
-    {file: 'errors', query: Q.bundleErrors, params: undefined},
-    {file: 'distributed_ddl_queue', query: Q.bundleDdlQueue, params: {limit: rows}},
-    {file: 'distribution_queue', query: Q.bundleDistributionQueue, params: undefined},
-    {file: 'settings_changed', query: Q.bundleSettingsChanged, params: undefined},
-    {file: 'server_settings_changed', query: Q.bundleServerSettingsChanged, params: undefined},
+    {file: 'clusters', query: BUNDLE_Q.bundleClusters, params: undefined},
+    {file: 'macros', query: BUNDLE_Q.bundleMacros, params: undefined},
+    {file: 'replicas', query: BUNDLE_Q.bundleReplicas, params: undefined},
+    {file: 'replication_queue', query: BUNDLE_Q.bundleReplicationQueue, params: {limit: rows}},
+    {file: 'mutations', query: BUNDLE_Q.bundleMutations, params: {limit: rows}},
+    {file: 'parts_summary', query: BUNDLE_Q.bundleParts, params: {limit: rows}},
+    {file: 'disks', query: BUNDLE_Q.bundleDisks, params: undefined},
+    {file: 'errors', query: BUNDLE_Q.bundleErrors, params: undefined},
+    {file: 'distributed_ddl_queue', query: BUNDLE_Q.bundleDdlQueue, params: {limit: rows}},
+    {file: 'distribution_queue', query: BUNDLE_Q.bundleDistributionQueue, params: undefined},
+    {file: 'settings_changed', query: BUNDLE_Q.bundleSettingsChanged, params: undefined},
+    {file: 'server_settings_changed', query: BUNDLE_Q.bundleServerSettingsChanged, params: undefined},
   ] as {file: string; query: NamedQuery<unknown, unknown>; params: unknown}[]
 
 /** At most limit calls at once (log reads: one request each, many pods). */
@@ -404,7 +406,7 @@ async function collectKeeperNodes(fleet: ClickHouseFleet, options: BundleOptions
       if (!p.rows) return gapOf(p, 'keeper_nodes', gaps)
       const roots = [...new Set(p.rows.map((r) => r.zookeeper_path))].flatMap((root) => [root, `${root}/replicas`])
       if (roots.length === 0) return
-      const [r] = await fleet.queryHosts([p.host], Q.bundleKeeperNodes, {paths: roots}, options.signal)
+      const [r] = await fleet.queryHosts([p.host], BUNDLE_Q.bundleKeeperNodes, {paths: roots}, options.signal)
       if (r?.rows) out.push({host: p.host.name, file: 'keeper_nodes', rows: r.rows})
       else if (r) gapOf(r, 'keeper_nodes', gaps)
     }),

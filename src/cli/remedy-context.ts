@@ -2,7 +2,7 @@ import {join} from 'node:path'
 import {parseDuration} from '../core/duration.js'
 import {openClickHouseFleet} from '../gateways/factory.js'
 import type {HttpClickHouseFleet} from '../gateways/clickhouse-fleet.js'
-import {Q} from '../gateways/queries.js'
+import {STORAGE_Q} from '../signoz/storage-queries.js'
 import {journalDir} from '../remediation/journal.js'
 import type {RemedyContext} from '../remediation/context.js'
 import {podReady, readDeployment} from '../signoz/deployment.js'
@@ -89,7 +89,7 @@ export async function openRemedyContext(flags: RemedyFlags, target: KubeTarget):
       const installation = (await deployment()).installations.find((i) => i.name === name)
       if (!installation?.pods.some(podReady)) return undefined
       const fleet = await open(installation)
-      const answered = (await fleet.queryEach(Q.signozData, {databases: SIGNOZ_DATABASES})).filter((r) => r.rows)
+      const answered = (await fleet.queryEach(STORAGE_Q.signozData, {databases: SIGNOZ_DATABASES})).filter((r) => r.rows)
       if (answered.length === 0) return undefined
       return answered.reduce((sum, r) => sum + r.rows!.reduce((s, row) => s + Number(row.rows), 0), 0)
     },

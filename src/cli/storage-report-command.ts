@@ -1,5 +1,6 @@
 import {IncompleteError} from '../core/errors.js'
-import {Q} from '../gateways/queries.js'
+import {Q} from '../signoz/queries.js'
+import {STORAGE_Q} from '../signoz/storage-queries.js'
 import {bytesOf} from '../core/quantity.js'
 import {SIGNOZ_DATABASES, SIGNAL_TABLES} from '../signoz/schema.js'
 import {buildStorageReport, type HostInput, type PartitionRow, type StorageReport} from '../signoz/storage-report.js'
@@ -37,10 +38,10 @@ export async function storageReportCommand(
       throw new IncompleteError(`no ClickHouse host answered (${fleet.hosts.map((h) => `${h.target}: ${h.error?.message}`).join('; ') || 'no host'})`)
     const cluster = flags.cluster ?? kube?.context.deployment.active?.cluster ?? 'cluster'
     const [partitions, used, disks, perShard, ttls] = await Promise.all([
-      fleet.queryEach(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
-      fleet.queryEach(Q.hostBytes, undefined, signal),
+      fleet.queryEach(STORAGE_Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
+      fleet.queryEach(STORAGE_Q.hostBytes, undefined, signal),
       fleet.queryEach(Q.diskSpace, undefined, signal),
-      fleet.queryPerShard(Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
+      fleet.queryPerShard(STORAGE_Q.storageByPartition, {databases: SIGNOZ_DATABASES}, signal),
       fleet.queryPerShard(Q.tableTtls, {tables: SIGNAL_TABLES}, signal),
     ])
     const claims = claimCapacities((kube?.context.deployment.snapshot.items.persistentvolumeclaims ?? []) as never)

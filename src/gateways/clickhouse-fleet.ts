@@ -1,6 +1,6 @@
 import {ClickHouseConnection, safeTarget, type ClickHouseEndpoint} from './clickhouse.js'
 import {GatewayError, type GatewayErrorKind} from './errors.js'
-import {Q, hasTable, type Capabilities, type NamedQuery} from './queries.js'
+import {PROBE, hasTable, type Capabilities, type NamedQuery} from './queries.js'
 import type {NamedStatement} from './statements.js'
 import {trace} from '../core/trace.js'
 import {READ_RETRIES, RetryLog, retrying, type Verdict} from './retry.js'
@@ -155,7 +155,7 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     try {
       const rows = await retrying(
         `probe of ${conn.target}`,
-        () => conn.query<{kind: string; a: string; b: string}>(Q.probe.sql(undefined, EMPTY_CAPS), signal),
+        () => conn.query<{kind: string; a: string; b: string}>(PROBE.sql(undefined, EMPTY_CAPS), signal),
         clickhouseReadVerdict,
         {policy: READ_RETRIES, signal, log: this.retried},
       )

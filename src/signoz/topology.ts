@@ -1,5 +1,5 @@
 import type {ClickHouseFleet, HostResult} from '../gateways/clickhouse-fleet.js'
-import {Q} from '../gateways/queries.js'
+import {Q} from './queries.js'
 
 /** The cluster as the hosts describe it in system.clusters, merged across every host that answered. */
 export interface ObservedTopology {

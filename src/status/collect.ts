@@ -1,6 +1,6 @@
 import type {KubeContext} from '../core/check.js'
 import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
-import {Q} from '../gateways/queries.js'
+import {Q} from '../signoz/queries.js'
 import {SIGNAL_TABLES} from '../signoz/schema.js'
 import type {Thresholds} from '../core/thresholds.js'
 import {buildStatus, keeperPods, type StatusView} from './view.js'

@@ -1,8 +1,9 @@
 import {Session} from 'chdb'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
-import {Q, type Capabilities, type NamedQuery} from '../../src/gateways/queries.js'
+import {PROBE, type Capabilities, type NamedQuery} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {schemaStatements} from '../../src/lab/migrator.js'
-import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
+import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import type {ClickHouseFleet, HostProbe, HostResult} from '../../src/gateways/clickhouse-fleet.js'
 import {DEFAULT_THRESHOLDS} from '../../src/core/thresholds.js'
 import diskFree from '../../checks/clickhouse/disk-free.js'
@@ -30,7 +31,7 @@ beforeAll(() => {
   }
   run('CREATE TABLE signoz_traces.schema_migrations (version Int64, dirty UInt8, sequence UInt64) ENGINE = MergeTree ORDER BY sequence')
   run("INSERT INTO signoz_traces.schema_migrations_v2 VALUES (1, 'in-progress', '', now64(9), now64(9)), (1, 'finished', '', now64(9), now64(9))")
-  const rows = run(Q.probe.sql(undefined, {} as Capabilities))
+  const rows = run(PROBE.sql(undefined, {} as Capabilities))
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as {kind: string; a: string; b: string})
@@ -43,20 +44,17 @@ beforeAll(() => {
 
 afterAll(() => session?.cleanup())
 
+const ALL_QUERIES = ALL_NAMED_QUERIES
 describe('named queries on modern ClickHouse (chdb)', () => {
   test('chdb is a modern engine', () => {
     expect(caps.major).toBeGreaterThanOrEqual(24)
   })
 
   test('every named query has sample parameters here', () => {
-    expect(Object.keys(SAMPLE_PARAMS).sort()).toEqual(
-      Object.values(Q)
-        .map((q) => q.name)
-        .sort(),
-    )
+    expect(Object.keys(SAMPLE_PARAMS).sort()).toEqual(ALL_QUERIES.map((q) => q.name).sort())
   })
 
-  for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
+  for (const query of ALL_QUERIES) {
     test(query.name, () => {
       const sql = query.sql(SAMPLE_PARAMS[query.name], caps)
       if (query.needs.some((t) => NO_KEEPER_TABLES.includes(t))) {

@@ -1,3 +1,11 @@
+import {BUNDLE_Q} from '../../src/bundle/queries.js'
+import {PROBE, type NamedQuery} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
+import {STORAGE_Q} from '../../src/signoz/storage-queries.js'
+
+/** Every named query the tool sends, from each registry (the probe, doctor and status, storage, the bundle). */
+export const ALL_NAMED_QUERIES = [PROBE, ...Object.values(Q), ...Object.values(STORAGE_Q), ...Object.values(BUNDLE_Q)] as NamedQuery<unknown, unknown>[]
+
 import {SIGNAL_TABLES} from '../../src/signoz/schema.js'
 
 /** Parameters to run each query with; a query missing here fails the coverage test. */

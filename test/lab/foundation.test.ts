@@ -9,8 +9,7 @@ import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
 import {WIRE_FAULTS} from '../../src/lab/wire-faults.js'
 import {kubeStatePath} from '../../src/lab/state.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
-import {Q, type NamedQuery} from '../../src/gateways/queries.js'
-import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
+import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
 import {TestLab, doctorUntil, eventually, failing, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
@@ -124,7 +123,7 @@ describe('doctor on the healthy lab', () => {
       {requestTimeoutMs: 5000},
     )
     try {
-      for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
+      for (const query of ALL_NAMED_QUERIES) {
         const results = await fleet.queryEach(query, SAMPLE_PARAMS[query.name])
         for (const r of results) {
           // The lab has no legacy golang-migrate table; that query may only miss its table.

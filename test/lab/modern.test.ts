@@ -4,12 +4,11 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {Report} from '../../src/core/report.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
-import {Q, type NamedQuery} from '../../src/gateways/queries.js'
 import {chdbEngine} from '../../src/lab/engine.js'
 import type {StatusView} from '../../src/status/view.js'
 import {runCli} from '../helpers/cli.js'
 import {TestLab, doctorUntil, failing, processesMentioning, resultOf} from '../helpers/lab.js'
-import {SAMPLE_PARAMS} from '../helpers/sample-params.js'
+import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
 
 /**
  * The lab on ClickHouse 26.7 (the chdb package's engine, served for real): two shards of one
@@ -82,7 +81,7 @@ describe.skipIf(!available)('a lab on ClickHouse 26.7 (lab up --clickhouse moder
       {requestTimeoutMs: 5000},
     )
     try {
-      for (const query of Object.values(Q) as NamedQuery<unknown, unknown>[]) {
+      for (const query of ALL_NAMED_QUERIES) {
         for (const r of await fleet.queryEach(query, SAMPLE_PARAMS[query.name])) {
           // Without Keeper the Keeper-backed tables are absent; no golang-migrate table either.
           const allowed = ['unsupported', ...(query.name === 'legacy-migration-version' ? ['not-found'] : [])]

@@ -1,4 +1,4 @@
-import {Q} from '../../gateways/queries.js'
+import {Q} from '../../signoz/queries.js'
 import {S, type NamedStatement} from '../../gateways/statements.js'
 import type {Action} from '../action.js'
 import {checkPasses, subjectParts, waitUntil, type RemedyContext} from '../context.js'
