@@ -10,7 +10,11 @@ export default defineConfig({
     reporters: ['default', 'json', './test/helpers/durations-reporter.ts'],
     outputFile: {json: '.test-results.json'},
     projects: [
-      {extends: true, test: {name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'checks/**/*.test.ts']}},
+      // Unit files in parallel, and all of them before the first lab file (groupOrder): nothing shares the cores with a lab.
+      {
+        extends: true,
+        test: {name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'checks/**/*.test.ts'], sequence: {groupOrder: 0}},
+      },
       {
         extends: true,
         test: {
@@ -18,6 +22,7 @@ export default defineConfig({
           include: ['test/lab/**/*.test.ts'],
           // Lab-backed tests start real processes: one file at a time.
           fileParallelism: false,
+          sequence: {groupOrder: 1},
           testTimeout: 180_000,
           hookTimeout: 240_000,
         },
