@@ -3,7 +3,7 @@ import {Q} from '../signoz/queries.js'
 import {STORAGE_Q} from '../signoz/storage-queries.js'
 import {bytesOf} from '../core/quantity.js'
 import {SIGNOZ_DATABASES, SIGNAL_TABLES} from '../signoz/schema.js'
-import {buildStorageReport, type HostInput, type PartitionRow, type StorageReport} from '../signoz/storage-report.js'
+import {buildStorageReport, type HostInput, type StorageReport} from '../signoz/storage-report.js'
 import {withSession, type SessionFlags} from './session.js'
 
 export interface StorageReportFlags extends SessionFlags {
@@ -50,7 +50,7 @@ export async function storageReportCommand(
       const disk = disks.find((d) => d.host.target === target)?.rows?.find((x) => x.disk === 'default')
       return {
         host: r.host.name,
-        partitions: (r.rows ?? []) as PartitionRow[],
+        partitions: r.rows ?? [],
         usedBytes: Number(used.find((u) => u.host.target === target)?.rows?.[0]?.bytes ?? NaN) || null,
         disk: disk ? {totalBytes: Number(disk.total_bytes), freeBytes: Math.max(0, Number(disk.free_bytes) - Number(disk.keep_free_bytes))} : undefined,
         claimBytes: claims.get(target),
@@ -58,7 +58,7 @@ export async function storageReportCommand(
     })
     const ttlMap = new Map<string, string>()
     for (const r of ttls) for (const t of r.rows ?? []) if (t.ttl_clause) ttlMap.set(`${t.database}.${t.table}`, t.ttl_clause)
-    const report = buildStorageReport({hosts, perShard: perShard.map((r) => (r.rows ?? []) as PartitionRow[]), ttls: ttlMap, cluster, now: new Date()})
+    const report = buildStorageReport({hosts, perShard: perShard.map((r) => r.rows ?? []), ttls: ttlMap, cluster, now: new Date()})
     const nearlyFull = report.hosts.some((h) => h.daysUntilFull !== null && h.daysUntilFull < 7)
     return {report, target: {hosts: fleet.hosts.length, version: fleet.reachable()[0]?.version ?? null, cluster}, code: nearlyFull ? 1 : 0}
   })

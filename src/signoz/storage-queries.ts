@@ -1,22 +1,10 @@
 import {defineQuery, list} from '../gateways/queries.js'
+import type {PartitionRow} from './storage-report.js'
 
 /** What the storage report and a remediation's choice of installation read: SigNoz data by partition and by host. */
 export const STORAGE_Q = {
   /** SigNoz data per partition on one host: rows, bytes on disk and before compression (storage report). */
-  storageByPartition: defineQuery<
-    {
-      database: string
-      table: string
-      partition: string
-      partition_id: string
-      rows: number
-      bytes: number
-      compressed: number
-      uncompressed: number
-      parts: number
-    },
-    {databases: readonly string[]}
-  >({
+  storageByPartition: defineQuery<PartitionRow, {databases: readonly string[]}>({
     name: 'storage-by-partition',
     needs: ['system.parts'],
     sql: ({databases}) =>
