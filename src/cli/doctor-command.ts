@@ -20,7 +20,7 @@ import {runLogLine} from '../render/log-line.js'
 import type {Report} from '../core/report.js'
 import type {ExportOutcome} from '../gateways/otlp.js'
 import type {ChalkInstance as Chalk} from 'chalk'
-import type {KubeTarget} from './kube-target.js'
+import type {KubeTarget} from '../core/check.js'
 import {sessionBounds, withSession, type Session, type SessionFlags} from './session.js'
 import {trace} from '../core/trace.js'
 

@@ -1,5 +1,5 @@
 import {UsageError} from '../core/errors.js'
-import type {KubeContext} from '../core/check.js'
+import type {KubeTarget} from '../core/check.js'
 import type {ClickHouseEndpoint} from '../gateways/clickhouse.js'
 import {isGatewayError} from '../gateways/errors.js'
 import {fourLetterWord} from '../gateways/four-letter-words.js'
@@ -15,14 +15,6 @@ export interface KubeFlags {
   'in-cluster'?: boolean
   namespace?: string
   release?: string
-}
-
-export interface KubeTarget {
-  gateway: KubeGateway
-  contextName: string
-  context: KubeContext
-  /** Why nothing could be read from the API (it was unreachable or refused us). */
-  unavailable?: string
 }
 
 /** Every kind failed for the same connection-level reason: the API as a whole is out of reach. */

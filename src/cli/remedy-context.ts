@@ -11,7 +11,8 @@ import {SIGNOZ_DATABASES} from '../signoz/schema.js'
 import {doctorReport, doctorSetup, type DoctorFlags} from './doctor-command.js'
 import {RUN_BOUNDS} from './kube-flags.js'
 import {withSession} from './session.js'
-import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeFlags, type KubeTarget} from './kube-target.js'
+import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeFlags} from './kube-target.js'
+import type {KubeTarget} from '../core/check.js'
 import {IncompleteError} from '../core/errors.js'
 
 /** The flags every command that changes the cluster shares. */

@@ -4,7 +4,8 @@ import {UsageError} from '../core/errors.js'
 import type {HttpClickHouseFleet} from '../gateways/clickhouse-fleet.js'
 import {clickhouseEndpoints, openClickHouseFleet} from '../gateways/factory.js'
 import {KubeGateway} from '../gateways/kube.js'
-import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeFlags, type KubeTarget} from './kube-target.js'
+import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeFlags} from './kube-target.js'
+import type {KubeTarget} from '../core/check.js'
 
 /** How a command finds ClickHouse: through the cluster, or the URLs given. */
 export interface TargetFlags extends KubeFlags {

@@ -1,4 +1,5 @@
 import type {ClickHouseFleet} from '../gateways/clickhouse-fleet.js'
+import type {KubeGateway} from '../gateways/kube.js'
 import type {SignozDeployment} from '../signoz/deployment.js'
 import type {Thresholds} from './thresholds.js'
 
@@ -43,6 +44,15 @@ export interface KubeContext {
   podLog(namespace: string, pod: string, tailLines: number, options?: PodLogOptions): Promise<string>
   /** A ZooKeeper/Keeper four-letter word sent to a member pod through a port-forward; undefined when nothing answers. */
   fourLetterWord?(namespace: string, pod: string, port: number, word: 'mntr' | 'srvr' | 'ruok'): Promise<string | undefined>
+}
+
+/** A cluster opened for a run: its API, the context's name, and what checks read of it. */
+export interface KubeTarget {
+  gateway: KubeGateway
+  contextName: string
+  context: KubeContext
+  /** Why nothing could be read from the API (it was unreachable or refused us). */
+  unavailable?: string
 }
 
 export interface CheckContext {

@@ -1,4 +1,4 @@
-import type {Action} from '../remediation/action.js'
+import type {Action, ActionSafety} from '../remediation/action.js'
 import type {RemedyContext} from '../remediation/context.js'
 import type {EvidenceValue} from './check.js'
 import type {Report} from './report.js'
@@ -16,7 +16,7 @@ export interface Remedy<Target extends EvidenceValue = EvidenceValue> {
 export const defineRemedy = <Target extends EvidenceValue>(r: Remedy<Target>): Remedy => r as unknown as Remedy
 
 /** Safety class of a step (docs/FAILURE_CATALOGUE.md tags). */
-export type Safety = 'read' | 'safe' | 'disruptive' | 'destructive'
+export type Safety = 'read' | ActionSafety
 
 export interface RunbookStep {
   title: string

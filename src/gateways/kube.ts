@@ -9,7 +9,7 @@ import {READ_RETRIES, retrying, type RetryLog, type Verdict} from './retry.js'
 import {UsageError} from '../core/errors.js'
 import {GatewayError} from './errors.js'
 
-export interface KubeTarget {
+export interface KubeConfigSource {
   kubeconfig?: string
   context?: string
   /** The pod's service account: KUBERNETES_SERVICE_HOST/PORT and the mounted token, CA and namespace. */
@@ -151,7 +151,7 @@ export class KubeGateway {
   }
 
   /** Loads the kubeconfig (flag, KUBECONFIG, ~/.kube/config, or in-cluster); bad input is a usage error. */
-  static open(target: KubeTarget): KubeGateway {
+  static open(target: KubeConfigSource): KubeGateway {
     const config = new KubeConfig()
     if (target.inCluster) {
       loadInCluster(config)

@@ -1,7 +1,7 @@
 import type {EvidenceValue} from '../core/check.js'
 
-/** How much a step can hurt (docs/FAILURE_CATALOGUE.md safety classes; "read" steps are checks). */
-export type Safety = 'safe' | 'disruptive' | 'destructive'
+/** How much an action can hurt (a runbook step's safety classes but "read": read steps are checks). */
+export type ActionSafety = 'safe' | 'disruptive' | 'destructive'
 
 /** What a step will change, shown before anything is applied. */
 export interface Preview {
@@ -28,7 +28,7 @@ export type Backup = Record<string, EvidenceValue>
 export interface Action<Ctx> {
   id: string
   title: string
-  safety: Safety
+  safety: ActionSafety
   /** The resource a destructive step removes: what the user types back to confirm. */
   confirmName?: string
   /** An external program the step runs (checked before any step of the plan is applied). */

@@ -39,7 +39,7 @@ export function imageTag(image: string): string | undefined {
   return colon > slash ? ref.slice(colon + 1) : undefined
 }
 
-export interface Requirement {
+export interface VersionRequirement {
   /** What needs something: a component and the version from which it does. */
   component: 'chart' | 'collector' | 'signoz'
   from: string
@@ -51,7 +51,7 @@ export interface Requirement {
 }
 
 /** Known minimum versions (the chart and collector release notes; docs/FAILURE_CATALOGUE.md #9). */
-export const REQUIREMENTS: readonly Requirement[] = [
+export const REQUIREMENTS: readonly VersionRequirement[] = [
   {
     component: 'chart',
     from: '0.131.0',

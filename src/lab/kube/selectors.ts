@@ -2,7 +2,7 @@ import {badRequest} from './status.js'
 
 type Labels = Record<string, string> | undefined
 
-interface Requirement {
+interface SelectorRequirement {
   key: string
   op: 'eq' | 'neq' | 'in' | 'notin' | 'exists' | 'notexists'
   values: string[]
@@ -26,7 +26,7 @@ function splitTerms(text: string): string[] {
 }
 
 /** Parses a label selector: =, ==, !=, in, notin, key, !key (the real server's grammar). */
-export function parseLabelSelector(text: string | null | undefined): Requirement[] {
+export function parseLabelSelector(text: string | null | undefined): SelectorRequirement[] {
   if (!text) return []
   return splitTerms(text).map((term) => {
     let m: RegExpExecArray | null
@@ -47,7 +47,7 @@ export function parseLabelSelector(text: string | null | undefined): Requirement
   })
 }
 
-export function matchesLabels(requirements: Requirement[], labels: Labels): boolean {
+export function matchesLabels(requirements: SelectorRequirement[], labels: Labels): boolean {
   return requirements.every(({key, op, values}) => {
     const has = labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key)
     const value = has ? labels![key] : undefined
