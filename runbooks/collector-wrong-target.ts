@@ -5,7 +5,7 @@ export default defineRunbook({
   id: 'collector-wrong-target',
   title: 'Collectors point at a ClickHouse Service that is missing or empty',
   symptoms: 'Collector logs show "dial tcp: lookup …: no such host" or "connection refused"; no new traces, logs or metrics; ClickHouse itself is healthy.',
-  scenarios: [10, 12],
+  scenarios: [12],
   checks: ['kube/collector-clickhouse-target', 'signoz/ingestion-fresh'],
   steps: [
     {

@@ -4,7 +4,7 @@ export default defineRunbook({
   id: 'crashloop',
   title: 'A container crash-loops, is OOM-killed or keeps restarting',
   symptoms: 'CrashLoopBackOff, restart counts climbing, OOMKilled in the last state; collectors dropping data, ClickHouse replaying tables on each start.',
-  scenarios: [19, 20],
+  scenarios: [17, 18, 23],
   checks: ['kube/crashloops'],
   steps: [
     {

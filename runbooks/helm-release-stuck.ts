@@ -6,7 +6,7 @@ export default defineRunbook({
   id: 'helm-release-stuck',
   title: 'The Helm release is stuck pending or failed',
   symptoms: 'helm upgrade says "another operation (install/upgrade/rollback) is in progress", or the release shows failed after a hook or a timeout.',
-  scenarios: [8],
+  scenarios: [13, 2],
   checks: ['helm/release-status'],
   steps: [
     {

@@ -6,7 +6,7 @@ export default defineRunbook({
   title: 'The schema-migration Job failed',
   symptoms:
     'helm upgrade fails with "pre-upgrade hooks failed: job … failed: BackoffLimitExceeded" or times out waiting for the hook; the migrator pod shows Init:CrashLoopBackOff or Init:Error; the release is failed; schema_migrations_v2 shows a failed or missing migration.',
-  scenarios: [1, 9, 14],
+  scenarios: [2, 1, 9, 14],
   checks: ['kube/migrator-job', 'signoz/migrations', 'helm/release-status'],
   steps: [
     {

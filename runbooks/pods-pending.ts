@@ -7,7 +7,7 @@ export default defineRunbook({
   title: 'Pods stay Pending (anti-affinity, capacity, volumes)',
   symptoms:
     'ClickHouse or ZooKeeper pods Pending with FailedScheduling events: "didn\'t match pod anti-affinity rules", "Insufficient cpu", "unbound immediate PersistentVolumeClaims".',
-  scenarios: [11, 17],
+  scenarios: [11, 33],
   checks: ['kube/pods-pending', 'kube/pvc', 'kube/duplicate-clickhouse'],
   steps: [
     {

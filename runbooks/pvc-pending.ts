@@ -5,7 +5,7 @@ export default defineRunbook({
   title: 'A volume claim stays Pending',
   symptoms:
     'PVC Pending with ProvisioningFailed ("storageclass … not found", no capacity in the zone); its ClickHouse or ZooKeeper pod Pending with "unbound immediate PersistentVolumeClaims".',
-  scenarios: [17],
+  scenarios: [11, 30],
   checks: ['kube/pvc', 'kube/pods-pending'],
   steps: [
     {

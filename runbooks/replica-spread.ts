@@ -4,7 +4,7 @@ export default defineRunbook({
   id: 'replica-spread',
   title: 'Replicas or Keeper members share a node or zone',
   symptoms: 'One node or zone failure takes down every replica of a shard (writes to it stop) or a Keeper majority (every table read-only).',
-  scenarios: [15],
+  scenarios: [],
   checks: ['kube/replica-spread'],
   steps: [
     {

@@ -5,7 +5,7 @@ export default defineRunbook({
   title: 'The deployed values are not an HA layout',
   symptoms:
     'One replica per shard, one ZooKeeper member, no anti-affinity, an unpinned installation name, or replication off in the migrator: outages waiting for the first node failure or rename.',
-  scenarios: [10, 14, 15, 23],
+  scenarios: [12, 14, 23, 31],
   checks: ['helm/values-ha'],
   steps: [
     {

@@ -15,6 +15,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'cluster-topology-mismatch',
+  scenarios: [19],
   async run({clickhouse, expect, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.clusterHosts, {cluster: expect.cluster}, signal), 'system.clusters')
     const findings: Finding[] = [...unreadable]

@@ -19,6 +19,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'ddl-queue-stuck',
+  scenarios: [1, 26],
   async run({clickhouse, thresholds, signal}) {
     // The queue lives in Keeper, shared by all hosts: one host answers for the cluster.
     const host = clickhouse.reachable()[0]

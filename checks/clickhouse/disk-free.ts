@@ -18,6 +18,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'disk-full',
+  scenarios: [5, 36],
   async run({clickhouse, thresholds, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.diskSpace, undefined, signal), 'disk space')
     const findings: Finding[] = [...unreadable]

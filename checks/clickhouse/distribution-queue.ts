@@ -18,6 +18,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'distribution-queue',
+  scenarios: [15, 35],
   async run({clickhouse, thresholds, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.distributionQueue, undefined, signal), 'the distributed send queue')
     const findings: Finding[] = [...unreadable]

@@ -19,6 +19,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'error-fingerprints',
+  scenarios: [8, 19, 22, 25],
   async run({clickhouse, signal}) {
     const hosts = clickhouse.reachable()
     if (hosts.length && hosts.every((h) => h.capabilities && !hasColumn(h.capabilities, 'system.errors', 'last_error_time'))) {

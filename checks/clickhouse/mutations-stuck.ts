@@ -19,6 +19,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'mutation-stuck',
+  scenarios: [21],
   async run({clickhouse, thresholds, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.unfinishedMutations, undefined, signal), 'system.mutations')
     const findings: Finding[] = [...unreadable]

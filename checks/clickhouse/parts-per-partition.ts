@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'too-many-parts',
+  scenarios: [7],
   async run({clickhouse, thresholds, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.partsPerPartition, {limit: 20}, signal), 'system.parts')
     const findings: Finding[] = [...unreadable]

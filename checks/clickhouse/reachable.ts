@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['hosts'],
   runbook: 'clickhouse-host-down',
+  scenarios: [20, 35],
   async run({clickhouse, kube}) {
     const pods = kube?.deployment.active?.pods ?? []
     return clickhouse.hosts.map((h) => {

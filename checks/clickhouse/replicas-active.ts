@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'replica-inactive',
+  scenarios: [22, 29],
   async run({clickhouse, signal}) {
     // Every replica of a shard sees the same Keeper registrations: one per shard is enough.
     const {answered, unreadable} = perHost(await clickhouse.queryPerShard(Q.replicaCounts, undefined, signal), 'system.replicas')

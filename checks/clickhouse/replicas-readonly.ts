@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'replica-readonly',
+  scenarios: [3, 4],
   async run({clickhouse, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.replicaStatus, undefined, signal), 'system.replicas')
     const findings: Finding[] = [...unreadable]

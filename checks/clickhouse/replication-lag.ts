@@ -16,6 +16,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'replication-queue-stuck',
+  scenarios: [22, 24],
   async run({clickhouse, thresholds, signal, now}) {
     const [status, queue] = await Promise.all([
       clickhouse.queryEach(Q.replicaStatus, undefined, signal),

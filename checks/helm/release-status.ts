@@ -12,6 +12,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['helm'],
   runbook: 'helm-release-stuck',
+  scenarios: [2, 13],
   async run({kube}) {
     const r = kube!.deployment.release!
     const subject = `${r.name} revision ${r.version}`

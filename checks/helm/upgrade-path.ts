@@ -19,6 +19,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['helm'],
   runbook: 'upgrade-path',
+  scenarios: [34],
   async run({kube}) {
     const d = kube!.deployment
     if (!d.release) throw new SkipCheck(`no SigNoz Helm release in ${d.namespace}`)

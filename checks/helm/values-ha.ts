@@ -16,6 +16,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['helm'],
   runbook: 'values-not-ha',
+  scenarios: [12, 14, 31],
   async run({kube}) {
     const d = kube!.deployment
     // What the user set, as opposed to the chart's defaults: a default storage size was never sized.

@@ -51,6 +51,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'keeper-quorum',
+  scenarios: [3, 23, 28],
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.statefulsets) throw new SkipCheck(`cannot list StatefulSets: ${d.snapshot.errors.statefulsets.message}`)

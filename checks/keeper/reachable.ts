@@ -16,6 +16,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'keeper-down',
+  scenarios: [3, 28],
   async run({clickhouse, signal}) {
     const [root, connection] = await Promise.all([
       clickhouse.queryEach(Q.keeperRoot, undefined, signal),

@@ -53,6 +53,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'stale-replica',
+  scenarios: [29],
   async run({clickhouse, kube, expect, signal}) {
     // Every replica of a shard shares the table's Keeper path: one host per shard reads it.
     const {answered, unreadable} = perHost(await clickhouse.queryPerShard(Q.replicaPaths, {databases: SIGNOZ_DATABASES}, signal), 'system.replicas')

@@ -13,6 +13,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'collector-wrong-target',
+  scenarios: [12],
   async run({kube}) {
     const d = kube!.deployment
     if (d.clients.length === 0) throw new SkipCheck(`no workload in ${d.namespace} sets CLICKHOUSE_HOST`)

@@ -29,6 +29,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'crashloop',
+  scenarios: [8, 17, 18, 23],
   async run({kube, thresholds, now}) {
     const d = kube!.deployment
     if (d.snapshot.errors.pods) throw new SkipCheck(`cannot list pods: ${d.snapshot.errors.pods.message}`)

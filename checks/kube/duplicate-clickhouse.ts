@@ -12,6 +12,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'duplicate-clickhouse',
+  scenarios: [12],
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.clickhouseinstallations)

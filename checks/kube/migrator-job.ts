@@ -42,6 +42,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'migrator-job-failed',
+  scenarios: [2],
   async run({kube, thresholds, now}) {
     const d = kube!.deployment
     if (d.snapshot.errors.jobs) throw new SkipCheck(`cannot list Jobs: ${d.snapshot.errors.jobs.message}`)

@@ -17,6 +17,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'operator-stuck',
+  scenarios: [27, 37],
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.deployments) throw new SkipCheck(`cannot list Deployments: ${d.snapshot.errors.deployments.message}`)

@@ -37,6 +37,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'installation-renamed',
+  scenarios: [12],
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.persistentvolumeclaims) throw new SkipCheck(`cannot list PersistentVolumeClaims: ${d.snapshot.errors.persistentvolumeclaims.message}`)

@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'pods-pending',
+  scenarios: [11, 33],
   async run({kube, thresholds, now}) {
     const d = kube!.deployment
     if (d.snapshot.errors.pods) throw new SkipCheck(`cannot list pods: ${d.snapshot.errors.pods.message}`)

@@ -29,6 +29,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube'],
   runbook: 'pvc-pending',
+  scenarios: [5, 11, 30],
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.persistentvolumeclaims) throw new SkipCheck(`cannot list PersistentVolumeClaims: ${d.snapshot.errors.persistentvolumeclaims.message}`)

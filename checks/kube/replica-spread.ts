@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['kube'],
   runbook: 'replica-spread',
+  scenarios: [],
   async run({kube}) {
     const d = kube!.deployment
     if (d.snapshot.errors.nodes) throw new SkipCheck(`cannot list nodes: ${d.snapshot.errors.nodes.message}`)

@@ -22,6 +22,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['kube'],
   runbook: 'stuck-terminating',
+  scenarios: [32],
   async run({kube, thresholds, now}) {
     const d = kube!.deployment
     const findings: Finding[] = []

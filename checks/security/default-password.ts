@@ -14,6 +14,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['helm'],
   runbook: 'default-password',
+  scenarios: [],
   async run({kube}) {
     const d = kube!.deployment
     const findings: Finding[] = []

@@ -15,6 +15,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['kube', 'clickhouse'],
   runbook: 'cluster-topology-mismatch',
+  scenarios: [19],
   async run({kube, clickhouse, signal}) {
     const d = kube!.deployment
     const chi = d.active

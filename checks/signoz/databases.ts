@@ -15,6 +15,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'schema-missing',
+  scenarios: [16],
   async run({clickhouse, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.databases, {names: SIGNOZ_DATABASES}, signal), 'system.databases')
     const findings: Finding[] = [...unreadable]

@@ -22,6 +22,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'schema-missing',
+  scenarios: [16, 19],
   async run({clickhouse, expect, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
     const findings: Finding[] = [...unreadable]

@@ -16,6 +16,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'ingestion-stopped',
+  scenarios: [8, 35],
   async run({clickhouse, thresholds, signal}) {
     const window = thresholds.freshnessWindowSeconds
     const findings: Finding[] = []

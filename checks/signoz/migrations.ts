@@ -17,6 +17,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'migration-failed',
+  scenarios: [1, 10],
   async run({clickhouse, thresholds, signal, now}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
     const findings: Finding[] = [...unreadable]

@@ -16,6 +16,7 @@ export default defineCheck({
   severity: 'warning',
   requires: ['clickhouse'],
   runbook: 'retention',
+  scenarios: [6],
   async run({clickhouse, signal}) {
     const hosts = clickhouse.reachable()
     if (hosts.length && hosts.every((h) => h.capabilities && (h.capabilities.major < 19 || (h.capabilities.major === 19 && h.capabilities.minor < 6)))) {

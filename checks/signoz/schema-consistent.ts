@@ -24,6 +24,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'schema-drift',
+  scenarios: [16, 25],
   async run({clickhouse, signal}) {
     const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tableSignatures, {databases: SIGNOZ_DATABASES}, signal), 'system.columns')
     const findings: Finding[] = [...unreadable]

@@ -16,6 +16,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'tables-not-replicated',
+  scenarios: [14],
   async run({clickhouse, expect, signal}) {
     const observed = await observedTopology(clickhouse, expect.cluster, signal)
     const replicas = expect.replicasPerShard ?? observed?.replicasPerShard ?? 1

@@ -36,6 +36,7 @@ export default defineCheck({
   severity: 'critical',
   requires: ['clickhouse'],
   runbook: 'version-mismatch',
+  scenarios: [9],
   async run({clickhouse, kube}) {
     const findings: Finding[] = []
     const hosts = clickhouse.reachable().filter((h) => h.version)

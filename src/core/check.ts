@@ -75,6 +75,11 @@ export interface Check {
   requires: readonly Requirement[]
   /** Id of a procedure in runbooks/. */
   runbook: string
+  /**
+   * The failure-catalogue scenarios it detects (src/signoz/catalogue.ts, by number); none for a
+   * posture check no scenario names. docs/FAILURE_CATALOGUE.md is generated from these.
+   */
+  scenarios: readonly number[]
   run(ctx: CheckContext): Promise<Finding[]>
 }
 

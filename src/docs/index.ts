@@ -9,6 +9,8 @@ import {quickReference, troubleshootingRunbook} from './runbooks.js'
 import {UPGRADE_GATES} from '../upgrade/gates.js'
 import {upgradeProcedures} from './upgrade.js'
 import {commandReference} from './reference.js'
+import {failureCatalogue} from './catalogue.js'
+import {FAILURE_SCENARIOS} from '../signoz/catalogue.js'
 
 /** Every generated document: its path in the repository and how it is rendered. A test fails when a file drifts. */
 export const DOCS: readonly {path: string; render(): string}[] = [
@@ -18,6 +20,7 @@ export const DOCS: readonly {path: string; render(): string}[] = [
   {path: 'docs/PRODUCTION_DEPLOYMENT_GUIDE.md', render: () => deploymentGuide(VALUES_RULES)},
   {path: 'docs/STORAGE_ARCHITECTURE_GUIDE.md', render: () => storageGuide()},
   {path: 'docs/REFERENCE.md', render: () => commandReference(COMMANDS)},
+  {path: 'docs/FAILURE_CATALOGUE.md', render: () => failureCatalogue(FAILURE_SCENARIOS, ALL_CHECKS, ALL_RUNBOOKS)},
 ]
 
 /** Writes every document under root (the repository). */

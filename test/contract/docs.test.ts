@@ -51,22 +51,29 @@ describe('documents link inside the repository', () => {
   }
 })
 
-describe('docs/FAILURE_CATALOGUE.md agrees with the registries', async () => {
+describe('the failure catalogue: every scenario detected, every check and runbook on numbers it has', async () => {
   const {ALL_CHECKS} = await import('../../checks/index.js')
   const {ALL_RUNBOOKS} = await import('../../runbooks/index.js')
-  const text = readFileSync(join(ROOT, 'docs', 'FAILURE_CATALOGUE.md'), 'utf8')
-  const rows = new Map([...text.matchAll(/^\| (\d+) \| [^|]+\| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]!]))
-  const ids = new Set(ALL_CHECKS.map((c) => c.id))
+  const {FAILURE_SCENARIOS} = await import('../../src/signoz/catalogue.js')
+  const numbers = FAILURE_SCENARIOS.map((s) => s.number)
 
-  test('37 scenarios, numbered once; every runbook names scenarios of it', () => {
-    expect([...rows.keys()]).toEqual(Array.from({length: 37}, (_, i) => i + 1))
-    for (const r of ALL_RUNBOOKS) for (const n of r.scenarios) expect(rows.has(n), `${r.id}: catalogue #${n}`).toBe(true)
+  test('scenarios numbered once, 1 to N; checks and runbooks name only those', () => {
+    expect(numbers).toEqual(Array.from({length: numbers.length}, (_, i) => i + 1))
+    for (const x of [...ALL_CHECKS, ...ALL_RUNBOOKS]) for (const n of x.scenarios) expect(numbers, `${x.id}: catalogue #${n}`).toContain(n)
   })
 
-  test('every check it names exists, and every check is in it: detecting a scenario, or listed beyond them', () => {
-    const named = new Set([...rows.values()].flatMap((cell) => [...cell.matchAll(/`([a-z]+\/[a-z0-9-]+)`/g)].map((m) => m[1]!)))
-    const beyond = new Set([...text.slice(text.indexOf('## Checks beyond')).matchAll(/^\| `([a-z]+\/[a-z0-9-]+)` \|/gm)].map((m) => m[1]!))
-    expect([...named, ...beyond].filter((id) => !ids.has(id))).toEqual([])
-    expect([...ids].filter((id) => !named.has(id) && !beyond.has(id)).sort()).toEqual([])
+  test('every scenario is detected by a check and has a runbook', () => {
+    const unseen = numbers.filter((n) => !ALL_CHECKS.some((c) => c.scenarios.includes(n)))
+    const unhelped = numbers.filter((n) => !ALL_RUNBOOKS.some((r) => r.scenarios.includes(n)))
+    expect({unseen, unhelped}).toEqual({unseen: [], unhelped: []})
+  })
+
+  test("a check's runbook is for a scenario the check detects; a posture check's runbook for none", () => {
+    const mismatched = ALL_CHECKS.flatMap((c) => {
+      const runbook = ALL_RUNBOOKS.find((r) => r.id === c.runbook)!
+      const agree = c.scenarios.length === 0 ? runbook.scenarios.length === 0 : c.scenarios.some((n) => runbook.scenarios.includes(n))
+      return agree ? [] : [`${c.id} ${JSON.stringify(c.scenarios)} → ${runbook.id} ${JSON.stringify(runbook.scenarios)}`]
+    })
+    expect(mismatched).toEqual([])
   })
 })

@@ -80,7 +80,7 @@ describe('runner and report', () => {
     signal: new AbortController().signal,
   }
   const mk = (id: string, run: () => Promise<ReturnType<typeof pass>[]>, requires: ('clickhouse' | 'kube')[] = []) =>
-    defineCheck({id, title: id, severity: id.includes('warn') ? 'warning' : 'critical', requires, runbook: 'x', run})
+    defineCheck({id, title: id, severity: id.includes('warn') ? 'warning' : 'critical', requires, runbook: 'x', scenarios: [], run})
   const available = new Map<Requirement, true | string>([
     ['clickhouse', true],
     ['kube', 'needs Kubernetes access'],
