@@ -3,8 +3,8 @@ import {IncompleteError, SignozHaError, errorMessage} from '../core/errors.js'
 import {hostByPod, hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS} from './migrator.js'
-import {processState, signal, waitFor} from './processes.js'
-import {readState, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
+import {signal, waitFor} from './processes.js'
+import {hostState, readState, writeState, type ActiveFault, type LabHost, type LabState} from './state.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {isKeeperImage} from './images.js'
 import {restoreLab, startIngestion, stopIngestion} from './world.js'
@@ -41,8 +41,8 @@ const keeperMember = (_name: string, pod: PodRef) => (pod.spec?.containers ?? []
 async function crashLoopHosts(state: LabState, hosts: LabHost[]): Promise<void> {
   for (const h of hosts) h.crashLoop = {reason: 'its configuration does not parse', pods: await podUids(state, (name) => name === h.pod)}
   writeState(state)
-  for (const h of hosts) if (h.pid) signal(h.pid, 'SIGKILL')
-  await waitFor(`${hosts.map((h) => h.pod).join(', ')} to exit`, async () => hosts.every((h) => processState(h.pid) === 'dead'), 5000, 50)
+  for (const h of hosts) if (hostState(h) !== 'dead') signal(h.pid!, 'SIGKILL')
+  await waitFor(`${hosts.map((h) => h.pod).join(', ')} to exit`, async () => hosts.every((h) => hostState(h) === 'dead'), 5000, 50)
   // The fault is in place once the cluster shows it, as a real kubelet's PLEG reports an exit within a second.
   if (state.kubeApi) {
     await waitFor(
@@ -214,12 +214,12 @@ const PROCESS_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target)
-      if (!host.pid || !signal(host.pid, 'SIGSTOP')) throw new Error(`${host.pod} is not running`)
+      if (hostState(host) === 'dead' || !signal(host.pid!, 'SIGSTOP')) throw new Error(`${host.pod} is not running`)
       return {pod: host.pod}
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string)
-      if (host.pid) signal(host.pid, 'SIGCONT')
+      if (hostState(host) === 'stopped') signal(host.pid!, 'SIGCONT')
       await recoverHosts(state, [host])
     },
   },

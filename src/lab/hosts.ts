@@ -2,11 +2,8 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {serverConfig, unparsableConfig, usersConfig} from './clickhouse-config.js'
 import {containerRuns, holdContainer, releaseContainer, startContainer} from './container.js'
-import {findProcess, processExited, processState, terminate, waitFor} from './processes.js'
-import {hostUrl, type LabHost, type LabState} from './state.js'
-
-/** What identifies a host's server on its command line: its config file. */
-export const hostMarker = (host: LabHost): string => `--config-file=${join(host.dir, 'config.xml')}`
+import {findProcess, processExited, terminate, waitFor} from './processes.js'
+import {hostMarker, hostState, hostUrl, type LabHost, type LabState} from './state.js'
 
 /**
  * Writes a host's config and starts clickhouse-server for it, detached. A live server of this
@@ -36,7 +33,7 @@ export function startHost(state: LabState, host: LabHost): void {
 
 /** The server's own liveness endpoint; a stopped or dead process never answers. */
 export async function hostPing(host: LabHost, timeoutMs = 1000): Promise<boolean> {
-  if (processState(host.pid) !== 'running') return false
+  if (hostState(host) !== 'running') return false
   try {
     const response = await fetch(`${hostUrl(host)}/ping`, {signal: AbortSignal.timeout(timeoutMs)})
     return response.ok && (await response.text()).trim() === 'Ok.'
@@ -49,7 +46,7 @@ export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void>
   await waitFor(
     `ClickHouse ${host.pod} on port ${host.httpPort}`,
     async () => {
-      if (processState(host.pid) === 'dead') {
+      if (hostState(host) === 'dead') {
         // Restarted meanwhile by the other writer (the kubelet, for a new pod): follow the server that runs now.
         const live = findProcess(hostMarker(host))
         if (live) {
@@ -74,7 +71,8 @@ export async function waitHost(host: LabHost, timeoutMs = 90_000): Promise<void>
 export async function stopHost(host: LabHost): Promise<void> {
   // Held until it starts again (or this process ends): the kubelet must not restart it meanwhile.
   holdContainer(host.dir)
-  if (host.pid) await terminate(host.pid)
+  // Only if that pid is still this host's server: a pid reused by another process is left alone.
+  if (hostState(host) !== 'dead') await terminate(host.pid!)
   // A SIGSTOPped one too (hang-replica): terminate resumes it first.
   for (let live = findProcess(hostMarker(host), {stoppedToo: true}); live; live = findProcess(hostMarker(host), {stoppedToo: true})) await terminate(live)
 }

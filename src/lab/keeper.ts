@@ -5,12 +5,8 @@ import {keeperConfig, unparsableConfig, zookeeperConfig} from './clickhouse-conf
 import {ZOOKEEPER_JAR} from './engine.js'
 import {holdContainer, releaseContainer, startContainer} from './container.js'
 import {execFile} from 'node:child_process'
-import {findProcess, processExited, processState, terminate, waitFor} from './processes.js'
-import type {LabState} from './state.js'
-
-/** What identifies the lab's coordination service on its command line. */
-export const keeperMarker = (state: LabState): string =>
-  state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`
+import {findProcess, processExited, terminate, waitFor} from './processes.js'
+import {keeperMarker, keeperState, type LabState} from './state.js'
 
 /** Writes the coordination service's config and starts it detached; records the pid in state. */
 export function startKeeper(state: LabState): void {
@@ -55,7 +51,7 @@ export function startKeeper(state: LabState): void {
 }
 
 export async function keeperHealthy(state: LabState): Promise<boolean> {
-  if (processState(state.keeper.pid) !== 'running') return false
+  if (keeperState(state) !== 'running') return false
   // ruok answers as soon as the port listens; srvr shows a mode only once sessions are served.
   // A ClickHouse started before that keeps no Keeper session and 18.16 then crashes on ON CLUSTER DDL.
   const srvr = await fourLetterWord('127.0.0.1', state.keeper.port, 'srvr', 1000)
@@ -67,7 +63,7 @@ export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<v
     `${state.keeper.kind} on port ${state.keeper.port}`,
     async () => {
       // Dead and not restarted by the kubelet meanwhile: say why, rather than wait out the timeout.
-      if (processState(state.keeper.pid) === 'dead' && !state.keeper.crashLoop && !findProcess(keeperMarker(state))) {
+      if (keeperState(state) === 'dead' && !state.keeper.crashLoop && !findProcess(keeperMarker(state))) {
         throw processExited(state.keeper.kind === 'zookeeper' ? 'ZooKeeper' : 'ClickHouse Keeper', [{file: join(state.keeper.dir, `${state.keeper.kind}.log`)}])
       }
       return keeperHealthy(state)
@@ -79,7 +75,7 @@ export async function waitKeeper(state: LabState, timeoutMs = 60_000): Promise<v
 
 export async function stopKeeper(state: LabState): Promise<void> {
   holdContainer(state.keeper.dir)
-  if (state.keeper.pid) await terminate(state.keeper.pid)
+  if (keeperState(state) !== 'dead') await terminate(state.keeper.pid!)
   // And one the state file does not name (the kubelet restarted it meanwhile).
   for (let live = findProcess(keeperMarker(state), {stoppedToo: true}); live; live = findProcess(keeperMarker(state), {stoppedToo: true})) await terminate(live)
 }

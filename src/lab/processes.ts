@@ -41,15 +41,23 @@ export function processState(pid: number | undefined): ProcessState {
   return 'running'
 }
 
-/** True when the pid is alive and its command line mentions marker, so a reused pid is never ours. */
-export function ownsProcess(pid: number | undefined, marker: string): boolean {
-  if (processState(pid) === 'dead') return false
+/**
+ * The state of the process a lab recorded, checked to still be that process: a pid whose command
+ * line does not carry the marker (the process ended and the kernel gave its pid to another, which
+ * on a busy machine with pid_max 32768 happens within minutes) is dead to the lab, never signalled.
+ */
+export function ownedState(pid: number | undefined, marker: string): ProcessState {
+  const state = processState(pid)
+  if (state === 'dead') return 'dead'
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker) ? state : 'dead'
   } catch {
-    return false
+    return 'dead'
   }
 }
+
+/** True when the pid is alive and its command line mentions marker, so a reused pid is never ours. */
+export const ownsProcess = (pid: number | undefined, marker: string): boolean => ownedState(pid, marker) !== 'dead'
 
 /**
  * Processes a lab started, found by the marker each carries on its command line (the config

@@ -1,7 +1,7 @@
 import {existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {UsageError} from '../core/errors.js'
-import {ownsProcess, processState} from './processes.js'
+import {ownedState, processState, type ProcessState} from './processes.js'
 
 export const DEFAULT_LAB_DIR = '.signoz-ha-lab'
 
@@ -118,6 +118,19 @@ export function readState(dir: string): LabState {
   }
 }
 
+/** What identifies a host's server on its command line: its config file. */
+export const hostMarker = (host: LabHost): string => `--config-file=${join(host.dir, 'config.xml')}`
+
+/** What identifies the lab's coordination service on its command line. */
+export const keeperMarker = (state: LabState): string =>
+  state.keeper.kind === 'zookeeper' ? `-Dsignoz.ha.lab=${state.dir}` : `--config-file=${join(state.keeper.dir, 'keeper.xml')}`
+
+/** The host's recorded server as the kernel sees it; dead when that pid now runs something else. */
+export const hostState = (host: LabHost): ProcessState => ownedState(host.pid, hostMarker(host))
+
+/** The recorded coordination service as the kernel sees it; dead when that pid now runs something else. */
+export const keeperState = (state: LabState): ProcessState => ownedState(state.keeper.pid, keeperMarker(state))
+
 /**
  * Two writers share the file: the CLI (faults, heal, up) and the simulator's kubelet, which
  * restarts a process when its pod is recreated. A writer holding a pid that is dead while the
@@ -130,10 +143,12 @@ function keepLivePids(state: LabState): void {
   } catch {
     return
   }
-  const live = (mine: number | undefined, theirs: number | undefined) =>
-    theirs !== undefined && theirs !== mine && processState(mine) === 'dead' && ownsProcess(theirs, state.dir) ? theirs : mine
-  for (const host of state.clickhouse) host.pid = live(host.pid, current.clickhouse?.find((h) => h.pod === host.pod)?.pid)
-  state.keeper.pid = live(state.keeper.pid, current.keeper?.pid)
+  // Each pid judged by its own process's marker: a dead pid the kernel gave to another process
+  // (another host's server, even) is not this host's, and never outlives the live one.
+  const live = (mine: number | undefined, theirs: number | undefined, marker: string) =>
+    theirs !== undefined && theirs !== mine && ownedState(mine, marker) === 'dead' && ownedState(theirs, marker) !== 'dead' ? theirs : mine
+  for (const host of state.clickhouse) host.pid = live(host.pid, current.clickhouse?.find((h) => h.pod === host.pod)?.pid, hostMarker(host))
+  state.keeper.pid = live(state.keeper.pid, current.keeper?.pid, keeperMarker(state))
 }
 
 /**

@@ -4,9 +4,9 @@ import {chopStatefulSetName} from './operator-names.js'
 import {labConnection} from './connections.js'
 import {statfsSync} from 'node:fs'
 import {startHost, stopHost, waitHost} from './hosts.js'
-import {writeState} from './state.js'
+import {hostState, writeState} from './state.js'
 import {syntheticBatch} from './ingest.js'
-import {processState, signal, waitFor} from './processes.js'
+import {signal, waitFor} from './processes.js'
 import type {LabHost, LabState} from './state.js'
 import {labHost, type Fault} from './fault.js'
 import {recoverHosts} from './recovery.js'
@@ -161,8 +161,8 @@ export const TABLE_FAULTS: readonly Fault[] = [
       const host = labHost(state, target, state.clickhouse[state.clickhouse.length - 1]!)
       const initiator = state.clickhouse.find((h) => h !== host)
       if (!initiator) throw new UsageError('ddl-stuck needs a lab with at least two hosts')
-      if (!host.pid) throw new Error(`${host.pod} has no process`)
-      signal(host.pid, 'SIGSTOP')
+      if (hostState(host) === 'dead') throw new Error(`${host.pod} has no process`)
+      signal(host.pid!, 'SIGSTOP')
       await onHost(state, initiator, (conn) =>
         conn
           .command(`CREATE TABLE IF NOT EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)} (x UInt8) ENGINE = Memory`, {
@@ -174,7 +174,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
-      if (host.pid && processState(host.pid) === 'stopped') signal(host.pid, 'SIGCONT')
+      if (hostState(host) === 'stopped') signal(host.pid!, 'SIGCONT')
       await waitHost(host)
       const initiator = state.clickhouse.find((h) => h !== host)!
       // The resumed host works through the queue; then the probe table goes everywhere.

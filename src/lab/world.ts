@@ -19,7 +19,7 @@ import {freePorts} from './ports.js'
 import {labProcesses, processExited, ownsProcess, processState, signal, spawnDetached, terminate, waitFor} from './processes.js'
 import {servingCertificate} from './kube/certificate.js'
 import {writeKubeconfig} from './kube/kubeconfig.js'
-import {hostUrl, kubeCertPaths, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
+import {hostState, hostUrl, keeperState, kubeCertPaths, kubeconfigPath, labExists, readState, writeState, type LabState} from './state.js'
 
 export interface UpOptions {
   dir: string
@@ -164,7 +164,7 @@ async function migrateWithRetry(state: LabState, log: (line: string) => void, at
     try {
       return await migrate(state, log)
     } catch (error) {
-      const dead = state.clickhouse.filter((h) => processState(h.pid) === 'dead')
+      const dead = state.clickhouse.filter((h) => hostState(h) === 'dead')
       if (attempt >= attempts || dead.length === 0) throw error
       log(`restarting ${dead.map((h) => h.pod).join(', ')} after it exited during the migration`)
       for (const h of dead) startHost(state, h)
@@ -226,7 +226,7 @@ export async function restoreLab(state: LabState, options: {log?: (line: string)
   }
   const restarted = []
   for (const host of state.clickhouse) {
-    if (processState(host.pid) === 'stopped') continue // a hang fault the user injected stays until healed
+    if (hostState(host) === 'stopped') continue // a hang fault the user injected stays until healed
     if (host.crashLoop || !(await hostPing(host))) {
       log(`restarting ${host.pod}`)
       host.crashLoop = undefined
@@ -236,11 +236,11 @@ export async function restoreLab(state: LabState, options: {log?: (line: string)
     }
   }
   writeState(state)
-  await Promise.all(state.clickhouse.filter((h) => processState(h.pid) !== 'stopped').map((h) => waitHost(h)))
+  await Promise.all(state.clickhouse.filter((h) => hostState(h) !== 'stopped').map((h) => waitHost(h)))
   if (restarted.length || options.resumeStopped)
     await recoverHosts(
       state,
-      state.clickhouse.filter((h) => processState(h.pid) !== 'stopped'),
+      state.clickhouse.filter((h) => hostState(h) !== 'stopped'),
     )
   if (state.kubeApi && state.faults.length === 0) await waitReleaseSettled(state)
   if (state.ingestion.enabled && processState(state.ingestion.pid) !== 'running') await startIngestion(state)
@@ -315,7 +315,7 @@ export async function waitFreshRowsOnEveryShard(state: LabState, withinSeconds =
   const firstOfShard = [
     ...new Map(
       state.clickhouse
-        .filter((h) => processState(h.pid) === 'running')
+        .filter((h) => hostState(h) === 'running')
         .reverse()
         .map((h) => [h.shard, h]),
     ).values(),
@@ -413,7 +413,7 @@ export interface LabStatus extends Pick<
 
 /** The version the host's server reports, or null when it does not answer within a second. */
 async function serverVersion(state: LabState, host: LabState['clickhouse'][number]): Promise<string | null> {
-  if (processState(host.pid) !== 'running') return null
+  if (hostState(host) !== 'running') return null
   try {
     const response = await fetch(`${hostUrl(host)}/?query=${encodeURIComponent('SELECT version()')}`, {
       headers: {authorization: `Basic ${Buffer.from(`${state.user}:${state.password}`).toString('base64')}`},
@@ -458,7 +458,7 @@ export async function labStatus(dir: string): Promise<LabStatus> {
     ...(state.kubeApi
       ? {kubeApi: {url: `https://127.0.0.1:${state.kubeApi.port}`, pid: state.kubeApi.pid ?? null, healthy: kubeOk, state: processState(state.kubeApi.pid)}}
       : {}),
-    keeper: {kind: state.keeper.kind, pid: state.keeper.pid ?? null, port: state.keeper.port, healthy: keeperOk, state: processState(state.keeper.pid)},
+    keeper: {kind: state.keeper.kind, pid: state.keeper.pid ?? null, port: state.keeper.port, healthy: keeperOk, state: keeperState(state)},
     clickhouse: state.clickhouse.map((h, i) => ({
       shard: h.shard,
       replica: h.replica,
@@ -468,7 +468,7 @@ export async function labStatus(dir: string): Promise<LabStatus> {
       httpPort: h.httpPort,
       tcpPort: h.tcpPort,
       healthy: hostsOk[i]!,
-      state: processState(h.pid),
+      state: hostState(h),
       version: versions[i]!,
     })),
     ingestion: {

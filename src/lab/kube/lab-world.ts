@@ -6,11 +6,11 @@ import {ClickHouseConnection} from '../../gateways/clickhouse.js'
 import {parseDuration} from '../../core/duration.js'
 import {errorMessage} from '../../core/errors.js'
 import {imageTagOf, isClickHouseServerImage, isKeeperImage} from '../images.js'
-import {hostMarker, hostPing, startHost, stopHost} from '../hosts.js'
-import {keeperHealthy, keeperMarker, startKeeper} from '../keeper.js'
+import {hostPing, startHost, stopHost} from '../hosts.js'
+import {keeperHealthy, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator, migrationsOf} from '../migrator.js'
-import {findProcess, processState, terminate} from '../processes.js'
-import {hostUrl, readState, updateState, type LabHost, type LabState} from '../state.js'
+import {findProcess, ownedState, terminate} from '../processes.js'
+import {hostMarker, hostState, hostUrl, keeperMarker, keeperState, readState, updateState, type LabHost, type LabState} from '../state.js'
 import {containerHeldByOther, containerRuns} from '../container.js'
 import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
 import {ContainerExit, type ContainerSpec} from './controllers/task-pods.js'
@@ -131,12 +131,12 @@ export class RealLabWorld implements LabWorld {
   private containerState(dir: string, recorded: number | undefined, key: string, marker: string): ContainerState {
     // A start under way (a new pod's container, or a restart): the process of before is not this container's.
     if (this.starting.has(key)) return {alive: false, busy: true}
-    const pid = processState(recorded) === 'dead' ? (findProcess(marker, {stoppedToo: true}) ?? recorded) : recorded
+    const pid = ownedState(recorded, marker) === 'dead' ? (findProcess(marker, {stoppedToo: true}) ?? recorded) : recorded
     const runs = containerRuns(dir)
     const index = runs.findLastIndex((r) => r.pid === pid)
     const current = index >= 0 ? index : runs.length - 1
     return {
-      alive: processState(pid) !== 'dead',
+      alive: ownedState(pid, marker) !== 'dead',
       run: runs[current],
       previous: current > 0 ? runs[current - 1] : undefined,
       busy: containerHeldByOther(dir),
@@ -169,14 +169,14 @@ export class RealLabWorld implements LabWorld {
    * of the state file) is recorded again, so its pod's readiness follows what really runs.
    */
   private adoptLiveProcesses(): void {
-    const lost = this.state.clickhouse.filter((h) => processState(h.pid) === 'dead' && !this.starting.has(h.pod))
+    const lost = this.state.clickhouse.filter((h) => hostState(h) === 'dead' && !this.starting.has(h.pod))
     if (lost.length === 0) return
     const found = lost.map((h) => [h.pod, findProcess(hostMarker(h))] as const).filter(([, pid]) => pid !== undefined)
     if (found.length === 0) return
     this.state = updateState(this.dir, (state) => {
       for (const [pod, pid] of found) {
         const host = state.clickhouse.find((h) => h.pod === pod)
-        if (host && processState(host.pid) === 'dead') host.pid = pid
+        if (host && hostState(host) === 'dead') host.pid = pid
       }
     })
   }
@@ -232,8 +232,8 @@ export class RealLabWorld implements LabWorld {
     const state = readState(this.dir)
     const endsCrashLoop = Boolean(newPod && state.keeper.crashLoop?.pods && !state.keeper.crashLoop.pods.includes(newPod))
     if (endsCrashLoop) state.keeper.crashLoop = undefined
-    if (processState(state.keeper.pid) === 'running' && !endsCrashLoop) return
-    if (state.keeper.pid) await terminate(state.keeper.pid)
+    if (keeperState(state) === 'running' && !endsCrashLoop) return
+    if (keeperState(state) !== 'dead') await terminate(state.keeper.pid!)
     startKeeper(state)
     this.state = updateState(this.dir, (current) => {
       current.keeper.pid = state.keeper.pid
