@@ -90,7 +90,7 @@ ${
   state.engine.chdb
     ? ''
     : `  <distributed_ddl>
-    <path>${chopDdlPath(state.chi)}</path>
+    <path>${chopDdlPath(state.chi)}${host.ddlQueueElsewhere ? '-elsewhere' : ''}</path>
   </distributed_ddl>`
 }
   <builtin_dictionaries_reload_interval>3600</builtin_dictionaries_reload_interval>

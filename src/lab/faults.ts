@@ -1,6 +1,6 @@
 import {UsageError} from '../core/errors.js'
 import {IncompleteError, SignozHaError, errorMessage} from '../core/errors.js'
-import {hostByPod, hostPing, startHost, stopHost, waitHost} from './hosts.js'
+import {hostByPod, hostPing, restartWithConfig, startHost, stopHost, waitHost} from './hosts.js'
 import {startKeeper, stopKeeper, waitKeeper} from './keeper.js'
 import {BROKEN_MIGRATION, FIXED_MIGRATION, MIGRATIONS} from './migrator.js'
 import {signal, waitFor} from './processes.js'
@@ -171,6 +171,65 @@ async function drainDistributionQueues(state: LabState): Promise<void> {
   )
 }
 
+/** A migration recorded failed (its own fault, and what migrator-ddl-timeout's migrator retries). */
+const FAIL_MIGRATION: Fault = {
+  id: 'fail-migration',
+  summary: 'run a schema migration that fails on every host (UNKNOWN_FUNCTION) and is recorded as failed (catalogue #1, #9)',
+  async inject(state) {
+    return withLabMigrator(state, async (migrator) => {
+      const outcome = await migrator.run(BROKEN_MIGRATION, {force: true})
+      if (outcome.status !== 'failed') throw new Error('the broken migration unexpectedly succeeded')
+      return {database: BROKEN_MIGRATION.database, migration: BROKEN_MIGRATION.id, error: outcome.error ?? ''}
+    })
+  },
+  async heal(state) {
+    return withLabMigrator(state, async (migrator) => {
+      const outcome = await migrator.run(FIXED_MIGRATION, {force: true})
+      if (outcome.status === 'failed') throw new Error(`the corrected migration failed: ${outcome.error}`)
+    })
+  },
+}
+
+/**
+ * The failure the tool exists for (catalogue #1), as it happens: an upgrade's migrator runs an
+ * ON CLUSTER statement while one host does not work through the DDL queue (here its DDL worker
+ * watches another path, as a host a config rollout left behind; in the field also a host that
+ * cannot resolve the others or a blocked queue, #26). The initiator waits for it until
+ * distributed_ddl_task_timeout and the server answers code 159 for real; the hook's sync step
+ * exits 1 and the Job retries it (OnFailure), Helm's wait times out. The statement is the retry
+ * of a migration recorded failed (fail-migration), which the chart's migrator runs at every sync.
+ */
+const MIGRATOR_DDL_TIMEOUT: Fault = {
+  id: 'migrator-ddl-timeout',
+  summary:
+    "one host off the DDL queue while an upgrade's migrator retries a failed migration: its ON CLUSTER statement waits for that host until distributed_ddl_task_timeout and the server answers code 159; the hook's sync step crash-loops, Helm's wait times out (catalogue #1, #26)",
+  target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+  async inject(state, target) {
+    if (state.engine.chdb || !state.kubeApi || state.clickhouse.length < 2)
+      throw new UsageError('migrator-ddl-timeout needs ON CLUSTER DDL, the Kubernetes half and two hosts (a lab up without --engine chdb)')
+    const host = labHost(state, target)
+    const failed = await FAIL_MIGRATION.inject(state, undefined)
+    host.ddlQueueElsewhere = true
+    await restartWithConfig(state, host)
+    const upgraded = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
+      () => true,
+      () => false,
+    )
+    if (upgraded) throw new Error(`the upgrade's migrator unexpectedly finished with ${host.pod} off the DDL queue`)
+    return {pod: host.pod, ...failed}
+  },
+  async heal(state, fault) {
+    const host = labHost(state, fault.undo.pod as string)
+    host.ddlQueueElsewhere = undefined
+    // Back on the queue, the host works through the tasks it missed.
+    await restartWithConfig(state, host)
+    await recoverHosts(state, [host])
+    await FAIL_MIGRATION.heal(state, fault)
+    await helmUpgrade(state, ['--reuse-values'])
+    await waitReleaseSettled(state)
+  },
+}
+
 const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
@@ -254,23 +313,8 @@ const PROCESS_FAULTS: readonly Fault[] = [
       await startIngestion(state)
     },
   },
-  {
-    id: 'fail-migration',
-    summary: 'run a schema migration that fails on every host (UNKNOWN_FUNCTION) and is recorded as failed (catalogue #1, #9)',
-    async inject(state) {
-      return withLabMigrator(state, async (migrator) => {
-        const outcome = await migrator.run(BROKEN_MIGRATION, {force: true})
-        if (outcome.status !== 'failed') throw new Error('the broken migration unexpectedly succeeded')
-        return {database: BROKEN_MIGRATION.database, migration: BROKEN_MIGRATION.id, error: outcome.error ?? ''}
-      })
-    },
-    async heal(state) {
-      return withLabMigrator(state, async (migrator) => {
-        const outcome = await migrator.run(FIXED_MIGRATION, {force: true})
-        if (outcome.status === 'failed') throw new Error(`the corrected migration failed: ${outcome.error}`)
-      })
-    },
-  },
+  FAIL_MIGRATION,
+  MIGRATOR_DDL_TIMEOUT,
   {
     id: 'stale-migration-row',
     summary:

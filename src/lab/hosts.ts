@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {serverConfig, unparsableConfig, usersConfig} from './clickhouse-config.js'
 import {containerRuns, holdContainer, releaseContainer, startContainer} from './container.js'
 import {findProcess, processExited, terminate, waitFor} from './processes.js'
-import {hostMarker, hostState, hostUrl, type LabHost, type LabState} from './state.js'
+import {hostMarker, hostState, hostUrl, writeState, type LabHost, type LabState} from './state.js'
 
 /**
  * Writes a host's config and starts clickhouse-server for it, detached. A live server of this
@@ -78,3 +78,11 @@ export async function stopHost(host: LabHost): Promise<void> {
 }
 
 export const hostByPod = (state: LabState, pod: string): LabHost | undefined => state.clickhouse.find((h) => h.pod === pod)
+
+/** Restarts one host's server with its configuration written again (a fault changed it), under the container hold. */
+export async function restartWithConfig(state: LabState, host: LabHost): Promise<void> {
+  await stopHost(host)
+  startHost(state, host)
+  writeState(state)
+  await waitHost(host)
+}

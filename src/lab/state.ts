@@ -20,6 +20,8 @@ export interface LabHost {
   interserverPort: number
   /** Set by the readonly-table fault: the host runs without a Keeper section. */
   withoutKeeper?: boolean
+  /** Set by migrator-ddl-timeout: the host's DDL worker watches another queue path, so ON CLUSTER tasks wait for it in vain. */
+  ddlQueueElsewhere?: boolean
   /** Set by the host-down faults: the server exits at every start (its configuration does not parse) until this pod (uid) is replaced, or for good without one. */
   crashLoop?: CrashLoop
 }

@@ -3,8 +3,8 @@ import {ident, quote} from '../gateways/clickhouse.js'
 import {chopStatefulSetName} from './operator-names.js'
 import {labConnection} from './connections.js'
 import {statfsSync} from 'node:fs'
-import {startHost, stopHost, waitHost} from './hosts.js'
-import {hostState, writeState} from './state.js'
+import {restartWithConfig, waitHost} from './hosts.js'
+import {hostState} from './state.js'
 import {syntheticBatch} from './ingest.js'
 import {signal, waitFor} from './processes.js'
 import type {LabHost, LabState} from './state.js'
@@ -352,11 +352,3 @@ export const TABLE_FAULTS: readonly Fault[] = [
     },
   },
 ]
-
-/** Restarts one host's server with its configuration written again (a fault changed it), under the container hold. */
-async function restartWithConfig(state: LabState, host: LabHost): Promise<void> {
-  await stopHost(host)
-  startHost(state, host)
-  writeState(state)
-  await waitHost(host)
-}

@@ -233,7 +233,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     const modernOnly = ['disk-nearly-full', 'error-fingerprint', 'ttl-missing']
     // Faults that no check must see (the tool retries through them) are wire-faults.test.ts's.
     const onTheWire = ['clickhouse-busy', ...WIRE_FAULTS.map((f) => f.id)]
-    expect([...cases.map((c) => c.fault), 'hang-replica', ...modernOnly, ...onTheWire, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(
+    expect([...cases.map((c) => c.fault), 'hang-replica', 'migrator-ddl-timeout', ...modernOnly, ...onTheWire, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(
       FAULTS.map((f) => f.id).sort(),
     )
   })
@@ -289,6 +289,30 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     } finally {
       await lab.heal('migrator-keeper-lost')
     }
+  })
+
+  test("migrator-ddl-timeout: the sync step named with the server's code 159 and the runbook for a stuck DDL queue", async () => {
+    await lab.break('migrator-ddl-timeout')
+    try {
+      // The server answers once distributed_ddl_task_timeout (60 s in the lab's profile) has passed.
+      const {report} = await doctorUntil(
+        () => lab.doctor(['--only', 'kube/migrator-job']),
+        (r) => resultOf(r, 'kube/migrator-job').status === 'fail',
+        120_000,
+      )
+      const job = resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)
+      expect(job?.message, JSON.stringify(job)).toMatch(
+        /^init container sync \(migrate sync up\) exited 1.*[Cc]ode: 159.*distributed_ddl_task_timeout.* — an ON CLUSTER statement timed out on some host \(catalogue #1\)/,
+      )
+    } finally {
+      await lab.heal('migrator-ddl-timeout')
+    }
+    const healed = await doctorUntil(
+      () => lab.doctor(),
+      (r) => notPassing(r).length === 0,
+      60_000,
+    )
+    expect(notPassing(healed.report)).toEqual([])
   })
 
   test('stale-migration-row: the in-progress row that a later migration finished after is named, at once', async () => {

@@ -5,7 +5,7 @@ import {AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Pod} from '@k
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {runHelm} from '../../src/gateways/helm.js'
 import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
-import {labHelm, labChartPath} from '../../src/lab/release.js'
+import {helmUpgrade, labHelm, labChartPath, waitReleaseSettled} from '../../src/lab/release.js'
 import {readState} from '../../src/lab/state.js'
 import {readHeartbeat} from '../../src/lab/world.js'
 import {LEGACY_SKIPS, TestLab, doctorUntil, failing, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
@@ -302,6 +302,74 @@ describe('ingestion really follows the collectors', () => {
       20_000,
     )
     expect(notPassing(healed.report)).toEqual([])
+  })
+})
+
+describe('Keeper of other shapes, judged by what the installation names (the chart values that switch to it)', () => {
+  const KEEPER = 'signoz-keeper'
+  const KEEPER_CHECKS = ['--only', 'keeper/quorum,keeper/reachable']
+  const upgrade = (...args: string[]) => helmUpgrade(readState(lab.dir), ['--reuse-values', ...args])
+
+  test('a Keeper StatefulSet of three behind one Service, then an external ensemble: no false critical, one external member fails', async () => {
+    const {core, apps} = api()
+    // A Keeper of its own (as a ClickHouseKeeperInstallation or a Keeper chart runs it): three
+    // members behind one Service; the lab's kubelet backs a Keeper image with its real ensemble.
+    await core.createNamespacedService({
+      namespace: 'platform',
+      body: {metadata: {name: KEEPER}, spec: {selector: {app: KEEPER}, ports: [{name: 'client', port: 2181}]}},
+    })
+    await apps.createNamespacedStatefulSet({
+      namespace: 'platform',
+      body: {
+        metadata: {name: KEEPER},
+        spec: {
+          replicas: 3,
+          serviceName: KEEPER,
+          selector: {matchLabels: {app: KEEPER}},
+          template: {
+            metadata: {labels: {app: KEEPER}},
+            spec: {containers: [{name: 'clickhouse-keeper', image: 'clickhouse/clickhouse-keeper:24.8', ports: [{containerPort: 2181}]}]},
+          },
+        },
+      },
+    })
+    try {
+      await expect
+        .poll(async () => (await apps.readNamespacedStatefulSet({namespace: 'platform', name: KEEPER})).status?.readyReplicas, {timeout: 30_000, interval: 250})
+        .toBe(3)
+      // The chart's own ZooKeeper off, the installation pointed at the Keeper Service (clickhouse.externalZookeeper).
+      await upgrade('--set', 'clickhouse.zookeeper.enabled=false', '--set-json', `clickhouse.externalZookeeper.servers=[{"host":"${KEEPER}","port":2181}]`)
+      const keeper = await doctorUntil(
+        () => doctor(KEEPER_CHECKS),
+        (r) => resultOf(r, 'keeper/quorum').findings.some((f) => f.subject === KEEPER),
+        30_000,
+      )
+      expect(notPassing(keeper.report)).toEqual([])
+      expect(resultOf(keeper.report, 'keeper/quorum').findings).toEqual([
+        expect.objectContaining({subject: KEEPER, ok: true, message: '3/3 members ready', evidence: {members: 3, ready: 3, clickhouseNodes: 1}}),
+      ])
+      // An ensemble outside the cluster, each member listed: seen as configured, not as pods.
+      const external = ['zk-0.ensemble.example.com', 'zk-1.ensemble.example.com', 'zk-2.ensemble.example.com']
+      await upgrade('--set-json', `clickhouse.externalZookeeper.servers=${JSON.stringify(external.map((host) => ({host, port: 2181})))}`)
+      const three = resultOf((await doctor(KEEPER_CHECKS)).report, 'keeper/quorum')
+      expect(three.status, JSON.stringify(three)).toBe('pass')
+      expect(three.findings[0]!.message).toBe(`3 external members configured: ${external.map((h) => `${h}:2181`).join(', ')}`)
+      await upgrade('--set-json', `clickhouse.externalZookeeper.servers=[{"host":"${external[0]}","port":2181}]`)
+      const one = resultOf((await doctor(KEEPER_CHECKS)).report, 'keeper/quorum')
+      expect(one.status).toBe('fail')
+      expect(one.findings[0]!.message).toBe(`1 external member(s) configured (${external[0]}:2181): no quorum survives losing one`)
+    } finally {
+      await upgrade('--set', 'clickhouse.zookeeper.enabled=true')
+      await apps.deleteNamespacedStatefulSet({namespace: 'platform', name: KEEPER})
+      await core.deleteNamespacedService({namespace: 'platform', name: KEEPER})
+      await waitReleaseSettled(readState(lab.dir))
+    }
+    const back = await doctorUntil(
+      () => doctor(KEEPER_CHECKS),
+      (r) => notPassing(r).length === 0,
+      30_000,
+    )
+    expect(resultOf(back.report, 'keeper/quorum').findings.map((f) => f.subject)).toEqual(['signoz-zookeeper'])
   })
 })
 
