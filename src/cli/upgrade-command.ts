@@ -88,6 +88,33 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         {tty: io.tty},
       )
       const failedGates = gates.filter((g) => g.status === 'fail' || g.status === 'error')
+      const migratorJob = next.hooks.find((h) => h.object.kind === 'Job')?.object.metadata.name
+      const actionFrom = (fromRevision: number) => helmUpgradeAction({request, fromRevision, migratorJob, timeoutMs: helmTimeoutMs + 30_000, rollbackTimeoutMs})
+      // A run killed after Helm upgraded but before its postflight said anything: the release
+      // already renders the request, so what is left of that run is its postflight (and rollback).
+      const owed = !flags.plan && !flags['dry-run'] && !hasChanges(plan) ? postflightOwed(request.release, ctx.namespace, live.revision) : undefined
+      if (owed) {
+        return await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async () => {
+          const journal = Journal.open(owed.journal)
+          io.progress(
+            `journal ${owed.journal}: Helm upgraded ${request.release} to revision ${live.revision} but the run stopped before its postflight; running the postflight now`,
+          )
+          const action = actionFrom(owed.fromRevision)
+          return postflight({
+            ctx,
+            flags,
+            io,
+            journal,
+            action,
+            revision: owed.fromRevision,
+            interrupted: signals.interrupted,
+            gates,
+            plan,
+            migratorJob,
+            chart: plan.to.chartVersion,
+          })
+        })
+      }
       if (io.json && (flags.plan || failedGates.length || !hasChanges(plan) || flags['dry-run'])) {
         io.print(
           JSON.stringify(
@@ -109,8 +136,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
         return EXIT.incomplete
       }
       if (flags['dry-run']) return EXIT.ok
-      const migratorJob = next.hooks.find((h) => h.object.kind === 'Job')?.object.metadata.name
-      const action = helmUpgradeAction({request, fromRevision: live.revision, migratorJob, timeoutMs: helmTimeoutMs + 30_000, rollbackTimeoutMs})
+      const action = actionFrom(live.revision)
       await confirmSteps([action], terminalConfirm(flags))
       return await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async (held) => {
         const journal = Journal.create('upgrade')
@@ -120,6 +146,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
           title: action.title,
           params: {
             request: {...request, set: request.set.map((s) => ({name: s.split('=')[0]!, value: s.slice(s.indexOf('=') + 1)}))},
+            namespace: ctx.namespace,
             fromRevision: live.revision,
             gates: gates.map((g) => `${g.id}:${g.status}`),
           },
@@ -135,35 +162,102 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
             ),
           io.tty,
         )
-        let failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
-        if (!failure) {
-          const verified = await phase(
-            `Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`,
-            (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report),
-            {tty: io.tty},
-          )
-          journal.append({
-            event: 'verify',
-            step: 'postflight',
-            ok: verified.ok,
-            message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`,
+        const failure: string | undefined = outcome.status === 'failed' || outcome.status === 'interrupted' ? outcome.message : undefined
+        if (failure)
+          return await rollBack({
+            ctx,
+            flags,
+            io,
+            journal,
+            action,
+            revision: live.revision,
+            failure,
+            interrupted: signals.interrupted(),
+            gates,
+            plan,
+            migratorJob,
           })
-          if (verified.ok) {
-            io.print(
-              io.json
-                ? JSON.stringify({status: 'upgraded', journal: journal.id, gates, plan}, null, 2)
-                : `upgraded: ${request.release} is deployed on chart ${plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`,
-            )
-            return EXIT.ok
-          }
-          failure = `postflight failed: ${verified.failing.join(', ')}`
-        }
-        return await rollBack({ctx, flags, io, journal, action, revision: live.revision, failure, interrupted: signals.interrupted(), gates, plan, migratorJob})
+        return postflight({
+          ctx,
+          flags,
+          io,
+          journal,
+          action,
+          revision: live.revision,
+          interrupted: signals.interrupted,
+          gates,
+          plan,
+          migratorJob,
+          chart: plan.to.chartVersion,
+        })
       })
     } finally {
       signals.dispose()
     }
   })
+}
+
+/** After Helm upgraded: the postflight on data, journalled; clean, the upgrade is done, else the rollback. */
+async function postflight(o: {
+  ctx: UpgradeContext
+  flags: UpgradeFlags
+  io: RemediationIo & {tty: boolean}
+  journal: Journal
+  action: ReturnType<typeof helmUpgradeAction>
+  revision: number
+  interrupted: () => boolean
+  gates: GateResult[]
+  plan: UpgradePlan
+  migratorJob?: string
+  chart: string | undefined
+}): Promise<number> {
+  const {ctx, io, journal} = o
+  const verified = await phase(
+    `Postflight: ${POSTFLIGHT_CHECKS.length} checks, fresh rows on every shard`,
+    (report) => verifyChecks((only) => ctx.doctor(only, {freshnessWindow: '60s'}), POSTFLIGHT_CHECKS, ctx.waitMs, report),
+    {tty: io.tty},
+  )
+  journal.append({
+    event: 'verify',
+    step: 'postflight',
+    ok: verified.ok,
+    message: verified.ok ? 'postflight clean' : `failing: ${verified.failing.join(', ')}`,
+  })
+  if (verified.ok) {
+    io.print(
+      io.json
+        ? JSON.stringify({status: 'upgraded', journal: journal.id, gates: o.gates, plan: o.plan}, null, 2)
+        : `upgraded: ${ctx.release} is deployed on chart ${o.chart}; postflight clean\njournal: ${journal.path}`,
+    )
+    return EXIT.ok
+  }
+  const failure = `postflight failed: ${verified.failing.join(', ')}`
+  return rollBack({...o, failure, interrupted: o.interrupted()})
+}
+
+/**
+ * The last upgrade of this release, when Helm's step finished but the run stopped before its
+ * postflight gave a verdict (no postflight entry, no rollback) and the release still runs what it
+ * made: that run's journal and the revision it upgraded from.
+ */
+function postflightOwed(release: string, namespace: string, liveRevision: number): {journal: string; fromRevision: number} | undefined {
+  const last = Journal.list()
+    .filter((r) => r.plan === 'upgrade')
+    .map((r) => ({id: r.id, entries: Journal.open(r.id).entries()}))
+    .filter(({entries}) => {
+      const params = entries.find((e) => e.event === 'plan')?.params as {request?: {release?: string}; namespace?: string} | undefined
+      return params?.request?.release === release && (params.namespace ?? namespace) === namespace
+    })
+    .at(-1)
+  if (!last) return undefined
+  const params = last.entries.find((e) => e.event === 'plan')!.params as {fromRevision?: number}
+  const upgraded =
+    last.entries.some((e) => e.event === 'verify' && e.step === 'helm-upgrade' && e.ok === true) && last.entries.some((e) => e.event === 'finished')
+  const judged = last.entries.some(
+    (e) => (e.event === 'verify' && e.step === 'postflight') || e.event === 'undo' || e.event === 'undone' || e.event === 'interrupted',
+  )
+  if (!upgraded || judged || typeof params.fromRevision !== 'number' || liveRevision <= params.fromRevision) return undefined
+  return {journal: last.id, fromRevision: params.fromRevision}
 }
 
 /** The upgrade step as a progress phase: shown failed when the engine's run failed, its outcome returned either way. */

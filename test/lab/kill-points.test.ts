@@ -212,3 +212,37 @@ describe('upgrade --safe, killed with SIGKILL while Helm holds the release pendi
     expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
   }, 300_000)
 })
+
+describe('upgrade --safe, killed with SIGKILL during its postflight', () => {
+  test("run again, it owes nothing to Helm: the killed run's postflight runs, into its journal, and the upgrade is done", async () => {
+    const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.5']
+    const before = new Set(journals())
+    const newest = () =>
+      journals()
+        .filter((j) => !before.has(j))
+        .at(-1)
+    // Helm's step finished (the engine journalled it): what runs now is the postflight.
+    const killed = await runCliKilledWhen(args, env, () => {
+      const id = newest()
+      return id !== undefined && events(id).includes('finished')
+    })
+    expect(killed.killed, `${killed.stdout}${killed.stderr}`).toBe(true)
+    const id = newest()!
+    expect(events(id)).not.toContain('verify:postflight')
+    expect(helmStatuses().filter((s) => s.startsWith('pending'))).toEqual([])
+
+    const rerun = await lab.cli(args, env)
+    expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(0)
+    expect(rerun.stderr).toMatch(
+      new RegExp(`journal ${id}: Helm upgraded signoz to revision \\d+ but the run stopped before its postflight; running the postflight now`),
+    )
+    expect(rerun.stdout).toMatch(/upgraded: signoz is deployed on chart \S+; postflight clean/)
+    expect(events(id).filter((e) => e === 'verify:postflight')).toHaveLength(1)
+    expect(events(id).filter((e) => e === 'apply:helm-upgrade')).toHaveLength(1)
+    // Owed once: a third run has nothing left to do.
+    const again = await lab.cli(args, env)
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/nothing to upgrade: the release already renders this/)
+    expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
+  }, 300_000)
+})

@@ -167,6 +167,30 @@ describe.each([
   )
 })
 
+/**
+ * The other commands under a ClickHouse-side fault: storage report, bundle, a runbook's diagnosis,
+ * a fix's plan and an upgrade's plan give what they give on a healthy cluster, nothing changed.
+ */
+async function asOnAHealthyCluster(name: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const remedy = {...env, ...remediationEnv(state)}
+  const before = journals().length
+  const storage = await cli(['storage', 'report', '-o', 'json'], env)
+  expect(storage.code, storage.stderr).toBe(0)
+  const bundle = await cli(['bundle', '-o', join(state, `${name}.tar.gz`)], env)
+  expect(bundle.code, bundle.stderr).toBe(0)
+  const runbook = await cli(['runbook', 'run', 'replica-readonly', '--dry-run'], remedy)
+  expect(runbook.code, runbook.stdout + runbook.stderr).toBe(0)
+  expect(runbook.stdout).toMatch(/nothing to do/i)
+  const fixPlan = await cli(['fix', 'duplicate-clickhouse', '--dry-run'], remedy)
+  expect(fixPlan.code, fixPlan.stderr).toBe(0)
+  expect(fixPlan.stdout).toMatch(/one ClickHouse installation \(signoz-clickhouse\) in platform: nothing to fix/)
+  const plan = await cli(['upgrade', '--safe', '--plan', '--detailed-exitcode', '--backup-confirmed'], remedy)
+  expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+  expect(plan.stdout).toMatch(/no change: the release already renders this/)
+  for (const r of [storage, bundle, runbook, fixPlan, plan]) expect(r.stderr).not.toMatch(/this is a bug|\n\s+at /)
+  expect(journals().length, 'a plan or a dry run journals nothing').toBe(before)
+}
+
 describe('port-forward streams reset mid-answer: portforward-reset', () => {
   beforeAll(async () => lab.break('portforward-reset'))
   afterAll(async () => lab.heal('portforward-reset'))
@@ -183,6 +207,10 @@ describe('port-forward streams reset mid-answer: portforward-reset', () => {
     const status = await cli(['status', '-o', 'json'])
     expect(status.code, status.stderr).toBe(0)
     expect((JSON.parse(status.stdout) as StatusView).problems).toEqual(healthyStatus.problems)
+  })
+
+  test('storage report, bundle, a runbook diagnosis, fix and upgrade plans: as on a healthy cluster', async () => {
+    await asOnAHealthyCluster('portforward-reset', clusterEnv())
   })
 })
 
@@ -220,5 +248,12 @@ describe('a ClickHouse host at its query limit (202)', () => {
       refused = retried.some((x) => /code 202/.test(x.why))
     }
     expect(refused).toBe(true)
+  })
+
+  test('status, storage report, bundle, a runbook diagnosis, fix and upgrade plans: as on a healthy cluster', async () => {
+    const status = await cli(['status', '-o', 'json'])
+    expect(status.code, status.stderr).toBe(0)
+    expect((JSON.parse(status.stdout) as StatusView).problems).toEqual(healthyStatus.problems)
+    await asOnAHealthyCluster('clickhouse-busy', clusterEnv())
   })
 })
