@@ -230,6 +230,44 @@ const MIGRATOR_DDL_TIMEOUT: Fault = {
   },
 }
 
+/**
+ * Schema drift meets a migration (catalogue #25): one host holds signoz_traces.span_costs without
+ * its trace_id column (a table made by hand, or a migration half-applied there), and the upgrade's
+ * migrator retries the failed migration 1015 (fail-migration). Its CREATE of the local table is a
+ * no-op on that host (IF NOT EXISTS); its Distributed table, sharded by cityHash64(trace_id), is
+ * refused there by the server itself: code 47. The sync step crash-loops, Helm's wait times out.
+ */
+const MIGRATOR_UNKNOWN_COLUMN: Fault = {
+  id: 'migrator-unknown-column',
+  summary:
+    "one host's signoz_traces.span_costs lacks trace_id (schema drift) while an upgrade's migrator retries migration 1015: the server refuses its Distributed table sharded by trace_id with code 47 on that host; the hook's sync step crash-loops, Helm's wait times out (catalogue #25)",
+  target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
+  async inject(state, target) {
+    if (!state.kubeApi) throw new UsageError('migrator-unknown-column needs the Kubernetes half (the chart runs the migrator)')
+    const host = labHost(state, target)
+    const failed = await FAIL_MIGRATION.inject(state, undefined)
+    await onHost(state, host, async (conn) => {
+      await conn.command('DROP TABLE IF EXISTS signoz_traces.distributed_span_costs')
+      await conn.command('DROP TABLE IF EXISTS signoz_traces.span_costs')
+      await conn.command('CREATE TABLE signoz_traces.span_costs (timestamp DateTime, cost UInt64) ENGINE = MergeTree ORDER BY timestamp')
+    })
+    const upgraded = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
+      () => true,
+      () => false,
+    )
+    if (upgraded) throw new Error(`the upgrade's migrator unexpectedly finished with span_costs drifted on ${host.pod}`)
+    return {pod: host.pod, ...failed}
+  },
+  async heal(state, fault) {
+    const host = labHost(state, fault.undo.pod as string)
+    // The drifted table goes; the migration then makes it as everywhere else.
+    await onHost(state, host, (conn) => conn.command('DROP TABLE IF EXISTS signoz_traces.span_costs'))
+    await FAIL_MIGRATION.heal(state, fault)
+    await helmUpgrade(state, ['--reuse-values'])
+    await waitReleaseSettled(state)
+  },
+}
+
 const PROCESS_FAULTS: readonly Fault[] = [
   {
     id: 'kill-replica',
@@ -315,6 +353,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
   },
   FAIL_MIGRATION,
   MIGRATOR_DDL_TIMEOUT,
+  MIGRATOR_UNKNOWN_COLUMN,
   {
     id: 'stale-migration-row',
     summary:

@@ -233,9 +233,17 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     const modernOnly = ['disk-nearly-full', 'error-fingerprint', 'ttl-missing']
     // Faults that no check must see (the tool retries through them) are wire-faults.test.ts's.
     const onTheWire = ['clickhouse-busy', ...WIRE_FAULTS.map((f) => f.id)]
-    expect([...cases.map((c) => c.fault), 'hang-replica', 'migrator-ddl-timeout', ...modernOnly, ...onTheWire, ...KUBE_FAULTS.map((f) => f.id)].sort()).toEqual(
-      FAULTS.map((f) => f.id).sort(),
-    )
+    expect(
+      [
+        ...cases.map((c) => c.fault),
+        'hang-replica',
+        'migrator-ddl-timeout',
+        'migrator-unknown-column',
+        ...modernOnly,
+        ...onTheWire,
+        ...KUBE_FAULTS.map((f) => f.id),
+      ].sort(),
+    ).toEqual(FAULTS.map((f) => f.id).sort())
   })
 
   for (const c of cases) {
@@ -306,6 +314,30 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       )
     } finally {
       await lab.heal('migrator-ddl-timeout')
+    }
+    const healed = await doctorUntil(
+      () => lab.doctor(),
+      (r) => notPassing(r).length === 0,
+      60_000,
+    )
+    expect(notPassing(healed.report)).toEqual([])
+  })
+
+  test("migrator-unknown-column: the sync step named with the server's code 47 from the drifted host, and the drift itself", async () => {
+    await lab.break('migrator-unknown-column')
+    try {
+      const {report} = await doctorUntil(
+        () => lab.doctor(['--only', 'kube/migrator-job,signoz/schema-consistent']),
+        (r) => resultOf(r, 'kube/migrator-job').status === 'fail',
+        60_000,
+      )
+      const job = resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)
+      expect(job?.message, JSON.stringify(job)).toMatch(
+        /^init container sync \(migrate sync up\) exited 1.*[Cc]ode: 47.*trace_id.* — a column the migration reads is missing \(code 47\)/,
+      )
+      expect(resultOf(report, 'signoz/schema-consistent').status).toBe('fail')
+    } finally {
+      await lab.heal('migrator-unknown-column')
     }
     const healed = await doctorUntil(
       () => lab.doctor(),
