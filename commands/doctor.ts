@@ -33,8 +33,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2
     cluster: Flags.string({summary: 'ClickHouse cluster name SigNoz uses (default: from the CHI, else "cluster").', env: 'SIGNOZ_HA_CLUSTER'}),
     shards: Flags.integer({summary: 'Expected number of shards (default: what system.clusters says).', env: 'SIGNOZ_HA_SHARDS', min: 1}),
     replicas: Flags.integer({summary: 'Expected replicas per shard (default: what system.clusters says).', env: 'SIGNOZ_HA_REPLICAS', min: 1}),
-    only: Flags.string({summary: 'Run only these checks (id or prefix, repeatable).', multiple: true}),
-    skip: Flags.string({summary: 'Skip these checks (id or prefix, repeatable).', multiple: true}),
+    only: Flags.string({summary: 'Run only these checks (id or prefix; repeatable, or comma-separated).', multiple: true, delimiter: ','}),
+    skip: Flags.string({summary: 'Skip these checks (id or prefix; repeatable, or comma-separated).', multiple: true, delimiter: ','}),
     'fail-on': Flags.string({
       summary: 'Lowest severity that makes the exit code 1 (default: the config file, else warning).',
       options: ['critical', 'warning', 'info', 'none'],

@@ -310,7 +310,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       )
       const job = resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)
       expect(job?.message, JSON.stringify(job)).toMatch(
-        /^init container sync \(migrate sync up\) exited 1.*[Cc]ode: 159.*distributed_ddl_task_timeout.* — an ON CLUSTER statement timed out on some host \(catalogue #1\)/,
+        /^init container sync-up \(migrate sync up\) exited 1.*[Cc]ode: 159.*distributed_ddl_task_timeout.* — an ON CLUSTER statement timed out on some host \(catalogue #1\)/,
       )
     } finally {
       await lab.heal('migrator-ddl-timeout')
@@ -333,7 +333,7 @@ describe('faults make their check fail for real, heal brings doctor back to clea
       )
       const job = resultOf(report, 'kube/migrator-job').findings.find((f) => !f.ok)
       expect(job?.message, JSON.stringify(job)).toMatch(
-        /^init container sync \(migrate sync up\) exited 1.*[Cc]ode: 47.*trace_id.* — a column the migration reads is missing \(code 47\)/,
+        /^init container sync-up \(migrate sync up\) exited 1.*[Cc]ode: 47.*trace_id.* — a column the migration reads is missing \(code 47\)/,
       )
       expect(resultOf(report, 'signoz/schema-consistent').status).toBe('fail')
     } finally {

@@ -215,7 +215,7 @@ describe('upgrade --safe, killed with SIGKILL while Helm holds the release pendi
 
 describe('upgrade --safe, killed with SIGKILL during its postflight', () => {
   test("run again, it owes nothing to Helm: the killed run's postflight runs, into its journal, and the upgrade is done", async () => {
-    const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.5']
+    const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.3']
     const before = new Set(journals())
     const newest = () =>
       journals()

@@ -62,3 +62,11 @@ describe('values lint, storage plan, upgrade usage', () => {
     expect(r.stderr).toMatch(/^signoz-ha: unknown gate no-such-gate\n {2}hint: gates: cluster-healthy, version-path, /)
   })
 })
+
+describe('doctor check selection', () => {
+  test('--only takes a comma-separated list as well as repeated flags: an unknown id in it is named alone', async () => {
+    const r = await runCli(['doctor', '--only', 'clickhouse/reachable,no-such-check', '--clickhouse-url', 'http://127.0.0.1:1'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^signoz-ha: no check matches "no-such-check"\n/)
+  })
+})
