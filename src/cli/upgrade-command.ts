@@ -90,29 +90,29 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
       const failedGates = gates.filter((g) => g.status === 'fail' || g.status === 'error')
       const migratorJob = next.hooks.find((h) => h.object.kind === 'Job')?.object.metadata.name
       const actionFrom = (fromRevision: number) => helmUpgradeAction({request, fromRevision, migratorJob, timeoutMs: helmTimeoutMs + 30_000, rollbackTimeoutMs})
+      // The postflight of a run (this one, or a killed one it finishes): the run's journal and the revision it upgraded from.
+      const postflightOf = (journal: Journal, fromRevision: number) =>
+        postflight({
+          ctx,
+          flags,
+          io,
+          journal,
+          action: actionFrom(fromRevision),
+          revision: fromRevision,
+          interrupted: signals.interrupted,
+          gates,
+          plan,
+          migratorJob,
+        })
       // A run killed after Helm upgraded but before its postflight said anything: the release
       // already renders the request, so what is left of that run is its postflight (and rollback).
       const owed = !flags.plan && !flags['dry-run'] && !hasChanges(plan) ? postflightOwed(request.release, ctx.namespace, live.revision) : undefined
       if (owed) {
-        return await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async () => {
-          const journal = Journal.open(owed.journal)
+        return await holdingLease(ctx, upgradeLease(flags), io, async () => {
           io.progress(
             `journal ${owed.journal}: Helm upgraded ${request.release} to revision ${live.revision} but the run stopped before its postflight; running the postflight now`,
           )
-          const action = actionFrom(owed.fromRevision)
-          return postflight({
-            ctx,
-            flags,
-            io,
-            journal,
-            action,
-            revision: owed.fromRevision,
-            interrupted: signals.interrupted,
-            gates,
-            plan,
-            migratorJob,
-            chart: plan.to.chartVersion,
-          })
+          return postflightOf(Journal.open(owed.journal), owed.fromRevision)
         })
       }
       if (io.json && (flags.plan || failedGates.length || !hasChanges(plan) || flags['dry-run'])) {
@@ -138,7 +138,7 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
       if (flags['dry-run']) return EXIT.ok
       const action = actionFrom(live.revision)
       await confirmSteps([action], terminalConfirm(flags))
-      return await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async (held) => {
+      return await holdingLease(ctx, upgradeLease(flags), io, async (held) => {
         const journal = Journal.create('upgrade')
         // The journal keeps the request; a --set of a secret key is written as {name, value} so redaction sees the name.
         const plannedRun = {
@@ -177,25 +177,16 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
             plan,
             migratorJob,
           })
-        return postflight({
-          ctx,
-          flags,
-          io,
-          journal,
-          action,
-          revision: live.revision,
-          interrupted: signals.interrupted,
-          gates,
-          plan,
-          migratorJob,
-          chart: plan.to.chartVersion,
-        })
+        return postflightOf(journal, live.revision)
       })
     } finally {
       signals.dispose()
     }
   })
 }
+
+/** The release's remediation Lease as an upgrade asks for it. */
+const upgradeLease = (flags: UpgradeFlags) => ({command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false})
 
 /** After Helm upgraded: the postflight on data, journalled; clean, the upgrade is done, else the rollback. */
 async function postflight(o: {
@@ -209,7 +200,6 @@ async function postflight(o: {
   gates: GateResult[]
   plan: UpgradePlan
   migratorJob?: string
-  chart: string | undefined
 }): Promise<number> {
   const {ctx, io, journal} = o
   const verified = await phase(
@@ -227,7 +217,7 @@ async function postflight(o: {
     io.print(
       io.json
         ? JSON.stringify({status: 'upgraded', journal: journal.id, gates: o.gates, plan: o.plan}, null, 2)
-        : `upgraded: ${ctx.release} is deployed on chart ${o.chart}; postflight clean\njournal: ${journal.path}`,
+        : `upgraded: ${ctx.release} is deployed on chart ${o.plan.to.chartVersion}; postflight clean\njournal: ${journal.path}`,
     )
     return EXIT.ok
   }
@@ -402,7 +392,7 @@ function renderFailure(error: unknown): Error {
 async function recoverKilledUpgrade(ctx: RemedyContext, flags: UpgradeFlags, io: RemediationIo, release: string): Promise<void> {
   const latest = (await releaseHistory(ctx, release)).at(-1)
   if (!latest?.status.startsWith('pending-')) return
-  await holdingLease(ctx, {command: 'upgrade --safe', takeOver: flags['take-over-lease'] ?? false}, io, async (held) => {
+  await holdingLease(ctx, upgradeLease(flags), io, async (held) => {
     if (!held?.takenOverFrom) return
     const left = await recoverPending(ctx, release)
     if (left)

@@ -8,7 +8,7 @@ import {hostState, readState, writeState, type ActiveFault, type LabHost, type L
 import {LabKubeClient} from './kube/admin-client.js'
 import {isKeeperImage} from './images.js'
 import {restoreLab, startIngestion, stopIngestion} from './world.js'
-import {helmUpgrade, waitReleaseSettled} from './release.js'
+import {helmUpgrade, helmUpgradeMustFail, waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
 import {labConnection, withLabMigrator} from './connections.js'
 import {ident, quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
@@ -211,11 +211,7 @@ const MIGRATOR_DDL_TIMEOUT: Fault = {
     const failed = await FAIL_MIGRATION.inject(state, undefined)
     host.ddlQueueElsewhere = true
     await restartWithConfig(state, host)
-    const upgraded = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
-      () => true,
-      () => false,
-    )
-    if (upgraded) throw new Error(`the upgrade's migrator unexpectedly finished with ${host.pod} off the DDL queue`)
+    await helmUpgradeMustFail(state, ['--reuse-values'], `with ${host.pod} off the DDL queue`)
     return {pod: host.pod, ...failed}
   },
   async heal(state, fault) {
@@ -251,11 +247,7 @@ const MIGRATOR_UNKNOWN_COLUMN: Fault = {
       await conn.command('DROP TABLE IF EXISTS signoz_traces.span_costs')
       await conn.command('CREATE TABLE signoz_traces.span_costs (timestamp DateTime, cost UInt64) ENGINE = MergeTree ORDER BY timestamp')
     })
-    const upgraded = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
-      () => true,
-      () => false,
-    )
-    if (upgraded) throw new Error(`the upgrade's migrator unexpectedly finished with span_costs drifted on ${host.pod}`)
+    await helmUpgradeMustFail(state, ['--reuse-values'], `with span_costs drifted on ${host.pod}`)
     return {pod: host.pod, ...failed}
   },
   async heal(state, fault) {
@@ -327,11 +319,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       "Keeper down while an upgrade runs its migrator: the hook's ready step fails on the server's own code 999 and crash-loops (signoz-otel-collector#589), Helm's wait times out (release failed)",
     async inject(state) {
       await STOP_KEEPER.inject(state, undefined)
-      const failed = await helmUpgrade(state, ['--reuse-values'], 20_000).then(
-        () => false,
-        () => true,
-      )
-      if (!failed) throw new Error('the upgrade unexpectedly succeeded with Keeper down')
+      await helmUpgradeMustFail(state, ['--reuse-values'], 'with Keeper down')
       return {}
     },
     async heal(state, fault) {

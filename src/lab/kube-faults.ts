@@ -3,7 +3,7 @@ import {chopPvcName} from './operator-names.js'
 import {hostByPod, hostPing, stopHost} from './hosts.js'
 import {LabKubeClient} from './kube/admin-client.js'
 import {CRASH_ANNOTATION, LIVENESS_ANNOTATION} from './kube/controllers/kubelet.js'
-import {helmUpgrade, waitReleaseSettled} from './release.js'
+import {helmUpgrade, helmUpgradeMustFail, waitReleaseSettled} from './release.js'
 import {waitFor} from './processes.js'
 import {readState, type LabHost, type LabState} from './state.js'
 import {waitFreshRowsOnEveryShard} from './world.js'
@@ -293,12 +293,7 @@ export const KUBE_FAULTS: readonly Fault[] = [
     summary:
       "upgrade with a migrator timeout too short for its statements: the pre-upgrade hook Job's ready step crash-loops (Init:CrashLoopBackOff, restartPolicy OnFailure) and Helm's wait for it times out (release failed)",
     async inject(state) {
-      // Helm waits on the hook until its own --timeout; the Job would retry for minutes (backoffLimit 6).
-      const failed = await helmUpgrade(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=1ms'], 20_000).then(
-        () => false,
-        () => true,
-      )
-      if (!failed) throw new Error('the upgrade unexpectedly succeeded')
+      await helmUpgradeMustFail(state, ['--reuse-values', '--set', 'telemetryStoreMigrator.timeout=1ms'], 'with a 1 ms migrator timeout')
       return {}
     },
     async heal(state) {

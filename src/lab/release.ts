@@ -98,6 +98,19 @@ export async function helmUpgrade(state: LabState, extraArgs: readonly string[] 
 }
 
 /**
+ * An upgrade whose hook is meant to fail: Helm waits on it for 20 s (the Job itself would retry for
+ * minutes under its backoffLimit) and must report the release failed; one that succeeds means the
+ * fault did not take, and throws naming why it should have failed.
+ */
+export async function helmUpgradeMustFail(state: LabState, extraArgs: readonly string[], because: string): Promise<void> {
+  const failed = await helmUpgrade(state, extraArgs, 20_000).then(
+    () => false,
+    () => true,
+  )
+  if (!failed) throw new Error(`the upgrade unexpectedly succeeded ${because}`)
+}
+
+/**
  * Installs the release with the lab's values (and a user's values over them, when given) and
  * waits until the cluster has settled on it. What the lab's real servers need always wins: their
  * credentials and the version they really run.
