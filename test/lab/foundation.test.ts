@@ -7,7 +7,9 @@ import {ALL_CHECKS} from '../../checks/index.js'
 import {FAULTS} from '../../src/lab/faults.js'
 import {KUBE_FAULTS} from '../../src/lab/kube-faults.js'
 import {WIRE_FAULTS} from '../../src/lab/wire-faults.js'
-import {kubeStatePath} from '../../src/lab/state.js'
+import {labConnection} from '../../src/lab/connections.js'
+import {hostWritable, recloneReplicas, stuckReplicas} from '../../src/lab/recovery.js'
+import {kubeStatePath, readState, type LabHost} from '../../src/lab/state.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
@@ -334,6 +336,57 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     const healed = JSON.parse((await runCli(['lab', 'status', '--dir', lab.dir, '--json'])).stdout)
     expect(healed.healthy).toBe(true)
     expect(healed.clickhouse[1]).toMatchObject({healthy: true, state: 'running'})
+  })
+
+  test('a replica re-cloned from its peer (how lab heal clears a queue that cannot drain) has its data at once and stays writable', async () => {
+    const state = readState(lab.dir)
+    const [peer, replica] = [state.clickhouse[0]!, state.clickhouse[1]!]
+    // What counts as stuck, shown on a real queue: a replicated mutation failing on every try.
+    const onShard0 = (sql: string) =>
+      Promise.all(
+        [peer, replica].map(async (host) => {
+          const conn = labConnection(state, host)
+          try {
+            await conn.command(sql)
+          } finally {
+            await conn.close()
+          }
+        }),
+      )
+    await onShard0(
+      `CREATE TABLE signoz_logs.lab_queue_probe (id UInt64) ENGINE = ReplicatedMergeTree('/clickhouse/tables/lab_queue_probe', '{replica}') ORDER BY id`,
+    )
+    try {
+      const conn = labConnection(state, peer)
+      try {
+        await conn.command('INSERT INTO signoz_logs.lab_queue_probe VALUES (1), (2)')
+        await conn.command('ALTER TABLE signoz_logs.lab_queue_probe DELETE WHERE throwIf(id > 0) = 0').catch(() => undefined)
+      } finally {
+        await conn.close()
+      }
+      let stuck: Awaited<ReturnType<typeof stuckReplicas>> = []
+      await eventually('the failing mutation to count as stuck', async () => (stuck = await stuckReplicas(state, replica, 2)).length > 0, 30_000)
+      expect(stuck).toEqual([{database: 'signoz_logs', table: 'lab_queue_probe', error: expect.stringMatching(/throwIf/)}])
+    } finally {
+      await onShard0('DROP TABLE IF EXISTS signoz_logs.lab_queue_probe')
+    }
+    await recloneReplicas(state, replica, [{database: 'signoz_logs', table: 'logs_v2', error: ''}])
+    expect(await hostWritable(state, replica)).toBe(true)
+    const rows = async (host: LabHost, sync = false) => {
+      const conn = labConnection(state, host)
+      try {
+        if (sync) await conn.command('SYSTEM SYNC REPLICA signoz_logs.logs_v2')
+        return Number((await conn.query<{n: string}>('SELECT toString(count()) AS n FROM signoz_logs.logs_v2'))[0]!.n)
+      } finally {
+        await conn.close()
+      }
+    }
+    // Ingestion carries on into both: whatever the peer held, the new replica holds once synced.
+    const before = await rows(peer)
+    expect(before).toBeGreaterThan(0)
+    expect(await rows(replica, true)).toBeGreaterThanOrEqual(before)
+    expect(await stuckReplicas(state, replica, 0)).toEqual([])
+    await lab.heal()
   })
 
   // After the rest: each waits a minute or more on the server, and the lab's own heal above judges every host.
