@@ -48,6 +48,11 @@ export const WIRE_FAULTS: readonly Fault[] = [
     {resetStreams: {everyNth: 3, afterBytes: 200}},
   ),
   wireFault(
+    'watch-expiry',
+    'watches expire: a watch from an older resourceVersion is answered 410 Gone at once (etcd compacted) and an open watch ends with 410 after 2 s; a client must list again and watch from there',
+    {expireWatches: {afterMs: 2000}},
+  ),
+  wireFault(
     'api-errors',
     'the control plane in trouble: every third request answered 503 Service Unavailable, as an API server restarting or losing etcd answers',
     {errors: {everyNth: 3, code: 503}},

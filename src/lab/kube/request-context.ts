@@ -24,4 +24,9 @@ export interface WireFaults {
   slow?: {everyNth: number; delayMs: number}
   /** Every Nth port-forward connection reset after afterBytes from the pod (a kubelet or proxy dropping streams). */
   resetStreams?: {everyNth: number; afterBytes: number}
+  /**
+   * etcd compacted: a watch from an older resourceVersion is answered 410 Gone (an ERROR event, as
+   * the API server sends), and an open watch ends with one after afterMs. Clients must list again.
+   */
+  expireWatches?: {afterMs: number}
 }

@@ -460,6 +460,26 @@ export class KubeApiSimulator {
       res.write(`${JSON.stringify({type: event.type, object: table && event.type !== 'BOOKMARK' ? asTable(event.object) : event.object})}\n`)
     const matches = (o: KubeObject) =>
       (!namespace || o.metadata.namespace === namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o)
+    // watch-expiry: history compacted up to now; a watch from before it, or one open too long, is told 410 Gone.
+    const expiry = req.headers['user-agent'] === LAB_USER_AGENT ? undefined : this.options.wireFaults?.()?.expireWatches
+    const gone = (from: number) => {
+      const compacted = this.options.store.currentRevision()
+      res.end(
+        `${JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${from} (${compacted})`,
+            reason: 'Expired',
+            code: 410,
+          },
+        })}\n`,
+      )
+    }
+    if (expiry && since && !initialEvents && since < Number(this.options.store.currentRevision())) return gone(since)
     if (!since || initialEvents) for (const o of this.select(kind, namespace, url)) write({type: 'ADDED', object: o})
     if (initialEvents) {
       const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version
@@ -484,6 +504,11 @@ export class KubeApiSimulator {
     }
     res.on('close', () => this.options.store.events.off('change', listener))
     if (timeout > 0) setTimeout(end, timeout * 1000).unref()
+    if (expiry)
+      setTimeout(() => {
+        this.options.store.events.off('change', listener)
+        if (!res.writableEnded) gone(since)
+      }, expiry.afterMs).unref()
   }
 }
 
