@@ -6,7 +6,7 @@ import {runPlan, type RunOutcome} from '../remediation/engine.js'
 import {waitUntil} from '../remediation/context.js'
 import {confirmSteps} from '../remediation/guard.js'
 import {Journal} from '../remediation/journal.js'
-import {recoverPending, releaseHistory} from '../remediation/actions/helm.js'
+import {recoverPending, releaseHistory, type HelmRevision} from '../remediation/actions/helm.js'
 import type {RemedyContext} from '../remediation/context.js'
 import {GatewayError} from '../gateways/errors.js'
 import {helmSaysServerTrouble, requireHelm, reuseValuesFlag} from '../gateways/helm.js'
@@ -104,6 +104,29 @@ export async function upgradeCommand(flags: UpgradeFlags, io: RemediationIo & {t
           plan,
           migratorJob,
         })
+      // A run killed after its upgrade failed, before its rollback was journalled: the rollback is what is left of it.
+      const unfinished = !flags.plan && !flags['dry-run'] ? rollbackOwed(request.release, ctx.namespace, await releaseHistory(ctx, request.release)) : undefined
+      if (unfinished) {
+        return await holdingLease(ctx, upgradeLease(flags), io, async () => {
+          io.progress(
+            `journal ${unfinished.journal}: ${unfinished.failure}, and the run stopped before its rollback was done${unfinished.helmRolledBack ? ` (Helm had rolled back to revision ${unfinished.fromRevision}; verifying it now)` : '; rolling back now'}`,
+          )
+          return rollBack({
+            ctx,
+            flags,
+            io,
+            journal: Journal.open(unfinished.journal),
+            action: actionFrom(unfinished.fromRevision),
+            revision: unfinished.fromRevision,
+            failure: unfinished.failure,
+            interrupted: signals.interrupted(),
+            gates,
+            plan,
+            migratorJob,
+            helmRolledBack: unfinished.helmRolledBack,
+          })
+        })
+      }
       // A run killed after Helm upgraded but before its postflight said anything: the release
       // already renders the request, so what is left of that run is its postflight (and rollback).
       const owed = !flags.plan && !flags['dry-run'] && !hasChanges(plan) ? postflightOwed(request.release, ctx.namespace, live.revision) : undefined
@@ -231,14 +254,7 @@ async function postflight(o: {
  * made: that run's journal and the revision it upgraded from.
  */
 function postflightOwed(release: string, namespace: string, liveRevision: number): {journal: string; fromRevision: number} | undefined {
-  const last = Journal.list()
-    .filter((r) => r.plan === 'upgrade')
-    .map((r) => ({id: r.id, entries: Journal.open(r.id).entries()}))
-    .filter(({entries}) => {
-      const params = entries.find((e) => e.event === 'plan')?.params as {request?: {release?: string}; namespace?: string} | undefined
-      return params?.request?.release === release && (params.namespace ?? namespace) === namespace
-    })
-    .at(-1)
+  const last = lastUpgradeJournal(release, namespace)
   if (!last) return undefined
   const params = last.entries.find((e) => e.event === 'plan')!.params as {fromRevision?: number}
   const upgraded =
@@ -248,6 +264,52 @@ function postflightOwed(release: string, namespace: string, liveRevision: number
   )
   if (!upgraded || judged || typeof params.fromRevision !== 'number' || liveRevision <= params.fromRevision) return undefined
   return {journal: last.id, fromRevision: params.fromRevision}
+}
+
+/**
+ * The last upgrade of this release, when it failed (Helm's step, or the postflight after it) and
+ * the run stopped (kill -9) before its rollback was journalled: that run's journal, the revision it
+ * upgraded from and why it failed. helmRolledBack: Helm's rollback to that revision had finished
+ * (the latest revision is it), only its verification is left. Nothing is owed once the release
+ * moved on in another way, or when the failed run changed nothing.
+ */
+export function rollbackOwed(
+  release: string,
+  namespace: string,
+  history: readonly HelmRevision[],
+): {journal: string; fromRevision: number; failure: string; helmRolledBack: boolean} | undefined {
+  const last = lastUpgradeJournal(release, namespace)
+  if (!last) return undefined
+  const fromRevision = (last.entries.find((e) => e.event === 'plan')!.params as {fromRevision?: number}).fromRevision
+  const helmFailed = last.entries.find((e) => e.event === 'failed' && e.step === 'helm-upgrade')
+  const postflightFailed = last.entries.find((e) => e.event === 'verify' && e.step === 'postflight' && e.ok === false)
+  // Rolled back, or the run decided not to (no --rollback-on-failure), or it changed nothing.
+  const settled = last.entries.some(
+    (e) =>
+      e.event === 'undo' || e.event === 'undone' || (e.event === 'skip' && e.step === 'rollback') || (e.event === 'interrupted' && e.step === 'helm-upgrade'),
+  )
+  if (typeof fromRevision !== 'number' || settled || !(helmFailed || postflightFailed)) return undefined
+  const failure = postflightFailed ? `postflight ${String(postflightFailed.message)}` : `helm upgrade failed: ${String(helmFailed!.error)}`
+  const latest = history.at(-1)
+  if (!latest) return undefined
+  // The run's own revision is still the latest: the rollback is to be done.
+  if (latest.revision === fromRevision + 1) return {journal: last.id, fromRevision, failure, helmRolledBack: false}
+  // Helm's rollback, the one revision after it, finished: what is left is to verify it.
+  if (latest.revision === fromRevision + 2 && latest.status === 'deployed' && latest.description === `Rollback to ${fromRevision}`)
+    return {journal: last.id, fromRevision, failure, helmRolledBack: true}
+  return undefined
+}
+
+/** The journal of the last upgrade of this release in this namespace, with its entries. */
+function lastUpgradeJournal(release: string, namespace: string) {
+  return Journal.list()
+    .filter((r) => r.plan === 'upgrade')
+    .map((r) => ({id: r.id, entries: Journal.open(r.id).entries()}))
+    .filter(({entries}) => {
+      const params = entries.find((e) => e.event === 'plan')?.params as {request?: {release?: string}; namespace?: string} | undefined
+      return params?.request?.release === release && (params.namespace ?? namespace) === namespace
+    })
+    .at(-1)
 }
 
 /** The upgrade step as a progress phase: shown failed when the engine's run failed, its outcome returned either way. */
@@ -314,11 +376,13 @@ async function rollBack(o: {
   gates: GateResult[]
   plan: UpgradePlan
   migratorJob?: string
+  /** A killed run's Helm rollback finished before the run could journal it: verify, do not roll back twice. */
+  helmRolledBack?: boolean
 }): Promise<number> {
   const {ctx, io, journal} = o
   const command = `helm -n ${ctx.namespace} rollback ${ctx.release} ${o.revision}`
   const latest = (await releaseHistory(ctx, ctx.release!)).at(-1)
-  if (latest && latest.revision <= o.revision && latest.status === 'deployed') {
+  if (!o.helmRolledBack && latest && latest.revision <= o.revision && latest.status === 'deployed') {
     // Helm stopped before it wrote a revision: the release is as it was.
     journal.append({event: 'interrupted', step: 'helm-upgrade', message: 'Helm stopped before changing the release'})
     io.print(
@@ -329,10 +393,12 @@ async function rollBack(o: {
     return o.interrupted ? EXIT.aborted : EXIT.incomplete
   }
   const wanted =
+    o.helmRolledBack ||
     o.flags['rollback-on-failure'] ||
     o.interrupted ||
     (io.tty && !o.flags.yes && /^y(es)?$/i.test((await askOnTerminal(`${o.failure}. Roll back to revision ${o.revision}? [y/N] `)).trim()))
   if (!wanted) {
+    journal.append({event: 'skip', step: 'rollback', reason: 'not asked for (--rollback-on-failure)'})
     io.print(
       io.json
         ? JSON.stringify({status: 'failed', failure: o.failure, journal: journal.id, rollback: command}, null, 2)
@@ -344,9 +410,11 @@ async function rollBack(o: {
     `Rollback to revision ${o.revision}`,
     async (report) => {
       report(command)
-      // First the failed revision's migrator Job: it would block Helm from restoring the revision's own.
-      if (o.migratorJob) await clearFailedMigrator(ctx, o.migratorJob, journal, report)
-      await o.action.undo!(ctx, {revision: o.revision})
+      if (!o.helmRolledBack) {
+        // First the failed revision's migrator Job: it would block Helm from restoring the revision's own.
+        if (o.migratorJob) await clearFailedMigrator(ctx, o.migratorJob, journal, report)
+        await o.action.undo!(ctx, {revision: o.revision})
+      }
       journal.append({event: 'undo', step: 'helm-upgrade', revision: o.revision, reason: o.failure})
       const verified = await verifyChecks(ctx.doctor, AFTER_ROLLBACK_CHECKS, ctx.waitMs, report)
       journal.append({event: 'undone', steps: ['helm-upgrade'], verified: verified.ok})

@@ -32,15 +32,20 @@ export function runbookPlan(runbook: Runbook, targets: RunbookTargets): Plan<Rem
   }
 }
 
+/** How long an unfinished run may be continued; after that a re-run starts over. */
+export const RESUME_WITHIN_MS = 24 * 3600_000
+
 /**
- * The last run of a plan, when it stopped before finishing (interrupted, a step failed): a
- * procedure re-run continues it with the same targets instead of starting over.
+ * The last run of a plan, when it stopped before finishing (interrupted, a step failed, or killed:
+ * still "running" in its journal, which a live run's Lease would have refused us anyway) within
+ * the last day: a procedure re-run continues it with the same targets instead of starting over.
  */
-export function unfinishedRun(planId: string): {journal: string; targets: RunbookTargets} | undefined {
+export function unfinishedRun(planId: string, now = Date.now()): {journal: string; targets: RunbookTargets} | undefined {
   const last = Journal.list()
     .filter((r) => r.plan === planId)
     .at(-1)
-  if (!last || (last.status !== 'interrupted' && last.status !== 'failed')) return undefined
+  if (!last || !['interrupted', 'failed', 'running'].includes(last.status)) return undefined
+  if (now - Date.parse(last.started) > RESUME_WITHIN_MS) return undefined
   const params = Journal.open(last.id)
     .entries()
     .find((e) => e.event === 'plan')?.params as {targets?: RunbookTargets} | undefined

@@ -246,3 +246,92 @@ describe('upgrade --safe, killed with SIGKILL during its postflight', () => {
     expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
   }, 300_000)
 })
+
+describe('upgrade --safe --rollback-on-failure, killed with SIGKILL once its upgrade failed, before its rollback', () => {
+  test("run again, it rolls back into the killed run's journal instead of trying the upgrade again: exit 5, the previous revision deployed", async () => {
+    // The migrator's own timeout at 1 ms: its hook fails, so does Helm's upgrade.
+    const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--rollback-on-failure', '--set', 'telemetryStoreMigrator.timeout=1ms']
+    const before = new Set(journals())
+    const failedBefore = helmStatuses().filter((s) => s === 'failed').length
+    const newest = () =>
+      journals()
+        .filter((j) => !before.has(j))
+        .at(-1)
+    const killed = await runCliKilledWhen(args, env, () => {
+      const id = newest()
+      return id !== undefined && events(id).includes('failed:helm-upgrade')
+    })
+    expect(killed.killed, `${killed.stdout}${killed.stderr}`).toBe(true)
+    const id = newest()!
+    expect(events(id)).not.toContain('undo:helm-upgrade')
+
+    const rerun = await lab.cli(args, env)
+    expect(rerun.code, `${rerun.stdout}\n${rerun.stderr}`).toBe(5)
+    expect(rerun.stderr).toMatch(new RegExp(`journal ${id}: helm upgrade failed: .*, and the run stopped before its rollback was done`))
+    expect(rerun.stdout).toMatch(/^rolled back: helm upgrade failed: .*; the release is deployed again from revision \d+/m)
+    expect(events(id).filter((e) => e === 'undo:helm-upgrade')).toHaveLength(1)
+    // The failing upgrade ran once: one failed revision more, nothing pending.
+    expect(helmStatuses().filter((s) => s === 'failed')).toHaveLength(failedBefore + 1)
+    expect(helmStatuses().filter((s) => s.startsWith('pending'))).toEqual([])
+    expect(notPassing((await lab.doctor([], env)).report)).toEqual([])
+  }, 300_000)
+})
+
+describe('runbook run clickhouse-rolling-restart --yes, killed with SIGKILL', () => {
+  const args = ['runbook', 'run', 'clickhouse-rolling-restart', '--yes']
+  const PODS = [
+    'chi-signoz-clickhouse-cluster-0-0-0',
+    'chi-signoz-clickhouse-cluster-0-1-0',
+    'chi-signoz-clickhouse-cluster-1-0-0',
+    'chi-signoz-clickhouse-cluster-1-1-0',
+  ]
+  const uids = () =>
+    new Map(
+      kubectl(['get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.metadata.uid}{"\\n"}{end}'])
+        .split('\n')
+        .filter((l) => l.startsWith('chi-'))
+        .map((l) => l.split('=') as [string, string]),
+    )
+  const points = PODS.flatMap((pod) => [
+    {pod, at: 'in the middle of restarting', event: `backup:restart-${pod}`},
+    {pod, at: 'after restarting', event: `verify:restart-${pod}`},
+  ])
+  test.each(points)(
+    'killed $at $pod: the journal reads; run again (the cluster healthy), it continues the killed run and every host restarts once',
+    async ({event}) => {
+      await lab.healthy()
+      const before = new Set(journals())
+      const podsBefore = uids()
+      const killed = await runCliKilledWhen(args, env, () => {
+        const id = journals().find((j) => !before.has(j))
+        return id !== undefined && events(id).includes(event)
+      })
+      expect(killed.killed, `the run ended before ${event}: ${killed.stdout}${killed.stderr}`).toBe(true)
+      const killedId = journals().find((j) => !before.has(j))!
+      expect((await lab.cli(['journal', 'show', killedId], env)).code).toBe(0)
+      const appliedByKilled = events(killedId).filter((e) => e.startsWith('apply:'))
+
+      await lab.healthy()
+      const podsBetween = uids()
+      const rerun = await lab.cli(args, env)
+      expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0)
+      expect(rerun.stderr).toContain(`continuing the unfinished run ${killedId}`)
+      const rerunId = journals().find((j) => !before.has(j) && j !== killedId)!
+      const again = events(rerunId)
+      for (const e of appliedByKilled) expect(again, `${e} applied by the killed run`).toContain(`skip:${e.slice('apply:'.length)}`)
+      // Each host restarted exactly once across the two runs: applied by one, skipped by the other.
+      for (const pod of PODS) {
+        const step = `restart-${pod}`
+        const applied = [...appliedByKilled, ...again].filter((e) => e === `apply:${step}`).length
+        const skipped = again.includes(`skip:${step}`)
+        expect(applied + (skipped && !appliedByKilled.includes(`apply:${step}`) ? 1 : 0), step).toBe(1)
+        // A host the re-run restarts is one the killed run had not restarted yet.
+        if (again.includes(`apply:${step}`)) expect(podsBetween.get(pod), `${pod} restarted by both runs`).toBe(podsBefore.get(pod))
+      }
+      const podsAfter = uids()
+      for (const pod of PODS) expect(podsAfter.get(pod), pod).not.toBe(podsBefore.get(pod))
+      expect(again).toContain('finished')
+    },
+    300_000,
+  )
+})
