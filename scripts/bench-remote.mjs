@@ -1,18 +1,23 @@
-// npm run bench -- --remote 80ms: doctor as operators meet it, against a cluster far away. The
-// lab's API server goes behind a TCP proxy that delays every byte by half the round trip in each
-// direction (scripts/latency-proxy.mjs); every Kubernetes request and every ClickHouse query
-// (through port-forwards, which go through the API server) pays it. For 2×2 and 6×3 it prints the
-// wall time at 0 and at the round trip, the round trips on the critical path, what doctor sent,
-// its CPU and peak RSS, and the manual way (the quick reference's health commands by hand,
-// kubectl and curl one after another) at the same round trip.
+// npm run bench -- --remote 80 [--sizes 2x2,6x3,10x3] [--runs 3]: doctor as operators meet it,
+// against a cluster far away, and what each run costs on both ends. The lab's API server goes
+// behind a TCP proxy that delays every byte by half the round trip in each direction
+// (scripts/latency-proxy.mjs); every Kubernetes request and every ClickHouse query (through
+// port-forwards, which go through the API server) pays it.
+//
+// The lab is made quiet first (ingestion paused with SIGSTOP, merges settled) and its own load is
+// printed, so the figures measure doctor and not the machine. For each size it prints the wall time
+// at 0 and at the round trip, the round trips on the critical path, what doctor sent (per host),
+// doctor's CPU, the ClickHouse servers' CPU during the run (from their processes), the simulator's
+// CPU, peak RSS; status and bundle the same at 0 ms; and the manual way at the round trip.
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
+const TICKS = 100
 
 /** The kubectl an operator of the lab has: the one `lab env` puts first on PATH (extracted on first use). */
 function labKubectl(dir) {
@@ -36,19 +41,107 @@ function startProxy(port, delayMs) {
 /** CPU seconds of waited-for children (this process's cutime + cstime). */
 const childCpu = () => {
   const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[13]) + Number(fields[14])) / 100
+  return (Number(fields[13]) + Number(fields[14])) / TICKS
 }
 
-function doctor(kubeconfig, extra = []) {
+/** CPU seconds a process has used so far (utime + stime); 0 for one that is gone. */
+function processCpu(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / TICKS
+  } catch {
+    return 0
+  }
+}
+
+/** The lab's processes by role: its ClickHouse servers, its Kubernetes simulator, and the rest (Keeper, agents). */
+function labProcesses(dir) {
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))
+  const servers = new Set(state.clickhouse.map((h) => h.pid).filter(Boolean))
+  const simulator = state.kubeApi?.pid
+  const other = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const pid = Number(entry)
+    if (servers.has(pid) || pid === simulator) continue
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) other.push(pid)
+    } catch {}
+  }
+  return {servers: [...servers], simulator, other, ingestion: state.ingestion?.pid, hosts: state.clickhouse, user: state.user, password: state.password}
+}
+
+/** CPU seconds of each role so far. */
+const labCpu = (procs) => ({
+  servers: procs.servers.reduce((n, pid) => n + processCpu(pid), 0),
+  simulator: procs.simulator ? processCpu(procs.simulator) : 0,
+  other: procs.other.reduce((n, pid) => n + processCpu(pid), 0),
+})
+const minus = (a, b) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k] - b[k]]))
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function sql(host, procs, query) {
+  const r = await fetch(`http://127.0.0.1:${host.httpPort}/`, {
+    method: 'POST',
+    body: query,
+    headers: {'X-ClickHouse-User': procs.user, 'X-ClickHouse-Key': procs.password},
+  })
+  if (!r.ok) throw new Error(`${host.pod}: ${(await r.text()).split('\n')[0]}`)
+  return (await r.text()).trim()
+}
+
+/**
+ * Pauses ingestion (SIGSTOP: the lab's writer stops mid-stride, nothing is lost) and waits until
+ * no host merges or fetches any more; returns how busy the lab keeps the machine then, in % of
+ * all CPUs, and its processes' own CPU over the same seconds.
+ */
+async function quiet(procs) {
+  if (procs.ingestion) process.kill(procs.ingestion, 'SIGSTOP')
+  const deadline = Date.now() + 90_000
+  let calm = 0
+  while (calm < 2 && Date.now() < deadline) {
+    const busy = await Promise.all(
+      procs.hosts.map((h) => sql(h, procs, 'SELECT (SELECT count() FROM system.merges) + (SELECT sum(queue_size) FROM system.replicas)').catch(() => '1')),
+    )
+    calm = busy.every((n) => Number(n) === 0) ? calm + 1 : 0
+    await sleep(1000)
+  }
+  const seconds = 3
+  const before = labCpu(procs)
+  const machine = busyPercent(seconds * 1000)
+  const used = minus(labCpu(procs), before)
+  return {machine, labPercent: Math.round((100 * (used.servers + used.simulator + used.other)) / seconds / 2), settled: calm >= 2}
+}
+
+/** How busy the machine's CPUs are over ms, 0–100 %. */
+function busyPercent(ms) {
+  const sample = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  const a = sample()
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  const b = sample()
+  const delta = b.map((v, i) => v - a[i])
+  const total = delta.reduce((x, y) => x + y, 0)
+  return Math.round((100 * (total - delta[3] - delta[4])) / total)
+}
+
+/** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
+function measure(procs, args) {
   const t = performance.now()
   const cpu0 = childCpu()
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'doctor', '--kubeconfig', kubeconfig, '-o', 'json', ...extra], {
+  const lab0 = labCpu(procs)
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, ...args], {
     encoding: 'utf8',
     env: {...process.env, NO_COLOR: '1'},
+    maxBuffer: 256 << 20,
   })
   const ms = performance.now() - t
-  const report = JSON.parse(r.stdout)
-  return {ms, cpu: childCpu() - cpu0, rssKiB: Number(r.stderr.trim().split('\n').pop()), report, code: r.status}
+  const lab = minus(labCpu(procs), lab0)
+  let json
+  try {
+    json = JSON.parse(r.stdout)
+  } catch {}
+  return {ms, cpu: childCpu() - cpu0, lab, rssKiB: Number(r.stderr.trim().split('\n').pop()), json, code: r.status, stderr: r.stderr}
 }
 
 /**
@@ -94,67 +187,101 @@ async function manualWay(kubectlBinary, kubeconfig, status) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const medianOf = (runs, f) => median(runs.map(f))
+
+function argValue(name, fallback) {
+  const i = process.argv.indexOf(name)
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback
+}
 
 export async function remoteBench({rttMs, cli}) {
+  const sizes = argValue('--sizes', '2x2,6x3,10x3')
+    .split(',')
+    .map((s) => s.split('x').map(Number))
+  const n = Number(argValue('--runs', '3'))
+  const manual = !process.argv.includes('--no-manual')
   const results = []
-  for (const [shards, replicas] of [
-    [2, 2],
-    [6, 3],
-  ]) {
+  for (const [shards, replicas] of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'signoz-ha-bench-remote-'))
     const up = cli(['lab', 'up', '--dir', dir, '--shards', String(shards), '--replicas', String(replicas)])
     if (up.code !== 0) throw new Error(up.stderr)
+    const procs = labProcesses(dir)
     const proxy = await startProxy(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).kubeApi.port, rttMs / 2)
     try {
       const status = JSON.parse(cli(['lab', 'status', '--dir', dir, '--json']).stdout)
       const local = join(dir, 'kubeconfig')
       const remote = join(dir, 'kubeconfig-remote')
       writeFileSync(remote, readFileSync(local, 'utf8').replace(/https:\/\/127\.0\.0\.1:\d+/g, `https://127.0.0.1:${proxy.port}`))
+      const calm = await quiet(procs)
+      const doctor = (kubeconfig) => measure(procs, ['doctor', '--kubeconfig', kubeconfig, '-o', 'json'])
       // A warm-up each (the compile cache, the servers' caches), then the medians.
       doctor(local)
       doctor(remote)
-      const near = Array.from({length: 5}, () => doctor(local))
-      const far = Array.from({length: 5}, () => doctor(remote))
-      const bad = far.find((r) => r.code !== 0)
+      const near = Array.from({length: n}, () => doctor(local))
+      const far = Array.from({length: n}, () => doctor(remote))
+      const bad = [...near, ...far].find((r) => r.code !== 0)
       if (bad)
         throw new Error(
-          `doctor at ${rttMs} ms exited ${bad.code}: ${bad.report.results
-            .filter((r) => r.status !== 'pass' && r.status !== 'skip')
-            .map((r) => r.id)
-            .join(', ')}`,
+          `doctor exited ${bad.code} on ${shards}×${replicas}: ${
+            bad.json?.results
+              ?.filter((r) => r.status !== 'pass' && r.status !== 'skip')
+              .map((r) => r.id)
+              .join(', ') ?? bad.stderr
+          }`,
         )
-      const wall0 = median(near.map((r) => r.ms))
-      const wall = median(far.map((r) => r.ms))
-      const stats = far[0].report.stats
-      const manual = await manualWay(labKubectl(dir), remote, status)
+      const statusRuns = Array.from({length: n}, () => measure(procs, ['status', '--kubeconfig', local, '-o', 'json']))
+      const bundleDir = mkdtempSync(join(tmpdir(), 'signoz-ha-bench-bundle-'))
+      const bundleRuns = Array.from({length: n}, (_, i) => measure(procs, ['bundle', '--kubeconfig', local, '--output', join(bundleDir, `b${i}.tar.gz`)]))
+      const hosts = shards * replicas
+      const stats = far[0].json.stats
       results.push({
         layout: `${shards}×${replicas}`,
-        wall0,
-        wall,
-        roundTrips: (wall - wall0) / rttMs,
-        stats,
-        cpu: median(far.map((r) => r.cpu)),
+        hosts,
+        calm,
+        wall0: medianOf(near, (r) => r.ms),
+        wall: medianOf(far, (r) => r.ms),
+        cpu0: medianOf(near, (r) => r.cpu),
+        cpu: medianOf(far, (r) => r.cpu),
+        servers: medianOf(near, (r) => r.lab.servers),
+        simulator: medianOf(near, (r) => r.lab.simulator),
         rssMB: Math.max(...far.map((r) => r.rssKiB)) / 1024,
-        manual,
+        stats,
+        status: {ms: medianOf(statusRuns, (r) => r.ms), cpu: medianOf(statusRuns, (r) => r.cpu), servers: medianOf(statusRuns, (r) => r.lab.servers)},
+        bundle: {ms: medianOf(bundleRuns, (r) => r.ms), cpu: medianOf(bundleRuns, (r) => r.cpu), servers: medianOf(bundleRuns, (r) => r.lab.servers)},
+        manual: manual ? await manualWay(labKubectl(dir), remote, status) : undefined,
       })
     } finally {
       proxy.stop()
+      if (procs.ingestion) {
+        try {
+          process.kill(procs.ingestion, 'SIGCONT')
+        } catch {}
+      }
       cli(['lab', 'down', '--dir', dir])
     }
   }
   const cpuModel = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU'
-  console.log(`remote mode: ${rttMs} ms round trip (${rttMs / 2} ms each way on every byte, TCP proxy in front of the API server); ${cpuModel}`)
+  console.log(
+    `remote mode: ${rttMs} ms round trip (${rttMs / 2} ms each way on every byte, TCP proxy in front of the API server); ${cpuModel}; medians of ${n}`,
+  )
+  const ms = (s) => `${(s * 1000).toFixed(0)} ms`
   for (const r of results) {
+    const streams = r.stats.portForwardStreams ?? 0
     console.log(
-      `${r.layout}: doctor --kubeconfig ${r.wall0.toFixed(0)} ms at 0 ms, ${r.wall.toFixed(0)} ms at ${rttMs} ms → ${r.roundTrips.toFixed(1)} round trips on the critical path; ` +
-        `${r.stats.apiRequests - (r.stats.portForwardStreams ?? 0)} Kubernetes requests + ${r.stats.portForwardStreams ?? 0} port-forward streams, ${r.stats.queries} ClickHouse queries; ` +
-        `doctor CPU ${r.cpu.toFixed(2)} s, peak RSS ${r.rssMB.toFixed(0)} MB; the manual way ${(r.manual / 1000).toFixed(1)} s (doctor ${(r.wall / r.manual).toFixed(3)}× of it)`,
+      `${r.layout}: quiet lab (ingestion paused, merges ${r.calm.settled ? 'settled' : 'NOT settled'}): machine ${r.calm.machine}% busy, the lab's processes ${r.calm.labPercent}%\n` +
+        `  doctor --kubeconfig ${r.wall0.toFixed(0)} ms at 0 ms, ${r.wall.toFixed(0)} ms at ${rttMs} ms → ${((r.wall - r.wall0) / rttMs).toFixed(1)} round trips on the critical path\n` +
+        `  sent: ${r.stats.apiRequests - streams} Kubernetes requests + ${streams} port-forward streams, ${r.stats.queries} ClickHouse statements (${(r.stats.queries / r.hosts).toFixed(1)} per host)\n` +
+        `  CPU per run: doctor ${ms(r.cpu0)} (at ${rttMs} ms: ${ms(r.cpu)}), the ClickHouse servers ${ms(r.servers)} (${ms(r.servers / r.hosts)} per host), the simulator ${ms(r.simulator)}; peak RSS ${r.rssMB.toFixed(0)} MB\n` +
+        `  status ${r.status.ms.toFixed(0)} ms (CPU ${ms(r.status.cpu)}, servers ${ms(r.status.servers / r.hosts)} per host); bundle ${r.bundle.ms.toFixed(0)} ms (CPU ${ms(r.bundle.cpu)}, servers ${ms(r.bundle.servers / r.hosts)} per host)` +
+        (r.manual ? `\n  the manual way ${(r.manual / 1000).toFixed(1)} s at ${rttMs} ms (doctor ${(r.wall / r.manual).toFixed(3)}× of it)` : ''),
     )
   }
-  if (results.length === 2) {
-    const [small, large] = results
+  if (results.length >= 2) {
+    const [small, large] = [results[0], results.at(-1)]
+    const extra = large.hosts - small.hosts
     console.log(
-      `6×3 / 2×2 at ${rttMs} ms: ${(large.wall / small.wall).toFixed(2)}×; CPU per additional host: ${(((large.cpu - small.cpu) / (18 - 4)) * 1000).toFixed(0)} ms`,
+      `${large.layout} over ${small.layout}: wall at ${rttMs} ms ${(large.wall / small.wall).toFixed(2)}×; doctor CPU per additional host ${(((large.cpu0 - small.cpu0) / extra) * 1000).toFixed(1)} ms; ` +
+        `server CPU per host per run ${((small.servers / small.hosts) * 1000).toFixed(1)} ms (${small.layout}) and ${((large.servers / large.hosts) * 1000).toFixed(1)} ms (${large.layout})`,
     )
   }
 }

@@ -75,6 +75,13 @@ function labTools(dir) {
   return {SIGNOZ_HA_HELM: env.SIGNOZ_HA_HELM, SIGNOZ_HA_CHART: env.SIGNOZ_HA_CHART}
 }
 
+// npm run bench -- --queries: what each named query costs the server (see queryCosts).
+if (process.argv.includes('--queries')) {
+  const {queryCosts} = await import('./bench-queries.mjs')
+  await queryCosts({cli})
+  process.exit(0)
+}
+
 // npm run bench -- --remote 80ms: the same lab behind a latency injector (see remoteBench).
 const remoteArg = process.argv.indexOf('--remote')
 if (remoteArg >= 0) {

@@ -1,5 +1,6 @@
 import {ClickHouseConnection, safeTarget, type ClickHouseEndpoint} from './clickhouse.js'
 import {GatewayError, type GatewayErrorKind} from './errors.js'
+import {batchSql, splitBatch, type BatchItem, type BatchRow} from './query-batch.js'
 import {PROBE, hasTable, type Capabilities, type NamedQuery} from './queries.js'
 import type {NamedStatement} from './statements.js'
 import {trace} from '../core/trace.js'
@@ -53,6 +54,17 @@ export interface ClickHouseFleet {
 
 export interface FleetOptions {
   requestTimeoutMs: number
+  /** Queries asked of one host at the same moment go as one statement (default true). */
+  batching?: boolean
+}
+
+/** A query waiting for the rest of its batch. */
+interface Waiting {
+  name: string
+  item: BatchItem
+  signal?: AbortSignal
+  resolve(rows: unknown[]): void
+  reject(error: unknown): void
 }
 
 /** Real fleet over HTTP connections, one per host. */
@@ -60,6 +72,8 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
   hosts: HostProbe[] = []
   private readonly connections = new Map<string, ClickHouseConnection>()
   private readonly cache = new Map<string, Promise<HostResult<unknown>[]>>()
+  /** Per host target: the queries asked in this turn of the event loop, sent together at its end. */
+  private readonly waiting = new Map<string, Waiting[]>()
   readonly retried = new RetryLog()
 
   private constructor(private readonly options: FleetOptions) {}
@@ -132,17 +146,72 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
       return {host, error: new GatewayError('unsupported', `ClickHouse ${caps.version} has no ${missing.join(', ')}`, host.target)}
     }
     try {
-      trace(`query ${query.name} on ${host.name}`)
-      const conn = this.connections.get(host.target)!
-      const rows = await retrying(`${query.name} on ${host.name}`, () => conn.query<Row>(query.sql(params, caps), signal), clickhouseReadVerdict, {
-        policy: READ_RETRIES,
-        signal,
-        log: this.retried,
-      })
-      trace(`query ${query.name} on ${host.name} answered`)
+      const sql = query.sql(params, caps)
+      const rows =
+        query.columns && this.options.batching !== false
+          ? ((await this.batched(host, {name: query.name, item: {sql, columns: query.columns}, signal})) as Row[])
+          : await this.send<Row>(host, query.name, sql, signal)
       return {host, rows}
     } catch (error) {
       return {host, error: error instanceof GatewayError ? error : new GatewayError('server', String(error), host.target)}
+    }
+  }
+
+  /** One statement to one host, retried where a read may be; traced. */
+  private async send<Row>(host: HostProbe, what: string, sql: string, signal?: AbortSignal): Promise<Row[]> {
+    trace(`query ${what} on ${host.name}`)
+    const conn = this.connections.get(host.target)!
+    const rows = await retrying(`${what} on ${host.name}`, () => conn.query<Row>(sql, signal), clickhouseReadVerdict, {
+      policy: READ_RETRIES,
+      signal,
+      log: this.retried,
+    })
+    trace(`query ${what} on ${host.name} answered`)
+    return rows
+  }
+
+  /**
+   * Waits for the other queries asked of this host in the same turn of the event loop (the checks
+   * start together), then sends them as one statement: a statement costs the server and the
+   * client far more than its rows do.
+   */
+  private batched(host: HostProbe, query: Omit<Waiting, 'resolve' | 'reject'>): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      const queue = this.waiting.get(host.target)
+      if (queue) return void queue.push({...query, resolve, reject})
+      this.waiting.set(host.target, [{...query, resolve, reject}])
+      setImmediate(() => void this.flush(host))
+    })
+  }
+
+  private async flush(host: HostProbe): Promise<void> {
+    const queue = this.waiting.get(host.target) ?? []
+    this.waiting.delete(host.target)
+    // The same statement asked twice (per host and per shard) goes once.
+    const distinct = [...new Map(queue.map((w) => [w.item.sql, w])).values()]
+    const answer = (sql: string, rows: unknown[]) => queue.filter((w) => w.item.sql === sql).forEach((w) => w.resolve(rows))
+    const fail = (sql: string, error: unknown) => queue.filter((w) => w.item.sql === sql).forEach((w) => w.reject(error))
+    const alone = (w: Waiting) =>
+      this.send(host, w.name, w.item.sql, w.signal).then(
+        (rows) => answer(w.item.sql, rows),
+        (error: unknown) => fail(w.item.sql, error),
+      )
+    if (distinct.length === 1) return alone(distinct[0]!)
+    const items = distinct.map((w) => w.item)
+    try {
+      const rows = await this.send<BatchRow>(
+        host,
+        `batch(${distinct.map((w) => w.name).join(', ')})`,
+        batchSql(items),
+        whenAllAborted(queue.map((w) => w.signal)),
+      )
+      splitBatch(items, rows).forEach((r, i) => answer(items[i]!.sql, r))
+    } catch (error) {
+      // The server refused one of them (a table missing on this host, say): each alone, so each
+      // answers or fails on its own as it would have. A host that did not answer fails them all.
+      if (error instanceof GatewayError && (error.kind === 'server' || error.kind === 'not-found' || error.kind === 'unsupported'))
+        await Promise.all(distinct.map(alone))
+      else distinct.forEach((w) => fail(w.item.sql, error))
     }
   }
 
@@ -224,3 +293,21 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
 }
 
 const EMPTY_CAPS: Capabilities = {version: '0.0', major: 0, minor: 0, columns: new Map()}
+
+/**
+ * Aborted once every one of the signals is: a batch serves several checks, each with its own
+ * deadline, and must not be cut short for the others by the first to give up. No signal: never.
+ */
+export function whenAllAborted(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  if (signals.some((s) => s === undefined)) return undefined
+  const all = new AbortController()
+  let left = signals.length
+  const one = () => {
+    if (--left === 0) all.abort()
+  }
+  for (const s of signals as AbortSignal[]) {
+    if (s.aborted) one()
+    else s.addEventListener('abort', one, {once: true})
+  }
+  return all.signal
+}

@@ -1,3 +1,4 @@
+import type {ColumnKind} from './query-batch.js'
 import {quote} from './sql.js'
 
 /**
@@ -25,6 +26,11 @@ export interface NamedQuery<Row, Params = void> {
   /** System tables the query needs; a host lacking one answers "unsupported" instead of failing. */
   readonly needs: readonly string[]
   sql(params: Params, caps: Capabilities): string
+  /**
+   * The columns it answers and how each reads back. A query that declares them may travel to a
+   * host in one statement with the others asked of that host at the same moment.
+   */
+  readonly columns?: {readonly [K in keyof Row & string]: ColumnKind}
   /** Never materialised; keeps Row in the type. */
   readonly _row?: Row
 }

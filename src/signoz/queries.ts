@@ -21,6 +21,16 @@ export const Q = {
     {cluster: string}
   >({
     name: 'cluster-hosts',
+    columns: {
+      cluster: 'string',
+      shard_num: 'number',
+      replica_num: 'number',
+      host_name: 'string',
+      host_address: 'string',
+      port: 'number',
+      is_local: 'number',
+      errors_count: 'number',
+    },
     needs: ['system.clusters'],
     sql: ({cluster}, caps) =>
       `SELECT cluster, shard_num, replica_num, host_name, host_address, port, is_local, ${
@@ -29,6 +39,7 @@ export const Q = {
   }),
   clusterNames: defineQuery<{cluster: string}>({
     name: 'cluster-names',
+    columns: {cluster: 'string'},
     needs: ['system.clusters'],
     sql: () => 'SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster',
   }),
@@ -46,6 +57,17 @@ export const Q = {
     replica_path: string
   }>({
     name: 'replica-status',
+    columns: {
+      database: 'string',
+      table: 'string',
+      is_readonly: 'number',
+      is_session_expired: 'number',
+      queue_size: 'number',
+      inserts_in_queue: 'number',
+      absolute_delay: 'number',
+      replica_name: 'string',
+      replica_path: 'string',
+    },
     needs: ['system.replicas'],
     sql: (_, caps) =>
       `SELECT database, table, is_readonly, ${
@@ -55,12 +77,14 @@ export const Q = {
   /** The Keeper view of each table's replicas; the same from any replica of a shard. */
   replicaCounts: defineQuery<{database: string; table: string; active_replicas: number; total_replicas: number}>({
     name: 'replica-counts',
+    columns: {database: 'string', table: 'string', active_replicas: 'number', total_replicas: 'number'},
     needs: ['system.replicas'],
     sql: () => 'SELECT database, table, active_replicas, total_replicas FROM system.replicas ORDER BY database, table',
   }),
   /** Keeper errors of the tables that are read-only (asked only where there are some). */
   replicaKeeperErrors: defineQuery<{database: string; table: string; zookeeper_exception: string}>({
     name: 'replica-keeper-errors',
+    columns: {database: 'string', table: 'string', zookeeper_exception: 'string'},
     needs: ['system.replicas'],
     sql: (_, caps) =>
       `SELECT database, table, ${hasColumn(caps, 'system.replicas', 'zookeeper_exception') ? 'zookeeper_exception' : "'' AS zookeeper_exception"} FROM system.replicas WHERE is_readonly${
@@ -79,6 +103,7 @@ export const Q = {
     {minTries: number; minAgeSeconds: number}
   >({
     name: 'replication-queue-failing',
+    columns: {database: 'string', table: 'string', type: 'string', num_tries: 'number', last_exception: 'string', queued_at: 'string'},
     needs: ['system.replication_queue'],
     sql: ({minTries, minAgeSeconds}) =>
       `SELECT database, table, type, num_tries, last_exception, toString(create_time) AS queued_at FROM system.replication_queue WHERE num_tries >= ${Math.floor(minTries)} AND last_exception != '' AND create_time < now() - ${Math.floor(minAgeSeconds)} ORDER BY num_tries DESC LIMIT 20`,
@@ -94,6 +119,15 @@ export const Q = {
     fail_reason: string
   }>({
     name: 'unfinished-mutations',
+    columns: {
+      database: 'string',
+      table: 'string',
+      mutation_id: 'string',
+      command: 'string',
+      age_seconds: 'number',
+      parts_left: 'number',
+      fail_reason: 'string',
+    },
     needs: ['system.mutations'],
     sql: (_, caps) =>
       `SELECT database, table, mutation_id, command, toUInt32(now()) - toUInt32(create_time) AS age_seconds, ${
@@ -106,6 +140,7 @@ export const Q = {
    */
   failingPartMutations: defineQuery<{database: string; table: string; entries: number; tries: number; last_failure: string}, {minTries: number}>({
     name: 'failing-part-mutations',
+    columns: {database: 'string', table: 'string', entries: 'number', tries: 'number', last_failure: 'string'},
     needs: ['system.replication_queue'],
     sql: ({minTries}) =>
       `SELECT database, table, count() AS entries, max(num_tries) AS tries, any(last_exception) AS last_failure FROM system.replication_queue WHERE type = 'MUTATE_PART' AND last_exception != '' AND num_tries >= ${Math.floor(minTries)} GROUP BY database, table ORDER BY database, table`,
@@ -113,6 +148,7 @@ export const Q = {
   /** The partitions with the most active parts on the host. */
   partsPerPartition: defineQuery<{database: string; table: string; partition_id: string; active_parts: number}, {limit: number}>({
     name: 'parts-per-partition',
+    columns: {database: 'string', table: 'string', partition_id: 'string', active_parts: 'number'},
     needs: ['system.parts'],
     sql: ({limit}) =>
       `SELECT database, table, partition AS partition_id, count() AS active_parts FROM system.parts WHERE active AND database != 'system' GROUP BY database, table, partition ORDER BY active_parts DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
@@ -120,6 +156,7 @@ export const Q = {
   /** Free and total bytes per disk (system.disks, 19.15+; older servers expose no disk figures). */
   diskSpace: defineQuery<{disk: string; disk_path: string; free_bytes: number; total_bytes: number; keep_free_bytes: number}>({
     name: 'disk-space',
+    columns: {disk: 'string', disk_path: 'string', free_bytes: 'number', total_bytes: 'number', keep_free_bytes: 'number'},
     needs: ['system.disks'],
     sql: () =>
       'SELECT name AS disk, path AS disk_path, free_space AS free_bytes, total_space AS total_bytes, keep_free_space AS keep_free_bytes FROM system.disks',
@@ -127,6 +164,7 @@ export const Q = {
   /** ON CLUSTER tasks not finished on some host, older than the threshold (21.x+: the system table). */
   ddlQueueUnfinished: defineQuery<{entry: string; target_host: string; state: string; age_seconds: number; query_text: string}, {olderThanSeconds: number}>({
     name: 'ddl-queue-unfinished',
+    columns: {entry: 'string', target_host: 'string', state: 'string', age_seconds: 'number', query_text: 'string'},
     needs: ['system.distributed_ddl_queue'],
     sql: ({olderThanSeconds}, caps) =>
       `SELECT entry, ifNull(${hasColumn(caps, 'system.distributed_ddl_queue', 'host_name') ? 'host_name' : 'host'}, '') AS target_host, toString(status) AS state, toUInt32(now()) - toUInt32(query_create_time) AS age_seconds, query AS query_text FROM system.distributed_ddl_queue WHERE toString(status) != 'Finished' AND query_create_time < now() - ${Math.floor(olderThanSeconds)} LIMIT 100`,
@@ -158,6 +196,15 @@ export const Q = {
     error_age: number | null
   }>({
     name: 'distribution-queue',
+    columns: {
+      database: 'string',
+      table: 'string',
+      data_files: 'number',
+      error_count: 'number',
+      blocked: 'number',
+      last_error: 'string',
+      error_age: 'nullable-number',
+    },
     needs: [],
     sql: (_, caps) =>
       hasTable(caps, 'system.distribution_queue')
@@ -167,6 +214,7 @@ export const Q = {
   /** The TTL clause of the SigNoz signal tables (TTL exists from 19.6; older servers keep data forever). */
   tableTtls: defineQuery<{database: string; table: string; ttl_clause: string}, {tables: readonly {database: string; table: string}[]}>({
     name: 'table-ttls',
+    columns: {database: 'string', table: 'string', ttl_clause: 'string'},
     needs: ['system.tables'],
     sql: ({tables}) =>
       `SELECT database, name AS table, extract(engine_full, 'TTL (.*?)(?: SETTINGS|$)') AS ttl_clause FROM system.tables WHERE (database, name) IN (${tables.map((t) => `(${quote(t.database)}, ${quote(t.table)})`).join(', ')})`,
@@ -177,6 +225,7 @@ export const Q = {
     {codes: readonly number[]; withinSeconds: number}
   >({
     name: 'recent-errors',
+    columns: {error_name: 'string', error_code: 'number', occurrences: 'number', age_seconds: 'number', last_message: 'string'},
     needs: ['system.errors'],
     sql: ({codes, withinSeconds}, caps) =>
       hasColumn(caps, 'system.errors', 'last_error_time')
@@ -190,6 +239,7 @@ export const Q = {
   }),
   keeperConnection: defineQuery<{name: string; host: string; port: number; session_uptime_elapsed_seconds: number; is_expired: number}>({
     name: 'keeper-connection',
+    columns: {name: 'string', host: 'string', port: 'number', session_uptime_elapsed_seconds: 'number', is_expired: 'number'},
     needs: ['system.zookeeper_connection'],
     sql: (_, caps) =>
       `SELECT name, host, port, ${
@@ -201,6 +251,7 @@ export const Q = {
   /** Where each replicated SigNoz table lives in Keeper; local columns only (no Keeper round trip). */
   replicaPaths: defineQuery<{database: string; table: string; zookeeper_path: string; replica_name: string}, {databases: readonly string[]}>({
     name: 'replica-paths',
+    columns: {database: 'string', table: 'string', zookeeper_path: 'string', replica_name: 'string'},
     needs: ['system.replicas'],
     sql: ({databases}) =>
       `SELECT database, table, zookeeper_path, replica_name FROM system.replicas WHERE database IN (${list(databases)}) ORDER BY database, table`,
@@ -217,11 +268,13 @@ export const Q = {
   }),
   databases: defineQuery<{name: string}, {names: readonly string[]}>({
     name: 'databases',
+    columns: {name: 'string'},
     needs: ['system.databases'],
     sql: ({names}) => `SELECT name FROM system.databases WHERE name IN (${list(names)}) ORDER BY name`,
   }),
   tables: defineQuery<{database: string; name: string; engine: string; engine_full: string}, {databases: readonly string[]}>({
     name: 'signoz-tables',
+    columns: {database: 'string', name: 'string', engine: 'string', engine_full: 'string'},
     needs: ['system.tables'],
     sql: ({databases}, caps) =>
       `SELECT database, name, engine, ${hasColumn(caps, 'system.tables', 'engine_full') ? 'engine_full' : "'' AS engine_full"} FROM system.tables WHERE database IN (${list(databases)}) ORDER BY database, name`,
@@ -232,12 +285,14 @@ export const Q = {
    */
   tableSignatures: defineQuery<{database: string; table: string; columns: number; signature: string}, {databases: readonly string[]}>({
     name: 'table-signatures',
+    columns: {database: 'string', table: 'string', columns: 'number', signature: 'string'},
     needs: ['system.columns'],
     sql: ({databases}) =>
       `SELECT database, table, count() AS columns, toString(sum(cityHash64(name, type))) AS signature FROM system.columns WHERE database IN (${list(databases)}) GROUP BY database, table ORDER BY database, table`,
   }),
   tableColumns: defineQuery<{name: string; type: string}, {database: string; table: string}>({
     name: 'table-columns',
+    columns: {name: 'string', type: 'string'},
     needs: ['system.columns'],
     sql: ({database, table}) => `SELECT name, type FROM system.columns WHERE database = ${quote(database)} AND table = ${quote(table)}`,
   }),
@@ -246,6 +301,7 @@ export const Q = {
     {databases: readonly string[]}
   >({
     name: 'migration-status',
+    columns: {database: 'string', migration_id: 'number', latest_status: 'string', latest_error: 'string', updated: 'number'},
     needs: [],
     // One statement for every database that has the table; aliases must not shadow the columns
     // (newer analyzers resolve an alias inside the other aggregates).
@@ -267,6 +323,7 @@ export const Q = {
     {tables: readonly {signal: string; database: string; table: string; secondsExpr: string; since: (s: string) => string}[]; windowSeconds: number}
   >({
     name: 'ingestion-freshness',
+    columns: {signal: 'string', rows: 'number', age: 'nullable-number', total: 'number'},
     needs: [],
     sql: ({tables, windowSeconds}) => {
       const start = `(toUInt32(toUnixTimestamp(now())) - ${Math.floor(windowSeconds)})`
@@ -282,6 +339,7 @@ export const Q = {
   /** The server itself: version, uptime, clock and time zone (status, the bundle). */
   serverInfo: defineQuery<{version: string; uptime: number; server_time: string; timezone: string; hostname: string}>({
     name: 'server-info',
+    columns: {version: 'string', uptime: 'number', server_time: 'string', timezone: 'string', hostname: 'string'},
     needs: [],
     sql: () => 'SELECT version() AS version, uptime() AS uptime, toString(now()) AS server_time, timezone() AS timezone, hostName() AS hostname',
   }),

@@ -1,6 +1,7 @@
 import {Session} from 'chdb'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {PROBE, type Capabilities, type NamedQuery} from '../../src/gateways/queries.js'
+import {batchSql, splitBatch, type BatchRow, type Columns} from '../../src/gateways/query-batch.js'
 import {Q} from '../../src/signoz/queries.js'
 import {schemaStatements} from '../../src/lab/migrator.js'
 import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
@@ -64,6 +65,38 @@ describe('named queries on modern ClickHouse (chdb)', () => {
       expect(() => run(sql)).not.toThrow()
     })
   }
+
+  test('the queries that may share a statement answer in one batch what each answers alone', () => {
+    const batchable = ALL_QUERIES.filter((q) => q.columns && !q.needs.some((t) => NO_KEEPER_TABLES.includes(t)))
+    expect(batchable.length).toBeGreaterThan(15)
+    const items = batchable.map((q) => ({sql: q.sql(SAMPLE_PARAMS[q.name], caps), columns: q.columns as Columns}))
+    const parse = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    const split = splitBatch(items, parse(run(batchSql(items))) as unknown as BatchRow[])
+    // Alone, the server quotes 64-bit numbers and prints Bool as true/false; the batch reads both back as numbers.
+    const readAlone = (row: Record<string, unknown>, columns: Columns) =>
+      Object.fromEntries(
+        Object.entries(columns).map(([c, kind]) => [
+          c,
+          kind === 'string' || row[c] === null ? row[c] : typeof row[c] === 'boolean' ? Number(row[c]) : Number(row[c]),
+        ]),
+      )
+    const MOVING = new Set(['uptime', 'server_time', 'age', 'age_seconds', 'error_age', 'free_bytes'])
+    const steady = (rows: Record<string, unknown>[]) =>
+      rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).filter(([c]) => !MOVING.has(c))))).sort()
+    let rows = 0
+    batchable.forEach((q, i) => {
+      const alone = parse(run(items[i]!.sql)).map((r) => readAlone(r, items[i]!.columns))
+      expect(Object.keys(split[i]![0] ?? {}).sort(), q.name).toEqual(Object.keys(alone[0] ?? {}).sort())
+      expect(steady(split[i]!), q.name).toEqual(steady(alone))
+      rows += alone.length
+    })
+    expect(rows).toBeGreaterThan(20)
+  })
 
   test('the latest migration status prefers the outcome over in-progress at the same time', () => {
     const row = JSON.parse(run(Q.migrationStatus.sql({databases: ['signoz_traces']}, caps)).trim()) as {latest_status: string}

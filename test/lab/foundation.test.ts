@@ -11,6 +11,8 @@ import {labConnection} from '../../src/lab/connections.js'
 import {hostWritable, recloneReplicas, stuckReplicas} from '../../src/lab/recovery.js'
 import {kubeStatePath, readState, type LabHost} from '../../src/lab/state.js'
 import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
+import {defineQuery} from '../../src/gateways/queries.js'
+import {Q} from '../../src/signoz/queries.js'
 import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
 import {runCli} from '../helpers/cli.js'
 import {TestLab, doctorUntil, eventually, failing, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
@@ -133,6 +135,79 @@ describe('doctor on the healthy lab', () => {
           if (r.error) expect(allowed, `${query.name} on ${r.host.name}: ${r.error.message}`).toContain(r.error.kind)
         }
       }
+    } finally {
+      await fleet.close()
+    }
+  })
+})
+
+describe('queries asked of a host at once go as one statement (18.16)', () => {
+  const endpoints = () => lab.status.clickhouse.map((h) => ({url: h.url, user: lab.status.user, password: lab.status.password}))
+  /** Columns whose values move between two reads on a lab with ingestion running. */
+  const MOVING = new Set([
+    'uptime',
+    'server_time',
+    'age',
+    'age_seconds',
+    'error_age',
+    'rows',
+    'total',
+    'active_parts',
+    'queue_size',
+    'inserts_in_queue',
+    'absolute_delay',
+    'free_bytes',
+    'session_uptime_elapsed_seconds',
+  ])
+  /** Queries whose rows come and go with ingestion: only their answering is compared. */
+  const TRANSIENT = new Set(['distribution-queue', 'replication-queue-failing', 'unfinished-mutations', 'failing-part-mutations', 'recent-errors'])
+  const steady = (rows: readonly unknown[]) =>
+    rows.map((r) => JSON.stringify(Object.entries(r as Record<string, unknown>).filter(([c]) => !MOVING.has(c)))).sort()
+
+  test('every query that may share a statement answers in the batch what it answers alone, in one statement per host', async () => {
+    const batched = await HttpClickHouseFleet.open(endpoints(), {requestTimeoutMs: 10_000})
+    const alone = await HttpClickHouseFleet.open(endpoints(), {requestTimeoutMs: 10_000, batching: false})
+    try {
+      const batchable = ALL_NAMED_QUERIES.filter((q) => q.columns)
+      expect(batchable.length).toBeGreaterThan(15)
+      const before = batched.queryCount()
+      const together = await Promise.all(batchable.map((q) => batched.queryEach(q, SAMPLE_PARAMS[q.name])))
+      expect(batched.queryCount() - before).toBe(lab.status.clickhouse.length)
+      for (const [i, q] of batchable.entries()) {
+        const single = await alone.queryEach(q, SAMPLE_PARAMS[q.name])
+        for (const [h, r] of together[i]!.entries()) {
+          const s = single[h]!
+          expect(r.error?.kind, `${q.name} on ${r.host.name}: ${r.error?.message}`).toBe(s.error?.kind)
+          if (r.error?.kind === 'unsupported') continue
+          expect(r.rows, `${q.name} on ${r.host.name}: ${r.error?.message}`).toBeDefined()
+          if (!TRANSIENT.has(q.name)) expect(steady(r.rows!), `${q.name} on ${r.host.name}`).toEqual(steady(s.rows!))
+        }
+      }
+    } finally {
+      await Promise.all([batched.close(), alone.close()])
+    }
+  })
+
+  test('a query the server refuses fails alone, as it would have; the others of its batch answer', async () => {
+    const missing = defineQuery<{n: number}>({
+      name: 'missing-table',
+      needs: [],
+      columns: {n: 'number'},
+      sql: () => 'SELECT count() AS n FROM signoz_logs.no_such_table',
+    })
+    const fleet = await HttpClickHouseFleet.open(endpoints(), {requestTimeoutMs: 10_000})
+    try {
+      const before = fleet.queryCount()
+      const [refused, info, databases] = await Promise.all([
+        fleet.queryEach(missing, undefined),
+        fleet.queryEach(Q.serverInfo, undefined),
+        fleet.queryEach(Q.databases, {names: ['signoz_logs', 'signoz_traces']}),
+      ])
+      for (const r of refused) expect(r.error).toMatchObject({kind: 'not-found', message: expect.stringMatching(/no_such_table/)})
+      for (const r of info) expect(r.rows?.[0]).toMatchObject({version: expect.stringMatching(/^18\./), uptime: expect.any(Number)})
+      for (const r of databases) expect(r.rows).toEqual([{name: 'signoz_logs'}, {name: 'signoz_traces'}])
+      // Per host: the batch the server refused, then each of the three alone.
+      expect(fleet.queryCount() - before).toBe(lab.status.clickhouse.length * 4)
     } finally {
       await fleet.close()
     }
