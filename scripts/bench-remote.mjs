@@ -126,11 +126,11 @@ function busyPercent(ms) {
 }
 
 /** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
-function measure(procs, args) {
+function measure(procs, args, nodeArgs = []) {
   const t = performance.now()
   const cpu0 = childCpu()
   const lab0 = labCpu(procs)
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...nodeArgs, bin, ...args], {
     encoding: 'utf8',
     env: {...process.env, NO_COLOR: '1'},
     maxBuffer: 256 << 20,
@@ -234,6 +234,14 @@ export async function remoteBench({rttMs, cli}) {
       const bundleRuns = Array.from({length: n}, (_, i) => measure(procs, ['bundle', '--kubeconfig', local, '--output', join(bundleDir, `b${i}.tar.gz`)]))
       const hosts = shards * replicas
       const stats = far[0].json.stats
+      // --profile: one more run at 0 ms under the V8 profiler, summarised by part (scripts/profile-summary.mjs).
+      let profile
+      if (process.argv.includes('--profile')) {
+        const profDir = mkdtempSync(join(tmpdir(), 'signoz-ha-prof-'))
+        measure(procs, ['doctor', '--kubeconfig', local, '-o', 'json'], ['--cpu-prof', `--cpu-prof-dir=${profDir}`])
+        const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
+        profile = spawnSync(process.execPath, [join(root, 'scripts', 'profile-summary.mjs'), join(profDir, file)], {encoding: 'utf8'}).stdout
+      }
       results.push({
         layout: `${shards}×${replicas}`,
         hosts,
@@ -249,6 +257,7 @@ export async function remoteBench({rttMs, cli}) {
         status: {ms: medianOf(statusRuns, (r) => r.ms), cpu: medianOf(statusRuns, (r) => r.cpu), servers: medianOf(statusRuns, (r) => r.lab.servers)},
         bundle: {ms: medianOf(bundleRuns, (r) => r.ms), cpu: medianOf(bundleRuns, (r) => r.cpu), servers: medianOf(bundleRuns, (r) => r.lab.servers)},
         manual: manual ? await manualWay(labKubectl(dir), remote, status) : undefined,
+        profile,
       })
     } finally {
       proxy.stop()
@@ -275,6 +284,7 @@ export async function remoteBench({rttMs, cli}) {
         `  status ${r.status.ms.toFixed(0)} ms (CPU ${ms(r.status.cpu)}, servers ${ms(r.status.servers / r.hosts)} per host); bundle ${r.bundle.ms.toFixed(0)} ms (CPU ${ms(r.bundle.cpu)}, servers ${ms(r.bundle.servers / r.hosts)} per host)` +
         (r.manual ? `\n  the manual way ${(r.manual / 1000).toFixed(1)} s at ${rttMs} ms (doctor ${(r.wall / r.manual).toFixed(3)}× of it)` : ''),
     )
+    if (r.profile) console.log(`  profile of one doctor run at 0 ms: ${r.profile.trim().replace(/\n/g, '\n  ')}`)
   }
   if (results.length >= 2) {
     const [small, large] = [results[0], results.at(-1)]
