@@ -56,8 +56,8 @@ export async function queryCosts({cli}) {
   const host = state.clickhouse[0]
   try {
     if (state.ingestion?.pid) process.kill(state.ingestion.pid, 'SIGSTOP')
-    const send = async (sql) => {
-      const r = await fetch(`http://127.0.0.1:${host.httpPort}/?output_format_json_quote_64bit_integers=0`, {
+    const send = async (sql, settings = '') => {
+      const r = await fetch(`http://127.0.0.1:${host.httpPort}/?output_format_json_quote_64bit_integers=0${settings}`, {
         method: 'POST',
         body: `${sql} FORMAT JSONEachRow`,
         headers: {'X-ClickHouse-User': state.user, 'X-ClickHouse-Key': state.password},
@@ -84,12 +84,12 @@ export async function queryCosts({cli}) {
     for (const c of probe.filter((r) => r.kind === 'column')) columns.set(`system.${c.a}`, (columns.get(`system.${c.a}`) ?? new Set()).add(c.b))
     const caps = {version, major: Number(version.split('.')[0]), minor: Number(version.split('.')[1]), columns}
     const runnable = [PROBE, ...Object.values(Q)].filter((q) => q.needs.every((t) => columns.has(t)))
-    const cost = async (sql) => {
-      await send(sql) // warm
+    const cost = async (sql, settings = '') => {
+      await send(sql, settings) // warm
       const cpu0 = processCpu(host.pid)
       const t = performance.now()
       let rows = 0
-      for (let i = 0; i < RUNS; i++) rows = await send(sql)
+      for (let i = 0; i < RUNS; i++) rows = await send(sql, settings)
       return {cpuMs: ((processCpu(host.pid) - cpu0) * 1000) / RUNS, wallMs: (performance.now() - t) / RUNS, rows}
     }
     const lines = []
@@ -107,8 +107,10 @@ export async function queryCosts({cli}) {
     const batchable = runnable.filter((q) => q.columns)
     let batchLine = ''
     try {
-      const batch = await cost(batchSql(batchable.map((q) => ({sql: q.sql(SAMPLE_PARAMS[q.name], caps), columns: q.columns}))))
-      batchLine = `the ${batchable.length} batchable queries in one statement: ${batch.cpuMs.toFixed(1)} ms server CPU, ${batch.wallMs.toFixed(1)} ms wall (alone, one after another: ${sum.toFixed(1)} ms CPU)`
+      const sql = batchSql(batchable.map((q) => ({sql: q.sql(SAMPLE_PARAMS[q.name], caps), columns: q.columns})))
+      const batch = await cost(sql)
+      const oneThread = await cost(sql, '&max_threads=1')
+      batchLine = `the ${batchable.length} batchable queries in one statement: ${batch.cpuMs.toFixed(1)} ms server CPU, ${batch.wallMs.toFixed(1)} ms wall; with max_threads=1 ${oneThread.cpuMs.toFixed(1)} ms CPU, ${oneThread.wallMs.toFixed(1)} ms wall (alone, one after another: ${sum.toFixed(1)} ms CPU)`
     } catch (error) {
       batchLine = `the batch failed: ${error.message}`
     }

@@ -307,7 +307,8 @@ export async function startIngestion(state: LabState): Promise<void> {
     30_000,
     200,
   )
-  await waitFreshRowsOnEveryShard(state)
+  // Rows of the last 2 s: a doctor run right after, with a window of a few seconds, finds them still fresh.
+  await waitFreshRowsOnEveryShard(state, 2)
 }
 
 /** Every shard has received rows of every signal in the last few seconds: until then doctor would see it stale. */
