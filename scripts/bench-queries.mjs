@@ -3,48 +3,29 @@
 // one host, one after another; the host's process CPU (utime + stime) and the wall time per run
 // are printed, with the rows it answered, then the statement the checks' queries travel in
 // together (a batch) against the sum of its parts.
-import {build} from 'esbuild'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {fileURLToPath} from 'node:url'
+import {processCpu} from './bench-lib.mjs'
+import {importBundled} from './import-bundled.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const RUNS = 20
 
-/** The query definitions, bundled from the sources into a temporary module (as scripts/docs.mjs does). */
-async function loadQueries() {
-  mkdirSync(join(root, 'node_modules', '.cache'), {recursive: true})
-  const dir = mkdtempSync(join(root, 'node_modules', '.cache', 'signoz-ha-bench-'))
-  try {
-    const out = join(dir, 'queries.mjs')
-    await build({
-      stdin: {
-        contents: [
-          "export {PROBE} from './src/gateways/queries.ts'",
-          "export {Q} from './src/signoz/queries.ts'",
-          "export {batchSql, splitBatch} from './src/gateways/query-batch.ts'",
-          "export {SAMPLE_PARAMS} from './test/helpers/sample-params.ts'",
-        ].join('\n'),
-        resolveDir: root,
-        loader: 'ts',
-      },
-      outfile: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      packages: 'external',
-      logLevel: 'error',
-    })
-    return await import(pathToFileURL(out).href)
-  } finally {
-    rmSync(dir, {recursive: true, force: true})
-  }
-}
-
-const processCpu = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
+/** The query definitions, bundled from the sources. */
+const loadQueries = () =>
+  importBundled({
+    stdin: {
+      contents: [
+        "export {PROBE} from './src/gateways/queries.ts'",
+        "export {Q} from './src/signoz/queries.ts'",
+        "export {batchSql} from './src/gateways/query-batch.ts'",
+        "export {SAMPLE_PARAMS} from './test/helpers/sample-params.ts'",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+  })
 
 export async function queryCosts({cli}) {
   const {PROBE, Q, batchSql, SAMPLE_PARAMS} = await loadQueries()
@@ -64,21 +45,15 @@ export async function queryCosts({cli}) {
       })
       const text = await r.text()
       if (!r.ok) throw new Error(text.split('\n')[0])
-      return text.trim() ? text.trim().split('\n').length : 0
+      return text.trim()
+        ? text
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+        : []
     }
     await new Promise((resolve) => setTimeout(resolve, 5000))
-    const probe = (
-      await (
-        await fetch(`http://127.0.0.1:${host.httpPort}/`, {
-          method: 'POST',
-          body: `${PROBE.sql(undefined, {columns: new Map()})} FORMAT JSONEachRow`,
-          headers: {'X-ClickHouse-User': state.user, 'X-ClickHouse-Key': state.password},
-        })
-      ).text()
-    )
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
+    const probe = await send(PROBE.sql(undefined, {columns: new Map()}))
     const version = probe.find((r) => r.kind === 'version').a
     const columns = new Map()
     for (const c of probe.filter((r) => r.kind === 'column')) columns.set(`system.${c.a}`, (columns.get(`system.${c.a}`) ?? new Set()).add(c.b))
@@ -89,7 +64,7 @@ export async function queryCosts({cli}) {
       const cpu0 = processCpu(host.pid)
       const t = performance.now()
       let rows = 0
-      for (let i = 0; i < RUNS; i++) rows = await send(sql, settings)
+      for (let i = 0; i < RUNS; i++) rows = (await send(sql, settings)).length
       return {cpuMs: ((processCpu(host.pid) - cpu0) * 1000) / RUNS, wallMs: (performance.now() - t) / RUNS, rows}
     }
     const lines = []

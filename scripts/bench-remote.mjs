@@ -14,10 +14,10 @@ import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {busyPercent, childCpu, median, processCpu} from './bench-lib.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const bin = join(root, 'bin', 'run.js')
-const TICKS = 100
 
 /** The kubectl an operator of the lab has: the one `lab env` puts first on PATH (extracted on first use). */
 function labKubectl(dir) {
@@ -36,22 +36,6 @@ function startProxy(port, delayMs) {
     })
     child.on('exit', (code) => reject(new Error(`latency proxy exited (${code})`)))
   })
-}
-
-/** CPU seconds of waited-for children (this process's cutime + cstime). */
-const childCpu = () => {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[13]) + Number(fields[14])) / TICKS
-}
-
-/** CPU seconds a process has used so far (utime + stime); 0 for one that is gone. */
-function processCpu(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / TICKS
-  } catch {
-    return 0
-  }
 }
 
 /** The lab's processes by role: its ClickHouse servers, its Kubernetes simulator, and the rest (Keeper, agents). */
@@ -112,17 +96,6 @@ async function quiet(procs) {
   const machine = busyPercent(seconds * 1000)
   const used = minus(labCpu(procs), before)
   return {machine, labPercent: Math.round((100 * (used.servers + used.simulator + used.other)) / seconds / 2), settled: calm >= 2}
-}
-
-/** How busy the machine's CPUs are over ms, 0–100 %. */
-function busyPercent(ms) {
-  const sample = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  const a = sample()
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-  const b = sample()
-  const delta = b.map((v, i) => v - a[i])
-  const total = delta.reduce((x, y) => x + y, 0)
-  return Math.round((100 * (total - delta[3] - delta[4])) / total)
 }
 
 /** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
@@ -186,7 +159,6 @@ async function manualWay(kubectlBinary, kubeconfig, status) {
   return performance.now() - t
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const medianOf = (runs, f) => median(runs.map(f))
 
 function argValue(name, fallback) {

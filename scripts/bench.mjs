@@ -5,9 +5,9 @@ import {mkdtempSync, readFileSync, statSync} from 'node:fs'
 import {Agent, request} from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {busyPercent, childCpu, median} from './bench-lib.mjs'
 
 const bin = new URL('../bin/run.js', import.meta.url).pathname
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const time = (args, env = {}) => {
   const t = performance.now()
   const r = spawnSync(process.execPath, args, {env: {...process.env, ...env}, encoding: 'utf8'})
@@ -15,11 +15,6 @@ const time = (args, env = {}) => {
 }
 const runs = (n, f) => median(Array.from({length: n}, () => f().ms))
 
-/** CPU seconds of the children this process has waited for (utime + stime of /proc/self/stat, 100 Hz ticks). */
-const childCpu = () => {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[13]) + Number(fields[14])) / 100
-}
 /** Median CPU seconds one run of the CLI uses (its own work, not the servers'). */
 const cpuOf = (n, f) =>
   median(
@@ -29,17 +24,6 @@ const cpuOf = (n, f) =>
       return childCpu() - before
     }),
   )
-/** How busy the machine's CPUs are over ms, 0–100 %: the lab's own load before doctor starts. */
-function busyPercent(ms = 3000) {
-  const sample = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  const a = sample()
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-  const b = sample()
-  const delta = b.map((v, i) => v - a[i])
-  const total = delta.reduce((x, y) => x + y, 0)
-  const idle = delta[3] + delta[4]
-  return Math.round((100 * (total - idle)) / total)
-}
 const cli = (args, env) => time([bin, ...args], env)
 
 function labEnv(dir) {
@@ -86,7 +70,7 @@ if (process.argv.includes('--queries')) {
 const remoteArg = process.argv.indexOf('--remote')
 if (remoteArg >= 0) {
   const {remoteBench} = await import('./bench-remote.mjs')
-  await remoteBench({rttMs: Number.parseInt(process.argv[remoteArg + 1] ?? '80', 10), cli, withLab, median})
+  await remoteBench({rttMs: Number.parseInt(process.argv[remoteArg + 1] ?? '80', 10), cli})
   process.exit(0)
 }
 

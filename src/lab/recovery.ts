@@ -1,4 +1,5 @@
 import {IncompleteError} from '../core/errors.js'
+import {ident, quote} from '../gateways/sql.js'
 import {labConnection} from './connections.js'
 import {hostPing, startHost, stopHost, waitHost} from './hosts.js'
 import {waitFor} from './processes.js'
@@ -59,12 +60,12 @@ export async function recloneReplicas(state: LabState, host: LabHost, stuck: Stu
   try {
     for (const {database, table} of stuck) {
       const rows = await conn.query<{statement: string}>(
-        `SELECT create_table_query AS statement FROM system.tables WHERE database = '${database}' AND name = '${table}'`,
+        `SELECT create_table_query AS statement FROM system.tables WHERE database = ${quote(database)} AND name = ${quote(table)}`,
       )
       const statement = rows[0]?.statement
       if (!statement) continue
       // Modern servers drop an Atomic table late, keeping its replica in Keeper until then: SYNC.
-      await conn.command(`DROP TABLE \`${database}\`.\`${table}\`${state.engine.kind === 'modern' ? ' SYNC' : ''}`)
+      await conn.command(`DROP TABLE ${ident(database)}.${ident(table)}${state.engine.kind === 'modern' ? ' SYNC' : ''}`)
       await conn.command(statement)
     }
   } finally {

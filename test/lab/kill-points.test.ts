@@ -41,6 +41,20 @@ const events = (id: string) =>
       }
     })
 
+/**
+ * Runs args, killed with SIGKILL once the run's own journal (the first one new since the call)
+ * holds event and also holds; that journal, and the journals there were before.
+ */
+async function killedAt(args: readonly string[], event: string, also: () => boolean = () => true) {
+  const before = new Set(journals())
+  const killedJournal = () => journals().find((id) => !before.has(id))
+  const killed = await runCliKilledWhen(args, env, () => {
+    const id = killedJournal()
+    return id !== undefined && events(id).includes(event) && also()
+  })
+  return {killed, id: killedJournal()!, before}
+}
+
 const kubectl = (args: string[]) =>
   execFileSync(labKubectlBinary(31)!, ['--kubeconfig', lab.status.kubeconfig!, '-n', 'platform', ...args], {
     encoding: 'utf8',
@@ -118,16 +132,10 @@ describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}
     async ({event}) => {
       await lab.break('duplicate-clickhouse')
       try {
-        const before = new Set(journals())
-        const killedJournal = () => journals().find((id) => !before.has(id))
         // For the Helm step, "in the middle" is while Helm has the release pending-upgrade (helm#4558's trap).
         const midHelm = event === 'backup:pin-release'
-        const killed = await runCliKilledWhen(args, env, () => {
-          const id = killedJournal()
-          return id !== undefined && events(id).includes(event) && (!midHelm || releasePending())
-        })
+        const {killed, id: killedId, before} = await killedAt(args, event, () => !midHelm || releasePending())
         expect(killed.killed, `the run ended before ${event}: ${killed.stdout}${killed.stderr}`).toBe(true)
-        const killedId = killedJournal()!
         const show = await lab.cli(['journal', 'show', killedId], env)
         expect(show.code, show.stderr).toBe(0)
         expect(show.stdout).toContain(`${killedId}: `)
@@ -162,13 +170,8 @@ describe.each(COMMANDS)('$name, killed with SIGKILL', ({name, args, nothingLeft}
   test('undo still works after a kill: the re-run undone, then the killed run, give back the state before the fix', async () => {
     await lab.break('duplicate-clickhouse')
     try {
-      const before = new Set(journals())
-      const killed = await runCliKilledWhen(args, env, () => {
-        const id = journals().find((x) => !before.has(x))
-        return id !== undefined && events(id).includes('backup:pin-release') && releasePending()
-      })
+      const {killed, id: killedId, before} = await killedAt(args, 'backup:pin-release', releasePending)
       expect(killed.killed).toBe(true)
-      const killedId = journals().find((x) => !before.has(x))!
       expect((await lab.cli(args, env)).code).toBe(0)
       const rerunId = journals().find((x) => !before.has(x) && x !== killedId)!
       for (const id of [rerunId, killedId]) {
@@ -216,18 +219,9 @@ describe('upgrade --safe, killed with SIGKILL while Helm holds the release pendi
 describe('upgrade --safe, killed with SIGKILL during its postflight', () => {
   test("run again, it owes nothing to Helm: the killed run's postflight runs, into its journal, and the upgrade is done", async () => {
     const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--set', 'otelCollector.image.tag=v0.144.3']
-    const before = new Set(journals())
-    const newest = () =>
-      journals()
-        .filter((j) => !before.has(j))
-        .at(-1)
     // Helm's step finished (the engine journalled it): what runs now is the postflight.
-    const killed = await runCliKilledWhen(args, env, () => {
-      const id = newest()
-      return id !== undefined && events(id).includes('finished')
-    })
+    const {killed, id} = await killedAt(args, 'finished')
     expect(killed.killed, `${killed.stdout}${killed.stderr}`).toBe(true)
-    const id = newest()!
     expect(events(id)).not.toContain('verify:postflight')
     expect(helmStatuses().filter((s) => s.startsWith('pending'))).toEqual([])
 
@@ -251,18 +245,9 @@ describe('upgrade --safe --rollback-on-failure, killed with SIGKILL once its upg
   test("run again, it rolls back into the killed run's journal instead of trying the upgrade again: exit 5, the previous revision deployed", async () => {
     // The migrator's own timeout at 1 ms: its hook fails, so does Helm's upgrade.
     const args = ['upgrade', '--safe', '--yes', '--backup-confirmed', '--rollback-on-failure', '--set', 'telemetryStoreMigrator.timeout=1ms']
-    const before = new Set(journals())
     const failedBefore = helmStatuses().filter((s) => s === 'failed').length
-    const newest = () =>
-      journals()
-        .filter((j) => !before.has(j))
-        .at(-1)
-    const killed = await runCliKilledWhen(args, env, () => {
-      const id = newest()
-      return id !== undefined && events(id).includes('failed:helm-upgrade')
-    })
+    const {killed, id} = await killedAt(args, 'failed:helm-upgrade')
     expect(killed.killed, `${killed.stdout}${killed.stderr}`).toBe(true)
-    const id = newest()!
     expect(events(id)).not.toContain('undo:helm-upgrade')
 
     const rerun = await lab.cli(args, env)
@@ -300,14 +285,9 @@ describe('runbook run clickhouse-rolling-restart --yes, killed with SIGKILL', ()
     'killed $at $pod: the journal reads; run again (the cluster healthy), it continues the killed run and every host restarts once',
     async ({event}) => {
       await lab.healthy()
-      const before = new Set(journals())
       const podsBefore = uids()
-      const killed = await runCliKilledWhen(args, env, () => {
-        const id = journals().find((j) => !before.has(j))
-        return id !== undefined && events(id).includes(event)
-      })
+      const {killed, id: killedId, before} = await killedAt(args, event)
       expect(killed.killed, `the run ended before ${event}: ${killed.stdout}${killed.stderr}`).toBe(true)
-      const killedId = journals().find((j) => !before.has(j))!
       expect((await lab.cli(['journal', 'show', killedId], env)).code).toBe(0)
       const appliedByKilled = events(killedId).filter((e) => e.startsWith('apply:'))
 

@@ -1,7 +1,5 @@
-import {appendFileSync, mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {afterEach, beforeEach, describe, expect, test} from 'vitest'
+import {appendFileSync} from 'node:fs'
+import {describe, expect, test} from 'vitest'
 import {AbortedError} from '../../src/core/errors.js'
 import type {Action, Plan} from '../../src/remediation/action.js'
 import {runPlan, undoRun} from '../../src/remediation/engine.js'
@@ -9,6 +7,7 @@ import {confirmSteps} from '../../src/remediation/guard.js'
 import {Journal} from '../../src/remediation/journal.js'
 import {redact} from '../../src/remediation/redact.js'
 import {chooseActive, type InstallationEvidence} from '../../src/signoz/duplicate.js'
+import {freshStateDirEachTest} from '../helpers/state-dir.js'
 
 describe('redact', () => {
   test('secret keys, secret env entries, Secret data, CHI user passwords and URL passwords', () => {
@@ -63,13 +62,7 @@ describe('confirmation guard', () => {
 })
 
 describe('engine and journal', () => {
-  const saved = process.env.XDG_STATE_HOME
-  beforeEach(() => {
-    process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'signoz-ha-unit-'))
-  })
-  afterEach(() => {
-    process.env.XDG_STATE_HOME = saved
-  })
+  freshStateDirEachTest('signoz-ha-unit-')
 
   test('steps already done are skipped, a failed verification stops the run, undo goes last first', async () => {
     const log: string[] = []

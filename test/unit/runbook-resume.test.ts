@@ -1,17 +1,9 @@
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {afterEach, beforeEach, expect, test} from 'vitest'
+import {expect, test} from 'vitest'
 import {Journal, type JournalEntry} from '../../src/remediation/journal.js'
 import {RESUME_WITHIN_MS, unfinishedRun} from '../../src/remediation/runbook-plan.js'
+import {freshStateDirEachTest} from '../helpers/state-dir.js'
 
-const saved = process.env.XDG_STATE_HOME
-beforeEach(() => {
-  process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'signoz-ha-resume-'))
-})
-afterEach(() => {
-  process.env.XDG_STATE_HOME = saved
-})
+freshStateDirEachTest('signoz-ha-resume-')
 
 const run = (events: Omit<JournalEntry, 'at'>[]) => {
   const journal = Journal.create('runbook-clickhouse-rolling-restart')

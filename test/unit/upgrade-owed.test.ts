@@ -1,9 +1,7 @@
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {afterEach, beforeEach, describe, expect, test} from 'vitest'
+import {describe, expect, test} from 'vitest'
 import {rollbackOwed} from '../../src/cli/upgrade-command.js'
 import {Journal, type JournalEntry} from '../../src/remediation/journal.js'
+import {freshStateDirEachTest} from '../helpers/state-dir.js'
 
 /** An upgrade journal of release signoz in platform from revision 3, with these events after its plan. */
 function upgradeRun(events: Omit<JournalEntry, 'at'>[]): string {
@@ -16,13 +14,7 @@ const revisions = (...statuses: [number, string, string?][]) =>
   statuses.map(([revision, status, description]) => ({revision, status, chart: 'signoz-0.113.0', app_version: 'v0.113.0', description}))
 
 describe('an upgrade killed between its failure and its rollback', () => {
-  const saved = process.env.XDG_STATE_HOME
-  beforeEach(() => {
-    process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'signoz-ha-owed-'))
-  })
-  afterEach(() => {
-    process.env.XDG_STATE_HOME = saved
-  })
+  freshStateDirEachTest('signoz-ha-owed-')
 
   test("Helm's step failed, nothing rolled back yet: the rollback to the revision it came from is owed", () => {
     const id = upgradeRun([{event: 'failed', step: 'helm-upgrade', error: 'job failed: BackoffLimitExceeded'}])
