@@ -37,7 +37,8 @@ export async function queryCosts({cli}) {
   const host = state.clickhouse[0]
   try {
     if (state.ingestion?.pid) process.kill(state.ingestion.pid, 'SIGSTOP')
-    const send = async (sql, settings = '') => {
+    // What every read of the tool carries (src/gateways/clickhouse.ts, READ_SETTINGS), unless a setting is given.
+    const send = async (sql, settings = '&max_threads=1') => {
       const r = await fetch(`http://127.0.0.1:${host.httpPort}/?output_format_json_quote_64bit_integers=0${settings}`, {
         method: 'POST',
         body: `${sql} FORMAT JSONEachRow`,
@@ -59,7 +60,7 @@ export async function queryCosts({cli}) {
     for (const c of probe.filter((r) => r.kind === 'column')) columns.set(`system.${c.a}`, (columns.get(`system.${c.a}`) ?? new Set()).add(c.b))
     const caps = {version, major: Number(version.split('.')[0]), minor: Number(version.split('.')[1]), columns}
     const runnable = [PROBE, ...Object.values(Q)].filter((q) => q.needs.every((t) => columns.has(t)))
-    const cost = async (sql, settings = '') => {
+    const cost = async (sql, settings = '&max_threads=1') => {
       await send(sql, settings) // warm
       const cpu0 = processCpu(host.pid)
       const t = performance.now()
@@ -84,8 +85,8 @@ export async function queryCosts({cli}) {
     try {
       const sql = batchSql(batchable.map((q) => ({sql: q.sql(SAMPLE_PARAMS[q.name], caps), columns: q.columns})))
       const batch = await cost(sql)
-      const oneThread = await cost(sql, '&max_threads=1')
-      batchLine = `the ${batchable.length} batchable queries in one statement: ${batch.cpuMs.toFixed(1)} ms server CPU, ${batch.wallMs.toFixed(1)} ms wall; with max_threads=1 ${oneThread.cpuMs.toFixed(1)} ms CPU, ${oneThread.wallMs.toFixed(1)} ms wall (alone, one after another: ${sum.toFixed(1)} ms CPU)`
+      const serverThreads = await cost(sql, '')
+      batchLine = `the ${batchable.length} batchable queries in one statement: ${batch.cpuMs.toFixed(1)} ms server CPU, ${batch.wallMs.toFixed(1)} ms wall; with the server's default max_threads ${serverThreads.cpuMs.toFixed(1)} ms CPU, ${serverThreads.wallMs.toFixed(1)} ms wall (alone, one after another: ${sum.toFixed(1)} ms CPU)`
     } catch (error) {
       batchLine = `the batch failed: ${error.message}`
     }

@@ -95,7 +95,14 @@ async function quiet(procs) {
   const before = labCpu(procs)
   const machine = busyPercent(seconds * 1000)
   const used = minus(labCpu(procs), before)
-  return {machine, labPercent: Math.round((100 * (used.servers + used.simulator + used.other)) / seconds / 2), settled: calm >= 2}
+  return {
+    machine,
+    labPercent: Math.round((100 * (used.servers + used.simulator + used.other)) / seconds / 2),
+    // What the servers burn on their own (background merges' scheduling, Keeper pings, log flushes):
+    // subtracted, over a run's wall time, from what they burn during the run.
+    serversIdlePerSecond: used.servers / seconds,
+    settled: calm >= 2,
+  }
 }
 
 /** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
@@ -223,6 +230,7 @@ export async function remoteBench({rttMs, cli}) {
         cpu0: medianOf(near, (r) => r.cpu),
         cpu: medianOf(far, (r) => r.cpu),
         servers: medianOf(near, (r) => r.lab.servers),
+        serversNet: medianOf(near, (r) => r.lab.servers - (calm.serversIdlePerSecond * r.ms) / 1000),
         simulator: medianOf(near, (r) => r.lab.simulator),
         rssMB: Math.max(...far.map((r) => r.rssKiB)) / 1024,
         stats,
@@ -252,7 +260,7 @@ export async function remoteBench({rttMs, cli}) {
       `${r.layout}: quiet lab (ingestion paused, merges ${r.calm.settled ? 'settled' : 'NOT settled'}): machine ${r.calm.machine}% busy, the lab's processes ${r.calm.labPercent}%\n` +
         `  doctor --kubeconfig ${r.wall0.toFixed(0)} ms at 0 ms, ${r.wall.toFixed(0)} ms at ${rttMs} ms → ${((r.wall - r.wall0) / rttMs).toFixed(1)} round trips on the critical path\n` +
         `  sent: ${r.stats.apiRequests - streams} Kubernetes requests + ${streams} port-forward streams, ${r.stats.queries} ClickHouse statements (${(r.stats.queries / r.hosts).toFixed(1)} per host)\n` +
-        `  CPU per run: doctor ${ms(r.cpu0)} (at ${rttMs} ms: ${ms(r.cpu)}), the ClickHouse servers ${ms(r.servers)} (${ms(r.servers / r.hosts)} per host), the simulator ${ms(r.simulator)}; peak RSS ${r.rssMB.toFixed(0)} MB\n` +
+        `  CPU per run: doctor ${ms(r.cpu0)} (at ${rttMs} ms: ${ms(r.cpu)}), the ClickHouse servers ${ms(r.servers)} (${ms(r.servers / r.hosts)} per host; ${ms(r.serversNet / r.hosts)} over their idle ${ms(r.calm.serversIdlePerSecond / r.hosts)}/s), the simulator ${ms(r.simulator)}; peak RSS ${r.rssMB.toFixed(0)} MB\n` +
         `  status ${r.status.ms.toFixed(0)} ms (CPU ${ms(r.status.cpu)}, servers ${ms(r.status.servers / r.hosts)} per host); bundle ${r.bundle.ms.toFixed(0)} ms (CPU ${ms(r.bundle.cpu)}, servers ${ms(r.bundle.servers / r.hosts)} per host)` +
         (r.manual ? `\n  the manual way ${(r.manual / 1000).toFixed(1)} s at ${rttMs} ms (doctor ${(r.wall / r.manual).toFixed(3)}× of it)` : ''),
     )
@@ -263,7 +271,7 @@ export async function remoteBench({rttMs, cli}) {
     const extra = large.hosts - small.hosts
     console.log(
       `${large.layout} over ${small.layout}: wall at ${rttMs} ms ${(large.wall / small.wall).toFixed(2)}×; doctor CPU per additional host ${(((large.cpu0 - small.cpu0) / extra) * 1000).toFixed(1)} ms; ` +
-        `server CPU per host per run ${((small.servers / small.hosts) * 1000).toFixed(1)} ms (${small.layout}) and ${((large.servers / large.hosts) * 1000).toFixed(1)} ms (${large.layout})`,
+        `server CPU per host per run ${((small.servers / small.hosts) * 1000).toFixed(1)} ms (${small.layout}) and ${((large.servers / large.hosts) * 1000).toFixed(1)} ms (${large.layout}); over idle ${((small.serversNet / small.hosts) * 1000).toFixed(1)} and ${((large.serversNet / large.hosts) * 1000).toFixed(1)} ms`,
     )
   }
 }

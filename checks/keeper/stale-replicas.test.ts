@@ -16,11 +16,33 @@ const layout = [
   {cluster: 'cluster', shard_num: 1, replica_num: 2, host_name: b.name, is_local: 0},
 ]
 const paths = [{database: 'signoz_logs', table: 'logs_v2', zookeeper_path: path, replica_name: a.name}]
+/** Each host's own replica of logs_v2 on the shared path. */
+const ownPaths = (h: {name: string}) => [{database: 'signoz_logs', table: 'logs_v2', zookeeper_path: path, replica_name: h.name}]
+const writable = [{database: 'signoz_logs', table: 'logs_v2', is_readonly: 0, is_session_expired: 0}]
+const registered = (total: number) => [{database: 'signoz_logs', table: 'logs_v2', active_replicas: total, total_replicas: total}]
 
-test('every registered replica is a host of the cluster: pass', async () => {
+test('Keeper counts as many replicas as the writable hosts of the shard hold, all known: a pass without reading Keeper', async () => {
   const fleet = fixtureFleet([a, b], {
     [Q.clusterHosts.name]: layout,
-    [Q.replicaPaths.name]: paths,
+    [Q.replicaPaths.name]: ownPaths,
+    [Q.replicaStatus.name]: writable,
+    [Q.replicaCounts.name]: registered(2),
+  })
+  expect(await check.run(fixtureContext({fleet}))).toEqual([
+    {subject: a.name, ok: true, message: '1 tables, every registered replica is a host of the cluster', evidence: {tables: 1, replicas: 2}},
+  ])
+  expect(fleet.sent).not.toContain(Q.keeperChildren.name)
+})
+
+test.each([
+  ['a replica is read-only (its registration may be gone)', [{...writable[0]!, is_readonly: 1}], registered(2)],
+  ['Keeper counts one more replica than the hosts hold', writable, registered(3)],
+])('%s: the registrations are read from Keeper', async (_, status, counts) => {
+  const fleet = fixtureFleet([a, b], {
+    [Q.clusterHosts.name]: layout,
+    [Q.replicaPaths.name]: ownPaths,
+    [Q.replicaStatus.name]: status,
+    [Q.replicaCounts.name]: counts,
     [Q.keeperChildren.name]: [
       {parent: `${path}/replicas`, name: a.name},
       {parent: `${path}/replicas`, name: b.name},
@@ -29,12 +51,15 @@ test('every registered replica is a host of the cluster: pass', async () => {
   expect(await check.run(fixtureContext({fleet}))).toEqual([
     {subject: a.name, ok: true, message: '1 tables, every registered replica is a host of the cluster', evidence: {tables: 1, replicas: 2}},
   ])
+  expect(fleet.sent).toContain(Q.keeperChildren.name)
 })
 
 test('a replica registered but no host of the cluster and inactive is stale, with the DROP REPLICA; an active one belongs to another installation', async () => {
   const fleet = fixtureFleet([a, b], {
     [Q.clusterHosts.name]: layout,
     [Q.replicaPaths.name]: paths,
+    [Q.replicaStatus.name]: writable,
+    [Q.replicaCounts.name]: registered(4),
     [Q.keeperChildren.name]: (_, params) => {
       const asked = (params as {paths: string[]}).paths
       if (asked[0] === `${path}/replicas`) return ['old-host-0', 'other-install-0', a.name, b.name].map((name) => ({parent: `${path}/replicas`, name}))

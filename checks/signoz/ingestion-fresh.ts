@@ -1,4 +1,5 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
+import type {HostProbe} from '../../src/gateways/clickhouse-fleet.js'
 import {Q} from '../../src/signoz/queries.js'
 import {SIGNAL_TABLES} from '../../src/signoz/schema.js'
 
@@ -20,7 +21,26 @@ export default defineCheck({
   async run({clickhouse, thresholds, signal}) {
     const window = thresholds.freshnessWindowSeconds
     const findings: Finding[] = []
-    const results = await clickhouse.queryEach(Q.freshness, {tables: SIGNAL_TABLES, windowSeconds: window}, signal)
+    const params = {tables: SIGNAL_TABLES, windowSeconds: window}
+    // Replicas of a shard hold the same rows: one replica per shard answers for it when it has
+    // fresh rows of every signal. Only a shard whose first answer is not that is asked on every
+    // replica, with the tables' totals (the scans cost each server, at every monitor run).
+    const first = await clickhouse.queryPerShard(Q.freshness, params, signal)
+    const shardOf = (h: HostProbe) => h.macros.shard ?? h.name
+    const doubtful = new Set(
+      first.filter((r) => !r.rows || SIGNAL_TABLES.some((t) => !(Number(r.rows!.find((x) => x.signal === t.signal)?.rows) > 0))).map((r) => shardOf(r.host)),
+    )
+    // A replica that failed the first time keeps that answer: asking a hung host again doubles the wait.
+    const failed = first.filter((r) => !r.rows)
+    const again = doubtful.size
+      ? await clickhouse.queryHosts(
+          clickhouse.reachable().filter((h) => doubtful.has(shardOf(h)) && !failed.some((r) => r.host.name === h.name)),
+          Q.freshness,
+          {...params, withTotals: true},
+          signal,
+        )
+      : []
+    const results = [...first.filter((r) => !doubtful.has(shardOf(r.host)) || !r.rows), ...again]
     for (const t of SIGNAL_TABLES) {
       // A shard is fresh when any of its replicas has fresh rows.
       const shards = new Map<string, {rows: number; total: number; age: number | null; hosts: string[]; errors: string[]}>()

@@ -71,3 +71,19 @@ test('a dirty legacy migrations table fails with its version', async () => {
     {subject: 'signoz_logs.schema_migrations', ok: false, message: 'dirty at version 14', evidence: {version: 14}},
   ])
 })
+
+test('hosts whose probe recorded the bookkeeping tables: the bookkeeping is asked at once with the list of tables, for every database any host keeps it in', async () => {
+  const probed = (...names: string[]) => ({capabilities: {version: '25.8', major: 25, minor: 8, columns: new Map(), tables: new Set(names)}})
+  const hosts = [fixtureHost(0, 0, probed('signoz_logs.schema_migrations_v2')), fixtureHost(1, 0, probed('signoz_traces.schema_migrations_v2'))]
+  const fleet = fixtureFleet(hosts, {
+    // The list of tables says nothing of the bookkeeping: what the probe recorded decides.
+    [Q.tables.name]: [],
+    [Q.migrationStatus.name]: (h, params) => {
+      expect(params).toEqual({databases: ['signoz_traces', 'signoz_logs']})
+      return h.name === hosts[0]!.name ? [row(1000, 'finished', 60)] : [{...row(7, 'finished', 50), database: 'signoz_traces'}]
+    },
+  })
+  const findings = await check.run(fixtureContext({fleet, now}))
+  expect(fleet.sent).toEqual([Q.tables.name, Q.migrationStatus.name])
+  expect(findings.map((f) => `${f.subject}: ${f.message}`)).toEqual(['signoz_traces: 1 migrations finished', 'signoz_logs: 1 migrations finished'])
+})

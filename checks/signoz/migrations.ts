@@ -19,17 +19,27 @@ export default defineCheck({
   runbook: 'migration-failed',
   scenarios: [1, 10],
   async run({clickhouse, thresholds, signal, now}) {
-    const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
+    // Which databases keep the bookkeeping: from the probe when every host's records it, so the
+    // bookkeeping is read in the same statement as the list of tables; else after that list.
+    const hosts = clickhouse.reachable()
+    const probed = hosts.every((h) => h.capabilities?.tables) ? new Set(hosts.flatMap((h) => [...h.capabilities!.tables!])) : undefined
+    const statusOf = (databases: string[]) => clickhouse.queryEach(Q.migrationStatus, {databases}, signal)
+    const early = probed ? SIGNOZ_DATABASES.filter((db) => probed.has(`${db}.${MIGRATIONS_TABLE}`)) : undefined
+    const [listed, earlyStatus] = await Promise.all([
+      clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal),
+      early?.length ? statusOf(early) : undefined,
+    ])
+    const {answered, unreadable} = perHost(listed, 'system.tables')
     const findings: Finding[] = [...unreadable]
-    const tables = new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
+    const tables = probed ?? new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
     const nowSeconds = Math.floor(now / 1000)
     // Rows are spread over shards (the distributed table shards by rand()). Every replica is read,
     // not one per shard: the newest outcome may not have replicated yet to the one asked.
-    const withTable = SIGNOZ_DATABASES.filter((db) => tables.has(`${db}.${MIGRATIONS_TABLE}`))
+    const withTable = early ?? SIGNOZ_DATABASES.filter((db) => tables.has(`${db}.${MIGRATIONS_TABLE}`))
     const latest = new Map<string, {status: string; error: string; updated: number}>()
     const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
     if (withTable.length > 0) {
-      const everyHost = perHost(await clickhouse.queryEach(Q.migrationStatus, {databases: withTable}, signal), 'schema_migrations_v2')
+      const everyHost = perHost(earlyStatus ?? (await statusOf(withTable)), 'schema_migrations_v2')
       findings.push(...everyHost.unreadable)
       for (const {rows} of everyHost.answered) {
         for (const row of rows) {

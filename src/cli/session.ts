@@ -6,6 +6,7 @@ import {clickhouseEndpoints, openClickHouseFleet} from '../gateways/factory.js'
 import {KubeGateway} from '../gateways/kube.js'
 import {forwardedEndpoints, openKubeTarget, releaseCredentials, type KubeFlags} from './kube-target.js'
 import type {KubeTarget} from '../core/check.js'
+import {BOOKKEEPING_TABLES} from '../signoz/schema.js'
 
 /** How a command finds ClickHouse: through the cluster, or the URLs given. */
 export interface TargetFlags extends KubeFlags {
@@ -109,5 +110,5 @@ export async function openFleetWithCredentials(kube: KubeTarget | undefined, fla
       : viaCluster
         ? await forwardedEndpoints(kube, credentials)
         : []
-  return {fleet: await openClickHouseFleet(endpoints, hostTimeoutMs, signal), credentials: await credentials}
+  return {fleet: await openClickHouseFleet(endpoints, hostTimeoutMs, signal, BOOKKEEPING_TABLES), credentials: await credentials}
 }

@@ -1,7 +1,7 @@
 import {ClickHouseConnection, safeTarget, type ClickHouseEndpoint} from './clickhouse.js'
 import {GatewayError, type GatewayErrorKind} from './errors.js'
 import {batchSql, splitBatch, type BatchItem, type BatchRow} from './query-batch.js'
-import {PROBE, hasTable, type Capabilities, type NamedQuery} from './queries.js'
+import {PROBE, hasTable, probedTables, type Capabilities, type NamedQuery} from './queries.js'
 import type {NamedStatement} from './statements.js'
 import {trace} from '../core/trace.js'
 import {READ_RETRIES, RetryLog, retrying, type Verdict} from './retry.js'
@@ -56,6 +56,8 @@ export interface FleetOptions {
   requestTimeoutMs: number
   /** Queries asked of one host at the same moment go as one statement (default true). */
   batching?: boolean
+  /** Tables ("database.table") whose presence the probe records in each host's capabilities. */
+  probeTables?: readonly string[]
 }
 
 /** A query waiting for the rest of its batch. */
@@ -224,7 +226,7 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
     try {
       const rows = await retrying(
         `probe of ${conn.target}`,
-        () => conn.query<{kind: string; a: string; b: string}>(PROBE.sql(undefined, EMPTY_CAPS), signal),
+        () => conn.query<{kind: string; a: string; b: string}>(PROBE.sql({tables: this.options.probeTables}, EMPTY_CAPS), signal),
         clickhouseReadVerdict,
         {policy: READ_RETRIES, signal, log: this.retried},
       )
@@ -243,7 +245,13 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
         reachable: true,
         version,
         macros: macroMap,
-        capabilities: {version: version ?? '0.0', major, minor, columns: byTable},
+        capabilities: {
+          version: version ?? '0.0',
+          major,
+          minor,
+          columns: byTable,
+          ...(this.options.probeTables ? {tables: probedTables(rows, this.options.probeTables)} : {}),
+        },
         latencyMs: Math.round(performance.now() - started),
       }
     } catch (error) {

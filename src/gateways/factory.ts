@@ -33,10 +33,12 @@ export function clickhouseEndpoints(urls: readonly string[], user: string, passw
   return endpoints
 }
 
+/** probeTables: tables ("database.table") whose presence each host's probe records. */
 export async function openClickHouseFleet(
   endpoints: readonly ClickHouseEndpoint[],
   requestTimeoutMs: number,
   signal?: AbortSignal,
+  probeTables?: readonly string[],
 ): Promise<HttpClickHouseFleet> {
-  return HttpClickHouseFleet.open(endpoints, {requestTimeoutMs}, signal)
+  return HttpClickHouseFleet.open(endpoints, {requestTimeoutMs, ...(probeTables ? {probeTables} : {})}, signal)
 }

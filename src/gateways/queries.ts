@@ -11,6 +11,11 @@ export interface Capabilities {
   minor: number
   /** "system.replicas" → its column names. */
   columns: ReadonlyMap<string, ReadonlySet<string>>
+  /**
+   * Which of the tables the fleet was asked to look for ("database.table") exist on the host;
+   * undefined when none were asked (or the answer was recorded without them).
+   */
+  tables?: ReadonlySet<string>
 }
 
 export const hasTable = (caps: Capabilities, table: string): boolean => caps.columns.has(table)
@@ -64,17 +69,35 @@ export const PROBED_TABLES = [
 export const list = (values: readonly string[]) => values.map(quote).join(', ')
 
 /**
- * Everything the probe needs in one round trip: version, macros, and the columns of the
- * system tables queries adapt to. Rows are (kind, a, b); system.macros exists on every
- * version this tool supports.
+ * Everything the probe needs in one round trip: version, macros, the columns of the system
+ * tables queries adapt to, and which of the given tables ("database.table") exist, so a query
+ * that reads one can go in the first statement instead of waiting for a list of tables. Rows are
+ * (kind, a, b); system.macros exists on every version this tool supports.
  */
-export const PROBE = defineQuery<{kind: 'version' | 'macro' | 'column'; a: string; b: string}>({
+export const PROBE = defineQuery<{kind: 'version' | 'macro' | 'column' | 'table'; a: string; b: string}, {tables?: readonly string[]} | void>({
   name: 'probe',
   needs: [],
-  sql: () =>
-    [
+  sql: (params) => {
+    const tables = (params && params.tables) || []
+    const split = tables.map((t) => [t.slice(0, t.indexOf('.')), t.slice(t.indexOf('.') + 1)] as const)
+    return [
       "SELECT 'version' AS kind, version() AS a, hostName() AS b",
       "SELECT 'macro' AS kind, macro AS a, substitution AS b FROM system.macros",
       `SELECT 'column' AS kind, table AS a, name AS b FROM system.columns WHERE database = 'system' AND table IN (${list(PROBED_TABLES)})`,
-    ].join(' UNION ALL '),
+      // Databases and names apart: 18.x's system.tables filters on database before anything else.
+      ...(split.length
+        ? [
+            `SELECT 'table' AS kind, database AS a, name AS b FROM system.tables WHERE database IN (${list([...new Set(split.map(([d]) => d))])}) AND name IN (${list(
+              [...new Set(split.map(([, n]) => n))],
+            )})`,
+          ]
+        : []),
+    ].join(' UNION ALL ')
+  },
 })
+
+/** The "database.table" names of a probe's table rows that were asked for. */
+export const probedTables = (rows: readonly {kind: string; a: string; b: string}[], asked: readonly string[]): Set<string> => {
+  const wanted = new Set(asked)
+  return new Set(rows.filter((r) => r.kind === 'table' && wanted.has(`${r.a}.${r.b}`)).map((r) => `${r.a}.${r.b}`))
+}

@@ -4,7 +4,9 @@ import type {Capabilities, NamedQuery} from './queries.js'
 import {paramsKey, recordError, replayError, Tape, type RecordedError} from './tape.js'
 
 /** A host probe as JSON (a bundle's replay file): capabilities' column sets as arrays. */
-export type RecordedHost = Omit<HostProbe, 'capabilities'> & {capabilities?: Omit<Capabilities, 'columns'> & {columns: Record<string, string[]>}}
+export type RecordedHost = Omit<HostProbe, 'capabilities'> & {
+  capabilities?: Omit<Capabilities, 'columns' | 'tables'> & {columns: Record<string, string[]>; tables?: string[]}
+}
 
 /** One host's answer to a recorded call, the host named by target. */
 type RecordedResult = {target: string; rows: unknown[]} | {target: string; error: RecordedError}
@@ -12,14 +14,28 @@ type RecordedResult = {target: string; rows: unknown[]} | {target: string; error
 export function recordHost(h: HostProbe): RecordedHost {
   const {capabilities, ...rest} = h
   if (!capabilities) return rest
-  return {...rest, capabilities: {...capabilities, columns: Object.fromEntries([...capabilities.columns].map(([table, cols]) => [table, [...cols].sort()]))}}
+  const {tables, ...caps} = capabilities
+  return {
+    ...rest,
+    capabilities: {
+      ...caps,
+      columns: Object.fromEntries([...capabilities.columns].map(([table, cols]) => [table, [...cols].sort()])),
+      ...(tables ? {tables: [...tables].sort()} : {}),
+    },
+  }
 }
 
 const replayHost = (h: RecordedHost): HostProbe =>
   ({
     ...h,
     ...(h.capabilities
-      ? {capabilities: {...h.capabilities, columns: new Map(Object.entries(h.capabilities.columns).map(([table, cols]) => [table, new Set(cols)]))}}
+      ? {
+          capabilities: {
+            ...h.capabilities,
+            columns: new Map(Object.entries(h.capabilities.columns).map(([table, cols]) => [table, new Set(cols)])),
+            tables: h.capabilities.tables ? new Set(h.capabilities.tables) : undefined,
+          },
+        }
       : {}),
   }) as HostProbe
 

@@ -318,20 +318,30 @@ export const Q = {
     needs: [],
     sql: ({database}) => `SELECT version, dirty FROM ${database}.schema_migrations ORDER BY sequence DESC LIMIT 1`,
   }),
+  /**
+   * Rows of each signal in the last window and the newest one's age; with withTotals also every
+   * row the table holds (a bare count() is answered from part metadata, no scan), which tells a
+   * shard that never received a signal from one that stopped receiving it.
+   */
   freshness: defineQuery<
-    {signal: string; rows: number; age: number | null; total: number},
-    {tables: readonly {signal: string; database: string; table: string; secondsExpr: string; since: (s: string) => string}[]; windowSeconds: number}
+    {signal: string; rows: number; age: number | null; total: number | null},
+    {
+      tables: readonly {signal: string; database: string; table: string; secondsExpr: string; since: (s: string) => string}[]
+      windowSeconds: number
+      withTotals?: boolean
+    }
   >({
     name: 'ingestion-freshness',
-    columns: {signal: 'string', rows: 'number', age: 'nullable-number', total: 'number'},
+    columns: {signal: 'string', rows: 'number', age: 'nullable-number', total: 'nullable-number'},
     needs: [],
-    sql: ({tables, windowSeconds}) => {
+    sql: ({tables, windowSeconds, withTotals}) => {
       const start = `(toUInt32(toUnixTimestamp(now())) - ${Math.floor(windowSeconds)})`
-      // total: a bare count() is answered from part metadata, no scan.
       return tables
         .map(
           (t) =>
-            `SELECT ${quote(t.signal)} AS signal, count() AS rows, if(count() = 0, NULL, toInt64(toUnixTimestamp(now())) - toInt64(max(${t.secondsExpr}))) AS age, (SELECT count() FROM ${t.database}.${t.table}) AS total FROM ${t.database}.${t.table} WHERE ${t.since(start)}`,
+            `SELECT ${quote(t.signal)} AS signal, count() AS rows, if(count() = 0, NULL, toInt64(toUnixTimestamp(now())) - toInt64(max(${t.secondsExpr}))) AS age, ${
+              withTotals ? `(SELECT count() FROM ${t.database}.${t.table})` : 'CAST(NULL AS Nullable(UInt64))'
+            } AS total FROM ${t.database}.${t.table} WHERE ${t.since(start)}`,
         )
         .join(' UNION ALL ')
     },

@@ -10,6 +10,12 @@ export const DISTRIBUTED_PREFIX = 'distributed_'
 export const MIGRATIONS_TABLE = 'schema_migrations_v2'
 export const LEGACY_MIGRATIONS_TABLE = 'schema_migrations'
 
+/**
+ * The migration bookkeeping tables of every SigNoz database, which the probe looks for so that
+ * signoz/migrations reads them in the run's first statement instead of after a list of tables.
+ */
+export const BOOKKEEPING_TABLES: readonly string[] = SIGNOZ_DATABASES.flatMap((db) => [MIGRATIONS_TABLE, LEGACY_MIGRATIONS_TABLE].map((t) => `${db}.${t}`))
+
 export type Signal = 'traces' | 'logs' | 'metrics'
 
 /** Where each signal lands and how to read its row time as unix seconds. */
