@@ -15,17 +15,26 @@ const layout = [
   {cluster: 'cluster', shard_num: 1, replica_num: 1, host_name: a.name, is_local: 1},
   {cluster: 'cluster', shard_num: 1, replica_num: 2, host_name: b.name, is_local: 0},
 ]
-const paths = [{database: 'signoz_logs', table: 'logs_v2', zookeeper_path: path, replica_name: a.name}]
-/** Each host's own replica of logs_v2 on the shared path. */
-const ownPaths = (h: {name: string}) => [{database: 'signoz_logs', table: 'logs_v2', zookeeper_path: path, replica_name: h.name}]
-const writable = [{database: 'signoz_logs', table: 'logs_v2', is_readonly: 0, is_session_expired: 0}]
+/** Each host's own writable replica of logs_v2 on the shared path, as replica-status answers it. */
+const ownReplica =
+  (extra: Record<string, unknown> = {}) =>
+  (h: {name: string}) => [
+    {
+      database: 'signoz_logs',
+      table: 'logs_v2',
+      is_readonly: 0,
+      is_session_expired: 0,
+      replica_name: h.name,
+      replica_path: `${path}/replicas/${h.name}`,
+      ...extra,
+    },
+  ]
 const registered = (total: number) => [{database: 'signoz_logs', table: 'logs_v2', active_replicas: total, total_replicas: total}]
 
 test('Keeper counts as many replicas as the writable hosts of the shard hold, all known: a pass without reading Keeper', async () => {
   const fleet = fixtureFleet([a, b], {
     [Q.clusterHosts.name]: layout,
-    [Q.replicaPaths.name]: ownPaths,
-    [Q.replicaStatus.name]: writable,
+    [Q.replicaStatus.name]: ownReplica(),
     [Q.replicaCounts.name]: registered(2),
   })
   expect(await check.run(fixtureContext({fleet}))).toEqual([
@@ -35,12 +44,11 @@ test('Keeper counts as many replicas as the writable hosts of the shard hold, al
 })
 
 test.each([
-  ['a replica is read-only (its registration may be gone)', [{...writable[0]!, is_readonly: 1}], registered(2)],
-  ['Keeper counts one more replica than the hosts hold', writable, registered(3)],
+  ['a replica is read-only (its registration may be gone)', ownReplica({is_readonly: 1}), registered(2)],
+  ['Keeper counts one more replica than the hosts hold', ownReplica(), registered(3)],
 ])('%s: the registrations are read from Keeper', async (_, status, counts) => {
   const fleet = fixtureFleet([a, b], {
     [Q.clusterHosts.name]: layout,
-    [Q.replicaPaths.name]: ownPaths,
     [Q.replicaStatus.name]: status,
     [Q.replicaCounts.name]: counts,
     [Q.keeperChildren.name]: [
@@ -57,8 +65,7 @@ test.each([
 test('a replica registered but no host of the cluster and inactive is stale, with the DROP REPLICA; an active one belongs to another installation', async () => {
   const fleet = fixtureFleet([a, b], {
     [Q.clusterHosts.name]: layout,
-    [Q.replicaPaths.name]: paths,
-    [Q.replicaStatus.name]: writable,
+    [Q.replicaStatus.name]: ownReplica(),
     [Q.replicaCounts.name]: registered(4),
     [Q.keeperChildren.name]: (_, params) => {
       const asked = (params as {paths: string[]}).paths

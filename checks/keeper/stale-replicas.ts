@@ -41,6 +41,23 @@ async function layoutReplicas(
 type Answers<Row> = readonly HostResult<Row>[]
 
 /**
+ * The Keeper path of each replicated SigNoz table a host holds, from its replica's own path
+ * (`<zookeeper_path>/replicas/<replica_name>`, a local column): replica-status, which every
+ * host answers in the run's first statement anyway, instead of another read of system.replicas.
+ */
+function signozReplicaPaths(rows: readonly {database: string; table: string; replica_name: string; replica_path: string}[]) {
+  const databases: readonly string[] = SIGNOZ_DATABASES
+  return rows
+    .filter((r) => databases.includes(r.database) && r.replica_path.endsWith(`/replicas/${r.replica_name}`))
+    .map((r) => ({
+      database: r.database,
+      table: r.table,
+      zookeeper_path: r.replica_path.slice(0, -`/replicas/${r.replica_name}`.length),
+      replica_name: r.replica_name,
+    }))
+}
+
+/**
  * The number of replicas registered on the shard's paths when no registration can be a stranger,
  * else undefined (Keeper is read). Proven when, for every path, Keeper counts as many replicas
  * (total_replicas, read by the shard's reader) as the shard's hosts hold on that path, and each
@@ -97,11 +114,11 @@ export default defineCheck({
     // Every replica of a shard shares the table's Keeper path: one host per shard reads Keeper.
     // Every host's own replicas (local columns) and the registration counts of one host per shard
     // (the first statement of the run carries both) spare that read when they already prove it.
-    const [everyHost, status, counts] = await Promise.all([
-      clickhouse.queryEach(Q.replicaPaths, {databases: SIGNOZ_DATABASES}, signal),
+    const [status, counts] = await Promise.all([
       clickhouse.queryEach(Q.replicaStatus, undefined, signal),
       clickhouse.queryPerShard(Q.replicaCounts, undefined, signal),
     ])
+    const everyHost = status.map((r) => (r.rows ? {host: r.host, rows: signozReplicaPaths(r.rows)} : r))
     const readers = new Set(counts.map((r) => r.host.name))
     const {answered, unreadable} = perHost(
       everyHost.filter((r) => readers.has(r.host.name)),

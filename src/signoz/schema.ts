@@ -58,3 +58,9 @@ export const SIGNAL_TABLES: readonly SignalTable[] = [
  * second on servers without DateTime64, so an outcome beats an in-progress row at the same time.
  */
 export const LATEST_MIGRATION_STATUS = "argMax(status, tuple(updated_at, status != 'in-progress'))"
+
+/**
+ * The TTL clause of a table from its engine_full ("… TTL <clause> SETTINGS …"), '' without one:
+ * read from the list of tables every host answers anyway, not by a second read of system.tables.
+ */
+export const ttlClause = (engineFull: string): string => /\bTTL (.*?)(?: SETTINGS |$)/.exec(engineFull)?.[1]?.trim() ?? ''

@@ -14,6 +14,8 @@ import {HttpClickHouseFleet} from '../../src/gateways/clickhouse-fleet.js'
 import {defineQuery} from '../../src/gateways/queries.js'
 import {Q} from '../../src/signoz/queries.js'
 import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
+import {expectProbedTablesAndOneThread} from '../helpers/probe-truth.js'
+import {BOOKKEEPING_TABLES} from '../../src/signoz/schema.js'
 import {runCli} from '../helpers/cli.js'
 import {TestLab, doctorUntil, eventually, failing, notPassing, processesMentioning, resultOf} from '../helpers/lab.js'
 
@@ -185,6 +187,16 @@ describe('queries asked of a host at once go as one statement (18.16)', () => {
       }
     } finally {
       await Promise.all([batched.close(), alone.close()])
+    }
+  })
+
+  test('the probe records which migration bookkeeping tables each host keeps; every read runs on one thread', async () => {
+    const fleet = await HttpClickHouseFleet.open(endpoints(), {requestTimeoutMs: 10_000, probeTables: BOOKKEEPING_TABLES})
+    try {
+      expect(fleet.reachable()).toHaveLength(lab.status.clickhouse.length)
+      await expectProbedTablesAndOneThread(fleet)
+    } finally {
+      await fleet.close()
     }
   })
 

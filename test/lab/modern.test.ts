@@ -9,6 +9,8 @@ import type {StatusView} from '../../src/status/view.js'
 import {runCli} from '../helpers/cli.js'
 import {TestLab, doctorUntil, failing, processesMentioning, resultOf} from '../helpers/lab.js'
 import {ALL_NAMED_QUERIES, SAMPLE_PARAMS} from '../helpers/sample-params.js'
+import {expectProbedTablesAndOneThread} from '../helpers/probe-truth.js'
+import {BOOKKEEPING_TABLES} from '../../src/signoz/schema.js'
 
 /**
  * The lab on ClickHouse 26.7 (the chdb package's engine, served for real): two shards of one
@@ -73,6 +75,18 @@ describe.skipIf(!available)('a lab on ClickHouse 26.7 (lab up --clickhouse moder
         .findings.filter((f) => !f.ok)
         .map((f) => f.subject),
     ).toEqual(['clickhouse.layout.replicasCount'])
+  })
+
+  test('the probe records which migration bookkeeping tables each host keeps; every read runs on one thread', async () => {
+    const fleet = await HttpClickHouseFleet.open(
+      lab.status.clickhouse.map((h) => ({url: h.url, user: lab.status.user, password: lab.status.password})),
+      {requestTimeoutMs: 5000, probeTables: BOOKKEEPING_TABLES},
+    )
+    try {
+      await expectProbedTablesAndOneThread(fleet)
+    } finally {
+      await fleet.close()
+    }
   })
 
   test('every named query runs on a live 26.7 server, or is declared unsupported there', async () => {
