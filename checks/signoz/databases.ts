@@ -17,10 +17,20 @@ export default defineCheck({
   runbook: 'schema-missing',
   scenarios: [16],
   async run({clickhouse, signal}) {
-    const {answered, unreadable} = perHost(await clickhouse.queryEach(Q.databases, {names: SIGNOZ_DATABASES}, signal), 'system.databases')
-    const findings: Finding[] = [...unreadable]
-    for (const {host, rows} of answered) {
-      const present = new Set(rows.map((r) => r.name))
+    // A database that holds tables exists: the list of tables, which every host answers in the run's
+    // first statement anyway, settles most hosts; only a host where some database shows no table
+    // is asked for its databases.
+    const listed = perHost(await clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal), 'system.tables')
+    const withTables = new Map(listed.answered.map(({host, rows}) => [host.name, new Set(rows.map((r) => r.database))]))
+    const unsure = listed.answered.filter(({host}) => SIGNOZ_DATABASES.some((db) => !withTables.get(host.name)!.has(db))).map(({host}) => host)
+    const asked = unsure.length ? perHost(await clickhouse.queryHosts(unsure, Q.databases, {names: SIGNOZ_DATABASES}, signal), 'system.databases') : undefined
+    const answered = [
+      ...listed.answered.filter(({host}) => !unsure.includes(host)).map(({host}) => ({host, names: [...withTables.get(host.name)!]})),
+      ...(asked?.answered ?? []).map(({host, rows}) => ({host, names: rows.map((r) => r.name)})),
+    ].sort((x, y) => x.host.name.localeCompare(y.host.name))
+    const findings: Finding[] = [...listed.unreadable, ...(asked?.unreadable ?? [])]
+    for (const {host, names} of answered) {
+      const present = new Set(names.sort())
       const missing = SIGNOZ_DATABASES.filter((db) => !present.has(db))
       findings.push(
         missing.length

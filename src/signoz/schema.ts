@@ -18,6 +18,13 @@ export const BOOKKEEPING_TABLES: readonly string[] = SIGNOZ_DATABASES.flatMap((d
 
 export type Signal = 'traces' | 'logs' | 'metrics'
 
+/**
+ * The 30-minute buckets (ts_bucket_start, the first key of the traces and logs tables' ORDER BY)
+ * that can hold a row at or after the given unix second: the primary index then reads the last
+ * bucket or two, not the whole day's partition, however much the day holds.
+ */
+const recentBuckets = (s: string) => `ts_bucket_start >= toUInt64(${s}) - 1800`
+
 /** Where each signal lands and how to read its row time as unix seconds. */
 export interface SignalTable {
   signal: Signal
@@ -35,14 +42,14 @@ export const SIGNAL_TABLES: readonly SignalTable[] = [
     database: 'signoz_traces',
     table: 'signoz_index_v3',
     secondsExpr: 'toUnixTimestamp(timestamp)',
-    since: (s) => `timestamp >= toDateTime(${s})`,
+    since: (s) => `timestamp >= toDateTime(${s}) AND ${recentBuckets(s)}`,
   },
   {
     signal: 'logs',
     database: 'signoz_logs',
     table: 'logs_v2',
     secondsExpr: 'intDiv(timestamp, 1000000000)',
-    since: (s) => `timestamp >= toUInt64(${s}) * 1000000000`,
+    since: (s) => `timestamp >= toUInt64(${s}) * 1000000000 AND ${recentBuckets(s)}`,
   },
   {
     signal: 'metrics',
