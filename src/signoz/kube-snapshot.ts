@@ -1,3 +1,4 @@
+import {trace} from '../core/trace.js'
 import {isGatewayError, type GatewayError} from '../gateways/errors.js'
 import {SNAPSHOT_KINDS, type KubeGateway, type KubeItem, type SnapshotKind} from '../gateways/kube.js'
 
@@ -15,6 +16,7 @@ export async function takeSnapshot(kube: KubeGateway, namespace: string, kinds: 
     kinds.map(async (kind) => {
       try {
         snapshot.items[kind] = await kube.list(kind, namespace, kind === 'secrets' ? 'owner=helm' : undefined)
+        trace(`list ${kind} answered (${snapshot.items[kind]!.length})`)
       } catch (error) {
         if (!isGatewayError(error)) throw error
         snapshot.errors[kind] = error
