@@ -168,6 +168,47 @@ async function manualWay(kubectlBinary, kubeconfig, status) {
 
 const medianOf = (runs, f) => median(runs.map(f))
 
+/**
+ * Each host's share of one doctor run, apart from what the servers do on their own: the reads one
+ * run sent (SIGNOZ_HA_TRACE_SQL) are replayed host by host, one after another, `times` times as
+ * the tool sends them (one thread); the host's CPU over the replay, less its idle CPU over the
+ * same seconds, divided by `times`. Returns the per-host figures in seconds.
+ */
+async function replayedShare(procs, kubeconfig, times = 10) {
+  const file = join(mkdtempSync(join(tmpdir(), 'signoz-ha-sql-')), 'reads.jsonl')
+  const r = spawnSync(process.execPath, [bin, 'doctor', '--kubeconfig', kubeconfig, '-o', 'json'], {
+    encoding: 'utf8',
+    env: {...process.env, NO_COLOR: '1', SIGNOZ_HA_TRACE_SQL: file},
+    maxBuffer: 256 << 20,
+  })
+  if (r.status !== 0) throw new Error(`doctor with SIGNOZ_HA_TRACE_SQL exited ${r.status}`)
+  const reads = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  const shares = []
+  for (const host of procs.hosts) {
+    const mine = reads.filter((x) => x.host === host.pod).map((x) => x.sql)
+    const send = (query) =>
+      fetch(`http://127.0.0.1:${host.httpPort}/?max_threads=1&output_format_json_quote_64bit_integers=0`, {
+        method: 'POST',
+        body: `${query} FORMAT JSONEachRow`,
+        headers: {'X-ClickHouse-User': procs.user, 'X-ClickHouse-Key': procs.password},
+      }).then((res) => res.text())
+    const idle0 = processCpu(host.pid)
+    const t0 = performance.now()
+    await sleep(1000)
+    const idlePerSecond = (processCpu(host.pid) - idle0) / ((performance.now() - t0) / 1000)
+    for (const q of mine) await send(q) // warm
+    const cpu0 = processCpu(host.pid)
+    const t1 = performance.now()
+    for (let i = 0; i < times; i++) for (const q of mine) await send(q)
+    const seconds = (performance.now() - t1) / 1000
+    shares.push({host: host.pod, statements: mine.length, cpu: (processCpu(host.pid) - cpu0 - idlePerSecond * seconds) / times})
+  }
+  return shares
+}
+
 function argValue(name, fallback) {
   const i = process.argv.indexOf(name)
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback
@@ -213,6 +254,7 @@ export async function remoteBench({rttMs, cli}) {
       const bundleRuns = Array.from({length: n}, (_, i) => measure(procs, ['bundle', '--kubeconfig', local, '--output', join(bundleDir, `b${i}.tar.gz`)]))
       const hosts = shards * replicas
       const stats = far[0].json.stats
+      const shares = await replayedShare(procs, local)
       // --profile: one more run at 0 ms under the V8 profiler, summarised by part (scripts/profile-summary.mjs).
       let profile
       if (process.argv.includes('--profile')) {
@@ -231,6 +273,7 @@ export async function remoteBench({rttMs, cli}) {
         cpu: medianOf(far, (r) => r.cpu),
         servers: medianOf(near, (r) => r.lab.servers),
         serversNet: medianOf(near, (r) => r.lab.servers - (calm.serversIdlePerSecond * r.ms) / 1000),
+        replayed: {mean: shares.reduce((n, x) => n + x.cpu, 0) / shares.length, max: Math.max(...shares.map((x) => x.cpu))},
         simulator: medianOf(near, (r) => r.lab.simulator),
         rssMB: Math.max(...far.map((r) => r.rssKiB)) / 1024,
         stats,
@@ -261,6 +304,7 @@ export async function remoteBench({rttMs, cli}) {
         `  doctor --kubeconfig ${r.wall0.toFixed(0)} ms at 0 ms, ${r.wall.toFixed(0)} ms at ${rttMs} ms → ${((r.wall - r.wall0) / rttMs).toFixed(1)} round trips on the critical path\n` +
         `  sent: ${r.stats.apiRequests - streams} Kubernetes requests + ${streams} port-forward streams, ${r.stats.queries} ClickHouse statements (${(r.stats.queries / r.hosts).toFixed(1)} per host)\n` +
         `  CPU per run: doctor ${ms(r.cpu0)} (at ${rttMs} ms: ${ms(r.cpu)}), the ClickHouse servers ${ms(r.servers)} (${ms(r.servers / r.hosts)} per host; ${ms(r.serversNet / r.hosts)} over their idle ${ms(r.calm.serversIdlePerSecond / r.hosts)}/s), the simulator ${ms(r.simulator)}; peak RSS ${r.rssMB.toFixed(0)} MB\n` +
+        `  a run's reads replayed host by host: ${ms(r.replayed.mean)} of server CPU per host (the most: ${ms(r.replayed.max)})\n` +
         `  status ${r.status.ms.toFixed(0)} ms (CPU ${ms(r.status.cpu)}, servers ${ms(r.status.servers / r.hosts)} per host); bundle ${r.bundle.ms.toFixed(0)} ms (CPU ${ms(r.bundle.cpu)}, servers ${ms(r.bundle.servers / r.hosts)} per host)` +
         (r.manual ? `\n  the manual way ${(r.manual / 1000).toFixed(1)} s at ${rttMs} ms (doctor ${(r.wall / r.manual).toFixed(3)}× of it)` : ''),
     )
@@ -271,7 +315,7 @@ export async function remoteBench({rttMs, cli}) {
     const extra = large.hosts - small.hosts
     console.log(
       `${large.layout} over ${small.layout}: wall at ${rttMs} ms ${(large.wall / small.wall).toFixed(2)}×; doctor CPU per additional host ${(((large.cpu0 - small.cpu0) / extra) * 1000).toFixed(1)} ms; ` +
-        `server CPU per host per run ${((small.servers / small.hosts) * 1000).toFixed(1)} ms (${small.layout}) and ${((large.servers / large.hosts) * 1000).toFixed(1)} ms (${large.layout}); over idle ${((small.serversNet / small.hosts) * 1000).toFixed(1)} and ${((large.serversNet / large.hosts) * 1000).toFixed(1)} ms`,
+        `server CPU per host per run ${((small.servers / small.hosts) * 1000).toFixed(1)} ms (${small.layout}) and ${((large.servers / large.hosts) * 1000).toFixed(1)} ms (${large.layout}); over idle ${((small.serversNet / small.hosts) * 1000).toFixed(1)} and ${((large.serversNet / large.hosts) * 1000).toFixed(1)} ms; replayed ${(small.replayed.mean * 1000).toFixed(1)} and ${(large.replayed.mean * 1000).toFixed(1)} ms`,
     )
   }
 }

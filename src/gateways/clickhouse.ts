@@ -1,4 +1,5 @@
 import {ClickHouseLogLevel, createClient, type ClickHouseClient} from '@clickhouse/client'
+import {traceSql} from '../core/trace.js'
 import {GatewayError} from './errors.js'
 
 export interface ClickHouseEndpoint {
@@ -59,6 +60,7 @@ export class ClickHouseConnection {
 
   async query<Row>(sql: string, signal?: AbortSignal): Promise<Row[]> {
     this.queries++
+    traceSql(this.target, sql)
     try {
       const result = await this.client.query({
         query: sql,

@@ -190,6 +190,20 @@ describe('queries asked of a host at once go as one statement (18.16)', () => {
     }
   })
 
+  test('SIGNOZ_HA_TRACE_SQL records every statement of a run with its host, and no credential', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'signoz-ha-sql-')), 'reads.jsonl')
+    const {report} = await lab.doctor([], {SIGNOZ_HA_TRACE_SQL: file})
+    const text = readFileSync(file, 'utf8')
+    const reads = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as {host: string; sql: string})
+    expect(reads).toHaveLength(report.stats!.queries)
+    expect(new Set(reads.map((r) => r.host)).size).toBe(lab.status.clickhouse.length)
+    expect(reads.every((r) => /^\s*SELECT\b/i.test(r.sql))).toBe(true)
+    expect(text).not.toContain(lab.status.password)
+  })
+
   test('the probe records which migration bookkeeping tables each host keeps; every read runs on one thread', async () => {
     const fleet = await HttpClickHouseFleet.open(endpoints(), {requestTimeoutMs: 10_000, probeTables: BOOKKEEPING_TABLES})
     try {
