@@ -37,7 +37,7 @@ export async function queryCosts({cli}) {
   const host = state.clickhouse[0]
   try {
     if (state.ingestion?.pid) process.kill(state.ingestion.pid, 'SIGSTOP')
-    // What every read of the tool carries (src/gateways/clickhouse.ts, READ_SETTINGS), unless a setting is given.
+    // What every read of the fleet carries (src/gateways/clickhouse.ts, ONE_THREAD), unless a setting is given.
     const send = async (sql, settings = '&max_threads=1') => {
       const r = await fetch(`http://127.0.0.1:${host.httpPort}/?output_format_json_quote_64bit_integers=0${settings}`, {
         method: 'POST',

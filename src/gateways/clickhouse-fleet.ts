@@ -1,4 +1,4 @@
-import {ClickHouseConnection, safeTarget, type ClickHouseEndpoint} from './clickhouse.js'
+import {ClickHouseConnection, ONE_THREAD, safeTarget, type ClickHouseEndpoint} from './clickhouse.js'
 import {GatewayError, type GatewayErrorKind} from './errors.js'
 import {batchSql, splitBatch, type BatchItem, type BatchRow} from './query-batch.js'
 import {PROBE, hasTable, probedTables, type Capabilities, type NamedQuery} from './queries.js'
@@ -219,7 +219,7 @@ export class HttpClickHouseFleet implements ClickHouseFleet {
 
   private async probe(endpoint: ClickHouseEndpoint, signal?: AbortSignal): Promise<HostProbe> {
     const known = this.connections.get(endpoint.name ?? safeTarget(endpoint.url))
-    const conn = known ?? new ClickHouseConnection(endpoint, {requestTimeoutMs: this.options.requestTimeoutMs})
+    const conn = known ?? new ClickHouseConnection(endpoint, {requestTimeoutMs: this.options.requestTimeoutMs, readSettings: ONE_THREAD})
     this.connections.set(conn.target, conn)
     const started = performance.now()
     const base = {name: conn.target, target: conn.target, macros: {}}

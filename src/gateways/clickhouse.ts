@@ -17,16 +17,18 @@ export interface ClickHouseEndpoint {
 export interface ConnectionOptions {
   /** Bound on one request, connect included; a hung (SIGSTOPped) host costs at most this. */
   requestTimeoutMs: number
+  /** Settings every read carries besides the number format (the fleet's: ONE_THREAD). */
+  readSettings?: Readonly<Record<string, number>>
 }
 
 /**
- * What every read carries. Numbers as JSON numbers on every version (64-bit ints are quoted by
- * default). One thread: the tool reads small system tables and narrow windows, where a query's
- * threads cost the server more than they save (on 18.16 a doctor batch costs 16 ms of CPU with
- * one thread against 21 ms with two), and a health check on a busy production host should take
- * one core at most. Both settings exist on every version the tool supports.
+ * The settings of the fleet's reads: one thread. They read small system tables and narrow
+ * windows, where a query's threads cost the server more than they save (on 18.16 a doctor batch
+ * costs 16 ms of CPU with one thread against 21 ms with two), and a health check on a busy
+ * production host should take one core at most. Not for reads of Distributed tables: 18.16 then
+ * reads the shards one after another.
  */
-export const READ_SETTINGS = {output_format_json_quote_64bit_integers: 0, max_threads: 1} as const
+export const ONE_THREAD = {max_threads: 1} as const
 
 /**
  * One ClickHouse host over HTTP. The only module that imports @clickhouse/client.
@@ -39,7 +41,7 @@ export class ClickHouseConnection {
 
   constructor(
     readonly endpoint: ClickHouseEndpoint,
-    options: ConnectionOptions,
+    private readonly options: ConnectionOptions,
   ) {
     this.target = endpoint.name ?? safeTarget(endpoint.url)
     this.client = createClient({
@@ -66,7 +68,8 @@ export class ClickHouseConnection {
         query: sql,
         format: 'JSONEachRow',
         abort_signal: signal,
-        clickhouse_settings: READ_SETTINGS,
+        // Numbers as JSON numbers on every version (64-bit ints are quoted by default).
+        clickhouse_settings: {output_format_json_quote_64bit_integers: 0, ...this.options.readSettings},
       })
       return await result.json<Row>()
     } catch (error) {
