@@ -45,16 +45,11 @@ type Answers<Row> = readonly HostResult<Row>[]
  * (`<zookeeper_path>/replicas/<replica_name>`, a local column): replica-status, which every
  * host answers in the run's first statement anyway, instead of another read of system.replicas.
  */
-function signozReplicaPaths(rows: readonly {database: string; table: string; replica_name: string; replica_path: string}[]) {
+function signozReplicaPaths<R extends {database: string; replica_name: string; replica_path: string}>(rows: readonly R[]) {
   const databases: readonly string[] = SIGNOZ_DATABASES
   return rows
     .filter((r) => databases.includes(r.database) && r.replica_path.endsWith(`/replicas/${r.replica_name}`))
-    .map((r) => ({
-      database: r.database,
-      table: r.table,
-      zookeeper_path: r.replica_path.slice(0, -`/replicas/${r.replica_name}`.length),
-      replica_name: r.replica_name,
-    }))
+    .map((r) => ({...r, zookeeper_path: r.replica_path.slice(0, -`/replicas/${r.replica_name}`.length)}))
 }
 
 /**
@@ -68,27 +63,21 @@ function provenWithoutKeeper(
   reader: HostProbe,
   paths: readonly string[],
   readerRows: readonly {database: string; table: string; zookeeper_path: string}[],
-  everyHost: Answers<{database: string; table: string; zookeeper_path: string; replica_name: string}>,
-  status: Answers<{database: string; table: string; is_readonly: number; is_session_expired: number}>,
+  everyHost: Answers<{zookeeper_path: string; replica_name: string; is_readonly: number; is_session_expired: number}>,
   counts: Answers<{database: string; table: string; total_replicas: number}>,
   known: ReadonlySet<string>,
 ): number | undefined {
   const shard = reader.macros.shard ?? reader.name
-  const ofShard = (r: {host: HostProbe}) => (r.host.macros.shard ?? r.host.name) === shard
-  const hosts = everyHost.filter(ofShard)
-  const states = status.filter(ofShard)
+  const hosts = everyHost.filter((r) => (r.host.macros.shard ?? r.host.name) === shard)
   const registered = counts.find((r) => r.host.name === reader.name)?.rows
-  if (!registered || hosts.some((r) => !r.rows) || states.some((r) => !r.rows)) return undefined
+  if (!registered || hosts.some((r) => !r.rows)) return undefined
   let total = 0
   for (const path of paths) {
-    const local = hosts.flatMap((r) => (r.rows ?? []).filter((x) => x.zookeeper_path === path).map((x) => ({host: r.host, ...x})))
+    const local = hosts.flatMap((r) => (r.rows ?? []).filter((x) => x.zookeeper_path === path))
     const table = readerRows.find((x) => x.zookeeper_path === path)
     const count = table && registered.find((x) => x.database === table.database && x.table === table.table)
     if (!count || Number(count.total_replicas) !== new Set(local.map((x) => x.replica_name)).size) return undefined
-    for (const x of local) {
-      const state = states.find((r) => r.host.name === x.host.name)?.rows?.find((y) => y.database === x.database && y.table === x.table)
-      if (!known.has(x.replica_name) || !state || Number(state.is_readonly) || Number(state.is_session_expired)) return undefined
-    }
+    if (local.some((x) => !known.has(x.replica_name) || Number(x.is_readonly) || Number(x.is_session_expired))) return undefined
     total += Number(count.total_replicas)
   }
   return total
@@ -145,7 +134,7 @@ export default defineCheck({
         ofShard.push(pass(host.name, 'no replicated SigNoz tables'))
         return ofShard
       }
-      const proven = provenWithoutKeeper(host, paths, rows, everyHost, status, counts, known)
+      const proven = provenWithoutKeeper(host, paths, rows, everyHost, counts, known)
       if (proven !== undefined) {
         ofShard.push(pass(host.name, `${paths.length} tables, every registered replica is a host of the cluster`, {tables: paths.length, replicas: proven}))
         return ofShard
