@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto'
-import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {processState, spawnDetached} from './processes.js'
 
@@ -106,21 +106,33 @@ export function containerRuns(dir: string): ContainerRun[] {
 /** The id a runtime would give this run (containerd's are 64 hex digits). */
 export const containerId = (run: ContainerRun): string => createHash('sha256').update(`${run.pid}:${run.startedAt}`).digest('hex')
 
+// Every hold and release writes the file anew, so a kubelet tick can tell that one happened while it looked.
+let holdSeq = 0
+const writeHold = (dir: string, state: 'held' | 'released') => {
+  if (existsSync(dir)) writeFileSync(holdPath(dir), `${process.pid} ${state} ${now()} ${holdSeq++}\n`)
+}
+
 /** Marks the container as being restarted by this process: the kubelet leaves it alone meanwhile. */
 export function holdContainer(dir: string): void {
-  if (existsSync(dir)) writeFileSync(holdPath(dir), `${process.pid} ${now()}\n`)
+  writeHold(dir, 'held')
 }
 
 export function releaseContainer(dir: string): void {
-  rmSync(holdPath(dir), {force: true})
+  writeHold(dir, 'released')
+}
+
+/** The hold's record as it is now: it changes with every hold and every release. */
+export function holdMark(dir: string): string {
+  try {
+    return readFileSync(holdPath(dir), 'utf8')
+  } catch {
+    return ''
+  }
 }
 
 /** True while a live process other than this one holds the container. */
 export function containerHeldByOther(dir: string): boolean {
-  try {
-    const pid = Number(readFileSync(holdPath(dir), 'utf8').split(' ')[0])
-    return pid !== process.pid && processState(pid) !== 'dead'
-  } catch {
-    return false
-  }
+  const [pid, state] = holdMark(dir).split(' ')
+  if (!pid || state === 'released') return false
+  return Number(pid) !== process.pid && processState(Number(pid)) !== 'dead'
 }

@@ -58,6 +58,11 @@ describe('doctor --export otlp', () => {
   })
 
   test('protobuf and JSON: every check and subject a sample in signoz_metrics, each failing finding a record in signoz_logs', async () => {
+    // Export under the fault (so there are failing findings), then heal before reading ClickHouse:
+    // while a replica is read-only, the Distributed tables' background sends to its shard fail
+    // whenever they pick it, and 18.16 retries after a backoff of up to 30 s, so delivery time is a
+    // coin toss. Healed, the next retry lands and the replica catches up.
+    const runs: {protocol: string; since: number; failingSubjects: string[]}[] = []
     await lab.break('readonly-table')
     try {
       for (const protocol of ['http/protobuf', 'http/json']) {
@@ -75,49 +80,43 @@ describe('doctor --export otlp', () => {
           .map((f) => f.subject)
           .sort()
         expect(failingSubjects.length).toBeGreaterThan(0)
-        // What SigNoz's query service reads: the series' labels in time_series_v4, the values in samples_v4 (18.16: visitParam for JSON).
-        // Rows for the other shard go through the Distributed table's background send: read until they are there.
-        const subjectsFailing = async () => {
-          const rows = await sql<{subject: string; value: number; env: string}>(
-            `SELECT visitParamExtractString(t.labels, 'subject') AS subject, s.value AS value, s.env AS env FROM signoz_metrics.distributed_samples_v4 AS s GLOBAL ANY INNER JOIN (SELECT DISTINCT fingerprint, labels FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'signoz_ha_check_status' AND visitParamExtractString(labels, 'check') = 'clickhouse/replicas-readonly' AND visitParamExtractString(labels, 'test.run') = '${protocol}') AS t USING fingerprint WHERE s.metric_name = 'signoz_ha_check_status' AND s.unix_milli >= ${since - 1000}`,
-          )
-          return {rows, subjects: [...new Set(rows.filter((x) => Number(x.value) === 1).map((x) => x.subject))].sort()}
-        }
-        // Rows for the read-only replica's shard wait in the Distributed send queue until another replica takes them: allow for it.
-        // 18.16 retries a failed send after a backoff that doubles up to 30 s, so a send that chose the read-only replica twice
-        // waits a minute: two minutes per read.
-        // A Distributed read picks one replica per shard, and the read-only one is stale by design of the fault: keep the read that saw them all.
-        let seen = {rows: [] as {subject: string; value: number; env: string}[], subjects: [] as string[]}
-        await eventually(
-          'every failing subject in ClickHouse',
-          async () => (seen = await subjectsFailing()).subjects.length === failingSubjects.length,
-          120_000,
-        )
-        const {rows, subjects} = seen
-        expect(subjects).toEqual(failingSubjects)
-        expect(rows.every((x) => x.env === 'lab')).toBe(true)
-        let posture: {value: number}[] = []
-        await eventually(
-          'the posture score in ClickHouse',
-          async () =>
-            (posture = await sql<{value: number}>(
-              `SELECT value FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'signoz_ha_posture_score' AND unix_milli >= ${since - 1000} AND env = 'lab'`,
-            )).length > 0,
-          60_000,
-        )
-        expect(posture.length).toBeGreaterThan(0)
-        expect(Number(posture[0]!.value)).toBeGreaterThanOrEqual(0)
-        const readLogs = () =>
-          sql<{severity_text: string; body: string}>(
-            `SELECT severity_text, body FROM signoz_logs.distributed_logs_v2 WHERE body LIKE 'clickhouse/replicas-readonly %' AND resource_fingerprint LIKE '%test.run=${protocol}%'`,
-          )
-        let logs: {severity_text: string; body: string}[] = []
-        await eventually('every failing finding in signoz_logs', async () => (logs = await readLogs()).length >= failingSubjects.length, 120_000)
-        expect(logs.length).toBe(failingSubjects.length)
-        expect(logs.every((l) => l.severity_text === 'ERROR')).toBe(true)
+        runs.push({protocol, since, failingSubjects})
       }
     } finally {
       await lab.heal('readonly-table')
+    }
+    for (const {protocol, since, failingSubjects} of runs) {
+      // What SigNoz's query service reads: the series' labels in time_series_v4, the values in samples_v4 (18.16: visitParam for JSON).
+      const subjectsFailing = async () => {
+        const rows = await sql<{subject: string; value: number; env: string}>(
+          `SELECT visitParamExtractString(t.labels, 'subject') AS subject, s.value AS value, s.env AS env FROM signoz_metrics.distributed_samples_v4 AS s GLOBAL ANY INNER JOIN (SELECT DISTINCT fingerprint, labels FROM signoz_metrics.distributed_time_series_v4 WHERE metric_name = 'signoz_ha_check_status' AND visitParamExtractString(labels, 'check') = 'clickhouse/replicas-readonly' AND visitParamExtractString(labels, 'test.run') = '${protocol}') AS t USING fingerprint WHERE s.metric_name = 'signoz_ha_check_status' AND s.unix_milli >= ${since - 1000}`,
+        )
+        return {rows, subjects: [...new Set(rows.filter((x) => Number(x.value) === 1).map((x) => x.subject))].sort()}
+      }
+      // A Distributed read picks one replica per shard, and the healed one may still be catching up: keep the read that saw them all.
+      let seen = {rows: [] as {subject: string; value: number; env: string}[], subjects: [] as string[]}
+      await eventually('every failing subject in ClickHouse', async () => (seen = await subjectsFailing()).subjects.length === failingSubjects.length, 120_000)
+      const {rows, subjects} = seen
+      expect(subjects).toEqual(failingSubjects)
+      expect(rows.every((x) => x.env === 'lab')).toBe(true)
+      let posture: {value: number}[] = []
+      await eventually(
+        'the posture score in ClickHouse',
+        async () =>
+          (posture = await sql<{value: number}>(
+            `SELECT value FROM signoz_metrics.distributed_samples_v4 WHERE metric_name = 'signoz_ha_posture_score' AND unix_milli >= ${since - 1000} AND env = 'lab'`,
+          )).length > 0,
+        60_000,
+      )
+      expect(Number(posture[0]!.value)).toBeGreaterThanOrEqual(0)
+      const readLogs = () =>
+        sql<{severity_text: string; body: string}>(
+          `SELECT severity_text, body FROM signoz_logs.distributed_logs_v2 WHERE body LIKE 'clickhouse/replicas-readonly %' AND resource_fingerprint LIKE '%test.run=${protocol}%'`,
+        )
+      let logs: {severity_text: string; body: string}[] = []
+      await eventually('every failing finding in signoz_logs', async () => (logs = await readLogs()).length >= failingSubjects.length, 120_000)
+      expect(logs.length).toBe(failingSubjects.length)
+      expect(logs.every((l) => l.severity_text === 'ERROR')).toBe(true)
     }
   }, 700_000)
 

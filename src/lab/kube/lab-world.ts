@@ -11,7 +11,7 @@ import {keeperHealthy, startKeeper} from '../keeper.js'
 import {FIXED_MIGRATION, Migrator, migrationsOf} from '../migrator.js'
 import {findProcess, ownedState, terminate} from '../processes.js'
 import {hostMarker, hostState, hostUrl, keeperMarker, keeperState, readState, updateState, type LabHost, type LabState} from '../state.js'
-import {containerHeldByOther, containerRuns} from '../container.js'
+import {containerHeldByOther, containerRuns, holdMark} from '../container.js'
 import type {ContainerState, LabWorld, PodBackend} from './controllers/kubelet.js'
 import {ContainerExit, type ContainerSpec} from './controllers/task-pods.js'
 import {chartTask} from './chart-tasks.js'
@@ -131,6 +131,10 @@ export class RealLabWorld implements LabWorld {
   private containerState(dir: string, recorded: number | undefined, key: string, marker: string): ContainerState {
     // A start under way (a new pod's container, or a restart): the process of before is not this container's.
     if (this.starting.has(key)) return {alive: false, busy: true}
+    // Read before the process: a restart by the CLI that starts or ends while this looks (the old
+    // process gone, the new one not yet seen) changes the mark, and the container is left alone
+    // this tick; restarting it too would kill the CLI's new server.
+    const mark = holdMark(dir)
     const pid = ownedState(recorded, marker) === 'dead' ? (findProcess(marker, {stoppedToo: true}) ?? recorded) : recorded
     const runs = containerRuns(dir)
     const index = runs.findLastIndex((r) => r.pid === pid)
@@ -139,7 +143,7 @@ export class RealLabWorld implements LabWorld {
       alive: ownedState(pid, marker) !== 'dead',
       run: runs[current],
       previous: current > 0 ? runs[current - 1] : undefined,
-      busy: containerHeldByOther(dir),
+      busy: containerHeldByOther(dir) || holdMark(dir) !== mark,
     }
   }
 
