@@ -1,3 +1,5 @@
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {defineConfig} from 'vitest/config'
 
 /**
@@ -7,6 +9,8 @@ import {defineConfig} from 'vitest/config'
  */
 export default defineConfig({
   test: {
+    // What runs remember between runs (kube-connections.ts) stays with this test run, not the user's home.
+    env: {SIGNOZ_HA_CACHE_DIR: join(tmpdir(), `signoz-ha-test-cache-${process.pid}`)},
     reporters: ['default', 'json', './test/helpers/durations-reporter.ts'],
     outputFile: {json: '.test-results.json'},
     projects: [

@@ -8,6 +8,8 @@ import {join} from 'node:path'
 import {busyPercent, childCpu, median} from './bench-lib.mjs'
 
 const bin = new URL('../bin/run.js', import.meta.url).pathname
+// What runs remember between runs (the API connections a cluster needs) stays with this bench.
+process.env.SIGNOZ_HA_CACHE_DIR ??= mkdtempSync(join(tmpdir(), 'signoz-ha-bench-cache-'))
 const time = (args, env = {}) => {
   const t = performance.now()
   const r = spawnSync(process.execPath, args, {env: {...process.env, ...env}, encoding: 'utf8'})

@@ -143,13 +143,14 @@ export async function doctorCommand(flags: DoctorFlags, io: {format: ReportForma
     const apiRequests = kube?.gateway.requests ?? 0
     const streams = kube?.gateway.streamsOpened ?? 0
     const retried = [...(kube?.gateway.retried.entries ?? []), ...(fleet.retried?.entries ?? [])]
-    report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams, ...(retried.length ? {retried} : {})}
+    const apiConnections = kube?.gateway.connectionsOpened ?? 0
+    report.stats = {durationMs, queries: fleet.queryCount(), apiRequests, portForwardStreams: streams, apiConnections, ...(retried.length ? {retried} : {})}
     const exported = exporting ? await exportReport(report, exporting, io.version) : undefined
     return {
       report,
       output: io.format === 'line' ? runLogLine(report, exported) : renderReport(report, io.format, {chalk: io.chalk, verbose: flags.verbose}),
       exitCode: exitCodeFor(report, setup.failOn),
-      stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams)${retried.length ? `; ${retried.length} reads retried (${retried.reduce((n, r) => n + r.attempts - 1, 0)} attempts more; ${retried.filter((r) => !r.succeeded).length} gave up)` : ''}${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
+      stats: `doctor: ${durationMs}ms, ${fleet.queryCount()} ClickHouse queries over ${fleet.hosts.length} hosts, ${apiRequests} Kubernetes API requests (${streams} of them port-forward streams) over ${apiConnections} connections${retried.length ? `; ${retried.length} reads retried (${retried.reduce((n, r) => n + r.attempts - 1, 0)} attempts more; ${retried.filter((r) => !r.succeeded).length} gave up)` : ''}${exported ? `; export otlp: ${exported.ok ? 'ok' : 'failed'} (${exported.metricPoints} metric points, ${exported.logRecords} log records, ${exported.durationMs}ms)` : ''}`,
       ...(exported && !exported.ok ? {warning: `export otlp failed: ${exported.error}`} : {}),
       exported,
     }

@@ -24,6 +24,8 @@ export interface Report {
     queries: number
     apiRequests: number
     portForwardStreams?: number
+    /** Connections opened to the API server (each a TCP and a TLS handshake; the rest of the requests rode kept ones). */
+    apiConnections?: number
     /** Reads that needed more than one attempt (the API server shedding load, a host at its query limit, a reset stream), with the attempts and why. */
     retried?: {request: string; attempts: number; why: string; succeeded: boolean}[]
   }

@@ -8,6 +8,7 @@ import {parseDuration} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {READ_RETRIES, RetryLog, TRANSIENT_NETWORK, retrying, type Verdict} from './retry.js'
 import {SpdySession} from './spdy.js'
+import {trace} from '../core/trace.js'
 
 /** An HTTP error answer of the API server, shaped as client-node's errors are (code, body). */
 export class ApiStatusError extends Error {
@@ -126,6 +127,21 @@ export class KubeHttp {
   }
 
   private async getOnce(path: string, as: 'json' | 'text', signal?: AbortSignal): Promise<unknown> {
+    this.inFlight++
+    const started = performance.now()
+    try {
+      const answer = await this.sendGet(path, as, signal)
+      this.firstReadMs ??= performance.now() - started
+      return answer
+    } finally {
+      this.inFlight--
+    }
+  }
+
+  /** How long the run's first answered read took: a new connection's handshakes and one request. */
+  private firstReadMs?: number
+
+  private async sendGet(path: string, as: 'json' | 'text', signal?: AbortSignal): Promise<unknown> {
     const opts = await this.options()
     const server = this.server
     const send = server.protocol === 'http:' ? httpRequest : httpsRequest
@@ -159,6 +175,7 @@ export class KubeHttp {
           })
         },
       )
+      req.on('socket', (socket: Socket) => this.countConnection(socket))
       req.on('error', reject)
       // An API server that accepted the request and then went quiet (overloaded, its etcd slow):
       // the read is abandoned and, as a reset connection is, tried again.
@@ -168,6 +185,51 @@ export class KubeHttp {
       req.end()
     })
   }
+
+  /**
+   * Opens n more keep-alive connections now, each with a tiny request (GET /version): n
+   * port-forward upgrades later each find a connection ready instead of paying a TCP and a TLS
+   * handshake first (an upgrade keeps its connection: the pool has one fewer after each).
+   */
+  warm(n: number): void {
+    this.warmRequests += Math.max(0, n)
+    for (let i = 0; i < n; i++)
+      this.warming.push(
+        this.getOnce('/version', 'json').then(
+          () => undefined,
+          () => undefined,
+        ),
+      )
+  }
+
+  /** Warming requests sent this run (each a GET /version), for --stats. */
+  warmRequests = 0
+  /** Connections opened to the API server this run (each a TCP and, over https, a TLS handshake), for --stats. */
+  connectionsOpened = 0
+  private countConnection(socket: Socket): void {
+    if (socket.connecting) this.connectionsOpened++
+  }
+
+  /** Warming requests not yet claimed by an upgrade. */
+  private readonly warming: Promise<void>[] = []
+
+  /**
+   * Before an upgrade: a warming request still on its way is this upgrade's connection; waiting
+   * for it costs less than a handshake of its own. Bounded by what a new connection and a read
+   * took this run (the first read's time): a warming request slower than that is not waited on.
+   */
+  private async warmConnection(): Promise<void> {
+    const warmer = this.warming.shift()
+    if (!warmer) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([warmer, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.firstReadMs ?? 1000)))])
+    clearTimeout(timer)
+    // The connection returns to the pool once the response has ended: one turn later.
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
+
+  /** Reads on their way now: each holds a connection of its own. */
+  inFlight = 0
 
   private readonly sessions = new Map<string, Promise<SpdySession | undefined>>()
   /** Port-forward connections made to the API server (SPDY sessions or WebSockets), for --stats. */
@@ -198,6 +260,7 @@ export class KubeHttp {
   }
 
   private async openSession(namespace: string, pod: string): Promise<SpdySession | undefined> {
+    await this.warmConnection()
     const opts = await this.options()
     const server = this.server
     const send = server.protocol === 'http:' ? httpRequest : httpsRequest
@@ -211,6 +274,10 @@ export class KubeHttp {
         path: `${server.pathname.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/portforward`,
         method: 'POST',
         headers: {...opts.headers, connection: 'Upgrade', upgrade: 'SPDY/3.1', 'x-stream-protocol-version': 'portforward.k8s.io', 'content-length': 0},
+      })
+      req.on('socket', (socket: Socket) => {
+        trace(`port-forward ${pod}: upgrading on a ${socket.connecting ? 'new' : 'kept'} connection`)
+        this.countConnection(socket)
       })
       req.on('upgrade', (_res, socket: Socket, head: Buffer) => {
         socket.setNoDelay(true)
@@ -276,6 +343,7 @@ export class KubeHttp {
   /** The WebSocket way: one WebSocket per connection, the channel protocol (each channel's first frame carries the port). */
   private async webSocketForward(namespace: string, pod: string, port: number, socket: Socket, onError: (message: string) => void): Promise<{close(): void}> {
     this.upgrades++
+    this.connectionsOpened++
     const opts = await this.options()
     const server = this.server
     const scheme = server.protocol === 'http:' ? 'ws:' : 'wss:'

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {createServer, type AddressInfo, type Server} from 'node:net'
 // The kubeconfig alone on every run's path; the object API (and its model registry) only for writes.
 import {KubeConfig} from '@kubernetes/client-node/dist/config.js'
+import {rememberSessions, rememberedSessions} from './kube-connections.js'
 import {KubeHttp, kubeReadVerdict, retryAfterOf, statusVerdict} from './kube-http.js'
 import {READ_RETRIES, retrying, type RetryLog, type Verdict} from './retry.js'
 import {UsageError} from '../core/errors.js'
@@ -117,7 +118,11 @@ export class KubeGateway {
   /** API requests made, port-forward connections included (for --stats). */
   private calls = 0
   get requests(): number {
-    return this.calls + this.http.upgrades
+    return this.calls + this.http.upgrades + this.http.warmRequests
+  }
+  /** Connections opened to the API server (TCP and TLS handshakes), for --stats. */
+  get connectionsOpened(): number {
+    return this.http.connectionsOpened
   }
   /** The reads that needed more than one attempt (the API server shedding load, restarting, a reset connection). */
   get retried(): RetryLog {
@@ -135,6 +140,20 @@ export class KubeGateway {
   readonly namespace: string | undefined
 
   private readonly http: KubeHttp
+  private warmed = false
+
+  /**
+   * At the first LIST of a run: once the run's first reads are all on their way (the snapshot
+   * sends its LISTs together), opens the connections the port-forwards will need beyond those
+   * (the sessions the last run against this server opened, and one read beside them), so that
+   * no upgrade waits for a TCP and a TLS handshake of its own (kube-connections.ts).
+   */
+  private warmOnce(): void {
+    if (this.warmed) return
+    this.warmed = true
+    const needed = rememberedSessions(this.server)
+    if (needed > 0) setImmediate(() => this.http.warm(needed + 1 - this.http.inFlight))
+  }
 
   private constructor(private readonly config: KubeConfig) {
     this.http = new KubeHttp(config)
@@ -204,6 +223,7 @@ export class KubeGateway {
 
   /** One LIST of a kind, in a namespace (or cluster-wide for nodes); plain JSON items. */
   async list(kind: ListKind, namespace: string, labelSelector?: string): Promise<KubeItem[]> {
+    this.warmOnce()
     this.calls++
     const path = KubeGateway.listPath(kind, namespace)
     const query = labelSelector ? `${path.includes('?') ? '&' : '?'}labelSelector=${encodeURIComponent(labelSelector)}` : ''
@@ -382,6 +402,7 @@ export class KubeGateway {
     for (const socket of this.sockets) socket.destroy()
     await Promise.all(this.forwards.map((server) => new Promise((resolve) => server.close(resolve))))
     this.http.close()
+    rememberSessions(this.server, this.http.upgrades)
   }
 
   /**

@@ -125,6 +125,42 @@ describe('port-forwards as doctor opens them', () => {
     }
   })
 
+  test('a run remembers its sessions: the next opens that many connections with its first read, and no upgrade waits for a handshake', async () => {
+    const {mkdtempSync} = await import('node:fs')
+    const {tmpdir} = await import('node:os')
+    const saved = process.env.SIGNOZ_HA_CACHE_DIR
+    process.env.SIGNOZ_HA_CACHE_DIR = mkdtempSync(join(tmpdir(), 'signoz-ha-conn-'))
+    const targets = await Promise.all([0, 1, 2, 3].map(() => echo()))
+    for (const [i, t] of targets.entries()) await forwardTo({store}, `fwd-warm-${i}`, t.port)
+    /** One run as doctor's: a read, then a session to each pod; the connections opened before and by the upgrades. */
+    const run = async () => {
+      const kube = KubeGateway.open({kubeconfig})
+      try {
+        await kube.list('pods', 'platform')
+        // The warming requests (if any) are answered: their connections wait in the pool.
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        const beforeUpgrades = kube.connectionsOpened
+        const forwarded = await Promise.all(targets.map((_, i) => kube.forward('platform', `fwd-warm-${i}`, 8123)))
+        expect(await Promise.all(forwarded.map((f, i) => ask(f.port, `w${i}`)))).toEqual(['echo:w0', 'echo:w1', 'echo:w2', 'echo:w3'])
+        return {beforeUpgrades, byUpgrades: kube.connectionsOpened - beforeUpgrades, requests: kube.requests}
+      } finally {
+        await kube.close()
+      }
+    }
+    try {
+      // Nothing remembered: the read's connection carries one upgrade, the other three each open their own.
+      const first = await run()
+      expect(first).toEqual({beforeUpgrades: 1, byUpgrades: 3, requests: 5})
+      // Four sessions remembered: four more connections (a GET /version each) beside the read; the upgrades open none.
+      const next = await run()
+      expect(next).toEqual({beforeUpgrades: 5, byUpgrades: 0, requests: 9})
+    } finally {
+      for (const t of targets) t.close()
+      if (saved === undefined) delete process.env.SIGNOZ_HA_CACHE_DIR
+      else process.env.SIGNOZ_HA_CACHE_DIR = saved
+    }
+  })
+
   test("a pod that is not running: the forward fails with the API server's reason", async () => {
     store.create(store.kindByPath('', 'v1', 'pods')!, 'platform', {
       metadata: {name: 'fwd-pending'},
