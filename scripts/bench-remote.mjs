@@ -106,6 +106,24 @@ async function quiet(procs) {
 }
 
 /** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
+/** A run's stages, from its SIGNOZ_HA_TRACE lines: the Kubernetes snapshot, the port-forwards and probes, the queries. */
+const STAGES = ['snapshot', 'port-forwards and probes', 'queries']
+function stagesOf(stderr) {
+  const at = (pattern) => {
+    const times = stderr
+      .split('\n')
+      .filter((l) => pattern.test(l))
+      .map((l) => Number(/^trace \+(\d+)ms/.exec(l)?.[1]))
+    return times.length ? Math.max(...times) : Number.NaN
+  }
+  const start = at(/doctor: start/)
+  const snapshot = at(/doctor: kubernetes snapshot read/)
+  const probed = at(/doctor: ClickHouse hosts probed/)
+  const answered = at(/^trace \+\d+ms query .* answered$/)
+  return {[STAGES[0]]: snapshot - start, [STAGES[1]]: probed - snapshot, [STAGES[2]]: answered - probed}
+}
+const medianStages = (runs) => Object.fromEntries(STAGES.map((k) => [k, medianOf(runs, (r) => r[k])]))
+
 function measure(procs, args, nodeArgs = [], env = {}) {
   const t = performance.now()
   const cpu0 = childCpu()
@@ -247,6 +265,10 @@ export async function remoteBench({rttMs, cli}) {
       const far = Array.from({length: n}, () => doctor(remote))
       doctor(farther)
       const far2 = Array.from({length: n}, () => doctor(farther))
+      // The same at both latencies with SIGNOZ_HA_TRACE: the time of each stage, whose growth per
+      // round trip of latency is its count of round trips (the CPU of a stage does not grow).
+      const staged = (kubeconfig) => Array.from({length: n}, () => stagesOf(doctor(kubeconfig, {SIGNOZ_HA_TRACE: '1'}).stderr))
+      const stages = {at1: medianStages(staged(remote)), at2: medianStages(staged(farther))}
       // A first run against the cluster: nothing remembered of the last (SIGNOZ_HA_CACHE_DIR=off).
       const cold = Array.from({length: n}, () => doctor(remote, {SIGNOZ_HA_CACHE_DIR: 'off'}))
       const bad = [...near, ...far, ...far2, ...cold].find((r) => r.code !== 0)
@@ -281,6 +303,7 @@ export async function remoteBench({rttMs, cli}) {
         wall: medianOf(far, (r) => r.ms),
         wall2: medianOf(far2, (r) => r.ms),
         wallCold: medianOf(cold, (r) => r.ms),
+        stages,
         cpu0: medianOf(near, (r) => r.cpu),
         cpu: medianOf(far, (r) => r.cpu),
         servers: medianOf(near, (r) => r.lab.servers),
@@ -315,6 +338,9 @@ export async function remoteBench({rttMs, cli}) {
     console.log(
       `${r.layout}: quiet lab (ingestion paused, merges ${r.calm.settled ? 'settled' : 'NOT settled'}): machine ${r.calm.machine}% busy, the lab's processes ${r.calm.labPercent}%\n` +
         `  doctor --kubeconfig ${r.wall0.toFixed(0)} ms at 0 ms, ${r.wall.toFixed(0)} ms at ${rttMs} ms, ${r.wall2.toFixed(0)} ms at ${2 * rttMs} ms → ${((r.wall2 - r.wall) / rttMs).toFixed(1)} round trips on the critical path (${((r.wall - r.wall0) / rttMs).toFixed(1)} from 0 to ${rttMs} ms)\n` +
+        `  by stage (${STAGES.map((k) => `${k} ${r.stages.at1[k].toFixed(0)} → ${r.stages.at2[k].toFixed(0)} ms`).join(', ')} at ${rttMs} → ${2 * rttMs} ms): ${STAGES.map(
+          (k) => `${k} ${((r.stages.at2[k] - r.stages.at1[k]) / rttMs).toFixed(1)}`,
+        ).join(' + ')} = ${(STAGES.reduce((sum, k) => sum + r.stages.at2[k] - r.stages.at1[k], 0) / rttMs).toFixed(1)} round trips\n` +
         `  a first run against the cluster (nothing remembered of the last, SIGNOZ_HA_CACHE_DIR=off): ${r.wallCold.toFixed(0)} ms at ${rttMs} ms\n` +
         `  sent: ${r.stats.apiRequests - streams} Kubernetes requests + ${streams} port-forward streams over ${r.stats.apiConnections} connections, ${r.stats.queries} ClickHouse statements (${(r.stats.queries / r.hosts).toFixed(1)} per host)\n` +
         `  CPU per run: doctor ${ms(r.cpu0)} (at ${rttMs} ms: ${ms(r.cpu)}), the ClickHouse servers ${ms(r.servers)} (${ms(r.servers / r.hosts)} per host; ${ms(r.serversNet / r.hosts)} over their idle ${ms(r.calm.serversIdlePerSecond / r.hosts)}/s), the simulator ${ms(r.simulator)}; peak RSS ${r.rssMB.toFixed(0)} MB\n` +

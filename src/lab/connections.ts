@@ -6,6 +6,16 @@ import {Migrator} from './migrator.js'
 export const labConnection = (state: LabState, host: LabHost = state.clickhouse[0]!, requestTimeoutMs = 120_000): ClickHouseConnection =>
   new ClickHouseConnection({url: hostUrl(host), user: state.user, password: state.password}, {requestTimeoutMs})
 
+/** Runs fn with an admin connection to one host (30 s per request), closed after. */
+export async function onLabHost<T>(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<T>): Promise<T> {
+  const conn = labConnection(state, host, 30_000)
+  try {
+    return await fn(conn)
+  } finally {
+    await conn.close()
+  }
+}
+
 /**
  * Runs fn with the lab's migrator on its first host: ON CLUSTER where the lab's servers have a DDL
  * queue, else (the chdb engine) every DDL statement sent to each host. Every connection is closed after.

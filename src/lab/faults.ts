@@ -10,7 +10,7 @@ import {isKeeperImage} from './images.js'
 import {restoreLab, startIngestion, stopIngestion} from './world.js'
 import {helmUpgrade, helmUpgradeMustFail, waitReleaseSettled} from './release.js'
 import {hostWritable, recoverHosts} from './recovery.js'
-import {labConnection, withLabMigrator} from './connections.js'
+import {labConnection, onLabHost, withLabMigrator} from './connections.js'
 import {ident, quote, type ClickHouseConnection} from '../gateways/clickhouse.js'
 import {labHost, type Fault} from './fault.js'
 import {KUBE_FAULTS} from './kube-faults.js'
@@ -242,7 +242,7 @@ const MIGRATOR_UNKNOWN_COLUMN: Fault = {
     if (!state.kubeApi) throw new UsageError('migrator-unknown-column needs the Kubernetes half (the chart runs the migrator)')
     const host = labHost(state, target)
     const failed = await FAIL_MIGRATION.inject(state, undefined)
-    await onHost(state, host, async (conn) => {
+    await onLabHost(state, host, async (conn) => {
       await conn.command('DROP TABLE IF EXISTS signoz_traces.distributed_span_costs')
       await conn.command('DROP TABLE IF EXISTS signoz_traces.span_costs')
       await conn.command('CREATE TABLE signoz_traces.span_costs (timestamp DateTime, cost UInt64) ENGINE = MergeTree ORDER BY timestamp')
@@ -253,7 +253,7 @@ const MIGRATOR_UNKNOWN_COLUMN: Fault = {
   async heal(state, fault) {
     const host = labHost(state, fault.undo.pod as string)
     // The drifted table goes; the migration then makes it as everywhere else.
-    await onHost(state, host, (conn) => conn.command('DROP TABLE IF EXISTS signoz_traces.span_costs'))
+    await onLabHost(state, host, (conn) => conn.command('DROP TABLE IF EXISTS signoz_traces.span_costs'))
     await FAIL_MIGRATION.heal(state, fault)
     await helmUpgrade(state, ['--reuse-values'])
     await waitReleaseSettled(state)
@@ -373,7 +373,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       const host = labHost(state, target)
       if (state.replicasPerShard < 2 || !state.replication) throw new UsageError('lag-replica needs a lab with replication and at least 2 replicas per shard')
       // The queue stopped too: no entry is executed or superseded, so the lag grows steadily instead of flapping.
-      await onHost(state, host, async (conn) => {
+      await onLabHost(state, host, async (conn) => {
         await conn.command('SYSTEM STOP FETCHES')
         await conn.command('SYSTEM STOP REPLICATION QUEUES')
       })
@@ -381,7 +381,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string)
-      await onHost(state, host, async (conn) => {
+      await onLabHost(state, host, async (conn) => {
         await conn.command('SYSTEM START FETCHES')
         await conn.command('SYSTEM START REPLICATION QUEUES')
       })
@@ -397,7 +397,7 @@ const PROCESS_FAULTS: readonly Fault[] = [
       const [podPart, database = 'signoz_meter'] = (target ?? '').split(':')
       const host = labHost(state, podPart || undefined)
       if (!/^signoz_[a-z]+$/.test(database)) throw new UsageError(`"${database}" is not a SigNoz database`)
-      await onHost(state, host, (conn) => conn.command(`DROP DATABASE IF EXISTS ${database}`))
+      await onLabHost(state, host, (conn) => conn.command(`DROP DATABASE IF EXISTS ${database}`))
       return {pod: host.pod, database}
     },
     async heal(state, fault) {
@@ -416,11 +416,11 @@ const PROCESS_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target ?? state.clickhouse[0]!.pod)
-      await onHost(state, host, (conn) => recreateDistributedLogs(conn, 'all-sharded'))
+      await onLabHost(state, host, (conn) => recreateDistributedLogs(conn, 'all-sharded'))
       return {pod: host.pod}
     },
     async heal(state, fault) {
-      await onHost(state, labHost(state, fault.undo.pod as string), (conn) => recreateDistributedLogs(conn, state.cluster))
+      await onLabHost(state, labHost(state, fault.undo.pod as string), (conn) => recreateDistributedLogs(conn, state.cluster))
     },
   },
   {
@@ -446,16 +446,6 @@ const PROCESS_FAULTS: readonly Fault[] = [
 
 /** Every fault `lab break` knows: the ClickHouse/Keeper processes', then the Kubernetes half's. */
 export const FAULTS: readonly Fault[] = [...PROCESS_FAULTS, ...TABLE_FAULTS, ...KUBE_FAULTS, ...WIRE_FAULTS]
-
-/** Runs fn with an admin connection to one host. */
-async function onHost(state: LabState, host: LabHost, fn: (conn: ClickHouseConnection) => Promise<void>): Promise<void> {
-  const conn = labConnection(state, host, 30_000)
-  try {
-    await fn(conn)
-  } finally {
-    await conn.close()
-  }
-}
 
 /** Local DDL on one host: its distributed_logs_v2 now routes to the named cluster. */
 async function recreateDistributedLogs(conn: ClickHouseConnection, cluster: string): Promise<void> {

@@ -1,25 +1,15 @@
 import {UsageError} from '../core/errors.js'
 import {ident, quote} from '../gateways/clickhouse.js'
 import {chopStatefulSetName} from './operator-names.js'
-import {labConnection} from './connections.js'
+import {onLabHost} from './connections.js'
 import {statfsSync} from 'node:fs'
 import {restartWithConfig, waitHost} from './hosts.js'
 import {hostState} from './state.js'
 import {syntheticBatch} from './ingest.js'
 import {signal, waitFor} from './processes.js'
-import type {LabHost, LabState} from './state.js'
 import {labHost, type Fault} from './fault.js'
 import {recoverHosts} from './recovery.js'
 import {keeperCli} from './keeper.js'
-
-async function onHost<T>(state: LabState, host: LabHost, fn: (conn: ReturnType<typeof labConnection>) => Promise<T>): Promise<T> {
-  const conn = labConnection(state, host, 30_000)
-  try {
-    return await fn(conn)
-  } finally {
-    await conn.close()
-  }
-}
 
 const PROBE_TABLE = 'signoz_logs.lab_mutation_probe'
 /** A replicated SigNoz table: its mutations are part mutations every replica of the shard runs from its queue. */
@@ -39,7 +29,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
-      await onHost(state, host, async (conn) => {
+      await onLabHost(state, host, async (conn) => {
         // A table of its own: on 18.16 a mutation can only be dropped with its table.
         await conn.command(`CREATE TABLE IF NOT EXISTS ${PROBE_TABLE} (id UInt64, body String) ENGINE = MergeTree ORDER BY id`)
         await conn.command(`INSERT INTO ${PROBE_TABLE} VALUES (1, 'a'), (2, 'b')`)
@@ -55,7 +45,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
-      await onHost(state, host, (conn) => conn.command(`DROP TABLE IF EXISTS ${PROBE_TABLE}`))
+      await onLabHost(state, host, (conn) => conn.command(`DROP TABLE IF EXISTS ${PROBE_TABLE}`))
     },
   },
   {
@@ -66,21 +56,21 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
       if (!state.replication) throw new UsageError('failing-mutation needs a lab with replication (not --no-replication)')
-      await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${MUTATED_TABLE.database}.${MUTATED_TABLE.table} ${FAILING_MUTATION}`))
+      await onLabHost(state, host, (conn) => conn.command(`ALTER TABLE ${MUTATED_TABLE.database}.${MUTATED_TABLE.table} ${FAILING_MUTATION}`))
       return {shard: host.shard}
     },
     async heal(state, fault) {
       // Servers before 19.x cannot KILL MUTATION: its node and the part mutations it queued go from Keeper, then each replica reloads.
       const hosts = state.clickhouse.filter((h) => h.shard === fault.undo.shard)
       const {database, table} = MUTATED_TABLE
-      const paths = await onHost(state, hosts[0]!, (conn) =>
+      const paths = await onLabHost(state, hosts[0]!, (conn) =>
         conn.query<{zookeeper_path: string; replica_path: string}>(
           `SELECT zookeeper_path, replica_path FROM system.replicas WHERE database = ${quote(database)} AND table = ${quote(table)}`,
         ),
       )
       const zkPath = paths[0]?.zookeeper_path
       if (!zkPath) throw new Error(`no replica path of ${database}.${table}`)
-      const deletes = await onHost(state, hosts[0]!, async (conn) => {
+      const deletes = await onLabHost(state, hosts[0]!, async (conn) => {
         const mutations = await conn.query<{node: string}>(
           `SELECT concat(path, '/', name) AS node FROM system.zookeeper WHERE path = ${quote(`${zkPath}/mutations`)} AND position(value, 'throwIf') > 0`,
         )
@@ -98,13 +88,13 @@ export const TABLE_FAULTS: readonly Fault[] = [
         return [...queued, ...mutations].map((r) => `delete ${r.node}`)
       })
       if (deletes.length) await keeperCli(state, deletes)
-      for (const host of hosts) await onHost(state, host, (conn) => conn.command(`SYSTEM RESTART REPLICA ${database}.${table}`))
+      for (const host of hosts) await onLabHost(state, host, (conn) => conn.command(`SYSTEM RESTART REPLICA ${database}.${table}`))
       await waitFor(
         'the failing mutation to be gone',
         async () => {
           const left = await Promise.all(
             hosts.map((h) =>
-              onHost(state, h, async (conn) => {
+              onLabHost(state, h, async (conn) => {
                 const [m] = await conn.query<{n: number}>(
                   `SELECT count() AS n FROM system.mutations WHERE NOT is_done AND database = ${quote(database)} AND table = ${quote(table)}`,
                 )
@@ -128,7 +118,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[state.clickhouse.length - 1]!)
-      await onHost(state, host, async (conn) => {
+      await onLabHost(state, host, async (conn) => {
         await conn.command('SYSTEM STOP MERGES signoz_logs.logs_v2')
         // One insert, one part: the way a collector with a tiny batch size writes.
         for (let i = 0; i < 40; i++) await conn.insert('signoz_logs.logs_v2', syntheticBatch(new Date())['signoz_logs.distributed_logs_v2']!.slice(0, 1))
@@ -138,11 +128,11 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
       // Merges resume; healed means the piled-up parts are merged away.
-      await onHost(state, host, (conn) => conn.command('SYSTEM START MERGES signoz_logs.logs_v2'))
+      await onLabHost(state, host, (conn) => conn.command('SYSTEM START MERGES signoz_logs.logs_v2'))
       await waitFor(
         `merges on ${host.pod} to catch up`,
         () =>
-          onHost(state, host, async (conn) => {
+          onLabHost(state, host, async (conn) => {
             const rows = await conn.query<{n: number}>(
               "SELECT count() AS n FROM system.parts WHERE active AND database = 'signoz_logs' AND table = 'logs_v2' GROUP BY partition ORDER BY n DESC LIMIT 1",
             )
@@ -163,7 +153,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
       if (!initiator) throw new UsageError('ddl-stuck needs a lab with at least two hosts')
       if (hostState(host) === 'dead') throw new Error(`${host.pod} has no process`)
       signal(host.pid!, 'SIGSTOP')
-      await onHost(state, initiator, (conn) =>
+      await onLabHost(state, initiator, (conn) =>
         conn
           .command(`CREATE TABLE IF NOT EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)} (x UInt8) ENGINE = Memory`, {
             settings: {distributed_ddl_task_timeout: 2},
@@ -181,7 +171,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
       await waitFor(
         `${host.pod} to run the pending ON CLUSTER task`,
         () =>
-          onHost(
+          onLabHost(
             state,
             host,
             async (conn) =>
@@ -190,7 +180,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
         60_000,
         500,
       )
-      await onHost(state, initiator, (conn) => conn.command(`DROP TABLE IF EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)}`))
+      await onLabHost(state, initiator, (conn) => conn.command(`DROP TABLE IF EXISTS default.lab_ddl_probe ON CLUSTER ${ident(state.cluster)}`))
       // After a stall its Keeper session may have expired: healed means writable and caught up again.
       await recoverHosts(state, [host])
     },
@@ -207,12 +197,12 @@ export const TABLE_FAULTS: readonly Fault[] = [
       const statements: string[] = []
       // Distributed first, then the local table it points at, as the definitions depend.
       for (const table of SHARD_TABLES) {
-        const [row] = await onHost(state, hosts[0]!, (conn) => conn.query<{statement: string}>(`SHOW CREATE TABLE ${table}`))
+        const [row] = await onLabHost(state, hosts[0]!, (conn) => conn.query<{statement: string}>(`SHOW CREATE TABLE ${table}`))
         if (!row) throw new Error(`no ${table} on ${hosts[0]!.pod}`)
         statements.push(row.statement)
       }
       for (const host of hosts)
-        await onHost(state, host, async (conn) => {
+        await onLabHost(state, host, async (conn) => {
           for (const table of SHARD_TABLES) await conn.command(`DROP TABLE IF EXISTS ${table}`)
         })
       // Recreated in reverse order: the local table before the distributed one.
@@ -221,7 +211,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     async heal(state, fault) {
       const hosts = state.clickhouse.filter((h) => String(h.shard) === fault.undo.shard)
       for (const host of hosts)
-        await onHost(state, host, async (conn) => {
+        await onLabHost(state, host, async (conn) => {
           for (const statement of fault.undo.statements as string[]) await conn.command(statement.replace(/^CREATE TABLE /, 'CREATE TABLE IF NOT EXISTS '))
         })
     },
@@ -232,12 +222,12 @@ export const TABLE_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[s.clickhouse.length - 1]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[state.clickhouse.length - 1]!)
-      await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} ADD COLUMN lab_drift String DEFAULT ''`))
+      await onLabHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} ADD COLUMN lab_drift String DEFAULT ''`))
       return {pod: host.pod}
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[state.clickhouse.length - 1]!)
-      await onHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} DROP COLUMN lab_drift`))
+      await onLabHost(state, host, (conn) => conn.command(`ALTER TABLE ${DRIFT_TABLE} DROP COLUMN lab_drift`))
     },
   },
   {
@@ -249,7 +239,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
       const host = labHost(state, target, state.clickhouse[0]!)
       // The name the next replica of this shard had before a scale-down removed it.
       const ghost = chopStatefulSetName(state.chi, state.cluster, host.shard, state.replicasPerShard)
-      await onHost(state, host, async (conn) => {
+      await onLabHost(state, host, async (conn) => {
         const [row] = await conn.query<{statement: string}>(`SHOW CREATE TABLE ${STALE_SOURCE}`)
         if (!row) throw new Error(`no ${STALE_SOURCE} on ${host.pod}`)
         // Same Keeper path and definition, the departed host's replica name, a table of its own.
@@ -262,7 +252,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
-      await onHost(state, host, async (conn) => {
+      await onLabHost(state, host, async (conn) => {
         // Attached again (if a restart has not already), then dropped: DROP removes the registration.
         await conn.command(`ATTACH TABLE ${STALE_GHOST}`).catch(() => undefined)
         await conn.command(`DROP TABLE IF EXISTS ${STALE_GHOST}`)
@@ -314,7 +304,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
-      const answer = await onHost(state, host, (conn) =>
+      const answer = await onLabHost(state, host, (conn) =>
         conn.query('SELECT groupArray(number) FROM numbers(1000000) SETTINGS max_memory_usage = 1000000').then(
           () => 'no error',
           (error: unknown) => String(error),
@@ -336,7 +326,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     target: {description: 'pod name or SHARD-REPLICA', default: (s) => s.clickhouse[0]!.pod},
     async inject(state, target) {
       const host = labHost(state, target, state.clickhouse[0]!)
-      const ttl = await onHost(state, host, async (conn) => {
+      const ttl = await onLabHost(state, host, async (conn) => {
         const [row] = await conn.query<{ttl: string}>(
           "SELECT extract(engine_full, 'TTL (.+?) SETTINGS') AS ttl FROM system.tables WHERE database = 'signoz_logs' AND name = 'logs_v2'",
         )
@@ -348,7 +338,7 @@ export const TABLE_FAULTS: readonly Fault[] = [
     },
     async heal(state, fault) {
       const host = labHost(state, fault.undo.pod as string, state.clickhouse[0]!)
-      await onHost(state, host, (conn) => conn.command(`ALTER TABLE signoz_logs.logs_v2 MODIFY TTL ${fault.undo.ttl as string}`))
+      await onLabHost(state, host, (conn) => conn.command(`ALTER TABLE signoz_logs.logs_v2 MODIFY TTL ${fault.undo.ttl as string}`))
     },
   },
 ]
