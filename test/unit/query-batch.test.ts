@@ -8,21 +8,50 @@ const items: BatchItem[] = [
 ]
 
 describe('queries to one host as one statement', () => {
-  test('each query a branch of its own, answering (index, row number, values as text); identifiers quoted', () => {
+  test("each query's select list written into the batch's array (index, values as text), its own FROM, ORDER BY and aliases kept", () => {
     const sql = batchSql(items)
     expect(sql.split(' UNION ALL ')).toEqual([
-      'SELECT toUInt16(0) AS q, toUInt64(rowNumberInAllBlocks()) AS n, [CAST(`name` AS String)] AS v FROM (SELECT name FROM system.databases ORDER BY name)',
-      "SELECT toUInt16(1) AS q, toUInt64(rowNumberInAllBlocks()) AS n, [CAST(`signal` AS String), toString(`rows`), ifNull(toString(`age`), '')] AS v FROM (SELECT 'logs' AS signal, count() AS rows, NULL AS age FROM system.one)",
+      'SELECT toUInt16(0) AS _batch_q, [CAST((name) AS String)] AS _batch_v FROM system.databases ORDER BY name',
+      "SELECT toUInt16(1) AS _batch_q, [CAST(('logs' AS signal) AS String), toString((count() AS rows)), ifNull(toString((NULL AS age)), '')] AS _batch_v FROM system.one",
     ])
   })
 
-  test("rows go back to their query, in the query's order, numbers as numbers, NULL as null, Bool as 0/1", () => {
+  test('a UNION ALL becomes branches of the same index; DISTINCT stays; commas and keywords inside quotes, calls and arrays do not split', () => {
+    const sql = batchSql([
+      {
+        sql: "SELECT DISTINCT concat('a, b', x) AS s, [1, 2][1] AS n FROM t WHERE y = ' FROM ' UNION ALL SELECT 'UNION ALL' AS s, f(1, (2, 3)) AS n FROM u",
+        columns: {s: 'string', n: 'number'},
+      },
+    ])
+    expect(sql.split(' UNION ALL SELECT ')).toEqual([
+      "SELECT DISTINCT toUInt16(0) AS _batch_q, [CAST((concat('a, b', x) AS s) AS String), toString(([1, 2][1] AS n))] AS _batch_v FROM t WHERE y = ' FROM '",
+      "toUInt16(0) AS _batch_q, [CAST(('UNION ALL' AS s) AS String), toString((f(1, (2, 3)) AS n))] AS _batch_v FROM u",
+    ])
+  })
+
+  test('SQL that is not a plain SELECT of the declared columns goes in a subquery, identifiers quoted', () => {
+    expect(batchSql([{sql: 'SELECT * FROM system.one', columns: {dummy: 'number'}}])).toBe(
+      'SELECT toUInt16(0) AS _batch_q, [toString(`dummy`)] AS _batch_v FROM (SELECT * FROM system.one)',
+    )
+    expect(batchSql([{sql: 'SELECT 1 AS a LIMIT 1', columns: {a: 'number'}}])).toBe(
+      'SELECT toUInt16(0) AS _batch_q, [toString(`a`)] AS _batch_v FROM (SELECT 1 AS a LIMIT 1)',
+    )
+    // Without FROM and without clauses: written in too.
+    expect(batchSql([{sql: 'SELECT version() AS v, 1 AS a', columns: {v: 'string', a: 'number'}}])).toBe(
+      'SELECT toUInt16(0) AS _batch_q, [CAST((version() AS v) AS String), toString((1 AS a))] AS _batch_v',
+    )
+    expect(batchSql([{sql: 'WITH 1 AS x SELECT x AS a FROM system.one', columns: {a: 'number'}}])).toMatch(
+      /FROM \(WITH 1 AS x SELECT x AS a FROM system\.one\)$/,
+    )
+  })
+
+  test('rows go back to their query, in the order they came, numbers as numbers, NULL as null, Bool as 0/1', () => {
     const split = splitBatch(items, [
-      {q: 0, n: 1, v: ['system']},
-      {q: 1, n: 0, v: ['logs', '12', '']},
-      {q: 0, n: 0, v: ['default']},
-      {q: 1, n: 1, v: ['traces', 'true', '3']},
-      {q: 7, n: 0, v: ['from nowhere']},
+      {_batch_q: 0, _batch_v: ['default']},
+      {_batch_q: 1, _batch_v: ['logs', '12', '']},
+      {_batch_q: 0, _batch_v: ['system']},
+      {_batch_q: 1, _batch_v: ['traces', 'true', '3']},
+      {_batch_q: 7, _batch_v: ['from nowhere']},
     ])
     expect(split).toEqual([
       [{name: 'default'}, {name: 'system'}],
@@ -34,7 +63,7 @@ describe('queries to one host as one statement', () => {
   })
 
   test('a query that answered no row answers an empty list', () => {
-    expect(splitBatch(items, [{q: 0, n: 0, v: ['default']}])).toEqual([[{name: 'default'}], []])
+    expect(splitBatch(items, [{_batch_q: 0, _batch_v: ['default']}])).toEqual([[{name: 'default'}], []])
   })
 })
 
