@@ -105,7 +105,6 @@ async function quiet(procs) {
   }
 }
 
-/** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
 /** A run's stages, from its SIGNOZ_HA_TRACE lines: the Kubernetes snapshot, the port-forwards and probes, the queries. */
 const STAGES = ['snapshot', 'port-forwards and probes', 'queries']
 function stagesOf(stderr) {
@@ -124,6 +123,7 @@ function stagesOf(stderr) {
 }
 const medianStages = (runs) => Object.fromEntries(STAGES.map((k) => [k, medianOf(runs, (r) => r[k])]))
 
+/** One run of a command through a kubeconfig: wall, its CPU, the lab's CPU during it, peak RSS, its JSON. */
 function measure(procs, args, nodeArgs = [], env = {}) {
   const t = performance.now()
   const cpu0 = childCpu()

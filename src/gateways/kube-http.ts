@@ -86,6 +86,16 @@ export class KubeHttp {
   private agent?: HttpsAgent | HttpAgent
   /** The reads of this run that needed more than one attempt. */
   readonly retries = new RetryLog()
+  /** Reads on their way now: each holds a connection of its own. */
+  inFlight = 0
+  /** How long the run's first answered read took: a new connection's handshakes and one request. */
+  private firstReadMs?: number
+  /** Connections opened to the API server this run (each a TCP and, over https, a TLS handshake), for --stats. */
+  connectionsOpened = 0
+  /** Warming requests sent this run (each a GET /version), for --stats. */
+  warmRequests = 0
+  /** Warming requests not yet claimed by an upgrade. */
+  private readonly warming: Promise<void>[] = []
 
   constructor(
     private readonly config: KubeConfig,
@@ -137,9 +147,6 @@ export class KubeHttp {
       this.inFlight--
     }
   }
-
-  /** How long the run's first answered read took: a new connection's handshakes and one request. */
-  private firstReadMs?: number
 
   private async sendGet(path: string, as: 'json' | 'text', signal?: AbortSignal): Promise<unknown> {
     const opts = await this.options()
@@ -202,16 +209,9 @@ export class KubeHttp {
       )
   }
 
-  /** Warming requests sent this run (each a GET /version), for --stats. */
-  warmRequests = 0
-  /** Connections opened to the API server this run (each a TCP and, over https, a TLS handshake), for --stats. */
-  connectionsOpened = 0
   private countConnection(socket: Socket): void {
     if (socket.connecting) this.connectionsOpened++
   }
-
-  /** Warming requests not yet claimed by an upgrade. */
-  private readonly warming: Promise<void>[] = []
 
   /**
    * Before an upgrade: a warming request still on its way is this upgrade's connection; waiting
@@ -227,9 +227,6 @@ export class KubeHttp {
     // The connection returns to the pool once the response has ended: one turn later.
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
-
-  /** Reads on their way now: each holds a connection of its own. */
-  inFlight = 0
 
   private readonly sessions = new Map<string, Promise<SpdySession | undefined>>()
   /** Port-forward connections made to the API server (SPDY sessions or WebSockets), for --stats. */

@@ -130,9 +130,9 @@ export function holdMark(dir: string): string {
   }
 }
 
-/** True while a live process other than this one holds the container. */
-export function containerHeldByOther(dir: string): boolean {
-  const [pid, state] = holdMark(dir).split(' ')
+/** True while a live process other than this one holds the container (as the mark, read now unless given, says). */
+export function containerHeldByOther(dir: string, mark = holdMark(dir)): boolean {
+  const [pid, state] = mark.split(' ')
   if (!pid || state === 'released') return false
   return Number(pid) !== process.pid && processState(Number(pid)) !== 'dead'
 }

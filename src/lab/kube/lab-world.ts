@@ -134,16 +134,19 @@ export class RealLabWorld implements LabWorld {
     // Read before the process: a restart by the CLI that starts or ends while this looks (the old
     // process gone, the new one not yet seen) changes the mark, and the container is left alone
     // this tick; restarting it too would kill the CLI's new server.
-    const mark = holdMark(dir)
+    const markBefore = holdMark(dir)
     const pid = ownedState(recorded, marker) === 'dead' ? (findProcess(marker, {stoppedToo: true}) ?? recorded) : recorded
     const runs = containerRuns(dir)
     const index = runs.findLastIndex((r) => r.pid === pid)
     const current = index >= 0 ? index : runs.length - 1
+    const alive = ownedState(pid, marker) !== 'dead'
+    // Read again after the process.
+    const mark = holdMark(dir)
     return {
-      alive: ownedState(pid, marker) !== 'dead',
+      alive,
       run: runs[current],
       previous: current > 0 ? runs[current - 1] : undefined,
-      busy: containerHeldByOther(dir) || holdMark(dir) !== mark,
+      busy: mark !== markBefore || containerHeldByOther(dir, mark),
     }
   }
 
