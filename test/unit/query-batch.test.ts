@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest'
 import {whenAllAborted} from '../../src/gateways/clickhouse-fleet.js'
-import {batchSql, splitBatch, type BatchItem} from '../../src/gateways/query-batch.js'
+import {batchSql, splitBatch, tupleElements, type BatchItem} from '../../src/gateways/query-batch.js'
 
 const items: BatchItem[] = [
   {sql: 'SELECT name FROM system.databases ORDER BY name', columns: {name: 'string'}},
@@ -8,11 +8,11 @@ const items: BatchItem[] = [
 ]
 
 describe('queries to one host as one statement', () => {
-  test("each query's select list written into the batch's array (index, values as text), its own FROM, ORDER BY and aliases kept", () => {
+  test("each query's select list written into the batch's tuple (index, values as one text), its own FROM, ORDER BY and aliases kept", () => {
     const sql = batchSql(items)
     expect(sql.split(' UNION ALL ')).toEqual([
-      'SELECT toUInt16(0) AS _batch_q, [CAST((name) AS String)] AS _batch_v FROM system.databases ORDER BY name',
-      "SELECT toUInt16(1) AS _batch_q, [CAST(('logs' AS signal) AS String), toString((count() AS rows)), ifNull(toString((NULL AS age)), '')] AS _batch_v FROM system.one",
+      'SELECT toUInt16(0) AS _batch_q, toString(tuple((name))) AS _batch_v FROM system.databases ORDER BY name',
+      "SELECT toUInt16(1) AS _batch_q, toString(tuple(('logs' AS signal), (count() AS rows), (NULL AS age))) AS _batch_v FROM system.one",
     ])
   })
 
@@ -24,21 +24,21 @@ describe('queries to one host as one statement', () => {
       },
     ])
     expect(sql.split(' UNION ALL SELECT ')).toEqual([
-      "SELECT DISTINCT toUInt16(0) AS _batch_q, [CAST((concat('a, b', x) AS s) AS String), toString(([1, 2][1] AS n))] AS _batch_v FROM t WHERE y = ' FROM '",
-      "toUInt16(0) AS _batch_q, [CAST(('UNION ALL' AS s) AS String), toString((f(1, (2, 3)) AS n))] AS _batch_v FROM u",
+      "SELECT DISTINCT toUInt16(0) AS _batch_q, toString(tuple((concat('a, b', x) AS s), ([1, 2][1] AS n))) AS _batch_v FROM t WHERE y = ' FROM '",
+      "toUInt16(0) AS _batch_q, toString(tuple(('UNION ALL' AS s), (f(1, (2, 3)) AS n))) AS _batch_v FROM u",
     ])
   })
 
   test('SQL that is not a plain SELECT of the declared columns goes in a subquery, identifiers quoted', () => {
     expect(batchSql([{sql: 'SELECT * FROM system.one', columns: {dummy: 'number'}}])).toBe(
-      'SELECT toUInt16(0) AS _batch_q, [toString(`dummy`)] AS _batch_v FROM (SELECT * FROM system.one)',
+      'SELECT toUInt16(0) AS _batch_q, toString(tuple(`dummy`)) AS _batch_v FROM (SELECT * FROM system.one)',
     )
     expect(batchSql([{sql: 'SELECT 1 AS a LIMIT 1', columns: {a: 'number'}}])).toBe(
-      'SELECT toUInt16(0) AS _batch_q, [toString(`a`)] AS _batch_v FROM (SELECT 1 AS a LIMIT 1)',
+      'SELECT toUInt16(0) AS _batch_q, toString(tuple(`a`)) AS _batch_v FROM (SELECT 1 AS a LIMIT 1)',
     )
     // Without FROM and without clauses: written in too.
     expect(batchSql([{sql: 'SELECT version() AS v, 1 AS a', columns: {v: 'string', a: 'number'}}])).toBe(
-      'SELECT toUInt16(0) AS _batch_q, [CAST((version() AS v) AS String), toString((1 AS a))] AS _batch_v',
+      'SELECT toUInt16(0) AS _batch_q, toString(tuple((version() AS v), (1 AS a))) AS _batch_v',
     )
     expect(batchSql([{sql: 'WITH 1 AS x SELECT x AS a FROM system.one', columns: {a: 'number'}}])).toMatch(
       /FROM \(WITH 1 AS x SELECT x AS a FROM system\.one\)$/,
@@ -47,11 +47,11 @@ describe('queries to one host as one statement', () => {
 
   test('rows go back to their query, in the order they came, numbers as numbers, NULL as null, Bool as 0/1', () => {
     const split = splitBatch(items, [
-      {_batch_q: 0, _batch_v: ['default']},
-      {_batch_q: 1, _batch_v: ['logs', '12', '']},
-      {_batch_q: 0, _batch_v: ['system']},
-      {_batch_q: 1, _batch_v: ['traces', 'true', '3']},
-      {_batch_q: 7, _batch_v: ['from nowhere']},
+      {_batch_q: 0, _batch_v: "('default')"},
+      {_batch_q: 1, _batch_v: "('logs',12,NULL)"},
+      {_batch_q: 0, _batch_v: "('system')"},
+      {_batch_q: 1, _batch_v: "('traces',true,3)"},
+      {_batch_q: 7, _batch_v: "('from nowhere')"},
     ])
     expect(split).toEqual([
       [{name: 'default'}, {name: 'system'}],
@@ -63,7 +63,33 @@ describe('queries to one host as one statement', () => {
   })
 
   test('a query that answered no row answers an empty list', () => {
-    expect(splitBatch(items, [{_batch_q: 0, _batch_v: ['default']}])).toEqual([[{name: 'default'}], []])
+    expect(splitBatch(items, [{_batch_q: 0, _batch_v: "('default')"}])).toEqual([[{name: 'default'}], []])
+  })
+
+  test('a tuple as ClickHouse prints it: escapes, quotes and commas inside strings, NULL, nested values, special numbers', () => {
+    // Printed by 18.16 and by chdb's 26.7 alike for these values.
+    expect(tupleElements("('a\\'b\\n\\t\\\\\\0\u0001\\b\\f\\ré\"')")).toEqual(['a\'b\n\t\\\0\u0001\b\f\ré"'])
+    expect(tupleElements("('x')")).toEqual(['x'])
+    expect(tupleElements("('',' , ',NULL,1.5,nan,-inf,18446744073709551615,'2026-01-01 00:00:00',[1,2],(1,'a,)'),true)")).toEqual([
+      '',
+      ' , ',
+      null,
+      '1.5',
+      'nan',
+      '-inf',
+      '18446744073709551615',
+      '2026-01-01 00:00:00',
+      '[1,2]',
+      "(1,'a,)')",
+      'true',
+    ])
+    expect(tupleElements("('\\x41')")).toEqual(['A'])
+    expect(() => tupleElements('[1,2]')).toThrow(/not a tuple/)
+  })
+
+  test('NULL where a column is not nullable reads as it did through the casts: empty text, zero', () => {
+    const [row] = splitBatch([{sql: '', columns: {s: 'string', n: 'number', m: 'nullable-number'}}], [{_batch_q: 0, _batch_v: '(NULL,NULL,NULL)'}])
+    expect(row).toEqual([{s: '', n: 0, m: null}])
   })
 })
 
