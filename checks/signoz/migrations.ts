@@ -1,5 +1,6 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
 import {perHost} from '../../src/core/host-results.js'
+import type {ClickHouseFleet, HostProbe} from '../../src/gateways/clickhouse-fleet.js'
 import {Q} from '../../src/signoz/queries.js'
 import {LEGACY_MIGRATIONS_TABLE, MIGRATIONS_TABLE, SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
 
@@ -23,7 +24,7 @@ export default defineCheck({
     // bookkeeping is read in the same statement as the list of tables; else after that list.
     const hosts = clickhouse.reachable()
     const probed = hosts.every((h) => h.capabilities?.tables) ? new Set(hosts.flatMap((h) => [...h.capabilities!.tables!])) : undefined
-    const statusOf = (databases: string[]) => clickhouse.queryEach(Q.migrationStatus, {databases}, signal)
+    const statusOf = (databases: string[]) => everyShardsStatus(clickhouse, databases, signal)
     const early = probed ? SIGNOZ_DATABASES.filter((db) => probed.has(`${db}.${MIGRATIONS_TABLE}`)) : undefined
     const [listed, earlyStatus] = await Promise.all([
       clickhouse.queryEach(Q.tables, {databases: SIGNOZ_DATABASES}, signal),
@@ -33,8 +34,6 @@ export default defineCheck({
     const findings: Finding[] = [...unreadable]
     const tables = probed ?? new Set(answered.flatMap(({rows}) => rows.map((r) => `${r.database}.${r.name}`)))
     const nowSeconds = Math.floor(now / 1000)
-    // Rows are spread over shards (the distributed table shards by rand()). Every replica is read,
-    // not one per shard: the newest outcome may not have replicated yet to the one asked.
     const withTable = early ?? SIGNOZ_DATABASES.filter((db) => tables.has(`${db}.${MIGRATIONS_TABLE}`))
     const latest = new Map<string, {status: string; error: string; updated: number}>()
     const rank = (s: string) => (s === 'in-progress' ? 0 : 1)
@@ -119,3 +118,31 @@ export default defineCheck({
     return findings
   },
 })
+
+/**
+ * The bookkeeping of every shard. Rows are spread over shards (the distributed table shards by
+ * rand()) and replicated within one. One replica per shard answers for its shard when its own copy
+ * of each bookkeeping table is replicated and caught up: writable, its session alive, nothing in
+ * its replication queue (a row written on another replica is a fetch in that queue until it lands).
+ * A shard where that is not so, or whose replica did not answer, is read on every replica, since the
+ * newest outcome may not have reached the one asked; its replica's answer is kept. Each host's
+ * replica state is read in the same statement anyway (other checks ask it).
+ */
+async function everyShardsStatus(clickhouse: ClickHouseFleet, databases: readonly string[], signal: AbortSignal) {
+  const [first, replicas] = await Promise.all([
+    clickhouse.queryPerShard(Q.migrationStatus, {databases}, signal),
+    clickhouse.queryEach(Q.replicaStatus, undefined, signal),
+  ])
+  const caughtUp = (host: HostProbe) => {
+    const rows = replicas.find((r) => r.host.name === host.name)?.rows
+    return databases.every((database) => {
+      const r = rows?.find((x) => x.database === database && x.table === MIGRATIONS_TABLE)
+      return r !== undefined && !Number(r.is_readonly) && !Number(r.is_session_expired) && Number(r.queue_size) === 0
+    })
+  }
+  const shardOf = (h: HostProbe) => h.macros.shard ?? h.name
+  const doubtful = new Set(first.filter((r) => !r.rows || !caughtUp(r.host)).map((r) => shardOf(r.host)))
+  const asked = new Set(first.map((r) => r.host.name))
+  const others = clickhouse.reachable().filter((h) => doubtful.has(shardOf(h)) && !asked.has(h.name))
+  return [...first, ...(others.length ? await clickhouse.queryHosts(others, Q.migrationStatus, {databases}, signal) : [])]
+}
