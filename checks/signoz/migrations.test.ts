@@ -16,8 +16,18 @@ const row = (id: number, status: string, minutesAgo: number, error = '') => ({
 const tables = (...names: string[]) => names.map((n) => ({database: 'signoz_logs', name: n, engine: 'ReplicatedMergeTree', engine_full: ''}))
 const [a, b] = [fixtureHost(0, 0), fixtureHost(1, 0)]
 /** A host's replicated bookkeeping as system.replicas shows it: caught up unless told otherwise. */
-const bookkeeping = (o: {queue_size?: number; is_readonly?: number} = {}) => [
-  {database: 'signoz_logs', table: 'schema_migrations_v2', is_readonly: 0, is_session_expired: 0, queue_size: 0, inserts_in_queue: 0, absolute_delay: 0, ...o},
+const bookkeeping = (o: {queue_size?: number; is_readonly?: number; path?: string} = {}, replica = 'r') => [
+  {
+    database: 'signoz_logs',
+    table: 'schema_migrations_v2',
+    is_readonly: o.is_readonly ?? 0,
+    is_session_expired: 0,
+    queue_size: o.queue_size ?? 0,
+    inserts_in_queue: 0,
+    absolute_delay: 0,
+    replica_name: replica,
+    replica_path: `${o.path ?? '/clickhouse/tables/0/signoz_logs.schema_migrations_v2'}/replicas/${replica}`,
+  },
 ]
 
 test('every migration finished: a pass per database with the count and the latest', async () => {
@@ -101,10 +111,10 @@ test('hosts whose probe recorded the bookkeeping tables: the bookkeeping is aske
 describe('one replica per shard answers for it when its bookkeeping is caught up', () => {
   const [reader, other] = [fixtureHost(0, 0), fixtureHost(0, 1)]
   const asked: string[] = []
-  const fleetWith = (readerReplica: ReturnType<typeof bookkeeping> | GatewayError) =>
+  const fleetWith = (readerReplica: ReturnType<typeof bookkeeping> | GatewayError, otherReplica = bookkeeping({}, 'other')) =>
     fixtureFleet([reader, other], {
       [Q.tables.name]: tables('schema_migrations_v2'),
-      [Q.replicaStatus.name]: (h) => (h.name === reader.name ? readerReplica : bookkeeping()),
+      [Q.replicaStatus.name]: (h) => (h.name === reader.name ? readerReplica : otherReplica),
       [Q.migrationStatus.name]: (h) => {
         asked.push(h.name)
         if (h.name === reader.name) return readerReplica instanceof GatewayError ? readerReplica : [row(1002, 'in-progress', 10)]
@@ -112,7 +122,7 @@ describe('one replica per shard answers for it when its bookkeeping is caught up
       },
     })
 
-  test('caught up (writable, nothing queued): the other replica is not asked', async () => {
+  test('caught up (writable, nothing queued), the other replica on the same Keeper path: the other replica is not asked', async () => {
     asked.length = 0
     const findings = await check.run(fixtureContext({fleet: fleetWith(bookkeeping()), now}))
     expect(asked).toEqual([reader.name])
@@ -123,9 +133,15 @@ describe('one replica per shard answers for it when its bookkeeping is caught up
     ['a fetch queued', bookkeeping({queue_size: 1})],
     ['read-only', bookkeeping({is_readonly: 1})],
     ['not replicated (no row in system.replicas)', []],
-  ])('%s: every replica of the shard is read and the newest outcome wins', async (_, state) => {
+    ['the other replica not replicated', bookkeeping(), []],
+    [
+      'the other replica on another Keeper path (they do not replicate each other)',
+      bookkeeping(),
+      bookkeeping({path: '/clickhouse/tables/1/signoz_logs.schema_migrations_v2'}, 'other'),
+    ],
+  ])('%s: every replica of the shard is read and the newest outcome wins', async (_, state, otherState = bookkeeping({}, 'other')) => {
     asked.length = 0
-    const findings = await check.run(fixtureContext({fleet: fleetWith(state), now}))
+    const findings = await check.run(fixtureContext({fleet: fleetWith(state, otherState), now}))
     expect(asked).toEqual([reader.name, other.name])
     expect(failures(findings)).toEqual({'signoz_logs migration 1002': 'migration failed'})
   })

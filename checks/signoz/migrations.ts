@@ -122,26 +122,36 @@ export default defineCheck({
 /**
  * The bookkeeping of every shard. Rows are spread over shards (the distributed table shards by
  * rand()) and replicated within one. One replica per shard answers for its shard when its own copy
- * of each bookkeeping table is replicated and caught up: writable, its session alive, nothing in
- * its replication queue (a row written on another replica is a fetch in that queue until it lands).
- * A shard where that is not so, or whose replica did not answer, is read on every replica, since the
- * newest outcome may not have reached the one asked; its replica's answer is kept. Each host's
- * replica state is read in the same statement anyway (other checks ask it).
+ * of each bookkeeping table is caught up (writable, its session alive, nothing in its replication
+ * queue: a row written on another replica is a fetch in that queue until it lands) and every other
+ * replica of the shard holds that table on the same Keeper path (replicas that do not replicate
+ * each other hold different rows). A shard where that is not so, or whose replica did not answer,
+ * is read on every replica, since the newest outcome may not have reached the one asked; its
+ * replica's answer is kept. Each host's replica state is read in the same statement anyway (other
+ * checks ask it).
  */
 async function everyShardsStatus(clickhouse: ClickHouseFleet, databases: readonly string[], signal: AbortSignal) {
   const [first, replicas] = await Promise.all([
     clickhouse.queryPerShard(Q.migrationStatus, {databases}, signal),
     clickhouse.queryEach(Q.replicaStatus, undefined, signal),
   ])
-  const caughtUp = (host: HostProbe) => {
-    const rows = replicas.find((r) => r.host.name === host.name)?.rows
-    return databases.every((database) => {
-      const r = rows?.find((x) => x.database === database && x.table === MIGRATIONS_TABLE)
-      return r !== undefined && !Number(r.is_readonly) && !Number(r.is_session_expired) && Number(r.queue_size) === 0
-    })
-  }
   const shardOf = (h: HostProbe) => h.macros.shard ?? h.name
-  const doubtful = new Set(first.filter((r) => !r.rows || !caughtUp(r.host)).map((r) => shardOf(r.host)))
+  const bookkeepingOf = (host: HostProbe, database: string) =>
+    replicas.find((r) => r.host.name === host.name)?.rows?.find((x) => x.database === database && x.table === MIGRATIONS_TABLE)
+  const tablePath = (replicaPath: string) => replicaPath.replace(/\/replicas\/[^/]+$/, '')
+  const answersForShard = (reader: HostProbe) =>
+    databases.every((database) => {
+      const own = bookkeepingOf(reader, database)
+      if (!own || Number(own.is_readonly) || Number(own.is_session_expired) || Number(own.queue_size) !== 0) return false
+      return clickhouse
+        .reachable()
+        .filter((h) => shardOf(h) === shardOf(reader) && h.name !== reader.name)
+        .every((h) => {
+          const theirs = bookkeepingOf(h, database)
+          return theirs !== undefined && tablePath(theirs.replica_path) === tablePath(own.replica_path)
+        })
+    })
+  const doubtful = new Set(first.filter((r) => !r.rows || !answersForShard(r.host)).map((r) => shardOf(r.host)))
   const asked = new Set(first.map((r) => r.host.name))
   const others = clickhouse.reachable().filter((h) => doubtful.has(shardOf(h)) && !asked.has(h.name))
   return [...first, ...(others.length ? await clickhouse.queryHosts(others, Q.migrationStatus, {databases}, signal) : [])]
