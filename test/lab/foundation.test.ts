@@ -410,6 +410,61 @@ describe('faults make their check fail for real, heal brings doctor back to clea
     }
   })
 
+  test('a failed outcome that one replica of a shard has not fetched yet is found, whichever replica answers for the shard', async () => {
+    const state = readState(lab.dir)
+    const shard0 = state.clickhouse.filter((h) => h.shard === 0)
+    const on = async (host: LabHost, sql: string) => {
+      const conn = labConnection(state, host)
+      try {
+        return sql.startsWith('SELECT') ? await conn.query<{n: string}>(sql) : (await conn.command(sql), [])
+      } finally {
+        await conn.close()
+      }
+    }
+    const table = 'signoz_traces.schema_migrations_v2'
+    // Each replica holds a row the other cannot fetch: only the replica that wrote it has it.
+    await Promise.all(shard0.map((h) => on(h, `SYSTEM STOP FETCHES ${table}`)))
+    try {
+      await Promise.all(
+        shard0.map((h, i) =>
+          on(
+            h,
+            `INSERT INTO ${table} (migration_id, status, error, created_at, updated_at) VALUES (${4242 + i}, 'failed', 'lab: written on ${h.pod}', now(), now())`,
+          ),
+        ),
+      )
+      await eventually(
+        'each row queued, unfetched, on the other replica',
+        async () => {
+          const queued = await Promise.all(
+            shard0.map((h) =>
+              on(h, `SELECT toString(queue_size) AS n FROM system.replicas WHERE database = 'signoz_traces' AND table = 'schema_migrations_v2'`),
+            ),
+          )
+          return queued.every((rows) => Number(rows[0]?.n) > 0)
+        },
+        15_000,
+      )
+      const {report} = await lab.doctor(['--only', 'signoz/migrations'])
+      expect(
+        resultOf(report, 'signoz/migrations')
+          .findings.filter((f) => !f.ok)
+          .map((f) => `${f.subject}: ${f.message}`)
+          .sort(),
+      ).toEqual(['signoz_traces migration 4242: migration failed', 'signoz_traces migration 4243: migration failed'])
+    } finally {
+      await Promise.all(shard0.map((h) => on(h, `SYSTEM START FETCHES ${table}`)))
+      await Promise.all(shard0.map((h) => on(h, `SYSTEM SYNC REPLICA ${table}`)))
+      await on(shard0[0]!, `ALTER TABLE ${table} DELETE WHERE migration_id IN (4242, 4243)`)
+    }
+    const healed = await doctorUntil(
+      () => lab.doctor(['--only', 'signoz/migrations']),
+      (r) => failing(r).length === 0,
+      30_000,
+    )
+    expect(failing(healed.report)).toEqual([])
+  })
+
   test('a hung replica is named within the host timeout plus 1 s', async () => {
     await lab.break('hang-replica')
     try {
