@@ -70,21 +70,43 @@ function splitTopLevel(sql: string, sep: string): string[] {
  * ALL of them) listing exactly the declared columns: that query goes in a subquery.
  */
 function inlined(item: BatchItem, index: number): string | undefined {
+  const key = `${Object.keys(item.columns).length}:${item.sql}`
+  let pieces = INLINED.get(key)
+  if (pieces === undefined) {
+    pieces = inlinedPieces(item)
+    // Named queries' SQL is a small set; params that vary (task names) are few per run.
+    if (INLINED.size >= 500) INLINED.clear()
+    INLINED.set(key, pieces)
+  }
+  return pieces?.join(String(index))
+}
+
+/**
+ * Taking a query apart costs a scan of its SQL; every host of a run is sent the same SQL, so the
+ * parts around the branch's index are kept (null: not a plain SELECT, goes in a subquery).
+ */
+const INLINED = new Map<string, readonly string[] | null>()
+
+/** The batch branches of a query, as the text between the places its index goes. */
+function inlinedPieces(item: BatchItem): string[] | null {
   const count = Object.keys(item.columns).length
-  const branches: string[] = []
+  const pieces: string[] = []
+  let after = ''
   for (const select of splitTopLevel(item.sql.trim(), ' UNION ALL ')) {
     const head = /^SELECT (DISTINCT )?/.exec(select)
-    if (!head) return undefined
+    if (!head) return null
     const body = select.slice(head[0].length)
     // Without FROM (system.one), only a bare list: a clause after it would read as part of its last column.
     const from = topLevel(body, ' FROM ')[0] ?? (/ (WHERE|GROUP BY|HAVING|ORDER BY|LIMIT|SETTINGS|FORMAT) /i.test(body) ? undefined : body.length)
-    if (from === undefined) return undefined
+    if (from === undefined) return null
     const list = splitTopLevel(body.slice(0, from), ',').map((e) => e.trim())
     // An asterisk's columns are not the list's to count.
-    if (list.length !== count || list.some((e) => !e || e === '*' || e.endsWith('.*') || /^COLUMNS\(/i.test(e))) return undefined
-    branches.push(`SELECT ${head[1] ?? ''}toUInt16(${index}) AS _batch_q, ${asTuple(list.map((e) => `(${e})`))} AS _batch_v${body.slice(from)}`)
+    if (list.length !== count || list.some((e) => !e || e === '*' || e.endsWith('.*') || /^COLUMNS\(/i.test(e))) return null
+    pieces.push(`${after}SELECT ${head[1] ?? ''}toUInt16(`)
+    after = `) AS _batch_q, ${asTuple(list.map((e) => `(${e})`))} AS _batch_v${body.slice(from)} UNION ALL `
   }
-  return branches.join(' UNION ALL ')
+  pieces.push(after.slice(0, -' UNION ALL '.length))
+  return pieces
 }
 
 /** One query as a branch reading its answer as a subquery: for SQL that inlined() does not take apart. */
@@ -125,19 +147,25 @@ export function tupleElements(text: string): (string | null)[] {
   if (text[0] !== '(' || text[end] !== ')') throw new Error(`not a tuple: ${text.slice(0, 80)}`)
   const out: (string | null)[] = []
   let i = 1
+  let backslash = -1
   while (i < end) {
     if (text[i] === "'") {
+      // From escape to escape, then to the closing quote (indexOf, not a loop per character).
       let value = ''
       let from = ++i
-      for (; i < end && text[i] !== "'"; i++) {
-        if (text[i] !== '\\') continue
-        const c = text[i + 1] ?? ''
-        value += text.slice(from, i) + (c === 'x' ? String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16)) : (ESCAPES[c] ?? c))
-        i += c === 'x' ? 3 : 1
-        from = i + 1
+      for (;;) {
+        if (backslash < from) backslash = text.indexOf('\\', from)
+        const quote = text.indexOf("'", from)
+        if (quote === -1) throw new Error(`not a tuple: ${text.slice(0, 80)}`)
+        if (backslash === -1 || backslash > quote) {
+          out.push(value + text.slice(from, quote))
+          i = quote + 1
+          break
+        }
+        const c = text[backslash + 1] ?? ''
+        value += text.slice(from, backslash) + (c === 'x' ? String.fromCharCode(parseInt(text.slice(backslash + 2, backslash + 4), 16)) : (ESCAPES[c] ?? c))
+        from = backslash + (c === 'x' ? 4 : 2)
       }
-      out.push(value + text.slice(from, i))
-      i++
     } else {
       const stop = bareEnd(text, i, end)
       const token = text.slice(i, stop)

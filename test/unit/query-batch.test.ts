@@ -29,6 +29,16 @@ describe('queries to one host as one statement', () => {
     ])
   })
 
+  test('a query taken apart once is written with the index of its place in each batch (every host is sent the same SQL)', () => {
+    const [a, b] = items
+    expect(batchSql([a!, b!]).split(' UNION ALL ')[1]).toMatch(/^SELECT toUInt16\(1\) AS _batch_q, /)
+    expect(batchSql([b!]).split(' UNION ALL ')[0]).toMatch(/^SELECT toUInt16\(0\) AS _batch_q, /)
+    const union = {sql: 'SELECT 1 AS n FROM t UNION ALL SELECT 2 AS n FROM u', columns: {n: 'number' as const}}
+    expect(batchSql([a!, a!, union])).toBe(
+      `${batchSql([a!])} UNION ALL ${batchSql([a!]).replace('toUInt16(0)', 'toUInt16(1)')} UNION ALL SELECT toUInt16(2) AS _batch_q, toString(tuple((1 AS n))) AS _batch_v FROM t UNION ALL SELECT toUInt16(2) AS _batch_q, toString(tuple((2 AS n))) AS _batch_v FROM u`,
+    )
+  })
+
   test('SQL that is not a plain SELECT of the declared columns goes in a subquery, identifiers quoted', () => {
     expect(batchSql([{sql: 'SELECT * FROM system.one', columns: {dummy: 'number'}}])).toBe(
       'SELECT toUInt16(0) AS _batch_q, toString(tuple(`dummy`)) AS _batch_v FROM (SELECT * FROM system.one)',
@@ -84,6 +94,8 @@ describe('queries to one host as one statement', () => {
       'true',
     ])
     expect(tupleElements("('\\x41')")).toEqual(['A'])
+    expect(tupleElements("('\\\\','it\\'s',NULL,'\\'')")).toEqual(['\\', "it's", null, "'"])
+    expect(() => tupleElements("('unterminated)")).toThrow(/not a tuple/)
     expect(() => tupleElements('[1,2]')).toThrow(/not a tuple/)
   })
 
