@@ -1,5 +1,6 @@
 import {Agent as HttpAgent, request as httpRequest, type IncomingMessage} from 'node:http'
 import {Agent as HttpsAgent, request as httpsRequest, type RequestOptions} from 'node:https'
+import {createSecureContext, type SecureContext} from 'node:tls'
 import type {Socket} from 'node:net'
 import {createGunzip} from 'node:zlib'
 import type {KubeConfig} from '@kubernetes/client-node/dist/config.js'
@@ -94,6 +95,8 @@ export class KubeHttp {
   connectionsOpened = 0
   /** Warming requests sent this run (each a GET /version), for --stats. */
   warmRequests = 0
+  /** The run's TLS context (CA, client certificate), built from the kubeconfig once. */
+  private secureContext?: SecureContext
   /** Warming requests not yet claimed by an upgrade. */
   private readonly warming: Promise<void>[] = []
 
@@ -113,15 +116,14 @@ export class KubeHttp {
     await this.config.applyToHTTPSOptions(opts)
     // A proxy's agent stays; otherwise one keep-alive agent with the same TLS settings for the whole run.
     if (!this.config.getCurrentCluster()?.proxyUrl) {
-      const tls = {
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        pfx: opts.pfx,
-        passphrase: opts.passphrase,
-        rejectUnauthorized: opts.rejectUnauthorized,
-        servername: (opts as {servername?: string}).servername,
+      if (this.server.protocol === 'https:') {
+        // One TLS context for the run: given the CA and client certificate instead, every connection
+        // parses them again (0.2 ms each with a CA alone, more with a client key; 31 connections at 10x3).
+        this.secureContext ??= createSecureContext({ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase})
+        for (const material of ['ca', 'cert', 'key', 'pfx', 'passphrase'] as const) delete opts[material]
+        Object.assign(opts, {secureContext: this.secureContext})
       }
+      const tls = {secureContext: this.secureContext, rejectUnauthorized: opts.rejectUnauthorized, servername: (opts as {servername?: string}).servername}
       this.agent ??= this.server.protocol === 'http:' ? new HttpAgent({keepAlive: true}) : new HttpsAgent({keepAlive: true, maxSockets: Infinity, ...tls})
       opts.agent = this.agent
     }
