@@ -1,5 +1,5 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
-import {perHost} from '../../src/core/host-results.js'
+import {perHost, shardOf} from '../../src/core/host-results.js'
 import {Q} from '../../src/signoz/queries.js'
 import {hostStatefulSetName} from '../../src/signoz/naming.js'
 import {SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
@@ -67,8 +67,7 @@ function provenWithoutKeeper(
   counts: Answers<{database: string; table: string; total_replicas: number}>,
   known: ReadonlySet<string>,
 ): number | undefined {
-  const shard = reader.macros.shard ?? reader.name
-  const hosts = everyHost.filter((r) => (r.host.macros.shard ?? r.host.name) === shard)
+  const hosts = everyHost.filter((r) => shardOf(r.host) === shardOf(reader))
   const registered = counts.find((r) => r.host.name === reader.name)?.rows
   if (!registered || hosts.some((r) => !r.rows)) return undefined
   let total = 0

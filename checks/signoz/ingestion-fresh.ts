@@ -1,5 +1,5 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
-import type {HostProbe} from '../../src/gateways/clickhouse-fleet.js'
+import {shardOf} from '../../src/core/host-results.js'
 import {Q} from '../../src/signoz/queries.js'
 import {SIGNAL_TABLES} from '../../src/signoz/schema.js'
 
@@ -26,7 +26,6 @@ export default defineCheck({
     // fresh rows of every signal. Only a shard whose first answer is not that is asked on every
     // replica, with the tables' totals (the scans cost each server, at every monitor run).
     const first = await clickhouse.queryPerShard(Q.freshness, params, signal)
-    const shardOf = (h: HostProbe) => h.macros.shard ?? h.name
     const doubtful = new Set(
       first.filter((r) => !r.rows || SIGNAL_TABLES.some((t) => !(Number(r.rows!.find((x) => x.signal === t.signal)?.rows) > 0))).map((r) => shardOf(r.host)),
     )
@@ -45,7 +44,7 @@ export default defineCheck({
       // A shard is fresh when any of its replicas has fresh rows.
       const shards = new Map<string, {rows: number; total: number; age: number | null; hosts: string[]; errors: string[]}>()
       for (const r of results) {
-        const shard = r.host.macros.shard ?? r.host.name
+        const shard = shardOf(r.host)
         const entry = shards.get(shard) ?? {rows: 0, total: 0, age: null, hosts: [], errors: []}
         entry.hosts.push(r.host.name)
         if (r.rows) {

@@ -1,5 +1,5 @@
 import {defineCheck, fail, pass, type Finding} from '../../src/core/check.js'
-import {perHost} from '../../src/core/host-results.js'
+import {perHost, shardOf} from '../../src/core/host-results.js'
 import type {ClickHouseFleet, HostProbe} from '../../src/gateways/clickhouse-fleet.js'
 import {Q} from '../../src/signoz/queries.js'
 import {LEGACY_MIGRATIONS_TABLE, MIGRATIONS_TABLE, SIGNOZ_DATABASES} from '../../src/signoz/schema.js'
@@ -135,22 +135,20 @@ async function everyShardsStatus(clickhouse: ClickHouseFleet, databases: readonl
     clickhouse.queryPerShard(Q.migrationStatus, {databases}, signal),
     clickhouse.queryEach(Q.replicaStatus, undefined, signal),
   ])
-  const shardOf = (h: HostProbe) => h.macros.shard ?? h.name
   const bookkeepingOf = (host: HostProbe, database: string) =>
     replicas.find((r) => r.host.name === host.name)?.rows?.find((x) => x.database === database && x.table === MIGRATIONS_TABLE)
   const tablePath = (replicaPath: string) => replicaPath.replace(/\/replicas\/[^/]+$/, '')
-  const answersForShard = (reader: HostProbe) =>
-    databases.every((database) => {
+  const answersForShard = (reader: HostProbe) => {
+    const peers = clickhouse.reachable().filter((h) => shardOf(h) === shardOf(reader) && h.name !== reader.name)
+    return databases.every((database) => {
       const own = bookkeepingOf(reader, database)
       if (!own || Number(own.is_readonly) || Number(own.is_session_expired) || Number(own.queue_size) !== 0) return false
-      return clickhouse
-        .reachable()
-        .filter((h) => shardOf(h) === shardOf(reader) && h.name !== reader.name)
-        .every((h) => {
-          const theirs = bookkeepingOf(h, database)
-          return theirs !== undefined && tablePath(theirs.replica_path) === tablePath(own.replica_path)
-        })
+      return peers.every((h) => {
+        const theirs = bookkeepingOf(h, database)
+        return theirs !== undefined && tablePath(theirs.replica_path) === tablePath(own.replica_path)
+      })
     })
+  }
   const doubtful = new Set(first.filter((r) => !r.rows || !answersForShard(r.host)).map((r) => shardOf(r.host)))
   const asked = new Set(first.map((r) => r.host.name))
   const others = clickhouse.reachable().filter((h) => doubtful.has(shardOf(h)) && !asked.has(h.name))

@@ -1,6 +1,9 @@
 import type {HostProbe, HostResult} from '../gateways/clickhouse-fleet.js'
 import {SkipCheck, fail, type Finding} from './check.js'
 
+/** The shard a host answers for, as queryPerShard groups hosts: its shard macro, else the host alone. */
+export const shardOf = (host: HostProbe): string => host.macros.shard ?? host.name
+
 /**
  * Splits per-host answers: rows for hosts that answered, a failing finding for each host
  * that could not be read, and a SkipCheck when no host can answer this at all.

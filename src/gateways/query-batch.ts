@@ -63,6 +63,12 @@ function splitTopLevel(sql: string, sep: string): string[] {
 }
 
 /**
+ * Taking a query apart costs a scan of its SQL; every host of a run is sent the same SQL, so the
+ * parts around the branch's index are kept (null: not a plain SELECT, goes in a subquery).
+ */
+const INLINED = new Map<string, readonly string[] | null>()
+
+/**
  * One query as branches of the batch with its select list written into the batch's tuple, no
  * subquery: 18.16 analyses a subquery twice, about 0.3 ms per query on every host. Each branch
  * keeps its own FROM, WHERE, GROUP BY, ORDER BY and LIMIT, and the aliases of its list (ClickHouse
@@ -80,12 +86,6 @@ function inlined(item: BatchItem, index: number): string | undefined {
   }
   return pieces?.join(String(index))
 }
-
-/**
- * Taking a query apart costs a scan of its SQL; every host of a run is sent the same SQL, so the
- * parts around the branch's index are kept (null: not a plain SELECT, goes in a subquery).
- */
-const INLINED = new Map<string, readonly string[] | null>()
 
 /** The batch branches of a query, as the text between the places its index goes. */
 function inlinedPieces(item: BatchItem): string[] | null {

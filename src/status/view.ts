@@ -3,6 +3,7 @@ import type {Thresholds} from '../core/thresholds.js'
 import type {KubeItem} from '../gateways/kube.js'
 import {label, podReady, templateContainers, type SignozDeployment} from '../signoz/deployment.js'
 import {imageTag} from '../signoz/versions.js'
+import {shardOf} from '../core/host-results.js'
 
 /**
  * signoz-ha status: what the deployment looks like right now, one screen. Built here from what was
@@ -320,7 +321,7 @@ function ingestion(inputs: StatusInputs): IngestionStatus {
   const signals = inputs.signals.map((signal) => {
     const shards = new Map<string, {rows: number | null; age: number | null; error: string | null}>()
     for (const r of inputs.freshness) {
-      const shard = r.host.macros.shard ?? r.host.name
+      const shard = shardOf(r.host)
       const entry = shards.get(shard) ?? {rows: null, age: null, error: null}
       if (r.rows) {
         const row = r.rows.find((x) => x.signal === signal)
